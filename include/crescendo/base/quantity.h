@@ -58,7 +58,7 @@ class Quantity {
  private:
   // The value is mantissa_ * 10^scale_ (exact while it fits; larger inputs are rejected).
   // Implementations may normalize; see quantity.cc.
-  __int128 mantissa_ = 0;
+  __extension__ __int128 mantissa_ = 0;
   int32_t scale_ = 0;
   Format format_ = Format::kDecimalSI;
 };
