@@ -31,6 +31,9 @@ struct MetricRequest {
   std::span<const WorkloadId> workloads;
   Timestamp now;                       // evaluation time
   Duration window = std::chrono::minutes(1);  // averaging window / range
+  // Real time the source may spend on this request, retries excluded; the Collector sets it from
+  // the per-source deadline. A source that cannot answer in time returns DeadlineExceeded.
+  Duration timeout = std::chrono::seconds(10);
 };
 
 class MetricSource {

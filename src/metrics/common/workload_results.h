@@ -1,0 +1,43 @@
+// Builds the per-workload answer of a MetricSource from the rows of a query result (private to
+// the layer). Rows are added as they are matched; Finish() turns workloads that got nothing
+// usable into NotFound with the reason.
+//
+// Thread safety: not thread-safe; one per Read() call.
+#ifndef CRESCENDO_SRC_METRICS_COMMON_WORKLOAD_RESULTS_H_
+#define CRESCENDO_SRC_METRICS_COMMON_WORKLOAD_RESULTS_H_
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crescendo/model/ids.h"
+#include "crescendo/model/metrics.h"
+#include "crescendo/model/time_series.h"
+
+namespace crescendo::metrics {
+
+class WorkloadResults {
+ public:
+  WorkloadResults(std::string_view metric, size_t count);
+
+  // Records pod `pod` of workload `index` with `sample`; a non-finite value is only counted.
+  void AddPod(size_t index, std::string_view pod, const Sample& sample, Duration window);
+  // Records the workload-level value of workload `index`. A second value for the same workload
+  // marks it ambiguous (InvalidArgument at Finish()).
+  void SetValue(size_t index, const Sample& sample);
+  // Returns one WorkloadMetric per workload; those without a finite sample get NotFound naming
+  // `source`, the metric and the workload.
+  std::vector<WorkloadMetric> Finish(std::string_view source,
+                                     std::span<const WorkloadId> workloads) &&;
+
+ private:
+  void Touch(size_t index, Timestamp time);
+  std::vector<WorkloadMetric> metrics_;
+  std::vector<int> non_finite_;  // per workload: samples dropped as NaN/Inf
+  std::vector<int> values_;      // per workload: workload-level values seen
+};
+
+}  // namespace crescendo::metrics
+
+#endif  // CRESCENDO_SRC_METRICS_COMMON_WORKLOAD_RESULTS_H_
