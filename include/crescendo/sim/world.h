@@ -21,10 +21,18 @@
 #include "crescendo/metrics/metric_source.h"
 #include "crescendo/model/autoscaling.h"
 #include "crescendo/model/ids.h"
+#include "crescendo/sim/distribution.h"
+#include "crescendo/sim/load.h"
+#include "crescendo/sim/queueing.h"
 
 namespace crescendo::sim {
 
 // How a service's pods behave.
+//
+// Life of a pod: created Pending by SetReplicas(); Running (start_time set, not Ready) after the
+// scheduling delay; Ready after the startup delay counted from creation (a startup draw shorter
+// than the scheduling draw makes the pod Ready as soon as it runs). An OOM kill restarts the
+// container: the pod stays Running, loses readiness, and is Ready again one startup draw later.
 struct PodModel {
   double capacity_rps = 100;               // requests per second one ready pod serves at target
   Resources requests{500, 512LL << 20};    // per-pod requests
@@ -34,6 +42,42 @@ struct PodModel {
   double memory_base_bytes = 200LL << 20;
   Duration startup_delay = std::chrono::seconds(30);   // creation to Ready (mean)
   Duration startup_jitter = std::chrono::seconds(10);  // spread of the startup delay
+  DelayDistribution startup_distribution = DelayDistribution::kUniform;
+  Duration scheduling_delay{};                          // creation to Running (mean)
+  Duration scheduling_jitter{};
+  DelayDistribution scheduling_distribution = DelayDistribution::kFixed;
+  // CPU used is capped at the limit (0: no limit). Memory above the limit OOM-kills the
+  // container (0: no limit, never killed).
+  int64_t cpu_limit_millis = 0;
+  int64_t memory_limit_bytes = 0;
+  // Latency: an M/M/c queue with `workers_per_pod` servers per ready pod, each serving one
+  // request in `service_time_ms` on average (see queueing.h); or, when `latency_curve` is not
+  // empty, that curve of latency against utilization. Requests that cannot be served (no ready
+  // pod, or load beyond what the pods can serve) wait `request_timeout_ms` and are dropped.
+  double service_time_ms = 50;
+  int32_t workers_per_pod = 8;
+  std::vector<LatencyPoint> latency_curve;
+  double request_timeout_ms = 10000;
+  double cost_per_pod_hour = 0.05;  // currency units per pod-hour (all pods, ready or not)
+
+  DelaySpec StartupDelay() const {
+    return {startup_distribution, startup_delay, startup_jitter};
+  }
+  DelaySpec SchedulingDelay() const {
+    return {scheduling_distribution, scheduling_delay, scheduling_jitter};
+  }
+};
+
+// A business metric the scenario defines for a service, served by Read() as a workload value.
+struct BusinessMetricSpec {
+  enum class Kind {
+    kPerRequest,  // value = per_rps * load (e.g. active sessions)
+    kBacklog,     // requests not yet served: grows with load beyond ready capacity, drains
+                  // at the spare capacity (e.g. a work queue's length); scaled by per_rps
+  };
+  std::string name;  // catalogue name, e.g. "audio_queue_length"
+  Kind kind = Kind::kPerRequest;
+  double per_rps = 1;
 };
 
 // One simulated service: its id, its autoscaling spec and its load.
@@ -42,8 +86,10 @@ struct ServiceSpec {
   HorizontalSpec horizontal;
   PodModel pod;
   int32_t initial_replicas = 1;
-  // Load in requests per second, sampled per tick by LoadAt(). See scenario.h.
-  std::string load_profile;  // name of a generated profile, or a trace reference
+  // Load in requests per second, sampled at each Advance() (see load.h). REQUIRES: non-null.
+  std::shared_ptr<const LoadProfile> load;
+  std::string load_profile;  // a label for the load: a generated profile's name or a trace path
+  std::vector<BusinessMetricSpec> business_metrics;
 };
 
 struct ScenarioSpec {
@@ -60,8 +106,30 @@ struct ServiceStats {
   int32_t max_replicas = 0;
   double seconds_over_target = 0;  // time where load exceeded ready capacity
   double pod_hours = 0;
+  double cost = 0;                 // pod_hours * cost_per_pod_hour
+  double dropped_requests = 0;     // requests no ready pod could serve
+  int64_t oom_kills = 0;
+  int64_t scaling_actions = 0;     // SetReplicas() calls that changed the replica count
 };
 
+// The simulated cluster and its metric source.
+//
+// Read() serves, for each requested workload, at the time of the last Advance():
+//   "cpu"                  per Running pod, millicores used: cpu_base_millis +
+//                          cpu_millis_per_request * requests/s served (capped at the CPU limit);
+//                          pods still starting use the base only; Pending pods report nothing,
+//                          as metrics-server reports no sample for a pod that is not running;
+//   "memory"               per Running pod, bytes: memory_base_bytes + memory_bytes_per_request *
+//                          requests in flight (Little's law: served rps * response time);
+//   "requests_per_second"  per Ready pod, the requests/s it serves; workload value: the load;
+//   "latency_ms"           workload value: the mean response time of served requests;
+//   a business metric      workload value, for services whose ScenarioSpec defines it.
+// A metric no service knows fails the whole request with NotFound; an unknown workload, or a
+// business metric its service does not define, sets that WorkloadMetric's status to NotFound.
+// Values are instantaneous at the last Advance(); request.window is echoed, not applied.
+//
+// Load: each ready pod serves an equal share, up to what it can serve (its queue's throughput
+// and CPU limit); the rest is dropped. A gap in the load profile holds the last known load.
 class World : public ClusterBackend, public MetricSource {
  public:
   // Builds the world. Errors: InvalidArgument naming the service and field that is wrong.
@@ -69,16 +137,30 @@ class World : public ClusterBackend, public MetricSource {
   ~World() override = default;
 
   // Advances the world to `now` (pods start, become ready, load changes, stats accumulate).
+  // Stats for the interval since the previous call use the state reached at `now`.
   // REQUIRES: now >= the previous call's time.
   virtual void Advance(Timestamp now) = 0;
   // Returns the load of `workload` at the last Advance() in requests per second.
   virtual double LoadRps(const WorkloadId& workload) const = 0;
   // Returns the accumulated statistics per service, in scenario order.
   virtual std::vector<ServiceStats> Stats() const = 0;
+  // Returns the time of the last Advance() (the scenario's start before the first).
+  virtual Timestamp Now() const = 0;
 };
 
-// Returns the generated music streaming scenario of `crescendo run`: several services across
-// three tenants, a daily cycle with an evening peak and a release-day burst, seeded by `seed`.
+// Returns the generated music streaming scenario of `crescendo run`: eight services in
+// environment "prod", namespace "music", across three tenants ("free", "premium",
+// "enterprise", each its own subscription tier), a daily cycle (UTC) with an evening peak, a
+// weekly shape, multiplicative noise and a release-day burst that starts `release_offset` after
+// `start` (it triples the catalogue and search load within 10 minutes, decaying with a
+// 45-minute half-life). Each service scales on CPU utilization (Resource cpu, Utilization).
+// Initial replicas fit the load at `start`. Deterministic for `seed`.
+struct MusicStreamingOptions {
+  uint64_t seed = 1;
+  Timestamp start;
+  Duration release_offset = std::chrono::hours(1);
+};
+ScenarioSpec MusicStreamingScenario(const MusicStreamingOptions& options);
 ScenarioSpec MusicStreamingScenario(uint64_t seed, Timestamp start);
 
 }  // namespace crescendo::sim

@@ -1,0 +1,164 @@
+#include "crescendo/sim/world.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "service_model.h"
+#include "spec_validation.h"
+
+namespace crescendo::sim {
+namespace {
+
+constexpr std::string_view kBuiltinMetrics[] = {"cpu", "memory", "requests_per_second",
+                                                "latency_ms"};
+
+class WorldImpl final : public World {
+ public:
+  explicit WorldImpl(const ScenarioSpec& spec) : specs_(spec.services), now_(spec.start) {
+    Random seeds(spec.seed);
+    models_.reserve(specs_.size());
+    for (size_t i = 0; i < specs_.size(); ++i) {
+      models_.emplace_back(specs_[i], seeds.Next(), spec.start);
+      index_.emplace(specs_[i].id, i);
+      for (const BusinessMetricSpec& m : specs_[i].business_metrics) business_names_.push_back(m.name);
+    }
+    Advance(spec.start);
+  }
+
+  std::string_view name() const override { return "sim"; }
+
+  void Advance(Timestamp now) override {
+    now_ = now;
+    for (size_t i = 0; i < models_.size(); ++i) {
+      std::optional<double> rps = specs_[i].load->RpsAt(now);
+      models_[i].Step(now, rps.value_or(models_[i].load_rps()));
+    }
+  }
+
+  double LoadRps(const WorkloadId& workload) const override {
+    auto it = index_.find(workload);
+    return it == index_.end() ? 0 : models_[it->second].load_rps();
+  }
+
+  std::vector<ServiceStats> Stats() const override {
+    std::vector<ServiceStats> out;
+    out.reserve(models_.size());
+    for (const ServiceModel& m : models_) out.push_back(m.stats());
+    return out;
+  }
+
+  Timestamp Now() const override { return now_; }
+
+  StatusOr<ClusterSnapshot> Snapshot() override {
+    ClusterSnapshot snapshot;
+    snapshot.time = now_;
+    snapshot.workloads.reserve(models_.size());
+    for (const ServiceModel& m : models_) snapshot.workloads.push_back(m.state());
+    return snapshot;
+  }
+
+  Status SetReplicas(const WorkloadId& workload, int32_t replicas) override {
+    CRESCENDO_ASSIGN_OR_RETURN(size_t i, Find(workload));
+    return models_[i].SetReplicas(replicas, now_);
+  }
+
+  Status SetResources(const WorkloadId& workload, const Resources& pod_requests) override {
+    CRESCENDO_ASSIGN_OR_RETURN(size_t i, Find(workload));
+    if (pod_requests.cpu_millis <= 0 || pod_requests.memory_bytes <= 0) {
+      return InvalidArgumentError(workload.ToString() + ": pod requests must be > 0, found cpu " +
+                                  std::to_string(pod_requests.cpu_millis) + "m, memory " +
+                                  std::to_string(pod_requests.memory_bytes) + " bytes");
+    }
+    models_[i].SetPodRequests(pod_requests);
+    return Status::Ok();
+  }
+
+  StatusOr<std::vector<WorkloadMetric>> Read(const MetricRequest& request) override {
+    if (!KnownMetric(request.metric)) {
+      return NotFoundError("simulator: unknown metric \"" + request.metric +
+                           "\" (expected cpu, memory, requests_per_second, latency_ms or a "
+                           "business metric of the scenario)");
+    }
+    std::vector<WorkloadMetric> out;
+    out.reserve(request.workloads.size());
+    for (const WorkloadId& id : request.workloads) out.push_back(ReadOne(request, id));
+    return out;
+  }
+
+ private:
+  StatusOr<size_t> Find(const WorkloadId& workload) const {
+    auto it = index_.find(workload);
+    if (it == index_.end()) {
+      return NotFoundError("simulator: no workload " + workload.ToString());
+    }
+    return it->second;
+  }
+
+  bool KnownMetric(const std::string& metric) const {
+    return std::find(std::begin(kBuiltinMetrics), std::end(kBuiltinMetrics), metric) !=
+               std::end(kBuiltinMetrics) ||
+           std::find(business_names_.begin(), business_names_.end(), metric) !=
+               business_names_.end();
+  }
+
+  WorkloadMetric ReadOne(const MetricRequest& request, const WorkloadId& id) const {
+    WorkloadMetric out;
+    out.metric = request.metric;
+    out.time = now_;
+    StatusOr<size_t> found = Find(id);
+    if (!found.ok()) {
+      out.status = found.status();
+      return out;
+    }
+    const ServiceModel& m = models_[*found];
+    const std::string& metric = request.metric;
+    if (metric == "latency_ms") {
+      out.value = m.latency_ms();
+    } else if (metric == "cpu" || metric == "memory" || metric == "requests_per_second") {
+      FillPods(request, m, out);
+    } else {
+      FillBusiness(*found, out);
+    }
+    return out;
+  }
+
+  void FillPods(const MetricRequest& request, const ServiceModel& m, WorkloadMetric& out) const {
+    const std::vector<PodState>& pods = m.state().pods;
+    std::span<const PodRuntime> rt = m.runtime();
+    bool rps = request.metric == "requests_per_second";
+    if (rps) out.value = m.load_rps();
+    for (size_t i = 0; i < pods.size(); ++i) {
+      if (pods[i].phase != PodPhase::kRunning || (rps && !pods[i].ready)) continue;
+      double value = rps ? rt[i].served_rps
+                         : request.metric == "cpu" ? rt[i].cpu_millis : rt[i].memory_bytes;
+      out.pods.push_back(PodMetric{pods[i].name, value, now_, request.window});
+    }
+  }
+
+  void FillBusiness(size_t service, WorkloadMetric& out) const {
+    const std::vector<BusinessMetricSpec>& defined = specs_[service].business_metrics;
+    for (size_t j = 0; j < defined.size(); ++j) {
+      if (defined[j].name == out.metric) {
+        out.value = models_[service].business_value(j);
+        return;
+      }
+    }
+    out.status = NotFoundError("simulator: " + specs_[service].id.ToString() +
+                               " defines no metric \"" + out.metric + "\"");
+  }
+
+  std::vector<ServiceSpec> specs_;
+  std::vector<ServiceModel> models_;
+  std::unordered_map<WorkloadId, size_t, WorkloadIdHash> index_;
+  std::vector<std::string> business_names_;
+  Timestamp now_;
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<World>> World::Create(const ScenarioSpec& spec) {
+  CRESCENDO_RETURN_IF_ERROR(ValidateScenario(spec));
+  return std::unique_ptr<World>(std::make_unique<WorldImpl>(spec));
+}
+
+}  // namespace crescendo::sim
