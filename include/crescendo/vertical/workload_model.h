@@ -1,0 +1,84 @@
+// WorkloadModel: the vertical state of one workload (one VerticalPodAutoscaler target), fed with
+// usage records, as the VPA recommender's ClusterState holds it for one VPA whose pods share
+// their labels: one AggregateContainerState per container name, one ContainerState per
+// (pod, container), and a SpikeTracker per container name.
+//
+// Records must arrive in time order per (pod, container) for VPA's semantics (out-of-order CPU
+// samples are discarded, as VPA does); FeedAll() sorts them first.
+//
+//   WorkloadModel model;
+//   model.FeedAll(records);
+//   PodRecommendation rec = model.Recommend({.spec = &spec, .now = now});
+//
+// Thread safety: not thread-safe; one writer.
+#ifndef CRESCENDO_VERTICAL_WORKLOAD_MODEL_H_
+#define CRESCENDO_VERTICAL_WORKLOAD_MODEL_H_
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "crescendo/model/autoscaling.h"
+#include "crescendo/vertical/aggregate_state.h"
+#include "crescendo/vertical/checkpoint.h"
+#include "crescendo/vertical/recommender.h"
+#include "crescendo/vertical/samples.h"
+#include "crescendo/vertical/spike.h"
+
+namespace crescendo::vertical {
+
+// How a recommendation is made.
+struct RecommendRequest {
+  const VerticalSpec* spec = nullptr;            // resource policy; null: none
+  const HorizontalSpec* horizontal = nullptr;    // the workload's HPA; null: none
+  Timestamp now;
+  bool spike_aware = true;  // false: plain VPA semantics
+};
+
+class WorkloadModel {
+ public:
+  // REQUIRES: `config` outlives the model.
+  explicit WorkloadModel(const AggregationConfig* config = &AggregationConfig::Default(),
+                         SpikeOptions spike_options = {});
+  WorkloadModel(const WorkloadModel&) = delete;
+  WorkloadModel& operator=(const WorkloadModel&) = delete;
+
+  // Feeds one record. Returns false when VPA would discard (part of) it: an out-of-order or
+  // duplicate sample, or a stale OOM.
+  bool Add(const UsageRecord& record);
+  // Sorts `records` by time (stable) and feeds them; returns how many were (partly) discarded.
+  size_t FeedAll(std::vector<UsageRecord> records);
+
+  // Merges a checkpoint into the state of `checkpoint.container_name`.
+  // Errors: as LoadFromCheckpoint, prefixed with the checkpoint's name.
+  Status Import(const VpaCheckpoint& checkpoint);
+  // Returns one checkpoint per container name, without the still-open interval's memory peaks.
+  std::vector<VpaCheckpoint> Export(const std::string& vpa_name, const std::string& ns,
+                                    Timestamp now) const;
+
+  // Forgets container names whose last sample is older than the aggregation window.
+  void GarbageCollect(Timestamp now);
+
+  // Returns the recommendation: VPA's, honouring the policy, leaving resources that drive the
+  // HPA to it, and (spike_aware) sized for recurring memory spikes.
+  PodRecommendation Recommend(const RecommendRequest& request) const;
+
+  const std::map<std::string, AggregateContainerState>& aggregates() const { return aggregates_; }
+  // Returns the bytes the model holds, per-container states and spike trackers included.
+  size_t MemoryUsageBytes() const;
+
+ private:
+  AggregateContainerState& AggregateFor(const std::string& container);
+
+  const AggregationConfig* config_;
+  SpikeOptions spike_options_;
+  PodResourceRecommender recommender_;
+  std::map<std::string, AggregateContainerState> aggregates_;
+  std::map<std::pair<std::string, std::string>, ContainerState> containers_;  // (pod, container)
+  std::map<std::string, SpikeTracker> spikes_;
+};
+
+}  // namespace crescendo::vertical
+
+#endif  // CRESCENDO_VERTICAL_WORKLOAD_MODEL_H_
