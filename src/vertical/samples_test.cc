@@ -1,0 +1,142 @@
+#include "crescendo/vertical/samples.h"
+
+#include <gtest/gtest.h>
+
+#include "crescendo/vertical/vpa_manifest.h"
+
+namespace crescendo::vertical {
+namespace {
+
+TEST(SamplesTest, ParsesCsv) {
+  const char* csv =
+      "timestamp,pod,container,cpu,memory,event\n"
+      "2026-11-27T18:00:00Z,web-1,app,0.25,268435456,\n"
+      "\n"
+      "1795888860,web-1,app,,300000000,oom\n"
+      "1795888920.5,\"web-2\",sidecar,0.01,,\n";
+  auto r = ParseUsageRecords(csv, "s.csv");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(3u, r->size());
+  const UsageRecord& a = (*r)[0];
+  EXPECT_EQ(*ParseRfc3339("2026-11-27T18:00:00Z"), a.time);
+  EXPECT_EQ("web-1", a.pod);
+  EXPECT_EQ("app", a.container);
+  EXPECT_EQ(0.25, a.cpu_cores);
+  EXPECT_EQ(268435456.0, a.memory_bytes);
+  EXPECT_FALSE(a.oom);
+  EXPECT_EQ(2, a.line);
+  EXPECT_TRUE((*r)[1].oom);
+  EXPECT_FALSE((*r)[1].cpu_cores.has_value());
+  EXPECT_EQ(4, (*r)[1].line);
+  EXPECT_EQ(FromUnixSeconds(1795888920.5), (*r)[2].time);
+  EXPECT_EQ("web-2", (*r)[2].pod);
+  EXPECT_FALSE((*r)[2].memory_bytes.has_value());
+}
+
+TEST(SamplesTest, ParsesColumnsInAnyOrderAndRequests) {
+  auto r = ParseUsageRecords("pod,container,timestamp,event,memory,cpu,cpu_request\n"
+                             "p,c,2026-11-27T18:00:00Z,,1e9,1.5,2\n", "s.csv");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(1.5, (*r)[0].cpu_cores);
+  EXPECT_EQ(1e9, (*r)[0].memory_bytes);
+  EXPECT_EQ(2.0, (*r)[0].cpu_request_cores);
+}
+
+TEST(SamplesTest, ParsesJsonLines) {
+  const char* jsonl =
+      R"({"timestamp":"2026-11-27T18:00:00Z","pod":"p","container":"c","cpu":0.5,"memory":1e8,"event":null})"
+      "\n"
+      R"({"timestamp":1795888860,"pod":"p","container":"c","memory":2e8,"event":"oom"})"
+      "\n";
+  auto r = ParseUsageRecords(jsonl, "s.jsonl");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(2u, r->size());
+  EXPECT_EQ(0.5, (*r)[0].cpu_cores);
+  EXPECT_TRUE((*r)[1].oom);
+  EXPECT_EQ(2e8, (*r)[1].memory_bytes);
+  EXPECT_EQ(2, (*r)[1].line);
+}
+
+TEST(SamplesTest, ErrorsNameTheLineAndField) {
+  const std::string header = "timestamp,pod,container,cpu,memory,event\n";
+  struct Case { const char* name; std::string text; const char* message; };
+  const Case cases[] = {
+      {"empty", "", "s.csv: empty, expected a header"},
+      {"missing column", "timestamp,pod,container,cpu,memory\n", "s.csv:1: header: missing column \"event\""},
+      {"unknown column", "timestamp,pod,container,cpu,memory,event,gpu\n",
+       "s.csv:1: header: unknown column \"gpu\""},
+      {"bad time", header + "yesterday,p,c,1,1,\n",
+       "s.csv:2: timestamp: found \"yesterday\", expected RFC 3339 (2026-11-27T18:00:00Z) or unix seconds"},
+      {"negative cpu", header + "0,p,c,-1,1,\n",
+       "s.csv:2: cpu: found \"-1\", expected a non-negative number or nothing"},
+      {"bad memory", header + "0,p,c,1,1Gi,\n", "s.csv:2: memory: found \"1Gi\""},
+      {"unknown event", header + "0,p,c,1,1,evicted\n",
+       "s.csv:2: event: found \"evicted\", expected nothing or \"oom\""},
+      {"oom without memory", header + "0,p,c,1,,oom\n", "s.csv:2: memory: empty on an oom row"},
+      {"no sample", header + "0,p,c,,,\n", "s.csv:2: cpu,memory: both empty"},
+      {"field count", header + "\n0,p,c,1\n", "s.csv:3: row: found 4 fields, expected 6"},
+      {"empty pod", header + "0,,c,1,1,\n", "s.csv:2: pod: empty"},
+      {"bad json", "{\"timestamp\":0,\n", "s.csv:1: line: not JSON"},
+  };
+  for (const Case& c : cases) {
+    auto r = ParseUsageRecords(c.text, "s.csv");
+    ASSERT_FALSE(r.ok()) << c.name;
+    EXPECT_EQ(StatusCode::kInvalidArgument, r.status().code()) << c.name;
+    EXPECT_EQ(0u, r.status().message().find(c.message)) << c.name << ": " << r.status().message();
+  }
+}
+
+TEST(VpaManifestTest, ReadsTheResourcePolicy) {
+  const char* yaml = R"(apiVersion: autoscaling.k8s.io/v1
+kind: VerticalPodAutoscaler
+metadata:
+  name: web
+spec:
+  targetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  updatePolicy:
+    updateMode: "Off"
+  resourcePolicy:
+    containerPolicies:
+    - containerName: app
+      minAllowed: {cpu: 100m, memory: 128Mi}
+      maxAllowed: {cpu: "2", memory: 4Gi}
+      controlledResources: [memory]
+      controlledValues: RequestsOnly
+    - containerName: "*"
+      mode: "Off"
+)";
+  auto spec = ParseVpaManifest(yaml, "vpa.yaml");
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  EXPECT_EQ("Off", spec->update_mode);
+  ASSERT_EQ(2u, spec->container_policies.size());
+  const ContainerResourcePolicy& app = spec->container_policies[0];
+  EXPECT_EQ("app", app.container_name);
+  EXPECT_EQ((Resources{100, 128 * 1024 * 1024}), app.min_allowed);
+  EXPECT_EQ((Resources{2000, 4LL * 1024 * 1024 * 1024}), app.max_allowed);
+  EXPECT_EQ(std::vector<std::string>{"memory"}, app.controlled_resources);
+  EXPECT_EQ(ControlledValues::kRequestsOnly, app.controlled_values);
+  EXPECT_EQ(ContainerScalingMode::kOff, spec->container_policies[1].mode);
+}
+
+TEST(VpaManifestTest, Errors) {
+  struct Case { const char* yaml; const char* message; };
+  const Case cases[] = {
+      {"containerPolicies:\n- containerName: a\n  mode: Sometimes\n",
+       "v.yaml:3: containerPolicies[0].mode: found \"Sometimes\", expected Auto or Off"},
+      {"resourcePolicy:\n  containerPolicies:\n  - maxAllowed: {cpu: 2x}\n",
+       "v.yaml:3: resourcePolicy.containerPolicies[0].maxAllowed.cpu: "},
+      {"containerPolicies:\n- controlledResources: [gpu]\n",
+       "v.yaml:2: containerPolicies[0].controlledResources: found \"gpu\", expected cpu or memory"},
+      {"containerPolicies:\n- minAlowed: {cpu: 1}\n", "v.yaml:2: containerPolicies[0].minAlowed: unknown field"},
+      {"kind: HorizontalPodAutoscaler\nspec: {}\n", "v.yaml:1: kind: found \"HorizontalPodAutoscaler\""},
+      {"a: [\n", "v.yaml:"},
+  };
+  for (const Case& c : cases) {
+    auto r = ParseVpaManifest(c.yaml, "v.yaml");
+    ASSERT_FALSE(r.ok()) << c.yaml;
+    EXPECT_EQ(0u, r.status().message().find(c.message)) << r.status().message();
+  }
+}
+
+}  // namespace
+}  // namespace crescendo::vertical
