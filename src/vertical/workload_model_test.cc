@@ -1,0 +1,147 @@
+#include "crescendo/vertical/workload_model.h"
+
+#include <gtest/gtest.h>
+
+namespace crescendo::vertical {
+namespace {
+
+const Timestamp kT0 = *ParseRfc3339("2026-11-01T00:00:00Z");
+
+UsageRecord Record(Timestamp t, std::string pod, double cpu, double memory) {
+  UsageRecord r;
+  r.time = t;
+  r.pod = std::move(pod);
+  r.container = "app";
+  r.cpu_cores = cpu;
+  r.memory_bytes = memory;
+  return r;
+}
+
+// Nine days at one sample a minute: 1 GB, with a 20-minute model-loading spike to 3 GB at noon
+// on days 1 and 5 (every 4 days). Plain VPA's P90 of daily peaks stays near 1 GB: the next
+// spike (day 9) would be an OOM kill.
+std::vector<UsageRecord> ModelLoadingTrace() {
+  std::vector<UsageRecord> records;
+  for (int i = 0; i < 9 * 1440; ++i) {
+    const int day = i / 1440;
+    const int minute_of_day = i % 1440;
+    const bool spike = (day == 1 || day == 5) && minute_of_day >= 720 && minute_of_day < 740;
+    records.push_back(Record(kT0 + minutes(i), "infer-1", 0.4, spike ? 3e9 : 1e9));
+  }
+  return records;
+}
+
+TEST(SpikeAwareTest, SizesForRecurringModelLoadingSpikes) {
+  WorkloadModel model;
+  EXPECT_EQ(0u, model.FeedAll(ModelLoadingTrace()));
+  const Timestamp now = kT0 + hours(24 * 9);
+  PodRecommendation vpa = model.Recommend({.now = now, .spike_aware = false});
+  PodRecommendation spiky = model.Recommend({.now = now, .spike_aware = true});
+  ASSERT_EQ(1u, vpa.containers.size());
+  ASSERT_EQ(1u, spiky.containers.size());
+  EXPECT_LT(*vpa.containers[0].target.memory_bytes, 1200000000);
+  EXPECT_EQ(ResourceAmountFromDouble(3e9 * 1.15), spiky.containers[0].target.memory_bytes);
+  EXPECT_EQ(spiky.containers[0].target, spiky.containers[0].uncapped_target);
+  EXPECT_GE(*spiky.containers[0].upper_bound.memory_bytes, *spiky.containers[0].target.memory_bytes);
+  EXPECT_EQ(vpa.containers[0].target.cpu_millis, spiky.containers[0].target.cpu_millis);
+  ASSERT_EQ(1u, spiky.containers[0].notes.size());
+  EXPECT_EQ("memory sized for a spike to 3G seen 2 times in 192h0m0s", spiky.containers[0].notes[0]);
+}
+
+TEST(SpikeAwareTest, SpikeSizingRespectsMaxAllowed) {
+  WorkloadModel model;
+  model.FeedAll(ModelLoadingTrace());
+  VerticalSpec spec;
+  ContainerResourcePolicy p;
+  p.max_allowed = Resources{0, 2000000000};
+  spec.container_policies = {p};
+  PodRecommendation rec = model.Recommend({.spec = &spec, .now = kT0 + hours(24 * 9)});
+  EXPECT_EQ(2000000000, rec.containers[0].target.memory_bytes);
+  EXPECT_EQ(ResourceAmountFromDouble(3e9 * 1.15), rec.containers[0].uncapped_target.memory_bytes);
+}
+
+TEST(SpikeTrackerTest, FindsPeriodicEpisodes) {
+  SpikeOptions options;
+  SpikeTracker tracker;
+  Timestamp t = kT0;
+  for (int i = 0; i < 2 * 24 * 12; ++i, t += minutes(5)) {  // 2 days at 5 min
+    const bool spike = (i % 72) < 2;  // 10 minutes every 6 hours
+    tracker.ObserveMemory(t, spike ? 2e9 : 1e9, options);
+  }
+  SpikeTracker::Finding f = tracker.Analyze(t, options);
+  EXPECT_EQ(7, f.episodes);  // the first one sets the baseline
+  EXPECT_FLOAT_EQ(2e9, static_cast<float>(f.recurring_level_bytes));
+  ASSERT_TRUE(f.period.has_value());
+  EXPECT_EQ(hours(6), *f.period);
+  EXPECT_EQ(kT0 + hours(48), f.next_expected);
+}
+
+TEST(SpikeTrackerTest, CountsOomsAndForgetsOldEpisodes) {
+  SpikeOptions options;
+  SpikeTracker tracker;
+  tracker.ObserveOom(kT0, 1.2e9, options);
+  tracker.ObserveOom(kT0 + hours(1), 1.5e9, options);
+  SpikeTracker::Finding f = tracker.Analyze(kT0 + hours(2), options);
+  EXPECT_EQ(2, f.episodes);
+  EXPECT_FLOAT_EQ(1.2e9, static_cast<float>(f.recurring_level_bytes));  // reached twice
+  EXPECT_EQ(0, tracker.Analyze(kT0 + hours(24 * 9), options).episodes);
+  EXPECT_EQ(0.0, tracker.Analyze(kT0 + hours(24 * 9), options).recurring_level_bytes);
+}
+
+TEST(WorkloadModelTest, AggregatesPodsPerContainerName) {
+  WorkloadModel model;
+  std::vector<UsageRecord> records;
+  for (int i = 0; i < 60; ++i) {
+    records.push_back(Record(kT0 + minutes(i), "web-1", 0.5, 3e8));
+    records.push_back(Record(kT0 + minutes(i), "web-2", 1.5, 5e8));
+  }
+  UsageRecord sidecar = Record(kT0, "web-1", 0.01, 5e7);
+  sidecar.container = "proxy";
+  records.push_back(sidecar);
+  EXPECT_EQ(0u, model.FeedAll(records));
+  ASSERT_EQ(2u, model.aggregates().size());
+  EXPECT_EQ(120, model.aggregates().at("app").total_samples_count());
+  EXPECT_EQ(1, model.aggregates().at("proxy").total_samples_count());
+  // Duplicate sample of one pod: discarded as VPA does.
+  EXPECT_FALSE(model.Add(Record(kT0 + minutes(59), "web-1", 0.5, 3e8)));
+}
+
+TEST(WorkloadModelTest, HorizontalCpuMetricLeavesCpuToTheHpa) {
+  WorkloadModel model;
+  for (int i = 0; i < 60; ++i) model.Add(Record(kT0 + minutes(i), "web-1", 0.5, 3e8));
+  HorizontalSpec hpa;  // default metric: CPU utilization
+  PodRecommendation rec = model.Recommend({.horizontal = &hpa, .now = kT0 + hours(1)});
+  ASSERT_EQ(1u, rec.containers.size());
+  EXPECT_FALSE(rec.containers[0].target.cpu_millis.has_value());
+  EXPECT_TRUE(rec.containers[0].target.memory_bytes.has_value());
+}
+
+TEST(WorkloadModelTest, OomRecordsBumpMemory) {
+  WorkloadModel model;
+  model.Add(Record(kT0, "web-1", 0.5, 5e8));
+  UsageRecord oom;
+  oom.time = kT0 + minutes(1);
+  oom.pod = "web-1";
+  oom.container = "app";
+  oom.memory_bytes = 1e9;
+  oom.oom = true;
+  EXPECT_TRUE(model.Add(oom));
+  // The day's peak becomes max(1e9 + 100 MiB, 1.2e9) = 1.2e9.
+  EXPECT_EQ(1, model.aggregates().at("app").total_samples_count());
+  EXPECT_NEAR(1.2e9, model.aggregates().at("app").memory_peaks().Percentile(1.0), 1.2e9 * 0.05);
+  oom.time = kT0 - hours(48);  // stale
+  EXPECT_FALSE(model.Add(oom));
+}
+
+TEST(WorkloadModelTest, GarbageCollectsExpiredContainers) {
+  WorkloadModel model;
+  model.Add(Record(kT0, "web-1", 0.5, 3e8));
+  model.GarbageCollect(kT0 + hours(24 * 7));
+  EXPECT_EQ(1u, model.aggregates().size());
+  model.GarbageCollect(kT0 + hours(24 * 8));
+  EXPECT_TRUE(model.aggregates().empty());
+  EXPECT_TRUE(model.Recommend({.now = kT0 + hours(24 * 8)}).containers.empty());
+}
+
+}  // namespace
+}  // namespace crescendo::vertical
