@@ -18,6 +18,11 @@ namespace crescendo {
 
 enum class PodPhase { kPending, kRunning, kSucceeded, kFailed, kUnknown };
 
+struct ContainerState {
+  std::string name;
+  Resources requests;
+};
+
 struct PodState {
   std::string name;
   PodPhase phase = PodPhase::kPending;
@@ -26,6 +31,7 @@ struct PodState {
   Timestamp start_time;                // status.startTime
   Timestamp ready_transition_time;     // Ready condition's lastTransitionTime
   Resources requests;                  // sum over containers
+  std::vector<ContainerState> containers;  // per-container requests, when known (may be empty)
 };
 
 struct WorkloadState {
