@@ -100,9 +100,12 @@ void NodePool::RemoveIdle(Timestamp now) {
 void NodePool::Advance(Timestamp now) {
   node_seconds_ += ToSeconds(now - now_) * total_nodes();
   now_ = now;
-  if (pending_.cpu_millis > 0 || pending_.memory_bytes > 0) ProvisionFor(pending_, now);
+}
+
+void NodePool::Reconcile() {
+  if (pending_.cpu_millis > 0 || pending_.memory_bytes > 0) ProvisionFor(pending_, now_);
   pending_ = {};
-  RemoveIdle(now);
+  RemoveIdle(now_);
 }
 
 }  // namespace crescendo::sim

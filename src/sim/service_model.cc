@@ -91,6 +91,7 @@ void ServiceModel::CreatePod(Timestamp now) {
   rt.startup = pod_.StartupDelay().Sample(rng_);
   state_.pods.push_back(std::move(pod));
   runtime_.push_back(rt);
+  ++version_;
 }
 
 void ServiceModel::DeletePods(int32_t count) {
@@ -108,6 +109,7 @@ void ServiceModel::DeletePods(int32_t count) {
     state_.pods.erase(state_.pods.begin() + static_cast<std::ptrdiff_t>(i));
     runtime_.erase(runtime_.begin() + static_cast<std::ptrdiff_t>(i));
   }
+  ++version_;
 }
 
 Status ServiceModel::SetReplicas(int32_t replicas, Timestamp now) {
@@ -142,22 +144,25 @@ void ServiceModel::AdvancePods(Timestamp now) {
     if (rt.scheduled && pod.phase == PodPhase::kPending && rt.running_at <= now) {
       pod.phase = PodPhase::kRunning;
       pod.start_time = rt.running_at;
+      ++version_;
     }
     if (pod.phase == PodPhase::kRunning && !pod.ready && rt.running_at + rt.startup <= now) {
       pod.ready = true;
       pod.ready_transition_time = rt.running_at + rt.startup;
+      ++version_;
     }
     ready_pods_ += pod.ready ? 1 : 0;
   }
 }
 
-double ServiceModel::LatencyMs(double rps_per_pod) const {
-  if (!pod_.latency_curve.empty()) {
-    return CurveLatencyMs(pod_.latency_curve, rps_per_pod / pod_.capacity_rps);
+double PodLatencyMs(const PodModel& pod, double rps_per_pod) {
+  if (!pod.latency_curve.empty()) {
+    return std::min(CurveLatencyMs(pod.latency_curve, rps_per_pod / pod.capacity_rps),
+                    pod.request_timeout_ms);
   }
   std::optional<double> w =
-      MmcResponseTimeMs(pod_.workers_per_pod, rps_per_pod, 1000.0 / pod_.service_time_ms);
-  return w ? std::min(*w, pod_.request_timeout_ms) : pod_.request_timeout_ms;
+      MmcResponseTimeMs(pod.workers_per_pod, rps_per_pod, 1000.0 / pod.service_time_ms);
+  return w ? std::min(*w, pod.request_timeout_ms) : pod.request_timeout_ms;
 }
 
 // A container killed for exceeding its memory limit restarts: the pod stays Running, is not
@@ -168,6 +173,7 @@ void ServiceModel::OomKill(size_t i, Timestamp now) {
   lost_in_flight_ += rt.served_rps * latency_ms_ / 1000.0;
   ++rt.restarts;
   ++stats_.oom_kills;
+  ++version_;
   pod.ready = false;
   rt.running_at = now;
   rt.startup = pod_.StartupDelay().Sample(rng_);

@@ -36,6 +36,10 @@ struct PodRuntime {
   double served_rps = 0;
 };
 
+// Returns the mean response time in ms of a ready pod of `pod` serving `rps_per_pod` (the M/M/c
+// queue or the latency curve of PodModel), capped at the request timeout.
+double PodLatencyMs(const PodModel& pod, double rps_per_pod);
+
 class ServiceModel {
  public:
   // Creates the service with spec.initial_replicas pods, Running and Ready at `start` (an
@@ -63,11 +67,14 @@ class ServiceModel {
   // Returns the value of the i-th business metric of the spec.
   double business_value(size_t i) const { return business_values_[i]; }
   const PodModel& pod_model() const { return pod_; }
+  // Changes whenever a pod is created or deleted, starts running, or gains or loses readiness:
+  // while it holds, the pods a metric lists (and their names) are the same.
+  uint64_t version() const { return version_; }
 
   // Returns what one ready pod can serve at most, in requests/s (queue throughput, CPU limit).
   double MaxRpsPerPod() const { return max_rps_per_pod_; }
   // Returns the mean response time in ms when each ready pod serves `rps_per_pod`.
-  double LatencyMs(double rps_per_pod) const;
+  double LatencyMs(double rps_per_pod) const { return PodLatencyMs(pod_, rps_per_pod); }
 
  private:
   void CreatePod(Timestamp now);
@@ -86,6 +93,7 @@ class ServiceModel {
   ServiceStats stats_;
   Timestamp now_;
   int64_t next_pod_ = 0;
+  uint64_t version_ = 0;
   int32_t ready_pods_ = 0;
   double max_rps_per_pod_ = 0;
   double load_rps_ = 0;

@@ -70,13 +70,27 @@ Status ValidateService(const ServiceSpec& s, std::string_view where) {
   return ValidatePodModel(s.pod, where);
 }
 
+Status ValidateFitsNode(const PodModel& pod, const NodePoolSpec& nodes, std::string_view where) {
+  if (pod.requests.cpu_millis > nodes.capacity.cpu_millis ||
+      pod.requests.memory_bytes > nodes.capacity.memory_bytes) {
+    return Bad(where, "requests", "cpu " + std::to_string(pod.requests.cpu_millis) + "m, memory " +
+                                      std::to_string(pod.requests.memory_bytes) +
+                                      " bytes exceed a node's capacity (cpu " +
+                                      std::to_string(nodes.capacity.cpu_millis) + "m, memory " +
+                                      std::to_string(nodes.capacity.memory_bytes) + " bytes)");
+  }
+  return Status::Ok();
+}
+
 Status ValidateScenario(const ScenarioSpec& spec) {
+  if (spec.nodes) CRESCENDO_RETURN_IF_ERROR(spec.nodes->Validate());
   std::set<WorkloadId> seen;
   for (size_t i = 0; i < spec.services.size(); ++i) {
     const ServiceSpec& s = spec.services[i];
     std::string where = "services[" + std::to_string(i) + "] (" + s.id.ToString() + ")";
     CRESCENDO_RETURN_IF_ERROR(ValidateService(s, where));
     if (!seen.insert(s.id).second) return Bad(where, "id", "duplicate workload id");
+    if (spec.nodes) CRESCENDO_RETURN_IF_ERROR(ValidateFitsNode(s.pod, *spec.nodes, where));
   }
   return Status::Ok();
 }

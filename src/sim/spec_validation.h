@@ -11,7 +11,9 @@ namespace crescendo::sim {
 // field that is wrong, what was found and what is expected.
 Status ValidatePodModel(const PodModel& pod, std::string_view where);
 Status ValidateService(const ServiceSpec& service, std::string_view where);
-// Also rejects duplicate workload ids.
+// Rejects pod requests no node of `nodes` can hold.
+Status ValidateFitsNode(const PodModel& pod, const NodePoolSpec& nodes, std::string_view where);
+// Also rejects duplicate workload ids, and pods that fit no node.
 Status ValidateScenario(const ScenarioSpec& spec);
 
 }  // namespace crescendo::sim

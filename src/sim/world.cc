@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "crescendo/sim/node_pool.h"
+
+#include "metric_view.h"
 #include "service_model.h"
 #include "spec_validation.h"
 
@@ -16,9 +19,10 @@ class WorldImpl final : public World {
  public:
   explicit WorldImpl(const ScenarioSpec& spec) : specs_(spec.services), now_(spec.start) {
     Random seeds(spec.seed);
+    if (spec.nodes) nodes_ = std::make_unique<NodePool>(*spec.nodes, seeds.Next(), spec.start);
     models_.reserve(specs_.size());
     for (size_t i = 0; i < specs_.size(); ++i) {
-      models_.emplace_back(specs_[i], seeds.Next(), spec.start);
+      models_.emplace_back(specs_[i], seeds.Next(), spec.start, nodes_.get());
       index_.emplace(specs_[i].id, i);
       for (const BusinessMetricSpec& m : specs_[i].business_metrics) business_names_.push_back(m.name);
     }
@@ -29,10 +33,12 @@ class WorldImpl final : public World {
 
   void Advance(Timestamp now) override {
     now_ = now;
+    if (nodes_) nodes_->Advance(now);
     for (size_t i = 0; i < models_.size(); ++i) {
       std::optional<double> rps = specs_[i].load->RpsAt(now);
       models_[i].Step(now, rps.value_or(models_[i].load_rps()));
     }
+    if (nodes_) nodes_->Reconcile();
   }
 
   double LoadRps(const WorkloadId& workload) const override {
@@ -110,44 +116,18 @@ class WorldImpl final : public World {
       out.status = found.status();
       return out;
     }
-    const ServiceModel& m = models_[*found];
-    const std::string& metric = request.metric;
-    if (metric == "latency_ms") {
-      out.value = m.latency_ms();
-    } else if (metric == "cpu" || metric == "memory" || metric == "requests_per_second") {
-      FillPods(request, m, out);
-    } else {
-      FillBusiness(*found, out);
+    MetricBinding binding = BindMetric(specs_[*found], request.metric);
+    if (binding.kind == MetricKind::kUnknown) {
+      out.status = NotFoundError("simulator: " + id.ToString() + " defines no metric \"" +
+                                 request.metric + "\"");
+      return out;
     }
+    ReadMetric(models_[*found], binding, now_, request.window, /*rename=*/true, out);
     return out;
   }
 
-  void FillPods(const MetricRequest& request, const ServiceModel& m, WorkloadMetric& out) const {
-    const std::vector<PodState>& pods = m.state().pods;
-    std::span<const PodRuntime> rt = m.runtime();
-    bool rps = request.metric == "requests_per_second";
-    if (rps) out.value = m.load_rps();
-    for (size_t i = 0; i < pods.size(); ++i) {
-      if (pods[i].phase != PodPhase::kRunning || (rps && !pods[i].ready)) continue;
-      double value = rps ? rt[i].served_rps
-                         : request.metric == "cpu" ? rt[i].cpu_millis : rt[i].memory_bytes;
-      out.pods.push_back(PodMetric{pods[i].name, value, now_, request.window});
-    }
-  }
-
-  void FillBusiness(size_t service, WorkloadMetric& out) const {
-    const std::vector<BusinessMetricSpec>& defined = specs_[service].business_metrics;
-    for (size_t j = 0; j < defined.size(); ++j) {
-      if (defined[j].name == out.metric) {
-        out.value = models_[service].business_value(j);
-        return;
-      }
-    }
-    out.status = NotFoundError("simulator: " + specs_[service].id.ToString() +
-                               " defines no metric \"" + out.metric + "\"");
-  }
-
   std::vector<ServiceSpec> specs_;
+  std::unique_ptr<NodePool> nodes_;  // before models_, which point to it
   std::vector<ServiceModel> models_;
   std::unordered_map<WorkloadId, size_t, WorkloadIdHash> index_;
   std::vector<std::string> business_names_;

@@ -44,9 +44,12 @@ class NodePool {
   int32_t TryPlace(const Resources& requests);
   // Frees what a pod placed on `node` requested.
   void Release(int32_t node, const Resources& requests);
-  // Makes provisioned nodes ready, provisions nodes for the requests pending since the last
-  // call, removes nodes empty for too long, and accrues node-hours up to `now`.
+  // Accrues node-hours up to `now` and makes the nodes provisioned by then ready. Call before
+  // placing the tick's pods.
   void Advance(Timestamp now);
+  // Provisions nodes for the requests that found no room since the last call, and removes nodes
+  // empty for too long. Call after placing the tick's pods.
+  void Reconcile();
 
   int32_t ready_nodes() const;
   // Returns the nodes that exist, ready or provisioning.

@@ -23,6 +23,7 @@
 #include "crescendo/model/ids.h"
 #include "crescendo/sim/distribution.h"
 #include "crescendo/sim/load.h"
+#include "crescendo/sim/node_pool.h"
 #include "crescendo/sim/queueing.h"
 
 namespace crescendo::sim {
@@ -96,6 +97,9 @@ struct ScenarioSpec {
   uint64_t seed = 1;
   Timestamp start;
   std::vector<ServiceSpec> services;
+  // Nodes pods must fit on (scheduling waits for room, new nodes take a provisioning delay).
+  // Unset: unlimited room.
+  std::optional<NodePoolSpec> nodes;
 };
 
 // Per-service statistics accumulated over a run (see World::Stats()).

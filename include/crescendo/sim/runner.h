@@ -1,0 +1,151 @@
+// The strategy runner: replays the same load through several horizontal strategies side by side,
+// each on its own simulated cluster, and evaluates them.
+//
+// Every tick (the interval, 15 s by default, the HPA's sync period) and for every strategy:
+// the node pool and each service's pods advance to the tick and serve its load; the service's
+// metrics (those of its HorizontalSpec; CPU utilization when it names none) are read as a metrics
+// API would report them; the strategy recommends a replica count, which is clamped to
+// [min_replicas, max_replicas] (the engine's bounds policy) and applied. The state reached at
+// the tick is evaluated over the interval that ends there:
+//   demand d_t = max(1, ceil(load / capacity_rps)) pods, supply s_t = Ready pods, for the
+//   elasticity metrics (elasticity.h);
+//   SLA: a second violates the SLO when the mean latency exceeds the service's SLO latency or
+//   requests are dropped; p95 latency over all requests (dropped ones count at the request
+//   timeout), from a log histogram with 2% buckets;
+//   pod_seconds (every pod that exists, Pending included), cost (node-hours when the cluster has
+//   a node pool, else pod-hours at each service's price), scaling actions, OOM kills.
+// While a service's load is unknown (a gap in its trace), its pods keep serving the last known
+// load but nothing is evaluated: gaps are never zero load.
+//
+// Memory is constant in the length of the run: the loads stream, the accumulators are fixed,
+// and the plotted series are downsampled to at most `plot_points` points (buckets merge in pairs
+// when full). Per service-tick the runner copies no strings (metric buffers are reused; pod
+// names are copied only when the set of pods changes).
+//
+// Determinism: the same inputs and seed give identical results; every strategy's cluster starts
+// from the same state and draws its delays from the same seeds.
+//
+// Thread safety: RunSimulation is reentrant; it uses the calling thread only.
+#ifndef CRESCENDO_SIM_RUNNER_H_
+#define CRESCENDO_SIM_RUNNER_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crescendo/base/status.h"
+#include "crescendo/base/time.h"
+#include "crescendo/horizontal/recommender.h"
+#include "crescendo/sim/elasticity.h"
+#include "crescendo/sim/node_pool.h"
+#include "crescendo/sim/trace.h"
+#include "crescendo/sim/world.h"
+
+namespace crescendo::sim {
+
+// A service's load, read once per tick in time order.
+class LoadSource {
+ public:
+  virtual ~LoadSource() = default;
+  // Returns the load at `t` in requests/s, nullopt when unknown. REQUIRES: t non-decreasing.
+  // Errors: a trace that turns out malformed while streaming (InvalidArgument, file and line).
+  virtual StatusOr<std::optional<double>> RpsAt(Timestamp t) = 0;
+};
+
+// Returns a source reading `profile`.
+std::unique_ptr<LoadSource> ProfileSource(std::shared_ptr<const LoadProfile> profile);
+// Returns a source streaming `trace`.
+std::unique_ptr<LoadSource> TraceSource(std::unique_ptr<TraceLoad> trace);
+
+struct SimService {
+  ServiceSpec spec;                    // spec.load is not used; `source` is
+  std::unique_ptr<LoadSource> source;  // REQUIRES: non-null
+  // The SLO on mean latency; 0: the latency one pod has at capacity_rps.
+  double slo_latency_ms = 0;
+  // Start with the replicas the first known load needs at capacity_rps (within min/max)
+  // instead of spec.initial_replicas.
+  bool initial_replicas_from_load = false;
+};
+
+// Returns a new recommender for a strategy name (crescendo::NewHorizontalStrategy in the CLI).
+using StrategyFactory =
+    std::function<StatusOr<std::unique_ptr<HorizontalRecommender>>(std::string_view name)>;
+
+// Called with (ticks done, total ticks).
+using RunProgress = std::function<void(int64_t, int64_t)>;
+
+struct SimulationOptions {
+  Timestamp start;
+  Timestamp end;                    // the last tick is the last one <= end
+  Duration interval = seconds(15);
+  uint64_t seed = 1;
+  std::vector<std::string> strategies;
+  std::optional<NodePoolSpec> nodes;  // unset: unlimited nodes, costs per pod-hour
+  size_t plot_points = 720;
+};
+
+struct SlaMetrics {
+  double violation_seconds = 0;
+  double p95_latency_ms = 0;
+  double dropped_requests = 0;
+};
+
+// What one strategy did to one service (or, summed, to all).
+struct Outcome {
+  ElasticityMetrics elasticity;
+  SlaMetrics sla;
+  double pod_seconds = 0;
+  double cost = 0;
+  int64_t scaling_actions = 0;
+  int64_t oom_kills = 0;
+};
+
+struct ServiceOutcome {
+  WorkloadId id;
+  Outcome outcome;
+  double peak_load_rps = 0;
+  int32_t min_replicas = 0;  // pods that existed, over the evaluated ticks
+  int32_t max_replicas = 0;
+};
+
+// One plotted point per bucket of ticks; NaN where every tick of the bucket was in a gap.
+struct StrategyPlots {
+  std::vector<double> ready_pods;  // total over services
+  std::vector<double> latency_ms;  // mean over services, weighted by load
+  std::vector<double> cost;        // cumulative
+};
+
+struct StrategyResult {
+  std::string name;
+  Outcome total;  // elasticity: time-weighted mean over services; the rest summed
+  std::vector<ServiceOutcome> services;
+  StrategyPlots plots;
+};
+
+struct SimulationResult {
+  Timestamp start;
+  Timestamp end;
+  Duration interval{};
+  int64_t ticks = 0;
+  int64_t evaluated_service_ticks = 0;
+  int64_t gap_service_ticks = 0;      // service-ticks whose load was unknown
+  std::vector<double> plot_seconds;   // seconds since start, the middle of each bucket
+  std::vector<double> load_rps;       // total known load
+  std::vector<double> demand_pods;    // total demand
+  std::vector<StrategyResult> strategies;
+};
+
+// Runs every strategy on the services' load from options.start to options.end.
+// Errors: InvalidArgument for bad options or a service spec (naming it), NotFound for an
+// unknown strategy (from the factory), the errors of a load source.
+StatusOr<SimulationResult> RunSimulation(std::vector<SimService>& services,
+                                         const SimulationOptions& options,
+                                         const StrategyFactory& strategies,
+                                         const RunProgress& progress = nullptr);
+
+}  // namespace crescendo::sim
+
+#endif  // CRESCENDO_SIM_RUNNER_H_

@@ -1,0 +1,367 @@
+#include "crescendo/sim/runner.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "downsampler.h"
+#include "latency_histogram.h"
+#include "metric_view.h"
+#include "service_model.h"
+#include "spec_validation.h"
+
+namespace crescendo::sim {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+class ProfileLoadSource final : public LoadSource {
+ public:
+  explicit ProfileLoadSource(std::shared_ptr<const LoadProfile> profile)
+      : profile_(std::move(profile)) {}
+  StatusOr<std::optional<double>> RpsAt(Timestamp t) override { return profile_->RpsAt(t); }
+
+ private:
+  std::shared_ptr<const LoadProfile> profile_;
+};
+
+class TraceLoadSource final : public LoadSource {
+ public:
+  explicit TraceLoadSource(std::unique_ptr<TraceLoad> trace) : trace_(std::move(trace)) {}
+  StatusOr<std::optional<double>> RpsAt(Timestamp t) override { return trace_->RpsAt(t); }
+
+ private:
+  std::unique_ptr<TraceLoad> trace_;
+};
+
+uint64_t SeedFor(uint64_t seed, uint64_t stream) {
+  uint64_t x = seed + 0x9E3779B97F4A7C15ULL * (stream + 1);
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+// The metrics a service's HorizontalSpec asks for; CPU when it names none (Kubernetes' default).
+std::vector<MetricSpec> MetricsOf(const HorizontalSpec& spec) {
+  if (!spec.metrics.empty()) return spec.metrics;
+  MetricSpec cpu;
+  cpu.name = "cpu";
+  cpu.target.average_utilization = 80;
+  return {cpu};
+}
+
+// One service on one strategy's cluster.
+struct ServiceRun {
+  ServiceRun(const SimService& service, uint64_t seed, Timestamp start, NodePool* nodes)
+      : model(service.spec, seed, start, nodes) {
+    for (const MetricSpec& m : MetricsOf(service.spec.horizontal)) {
+      bindings.push_back(BindMetric(service.spec, m.name));
+      WorkloadMetric metric;
+      metric.metric = m.name;
+      if (bindings.back().kind == MetricKind::kUnknown) {
+        metric.status = NotFoundError("simulator: " + service.spec.id.ToString() +
+                                      " defines no metric \"" + m.name + "\"");
+      }
+      metrics.push_back(std::move(metric));
+    }
+  }
+
+  ServiceModel model;
+  std::vector<MetricBinding> bindings;
+  std::vector<WorkloadMetric> metrics;  // reused every tick
+  uint64_t named_version = ~uint64_t{0};
+  ElasticityAccumulator elasticity;
+  LatencyHistogram latency;
+  Outcome outcome;
+  double peak_load_rps = 0;
+  int32_t min_pods = std::numeric_limits<int32_t>::max();
+  int32_t max_pods = 0;
+};
+
+// One strategy: its recommender and its cluster.
+struct StrategyRun {
+  std::string name;
+  std::unique_ptr<HorizontalRecommender> recommender;
+  std::unique_ptr<NodePool> nodes;
+  std::vector<std::unique_ptr<ServiceRun>> services;
+  double cumulative_cost = 0;
+};
+
+// What every strategy shares about one service at one tick.
+struct ServiceTick {
+  std::optional<double> load;  // nullopt: unknown
+  double held_load = 0;        // what the pods serve (the last known load in a gap)
+};
+
+class Runner {
+ public:
+  Runner(std::vector<SimService>& services, const SimulationOptions& options)
+      : services_(services), options_(options),
+        plots_(2 + 3 * options.strategies.size(), std::max<size_t>(options.plot_points, 2)) {}
+
+  Status Init(const StrategyFactory& factory);
+  Status Run(const RunProgress& progress);
+  SimulationResult Result() const;
+
+ private:
+  Status ReadLoads(Timestamp now);
+  void StepStrategy(StrategyRun& run, Timestamp now, double dt, std::vector<double>& plot_row,
+                    size_t column);
+  void StepService(StrategyRun& run, size_t i, Timestamp now, double dt);
+  void Evaluate(ServiceRun& s, size_t i, double load, double dt, int64_t oom_before,
+                double dropped_before);
+  void Recommend(StrategyRun& run, ServiceRun& s, const SimService& spec, Timestamp now);
+  StrategyResult Summarize(const StrategyRun& run, size_t column) const;
+
+  std::vector<SimService>& services_;
+  const SimulationOptions& options_;
+  std::vector<double> slo_ms_;
+  std::vector<ServiceTick> ticks_;
+  std::vector<std::unique_ptr<StrategyRun>> runs_;
+  Downsampler plots_;
+  int64_t ticks_done_ = 0;
+  int64_t evaluated_ = 0;
+  int64_t gaps_ = 0;
+};
+
+int32_t InitialReplicas(const SimService& s, std::optional<double> load) {
+  if (!s.initial_replicas_from_load || !load) return s.spec.initial_replicas;
+  auto pods = static_cast<int32_t>(std::ceil(*load / s.spec.pod.capacity_rps));
+  return std::clamp(pods, s.spec.horizontal.min_replicas, s.spec.horizontal.max_replicas);
+}
+
+Status Runner::Init(const StrategyFactory& factory) {
+  ticks_.resize(services_.size());
+  CRESCENDO_RETURN_IF_ERROR(ReadLoads(options_.start));
+  for (size_t i = 0; i < services_.size(); ++i) {
+    SimService& s = services_[i];
+    s.spec.initial_replicas = InitialReplicas(s, ticks_[i].load);
+    slo_ms_.push_back(s.slo_latency_ms > 0 ? s.slo_latency_ms
+                                           : PodLatencyMs(s.spec.pod, s.spec.pod.capacity_rps));
+  }
+  for (size_t k = 0; k < options_.strategies.size(); ++k) {
+    auto run = std::make_unique<StrategyRun>();
+    run->name = options_.strategies[k];
+    CRESCENDO_ASSIGN_OR_RETURN(run->recommender, factory(run->name));
+    if (options_.nodes) {
+      run->nodes = std::make_unique<NodePool>(*options_.nodes, SeedFor(options_.seed, 0),
+                                              options_.start);
+    }
+    for (size_t i = 0; i < services_.size(); ++i) {
+      run->services.push_back(std::make_unique<ServiceRun>(
+          services_[i], SeedFor(options_.seed, i + 1), options_.start, run->nodes.get()));
+    }
+    runs_.push_back(std::move(run));
+  }
+  return Status::Ok();
+}
+
+Status Runner::ReadLoads(Timestamp now) {
+  for (size_t i = 0; i < services_.size(); ++i) {
+    CRESCENDO_ASSIGN_OR_RETURN(ticks_[i].load, services_[i].source->RpsAt(now));
+    if (ticks_[i].load) ticks_[i].held_load = *ticks_[i].load;
+  }
+  return Status::Ok();
+}
+
+void Runner::Recommend(StrategyRun& run, ServiceRun& s, const SimService& spec, Timestamp now) {
+  bool rename = s.model.version() != s.named_version;
+  for (size_t m = 0; m < s.bindings.size(); ++m) {
+    ReadMetric(s.model, s.bindings[m], now, options_.interval, rename, s.metrics[m]);
+  }
+  s.named_version = s.model.version();
+  HorizontalContext ctx{&s.model.state(), s.metrics, &spec.spec.horizontal, now, nullptr};
+  Proposal proposal = run.recommender->Recommend(ctx);
+  int32_t desired = std::clamp(proposal.desired_replicas, spec.spec.horizontal.min_replicas,
+                               spec.spec.horizontal.max_replicas);
+  s.model.SetReplicas(desired, now).IgnoreError();  // desired >= 0: cannot fail
+}
+
+void Runner::Evaluate(ServiceRun& s, size_t i, double load, double dt, int64_t oom_before,
+                      double dropped_before) {
+  const SimService& spec = services_[i];
+  const ServiceModel& m = s.model;
+  double capacity = spec.spec.pod.capacity_rps;
+  double demand = std::max(1.0, std::ceil(load / capacity - 1e-9));
+  s.elasticity.Add(demand, m.ready_pods(), dt);
+  double dropped = m.stats().dropped_requests - dropped_before;
+  double requests = load * dt;
+  s.latency.Add(m.latency_ms(), std::max(requests - dropped, 0.0));
+  s.latency.Add(spec.spec.pod.request_timeout_ms, dropped);
+  Outcome& o = s.outcome;
+  if (m.latency_ms() > slo_ms_[i] || dropped > 0) {
+    o.sla.violation_seconds += dt;
+  }
+  o.sla.dropped_requests += dropped;
+  auto pods = static_cast<int32_t>(m.state().pods.size());
+  o.pod_seconds += pods * dt;
+  o.cost += pods * dt / 3600 * spec.spec.pod.cost_per_pod_hour;
+  o.oom_kills += m.stats().oom_kills - oom_before;
+  s.peak_load_rps = std::max(s.peak_load_rps, load);
+  s.min_pods = std::min(s.min_pods, pods);
+  s.max_pods = std::max(s.max_pods, pods);
+}
+
+void Runner::StepService(StrategyRun& run, size_t i, Timestamp now, double dt) {
+  ServiceRun& s = *run.services[i];
+  const ServiceTick& tick = ticks_[i];
+  int64_t oom_before = s.model.stats().oom_kills;
+  double dropped_before = s.model.stats().dropped_requests;
+  s.model.Step(now, tick.held_load);
+  if (tick.load) {
+    Evaluate(s, i, *tick.load, dt, oom_before, dropped_before);
+  } else {
+    s.elasticity.Break();
+  }
+  int64_t actions_before = s.model.stats().scaling_actions;
+  Recommend(run, s, services_[i], now);
+  if (tick.load) s.outcome.scaling_actions += s.model.stats().scaling_actions - actions_before;
+}
+
+void Runner::StepStrategy(StrategyRun& run, Timestamp now, double dt,
+                          std::vector<double>& plot_row, size_t column) {
+  double node_hours_before = run.nodes ? run.nodes->node_hours() : 0;
+  if (run.nodes) run.nodes->Advance(now);
+  double ready = 0, latency_weighted = 0, known_load = 0, pod_cost = 0;
+  bool any_known = false;
+  for (size_t i = 0; i < services_.size(); ++i) {
+    ServiceRun& s = *run.services[i];
+    double cost_before = s.outcome.cost;
+    StepService(run, i, now, dt);
+    if (!ticks_[i].load) continue;
+    any_known = true;
+    pod_cost += s.outcome.cost - cost_before;
+    ready += s.model.ready_pods();
+    latency_weighted += s.model.latency_ms() * *ticks_[i].load;
+    known_load += *ticks_[i].load;
+  }
+  if (run.nodes) run.nodes->Reconcile();
+  if (any_known) {
+    run.cumulative_cost += run.nodes ? (run.nodes->node_hours() - node_hours_before) *
+                                           options_.nodes->cost_per_node_hour
+                                     : pod_cost;
+  }
+  plot_row[column] = any_known ? ready : kNaN;
+  plot_row[column + 1] = known_load > 0 ? latency_weighted / known_load : kNaN;
+  plot_row[column + 2] = run.cumulative_cost;
+}
+
+Status Runner::Run(const RunProgress& progress) {
+  const int64_t total = (options_.end - options_.start) / options_.interval;
+  const double dt = ToSeconds(options_.interval);
+  std::vector<double> plot_row(2 + 3 * runs_.size());
+  for (int64_t k = 1; k <= total; ++k) {
+    Timestamp now = options_.start + options_.interval * k;
+    CRESCENDO_RETURN_IF_ERROR(ReadLoads(now));
+    double load = 0, demand = 0;
+    bool any_known = false;
+    for (size_t i = 0; i < services_.size(); ++i) {
+      if (!ticks_[i].load) {
+        ++gaps_;
+        continue;
+      }
+      any_known = true;
+      ++evaluated_;
+      load += *ticks_[i].load;
+      demand += std::max(1.0, std::ceil(*ticks_[i].load / services_[i].spec.pod.capacity_rps - 1e-9));
+    }
+    plot_row[0] = any_known ? load : kNaN;
+    plot_row[1] = any_known ? demand : kNaN;
+    for (size_t r = 0; r < runs_.size(); ++r) StepStrategy(*runs_[r], now, dt, plot_row, 2 + 3 * r);
+    plots_.Add(ToSeconds(now - options_.start), plot_row);
+    ticks_done_ = k;
+    if (progress) progress(k, total);
+  }
+  return Status::Ok();
+}
+
+StrategyResult Runner::Summarize(const StrategyRun& run, size_t column) const {
+  StrategyResult r;
+  r.name = run.name;
+  std::vector<ElasticityMetrics> elasticity;
+  LatencyHistogram all;
+  for (size_t i = 0; i < run.services.size(); ++i) {
+    const ServiceRun& s = *run.services[i];
+    ServiceOutcome so{services_[i].spec.id, s.outcome, s.peak_load_rps,
+                      s.min_pods == std::numeric_limits<int32_t>::max() ? 0 : s.min_pods,
+                      s.max_pods};
+    so.outcome.elasticity = s.elasticity.Result();
+    so.outcome.sla.p95_latency_ms = s.latency.Quantile(0.95);
+    elasticity.push_back(so.outcome.elasticity);
+    all.Merge(s.latency);
+    Outcome& t = r.total;
+    t.sla.violation_seconds += so.outcome.sla.violation_seconds;
+    t.sla.dropped_requests += so.outcome.sla.dropped_requests;
+    t.pod_seconds += so.outcome.pod_seconds;
+    t.cost += so.outcome.cost;
+    t.scaling_actions += so.outcome.scaling_actions;
+    t.oom_kills += so.outcome.oom_kills;
+    r.services.push_back(std::move(so));
+  }
+  r.total.elasticity = CombineElasticity(elasticity);
+  r.total.sla.p95_latency_ms = all.Quantile(0.95);
+  if (run.nodes) r.total.cost = run.cumulative_cost;
+  r.plots.ready_pods = plots_.Series(column);
+  r.plots.latency_ms = plots_.Series(column + 1);
+  r.plots.cost = plots_.Series(column + 2);
+  return r;
+}
+
+SimulationResult Runner::Result() const {
+  SimulationResult out;
+  out.start = options_.start;
+  out.end = options_.start + options_.interval * ticks_done_;
+  out.interval = options_.interval;
+  out.ticks = ticks_done_;
+  out.evaluated_service_ticks = evaluated_;
+  out.gap_service_ticks = gaps_;
+  out.plot_seconds = plots_.Times();
+  out.load_rps = plots_.Series(0);
+  out.demand_pods = plots_.Series(1);
+  for (size_t r = 0; r < runs_.size(); ++r) out.strategies.push_back(Summarize(*runs_[r], 2 + 3 * r));
+  return out;
+}
+
+Status ValidateOptions(const std::vector<SimService>& services, const SimulationOptions& o) {
+  if (o.interval.count() <= 0) return InvalidArgumentError("interval: expected > 0");
+  if (o.end - o.start < o.interval) {
+    return InvalidArgumentError("the run must last at least one interval (start " +
+                                FormatRfc3339(o.start) + ", end " + FormatRfc3339(o.end) + ")");
+  }
+  if (o.strategies.empty()) return InvalidArgumentError("strategies: expected at least one");
+  if (services.empty()) return InvalidArgumentError("services: expected at least one");
+  if (o.nodes) CRESCENDO_RETURN_IF_ERROR(o.nodes->Validate());
+  for (size_t i = 0; i < services.size(); ++i) {
+    const SimService& s = services[i];
+    std::string where = "services[" + std::to_string(i) + "] (" + s.spec.id.ToString() + ")";
+    if (s.source == nullptr) return InvalidArgumentError(where + ": no load source");
+    ServiceSpec spec = s.spec;
+    if (spec.load == nullptr) spec.load = ConstantLoad(0);  // the runner reads `source`
+    CRESCENDO_RETURN_IF_ERROR(ValidateService(spec, where));
+    if (o.nodes) CRESCENDO_RETURN_IF_ERROR(ValidateFitsNode(s.spec.pod, *o.nodes, where));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::unique_ptr<LoadSource> ProfileSource(std::shared_ptr<const LoadProfile> profile) {
+  return std::make_unique<ProfileLoadSource>(std::move(profile));
+}
+
+std::unique_ptr<LoadSource> TraceSource(std::unique_ptr<TraceLoad> trace) {
+  return std::make_unique<TraceLoadSource>(std::move(trace));
+}
+
+StatusOr<SimulationResult> RunSimulation(std::vector<SimService>& services,
+                                         const SimulationOptions& options,
+                                         const StrategyFactory& strategies,
+                                         const RunProgress& progress) {
+  CRESCENDO_RETURN_IF_ERROR(ValidateOptions(services, options));
+  Runner runner(services, options);
+  CRESCENDO_RETURN_IF_ERROR(runner.Init(strategies));
+  CRESCENDO_RETURN_IF_ERROR(runner.Run(progress));
+  return runner.Result();
+}
+
+}  // namespace crescendo::sim
