@@ -1,0 +1,109 @@
+// One engine tick on the simulator with 10,000 workloads and 100,000 pods.
+//
+// BM_SnapshotOnly is the baseline measured in the same process: the cost of the simulator
+// building its snapshot, which every tick pays; BM_EngineTick is the whole tick (snapshot,
+// metrics, recommend, policies, apply, record). Their ratio is the engine's own overhead.
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "crescendo/engine/engine.h"
+#include "crescendo/engine/strategies.h"
+#include "crescendo/sim/world.h"
+
+namespace crescendo {
+namespace {
+
+constexpr int kWorkloads = 10000;
+constexpr int kPodsEach = 10;
+
+sim::ScenarioSpec LargeScenario() {
+  Timestamp start = FromUnixSeconds(1795392000);
+  sim::ScenarioSpec base = sim::MusicStreamingScenario(1, start);
+  sim::ScenarioSpec spec;
+  spec.seed = 1;
+  spec.start = start;
+  for (int i = 0; i < kWorkloads; ++i) {
+    sim::ServiceSpec s = base.services[static_cast<size_t>(i) % base.services.size()];
+    s.id.name += "-" + std::to_string(i);
+    s.initial_replicas = kPodsEach;
+    s.horizontal.min_replicas = 1;
+    s.horizontal.max_replicas = 1000;
+    spec.services.push_back(std::move(s));
+  }
+  return spec;
+}
+
+// Returns the resident set size of this process in bytes.
+double ResidentBytes() {
+  long pages_total = 0, pages_resident = 0;
+  FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f == nullptr) return 0;
+  if (std::fscanf(f, "%ld %ld", &pages_total, &pages_resident) != 2) pages_resident = 0;
+  std::fclose(f);
+  return static_cast<double>(pages_resident) * static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
+struct Fixture {
+  double world_bytes = 0;  // resident memory the world and its state added
+  std::unique_ptr<sim::World> world;
+  std::unique_ptr<HorizontalRecommender> recommender;
+  std::unique_ptr<Engine> engine;
+  Timestamp now;
+};
+
+Fixture Make(const std::string& strategy) {
+  Fixture f;
+  sim::ScenarioSpec spec = LargeScenario();
+  double before = ResidentBytes();
+  f.world = std::move(sim::World::Create(spec)).value();
+  f.recommender = std::move(NewHorizontalStrategy(strategy)).value();
+  std::vector<WorkloadConfig> workloads;
+  for (const auto& s : spec.services) workloads.push_back({s.id, s.horizontal});
+  EngineOptions o;
+  o.backend = f.world.get();
+  o.metrics = f.world.get();
+  o.recommender = f.recommender.get();
+  o.apply = false;  // keep the pod count at 100,000 across iterations
+  f.engine = std::move(Engine::Create(o, workloads)).value();
+  f.now = spec.start + std::chrono::minutes(10);
+  f.world->Advance(f.now);  // all pods started and ready
+  (void)f.engine->RunOnce(f.now);
+  f.world_bytes = ResidentBytes() - before;
+  return f;
+}
+
+void BM_SnapshotOnly(benchmark::State& state) {
+  Fixture f = Make("target-utilization");
+  size_t pods = 0;
+  for (auto _ : state) {
+    auto snap = f.world->Snapshot();
+    pods = 0;
+    for (const auto& w : snap->workloads) pods += w.pods.size();
+    benchmark::DoNotOptimize(snap);
+  }
+  state.counters["pods"] = static_cast<double>(pods);
+}
+BENCHMARK(BM_SnapshotOnly)->Unit(benchmark::kMillisecond);
+
+void BM_EngineTick(benchmark::State& state, const char* strategy) {
+  Fixture f = Make(strategy);
+  int64_t decisions = 0;
+  for (auto _ : state) {
+    TickReport r = f.engine->RunOnce(f.now);
+    decisions += static_cast<int64_t>(r.decisions.size());
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["workloads"] = kWorkloads;
+  state.counters["pods"] = kWorkloads * kPodsEach;
+  state.counters["bytes/pod"] = f.world_bytes / (kWorkloads * kPodsEach);
+  state.counters["decisions/s"] =
+      benchmark::Counter(static_cast<double>(decisions), benchmark::Counter::kIsRate);
+}
+BENCHMARK_CAPTURE(BM_EngineTick, target_utilization, "target-utilization")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_EngineTick, kubernetes, "kubernetes")->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace crescendo

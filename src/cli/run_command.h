@@ -1,0 +1,56 @@
+// `crescendo run`: the control loop. With the simulator backend (the default) it runs a
+// generated, seeded music streaming scenario on a simulated clock and summarises each service.
+#ifndef CRESCENDO_CLI_RUN_COMMAND_H_
+#define CRESCENDO_CLI_RUN_COMMAND_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "crescendo/base/status.h"
+#include "crescendo/base/time.h"
+#include "crescendo/sim/world.h"
+
+namespace crescendo::cli {
+
+struct RunOptions {
+  Duration duration = std::chrono::hours(24);
+  Duration interval = std::chrono::seconds(30);
+  uint64_t seed = 1;
+  std::string strategy = "kubernetes";
+};
+
+struct RunSummary {
+  RunOptions options;
+  int64_t ticks = 0;
+  int64_t scaling_actions = 0;
+  int64_t errors = 0;
+  double tick_ms_mean = 0;
+  double tick_ms_max = 0;
+  std::vector<sim::ServiceStats> services;
+  // replicas[s][k]: replicas of service s after tick k (for tests and plots).
+  std::vector<std::vector<int32_t>> replicas;
+  std::vector<std::vector<double>> load_rps;
+};
+
+// Called after each tick with (tick index, total ticks).
+using ProgressFn = std::function<void(int64_t, int64_t)>;
+
+// Runs the scenario on the simulator. Errors: InvalidArgument for bad options, NotFound for an
+// unknown strategy.
+StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn& progress);
+
+// Returns the summary as JSON text: {"services": [...], "ticks": ..., ...}.
+std::string SummaryJson(const RunSummary& summary);
+
+// Returns the summary as an aligned text table.
+std::string SummaryTable(const RunSummary& summary);
+
+// Returns the default interval: SCALING_INTERVAL when set (Go duration), else 30s.
+// Errors: InvalidArgument naming SCALING_INTERVAL when its value is malformed.
+StatusOr<Duration> DefaultInterval(const char* scaling_interval_env);
+
+}  // namespace crescendo::cli
+
+#endif  // CRESCENDO_CLI_RUN_COMMAND_H_

@@ -1,0 +1,117 @@
+// End-to-end tests of `crescendo run` on the embedded simulator.
+#include "cli/run_command.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "cli/cli.h"
+
+namespace crescendo::cli {
+namespace {
+
+RunOptions Options(uint64_t seed, const std::string& strategy) {
+  RunOptions o;
+  o.duration = std::chrono::hours(48);
+  o.interval = std::chrono::seconds(30);
+  o.seed = seed;
+  o.strategy = strategy;
+  return o;
+}
+
+class RunEndToEndTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(RunEndToEndTest, ReplicasStayWithinBoundsAndFollowThePeak) {
+  RunOptions o = Options(7, GetParam());
+  StatusOr<RunSummary> summary = RunOnSimulator(o, nullptr);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  ASSERT_EQ(summary->ticks, 48 * 120);
+  sim::ScenarioSpec scenario = sim::MusicStreamingScenario(7, Timestamp{});
+  ASSERT_EQ(summary->services.size(), scenario.services.size());
+  ASSERT_GE(scenario.services.size(), 3u);
+  for (size_t s = 0; s < scenario.services.size(); ++s) {
+    const HorizontalSpec& spec = scenario.services[s].horizontal;
+    const std::vector<int32_t>& replicas = summary->replicas[s];
+    const std::vector<double>& load = summary->load_rps[s];
+    SCOPED_TRACE(scenario.services[s].id.ToString());
+    // Never outside [min, max].
+    EXPECT_GE(*std::min_element(replicas.begin(), replicas.end()), spec.min_replicas);
+    EXPECT_LE(*std::max_element(replicas.begin(), replicas.end()), spec.max_replicas);
+    // Within 20 ticks (10 minutes) of the peak load, replicas reach 90% of their maximum.
+    size_t peak = static_cast<size_t>(std::max_element(load.begin(), load.end()) - load.begin());
+    int32_t overall_max = *std::max_element(replicas.begin(), replicas.end());
+    size_t end = std::min(replicas.size(), peak + 21);
+    int32_t near_peak = *std::max_element(replicas.begin() + static_cast<long>(peak),
+                                          replicas.begin() + static_cast<long>(end));
+    EXPECT_GE(near_peak, 0.9 * overall_max) << "peak at tick " << peak;
+    // At the quietest hour of the second day, fewer replicas run than at the peak.
+    size_t day2 = replicas.size() / 2;
+    size_t trough = static_cast<size_t>(
+        std::min_element(load.begin() + static_cast<long>(day2), load.end()) - load.begin());
+    EXPECT_LT(replicas[trough], near_peak) << "trough at tick " << trough;
+    // Load is served most of the time.
+    EXPECT_LT(summary->services[s].seconds_over_target, 0.1 * 48 * 3600);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Strategies, RunEndToEndTest,
+                         ::testing::Values("target-utilization", "kubernetes"));
+
+TEST(RunTest, SameSeedSameResultOtherSeedOtherResult) {
+  RunOptions o = Options(11, "kubernetes");
+  o.duration = std::chrono::hours(12);
+  auto a = RunOnSimulator(o, nullptr);
+  auto b = RunOnSimulator(o, nullptr);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(SummaryJson(*a), SummaryJson(*b));
+  EXPECT_EQ(a->replicas, b->replicas);
+  o.seed = 12;
+  auto c = RunOnSimulator(o, nullptr);
+  ASSERT_TRUE(c.ok());
+  EXPECT_NE(a->load_rps, c->load_rps);
+}
+
+struct CliCase {
+  std::vector<const char*> args;
+  const char* env_interval;  // SCALING_INTERVAL, or nullptr
+  int want_exit;
+  const char* want_text;  // expected in stdout (exit 0) or stderr (otherwise)
+};
+
+class RunCliTest : public ::testing::TestWithParam<CliCase> {};
+
+TEST_P(RunCliTest, ExitCodeAndMessage) {
+  const CliCase& c = GetParam();
+  if (c.env_interval) {
+    setenv("SCALING_INTERVAL", c.env_interval, 1);
+  } else {
+    unsetenv("SCALING_INTERVAL");
+  }
+  std::vector<const char*> argv = {"crescendo"};
+  argv.insert(argv.end(), c.args.begin(), c.args.end());
+  std::ostringstream out, err;
+  int code = RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
+  unsetenv("SCALING_INTERVAL");
+  EXPECT_EQ(code, c.want_exit) << out.str() << err.str();
+  const std::string& text = c.want_exit == 0 ? out.str() : err.str();
+  EXPECT_NE(text.find(c.want_text), std::string::npos) << text;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, RunCliTest,
+    ::testing::Values(
+        CliCase{{"run", "--duration", "2h", "--no-progress"}, nullptr, 0, "240 ticks of 30s"},
+        CliCase{{"run", "--duration", "2h", "--no-progress"}, "1m", 0, "120 ticks of 1m0s"},
+        CliCase{{"run", "--duration", "2h", "--interval", "15s", "--no-progress"}, "1m", 0,
+                "480 ticks of 15s"},
+        CliCase{{"run", "--duration", "2h", "--no-progress"}, "fast", 2, "SCALING_INTERVAL"},
+        CliCase{{"run", "--duration", "2 days", "--no-progress"}, nullptr, 2, "--duration"},
+        CliCase{{"run", "--interval", "0s", "--no-progress"}, nullptr, 2, "--interval"},
+        CliCase{{"run", "--strategy", "psychic", "--no-progress"}, nullptr, 2,
+                "unknown strategy \"psychic\""},
+        CliCase{{"run", "--backend", "mesos"}, nullptr, 2, "--backend"},
+        CliCase{{"frobnicate"}, nullptr, 2, "frobnicate"}));
+
+}  // namespace
+}  // namespace crescendo::cli
