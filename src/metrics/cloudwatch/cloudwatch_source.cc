@@ -166,12 +166,11 @@ StatusOr<std::vector<WorkloadMetric>> Source::Read(const MetricRequest& request)
   Random random(options_.seed ^ (reads_.fetch_add(1) * 0x9E3779B97F4A7C15ULL));
   std::vector<WorkloadMetric> out;
   out.reserve(request.workloads.size());
-  for (size_t first = 0; first < request.workloads.size();
-       first += options_.max_queries_per_request) {
-    const size_t count =
-        std::min(options_.max_queries_per_request, request.workloads.size() - first);
-    CRESCENDO_RETURN_IF_ERROR(ReadBatch(request, first, count, deadline, random, out));
-  }
+  CRESCENDO_RETURN_IF_ERROR(
+      ForEachBatch(request.workloads.size(), options_.max_queries_per_request,
+                   [&](size_t first, size_t count) {
+                     return ReadBatch(request, first, count, deadline, random, out);
+                   }));
   return out;
 }
 

@@ -6,6 +6,7 @@
 #ifndef CRESCENDO_SRC_METRICS_COMMON_WORKLOAD_RESULTS_H_
 #define CRESCENDO_SRC_METRICS_COMMON_WORKLOAD_RESULTS_H_
 
+#include <algorithm>
 #include <span>
 #include <string>
 #include <string_view>
@@ -37,6 +38,16 @@ class WorkloadResults {
   std::vector<int> non_finite_;  // per workload: samples dropped as NaN/Inf
   std::vector<int> values_;      // per workload: workload-level values seen
 };
+
+// Calls read(first, count) for consecutive slices of at most `batch` (>= 1) of `total` items,
+// in order; returns the first error.
+template <typename ReadFn>
+Status ForEachBatch(size_t total, size_t batch, ReadFn&& read) {
+  for (size_t first = 0; first < total; first += batch) {
+    CRESCENDO_RETURN_IF_ERROR(read(first, std::min(batch, total - first)));
+  }
+  return Status::Ok();
+}
 
 }  // namespace crescendo::metrics
 

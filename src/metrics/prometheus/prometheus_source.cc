@@ -126,12 +126,9 @@ StatusOr<std::vector<WorkloadMetric>> Source::Read(const MetricRequest& request)
   }
   std::vector<WorkloadMetric> out;
   out.reserve(request.workloads.size());
-  for (size_t first = 0; first < request.workloads.size();
-       first += options_.max_workloads_per_query) {
-    const size_t count =
-        std::min(options_.max_workloads_per_query, request.workloads.size() - first);
-    CRESCENDO_RETURN_IF_ERROR(ReadBatch(request, first, count, out));
-  }
+  CRESCENDO_RETURN_IF_ERROR(ForEachBatch(
+      request.workloads.size(), options_.max_workloads_per_query,
+      [&](size_t first, size_t count) { return ReadBatch(request, first, count, out); }));
   return out;
 }
 
