@@ -1,0 +1,665 @@
+// ParseHpaState: a state file of Kubernetes objects into HpaState, with errors that name the
+// field path. YAML is converted to the JSON tree first, so both go through one reader.
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "crescendo/horizontal/hpa_explain.h"
+
+namespace crescendo::hpa {
+namespace {
+
+using Json = nlohmann::json;
+
+// ----------------------------------------------------------------------------- YAML -> JSON
+
+Json ScalarToJson(const YAML::Node& n) {
+  const std::string& s = n.Scalar();
+  if (n.Tag() == "!") return s;  // quoted: always a string
+  static const std::regex kInt("[-+]?[0-9]+");
+  static const std::regex kFloat("[-+]?([0-9]+\\.[0-9]*|\\.[0-9]+|[0-9]+)([eE][-+]?[0-9]+)?");
+  if (s == "true" || s == "True") return true;
+  if (s == "false" || s == "False") return false;
+  if (s.empty() || s == "null" || s == "~") return nullptr;
+  if (std::regex_match(s, kInt)) {
+    try {
+      return std::stoll(s);
+    } catch (const std::out_of_range&) {
+      return s;
+    }
+  }
+  if (std::regex_match(s, kFloat)) return std::stod(s);
+  return s;
+}
+
+Json YamlToJson(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Scalar: return ScalarToJson(n);
+    case YAML::NodeType::Sequence: {
+      Json a = Json::array();
+      for (const YAML::Node& item : n) a.push_back(YamlToJson(item));
+      return a;
+    }
+    case YAML::NodeType::Map: {
+      Json o = Json::object();
+      for (const auto& kv : n) o[kv.first.as<std::string>()] = YamlToJson(kv.second);
+      return o;
+    }
+    default: return nullptr;
+  }
+}
+
+StatusOr<Json> ParseTree(std::string_view text, std::string_view source) {
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && (text[first] == '{' || text[first] == '[')) {
+    try {
+      return Json::parse(text);
+    } catch (const Json::parse_error& e) {
+      return InvalidArgumentError(fmt::format("{}: invalid JSON: {}", source, e.what()));
+    }
+  }
+  try {
+    return YamlToJson(YAML::Load(std::string(text)));
+  } catch (const YAML::Exception& e) {
+    return InvalidArgumentError(fmt::format("{}: invalid YAML at line {}, column {}: {}", source,
+                                            e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+}
+
+// ----------------------------------------------------------------------------- field reader
+
+// A node of the tree with its path, for errors that name the field.
+class Node {
+ public:
+  Node(const Json* j, std::string path, std::string_view source)
+      : j_(j), path_(std::move(path)), source_(source) {}
+
+  bool present() const { return j_ != nullptr && !j_->is_null(); }
+  const std::string& path() const { return path_; }
+
+  Node operator[](std::string_view key) const {
+    const std::string p = path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+    if (!present() || !j_->is_object()) return Node(nullptr, p, source_);
+    auto it = j_->find(std::string(key));
+    return Node(it == j_->end() ? nullptr : &*it, p, source_);
+  }
+
+  Status Error(std::string_view expected) const {
+    const std::string found = present() ? j_->dump() : "nothing";
+    return InvalidArgumentError(fmt::format("{}: {}: {}, expected {}", source_, path_,
+                                            found.size() > 80 ? found.substr(0, 77) + "..." : found,
+                                            expected));
+  }
+
+  // Returns the elements of a list (an absent field is an empty list).
+  StatusOr<std::vector<Node>> List() const {
+    std::vector<Node> out;
+    if (!present()) return out;
+    if (!j_->is_array()) return Error("a list");
+    for (size_t i = 0; i < j_->size(); ++i) {
+      out.emplace_back(&(*j_)[i], fmt::format("{}[{}]", path_, i), source_);
+    }
+    return out;
+  }
+
+  // Returns the string-to-string entries of a map (absent: none).
+  StatusOr<std::map<std::string, std::string>> StringMap() const {
+    std::map<std::string, std::string> out;
+    if (!present()) return out;
+    if (!j_->is_object()) return Error("a map of strings");
+    for (const auto& [k, v] : j_->items()) {
+      if (!v.is_string()) return (*this)[k].Error("a string");
+      out[k] = v.get<std::string>();
+    }
+    return out;
+  }
+
+  // Returns the keys of a map (absent: none).
+  StatusOr<std::vector<std::string>> Keys() const {
+    std::vector<std::string> out;
+    if (!present()) return out;
+    if (!j_->is_object()) return Error("a map");
+    for (const auto& [k, v] : j_->items()) out.push_back(k);
+    return out;
+  }
+
+  StatusOr<std::string> String() const {
+    if (!present() || !j_->is_string()) return Error("a string");
+    return j_->get<std::string>();
+  }
+  std::string StringOr(std::string fallback) const {
+    return present() && j_->is_string() ? j_->get<std::string>() : fallback;
+  }
+
+  StatusOr<int64_t> Int() const {
+    if (!present() || !j_->is_number_integer()) return Error("an integer");
+    return j_->get<int64_t>();
+  }
+  StatusOr<int32_t> Int32() const {
+    CRESCENDO_ASSIGN_OR_RETURN(int64_t v, Int());
+    if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max()) {
+      return Error("a 32-bit integer");
+    }
+    return static_cast<int32_t>(v);
+  }
+  StatusOr<double> Number() const {
+    if (present() && j_->is_number()) return j_->get<double>();
+    if (present() && j_->is_string()) {  // a quantity such as "0.05" (behavior tolerances)
+      auto q = Quantity::Parse(j_->get<std::string>());
+      if (q.ok()) return q->AsDouble();
+    }
+    return Error("a number");
+  }
+  StatusOr<bool> Bool() const {
+    if (!present() || !j_->is_boolean()) return Error("true or false");
+    return j_->get<bool>();
+  }
+  StatusOr<Quantity> QuantityValue() const {
+    if (!present() || !(j_->is_string() || j_->is_number())) {
+      return Error("a quantity such as \"250m\" or \"1Gi\"");
+    }
+    auto q = Quantity::Parse(j_->is_string() ? j_->get<std::string>() : j_->dump());
+    if (!q.ok()) return Error("a quantity such as \"250m\" or \"1Gi\"");
+    return q;
+  }
+  StatusOr<Timestamp> Time() const {
+    if (!present() || !j_->is_string()) return Error("an RFC 3339 time");
+    auto t = ParseRfc3339(j_->get<std::string>());
+    if (!t.ok()) return Error("an RFC 3339 time such as \"2026-11-27T18:00:00Z\"");
+    return t;
+  }
+  // A Go duration string ("30s") or a number of seconds.
+  StatusOr<Duration> DurationValue() const {
+    if (present() && j_->is_number()) return FromSeconds(j_->get<double>());
+    if (present() && j_->is_string()) {
+      auto d = ParseDuration(j_->get<std::string>());
+      if (d.ok()) return d;
+    }
+    return Error("a duration such as \"30s\" or \"5m\"");
+  }
+
+ private:
+  const Json* j_;
+  std::string path_;
+  std::string_view source_;
+};
+
+template <typename T>
+Status Optional(const Node& n, StatusOr<T> (Node::*get)() const, T* out) {
+  if (!n.present()) return Status::Ok();
+  CRESCENDO_ASSIGN_OR_RETURN(*out, (n.*get)());
+  return Status::Ok();
+}
+
+template <typename T>
+Status OptionalInto(const Node& n, StatusOr<T> (Node::*get)() const, std::optional<T>* out) {
+  if (!n.present()) return Status::Ok();
+  CRESCENDO_ASSIGN_OR_RETURN(*out, (n.*get)());
+  return Status::Ok();
+}
+
+// ----------------------------------------------------------------------------- hpa
+
+Status ParseSelector(const Node& n, std::map<std::string, std::string>* out) {
+  CRESCENDO_ASSIGN_OR_RETURN(std::vector<Node> exprs, n["matchExpressions"].List());
+  if (!exprs.empty()) return exprs[0].Error("no matchExpressions (only matchLabels are supported)");
+  CRESCENDO_ASSIGN_OR_RETURN(*out, n["matchLabels"].StringMap());
+  return Status::Ok();
+}
+
+Status ParseTarget(const Node& n, MetricTarget* t) {
+  CRESCENDO_ASSIGN_OR_RETURN(std::string type, n["type"].String());
+  if (type == "Utilization") {
+    t->type = MetricTargetType::kUtilization;
+  } else if (type == "Value") {
+    t->type = MetricTargetType::kValue;
+  } else if (type == "AverageValue") {
+    t->type = MetricTargetType::kAverageValue;
+  } else {
+    return n["type"].Error("one of Utilization, Value, AverageValue");
+  }
+  CRESCENDO_RETURN_IF_ERROR(OptionalInto(n["averageUtilization"], &Node::Int32,
+                                         &t->average_utilization));
+  if (t->average_utilization.has_value() && *t->average_utilization <= 0) {
+    return n["averageUtilization"].Error("a percentage above 0");
+  }
+  CRESCENDO_RETURN_IF_ERROR(OptionalInto(n["value"], &Node::QuantityValue, &t->value));
+  CRESCENDO_RETURN_IF_ERROR(OptionalInto(n["averageValue"], &Node::QuantityValue,
+                                         &t->average_value));
+  return Status::Ok();
+}
+
+// The metric identifier and target of Pods, Object and External sources.
+Status ParseIdentified(const Node& source, MetricSpec* m) {
+  CRESCENDO_ASSIGN_OR_RETURN(m->name, source["metric"]["name"].String());
+  CRESCENDO_RETURN_IF_ERROR(ParseSelector(source["metric"]["selector"], &m->selector));
+  return ParseTarget(source["target"], &m->target);
+}
+
+Status ParseMetric(const Node& n, MetricSpec* m) {
+  CRESCENDO_ASSIGN_OR_RETURN(std::string type, n["type"].String());
+  if (type == "Resource" || type == "ContainerResource") {
+    const bool container = type == "ContainerResource";
+    m->type = container ? MetricSourceType::kContainerResource : MetricSourceType::kResource;
+    const Node source = n[container ? "containerResource" : "resource"];
+    CRESCENDO_ASSIGN_OR_RETURN(m->name, source["name"].String());
+    if (container) {
+      CRESCENDO_ASSIGN_OR_RETURN(m->container, source["container"].String());
+    }
+    return ParseTarget(source["target"], &m->target);
+  }
+  if (type == "Pods") {
+    m->type = MetricSourceType::kPods;
+    return ParseIdentified(n["pods"], m);
+  }
+  if (type == "Object") {
+    m->type = MetricSourceType::kObject;
+    const Node obj = n["object"]["describedObject"];
+    CRESCENDO_ASSIGN_OR_RETURN(m->described_object.kind, obj["kind"].String());
+    CRESCENDO_ASSIGN_OR_RETURN(m->described_object.name, obj["name"].String());
+    m->described_object.api_version = obj["apiVersion"].StringOr("");
+    return ParseIdentified(n["object"], m);
+  }
+  if (type == "External") {
+    m->type = MetricSourceType::kExternal;
+    return ParseIdentified(n["external"], m);
+  }
+  return n["type"].Error("one of Resource, ContainerResource, Pods, Object, External");
+}
+
+Status ParseRules(const Node& n, std::optional<ScalingRules>* out) {
+  if (!n.present()) return Status::Ok();
+  ScalingRules r;
+  CRESCENDO_RETURN_IF_ERROR(OptionalInto(n["stabilizationWindowSeconds"], &Node::Int32,
+                                         &r.stabilization_window_seconds));
+  if (n["selectPolicy"].present()) {
+    CRESCENDO_ASSIGN_OR_RETURN(std::string p, n["selectPolicy"].String());
+    if (p == "Max") r.select_policy = SelectPolicy::kMax;
+    else if (p == "Min") r.select_policy = SelectPolicy::kMin;
+    else if (p == "Disabled") r.select_policy = SelectPolicy::kDisabled;
+    else return n["selectPolicy"].Error("one of Max, Min, Disabled");
+  }
+  CRESCENDO_ASSIGN_OR_RETURN(std::vector<Node> policies, n["policies"].List());
+  for (const Node& p : policies) {
+    ScalingPolicy policy;
+    CRESCENDO_ASSIGN_OR_RETURN(std::string type, p["type"].String());
+    if (type == "Pods") policy.type = ScalingPolicyType::kPods;
+    else if (type == "Percent") policy.type = ScalingPolicyType::kPercent;
+    else return p["type"].Error("Pods or Percent");
+    CRESCENDO_ASSIGN_OR_RETURN(policy.value, p["value"].Int32());
+    if (policy.value <= 0) return p["value"].Error("a value above 0");
+    CRESCENDO_ASSIGN_OR_RETURN(policy.period_seconds, p["periodSeconds"].Int32());
+    if (policy.period_seconds <= 0 || policy.period_seconds > 1800) {
+      return p["periodSeconds"].Error("1 to 1800 seconds");
+    }
+    r.policies.push_back(policy);
+  }
+  CRESCENDO_RETURN_IF_ERROR(OptionalInto(n["tolerance"], &Node::Number, &r.tolerance));
+  *out = r;
+  return Status::Ok();
+}
+
+Status ParseHpaConditions(const Node& n, std::vector<HpaCondition>* out) {
+  CRESCENDO_ASSIGN_OR_RETURN(std::vector<Node> list, n.List());
+  for (const Node& c : list) {
+    HpaCondition cond;
+    CRESCENDO_ASSIGN_OR_RETURN(cond.type, c["type"].String());
+    const std::string status = c["status"].StringOr("Unknown");
+    cond.status = status == "True"    ? ConditionStatus::kTrue
+                  : status == "False" ? ConditionStatus::kFalse
+                                      : ConditionStatus::kUnknown;
+    cond.reason = c["reason"].StringOr("");
+    cond.message = c["message"].StringOr("");
+    CRESCENDO_RETURN_IF_ERROR(Optional(c["lastTransitionTime"], &Node::Time,
+                                       &cond.last_transition_time));
+    out->push_back(cond);
+  }
+  return Status::Ok();
+}
+
+Status ParseHpa(const Node& hpa, HpaState* s) {
+  if (!hpa.present()) return hpa.Error("a HorizontalPodAutoscaler (autoscaling/v2)");
+  s->name = hpa["metadata"]["name"].StringOr("");
+  s->ns = hpa["metadata"]["namespace"].StringOr("default");
+  const Node spec = hpa["spec"];
+  const Node ref = spec["scaleTargetRef"];
+  s->scale_target = {ref["kind"].StringOr("Deployment"), ref["name"].StringOr(""),
+                     ref["apiVersion"].StringOr("apps/v1")};
+  s->spec.min_replicas = 1;
+  CRESCENDO_RETURN_IF_ERROR(Optional(spec["minReplicas"], &Node::Int32, &s->spec.min_replicas));
+  CRESCENDO_ASSIGN_OR_RETURN(s->spec.max_replicas, spec["maxReplicas"].Int32());
+  if (s->spec.min_replicas < 0) return spec["minReplicas"].Error("0 or more");
+  if (s->spec.max_replicas < std::max(1, s->spec.min_replicas)) {
+    return spec["maxReplicas"].Error("at least 1 and at least minReplicas");
+  }
+  CRESCENDO_ASSIGN_OR_RETURN(std::vector<Node> metrics, spec["metrics"].List());
+  for (const Node& m : metrics) {
+    MetricSpec metric;
+    CRESCENDO_RETURN_IF_ERROR(ParseMetric(m, &metric));
+    s->spec.metrics.push_back(std::move(metric));
+  }
+  if (spec["behavior"].present()) {
+    HpaBehavior b;
+    CRESCENDO_RETURN_IF_ERROR(ParseRules(spec["behavior"]["scaleUp"], &b.scale_up));
+    CRESCENDO_RETURN_IF_ERROR(ParseRules(spec["behavior"]["scaleDown"], &b.scale_down));
+    s->spec.behavior = b;
+  }
+  return ParseHpaConditions(hpa["status"]["conditions"], &s->memory.conditions);
+}
+
+// ----------------------------------------------------------------------------- pods
+
+// A ResourceList ({cpu: "250m", memory: "1Gi"}) in milli-units.
+Status ParseResourceList(const Node& n, std::map<std::string, int64_t>* out) {
+  CRESCENDO_ASSIGN_OR_RETURN(std::vector<std::string> keys, n.Keys());
+  for (const std::string& k : keys) {
+    CRESCENDO_ASSIGN_OR_RETURN(Quantity q, n[k].QuantityValue());
+    (*out)[k] = q.MilliValue();
+  }
+  return Status::Ok();
+}
+
+Status ParseContainers(const Node& list, bool init, std::vector<HpaContainer>* out) {
+  CRESCENDO_ASSIGN_OR_RETURN(std::vector<Node> containers, list.List());
+  for (const Node& c : containers) {
+    // Init containers count only as restartable sidecars (restartPolicy: Always).
+    if (init && c["restartPolicy"].StringOr("") != "Always") continue;
+    HpaContainer container;
+    CRESCENDO_ASSIGN_OR_RETURN(container.name, c["name"].String());
+    CRESCENDO_RETURN_IF_ERROR(ParseResourceList(c["resources"]["requests"],
+                                                &container.requests_milli));
+    out->push_back(std::move(container));
+  }
+  return Status::Ok();
+}
+
+StatusOr<PodPhase> ParsePhase(const Node& n) {
+  const std::string phase = n.StringOr("Pending");
+  if (phase == "Pending") return PodPhase::kPending;
+  if (phase == "Running") return PodPhase::kRunning;
+  if (phase == "Succeeded") return PodPhase::kSucceeded;
+  if (phase == "Failed") return PodPhase::kFailed;
+  if (phase == "Unknown") return PodPhase::kUnknown;
+  return n.Error("one of Pending, Running, Succeeded, Failed, Unknown");
+}
+
+Status ParseReadyCondition(const Node& conditions, HpaPod* pod) {
+  CRESCENDO_ASSIGN_OR_RETURN(std::vector<Node> list, conditions.List());
+  for (const Node& c : list) {
+    if (c["type"].StringOr("") != "Ready") continue;
+    const std::string status = c["status"].StringOr("");
+    if (status == "True") pod->ready = ConditionStatus::kTrue;
+    else if (status == "False") pod->ready = ConditionStatus::kFalse;
+    else if (status == "Unknown") pod->ready = ConditionStatus::kUnknown;
+    else return c["status"].Error("True, False or Unknown");
+    CRESCENDO_RETURN_IF_ERROR(Optional(c["lastTransitionTime"], &Node::Time,
+                                       &pod->ready_transition_time));
+  }
+  return Status::Ok();
+}
+
+Status ParsePods(const Node& n, std::vector<HpaPod>* out) {
+  CRESCENDO_ASSIGN_OR_RETURN(std::vector<Node> pods, n.List());
+  for (const Node& p : pods) {
+    HpaPod pod;
+    CRESCENDO_ASSIGN_OR_RETURN(pod.name, p["metadata"]["name"].String());
+    pod.deleting = p["metadata"]["deletionTimestamp"].present();
+    CRESCENDO_RETURN_IF_ERROR(ParseContainers(p["spec"]["containers"], false, &pod.containers));
+    CRESCENDO_RETURN_IF_ERROR(ParseContainers(p["spec"]["initContainers"], true,
+                                              &pod.containers));
+    if (p["spec"]["resources"]["requests"].present()) {
+      pod.pod_requests_milli.emplace();
+      CRESCENDO_RETURN_IF_ERROR(
+          ParseResourceList(p["spec"]["resources"]["requests"], &*pod.pod_requests_milli));
+    }
+    CRESCENDO_ASSIGN_OR_RETURN(pod.phase, ParsePhase(p["status"]["phase"]));
+    CRESCENDO_RETURN_IF_ERROR(OptionalInto(p["status"]["startTime"], &Node::Time,
+                                           &pod.start_time));
+    CRESCENDO_RETURN_IF_ERROR(ParseReadyCondition(p["status"]["conditions"], &pod));
+    out->push_back(std::move(pod));
+  }
+  return Status::Ok();
+}
+
+// ----------------------------------------------------------------------------- metrics APIs
+
+struct ContainerUsage {
+  std::string name;
+  std::map<std::string, int64_t> usage_milli;
+};
+
+struct RawPodMetrics {  // metrics.k8s.io PodMetrics
+  std::string pod;
+  Timestamp timestamp;
+  Duration window = minutes(1);
+  std::vector<ContainerUsage> containers;
+};
+
+struct RawCustomMetric {  // custom.metrics.k8s.io MetricValue
+  std::string kind, name, metric;
+  std::map<std::string, std::string> selector;
+  Timestamp timestamp;
+  Duration window = minutes(1);
+  int64_t value_milli = 0;
+};
+
+struct RawExternalMetric {  // external.metrics.k8s.io ExternalMetricValue
+  std::string metric;
+  std::map<std::string, std::string> labels;
+  int64_t value_milli = 0;
+};
+
+struct RawMetrics {
+  std::vector<RawPodMetrics> pods;
+  std::vector<RawCustomMetric> custom;
+  std::vector<RawExternalMetric> external;
+};
+
+Status ParsePodMetrics(const Node& n, std::vector<RawPodMetrics>* out) {
+  CRESCENDO_ASSIGN_OR_RETURN(std::vector<Node> items, n.List());
+  for (const Node& item : items) {
+    RawPodMetrics m;
+    CRESCENDO_ASSIGN_OR_RETURN(m.pod, item["metadata"]["name"].String());
+    CRESCENDO_ASSIGN_OR_RETURN(m.timestamp, item["timestamp"].Time());
+    CRESCENDO_RETURN_IF_ERROR(Optional(item["window"], &Node::DurationValue, &m.window));
+    CRESCENDO_ASSIGN_OR_RETURN(std::vector<Node> containers, item["containers"].List());
+    for (const Node& c : containers) {
+      ContainerUsage usage;
+      CRESCENDO_ASSIGN_OR_RETURN(usage.name, c["name"].String());
+      CRESCENDO_RETURN_IF_ERROR(ParseResourceList(c["usage"], &usage.usage_milli));
+      m.containers.push_back(std::move(usage));
+    }
+    out->push_back(std::move(m));
+  }
+  return Status::Ok();
+}
+
+Status ParseCustomMetrics(const Node& n, std::vector<RawCustomMetric>* out) {
+  CRESCENDO_ASSIGN_OR_RETURN(std::vector<Node> items, n.List());
+  for (const Node& item : items) {
+    RawCustomMetric m;
+    CRESCENDO_ASSIGN_OR_RETURN(m.kind, item["describedObject"]["kind"].String());
+    CRESCENDO_ASSIGN_OR_RETURN(m.name, item["describedObject"]["name"].String());
+    CRESCENDO_ASSIGN_OR_RETURN(m.metric, item["metric"]["name"].String());
+    CRESCENDO_RETURN_IF_ERROR(ParseSelector(item["metric"]["selector"], &m.selector));
+    CRESCENDO_RETURN_IF_ERROR(Optional(item["timestamp"], &Node::Time, &m.timestamp));
+    if (item["windowSeconds"].present()) {
+      CRESCENDO_ASSIGN_OR_RETURN(int64_t w, item["windowSeconds"].Int());
+      m.window = seconds(w);
+    }
+    CRESCENDO_ASSIGN_OR_RETURN(Quantity q, item["value"].QuantityValue());
+    m.value_milli = q.MilliValue();
+    out->push_back(std::move(m));
+  }
+  return Status::Ok();
+}
+
+Status ParseExternalMetrics(const Node& n, std::vector<RawExternalMetric>* out) {
+  CRESCENDO_ASSIGN_OR_RETURN(std::vector<Node> items, n.List());
+  for (const Node& item : items) {
+    RawExternalMetric m;
+    CRESCENDO_ASSIGN_OR_RETURN(m.metric, item["metricName"].String());
+    CRESCENDO_ASSIGN_OR_RETURN(m.labels, item["metricLabels"].StringMap());
+    CRESCENDO_ASSIGN_OR_RETURN(Quantity q, item["value"].QuantityValue());
+    m.value_milli = q.MilliValue();
+    out->push_back(std::move(m));
+  }
+  return Status::Ok();
+}
+
+// getPodMetrics / getContainerMetrics of kubernetes metrics/client.go: a pod whose containers
+// lack the resource has no sample; a pod without the named container fails the read.
+MetricReading ResourceReading(const MetricSpec& spec, const std::vector<RawPodMetrics>& raw) {
+  MetricReading r;
+  for (const RawPodMetrics& m : raw) {
+    int64_t sum = 0;
+    bool missing = m.containers.empty();
+    bool found = spec.container.empty();
+    for (const ContainerUsage& c : m.containers) {
+      if (!spec.container.empty() && c.name != spec.container) continue;
+      found = true;
+      auto it = c.usage_milli.find(spec.name);
+      if (it == c.usage_milli.end()) {
+        missing = true;
+        break;
+      }
+      sum += it->second;
+      if (!spec.container.empty()) break;
+    }
+    if (!found) {
+      r.fetch_status = UnavailableError(
+          fmt::format("failed to get container metrics: container {} not present in metrics for "
+                      "pod {}",
+                      spec.container, m.pod));
+      r.pods.clear();
+      return r;
+    }
+    if (!missing) r.pods.push_back({m.pod, sum, m.timestamp, m.window});
+  }
+  return r;
+}
+
+bool Matches(const std::map<std::string, std::string>& selector,
+             const std::map<std::string, std::string>& labels) {
+  for (const auto& [k, v] : selector) {
+    auto it = labels.find(k);
+    if (it == labels.end() || it->second != v) return false;
+  }
+  return true;
+}
+
+MetricReading ReadingFor(const MetricSpec& spec, const RawMetrics& raw) {
+  MetricReading r;
+  switch (spec.type) {
+    case MetricSourceType::kResource:
+    case MetricSourceType::kContainerResource: return ResourceReading(spec, raw.pods);
+    case MetricSourceType::kPods:
+      for (const RawCustomMetric& m : raw.custom) {
+        if (m.kind == "Pod" && m.metric == spec.name && Matches(m.selector, spec.selector)) {
+          r.pods.push_back({m.name, m.value_milli, m.timestamp, m.window});
+        }
+      }
+      return r;
+    case MetricSourceType::kObject:
+      for (const RawCustomMetric& m : raw.custom) {
+        if (m.kind == spec.described_object.kind && m.name == spec.described_object.name &&
+            m.metric == spec.name) {
+          r.values_milli = {m.value_milli};
+          return r;
+        }
+      }
+      r.fetch_status = NotFoundError(fmt::format(
+          "unable to fetch metrics from custom metrics API: the server could not find the "
+          "metric {} for {} {}",
+          spec.name, spec.described_object.kind, spec.described_object.name));
+      return r;
+    case MetricSourceType::kExternal:
+      for (const RawExternalMetric& m : raw.external) {
+        if (m.metric == spec.name && Matches(spec.selector, m.labels)) {
+          r.values_milli.push_back(m.value_milli);
+        }
+      }
+      return r;
+  }
+  return r;
+}
+
+// ----------------------------------------------------------------------------- memory, settings
+
+Status ParseHistory(const Node& n, HpaControllerState* memory) {
+  if (!n.present()) return Status::Ok();  // none yet: the first reconcile records the current count
+  memory->initialized = true;
+  CRESCENDO_ASSIGN_OR_RETURN(std::vector<Node> recs, n["recommendations"].List());
+  for (const Node& r : recs) {
+    TimestampedRecommendation rec;
+    CRESCENDO_ASSIGN_OR_RETURN(rec.timestamp, r["timestamp"].Time());
+    CRESCENDO_ASSIGN_OR_RETURN(rec.replicas, r["replicas"].Int32());
+    memory->recommendations.push_back(rec);
+  }
+  for (auto [key, events] : {std::pair{"scaleUpEvents", &memory->scale_up_events},
+                             std::pair{"scaleDownEvents", &memory->scale_down_events}}) {
+    CRESCENDO_ASSIGN_OR_RETURN(std::vector<Node> list, n[key].List());
+    for (const Node& e : list) {
+      ScaleEvent event;
+      CRESCENDO_ASSIGN_OR_RETURN(event.timestamp, e["timestamp"].Time());
+      CRESCENDO_ASSIGN_OR_RETURN(event.replica_change, e["replicaChange"].Int32());
+      if (event.replica_change < 0) return e["replicaChange"].Error("a count of 0 or more");
+      events->push_back(event);
+    }
+  }
+  return Status::Ok();
+}
+
+Status ParseSettings(const Node& n, HpaControllerSettings* s) {
+  CRESCENDO_RETURN_IF_ERROR(Optional(n["tolerance"], &Node::Number, &s->tolerance));
+  CRESCENDO_RETURN_IF_ERROR(Optional(n["cpuInitializationPeriod"], &Node::DurationValue,
+                                     &s->cpu_initialization_period));
+  CRESCENDO_RETURN_IF_ERROR(Optional(n["initialReadinessDelay"], &Node::DurationValue,
+                                     &s->initial_readiness_delay));
+  CRESCENDO_RETURN_IF_ERROR(Optional(n["downscaleStabilizationWindow"], &Node::DurationValue,
+                                     &s->downscale_stabilization_window));
+  CRESCENDO_RETURN_IF_ERROR(Optional(n["scaleUpLimitFactor"], &Node::Number,
+                                     &s->scale_up_limit_factor));
+  CRESCENDO_RETURN_IF_ERROR(Optional(n["scaleUpLimitMinimum"], &Node::Number,
+                                     &s->scale_up_limit_minimum));
+  CRESCENDO_RETURN_IF_ERROR(Optional(n["configurableTolerance"], &Node::Bool,
+                                     &s->configurable_tolerance));
+  return Status::Ok();
+}
+
+Status ParseState(const Node& root, HpaState* s) {
+  CRESCENDO_RETURN_IF_ERROR(ParseHpa(root["hpa"], s));
+  CRESCENDO_ASSIGN_OR_RETURN(s->spec_replicas, root["scale"]["specReplicas"].Int32());
+  s->status_replicas = s->spec_replicas;
+  CRESCENDO_RETURN_IF_ERROR(Optional(root["scale"]["statusReplicas"], &Node::Int32,
+                                     &s->status_replicas));
+  CRESCENDO_RETURN_IF_ERROR(OptionalInto(root["scale"]["selector"], &Node::String, &s->selector));
+  CRESCENDO_RETURN_IF_ERROR(ParsePods(root["pods"], &s->pods));
+  RawMetrics raw;
+  CRESCENDO_RETURN_IF_ERROR(ParsePodMetrics(root["podMetrics"], &raw.pods));
+  CRESCENDO_RETURN_IF_ERROR(ParseCustomMetrics(root["customMetrics"], &raw.custom));
+  CRESCENDO_RETURN_IF_ERROR(ParseExternalMetrics(root["externalMetrics"], &raw.external));
+  for (const MetricSpec& m : EffectiveMetrics(s->spec)) s->readings.push_back(ReadingFor(m, raw));
+  CRESCENDO_RETURN_IF_ERROR(ParseHistory(root["history"], &s->memory));
+  CRESCENDO_RETURN_IF_ERROR(ParseSettings(root["controller"], &s->settings));
+  CRESCENDO_ASSIGN_OR_RETURN(s->now, root["now"].Time());
+  return OptionalInto(root["proposedReplicas"], &Node::Int32, &s->proposed_replicas);
+}
+
+}  // namespace
+
+StatusOr<HpaState> ParseHpaState(std::string_view text, std::string_view source) {
+  CRESCENDO_ASSIGN_OR_RETURN(Json tree, ParseTree(text, source));
+  if (!tree.is_object()) {
+    return InvalidArgumentError(fmt::format(
+        "{}: the state is {}, expected a map with hpa, scale, pods, ... and now", source,
+        tree.type_name()));
+  }
+  HpaState state;
+  CRESCENDO_RETURN_IF_ERROR(ParseState(Node(&tree, "", source), &state));
+  return state;
+}
+
+}  // namespace crescendo::hpa
