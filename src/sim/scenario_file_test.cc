@@ -1,0 +1,206 @@
+#include "crescendo/sim/scenario_file.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace crescendo::sim {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ScenarioDir {
+ public:
+  ScenarioDir() {
+    dir_ = fs::temp_directory_path() / ("crescendo_scenario_test_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  ~ScenarioDir() { fs::remove_all(dir_); }
+  std::string Write(const std::string& name, const std::string& content) const {
+    std::string path = (dir_ / name).string();
+    std::ofstream(path) << content;
+    return path;
+  }
+
+ private:
+  fs::path dir_;
+};
+
+constexpr char kGood[] = R"(name: two-tenants
+seed: 3
+start: 2026-11-23T00:00:00Z
+duration: 2h
+interval: 30s
+strategies: [kubernetes]
+nodes:
+  cpu: "4"
+  memory: 16Gi
+  min: 2
+  max: 10
+  provisioning: {distribution: uniform, mean: 90s, spread: 30s}
+  cost_per_node_hour: 0.4
+defaults:
+  pod: {capacity_rps: 80, cpu_request: 250m, memory_request: 256Mi}
+services:
+  - id: prod/free/music/api
+    min_replicas: 2
+    max_replicas: 30
+    initial_replicas: 4
+    target_cpu_utilization: 70
+    behavior:
+      scaleDown:
+        stabilizationWindowSeconds: 60
+        policies: [{type: Percent, value: 50, periodSeconds: 60}]
+    pod:
+      startup: {distribution: lognormal, mean: 20s, spread: 5s}
+      memory_limit: 512Mi
+    load:
+      daily: {peak_rps: 900, bursts: [{at: 1h, multiplier: 3}]}
+  - id: prod/enterprise/music/audio
+    max_replicas: 12
+    metrics:
+      - type: External
+        name: audio_queue_length
+        target: {type: AverageValue, averageValue: "30"}
+    business_metrics: [{name: audio_queue_length, kind: backlog}]
+    pod: {capacity_rps: 5, latency_curve: [[0.5, 200], [1.0, 600]]}
+    load:
+      steps: [[0s, 10], [30m, 40]]
+  - id: prod/trace/web/nasa
+    load:
+      trace: {path: nasa.csv, time_column: minute, value_column: count, peak_pods: 8}
+)";
+
+TEST(ScenarioFileTest, ReadsEveryPart) {
+  ScenarioDir dir;
+  dir.Write("nasa.csv", "minute,count\n1995-07-01 00:00:00,10\n1995-07-01 00:01:00,40\n"
+                        "1995-07-01 00:02:00,20\n");
+  std::string path = dir.Write("good.yaml", kGood);
+  StatusOr<ScenarioFile> f = LoadScenarioFile(path);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ(f->name, "two-tenants");
+  EXPECT_EQ(f->seed, 3u);
+  EXPECT_EQ(FormatRfc3339(f->start), "2026-11-23T00:00:00Z");
+  EXPECT_EQ(f->end - f->start, hours(2));
+  EXPECT_EQ(f->interval, seconds(30));
+  EXPECT_EQ(f->strategies, std::vector<std::string>{"kubernetes"});
+  ASSERT_TRUE(f->nodes.has_value());
+  EXPECT_EQ(f->nodes->capacity.cpu_millis, 4000);
+  EXPECT_EQ(f->nodes->capacity.memory_bytes, 16LL << 30);
+  EXPECT_EQ(f->nodes->provisioning.distribution, DelayDistribution::kUniform);
+  ASSERT_EQ(f->services.size(), 3u);
+
+  const SimService& api = f->services[0];
+  EXPECT_EQ(api.spec.id.ToString(), "prod/free/music/api");
+  EXPECT_EQ(api.spec.initial_replicas, 4);
+  EXPECT_FALSE(api.initial_replicas_from_load);
+  EXPECT_EQ(api.spec.horizontal.metrics[0].target.average_utilization, 70);
+  ASSERT_TRUE(api.spec.horizontal.behavior.has_value());
+  EXPECT_EQ(api.spec.horizontal.behavior->scale_down->stabilization_window_seconds, 60);
+  EXPECT_EQ(api.spec.horizontal.behavior->scale_down->policies[0].type, ScalingPolicyType::kPercent);
+  EXPECT_EQ(api.spec.pod.capacity_rps, 80);  // from defaults
+  EXPECT_EQ(api.spec.pod.requests.cpu_millis, 250);
+  EXPECT_EQ(api.spec.pod.startup_distribution, DelayDistribution::kLogNormal);
+  EXPECT_EQ(api.spec.pod.memory_limit_bytes, 512LL << 20);
+
+  const SimService& audio = f->services[1];
+  EXPECT_TRUE(audio.initial_replicas_from_load);
+  EXPECT_EQ(audio.spec.horizontal.metrics[0].type, MetricSourceType::kExternal);
+  EXPECT_EQ(audio.spec.horizontal.metrics[0].target.average_value->ToString(), "30");
+  EXPECT_EQ(audio.spec.business_metrics[0].kind, BusinessMetricSpec::Kind::kBacklog);
+  EXPECT_EQ(audio.spec.pod.latency_curve.size(), 2u);
+  auto audio_load = audio.source->RpsAt(f->start + minutes(31));
+  ASSERT_TRUE(audio_load.ok());
+  EXPECT_EQ(**audio_load, 40);
+
+  ASSERT_EQ(f->traces.size(), 1u);
+  EXPECT_EQ(f->traces[0].rows, 3);
+  // The trace starts at the scenario's start; its peak (40) is 8 pods of 80 rps.
+  auto nasa = f->services[2].source->RpsAt(f->start + seconds(61));
+  ASSERT_TRUE(nasa.ok());
+  EXPECT_DOUBLE_EQ(**nasa, 8 * 80);
+}
+
+TEST(ScenarioFileTest, ErrorsNameFileLineAndField) {
+  struct Case {
+    const char* name;
+    const char* yaml;
+    const char* want;  // after the file name
+  };
+  const Case cases[] = {
+      {"bad capacity",
+       "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
+       "    pod: {capacity_rps: -3}\n    load: {constant: 1}\n",
+       ":5: services[0].pod.capacity_rps: expected a number > 0, found \"-3\""},
+      {"unknown field",
+       "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n    colour: red\n"
+       "    load: {constant: 1}\n",
+       ":5: services[0].colour: unknown field"},
+      {"bad id",
+       "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b\n    load: {constant: 1}\n",
+       ":4: services[0].id: workload id \"a/b\""},
+      {"bad duration",
+       "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
+       "    pod: {startup: {distribution: normal, mean: soon}}\n    load: {constant: 1}\n",
+       ":5: services[0].pod.startup.mean: expected a duration"},
+      {"bad distribution",
+       "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
+       "    pod: {startup: {distribution: gamma}}\n    load: {constant: 1}\n",
+       ":5: services[0].pod.startup.distribution: unknown delay distribution \"gamma\""},
+      {"bad quantity",
+       "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
+       "    pod: {memory_request: lots}\n    load: {constant: 1}\n",
+       ":5: services[0].pod.memory_request: expected a Kubernetes quantity"},
+      {"two loads",
+       "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
+       "    load: {constant: 1, steps: [[0s, 1]]}\n",
+       ":5: services[0].load: expected exactly one of"},
+      {"missing trace",
+       "services:\n  - id: a/b/c/d\n    load:\n      trace: {path: nothere.csv}\n",
+       ":4: services[0].load.trace: trace "},
+      {"no start",
+       "duration: 1h\nservices:\n  - id: a/b/c/d\n    load: {constant: 1}\n",
+       ": scenario.start: expected a start time"},
+      {"bad metric target",
+       "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n    metrics:\n"
+       "      - {type: Pods, name: rps, target: {type: Average}}\n    load: {constant: 1}\n",
+       ":6: services[0].metrics[0].target.type: expected Utilization, AverageValue or Value"},
+      {"not yaml", "services: [\n", ":2: "},
+  };
+  ScenarioDir dir;
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    std::string path = dir.Write("bad.yaml", c.yaml);
+    StatusOr<ScenarioFile> f = LoadScenarioFile(path);
+    ASSERT_FALSE(f.ok());
+    EXPECT_EQ(f.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(f.status().message().find(path + c.want), std::string::npos) << f.status().message();
+  }
+  EXPECT_EQ(LoadScenarioFile("/nonexistent.yaml").status().code(), StatusCode::kNotFound);
+}
+
+TEST(ScenarioFileTest, ExampleScenariosLoad) {
+  const char* source = std::getenv("CRESCENDO_SOURCE_DIR");
+  fs::path dir = fs::path(source != nullptr ? source : ".") / "examples" / "scenarios";
+  if (!fs::is_directory(dir)) GTEST_SKIP() << "examples/scenarios not found from " << dir;
+  fs::path shared = fs::path(source != nullptr ? source : ".") / ".." / "shared" / "traces";
+  int loaded = 0;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() != ".yaml") continue;
+    SCOPED_TRACE(e.path().string());
+    StatusOr<ScenarioFile> f = LoadScenarioFile(e.path().string());
+    if (!f.ok() && f.status().message().find("traces") != std::string::npos &&
+        !fs::is_directory(shared)) {
+      std::cerr << "*** skipping " << e.path() << ": ../shared/traces is absent ***\n";
+      continue;
+    }
+    ASSERT_TRUE(f.ok()) << f.status().ToString();
+    EXPECT_FALSE(f->services.empty());
+    ++loaded;
+  }
+  EXPECT_GE(loaded, 1);
+}
+
+}  // namespace
+}  // namespace crescendo::sim
