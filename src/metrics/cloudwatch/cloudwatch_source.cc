@@ -158,20 +158,12 @@ StatusOr<DataPage> Source::Call(const std::string& body, Timestamp deadline, Ran
 }
 
 StatusOr<std::vector<WorkloadMetric>> Source::Read(const MetricRequest& request) {
-  if (request.query.empty()) {
-    return InvalidArgumentError("cloudwatch: metric " + request.metric +
-                                ": no query configured for this source");
-  }
   const Timestamp deadline = clock_.Now() + request.timeout;
   Random random(options_.seed ^ (reads_.fetch_add(1) * 0x9E3779B97F4A7C15ULL));
-  std::vector<WorkloadMetric> out;
-  out.reserve(request.workloads.size());
-  CRESCENDO_RETURN_IF_ERROR(
-      ForEachBatch(request.workloads.size(), options_.max_queries_per_request,
-                   [&](size_t first, size_t count) {
-                     return ReadBatch(request, first, count, deadline, random, out);
-                   }));
-  return out;
+  return ReadInBatches("cloudwatch", request, options_.max_queries_per_request,
+                       [&](size_t first, size_t count, std::vector<WorkloadMetric>& out) {
+                         return ReadBatch(request, first, count, deadline, random, out);
+                       });
 }
 
 Status Source::ReadBatch(const MetricRequest& request, size_t first, size_t count,

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "crescendo/base/status.h"
+#include "crescendo/metrics/metric_source.h"
 #include "crescendo/model/ids.h"
 #include "crescendo/model/metrics.h"
 #include "crescendo/model/time_series.h"
@@ -47,6 +49,25 @@ Status ForEachBatch(size_t total, size_t batch, ReadFn&& read) {
     CRESCENDO_RETURN_IF_ERROR(read(first, std::min(batch, total - first)));
   }
   return Status::Ok();
+}
+
+// The common shape of MetricSource::Read for batching sources: checks that the request has a
+// query, then calls read_batch(first, count, out) for each batch of at most `batch` workloads,
+// which appends one WorkloadMetric per workload of its batch to `out`.
+template <typename ReadBatchFn>
+StatusOr<std::vector<WorkloadMetric>> ReadInBatches(std::string_view source,
+                                                    const MetricRequest& request, size_t batch,
+                                                    ReadBatchFn&& read_batch) {
+  if (request.query.empty()) {
+    return InvalidArgumentError(std::string(source) + ": metric " + request.metric +
+                                ": no query configured for this source");
+  }
+  std::vector<WorkloadMetric> out;
+  out.reserve(request.workloads.size());
+  CRESCENDO_RETURN_IF_ERROR(
+      ForEachBatch(request.workloads.size(), std::max<size_t>(batch, 1),
+                   [&](size_t first, size_t count) { return read_batch(first, count, out); }));
+  return out;
 }
 
 }  // namespace crescendo::metrics

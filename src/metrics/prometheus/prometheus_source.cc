@@ -120,16 +120,10 @@ Source::Source(std::shared_ptr<HttpClient> http, SourceOptions options)
 }
 
 StatusOr<std::vector<WorkloadMetric>> Source::Read(const MetricRequest& request) {
-  if (request.query.empty()) {
-    return InvalidArgumentError("prometheus: metric " + request.metric +
-                                ": no query configured for this source");
-  }
-  std::vector<WorkloadMetric> out;
-  out.reserve(request.workloads.size());
-  CRESCENDO_RETURN_IF_ERROR(ForEachBatch(
-      request.workloads.size(), options_.max_workloads_per_query,
-      [&](size_t first, size_t count) { return ReadBatch(request, first, count, out); }));
-  return out;
+  return ReadInBatches("prometheus", request, options_.max_workloads_per_query,
+                       [&](size_t first, size_t count, std::vector<WorkloadMetric>& out) {
+                         return ReadBatch(request, first, count, out);
+                       });
 }
 
 Status Source::ReadBatch(const MetricRequest& request, size_t first, size_t count,
