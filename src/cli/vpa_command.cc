@@ -1,0 +1,226 @@
+// `crescendo vpa ...`: VPA-compatible vertical recommendations from usage samples, checkpoint
+// import/export (VerticalPodAutoscalerCheckpoint v3), and the offline evaluation on real traces.
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+#include "crescendo/vertical/checkpoint.h"
+#include "crescendo/vertical/evaluation.h"
+#include "crescendo/vertical/vpa_manifest.h"
+#include "crescendo/vertical/workload_model.h"
+
+namespace crescendo::cli {
+namespace {
+
+using vertical::PodRecommendation;
+using vertical::WorkloadModel;
+
+StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFoundError(path + ": cannot open for reading");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The inputs every vpa subcommand shares.
+struct Inputs {
+  std::vector<std::string> samples;
+  std::vector<std::string> checkpoints;
+  std::string policy;
+  std::string now;
+  bool plain = false;
+};
+
+// A model loaded from the inputs, the policy, and the time to recommend at.
+struct Loaded {
+  std::unique_ptr<WorkloadModel> model = std::make_unique<WorkloadModel>();
+  std::optional<VerticalSpec> spec;
+  Timestamp now;
+  size_t discarded = 0;
+  std::vector<vertical::VpaCheckpoint> imported;
+};
+
+StatusOr<Loaded> Load(const Inputs& in) {
+  Loaded l;
+  std::optional<Timestamp> latest;
+  for (const std::string& path : in.checkpoints) {
+    CRESCENDO_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    CRESCENDO_ASSIGN_OR_RETURN(auto checkpoints, vertical::ParseCheckpointsJson(text, path));
+    for (const vertical::VpaCheckpoint& c : checkpoints) {
+      CRESCENDO_RETURN_IF_ERROR(l.model->Import(c).WithContext(path));
+      if (c.status.last_sample_start && (!latest || *latest < *c.status.last_sample_start)) {
+        latest = c.status.last_sample_start;
+      }
+      l.imported.push_back(c);
+    }
+  }
+  for (const std::string& path : in.samples) {
+    CRESCENDO_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    CRESCENDO_ASSIGN_OR_RETURN(std::vector<vertical::UsageRecord> records,
+                               vertical::ParseUsageRecords(text, path));
+    for (const auto& r : records) {
+      if (!latest || *latest < r.time) latest = r.time;
+    }
+    l.discarded += l.model->FeedAll(std::move(records));
+  }
+  if (!in.policy.empty()) {
+    CRESCENDO_ASSIGN_OR_RETURN(std::string text, ReadFile(in.policy));
+    CRESCENDO_ASSIGN_OR_RETURN(l.spec, vertical::ParseVpaManifest(text, in.policy));
+  }
+  if (!in.now.empty()) {
+    auto now = vertical::ParseTimestamp(in.now);
+    if (!now.ok()) {
+      return InvalidArgumentError("--now: found \"" + in.now +
+                                  "\", expected RFC 3339 (2026-11-27T18:00:00Z) or unix seconds");
+    }
+    l.now = *now;
+  } else if (latest) {
+    l.now = *latest;
+  } else {
+    return InvalidArgumentError("no samples and no checkpoint history: nothing to recommend from");
+  }
+  l.model->GarbageCollect(l.now);
+  return l;
+}
+
+PodRecommendation Recommend(const Loaded& l, bool plain) {
+  return l.model->Recommend(
+      {.spec = l.spec ? &*l.spec : nullptr, .now = l.now, .spike_aware = !plain});
+}
+
+void Fail(CommandContext& ctx, const Status& s) {
+  ctx.err << "crescendo vpa: " << s.message() << "\n";
+  ctx.exit_code = s.code() == StatusCode::kNotFound || s.code() == StatusCode::kInvalidArgument ||
+                          s.code() == StatusCode::kFailedPrecondition
+                      ? 2
+                      : 1;
+}
+
+void AddCommonOptions(CLI::App* cmd, Inputs* in) {
+  cmd->add_option("--policy", in->policy,
+                  "VerticalPodAutoscaler manifest (YAML) whose resourcePolicy is honoured");
+  cmd->add_option("--now", in->now,
+                  "time of the recommendation, RFC 3339 or unix seconds (default: latest sample)");
+}
+
+void RunRecommend(const Inputs& in, bool explain, CommandContext& ctx) {
+  StatusOr<Loaded> l = Load(in);
+  if (!l.ok()) return Fail(ctx, l.status());
+  PodRecommendation rec = Recommend(*l, in.plain);
+  ctx.out << vertical::RecommendationToJson(rec) << "\n";
+  if (explain) {
+    for (const auto& c : rec.containers) {
+      for (const std::string& note : c.notes) ctx.err << c.container_name << ": " << note << "\n";
+    }
+    if (l->discarded > 0) {
+      ctx.err << l->discarded << " samples discarded (duplicate or out of order per pod, or stale OOM)\n";
+    }
+  }
+}
+
+void RunExport(const Inputs& in, const std::string& vpa, const std::string& ns,
+               const std::string& output, CommandContext& ctx) {
+  StatusOr<Loaded> l = Load(in);
+  if (!l.ok()) return Fail(ctx, l.status());
+  const std::string json = vertical::CheckpointsToJson(l->model->Export(vpa, ns, l->now));
+  if (output.empty()) {
+    ctx.out << json << "\n";
+    return;
+  }
+  std::ofstream out(output, std::ios::binary);
+  if (!(out << json << "\n")) return Fail(ctx, UnavailableError(output + ": cannot write"));
+}
+
+void RunImport(const Inputs& in, CommandContext& ctx) {
+  StatusOr<Loaded> l = Load(in);
+  if (!l.ok()) return Fail(ctx, l.status());
+  for (const vertical::VpaCheckpoint& c : l->imported) {
+    ctx.err << "imported " << c.name << ": container " << c.container_name << ", "
+            << c.status.total_samples_count << " CPU samples"
+            << (c.status.first_sample_start
+                    ? " from " + FormatRfc3339(*c.status.first_sample_start) + " to " +
+                          FormatRfc3339(c.status.last_sample_start.value_or(*c.status.first_sample_start))
+                    : std::string())
+            << "\n";
+  }
+  ctx.out << vertical::RecommendationToJson(Recommend(*l, in.plain)) << "\n";
+}
+
+std::string DefaultTracesDir() {
+  if (const char* shared = std::getenv("CRESCENDO_SHARED_DIR")) return std::string(shared) + "/traces";
+  return "../shared/traces";
+}
+
+void RunEvaluate(const std::string& trace, const std::string& dir, CommandContext& ctx) {
+  StatusOr<std::vector<vertical::UsageSeries>> series =
+      trace == "borg"        ? vertical::LoadBorgTasks(dir)
+      : trace == "bitbrains" ? vertical::LoadBitbrainsVms(dir)
+                             : StatusOr<std::vector<vertical::UsageSeries>>(
+                                   vertical::GenerateModelReloadSeries(/*seed=*/7, /*count=*/50));
+  if (!series.ok()) return Fail(ctx, series.status());
+  ctx.out << "trace " << trace << ": " << series->size() << " series\n\n"
+          << vertical::ScoresToMarkdown(vertical::Evaluate(*series));
+}
+
+}  // namespace
+
+void RegisterVpaCommands(CLI::App& app, CommandContext& ctx) {
+  CLI::App* vpa = app.add_subcommand("vpa", "VPA-compatible vertical recommendations");
+  vpa->require_subcommand(1);
+
+  auto in = std::make_shared<Inputs>();
+  auto explain = std::make_shared<bool>(false);
+  CLI::App* recommend = vpa->add_subcommand(
+      "recommend", "print the VerticalPodAutoscaler status.recommendation for usage samples");
+  recommend->add_option("--samples", in->samples, "usage samples, CSV or JSON lines")->required()
+      ->check(CLI::ExistingFile);
+  recommend->add_option("--checkpoint", in->checkpoints, "VPA checkpoints to start from (JSON)")
+      ->check(CLI::ExistingFile);
+  recommend->add_flag("--plain-vpa", in->plain, "plain VPA semantics (no spike sizing)");
+  recommend->add_flag("--explain", *explain, "explain adjustments on stderr");
+  AddCommonOptions(recommend, in.get());
+  recommend->callback([in, explain, &ctx] { RunRecommend(*in, *explain, ctx); });
+
+  CLI::App* checkpoint = vpa->add_subcommand("checkpoint", "VerticalPodAutoscalerCheckpoint import/export");
+  checkpoint->require_subcommand(1);
+  auto ex = std::make_shared<Inputs>();
+  auto vpa_name = std::make_shared<std::string>();
+  auto ns = std::make_shared<std::string>("default");
+  auto output = std::make_shared<std::string>();
+  CLI::App* exp = checkpoint->add_subcommand(
+      "export", "write VPA checkpoints (autoscaling.k8s.io/v1, v3) from samples and/or checkpoints");
+  exp->add_option("--samples", ex->samples, "usage samples, CSV or JSON lines")->check(CLI::ExistingFile);
+  exp->add_option("--checkpoint", ex->checkpoints, "checkpoints to merge")->check(CLI::ExistingFile);
+  exp->add_option("--vpa", *vpa_name, "VerticalPodAutoscaler name (spec.vpaObjectName)")->required();
+  exp->add_option("--namespace", *ns, "metadata.namespace");
+  exp->add_option("--output,-o", *output, "file to write (default: stdout)");
+  exp->add_option("--now", ex->now, "checkpoint time (default: latest sample)");
+  exp->callback([ex, vpa_name, ns, output, &ctx] { RunExport(*ex, *vpa_name, *ns, *output, ctx); });
+
+  auto im = std::make_shared<Inputs>();
+  CLI::App* imp = checkpoint->add_subcommand(
+      "import", "load VPA checkpoints (kubectl get vpacheckpoint -o json) and print the recommendation");
+  imp->add_option("--checkpoint", im->checkpoints, "checkpoint JSON")->required()->check(CLI::ExistingFile);
+  imp->add_option("--samples", im->samples, "more recent usage samples")->check(CLI::ExistingFile);
+  imp->add_flag("--plain-vpa", im->plain, "plain VPA semantics (no spike sizing)");
+  AddCommonOptions(imp, im.get());
+  imp->callback([im, &ctx] { RunImport(*im, ctx); });
+
+  auto trace = std::make_shared<std::string>();
+  auto traces_dir = std::make_shared<std::string>(DefaultTracesDir());
+  CLI::App* evaluate = vpa->add_subcommand(
+      "evaluate", "slack and under-provisioning of fixed requests, VPA and Crescendo on a trace");
+  evaluate->add_option("--trace", *trace, "borg, bitbrains, or ml-spikes (generated, seed 7)")
+      ->required()
+      ->check(CLI::IsMember({"borg", "bitbrains", "ml-spikes"}));
+  evaluate->add_option("--traces-dir", *traces_dir, "folder holding the traces");
+  evaluate->callback([trace, traces_dir, &ctx] { RunEvaluate(*trace, *traces_dir, ctx); });
+}
+
+}  // namespace crescendo::cli
