@@ -3,6 +3,7 @@
 #include <functional>
 #include <map>
 
+#include "crescendo/horizontal/kubernetes_hpa.h"
 #include "crescendo/horizontal/target_utilization.h"
 
 namespace crescendo {
@@ -12,6 +13,7 @@ using Factory = std::function<std::unique_ptr<HorizontalRecommender>()>;
 
 const std::map<std::string, Factory, std::less<>>& Registry() {
   static const auto* registry = new std::map<std::string, Factory, std::less<>>{
+      {"kubernetes", [] { return hpa::NewKubernetesHpaRecommender(); }},
       {"target-utilization", [] { return std::make_unique<TargetUtilizationRecommender>(); }},
   };
   return *registry;
