@@ -148,11 +148,11 @@ std::string Charts(const SimulationResult& r) {
   load.id = "load";
   load.title = "Load";
   load.y_label = "requests/s";
-  load.series.push_back({"load", r.load_rps, false});
+  load.series.push_back({"load", r.load_rps, false, -1});
   supply.id = "supply";
   supply.title = "Supply: ready pods of each strategy against the demand";
   supply.y_label = "pods";
-  supply.series.push_back({"demand", r.demand_pods, true});
+  supply.series.push_back({"demand", r.demand_pods, true, -1});
   latency.id = "latency";
   latency.title = "Mean latency (log scale)";
   latency.y_label = "ms";
@@ -160,10 +160,12 @@ std::string Charts(const SimulationResult& r) {
   cost.id = "cost";
   cost.title = "Cumulative cost";
   cost.y_label = "cost";
-  for (const StrategyResult& s : r.strategies) {
-    supply.series.push_back({s.name, s.plots.ready_pods, false});
-    latency.series.push_back({s.name, s.plots.latency_ms, false});
-    cost.series.push_back({s.name, s.plots.cost, false});
+  for (size_t k = 0; k < r.strategies.size(); ++k) {
+    const StrategyResult& s = r.strategies[k];
+    int color = static_cast<int>(k);
+    supply.series.push_back({s.name, s.plots.ready_pods, false, color});
+    latency.series.push_back({s.name, s.plots.latency_ms, false, color});
+    cost.series.push_back({s.name, s.plots.cost, false, color});
   }
   return SvgChart(load) + SvgChart(supply) + SvgChart(latency) + SvgChart(cost);
 }

@@ -11,7 +11,7 @@ namespace crescendo::sim {
 namespace {
 
 constexpr double kWidth = 960, kHeight = 270;
-constexpr double kLeft = 70, kRight = 20, kTop = 34, kBottom = 40;
+constexpr double kLeft = 70, kRight = 20, kTop = 52, kBottom = 40;
 constexpr const char* kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd",
                                    "#ff7f0e", "#17becf", "#8c564b", "#e377c2"};
 
@@ -149,7 +149,7 @@ class Plot {
       if (!points.empty()) {
         out += fmt::format("<polyline class=\"series\" data-series=\"{}\" points=\"{}\" "
                            "stroke=\"{}\"{}/>",
-                           index, points, kColors[index % std::size(kColors)],
+                           index, points, ChartColor(s.color),
                            s.dashed ? " stroke-dasharray=\"6 4\"" : "");
       }
       points.clear();
@@ -168,12 +168,12 @@ class Plot {
 
   std::string Legend() const {
     std::string out;
-    double x = kLeft + 240;
+    double x = kLeft;
     for (size_t i = 0; i < c_.series.size(); ++i) {
-      out += fmt::format("<g class=\"legend\" data-series=\"{}\"><rect x=\"{:.1f}\" y=\"11\" "
-                         "width=\"14\" height=\"4\" fill=\"{}\"/><text x=\"{:.1f}\" y=\"18\">{}"
+      out += fmt::format("<g class=\"legend\" data-series=\"{}\"><rect x=\"{:.1f}\" y=\"30\" "
+                         "width=\"14\" height=\"4\" fill=\"{}\"/><text x=\"{:.1f}\" y=\"37\">{}"
                          "</text></g>",
-                         i, x, kColors[i % std::size(kColors)], x + 18, HtmlEscape(c_.series[i].name));
+                         i, x, ChartColor(c_.series[i].color), x + 18, HtmlEscape(c_.series[i].name));
       x += 30 + 7.0 * static_cast<double>(c_.series[i].name.size());
     }
     return out;
@@ -186,6 +186,11 @@ class Plot {
 };
 
 }  // namespace
+
+std::string ChartColor(int index) {
+  if (index < 0) return "#444444";
+  return kColors[static_cast<size_t>(index) % std::size(kColors)];
+}
 
 std::string HtmlEscape(const std::string& text) {
   std::string out;

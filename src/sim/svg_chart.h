@@ -18,7 +18,11 @@ struct ChartSeries {
   std::string name;
   std::vector<double> values;  // one per x
   bool dashed = false;
+  int color = -1;  // index in the palette (the same strategy keeps its colour); -1: dark grey
 };
+
+// Returns the palette's colour `index` ("#rrggbb"), or dark grey for -1.
+std::string ChartColor(int index);
 
 struct ChartSpec {
   std::string id;       // the figure's data-plot attribute, e.g. "load"
