@@ -24,9 +24,15 @@
 #include "crescendo/metrics/metric_source.h"
 #include "crescendo/model/time_series.h"
 
+namespace crescendo::metrics {
+class TextArena;
+}  // namespace crescendo::metrics
+
 namespace crescendo::metrics::prometheus {
 
-using Labels = std::vector<std::pair<std::string, std::string>>;
+// Label names and values are views into the QueryResult that holds them (its `text` storage,
+// shared by copies): keep the QueryResult alive while using them.
+using Labels = std::vector<std::pair<std::string_view, std::string_view>>;
 
 struct Series {
   Labels labels;                // as in the response ("__name__" included when present)
@@ -42,6 +48,7 @@ struct QueryResult {
   std::vector<Series> series;          // a scalar is one series without labels
   std::vector<std::string> warnings;   // non-empty means the answer may be partial
   size_t skipped_histograms = 0;       // native-histogram samples, not supported, skipped
+  std::shared_ptr<const TextArena> text;  // owns the label text of `series`
 };
 
 // Parses the JSON body of /api/v1/query or /api/v1/query_range.

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "crescendo/metrics/prometheus.h"
+#include "metrics/common/text_arena.h"
 #include "metrics/json_util.h"
 
 namespace crescendo::metrics::prometheus {
@@ -65,20 +66,43 @@ Status ParsePoint(dom::element point, JsonPath& path, Sample& out) {
   return Status::Ok();
 }
 
-Status ParseLabels(dom::element value, JsonPath& path, Labels& out) {
+// Copies label text into the arena, reusing the previous series' text where a label repeats
+// (metric name, job, namespace...), so a large answer costs one copy per distinct value.
+class LabelText {
+ public:
+  explicit LabelText(TextArena& arena) : arena_(arena) {}
+
+  void Add(std::string_view name, std::string_view value, Labels& out) {
+    const size_t i = out.size();
+    if (i < previous_.size() && previous_[i].first == name) {
+      const std::string_view same_value =
+          previous_[i].second == value ? previous_[i].second : arena_.Copy(value);
+      out.emplace_back(previous_[i].first, same_value);
+      return;
+    }
+    out.emplace_back(arena_.Copy(name), arena_.Copy(value));
+  }
+  void Finish(const Labels& labels) { previous_ = labels; }
+
+ private:
+  TextArena& arena_;
+  Labels previous_;
+};
+
+Status ParseLabels(dom::element value, JsonPath& path, LabelText& text, Labels& out) {
   dom::object object;
   if (auto error = value.get_object().get(object)) return Fail(path, "a label object", error);
+  out.reserve(object.size());
   for (dom::key_value_pair field : object) {
-    const std::string_view name = field.key;
-    path.Push(name);
-    std::string label_name(name);
+    path.Push(field.key);
     std::string_view label_value;
     if (auto error = field.value.get_string().get(label_value)) {
       return Fail(path, "a label value string", error);
     }
-    out.emplace_back(std::move(label_name), std::string(label_value));
+    text.Add(field.key, label_value, out);
     path.Pop();
   }
+  text.Finish(out);
   return Status::Ok();
 }
 
@@ -96,7 +120,7 @@ Status ParseValues(dom::element value, JsonPath& path, std::vector<Sample>& out)
   return Status::Ok();
 }
 
-Status ParseSeries(dom::element value, JsonPath& path, QueryResult& result) {
+Status ParseSeries(dom::element value, JsonPath& path, LabelText& text, QueryResult& result) {
   dom::object object;
   if (auto error = value.get_object().get(object)) return Fail(path, "a series object", error);
   Series series;
@@ -105,7 +129,7 @@ Status ParseSeries(dom::element value, JsonPath& path, QueryResult& result) {
     const dom::element v = field.value;
     path.Push(key);
     if (key == "metric") {
-      CRESCENDO_RETURN_IF_ERROR(ParseLabels(v, path, series.labels));
+      CRESCENDO_RETURN_IF_ERROR(ParseLabels(v, path, text, series.labels));
     } else if (key == "value") {
       Sample sample;
       CRESCENDO_RETURN_IF_ERROR(ParsePoint(v, path, sample));
@@ -121,7 +145,7 @@ Status ParseSeries(dom::element value, JsonPath& path, QueryResult& result) {
   return Status::Ok();
 }
 
-Status ParseResult(dom::element value, JsonPath& path, QueryResult& result) {
+Status ParseResult(dom::element value, JsonPath& path, TextArena& arena, QueryResult& result) {
   if (result.type == ResultType::kScalar || result.type == ResultType::kString) {
     Series series;
     series.samples.emplace_back();
@@ -140,10 +164,12 @@ Status ParseResult(dom::element value, JsonPath& path, QueryResult& result) {
   }
   dom::array array;
   if (auto error = value.get_array().get(array)) return Fail(path, "an array of series", error);
+  result.series.reserve(array.size());
+  LabelText text(arena);
   size_t index = 0;
   for (dom::element series : array) {
     path.Push(index++);
-    CRESCENDO_RETURN_IF_ERROR(ParseSeries(series, path, result));
+    CRESCENDO_RETURN_IF_ERROR(ParseSeries(series, path, text, result));
     path.Pop();
   }
   return Status::Ok();
@@ -159,7 +185,7 @@ StatusOr<ResultType> ParseResultType(std::string_view text, const JsonPath& path
 }
 
 // "data" must name resultType before result (Prometheus always writes it first).
-Status ParseData(dom::element value, JsonPath& path, QueryResult& result) {
+Status ParseData(dom::element value, JsonPath& path, TextArena& arena, QueryResult& result) {
   dom::object object;
   if (auto error = value.get_object().get(object)) return Fail(path, "a data object", error);
   bool have_type = false;
@@ -174,7 +200,7 @@ Status ParseData(dom::element value, JsonPath& path, QueryResult& result) {
       have_type = true;
     } else if (key == "result") {
       if (!have_type) return InvalidArgumentError(path.str() + ": found before data.resultType");
-      CRESCENDO_RETURN_IF_ERROR(ParseResult(v, path, result));
+      CRESCENDO_RETURN_IF_ERROR(ParseResult(v, path, arena, result));
     }
     path.Pop();
   }
@@ -199,7 +225,7 @@ struct Envelope {
   bool have_data = false;
 };
 
-Status ParseRoot(dom::object root, QueryResult& result, Envelope& envelope) {
+Status ParseRoot(dom::object root, TextArena& arena, QueryResult& result, Envelope& envelope) {
   JsonPath path;
   for (dom::key_value_pair field : root) {
     const std::string_view key = field.key;
@@ -212,7 +238,7 @@ Status ParseRoot(dom::object root, QueryResult& result, Envelope& envelope) {
           std::string(text);
     } else if (key == "data" && !v.is_null()) {
       envelope.have_data = true;
-      CRESCENDO_RETURN_IF_ERROR(ParseData(v, path, result));
+      CRESCENDO_RETURN_IF_ERROR(ParseData(v, path, arena, result));
     } else if (key == "warnings") {
       CRESCENDO_RETURN_IF_ERROR(json::ParseStringArray(v, path, result.warnings));
     }
@@ -234,8 +260,10 @@ StatusOr<QueryResult> ParseQueryResponse(std::string_view body) {
   StatusOr<dom::object> root = json::ParseObject(body);
   if (!root.ok()) return root.status().WithContext("Prometheus response");
   QueryResult result;
+  auto arena = std::make_shared<TextArena>();
   Envelope envelope;
-  Status status = ParseRoot(*root, result, envelope);
+  Status status = ParseRoot(*root, *arena, result, envelope);
+  result.text = std::move(arena);
   if (!status.ok()) return status.WithContext("Prometheus response");
   if (envelope.status == "error") return ErrorFromType(envelope.error_type, envelope.error);
   if (envelope.status != "success") {
