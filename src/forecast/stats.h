@@ -1,0 +1,16 @@
+// Small statistics helpers shared by the forecasters and the backtest.
+#ifndef CRESCENDO_SRC_FORECAST_STATS_H_
+#define CRESCENDO_SRC_FORECAST_STATS_H_
+
+#include <span>
+
+namespace crescendo::forecast {
+
+// Returns the q-quantile of `values` with linear interpolation between order statistics
+// (Hyndman & Fan type 7, the default of R and NumPy). Reorders `values`. O(n).
+// REQUIRES: !values.empty(), 0 <= q <= 1, no NaN.
+double QuantileInPlace(std::span<double> values, double q);
+
+}  // namespace crescendo::forecast
+
+#endif  // CRESCENDO_SRC_FORECAST_STATS_H_
