@@ -49,7 +49,12 @@ void BM_CollectPerSample(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * workloads_count * pods * metrics);
 }
-BENCHMARK(BM_CollectPerSample)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_CollectPerSample)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()  // the workers' CPU counts too
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace crescendo::metrics
