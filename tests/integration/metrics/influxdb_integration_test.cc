@@ -2,6 +2,7 @@
 // authentication on, reading known points back through chunked answers.
 #include <gtest/gtest.h>
 
+#include "crescendo/api/metrics_exporter.h"
 #include "crescendo/base/clock.h"
 #include "crescendo/metrics/collector.h"
 #include "crescendo/metrics/influxdb.h"
@@ -155,6 +156,43 @@ TEST_F(InfluxIntegrationTest, AuthenticationAndStatementErrors) {
   influxdb::Source source(http_, options);
   EXPECT_EQ(source.Read(Request(R"(SELECT last("value") FROM "q")")).status().code(),
             StatusCode::kNotFound);
+}
+
+TEST_F(InfluxIntegrationTest, CrescendoOwnMetricsWrittenWithLineProtocolReadBack) {
+  api::MetricsExporter exporter;
+  exporter.ObserveTick(milliseconds(250));
+  exporter.CountDecision("up");
+  exporter.CountDecision("up");
+  exporter.CountDecision("down");
+  SourceReport report;
+  report.source = "prometheus";
+  report.health = SourceHealth::kHealthy;
+  report.last_success = now_ - seconds(20);
+  const std::vector<SourceReport> reports = {report};
+  exporter.UpdateSources(reports, now_);
+  influxdb::Client client(http_, Options(influxdb::Auth::kBasic, 100));
+  const Status pushed = api::PushToInflux(exporter, client, now_, seconds(5));
+  ASSERT_TRUE(pushed.ok()) << pushed.ToString();
+
+  auto decisions = client.Query(
+      R"(SELECT "value" FROM "crescendo_decisions_total" GROUP BY "direction")", seconds(5));
+  ASSERT_TRUE(decisions.ok()) << decisions.status().ToString();
+  ASSERT_EQ(decisions->results.at(0).series.size(), 2u);
+  for (const influxdb::Series& series : decisions->results[0].series) {
+    ASSERT_EQ(series.rows.size(), 1u);
+    EXPECT_EQ(series.times[0], now_);
+    EXPECT_EQ(series.rows[0][0], series.Tag("direction") == "up" ? 2.0 : 1.0);
+  }
+  auto tick = client.Query(R"(SELECT "count", "sum" FROM "crescendo_tick_duration_seconds")",
+                           seconds(5));
+  ASSERT_TRUE(tick.ok()) << tick.status().ToString();
+  ASSERT_EQ(tick->results.at(0).series.size(), 1u);
+  EXPECT_EQ(tick->results[0].series[0].rows.at(0), (std::vector<double>{1.0, 0.25}));
+  auto staleness = client.Query(
+      R"(SELECT "value" FROM "crescendo_metric_source_staleness_seconds" WHERE "source" = 'prometheus')",
+      seconds(5));
+  ASSERT_TRUE(staleness.ok()) << staleness.status().ToString();
+  EXPECT_EQ(staleness->results.at(0).series.at(0).rows.at(0).at(0), 20.0);
 }
 
 TEST_F(InfluxIntegrationTest, ServerKilledMidTestGivesUnavailable) {
