@@ -9,7 +9,11 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   app.require_subcommand(1);
   app.set_version_flag("--version", "crescendo 0.1.0");
   CommandContext ctx{out, err};
+  RegisterConfigCommands(app, ctx);
+  RegisterHpaCommands(app, ctx);
   RegisterRunCommand(app, ctx);
+  RegisterSimulateCommand(app, ctx);
+  RegisterVpaCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
