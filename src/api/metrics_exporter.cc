@@ -21,30 +21,46 @@ struct MetricsExporter::Families {
                  .Name("crescendo_tick_duration_seconds")
                  .Help("Duration of one engine tick (all workloads)")
                  .Register(r)
-                 .Add({}, prometheus::Histogram::BucketBoundaries{
-                              0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60})),
-        decisions(BuildCounter().Name("crescendo_decisions_total")
-                      .Help("Scaling decisions, by direction").Register(r)),
-        errors(BuildCounter().Name("crescendo_errors_total")
-                   .Help("Errors, by component").Register(r)),
-        up(BuildGauge().Name("crescendo_metric_source_up")
-               .Help("1 when the source's reads succeeded last tick").Register(r)),
-        circuit_open(BuildGauge().Name("crescendo_metric_source_circuit_open")
-                         .Help("1 while the source's circuit breaker is open").Register(r)),
-        staleness(BuildGauge().Name("crescendo_metric_source_staleness_seconds")
-                      .Help("Seconds since the source's last successful read").Register(r)),
-        sample_age(BuildGauge().Name("crescendo_metric_source_sample_age_seconds")
+                 .Add({}, prometheus::Histogram::BucketBoundaries{0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+                                                                  1, 2.5, 5, 10, 30, 60})),
+        decisions(BuildCounter()
+                      .Name("crescendo_decisions_total")
+                      .Help("Scaling decisions, by direction")
+                      .Register(r)),
+        errors(
+            BuildCounter().Name("crescendo_errors_total").Help("Errors, by component").Register(r)),
+        up(BuildGauge()
+               .Name("crescendo_metric_source_up")
+               .Help("1 when the source's reads succeeded last tick")
+               .Register(r)),
+        circuit_open(BuildGauge()
+                         .Name("crescendo_metric_source_circuit_open")
+                         .Help("1 while the source's circuit breaker is open")
+                         .Register(r)),
+        staleness(BuildGauge()
+                      .Name("crescendo_metric_source_staleness_seconds")
+                      .Help("Seconds since the source's last successful read")
+                      .Register(r)),
+        sample_age(BuildGauge()
+                       .Name("crescendo_metric_source_sample_age_seconds")
                        .Help("Age of the oldest newest-sample of a workload, last tick")
                        .Register(r)),
-        read_seconds(BuildGauge().Name("crescendo_metric_source_read_seconds")
+        read_seconds(BuildGauge()
+                         .Name("crescendo_metric_source_read_seconds")
                          .Help("Longest read of the source last tick, retries included")
                          .Register(r)),
-        retries(BuildCounter().Name("crescendo_metric_source_retries_total")
-                    .Help("Read attempts beyond the first").Register(r)),
-        failed_reads(BuildCounter().Name("crescendo_metric_source_failed_reads_total")
-                         .Help("Reads that ended in an error").Register(r)),
-        stale_samples(BuildCounter().Name("crescendo_metric_source_stale_samples_total")
-                          .Help("Samples dropped as older than the max age").Register(r)) {}
+        retries(BuildCounter()
+                    .Name("crescendo_metric_source_retries_total")
+                    .Help("Read attempts beyond the first")
+                    .Register(r)),
+        failed_reads(BuildCounter()
+                         .Name("crescendo_metric_source_failed_reads_total")
+                         .Help("Reads that ended in an error")
+                         .Register(r)),
+        stale_samples(BuildCounter()
+                          .Name("crescendo_metric_source_stale_samples_total")
+                          .Help("Samples dropped as older than the max age")
+                          .Register(r)) {}
 
   prometheus::Histogram& tick;
   prometheus::Family<prometheus::Counter>& decisions;
@@ -65,7 +81,9 @@ MetricsExporter::MetricsExporter()
 
 MetricsExporter::~MetricsExporter() = default;
 
-void MetricsExporter::ObserveTick(Duration duration) { families_->tick.Observe(ToSeconds(duration)); }
+void MetricsExporter::ObserveTick(Duration duration) {
+  families_->tick.Observe(ToSeconds(duration));
+}
 
 void MetricsExporter::CountDecision(std::string_view direction) {
   families_->decisions.Add({{"direction", std::string(direction)}}).Increment();
@@ -75,13 +93,11 @@ void MetricsExporter::CountError(std::string_view component) {
   families_->errors.Add({{"component", std::string(component)}}).Increment();
 }
 
-void MetricsExporter::UpdateSources(std::span<const metrics::SourceReport> reports,
-                                    Timestamp now) {
+void MetricsExporter::UpdateSources(std::span<const metrics::SourceReport> reports, Timestamp now) {
   using metrics::SourceHealth;
   for (const metrics::SourceReport& r : reports) {
     const prometheus::Labels labels = {{"source", r.source}};
-    const bool answered =
-        r.health == SourceHealth::kHealthy || r.health == SourceHealth::kDegraded;
+    const bool answered = r.health == SourceHealth::kHealthy || r.health == SourceHealth::kDegraded;
     families_->up.Add(labels).Set(answered ? 1 : 0);
     families_->circuit_open.Add(labels).Set(r.circuit == metrics::CircuitState::kOpen ? 1 : 0);
     families_->staleness.Add(labels).Set(r.last_success == Timestamp{}

@@ -48,24 +48,24 @@ MetricsExporter& Filled(MetricsExporter& exporter) {
 TEST(MetricsExporter, RendersEveryFamily) {
   MetricsExporter exporter;
   const std::string text = Filled(exporter).RenderText();
-  for (const std::string& line : {
-           std::string("crescendo_tick_duration_seconds_count 2"),
-           std::string("crescendo_tick_duration_seconds_sum 0.34"),
-           std::string("crescendo_tick_duration_seconds_bucket{le=\"0.05\"} 1"),
-           std::string("crescendo_tick_duration_seconds_bucket{le=\"0.5\"} 2"),
-           std::string("crescendo_decisions_total{direction=\"up\"} 2"),
-           std::string("crescendo_decisions_total{direction=\"hold\"} 1"),
-           std::string("crescendo_errors_total{component=\"forecast\"} 1"),
-           std::string("crescendo_metric_source_up{source=\"prometheus\"} 1"),
-           std::string("crescendo_metric_source_up{source=\"influxdb\"} 0"),
-           std::string("crescendo_metric_source_circuit_open{source=\"influxdb\"} 1"),
-           std::string("crescendo_metric_source_staleness_seconds{source=\"prometheus\"} 15"),
-           std::string("crescendo_metric_source_staleness_seconds{source=\"influxdb\"} +Inf"),
-           std::string("crescendo_metric_source_sample_age_seconds{source=\"prometheus\"} 30"),
-           std::string("crescendo_metric_source_read_seconds{source=\"prometheus\"} 0.25"),
-           std::string("crescendo_metric_source_retries_total{source=\"prometheus\"} 2"),
-           std::string("crescendo_metric_source_failed_reads_total{source=\"influxdb\"} 3"),
-           std::string("crescendo_metric_source_stale_samples_total{source=\"prometheus\"} 4")}) {
+  for (const std::string& line :
+       {std::string("crescendo_tick_duration_seconds_count 2"),
+        std::string("crescendo_tick_duration_seconds_sum 0.34"),
+        std::string("crescendo_tick_duration_seconds_bucket{le=\"0.05\"} 1"),
+        std::string("crescendo_tick_duration_seconds_bucket{le=\"0.5\"} 2"),
+        std::string("crescendo_decisions_total{direction=\"up\"} 2"),
+        std::string("crescendo_decisions_total{direction=\"hold\"} 1"),
+        std::string("crescendo_errors_total{component=\"forecast\"} 1"),
+        std::string("crescendo_metric_source_up{source=\"prometheus\"} 1"),
+        std::string("crescendo_metric_source_up{source=\"influxdb\"} 0"),
+        std::string("crescendo_metric_source_circuit_open{source=\"influxdb\"} 1"),
+        std::string("crescendo_metric_source_staleness_seconds{source=\"prometheus\"} 15"),
+        std::string("crescendo_metric_source_staleness_seconds{source=\"influxdb\"} +Inf"),
+        std::string("crescendo_metric_source_sample_age_seconds{source=\"prometheus\"} 30"),
+        std::string("crescendo_metric_source_read_seconds{source=\"prometheus\"} 0.25"),
+        std::string("crescendo_metric_source_retries_total{source=\"prometheus\"} 2"),
+        std::string("crescendo_metric_source_failed_reads_total{source=\"influxdb\"} 3"),
+        std::string("crescendo_metric_source_stale_samples_total{source=\"prometheus\"} 4")}) {
     EXPECT_TRUE(Contains(text, line)) << line << "\n--- in ---\n" << text;
   }
 }
@@ -85,8 +85,8 @@ TEST(MetricsServer, ServesMetricsOverHttp) {
   EXPECT_TRUE(Contains(response->body, "crescendo_decisions_total{direction=\"up\"} 2"));
   EXPECT_TRUE(Contains(std::string(response->Header("content-type")), "text/plain"));
 
-  auto clash = MetricsServer::Start("127.0.0.1:" + std::to_string((*server)->port()),
-                                    exporter.registry());
+  auto clash =
+      MetricsServer::Start("127.0.0.1:" + std::to_string((*server)->port()), exporter.registry());
   EXPECT_EQ(clash.status().code(), StatusCode::kUnavailable);
   EXPECT_TRUE(Contains(clash.status().message(), "cannot listen on \"127.0.0.1:"));
 }
@@ -120,10 +120,12 @@ TEST(MetricsExporter, PushesLineProtocolToInflux) {
   thread.join();
   ASSERT_TRUE(pushed.ok()) << pushed.ToString();
   EXPECT_EQ(query, "crescendo");
-  EXPECT_TRUE(Contains(body, "crescendo_tick_duration_seconds count=2i,sum=0.33999999999999997 "
-                             "1700000000000000000\n"))
+  EXPECT_TRUE(Contains(body,
+                       "crescendo_tick_duration_seconds count=2i,sum=0.33999999999999997 "
+                       "1700000000000000000\n"))
       << body;
-  EXPECT_TRUE(Contains(body, "crescendo_decisions_total,direction=up value=2 1700000000000000000\n"))
+  EXPECT_TRUE(
+      Contains(body, "crescendo_decisions_total,direction=up value=2 1700000000000000000\n"))
       << body;
 }
 

@@ -26,7 +26,8 @@ StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(
   if (ports.empty()) {
     return UnavailableError("metrics server: no listening port for \"" + address + "\"");
   }
-  return std::unique_ptr<MetricsServer>(new MetricsServer(std::move(exposer), std::move(registry), ports.front()));
+  return std::unique_ptr<MetricsServer>(
+      new MetricsServer(std::move(exposer), std::move(registry), ports.front()));
 }
 
 }  // namespace crescendo::api

@@ -31,10 +31,10 @@ struct Credentials {
 
 // The parts of an HTTP request that SigV4 covers.
 struct SigningInput {
-  std::string method;  // "GET", "POST"
-  std::string path;    // the path as sent, e.g. "/"; normalized and URI-encoded when signing
-  std::string query;   // raw query string without '?', e.g. "Param2=value2&Param1=value1"
-  HttpHeaders headers; // the headers to sign, Host and X-Amz-Date included
+  std::string method;   // "GET", "POST"
+  std::string path;     // the path as sent, e.g. "/"; normalized and URI-encoded when signing
+  std::string query;    // raw query string without '?', e.g. "Param2=value2&Param1=value1"
+  HttpHeaders headers;  // the headers to sign, Host and X-Amz-Date included
   std::string body;
 };
 
@@ -53,8 +53,8 @@ std::string Sha256Hex(std::string_view data);
 
 // Signs `input` with `credentials` for `region` and `service` at `time`. Every header of `input`
 // is signed. REQUIRES: input has a Host header and X-Amz-Date equal to AmzDate(time).
-Signature Sign(const SigningInput& input, const Credentials& credentials,
-               std::string_view region, std::string_view service, Timestamp time);
+Signature Sign(const SigningInput& input, const Credentials& credentials, std::string_view region,
+               std::string_view service, Timestamp time);
 
 // Adds Host, X-Amz-Date, X-Amz-Security-Token (with a session token) and Authorization to
 // `request`, signing every header it carries. Errors: InvalidArgument for a URL that is not
@@ -65,8 +65,8 @@ Status SignHttpRequest(HttpRequest& request, const Credentials& credentials,
 // Checks the Authorization header of a received request (for local test endpoints): parses it,
 // recomputes the signature over the headers it names, and compares.
 // Errors: Unauthenticated naming what differs (access key, scope, signed headers, signature).
-Status Verify(const SigningInput& received, const Credentials& credentials,
-              std::string_view region, std::string_view service);
+Status Verify(const SigningInput& received, const Credentials& credentials, std::string_view region,
+              std::string_view service);
 
 // Looks up an environment variable; injected so tests never touch the real environment.
 using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;

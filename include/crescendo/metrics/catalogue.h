@@ -37,14 +37,14 @@ enum class MetricKind { kSystem, kBusiness };
 
 // The units a catalogue may use.
 inline constexpr std::string_view kUnits[] = {
-    "millicores", "bytes", "bytes_per_second", "count", "milliseconds", "seconds",
+    "millicores",          "bytes", "bytes_per_second", "count", "milliseconds", "seconds",
     "requests_per_second", "ratio", "percent"};
 
 // The metric names CheckStandard() requires, system metrics first.
 inline constexpr std::string_view kStandardMetrics[] = {
-    "cpu", "memory", "network_receive", "network_transmit", "disk_read", "disk_write",
-    "audio_queue_length", "ml_inference_latency", "user_sessions", "api_request_rate",
-    "error_rate"};
+    "cpu",           "memory",           "network_receive",    "network_transmit",
+    "disk_read",     "disk_write",       "audio_queue_length", "ml_inference_latency",
+    "user_sessions", "api_request_rate", "error_rate"};
 
 struct SourceQuery {
   std::string query;   // the source's template

@@ -16,7 +16,7 @@
 namespace crescendo::metrics {
 
 struct CircuitBreakerOptions {
-  int failure_threshold = 5;                  // consecutive failures that open the circuit
+  int failure_threshold = 5;  // consecutive failures that open the circuit
   Duration open_duration = std::chrono::seconds(30);
 };
 
@@ -42,8 +42,8 @@ class CircuitBreaker {
  private:
   const CircuitBreakerOptions options_;
   mutable std::mutex mu_;
-  int failures_ = 0;           // consecutive, guarded by mu_
-  bool open_ = false;          // guarded by mu_
+  int failures_ = 0;   // consecutive, guarded by mu_
+  bool open_ = false;  // guarded by mu_
   bool trial_in_flight_ = false;
   Timestamp opened_at_{};
 };

@@ -40,11 +40,11 @@ namespace crescendo::metrics::cloudwatch {
 struct MetricQuery {
   std::string metric_namespace;  // e.g. "AWS/EC2"
   std::string metric_name;
-  std::string stat;              // "Average", "Sum", "p95", ...
-  std::string unit;              // optional
+  std::string stat;                                             // "Average", "Sum", "p95", ...
+  std::string unit;                                             // optional
   std::vector<std::pair<std::string, std::string>> dimensions;  // in query order
-  std::string expression;        // set instead of the four fields above
-  int period_seconds = 0;        // 0: from the request window
+  std::string expression;  // set instead of the four fields above
+  int period_seconds = 0;  // 0: from the request window
 };
 
 // Parses a rendered query line. Errors: InvalidArgument naming the word and what is expected
@@ -75,9 +75,9 @@ struct SourceOptions {
   int max_throttle_retries = 4;
   Duration initial_backoff = std::chrono::milliseconds(200);
   Duration max_backoff = std::chrono::seconds(5);
-  uint64_t seed = 1;                      // backoff jitter
-  size_t max_queries_per_request = 500;   // the API's limit
-  int max_pages = 50;                     // a guard against a NextToken that never ends
+  uint64_t seed = 1;                     // backoff jitter
+  size_t max_queries_per_request = 500;  // the API's limit
+  int max_pages = 50;                    // a guard against a NextToken that never ends
 };
 
 // The MetricSource. Errors of the whole request: InvalidArgument for a bad template or query

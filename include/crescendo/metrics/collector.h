@@ -80,16 +80,16 @@ std::string_view SourceHealthName(SourceHealth health);
 struct SourceReport {
   std::string source;
   SourceHealth health = SourceHealth::kHealthy;
-  Status last_error;              // the last failure this tick (OK when none)
-  int reads = 0;                  // tasks this tick
-  int failed_reads = 0;           // tasks that ended in an error this tick
-  int retries = 0;                // extra attempts this tick
-  int64_t samples = 0;            // current samples kept this tick
-  int64_t stale_samples = 0;      // samples dropped as older than max_age this tick
-  Duration max_sample_age{};      // age of the oldest "newest sample" of a workload this tick
-  Duration read_latency{};        // longest task this tick, retries included
-  Timestamp last_success{};       // last tick with at least one successful read (epoch: never)
-  int consecutive_failures = 0;   // as the circuit breaker counts them
+  Status last_error;             // the last failure this tick (OK when none)
+  int reads = 0;                 // tasks this tick
+  int failed_reads = 0;          // tasks that ended in an error this tick
+  int retries = 0;               // extra attempts this tick
+  int64_t samples = 0;           // current samples kept this tick
+  int64_t stale_samples = 0;     // samples dropped as older than max_age this tick
+  Duration max_sample_age{};     // age of the oldest "newest sample" of a workload this tick
+  Duration read_latency{};       // longest task this tick, retries included
+  Timestamp last_success{};      // last tick with at least one successful read (epoch: never)
+  int consecutive_failures = 0;  // as the circuit breaker counts them
   CircuitState circuit = CircuitState::kClosed;
 };
 

@@ -32,10 +32,10 @@ namespace crescendo::metrics {
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpRequest {
-  std::string method = "GET";  // "GET" or "POST"
-  std::string url;             // absolute: "http://127.0.0.1:9090/api/v1/query"
-  HttpHeaders headers;         // sent as given, in order
-  std::string body;            // sent for POST
+  std::string method = "GET";                   // "GET" or "POST"
+  std::string url;                              // absolute: "http://127.0.0.1:9090/api/v1/query"
+  HttpHeaders headers;                          // sent as given, in order
+  std::string body;                             // sent for POST
   Duration timeout = std::chrono::seconds(10);  // whole exchange, connect included
 };
 

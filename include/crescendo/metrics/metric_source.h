@@ -26,10 +26,10 @@
 namespace crescendo {
 
 struct MetricRequest {
-  std::string metric;                  // catalogue name, e.g. "cpu"
-  std::string query;                   // source-specific template; may be empty for built-ins
+  std::string metric;  // catalogue name, e.g. "cpu"
+  std::string query;   // source-specific template; may be empty for built-ins
   std::span<const WorkloadId> workloads;
-  Timestamp now;                       // evaluation time
+  Timestamp now;                              // evaluation time
   Duration window = std::chrono::minutes(1);  // averaging window / range
   // Real time the source may spend on this request, retries excluded; the Collector sets it from
   // the per-source deadline. A source that cannot answer in time returns DeadlineExceeded.

@@ -45,9 +45,9 @@ enum class ResultType { kVector, kMatrix, kScalar, kString };
 
 struct QueryResult {
   ResultType type = ResultType::kVector;
-  std::vector<Series> series;          // a scalar is one series without labels
-  std::vector<std::string> warnings;   // non-empty means the answer may be partial
-  size_t skipped_histograms = 0;       // native-histogram samples, not supported, skipped
+  std::vector<Series> series;             // a scalar is one series without labels
+  std::vector<std::string> warnings;      // non-empty means the answer may be partial
+  size_t skipped_histograms = 0;          // native-histogram samples, not supported, skipped
   std::shared_ptr<const TextArena> text;  // owns the label text of `series`
 };
 
@@ -62,8 +62,8 @@ struct QueryResult {
 StatusOr<QueryResult> ParseQueryResponse(std::string_view body);
 
 struct ClientOptions {
-  std::string base_url;   // e.g. "http://127.0.0.1:9090" (no trailing slash needed)
-  HttpHeaders headers;    // added to every request, e.g. {"Authorization", "Bearer ..."}
+  std::string base_url;  // e.g. "http://127.0.0.1:9090" (no trailing slash needed)
+  HttpHeaders headers;   // added to every request, e.g. {"Authorization", "Bearer ..."}
 };
 
 // The HTTP API client. Queries are POSTed as forms, so long batched selectors never hit URL

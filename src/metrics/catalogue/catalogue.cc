@@ -15,7 +15,7 @@ namespace {
 // Every placeholder some source defines; a query naming another is a typo.
 const TemplateVariables& AllPlaceholders() {
   static const TemplateVariables kAll = {
-      {"namespace", "x"}, {"workload", "x"}, {"pod", "x"},    {"selector", "x"},
+      {"namespace", "x"}, {"workload", "x"},    {"pod", "x"},    {"selector", "x"},
       {"tenant", "x"},    {"environment", "x"}, {"window", "x"}, {"window_seconds", "x"},
       {"start", "x"},     {"end", "x"}};
   return kAll;
@@ -143,8 +143,8 @@ StatusOr<MetricCatalogue> MetricCatalogue::Parse(std::string_view yaml,
     root = YAML::Load(std::string(yaml));
   } catch (const YAML::Exception& e) {
     return InvalidArgumentError(std::string(file_name) + ":" + std::to_string(e.mark.line + 1) +
-                                ":" + std::to_string(e.mark.column + 1) + ": invalid YAML: " +
-                                e.msg);
+                                ":" + std::to_string(e.mark.column + 1) +
+                                ": invalid YAML: " + e.msg);
   }
   if (!root.IsMap() || !root["metrics"] || !root["metrics"].IsMap()) {
     return reader.Error(root, "metrics", "expected a top-level mapping \"metrics:\"");
@@ -191,8 +191,8 @@ StatusOr<MetricBinding> MetricCatalogue::Bind(std::string_view metric,
     return NotFoundError("metric catalogue: metric " + definition->name + " has no query for " +
                          std::string(source) + "; it has queries for " + have);
   }
-  return MetricBinding{definition->name, std::string(source), it->second.query,
-                       definition->window, it->second.scale};
+  return MetricBinding{definition->name, std::string(source), it->second.query, definition->window,
+                       it->second.scale};
 }
 
 std::vector<MetricBinding> MetricCatalogue::BindAll(std::span<const std::string> preference) const {

@@ -55,8 +55,9 @@ Status ErrorFor(const HttpResponse& response, const AwsError& error) {
                                                    : "HTTP " + std::to_string(response.status) +
                                                          " " + error.type + ": " + error.message);
   if (response.status >= 500) return UnavailableError(text);
-  for (std::string_view auth : {"UnrecognizedClient", "InvalidSignature", "IncompleteSignature",
-                                "ExpiredToken", "MissingAuthenticationToken", "InvalidClientTokenId"}) {
+  for (std::string_view auth :
+       {"UnrecognizedClient", "InvalidSignature", "IncompleteSignature", "ExpiredToken",
+        "MissingAuthenticationToken", "InvalidClientTokenId"}) {
     if (Contains(error.type, auth)) return UnauthenticatedError(text);
   }
   if (response.status == 401 || response.status == 403 || Contains(error.type, "AccessDenied")) {
@@ -71,7 +72,8 @@ int64_t UnixSeconds(Timestamp t) {
 
 int PeriodFor(const MetricQuery& query, Duration window) {
   if (query.period_seconds > 0) return query.period_seconds;
-  const int64_t minutes = (std::chrono::duration_cast<std::chrono::seconds>(window).count() + 59) / 60;
+  const int64_t minutes =
+      (std::chrono::duration_cast<std::chrono::seconds>(window).count() + 59) / 60;
   return static_cast<int>(std::max<int64_t>(1, minutes) * 60);
 }
 
@@ -117,7 +119,8 @@ Source::Source(std::shared_ptr<HttpClient> http, SourceOptions options, Clock& c
   if (options_.endpoint.empty()) {
     options_.endpoint = "https://monitoring." + options_.region + ".amazonaws.com";
   }
-  while (!options_.endpoint.empty() && options_.endpoint.back() == '/') options_.endpoint.pop_back();
+  while (!options_.endpoint.empty() && options_.endpoint.back() == '/')
+    options_.endpoint.pop_back();
   options_.max_queries_per_request = std::clamp<size_t>(options_.max_queries_per_request, 1, 500);
 }
 
@@ -141,8 +144,8 @@ StatusOr<DataPage> Source::Call(const std::string& body, Timestamp deadline, Ran
     }
     const AwsError error = ReadAwsError(response);
     if (!IsThrottling(response, error)) return ErrorFor(response, error);
-    const std::string why = "CloudWatch throttled the request (" + error.type + ": " +
-                            error.message + ")";
+    const std::string why =
+        "CloudWatch throttled the request (" + error.type + ": " + error.message + ")";
     if (retry >= options_.max_throttle_retries) {
       return ResourceExhaustedError(why + "; still throttled after " + std::to_string(retry) +
                                     " retries");
@@ -181,7 +184,8 @@ Status Source::ReadBatch(const MetricRequest& request, size_t first, size_t coun
     longest_period = std::max(longest_period, period);
     queries.push_back(QueryJson(*query, i, period));
   }
-  const Duration span = std::max<Duration>(request.window, std::chrono::seconds(2 * longest_period));
+  const Duration span =
+      std::max<Duration>(request.window, std::chrono::seconds(2 * longest_period));
   nlohmann::json body = {{"MetricDataQueries", std::move(queries)},
                          {"StartTime", UnixSeconds(request.now - span)},
                          {"EndTime", UnixSeconds(request.now)},
@@ -206,9 +210,9 @@ Status Source::ReadBatch(const MetricRequest& request, size_t first, size_t coun
   for (size_t i = 0; i < batch.size(); ++i) {
     const auto it = by_id.find("w" + std::to_string(i));
     if (it == by_id.end() || it->second.points.empty()) continue;
-    const auto newest = std::max_element(
-        it->second.points.begin(), it->second.points.end(),
-        [](const Sample& a, const Sample& b) { return a.time < b.time; });
+    const auto newest =
+        std::max_element(it->second.points.begin(), it->second.points.end(),
+                         [](const Sample& a, const Sample& b) { return a.time < b.time; });
     results.SetValue(i, *newest);
   }
   std::vector<WorkloadMetric> metrics = std::move(results).Finish("cloudwatch", batch);

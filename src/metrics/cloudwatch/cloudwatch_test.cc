@@ -1,13 +1,13 @@
 // CloudWatch: query lines, response parsing, and the whole client against a local endpoint
 // (cpp-httplib) that verifies every request's SigV4 signature, throttles, and paginates.
+#include "crescendo/metrics/cloudwatch.h"
+
 #include <gtest/gtest.h>
 #include <httplib.h>
 
 #include <atomic>
 #include <nlohmann/json.hpp>
 #include <thread>
-
-#include "crescendo/metrics/cloudwatch.h"
 
 namespace crescendo::metrics::cloudwatch {
 namespace {
@@ -87,9 +87,8 @@ const aws::Credentials kCredentials{"AKIDTEST", "test-secret-key", "session-toke
 class LocalCloudWatch {
  public:
   explicit LocalCloudWatch(int throttle) : throttle_(throttle) {
-    server_.Post("/", [this](const httplib::Request& req, httplib::Response& res) {
-      Handle(req, res);
-    });
+    server_.Post("/",
+                 [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
   }
@@ -110,8 +109,8 @@ class LocalCloudWatch {
     aws::SigningInput received{req.method, req.path, "", {}, req.body};
     for (const auto& [name, value] : req.headers) received.headers.emplace_back(name, value);
     const Status verdict = aws::Verify(received, kCredentials, "eu-west-1", "monitoring");
-    if (!verdict.ok() || req.get_header_value("X-Amz-Target") !=
-                             "GraniteServiceVersion20100801.GetMetricData") {
+    if (!verdict.ok() ||
+        req.get_header_value("X-Amz-Target") != "GraniteServiceVersion20100801.GetMetricData") {
       last_error = verdict.ToString();
       res.status = 403;
       res.set_content(R"({"__type":"com.amazon.coral.service#InvalidSignatureException",)"
@@ -139,12 +138,18 @@ class LocalCloudWatch {
                 {"NextToken", "page-2"}};
     } else {
       answer = {{"MetricDataResults",
-                 {{{"Id", "w0"}, {"Timestamps", {1699999940}}, {"Values", {39.0}},
+                 {{{"Id", "w0"},
+                   {"Timestamps", {1699999940}},
+                   {"Values", {39.0}},
                    {"StatusCode", "Complete"}},
-                  {{"Id", "w1"}, {"Timestamps", {1700000000}}, {"Values", {7.0}},
+                  {{"Id", "w1"},
+                   {"Timestamps", {1700000000}},
+                   {"Values", {7.0}},
                    {"StatusCode", "Complete"}},
-                  {{"Id", "w2"}, {"Timestamps", nlohmann::json::array()},
-                   {"Values", nlohmann::json::array()}, {"StatusCode", "Forbidden"}}}}};
+                  {{"Id", "w2"},
+                   {"Timestamps", nlohmann::json::array()},
+                   {"Values", nlohmann::json::array()},
+                   {"StatusCode", "Forbidden"}}}}};
     }
     res.set_content(answer.dump(), "application/x-amz-json-1.0");
   }

@@ -87,7 +87,8 @@ StatusOr<Credentials> ResolveCredentials(const EnvLookup& env) {
     path = home + "/.aws/credentials";
   }
   const std::string profile = env("AWS_PROFILE").value_or("default");
-  StatusOr<Credentials> from_file = CredentialsFromFile(path, profile.empty() ? "default" : profile);
+  StatusOr<Credentials> from_file =
+      CredentialsFromFile(path, profile.empty() ? "default" : profile);
   if (!from_file.ok() && from_file.status().code() == StatusCode::kNotFound) {
     return NotFoundError("no AWS credentials: AWS_ACCESS_KEY_ID is not set, and " +
                          from_file.status().message());

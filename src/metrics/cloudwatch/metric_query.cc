@@ -24,8 +24,8 @@ StatusOr<std::vector<Word>> SplitWords(std::string_view text) {
     const size_t space = text.find_first_of(" \t\n", i);
     if (eq == std::string_view::npos || (space != std::string_view::npos && space < eq)) {
       return InvalidArgumentError("CloudWatch query: word \"" +
-                                  std::string(text.substr(start, space - start)) +
-                                  "\" at offset " + std::to_string(start) + ": expected key=value");
+                                  std::string(text.substr(start, space - start)) + "\" at offset " +
+                                  std::to_string(start) + ": expected key=value");
     }
     Word word{std::string(text.substr(i, eq - i)), ""};
     i = eq + 1;
@@ -91,12 +91,12 @@ StatusOr<MetricQuery> ParseMetricQuery(std::string_view text) {
     }
     return query;
   }
-  for (const auto& [key, value] : {std::pair{"namespace", &query.metric_namespace},
-                                   std::pair{"metric", &query.metric_name},
-                                   std::pair{"stat", &query.stat}}) {
+  for (const auto& [key, value] :
+       {std::pair{"namespace", &query.metric_namespace}, std::pair{"metric", &query.metric_name},
+        std::pair{"stat", &query.stat}}) {
     if (value->empty()) {
-      return InvalidArgumentError("CloudWatch query \"" + std::string(text) + "\": missing " +
-                                  key + "=; expected namespace=, metric= and stat= (or "
+      return InvalidArgumentError("CloudWatch query \"" + std::string(text) + "\": missing " + key +
+                                  "=; expected namespace=, metric= and stat= (or "
                                   "expression=)");
     }
   }

@@ -104,7 +104,7 @@ std::string CanonicalQuery(std::string_view query) {
 }
 
 struct CanonicalHeaders {
-  std::string text;    // "name:value\n" lines
+  std::string text;  // "name:value\n" lines
   std::string signed_names;
 };
 
@@ -132,8 +132,8 @@ std::string_view HeaderValue(const HttpHeaders& headers, std::string_view name) 
 }  // namespace
 
 std::string AmzDate(Timestamp t) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(
-      std::chrono::time_point_cast<std::chrono::seconds>(t));
+  const std::time_t seconds =
+      std::chrono::system_clock::to_time_t(std::chrono::time_point_cast<std::chrono::seconds>(t));
   std::tm tm{};
   gmtime_r(&seconds, &tm);
   char buffer[32];
@@ -147,8 +147,8 @@ std::string Sha256Hex(std::string_view data) {
   return Hex(digest, sizeof digest);
 }
 
-Signature Sign(const SigningInput& input, const Credentials& credentials,
-               std::string_view region, std::string_view service, Timestamp time) {
+Signature Sign(const SigningInput& input, const Credentials& credentials, std::string_view region,
+               std::string_view service, Timestamp time) {
   const std::string amz_date = AmzDate(time);
   const std::string date = amz_date.substr(0, 8);
   const std::string scope =
@@ -203,8 +203,8 @@ Status SignHttpRequest(HttpRequest& request, const Credentials& credentials,
   return Status::Ok();
 }
 
-Status Verify(const SigningInput& received, const Credentials& credentials,
-              std::string_view region, std::string_view service) {
+Status Verify(const SigningInput& received, const Credentials& credentials, std::string_view region,
+              std::string_view service) {
   const std::string authorization(HeaderValue(received.headers, "authorization"));
   auto field = [&](std::string_view name) -> std::string {
     const size_t at = authorization.find(name);
@@ -221,12 +221,13 @@ Status Verify(const SigningInput& received, const Credentials& credentials,
   const std::string amz_date(HeaderValue(received.headers, "x-amz-date"));
   std::tm tm{};
   if (amz_date.size() != 16 || strptime(amz_date.c_str(), "%Y%m%dT%H%M%SZ", &tm) == nullptr) {
-    return UnauthenticatedError("SigV4: X-Amz-Date \"" + amz_date + "\": expected YYYYMMDDTHHMMSSZ");
+    return UnauthenticatedError("SigV4: X-Amz-Date \"" + amz_date +
+                                "\": expected YYYYMMDDTHHMMSSZ");
   }
   const Timestamp time = Timestamp(std::chrono::seconds(timegm(&tm)));
-  const std::string expected_credential = credentials.access_key_id + "/" +
-                                          amz_date.substr(0, 8) + "/" + std::string(region) +
-                                          "/" + std::string(service) + "/aws4_request";
+  const std::string expected_credential = credentials.access_key_id + "/" + amz_date.substr(0, 8) +
+                                          "/" + std::string(region) + "/" + std::string(service) +
+                                          "/aws4_request";
   if (credential != expected_credential) {
     return UnauthenticatedError("SigV4: credential \"" + credential + "\", expected \"" +
                                 expected_credential + "\"");
@@ -242,7 +243,8 @@ Status Verify(const SigningInput& received, const Credentials& credentials,
   const Signature expected = Sign(input, credentials, region, service, time);
   if (expected.signed_headers != signed_names) {
     return UnauthenticatedError("SigV4: signed headers \"" + signed_names +
-                                "\" are not all present; found \"" + expected.signed_headers + "\"");
+                                "\" are not all present; found \"" + expected.signed_headers +
+                                "\"");
   }
   if (expected.signature != signature) {
     return UnauthenticatedError("SigV4: signature mismatch; canonical request was:\n" +

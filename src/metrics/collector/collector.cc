@@ -83,11 +83,11 @@ void AgeAndScale(Task& task, WorkloadMetric& m, const WorkloadId& workload) {
     newest = std::max(newest, m.time);
   }
   if (!m.value && m.pods.empty()) {
-    m.status = UnavailableError(
-        task.source->name().data() + std::string(": metric ") + m.metric + ", workload " +
-        workload.ToString() + ": stale: newest sample at " + FormatRfc3339(m.time) + " is " +
-        FormatDuration(task.now - m.time) + " old, more than the max age of " +
-        FormatDuration(task.policy.max_age));
+    m.status =
+        UnavailableError(task.source->name().data() + std::string(": metric ") + m.metric +
+                         ", workload " + workload.ToString() + ": stale: newest sample at " +
+                         FormatRfc3339(m.time) + " is " + FormatDuration(task.now - m.time) +
+                         " old, more than the max age of " + FormatDuration(task.policy.max_age));
     return;
   }
   m.time = newest;
@@ -104,8 +104,8 @@ StatusOr<std::vector<WorkloadMetric>> ReadWithRetries(Task& task, Clock& clock) 
     if (remaining <= Duration::zero()) {
       return DeadlineExceededError(std::string(task.source->name()) + ": deadline of " +
                                    FormatDuration(task.policy.deadline) + " exceeded after " +
-                                   std::to_string(attempt - 1) + " attempt(s); last error: " +
-                                   result.status().ToString());
+                                   std::to_string(attempt - 1) +
+                                   " attempt(s); last error: " + result.status().ToString());
     }
     MetricRequest request{task.binding.metric, task.binding.query, task.workloads, task.now,
                           task.binding.window, remaining};
@@ -124,10 +124,10 @@ StatusOr<std::vector<WorkloadMetric>> ReadWithRetries(Task& task, Clock& clock) 
 void RunTask(Task& task, Clock& clock) {
   const Timestamp started = clock.Now();
   if (!task.breaker->Allow(started)) {
-    task.out.error = UnavailableError(
-        std::string(task.source->name()) + ": circuit open after " +
-        std::to_string(task.breaker->consecutive_failures()) +
-        " consecutive failures; next trial at " + FormatRfc3339(task.breaker->retry_at()));
+    task.out.error = UnavailableError(std::string(task.source->name()) + ": circuit open after " +
+                                      std::to_string(task.breaker->consecutive_failures()) +
+                                      " consecutive failures; next trial at " +
+                                      FormatRfc3339(task.breaker->retry_at()));
     task.out.metrics = FailedMetrics(task.binding.metric, task.workloads.size(), task.out.error);
     return;
   }

@@ -69,8 +69,8 @@ TEST_F(CollectorTest, ReadsAllBindingsInChunksKeepsOrderAndScales) {
   auto influx = std::make_shared<FuncSource>("influxdb", PodPerWorkload(100.0));
   auto collector = Make({prom, influx});
   const auto workloads = Workloads(7);
-  const std::vector<MetricBinding> bindings = {
-      {"cpu", "prometheus", "q1", seconds(60), 1000.0}, {"sessions", "influxdb", "q2"}};
+  const std::vector<MetricBinding> bindings = {{"cpu", "prometheus", "q1", seconds(60), 1000.0},
+                                               {"sessions", "influxdb", "q2"}};
   CollectResult result = collector->Collect(bindings, workloads, kNow);
   ASSERT_EQ(result.metrics.size(), 2u);
   ASSERT_EQ(result.metrics[0].size(), 7u);
@@ -182,7 +182,7 @@ TEST_F(CollectorTest, CircuitOpensAfterFailuresThenAdmitsATrial) {
       {seconds(0), false, 1, SourceHealth::kUnavailable, StatusCode::kUnavailable},
       {seconds(10), false, 2, SourceHealth::kCircuitOpen, StatusCode::kUnavailable},
       {seconds(10), false, 2, SourceHealth::kCircuitOpen, StatusCode::kUnavailable},  // refused
-      {seconds(25), true, 3, SourceHealth::kHealthy, StatusCode::kOk},               // trial
+      {seconds(25), true, 3, SourceHealth::kHealthy, StatusCode::kOk},                // trial
       {seconds(10), true, 4, SourceHealth::kHealthy, StatusCode::kOk},
   };
   for (size_t i = 0; i < steps.size(); ++i) {

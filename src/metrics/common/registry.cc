@@ -1,6 +1,7 @@
+#include "crescendo/metrics/registry.h"
+
 #include <charconv>
 
-#include "crescendo/metrics/registry.h"
 #include "metrics/common/settings_reader.h"
 
 namespace crescendo::metrics {

@@ -36,8 +36,12 @@ TEST_F(RegistryTest, BuildsEachBuiltinType) {
   for (const Case& c : std::vector<Case>{
            {"prometheus", {{"type", "prometheus"}, {"url", "http://p:9090"}, {"pod_label", "pod"}}},
            {"influxdb",
-            {{"url", "http://i:8086"}, {"database", "k8s"}, {"auth", "basic"},
-             {"username", "u"}, {"password_env", "INFLUX_PASSWORD"}, {"chunk_size", "500"}}},
+            {{"url", "http://i:8086"},
+             {"database", "k8s"},
+             {"auth", "basic"},
+             {"username", "u"},
+             {"password_env", "INFLUX_PASSWORD"},
+             {"chunk_size", "500"}}},
            {"cloudwatch", {{"region", "eu-west-1"}}}}) {
     auto source = registry_.Create(c.type, c.settings, context_);
     ASSERT_TRUE(source.ok()) << c.type << ": " << source.status().ToString();
@@ -53,21 +57,35 @@ TEST_F(RegistryTest, ErrorsNameTheSetting) {
     std::string part;
   };
   for (const Case& c : std::vector<Case>{
-           {"graphite", {}, StatusCode::kNotFound,
+           {"graphite",
+            {},
+            StatusCode::kNotFound,
             "\"graphite\" is unknown; expected one of cloudwatch, influxdb, prometheus"},
            {"prometheus", {}, StatusCode::kInvalidArgument, "setting url: missing"},
-           {"prometheus", {{"url", "u"}, {"colour", "red"}}, StatusCode::kInvalidArgument,
+           {"prometheus",
+            {{"url", "u"}, {"colour", "red"}},
+            StatusCode::kInvalidArgument,
             "setting colour: unknown; expected one of"},
-           {"prometheus", {{"url", "u"}, {"max_workloads_per_query", "0"}},
-            StatusCode::kInvalidArgument, "found \"0\"; expected an integer >= 1"},
-           {"prometheus", {{"url", "u"}, {"accept_partial_responses", "yes"}},
-            StatusCode::kInvalidArgument, "expected true or false"},
-           {"prometheus", {{"url", "u"}, {"bearer_token_env", "NOPE"}},
-            StatusCode::kInvalidArgument, "environment variable NOPE is not set"},
-           {"influxdb", {{"url", "u"}, {"database", "d"}, {"auth", "magic"}},
-            StatusCode::kInvalidArgument, "expected none, query or basic"},
-           {"influxdb", {{"url", "u"}, {"database", "d"}, {"auth", "basic"}},
-            StatusCode::kInvalidArgument, "setting username: missing"}}) {
+           {"prometheus",
+            {{"url", "u"}, {"max_workloads_per_query", "0"}},
+            StatusCode::kInvalidArgument,
+            "found \"0\"; expected an integer >= 1"},
+           {"prometheus",
+            {{"url", "u"}, {"accept_partial_responses", "yes"}},
+            StatusCode::kInvalidArgument,
+            "expected true or false"},
+           {"prometheus",
+            {{"url", "u"}, {"bearer_token_env", "NOPE"}},
+            StatusCode::kInvalidArgument,
+            "environment variable NOPE is not set"},
+           {"influxdb",
+            {{"url", "u"}, {"database", "d"}, {"auth", "magic"}},
+            StatusCode::kInvalidArgument,
+            "expected none, query or basic"},
+           {"influxdb",
+            {{"url", "u"}, {"database", "d"}, {"auth", "basic"}},
+            StatusCode::kInvalidArgument,
+            "setting username: missing"}}) {
     auto source = registry_.Create(c.type, c.settings, context_);
     ASSERT_FALSE(source.ok()) << c.part;
     EXPECT_EQ(source.status().code(), c.code) << source.status().ToString();

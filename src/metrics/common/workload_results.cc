@@ -45,10 +45,10 @@ std::vector<WorkloadMetric> WorkloadResults::Finish(std::string_view source,
           where + std::to_string(values_[i]) +
           " workload-level series matched; aggregate the query to one series per workload");
     } else if (!m.value && m.pods.empty()) {
-      m.status = NotFoundError(where + (non_finite_[i] > 0
-                                            ? std::to_string(non_finite_[i]) +
-                                                  " sample(s), all NaN or infinite"
-                                            : std::string("no series in the answer")));
+      m.status =
+          NotFoundError(where + (non_finite_[i] > 0 ? std::to_string(non_finite_[i]) +
+                                                          " sample(s), all NaN or infinite"
+                                                    : std::string("no series in the answer")));
     }
   }
   return std::move(metrics_);

@@ -49,7 +49,8 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   std::string name(Trim(line.substr(0, colon)));
   std::transform(name.begin(), name.end(), name.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  transfer->response.headers.emplace_back(std::move(name), std::string(Trim(line.substr(colon + 1))));
+  transfer->response.headers.emplace_back(std::move(name),
+                                          std::string(Trim(line.substr(colon + 1))));
   return n;
 }
 

@@ -128,12 +128,14 @@ TEST(CurlHttpClient, PrometheusSourceOverRealHttpWithBadAnswers) {
             "HTTP 502 (text/html): <html><body>Bad Gateway"},
            {200, R"({"status":"success","data":{"resultType":"vector","result":[{"metric")",
             "application/json", StatusCode::kInvalidArgument, "truncated"},
-           {200, R"({"status":"success","data":{"resultType":"vector","result":[)"
-                 R"({"metric":{"pod":"api-1"},"value":"7"}]}})",
+           {200,
+            R"({"status":"success","data":{"resultType":"vector","result":[)"
+            R"({"metric":{"pod":"api-1"},"value":"7"}]}})",
             "application/json", StatusCode::kInvalidArgument,
             "data.result[0].value: expected a [time, \"value\"] pair"},
-           {200, R"({"status":"success","data":{"resultType":"vector","result":[)"
-                 R"({"metric":{"namespace":"shop","pod":"api-1"},"value":[1,"3"]}]}})",
+           {200,
+            R"({"status":"success","data":{"resultType":"vector","result":[)"
+            R"({"metric":{"namespace":"shop","pod":"api-1"},"value":[1,"3"]}]}})",
             "application/json", StatusCode::kOk, ""}}) {
     server.answer_status = c.status;
     server.answer_body = c.body;
@@ -153,9 +155,8 @@ TEST(HttpUtil, EncodingTable) {
   EXPECT_EQ(Base64Encode("f"), "Zg==");
   EXPECT_EQ(Base64Encode("fo"), "Zm8=");
   EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
-  EXPECT_EQ(FormDecode("a=1&b=&c&=d"),
-            (std::vector<std::pair<std::string, std::string>>{{"a", "1"}, {"b", ""}, {"c", ""},
-                                                              {"", "d"}}));
+  EXPECT_EQ(FormDecode("a=1&b=&c&=d"), (std::vector<std::pair<std::string, std::string>>{
+                                           {"a", "1"}, {"b", ""}, {"c", ""}, {"", "d"}}));
 }
 
 }  // namespace

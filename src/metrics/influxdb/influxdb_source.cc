@@ -46,17 +46,18 @@ TemplateVariables BatchVariables(std::span<const WorkloadId> batch, const Metric
   std::string pod = "(?:" + workload + ")(?:-.*)?";
   std::string selector = "\"" + EscapeQuoted(options.namespace_tag) + "\" =~ /^(?:" + ns +
                          ")$/ AND \"" + EscapeQuoted(options.pod_tag) + "\" =~ /^" + pod + "$/";
-  return {{"namespace", std::move(ns)},
-          {"workload", std::move(workload)},
-          {"pod", std::move(pod)},
-          {"selector", std::move(selector)},
-          {"tenant", InfluxRegex(tenants)},
-          {"environment", InfluxRegex(environments)},
-          {"window", PrometheusDuration(request.window)},
-          {"window_seconds",
-           std::to_string(std::chrono::duration_cast<std::chrono::seconds>(request.window).count())},
-          {"start", MillisLiteral(request.now - request.window)},
-          {"end", MillisLiteral(request.now)}};
+  return {
+      {"namespace", std::move(ns)},
+      {"workload", std::move(workload)},
+      {"pod", std::move(pod)},
+      {"selector", std::move(selector)},
+      {"tenant", InfluxRegex(tenants)},
+      {"environment", InfluxRegex(environments)},
+      {"window", PrometheusDuration(request.window)},
+      {"window_seconds",
+       std::to_string(std::chrono::duration_cast<std::chrono::seconds>(request.window).count())},
+      {"start", MillisLiteral(request.now - request.window)},
+      {"end", MillisLiteral(request.now)}};
 }
 
 // Returns the newest row with a finite first value, if any.
@@ -76,7 +77,8 @@ std::optional<Sample> Newest(const Series& series) {
 
 Client::Client(std::shared_ptr<HttpClient> http, ClientOptions options)
     : http_(std::move(http)), options_(std::move(options)) {
-  while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
+  while (!options_.base_url.empty() && options_.base_url.back() == '/')
+    options_.base_url.pop_back();
 }
 
 StatusOr<HttpResponse> Client::Post(std::string path,
@@ -115,9 +117,9 @@ Status Client::Write(std::span<const Point> points, Duration timeout) const {
   CRESCENDO_ASSIGN_OR_RETURN(std::string lines, FormatLineProtocol(points));
   std::vector<std::pair<std::string, std::string>> params = {{"db", options_.database}};
   if (!options_.retention_policy.empty()) params.emplace_back("rp", options_.retention_policy);
-  CRESCENDO_ASSIGN_OR_RETURN(HttpResponse response,
-                             Post("/write", std::move(params), std::move(lines),
-                                  "text/plain; charset=utf-8", timeout));
+  CRESCENDO_ASSIGN_OR_RETURN(
+      HttpResponse response,
+      Post("/write", std::move(params), std::move(lines), "text/plain; charset=utf-8", timeout));
   if (response.status < 200 || response.status >= 300) return HttpError(response, "write");
   return Status::Ok();
 }
@@ -165,7 +167,8 @@ Status Source::ReadBatch(const MetricRequest& request, size_t first, size_t coun
       }
     }
   }
-  for (WorkloadMetric& m : std::move(results).Finish("influxdb", batch)) out.push_back(std::move(m));
+  for (WorkloadMetric& m : std::move(results).Finish("influxdb", batch))
+    out.push_back(std::move(m));
   return Status::Ok();
 }
 

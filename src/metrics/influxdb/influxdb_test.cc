@@ -1,9 +1,10 @@
+#include "crescendo/metrics/influxdb.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <map>
 
-#include "crescendo/metrics/influxdb.h"
 #include "metrics/common/fake_http_client.h"
 
 namespace crescendo::metrics::influxdb {
@@ -38,10 +39,10 @@ TEST(InfluxParseQueryResponse, JoinsPartialSeriesAcrossChunks) {
 }
 
 TEST(InfluxParseQueryResponse, StatementErrorsRfc3339AndFailures) {
-  auto response = ParseQueryResponse(
-      R"({"results":[{"statement_id":0,"error":"database not found: x"},)"
-      R"({"statement_id":1,"series":[{"name":"m","columns":["time","v","s"],)"
-      R"("values":[["2023-11-14T22:13:20Z",true,"text"]]}]}]})");
+  auto response =
+      ParseQueryResponse(R"({"results":[{"statement_id":0,"error":"database not found: x"},)"
+                         R"({"statement_id":1,"series":[{"name":"m","columns":["time","v","s"],)"
+                         R"("values":[["2023-11-14T22:13:20Z",true,"text"]]}]}]})");
   ASSERT_TRUE(response.ok()) << response.status().ToString();
   ASSERT_EQ(response->results.size(), 2u);
   EXPECT_EQ(response->results[0].error, "database not found: x");
@@ -60,7 +61,8 @@ TEST(InfluxParseQueryResponse, StatementErrorsRfc3339AndFailures) {
             "results[0].series[0].values[0]: 1 values; expected one per column (2)"},
            {R"({"results":[{"series":[{"name":"m","columns":["time","v"],"values":[[{},1]]}]}]})",
             "expected a time"},
-           {R"({"results":[{"series":[{"name":5}]}]})", "results[0].series[0].name: expected a string"},
+           {R"({"results":[{"series":[{"name":5}]}]})",
+            "results[0].series[0].name: expected a string"},
            {"", "found an empty body"}}) {
     auto result = ParseQueryResponse(bad.body);
     ASSERT_FALSE(result.ok()) << bad.body;
@@ -72,8 +74,12 @@ TEST(InfluxParseQueryResponse, StatementErrorsRfc3339AndFailures) {
 
 TEST(FormatLineProtocol, EscapesAndTypes) {
   const std::vector<Point> points = {
-      {"crescendo tick", {{"source", "prom,1"}, {"a=b", "c d"}},
-       {{"duration", 0.25}, {"count", int64_t{3}}, {"ok", true}, {"note", std::string("say \"hi\"\\")}},
+      {"crescendo tick",
+       {{"source", "prom,1"}, {"a=b", "c d"}},
+       {{"duration", 0.25},
+        {"count", int64_t{3}},
+        {"ok", true},
+        {"note", std::string("say \"hi\"\\")}},
        Ms(1700000000123)},
       {"m", {}, {{"v", 1.0}}, std::nullopt},
   };
@@ -111,7 +117,9 @@ TEST(InfluxSource, RendersSelectorAndSplitsByPod) {
   MetricRequest request{"cpu",
                         "SELECT mean(\"v\") FROM \"c\" WHERE {{selector}} AND time > {{start}} AND "
                         "time <= {{end}} GROUP BY \"namespace\", \"pod\"",
-                        workloads, Ms(1700000000000), std::chrono::minutes(1),
+                        workloads,
+                        Ms(1700000000000),
+                        std::chrono::minutes(1),
                         std::chrono::seconds(2)};
   auto result = source.Read(request);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
@@ -147,7 +155,8 @@ TEST(InfluxSource, ErrorsOfTheWholeRequest) {
             StatusCode::kUnauthenticated},
            {"syntax", 400, R"({"error":"error parsing query"})", StatusCode::kInvalidArgument},
            {"down", 503, "<html>unavailable</html>", StatusCode::kUnavailable},
-           {"no database", 200, R"({"results":[{"statement_id":0,"error":"database not found: k"}]})",
+           {"no database", 200,
+            R"({"results":[{"statement_id":0,"error":"database not found: k"}]})",
             StatusCode::kNotFound}}) {
     auto http = std::make_shared<FakeHttpClient>();
     http->PushJson(c.status, c.body);

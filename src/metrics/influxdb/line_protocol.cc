@@ -19,7 +19,8 @@ void AppendEscaped(std::string& out, std::string_view text, std::string_view spe
 Status AppendField(std::string& out, const FieldValue& value, const std::string& where) {
   if (const double* d = std::get_if<double>(&value)) {
     if (!std::isfinite(*d)) {
-      return InvalidArgumentError(where + ": a float field must be finite; line protocol cannot "
+      return InvalidArgumentError(where +
+                                  ": a float field must be finite; line protocol cannot "
                                   "carry NaN or Inf");
     }
     char buffer[32];
@@ -38,14 +39,15 @@ Status AppendField(std::string& out, const FieldValue& value, const std::string&
 }
 
 Status AppendPoint(std::string& out, const Point& point, size_t index) {
-  const std::string where = "line protocol: point " + std::to_string(index) + " (" +
-                            point.measurement + ")";
+  const std::string where =
+      "line protocol: point " + std::to_string(index) + " (" + point.measurement + ")";
   if (point.measurement.empty()) return InvalidArgumentError(where + ": empty measurement");
   if (point.fields.empty()) return InvalidArgumentError(where + ": expected at least one field");
   AppendEscaped(out, point.measurement, ", ");
   for (const auto& [key, value] : point.tags) {
     if (key.empty() || value.empty()) {
-      return InvalidArgumentError(where + ": tag \"" + key + "\": keys and values must be non-empty");
+      return InvalidArgumentError(where + ": tag \"" + key +
+                                  "\": keys and values must be non-empty");
     }
     out.push_back(',');
     AppendEscaped(out, key, ",= ");

@@ -24,7 +24,8 @@ StatusOr<Timestamp> ParseTime(dom::element value, const JsonPath& path) {
     StatusOr<Timestamp> time = ParseRfc3339(text);
     if (time.ok()) return time;
   }
-  return InvalidArgumentError(path.str() + ": expected a time (integer epoch milliseconds or "
+  return InvalidArgumentError(path.str() +
+                              ": expected a time (integer epoch milliseconds or "
                               "RFC 3339 text)");
 }
 

@@ -17,7 +17,8 @@ std::string VectorBody(int series) {
   for (int i = 0; i < series; ++i) {
     if (i > 0) body += ",";
     body += R"({"metric":{"__name__":"container_cpu_usage_seconds_total","container":"app",)"
-            R"("instance":"10.0.)" + std::to_string(i % 250) + "." + std::to_string(i % 200) +
+            R"("instance":"10.0.)" +
+            std::to_string(i % 250) + "." + std::to_string(i % 200) +
             R"(:10250","job":"kubelet","namespace":"ns-)" + std::to_string(i % 20) +
             R"(","pod":"workload-)" + std::to_string(i / 10) + "-7d9f8b-" +
             std::to_string(10000 + i) + R"("},"value":[1700000000.123,")" +
@@ -81,14 +82,15 @@ void BM_SourceReadSplitByPod(benchmark::State& state) {
   });
   std::vector<WorkloadId> workloads;
   for (int w = 0; w < series / 10; ++w) {
-    workloads.push_back({"prod", "t", "ns-" + std::to_string((w * 10) % 20),
-                         "workload-" + std::to_string(w)});
+    workloads.push_back(
+        {"prod", "t", "ns-" + std::to_string((w * 10) % 20), "workload-" + std::to_string(w)});
   }
   SourceOptions options;
   options.client.base_url = "http://fake";
   options.max_workloads_per_query = workloads.size();
   Source source(http, options);
-  MetricRequest request{"cpu", "up{{{selector}}}", workloads, Timestamp(std::chrono::seconds(1700000000))};
+  MetricRequest request{"cpu", "up{{{selector}}}", workloads,
+                        Timestamp(std::chrono::seconds(1700000000))};
   for (auto _ : state) {
     auto result = source.Read(request);
     if (!result.ok()) state.SkipWithError(result.status().ToString().c_str());

@@ -12,8 +12,8 @@ namespace {
 
 // Returns Unix seconds with millisecond precision, as the API accepts ("1700000000.123").
 std::string ApiTime(Timestamp t) {
-  const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         t.time_since_epoch()).count();
+  const int64_t ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%lld.%03lld", static_cast<long long>(ms / 1000),
                 static_cast<long long>(std::abs(ms % 1000)));
@@ -67,7 +67,8 @@ std::string JoinWarnings(const std::vector<std::string>& warnings) {
 
 Client::Client(std::shared_ptr<HttpClient> http, ClientOptions options)
     : http_(std::move(http)), options_(std::move(options)) {
-  while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
+  while (!options_.base_url.empty() && options_.base_url.back() == '/')
+    options_.base_url.pop_back();
 }
 
 StatusOr<QueryResult> Client::Post(std::string_view path,
@@ -135,9 +136,9 @@ Status Source::ReadBatch(const MetricRequest& request, size_t first, size_t coun
   CRESCENDO_ASSIGN_OR_RETURN(QueryResult result,
                              client_.Query(*query, request.now, request.timeout));
   if (!result.warnings.empty() && !options_.accept_partial_responses) {
-    return UnavailableError("prometheus: metric " + request.metric +
-                            ": partial response refused (warnings: " +
-                            JoinWarnings(result.warnings) + ")");
+    return UnavailableError(
+        "prometheus: metric " + request.metric +
+        ": partial response refused (warnings: " + JoinWarnings(result.warnings) + ")");
   }
   const WorkloadMatcher matcher(batch);
   WorkloadResults results(request.metric, batch.size());
@@ -150,8 +151,9 @@ Status Source::ReadBatch(const MetricRequest& request, size_t first, size_t coun
     }
     const std::string_view ns = series.Label(options_.namespace_label);
     const std::string_view pod = series.Label(options_.pod_label);
-    const std::string_view workload =
-        options_.workload_label.empty() ? std::string_view() : series.Label(options_.workload_label);
+    const std::string_view workload = options_.workload_label.empty()
+                                          ? std::string_view()
+                                          : series.Label(options_.workload_label);
     if (!pod.empty()) {
       if (auto index = matcher.ByPod(ns, pod)) results.AddPod(*index, pod, sample, request.window);
     } else if (!workload.empty()) {

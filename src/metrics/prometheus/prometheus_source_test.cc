@@ -46,8 +46,8 @@ TEST_F(PrometheusSourceTest, BatchesWorkloadsInOneQueryAndSplitsByPod) {
     {"metric":{"namespace":"shop","pod":"unrelated-1"},"value":[1700000000,"9"]},
     {"metric":{"namespace":"billing","pod":"worker-0"},"value":[1700000000,"NaN"]}]}})");
   Source source(http_, options_);
-  auto result = source.Read(Request(
-      "sum by (namespace, pod) (rate(cpu_seconds_total{{{selector}}}[{{window}}]))"));
+  auto result = source.Read(
+      Request("sum by (namespace, pod) (rate(cpu_seconds_total{{{selector}}}[{{window}}]))"));
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   ASSERT_EQ(http_->requests().size(), 1u);
   const HttpRequest sent = http_->requests()[0];
@@ -81,7 +81,8 @@ TEST_F(PrometheusSourceTest, WorkloadLabelGivesWorkloadValueAndSplitsBatches) {
   http_->PushJson(200, R"({"status":"success","data":{"resultType":"vector","result":[
     {"metric":{"namespace":"billing","workload":"worker"},"value":[1699999990,"3"]}]}})");
   Source source(http_, options_);
-  auto result = source.Read(Request("sum by (namespace, workload) (q{namespace=~\"{{namespace}}\"})"));
+  auto result =
+      source.Read(Request("sum by (namespace, workload) (q{namespace=~\"{{namespace}}\"})"));
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   ASSERT_EQ(http_->requests().size(), 2u);
   EXPECT_EQ(Form(http_->requests()[0])["query"],
@@ -127,17 +128,20 @@ TEST_F(PrometheusSourceTest, FailuresOfTheWholeRequest) {
        StatusCode::kUnavailable, "HTTP 502 (text/html)"},
       {"html 404", Response(404, "text/html", "<html>not found</html>"),
        StatusCode::kInvalidArgument, "HTTP 404"},
-      {"api 400", Response(400, "application/json",
-                           R"({"status":"error","errorType":"bad_data","error":"1:5: parse error"})"),
+      {"api 400",
+       Response(400, "application/json",
+                R"({"status":"error","errorType":"bad_data","error":"1:5: parse error"})"),
        StatusCode::kInvalidArgument, "parse error"},
-      {"api 503", Response(503, "application/json",
-                           R"({"status":"error","errorType":"unavailable","error":"not ready"})"),
+      {"api 503",
+       Response(503, "application/json",
+                R"({"status":"error","errorType":"unavailable","error":"not ready"})"),
        StatusCode::kUnavailable, "not ready"},
       {"truncated 200", Response(200, "application/json", R"({"status":"success","data":{)"),
        StatusCode::kInvalidArgument, "truncated"},
-      {"partial", Response(200, "application/json",
-                           R"({"status":"success","data":{"resultType":"vector","result":[]},)"
-                           R"("warnings":["remote store x down"]})"),
+      {"partial",
+       Response(200, "application/json",
+                R"({"status":"success","data":{"resultType":"vector","result":[]},)"
+                R"("warnings":["remote store x down"]})"),
        StatusCode::kUnavailable, "partial response refused (warnings: remote store x down)"},
   };
   for (const FailureCase& c : cases) {

@@ -27,8 +27,10 @@ StatusOr<double> ParseSampleValue(std::string_view text, const JsonPath& path) {
   double value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
-    return InvalidArgumentError(path.str() + ": expected a sample value such as \"1.5\", \"NaN\" "
-                                "or \"+Inf\", found \"" + std::string(text.substr(0, 40)) + "\"");
+    return InvalidArgumentError(path.str() +
+                                ": expected a sample value such as \"1.5\", \"NaN\" "
+                                "or \"+Inf\", found \"" +
+                                std::string(text.substr(0, 40)) + "\"");
   }
   return value;
 }
@@ -40,7 +42,8 @@ Timestamp FromUnixSecondsMillis(double seconds) {
 // Parses [<unix seconds>, "<value>"].
 Status ParsePoint(dom::element point, JsonPath& path, Sample& out) {
   dom::array pair;
-  if (auto error = point.get_array().get(pair)) return Fail(path, "a [time, \"value\"] pair", error);
+  if (auto error = point.get_array().get(pair))
+    return Fail(path, "a [time, \"value\"] pair", error);
   size_t index = 0;
   for (dom::element v : pair) {
     path.Push(index);
@@ -61,8 +64,9 @@ Status ParsePoint(dom::element point, JsonPath& path, Sample& out) {
     path.Pop();
     ++index;
   }
-  if (index != 2) return InvalidArgumentError(path.str() + ": expected 2 elements, found " +
-                                              std::to_string(index));
+  if (index != 2)
+    return InvalidArgumentError(path.str() + ": expected 2 elements, found " +
+                                std::to_string(index));
   return Status::Ok();
 }
 
@@ -234,8 +238,9 @@ Status ParseRoot(dom::object root, TextArena& arena, QueryResult& result, Envelo
     if (key == "status" || key == "errorType" || key == "error") {
       std::string_view text;
       if (auto error = v.get_string().get(text)) return Fail(path, "a string", error);
-      (key == "status" ? envelope.status : key == "error" ? envelope.error : envelope.error_type) =
-          std::string(text);
+      (key == "status"  ? envelope.status
+       : key == "error" ? envelope.error
+                        : envelope.error_type) = std::string(text);
     } else if (key == "data" && !v.is_null()) {
       envelope.have_data = true;
       CRESCENDO_RETURN_IF_ERROR(ParseData(v, path, arena, result));
@@ -267,8 +272,10 @@ StatusOr<QueryResult> ParseQueryResponse(std::string_view body) {
   if (!status.ok()) return status.WithContext("Prometheus response");
   if (envelope.status == "error") return ErrorFromType(envelope.error_type, envelope.error);
   if (envelope.status != "success") {
-    return InvalidArgumentError("Prometheus response: status: expected \"success\" or \"error\", "
-                                "found \"" + envelope.status + "\"");
+    return InvalidArgumentError(
+        "Prometheus response: status: expected \"success\" or \"error\", "
+        "found \"" +
+        envelope.status + "\"");
   }
   if (!envelope.have_data) return InvalidArgumentError("Prometheus response: missing field data");
   return result;

@@ -32,8 +32,8 @@ TEST(ParseQueryResponse, MatrixKeepsEveryPointInOrder) {
   EXPECT_EQ(result->type, ResultType::kMatrix);
   ASSERT_EQ(result->series.size(), 1u);
   EXPECT_EQ(result->series[0].samples,
-            (std::vector<Sample>{{Ms(1700000000000), 1}, {Ms(1700000015000), 2.5},
-                                 {Ms(1700000030000), 1000}}));
+            (std::vector<Sample>{
+                {Ms(1700000000000), 1}, {Ms(1700000015000), 2.5}, {Ms(1700000030000), 1000}}));
 }
 
 TEST(ParseQueryResponse, SpecialValues) {
@@ -92,9 +92,10 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"Truncated",
                   R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{})",
                   StatusCode::kInvalidArgument, "JSON"},
-        ErrorCase{"TruncatedInsideString",
-                  R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{"a":"b)",
-                  StatusCode::kInvalidArgument, ""},
+        ErrorCase{
+            "TruncatedInsideString",
+            R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{"a":"b)",
+            StatusCode::kInvalidArgument, ""},
         ErrorCase{"ValueNotString",
                   R"({"status":"success","data":{"resultType":"vector","result":[)"
                   R"({"metric":{},"value":[1,2]}]}})",

@@ -17,11 +17,18 @@ using std::chrono::seconds;
 
 std::string Config(const std::string& dir, int http_port, int rpc_port) {
   return "reporting-disabled = true\n"
-         "bind-address = \"127.0.0.1:" + std::to_string(rpc_port) + "\"\n"
-         "[meta]\n  dir = \"" + dir + "/meta\"\n"
-         "[data]\n  dir = \"" + dir + "/data\"\n  wal-dir = \"" + dir + "/wal\"\n"
+         "bind-address = \"127.0.0.1:" +
+         std::to_string(rpc_port) +
+         "\"\n"
+         "[meta]\n  dir = \"" +
+         dir +
+         "/meta\"\n"
+         "[data]\n  dir = \"" +
+         dir + "/data\"\n  wal-dir = \"" + dir +
+         "/wal\"\n"
          "  query-log-enabled = false\n"
-         "[http]\n  enabled = true\n  bind-address = \"127.0.0.1:" + std::to_string(http_port) +
+         "[http]\n  enabled = true\n  bind-address = \"127.0.0.1:" +
+         std::to_string(http_port) +
          "\"\n  auth-enabled = true\n  log-enabled = false\n"
          "[monitor]\n  store-enabled = false\n"
          "[continuous_queries]\n  enabled = false\n"
@@ -42,8 +49,8 @@ class InfluxIntegrationTest : public ::testing::Test {
     ASSERT_TRUE(started.ok()) << started.ToString();
     // With no user yet, InfluxDB accepts this one statement without credentials.
     influxdb::Client bootstrap(http_, {base_url_, "", "", influxdb::Auth::kNone, "", "", 100});
-    auto created = bootstrap.Query(
-        "CREATE USER admin WITH PASSWORD 's3cret!' WITH ALL PRIVILEGES", seconds(5));
+    auto created = bootstrap.Query("CREATE USER admin WITH PASSWORD 's3cret!' WITH ALL PRIVILEGES",
+                                   seconds(5));
     ASSERT_TRUE(created.ok()) << created.status().ToString();
     influxdb::Client admin(http_, Options(influxdb::Auth::kBasic, 100));
     auto db = admin.Query("CREATE DATABASE k8s", seconds(5));
@@ -68,8 +75,10 @@ class InfluxIntegrationTest : public ::testing::Test {
                           now_ - seconds(10 * (29 - i))});
       }
     }
-    points.push_back({"sessions", {{"namespace", "shop"}, {"workload", "api"}},
-                      {{"active", int64_t{1234}}}, now_});
+    points.push_back({"sessions",
+                      {{"namespace", "shop"}, {"workload", "api"}},
+                      {{"active", int64_t{1234}}},
+                      now_});
     influxdb::Client writer(http_, Options(influxdb::Auth::kBasic, 100));
     const Status written = writer.Write(points, seconds(5));
     ASSERT_TRUE(written.ok()) << written.ToString();
@@ -106,7 +115,9 @@ TEST_F(InfluxIntegrationTest, KnownPointsReadBackExactlyThroughChunks) {
   ASSERT_EQ(all->results[0].series.size(), 3u);
   for (const influxdb::Series& series : all->results[0].series) {
     ASSERT_EQ(series.rows.size(), 30u) << series.Tag("pod");
-    const double offset = series.Tag("pod") == "worker-0" ? 200 : series.Tag("pod") == "api-7d9f8b-fghij" ? 100 : 0;
+    const double offset = series.Tag("pod") == "worker-0"           ? 200
+                          : series.Tag("pod") == "api-7d9f8b-fghij" ? 100
+                                                                    : 0;
     for (int i = 0; i < 30; ++i) {
       EXPECT_EQ(series.times[i], now_ - seconds(10 * (29 - i)));
       EXPECT_EQ(series.rows[i][0], offset + 0.5 * i);
@@ -183,8 +194,8 @@ TEST_F(InfluxIntegrationTest, CrescendoOwnMetricsWrittenWithLineProtocolReadBack
     EXPECT_EQ(series.times[0], now_);
     EXPECT_EQ(series.rows[0][0], series.Tag("direction") == "up" ? 2.0 : 1.0);
   }
-  auto tick = client.Query(R"(SELECT "count", "sum" FROM "crescendo_tick_duration_seconds")",
-                           seconds(5));
+  auto tick =
+      client.Query(R"(SELECT "count", "sum" FROM "crescendo_tick_duration_seconds")", seconds(5));
   ASSERT_TRUE(tick.ok()) << tick.status().ToString();
   ASSERT_EQ(tick->results.at(0).series.size(), 1u);
   EXPECT_EQ(tick->results[0].series[0].rows.at(0), (std::vector<double>{1.0, 0.25}));
@@ -203,9 +214,8 @@ TEST_F(InfluxIntegrationTest, ServerKilledMidTestGivesUnavailable) {
   collector_options.default_policy.retry.initial_backoff = milliseconds(50);
   influxdb::SourceOptions options;
   options.client = Options(influxdb::Auth::kBasic, 100);
-  auto collector =
-      Collector::Create(collector_options, {std::make_shared<influxdb::Source>(http_, options)},
-                        clock);
+  auto collector = Collector::Create(collector_options,
+                                     {std::make_shared<influxdb::Source>(http_, options)}, clock);
   ASSERT_TRUE(collector.ok());
   const std::vector<MetricBinding> bindings = {
       {"queue", "influxdb",

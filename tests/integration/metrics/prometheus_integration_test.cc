@@ -51,15 +51,18 @@ class PrometheusIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
     // Two hours back keeps the blocks inside the default retention and away from "now".
-    const int64_t now_s = std::chrono::duration_cast<seconds>(
-                              std::chrono::system_clock::now().time_since_epoch()).count();
+    const int64_t now_s =
+        std::chrono::duration_cast<seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     base_s_ = (now_s / 3600 - 2) * 3600;
     base_ = Timestamp(seconds(base_s_));
     const std::string bin_dir = itest::EnvOr("CRESCENDO_PROMETHEUS_BIN_DIR", "/usr/bin");
     const std::string input = server_.WriteFile("known.om", OpenMetrics(Known(), base_s_));
-    const std::string config = server_.WriteFile("prometheus.yml", "global:\n  scrape_interval: 15s\n");
-    ASSERT_TRUE(server_.RunToCompletion({bin_dir + "/promtool", "tsdb", "create-blocks-from",
-                                         "openmetrics", input, server_.dir() + "/data"})
+    const std::string config =
+        server_.WriteFile("prometheus.yml", "global:\n  scrape_interval: 15s\n");
+    ASSERT_TRUE(server_
+                    .RunToCompletion({bin_dir + "/promtool", "tsdb", "create-blocks-from",
+                                      "openmetrics", input, server_.dir() + "/data"})
                     .ok())
         << server_.LogTail();
     port_ = itest::FreePort();

@@ -42,8 +42,8 @@ class ServerProcess {
   // Starts `argv` in the background, then polls `ready_url` until it answers `ready_status`.
   // Errors: NotFound when argv[0] does not exist; DeadlineExceeded (with the log tail) when the
   // server is not ready within `wait`.
-  Status Start(const std::vector<std::string>& argv, const std::string& ready_url,
-               int ready_status, Duration wait);
+  Status Start(const std::vector<std::string>& argv, const std::string& ready_url, int ready_status,
+               Duration wait);
   // Ends the server with SIGKILL and reaps it.
   void Kill();
   // Returns the last `bytes` of the server log.
