@@ -16,6 +16,9 @@ for f in "${fuzzers[@]}"; do
   work="$build/corpus/$f"
   mkdir -p "$work"
   if [ -d "$corpus_seed" ]; then cp -r "$corpus_seed"/. "$work"/; fi
+  # A layer may generate its seed corpus from the project's examples instead of committing it.
+  maker="$(dirname "$src")/fuzz_corpus/make_corpus.sh"
+  if [ -x "$maker" ] || [ -f "$maker" ]; then bash "$maker" "$work"; corpus_seed="$maker"; fi
   echo "fuzz: $f for ${seconds}s (seed corpus: $corpus_seed)"
   bin=$(find "$build" -type f -name "$f" -perm -u+x | head -1)
   "$bin" -max_total_time="$seconds" -print_final_stats=1 "$work" 2>&1 | tail -n 15
