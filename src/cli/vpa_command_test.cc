@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -14,7 +15,7 @@ struct Result {
   std::string err;
 };
 
-Result Run(std::vector<std::string> args) {
+Result RunVpa(std::vector<std::string> args) {
   std::ostringstream out, err;
   CommandContext ctx{out, err};
   CLI::App app{"test", "crescendo"};
@@ -41,22 +42,31 @@ std::string TempFile(const std::string& name, const std::string& text) {
 }
 
 TEST(VpaCommandTest, RecommendPrintsStatusRecommendation) {
-  Result r = Run({"vpa", "recommend", "--samples", Example("inference-samples.csv"), "--policy",
+  Result r = RunVpa({"vpa", "recommend", "--samples", Example("inference-samples.csv"), "--policy",
                   Example("inference-vpa.yaml"), "--explain"});
   ASSERT_EQ(0, r.exit_code) << r.err;
   EXPECT_NE(std::string::npos, r.out.find("\"containerRecommendations\"")) << r.out;
   EXPECT_NE(std::string::npos, r.out.find("\"containerName\": \"model-server\"")) << r.out;
   EXPECT_NE(std::string::npos, r.out.find("\"uncappedTarget\"")) << r.out;
   EXPECT_NE(std::string::npos, r.err.find("model-server: memory sized for a spike")) << r.err;
-  EXPECT_NE(std::string::npos, r.err.find("log-shipper: cpu capped to minAllowed")) << r.err;
+  // model-server: the 3 GB reload spike (days 1 and 5) sized with 15% margin.
+  EXPECT_NE(std::string::npos, r.out.find(R"("target": {
+        "cpu": "627m",
+        "memory": "3449999999"
+      })")) << r.out;
+  // log-shipper: its upper bound capped to the "*" policy's maxAllowed 256Mi.
+  EXPECT_NE(std::string::npos, r.out.find(R"("upperBound": {
+        "cpu": "176m",
+        "memory": "268435456"
+      })")) << r.out;
 }
 
 TEST(VpaCommandTest, CheckpointExportThenImport) {
   const std::string out = ::testing::TempDir() + "cp.json";
-  Result e = Run({"vpa", "checkpoint", "export", "--samples", Example("inference-samples.csv"),
+  Result e = RunVpa({"vpa", "checkpoint", "export", "--samples", Example("inference-samples.csv"),
                   "--vpa", "infer", "--namespace", "ml", "-o", out});
   ASSERT_EQ(0, e.exit_code) << e.err;
-  Result i = Run({"vpa", "checkpoint", "import", "--checkpoint", out, "--plain-vpa"});
+  Result i = RunVpa({"vpa", "checkpoint", "import", "--checkpoint", out, "--plain-vpa"});
   ASSERT_EQ(0, i.exit_code) << i.err;
   EXPECT_NE(std::string::npos, i.err.find("imported infer-model-server: container model-server")) << i.err;
   EXPECT_NE(std::string::npos, i.out.find("\"containerName\": \"log-shipper\"")) << i.out;
@@ -64,10 +74,10 @@ TEST(VpaCommandTest, CheckpointExportThenImport) {
 
 TEST(VpaCommandTest, ErrorsNameTheFileAndLine) {
   const std::string bad = TempFile("bad.csv", "timestamp,pod,container,cpu,memory,event\n0,p,c,x,1,\n");
-  Result r = Run({"vpa", "recommend", "--samples", bad});
+  Result r = RunVpa({"vpa", "recommend", "--samples", bad});
   EXPECT_EQ(2, r.exit_code);
   EXPECT_EQ("crescendo vpa: " + bad + ":2: cpu: found \"x\", expected a non-negative number or nothing\n", r.err);
-  Result now = Run({"vpa", "recommend", "--samples", Example("inference-samples.csv"), "--now", "soon"});
+  Result now = RunVpa({"vpa", "recommend", "--samples", Example("inference-samples.csv"), "--now", "soon"});
   EXPECT_EQ(2, now.exit_code);
   EXPECT_NE(std::string::npos, now.err.find("--now: found \"soon\"")) << now.err;
 }
