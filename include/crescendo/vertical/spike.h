@@ -13,7 +13,7 @@
 // is raised to that level + margin. When the episodes come at a steady interval (coefficient of
 // variation of the gaps <= 0.25) the period and the next expected spike are reported.
 //
-// Memory: 120 bytes per container name, fixed.
+// Memory: 216 bytes per container name, fixed.
 // Thread safety: not thread-safe; one writer.
 #ifndef CRESCENDO_VERTICAL_SPIKE_H_
 #define CRESCENDO_VERTICAL_SPIKE_H_
