@@ -1,6 +1,8 @@
 #include "cli/run_command.h"
 
 #include <cmath>
+#include <csignal>
+#include <map>
 
 #include <algorithm>
 #include <cstdlib>
@@ -11,7 +13,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/config_scenario.h"
 #include "cli/progress.h"
+#include "crescendo/config/loader.h"
+#include "crescendo/config/watcher.h"
 #include "crescendo/engine/engine.h"
 #include "crescendo/engine/strategies.h"
 
@@ -43,45 +48,139 @@ StatusOr<Duration> DefaultInterval(const char* scaling_interval_env) {
   return d;
 }
 
+namespace {
+
+volatile std::sig_atomic_t g_reload_requested = 0;
+void OnSighup(int) { g_reload_requested = 1; }
+
+// The engines of one run: one per (strategy, apply) pair in use, sharing one world.
+class EngineSet {
+ public:
+  Status Add(const std::string& strategy, bool apply, std::vector<WorkloadConfig> workloads,
+             sim::World* world) {
+    CRESCENDO_ASSIGN_OR_RETURN(auto recommender, NewHorizontalStrategy(strategy));
+    EngineOptions o;
+    o.backend = world;
+    o.metrics = world;
+    o.recommender = recommender.get();
+    o.apply = apply;
+    CRESCENDO_ASSIGN_OR_RETURN(auto engine, Engine::Create(o, std::move(workloads)));
+    groups_.push_back({strategy, apply, std::move(recommender), std::move(engine)});
+    return Status::Ok();
+  }
+  // Replaces each engine's workloads from `config` (all or nothing per engine).
+  Status Update(const config::Config& config, const std::string& environment) {
+    for (Group& g : groups_) {
+      CRESCENDO_RETURN_IF_ERROR(g.engine->UpdateWorkloads(
+          WorkloadsForStrategy(config, environment, g.strategy, g.apply)));
+    }
+    return Status::Ok();
+  }
+  std::vector<TickReport> RunOnce(Timestamp now) {
+    std::vector<TickReport> reports;
+    for (Group& g : groups_) reports.push_back(g.engine->RunOnce(now));
+    return reports;
+  }
+
+ private:
+  struct Group {
+    std::string strategy;
+    bool apply;
+    std::unique_ptr<HorizontalRecommender> recommender;
+    std::unique_ptr<Engine> engine;
+  };
+  std::vector<Group> groups_;
+};
+
+// Builds the scenario and engines: the generated scenario with one strategy, or the
+// configuration's services with their modes.
+Status Setup(const RunOptions& options, Timestamp start, const config::Config* config,
+             sim::ScenarioSpec* scenario, std::unique_ptr<sim::World>* world, EngineSet* engines) {
+  if (config == nullptr) {
+    *scenario = sim::MusicStreamingScenario(options.seed, start);
+  } else {
+    CRESCENDO_ASSIGN_OR_RETURN(*scenario,
+                               ScenarioFromConfig(*config, options.environment, options.seed, start));
+  }
+  CRESCENDO_ASSIGN_OR_RETURN(*world, sim::World::Create(*scenario));
+  if (config == nullptr) return engines->Add(options.strategy, true, WorkloadsOf(*scenario), world->get());
+  for (const std::string strategy : {"kubernetes", "predictive"}) {
+    for (bool apply : {true, false}) {
+      auto workloads = WorkloadsForStrategy(*config, options.environment, strategy, apply);
+      if (!workloads.empty()) {
+        CRESCENDO_RETURN_IF_ERROR(engines->Add(strategy, apply, std::move(workloads), world->get()));
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn& progress) {
   if (options.interval.count() <= 0 || options.duration < options.interval) {
     return InvalidArgumentError("--duration must be at least one --interval, and --interval > 0");
   }
-  CRESCENDO_ASSIGN_OR_RETURN(auto recommender, NewHorizontalStrategy(options.strategy));
+  if (options.config_paths.empty()) CRESCENDO_RETURN_IF_ERROR(NewHorizontalStrategy(options.strategy).status());
+  std::unique_ptr<config::ConfigWatcher> watcher;
+  if (!options.config_paths.empty()) {
+    config::LoadOptions load;
+    load.environment = config::CaptureOverrideVariables();
+    CRESCENDO_ASSIGN_OR_RETURN(watcher, config::ConfigWatcher::Create(
+                                            options.config_paths, load,
+                                            std::make_shared<config::LocalConfigFiles>()));
+    std::signal(SIGHUP, OnSighup);
+  }
   Timestamp start = FromUnixSeconds(kScenarioStartUnix);
-  sim::ScenarioSpec scenario = sim::MusicStreamingScenario(options.seed, start);
-  CRESCENDO_ASSIGN_OR_RETURN(std::unique_ptr<sim::World> world, sim::World::Create(scenario));
-  EngineOptions engine_options;
-  engine_options.backend = world.get();
-  engine_options.metrics = world.get();
-  engine_options.recommender = recommender.get();
-  CRESCENDO_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine,
-                             Engine::Create(engine_options, WorkloadsOf(scenario)));
+  sim::ScenarioSpec scenario;
+  std::unique_ptr<sim::World> world;
+  EngineSet engines;
+  std::shared_ptr<const config::Config> config = watcher ? watcher->Current() : nullptr;
+  CRESCENDO_RETURN_IF_ERROR(Setup(options, start, config.get(), &scenario, &world, &engines));
+  std::map<WorkloadId, size_t> index;
+  for (size_t s = 0; s < scenario.services.size(); ++s) index[scenario.services[s].id] = s;
 
   RunSummary summary;
   summary.options = options;
+  if (watcher) summary.options.strategy = "per service mode";
   const int64_t ticks = options.duration / options.interval;
   summary.replicas.assign(scenario.services.size(), {});
   summary.load_rps.assign(scenario.services.size(), {});
   double tick_ms_total = 0;
   for (int64_t k = 1; k <= ticks; ++k) {
+    if (watcher && (k % options.reload_every == 0 || g_reload_requested)) {
+      bool forced = g_reload_requested != 0;
+      g_reload_requested = 0;
+      config::ReloadOutcome o = forced ? watcher->Reload() : watcher->CheckForChanges();
+      if (o.kind == config::ReloadOutcome::Kind::kApplied) {
+        Status s = engines.Update(*watcher->Current(), options.environment);
+        ++summary.config_reloads;
+        if (options.log) *options.log << o.Summary() << (s.ok() ? "" : "\n" + s.ToString()) << "\n";
+      } else if (o.kind == config::ReloadOutcome::Kind::kRejected) {
+        ++summary.config_rejections;
+        if (options.log) *options.log << o.Summary() << "\n";
+      }
+    }
     Timestamp now = start + options.interval * k;
     world->Advance(now);
-    TickReport report = engine->RunOnce(now);
     double tick_ms = 0;
-    for (const StepTiming& s : report.timings) tick_ms += ToSeconds(s.elapsed) * 1e3;
+    for (const TickReport& report : engines.RunOnce(now)) {
+      for (const StepTiming& s : report.timings) tick_ms += ToSeconds(s.elapsed) * 1e3;
+      summary.scaling_actions += report.scaled;
+      summary.errors += report.errors;
+      for (const Decision& d : report.decisions) {
+        auto it = index.find(d.workload);
+        if (it == index.end()) continue;
+        summary.replicas[it->second].push_back(d.applied ? d.desired_replicas : d.current_replicas);
+      }
+    }
+    for (size_t s = 0; s < scenario.services.size(); ++s) {
+      summary.load_rps[s].push_back(world->LoadRps(scenario.services[s].id));
+    }
     tick_ms_total += tick_ms;
     summary.tick_ms_max = std::max(summary.tick_ms_max, tick_ms);
-    summary.scaling_actions += report.scaled;
-    summary.errors += report.errors;
-    for (size_t s = 0; s < report.decisions.size(); ++s) {
-      const Decision& d = report.decisions[s];
-      summary.replicas[s].push_back(d.applied ? d.desired_replicas : d.current_replicas);
-      summary.load_rps[s].push_back(world->LoadRps(d.workload));
-    }
     if (progress) progress(k, ticks);
   }
-  world->Advance(start + options.interval * ticks);
   summary.ticks = ticks;
   summary.tick_ms_mean = ticks > 0 ? tick_ms_total / static_cast<double>(ticks) : 0;
   summary.services = world->Stats();
@@ -141,6 +240,8 @@ void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
     std::string json;
     std::string strategy = "kubernetes";
     bool no_progress = false;
+    std::vector<std::string> config;
+    std::string env = "prod";
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* run = app.add_subcommand("run", "Run the control loop (default: the embedded simulator)");
@@ -153,6 +254,10 @@ void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
   run->add_option("--json", flags->json, "Write the summary as JSON to this path");
   run->add_option("--strategy", flags->strategy, "Horizontal strategy: " +
                   fmt::format("{}", fmt::join(HorizontalStrategyNames(), ", ")));
+  run->add_option("--config", flags->config,
+                  "Configuration files or directories: run their services with their effective "
+                  "settings (hot reload on change or SIGHUP)");
+  run->add_option("--env", flags->env, "Environment of the configuration to run (default prod)");
   run->add_flag("--no-progress", flags->no_progress, "Do not draw the progress bar");
   run->callback([flags, &ctx] {
     auto fail = [&ctx](const Status& s, int code) {
@@ -166,6 +271,9 @@ void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
     RunOptions options;
     options.seed = flags->seed;
     options.strategy = flags->strategy;
+    options.config_paths = flags->config;
+    options.environment = flags->env;
+    options.log = &ctx.err;
     StatusOr<Duration> duration = ParseDuration(flags->duration);
     if (!duration.ok()) return fail(duration.status().WithContext("--duration"), 2);
     options.duration = *duration;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,13 @@ struct RunOptions {
   Duration interval = std::chrono::seconds(30);
   uint64_t seed = 1;
   std::string strategy = "kubernetes";
+  // With configuration paths, the configuration's services of `environment` run, each with its
+  // effective settings and its mode's strategy; changes to the files are applied while running
+  // (checked every `reload_every` ticks, and at once after SIGHUP).
+  std::vector<std::string> config_paths;
+  std::string environment = "prod";
+  int64_t reload_every = 10;
+  std::ostream* log = nullptr;  // reload messages; may be null
 };
 
 struct RunSummary {
@@ -26,6 +34,8 @@ struct RunSummary {
   int64_t ticks = 0;
   int64_t scaling_actions = 0;
   int64_t errors = 0;
+  int64_t config_reloads = 0;  // applied configuration changes
+  int64_t config_rejections = 0;
   double tick_ms_mean = 0;
   double tick_ms_max = 0;
   std::vector<sim::ServiceStats> services;

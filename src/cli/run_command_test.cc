@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "cli/cli.h"
@@ -112,6 +114,89 @@ INSTANTIATE_TEST_SUITE_P(
                 "unknown strategy \"psychic\""},
         CliCase{{"run", "--backend", "mesos"}, nullptr, 2, "--backend"},
         CliCase{{"frobnicate"}, nullptr, 2, "frobnicate"}));
+
+}  // namespace
+}  // namespace crescendo::cli
+
+namespace crescendo::cli {
+namespace {
+
+std::string SourceDir() {
+  const char* dir = std::getenv("CRESCENDO_SOURCE_DIR");
+  return dir ? dir : ".";
+}
+
+TEST(RunConfigTest, RunsEachConfiguredServiceWithItsEffectiveSettings) {
+  RunOptions o = Options(3, "kubernetes");
+  o.duration = std::chrono::hours(6);
+  o.config_paths = {SourceDir() + "/examples/config"};
+  auto summary = RunOnSimulator(o, nullptr);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  ASSERT_FALSE(summary->services.empty());
+  for (size_t s = 0; s < summary->services.size(); ++s) {
+    EXPECT_EQ(summary->services[s].id.environment, "prod");
+    EXPECT_EQ(summary->replicas[s].size(), static_cast<size_t>(summary->ticks));
+  }
+  // public-api has minReplicas 4, maxReplicas 80 in prod (examples/config/services/public-api.yaml).
+  bool found = false;
+  for (size_t s = 0; s < summary->services.size(); ++s) {
+    if (summary->services[s].id.name != "public-api") continue;
+    found = true;
+    EXPECT_GE(*std::min_element(summary->replicas[s].begin(), summary->replicas[s].end()), 4);
+    EXPECT_LE(*std::max_element(summary->replicas[s].begin(), summary->replicas[s].end()), 80);
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(RunConfigTest, InvalidConfigurationIsRejectedWithItsLocation) {
+  std::string dir = ::testing::TempDir() + "/crescendo-bad-config";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/bad.yaml") << "services:\n  api:\n    horizontal:\n      minReplicas: 9\n"
+                                      "      maxReplicas: 3\n";
+  RunOptions o = Options(3, "kubernetes");
+  o.config_paths = {dir};
+  auto summary = RunOnSimulator(o, nullptr);
+  ASSERT_FALSE(summary.ok());
+  EXPECT_NE(summary.status().message().find("bad.yaml:"), std::string::npos)
+      << summary.status().message();
+}
+
+TEST(RunConfigTest, HotReloadAppliesValidChangesAndKeepsTheLastValidOne) {
+  namespace fs = std::filesystem;
+  std::string dir = ::testing::TempDir() + "/crescendo-reload-config";
+  fs::remove_all(dir);
+  fs::copy(SourceDir() + "/examples/config", dir, fs::copy_options::recursive);
+  std::string api = dir + "/services/public-api.yaml";
+  std::ifstream in(api);
+  std::string original((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto replace = [&](const std::string& from, const std::string& to) {
+    std::string text = original;
+    text.replace(text.find(from), from.size(), to);
+    std::ofstream(api, std::ios::trunc) << text;
+  };
+  RunOptions o = Options(3, "kubernetes");
+  o.duration = std::chrono::hours(2);
+  o.config_paths = {dir};
+  o.reload_every = 5;
+  std::ostringstream log;
+  o.log = &log;
+  auto summary = RunOnSimulator(o, [&](int64_t k, int64_t) {
+    if (k == 12) replace("maxReplicas: 80", "maxReplicas: 5");    // valid: applied
+    if (k == 52) replace("maxReplicas: 80", "maxReplicas: -5");   // invalid: rejected
+  });
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->config_reloads, 1) << log.str();
+  EXPECT_EQ(summary->config_rejections, 1) << log.str();
+  EXPECT_NE(log.str().find("public-api"), std::string::npos) << log.str();
+  EXPECT_NE(log.str().find("keeping the last valid"), std::string::npos) << log.str();
+  for (size_t s = 0; s < summary->services.size(); ++s) {
+    if (summary->services[s].id.name != "public-api") continue;
+    // From the tick after the reload on, maxReplicas 5 holds, also after the rejected change.
+    for (size_t k = 16; k < summary->replicas[s].size(); ++k) {
+      EXPECT_LE(summary->replicas[s][k], 5) << "tick " << k;
+    }
+  }
+}
 
 }  // namespace
 }  // namespace crescendo::cli
