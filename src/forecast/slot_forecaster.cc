@@ -29,19 +29,19 @@ int64_t SlotForecaster::SlotOf(Timestamp t) const {
 }
 
 Status SlotForecaster::CheckSample(Timestamp time, double value, int64_t slot) const {
-  const std::string where = spec_ + ": sample at " + FormatRfc3339(time);
+  auto where = [&] { return spec_ + ": sample at " + FormatRfc3339(time); };
   if (!std::isfinite(value)) {
-    return InvalidArgumentError(where + " has value " + std::to_string(value) +
+    return InvalidArgumentError(where() + " has value " + std::to_string(value) +
                                 "; expected a finite number (leave a missing sample out)");
   }
   if (value < model_->min_value()) {
-    return InvalidArgumentError(where + " has value " + std::to_string(value) +
+    return InvalidArgumentError(where() + " has value " + std::to_string(value) +
                                 "; expected a value >= " + std::to_string(model_->min_value()));
   }
   if (newest_slot_ != kNoSlot && slot < newest_slot_) {
-    return InvalidArgumentError(
-        where + " is older than the newest sample's slot starting at " +
-        FormatRfc3339(Timestamp(options_.step * newest_slot_)) + "; expected samples in time order");
+    return InvalidArgumentError(where() + " is older than the newest sample's slot starting at " +
+                                FormatRfc3339(Timestamp(options_.step * newest_slot_)) +
+                                "; expected samples in time order");
   }
   return Status::Ok();
 }

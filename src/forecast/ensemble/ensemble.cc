@@ -17,6 +17,7 @@ struct EnsembleOptions {
   std::vector<int64_t> horizons;  // tracked, shortest first
   double decay = 0.99;            // per scored forecast
   int64_t min_scored = 12;
+  double within = 2.0;  // members whose MSE exceeds the best's by more take no part
 };
 
 // A member's rolling error at one horizon.
@@ -152,16 +153,20 @@ class EnsembleModel final : public PointModel {
 
 std::optional<double> EnsembleModel::Predict(int64_t target) const {
   const size_t b = HorizonIndex(target - newest_slot_);
-  bool any_scored = false;
-  for (const Member& m : members_) any_scored |= m.ready && m.scores[b].scored >= o_.min_scored;
-  double weighted = 0, weights = 0, best_mse = std::numeric_limits<double>::infinity();
+  double best_mse = std::numeric_limits<double>::infinity();
+  for (const Member& m : members_) {
+    if (m.ready && m.scores[b].scored >= o_.min_scored) best_mse = std::min(best_mse, m.scores[b].mse);
+  }
+  const bool any_scored = best_mse < std::numeric_limits<double>::infinity();
+  double weighted = 0, weights = 0, picked_mse = std::numeric_limits<double>::infinity();
   for (const Member& m : members_) {
     const Score& s = m.scores[b];
-    if (!m.ready || (any_scored && s.scored < o_.min_scored)) continue;
+    if (!m.ready) continue;
+    if (any_scored && (s.scored < o_.min_scored || s.mse > o_.within * best_mse)) continue;
     const std::optional<double> p = m.model->Predict(target);
     if (!p) continue;
     if (o_.pick && any_scored) {
-      if (s.mse < best_mse) best_mse = s.mse, weighted = *p, weights = 1;
+      if (s.mse < picked_mse) picked_mse = s.mse, weighted = *p, weights = 1;
       continue;
     }
     const double w = any_scored ? 1 / std::max(s.mse, kMinMse) : 1.0;
@@ -285,9 +290,10 @@ StatusOr<std::unique_ptr<PointModel>> CreateEnsembleModel(Params& params,
   for (int64_t h = 1; h < context.max_horizon_slots; h *= 2) o.horizons.push_back(h);
   o.horizons.push_back(context.max_horizon_slots);
   CRESCENDO_ASSIGN_OR_RETURN(Duration half_life,
-                             params.GetDuration("half_life", std::chrono::hours(24)));
+                             params.GetDuration("half_life", std::chrono::hours(6)));
   o.decay = std::pow(0.5, context.step / std::chrono::duration<double, std::nano>(half_life));
   CRESCENDO_ASSIGN_OR_RETURN(o.min_scored, params.GetInt("min_scored", 12, 1, 1000000));
+  CRESCENDO_ASSIGN_OR_RETURN(o.within, params.GetDouble("within", 2.0, 1.0, 1e300));
   CRESCENDO_ASSIGN_OR_RETURN(std::string list,
                              params.GetString("members", std::string(kDefaultEnsembleMembers)));
   CRESCENDO_ASSIGN_OR_RETURN(std::vector<Member> members, CreateMembers(list, o.horizons, context));

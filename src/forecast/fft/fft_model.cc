@@ -20,6 +20,8 @@ struct FftOptions {
   int64_t refit = 1;
   int64_t min_cycles = 2;
   int64_t max_fill = 1;
+  std::vector<int64_t> candidates;  // cycles tested first, in order
+  bool search_all = false;          // then DetectPeriod over all periods
   PeriodSearch search;
   ReconstructOptions reconstruct;
 };
@@ -62,8 +64,9 @@ void RemoveExtremeOutliers(std::vector<double>& x) {
 
 class FftModel final : public PointModel {
  public:
+  // The fitted cycle never exceeds window / min_cycles: reserving that keeps memory fixed.
   explicit FftModel(const FftOptions& o) : o_(o), ring_(static_cast<size_t>(o.window), kNaN) {
-    cycle_.reserve(static_cast<size_t>(o.search.max_period));
+    cycle_.reserve(static_cast<size_t>(o.window / o.min_cycles));
   }
 
   // Refits, when due, before taking in the new slot: a fit only sees complete slots (the newest
@@ -109,6 +112,8 @@ class FftModel final : public PointModel {
 
  private:
   double& Cell(int64_t slot) { return ring_[static_cast<size_t>(FloorMod(slot, o_.window))]; }
+  // Returns the first candidate cycle x has, else the period DetectPeriod finds (when allowed).
+  std::optional<int64_t> FindPeriod(std::span<const double> x, const PeriodSearch& search) const;
   void Refit();
 
   FftOptions o_;
@@ -119,6 +124,15 @@ class FftModel final : public PointModel {
   int64_t fit_slot_ = kNoSlot;  // newest slot at the fit; cycle_ ends there
   std::vector<double> cycle_;   // the reconstructed last cycle; empty = no fit
 };
+
+std::optional<int64_t> FftModel::FindPeriod(std::span<const double> x,
+                                            const PeriodSearch& search) const {
+  for (int64_t cycle : o_.candidates) {
+    if (static_cast<int64_t>(x.size()) >= o_.min_cycles * cycle && HasCycle(x, cycle)) return cycle;
+  }
+  if (!o_.search_all) return std::nullopt;
+  return DetectPeriod(x, search);
+}
 
 void FftModel::Refit() {
   fit_attempted_ = true;
@@ -133,9 +147,10 @@ void FftModel::Refit() {
   search.max_period = std::min<int64_t>(search.max_period,
                                         static_cast<int64_t>(x.size()) / o_.min_cycles);
   if (search.max_period < search.min_period) return;
-  const std::optional<int64_t> period = DetectPeriod(x, search);
+  const std::optional<int64_t> period = FindPeriod(x, search);
   if (!period) return;
-  cycle_ = ReconstructLastCycle(x, *period, o_.reconstruct);
+  const std::vector<double> cycle = ReconstructLastCycle(x, *period, o_.reconstruct);
+  cycle_.assign(cycle.begin(), cycle.end());  // keeps the reserved capacity
   fit_slot_ = newest_slot_;
 }
 
@@ -143,10 +158,10 @@ Status FftModel::LoadState(const nlohmann::json& state) {
   CRESCENDO_ASSIGN_OR_RETURN(std::vector<double> ring,
                              ArrayFromJson<double>(state, "ring", ring_.size()));
   const size_t cycle_size = state.at("cycle").size();
-  if (cycle_size > static_cast<size_t>(o_.search.max_period)) {
+  if (cycle_size > cycle_.capacity()) {
     return InvalidArgumentError("checkpoint field 'cycle': " + std::to_string(cycle_size) +
-                                " values, expected at most max_period=" +
-                                std::to_string(o_.search.max_period));
+                                " values, expected at most window / min_cycles = " +
+                                std::to_string(cycle_.capacity()));
   }
   CRESCENDO_ASSIGN_OR_RETURN(std::vector<double> cycle,
                              ArrayFromJson<double>(state, "cycle", cycle_size));
@@ -160,6 +175,26 @@ Status FftModel::LoadState(const nlohmann::json& state) {
   return Status::Ok();
 }
 
+// Parses "24h;168h" (or "none") into cycles in slots; cycles that are not whole multiples of
+// the step are an error.
+StatusOr<std::vector<int64_t>> ParseCandidates(Params& params, const std::string& text,
+                                               Duration step) {
+  std::vector<int64_t> out;
+  if (text == "none") return out;
+  size_t begin = 0;
+  while (begin <= text.size()) {
+    const size_t end = std::min(text.find(';', begin), text.size());
+    StatusOr<Duration> d = ParseDuration(text.substr(begin, end - begin));
+    if (!d.ok() || *d <= Duration::zero() || d->count() % step.count() != 0) {
+      return params.Error("candidates", "durations separated by ';' (e.g. 24h;168h), each a whole "
+                                        "multiple of step, or none");
+    }
+    out.push_back(*d / step);
+    begin = end + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<PointModel>> CreateFftModel(Params& params, const ModelContext& context) {
@@ -168,8 +203,12 @@ StatusOr<std::unique_ptr<PointModel>> CreateFftModel(Params& params, const Model
   const Duration hour = std::max<Duration>(step, std::chrono::hours(1) / step * step);
   FftOptions o;
   CRESCENDO_ASSIGN_OR_RETURN(o.window, params.GetSlots("window", std::chrono::hours(168), step));
-  CRESCENDO_ASSIGN_OR_RETURN(o.refit, params.GetSlots("refit", hour, step));
+  CRESCENDO_ASSIGN_OR_RETURN(o.refit, params.GetSlots("refit", 6 * hour, step));
   CRESCENDO_ASSIGN_OR_RETURN(o.min_cycles, params.GetInt("min_cycles", 2, 1, 1000));
+  const StatusOr<std::string> candidates = params.GetString("candidates", "24h;168h");
+  if (!candidates.ok()) return candidates.status();
+  CRESCENDO_ASSIGN_OR_RETURN(o.candidates, ParseCandidates(params, *candidates, step));
+  CRESCENDO_ASSIGN_OR_RETURN(o.search_all, params.GetBool("search", false));
   CRESCENDO_ASSIGN_OR_RETURN(o.max_fill, params.GetSlots("max_fill", hour, step));
   CRESCENDO_ASSIGN_OR_RETURN(o.search.min_period, params.GetSlots("min_period", 4 * step, step));
   CRESCENDO_ASSIGN_OR_RETURN(

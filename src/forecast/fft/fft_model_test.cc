@@ -29,18 +29,22 @@ TEST(FftForecasterTest, ReconstructsDetectedPeriodicity) {
   const std::vector<Case> cases = {
       {"daily load", "fft(step=5m)", 288 * 7 + 1, [](int64_t i) { return DailyLoad(i, minutes(5)); },
        nullptr, 0.5},
-      {"3-hour sine in a 1-day window", "fft(step=5m,window=24h)", 288 + 1, SineOf3Hours, nullptr, 1e-6},
+      {"3-hour sine in a 1-day window", "fft(step=5m,window=24h,search=true)", 288 + 1, SineOf3Hours, nullptr, 1e-6},
       // A 30-minute gap is interpolated (max_fill=1h).
-      {"3-hour sine with a short gap", "fft(step=5m,window=24h)", 288 + 1, SineOf3Hours,
+      {"3-hour sine with a short gap", "fft(step=5m,window=24h,search=true)", 288 + 1, SineOf3Hours,
        [](int64_t i) { return i >= 100 && i < 106; }, 1.0},
       // A 2-hour gap drops the history before it: 13 hours left, 4 whole cycles: still found.
-      {"3-hour sine after a long gap", "fft(step=5m,window=24h)", 288 + 1, SineOf3Hours,
+      {"3-hour sine after a long gap", "fft(step=5m,window=24h,search=true)", 288 + 1, SineOf3Hours,
        [](int64_t i) { return i >= 108 && i < 132; }, 1e-6},
       // The same gap with min_cycles=5: not enough history after it.
-      {"too few cycles after a long gap", "fft(step=5m,window=24h,min_cycles=5)", 288 + 1,
+      {"too few cycles after a long gap", "fft(step=5m,window=24h,min_cycles=5,search=true)", 288 + 1,
        SineOf3Hours, [](int64_t i) { return i >= 108 && i < 132; }, -1},
-      {"a ramp has no period", "fft(step=5m,window=24h)", 288 + 1,
+      {"a ramp has no period", "fft(step=5m,window=24h,search=true)", 288 + 1,
        [](int64_t i) { return static_cast<double>(i); }, nullptr, -1},
+      // By default only daily and weekly cycles count: the 3-hour sine is declined.
+      {"3-hour sine without search", "fft(step=5m,window=24h)", 288 + 1, SineOf3Hours, nullptr, -1},
+      {"daily load, candidates only", "fft(step=5m,candidates=24h,search=false)", 288 * 7 + 1,
+       [](int64_t i) { return DailyLoad(i, minutes(5)); }, nullptr, 0.5},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);

@@ -140,6 +140,39 @@ TEST(PeriodicityTest, DetectsTheDominantPeriod) {
   }
 }
 
+struct CycleCase {
+  std::string name;
+  size_t n;
+  std::function<double(size_t)> value;
+  int64_t period;
+  bool want;
+};
+
+TEST(PeriodicityTest, HasCycleFollowsCranesTest) {
+  Random random(5);
+  std::vector<double> noise(3000);
+  for (double& v : noise) v = random.Normal(0, 1);
+  auto daily = [&](size_t t) {
+    return 10 * std::sin(2 * kPi * static_cast<double>(t) / 288) + noise[t];
+  };
+  const std::vector<CycleCase> cases = {
+      {"daily sine, 7 days", 2016, daily, 288, true},
+      {"daily sine on a steep ramp", 2016, [&](size_t t) { return daily(t) + 0.5 * static_cast<double>(t); }, 288, true},
+      {"weekly cycle asked of a daily sine", 2016 * 2, [&](size_t t) { return daily(t % 2016); }, 2016, false},
+      // A slow cycle twice as long dominates: the daily bin is not the strongest slower one.
+      {"2-day cycle dominates", 2016,
+       [&](size_t t) { return daily(t) + 30 * std::sin(2 * kPi * static_cast<double>(t) / 576); }, 288, false},
+      {"noise", 2016, [&](size_t t) { return noise[t]; }, 288, false},
+      {"fewer than two cycles", 500, daily, 288, false},
+  };
+  for (const CycleCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    std::vector<double> x(c.n);
+    for (size_t t = 0; t < c.n; ++t) x[t] = c.value(t);
+    EXPECT_EQ(HasCycle(x, c.period), c.want);
+  }
+}
+
 TEST(PeriodicityTest, PeakTestFollowsTheSlopes) {
   const std::vector<double> acf = {1, 0.5, 0, 0.3, 0.8, 0.4, 0.1, 0.2};
   EXPECT_TRUE(IsAcfPeak(acf, 4, 2));

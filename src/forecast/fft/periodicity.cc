@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 
 #include "forecast/fft/fft.h"
 
@@ -35,19 +36,27 @@ std::vector<double> Detrend(std::span<const double> x) {
   return out;
 }
 
+// The amplitude |X[k]| that the largest of the n/2 - 1 periodogram bins of white noise with
+// x's variance exceeds with probability `significance`; infinite for a constant x.
+// REQUIRES: x has zero mean.
+double NoiseThreshold(std::span<const double> x, double significance) {
+  const double n = static_cast<double>(x.size());
+  double variance = 0;
+  for (double v : x) variance += v * v;
+  variance /= n;
+  if (!(variance > 1e-24)) return std::numeric_limits<double>::infinity();
+  const double bins = std::max(1.0, std::floor(n / 2) - 1);
+  return std::sqrt(-n * variance * std::log(1 - std::pow(1 - significance, 1 / bins)));
+}
+
 // Periods n/k (integer division) of the bins k >= 2 whose amplitude beats white noise, longest
 // first, within [min_period, max_period]. REQUIRES: x has zero mean.
 std::vector<int64_t> ProposePeriods(std::span<const double> x, const PeriodSearch& search,
                                     int64_t max_period) {
   const int64_t n = static_cast<int64_t>(x.size());
-  double variance = 0;
-  for (double v : x) variance += v * v;
-  variance /= static_cast<double>(n);
-  if (!(variance > 1e-24)) return {};
+  const double threshold = NoiseThreshold(x, search.significance);
+  if (std::isinf(threshold)) return {};
   const std::vector<Complex> spectrum = DftReal(x);
-  const double bins = static_cast<double>(std::max<int64_t>(1, n / 2 - 1));
-  const double threshold = std::sqrt(-static_cast<double>(n) * variance *
-                                     std::log(1 - std::pow(1 - search.significance, 1 / bins)));
   std::vector<int64_t> proposals;
   for (int64_t k = 2; k < n / 2; ++k) {
     if (std::abs(spectrum[static_cast<size_t>(k)]) <= threshold) continue;
@@ -100,6 +109,21 @@ std::optional<int64_t> DetectPeriod(std::span<const double> x, const PeriodSearc
     }
   }
   return best;
+}
+
+bool HasCycle(std::span<const double> x, int64_t period, double significance) {
+  const int64_t total = static_cast<int64_t>(x.size());
+  const int64_t cycles = period > 0 ? total / period : 0;
+  if (cycles < 2) return false;
+  const int64_t n = cycles * period;
+  const std::vector<double> detrended = Detrend(x.subspan(static_cast<size_t>(total - n)));
+  const std::vector<Complex> spectrum = DftReal(detrended);
+  // Bin k has the period n / k; the cycle is bin `cycles`, the slower ones are bins 1..cycles-1.
+  const double cycle_amplitude = std::abs(spectrum[static_cast<size_t>(cycles)]);
+  for (int64_t k = 1; k < cycles; ++k) {
+    if (std::abs(spectrum[static_cast<size_t>(k)]) >= cycle_amplitude) return false;
+  }
+  return cycle_amplitude > NoiseThreshold(detrended, significance);
 }
 
 std::vector<double> ReconstructLastCycle(std::span<const double> x, int64_t period,

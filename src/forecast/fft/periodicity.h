@@ -52,6 +52,14 @@ struct PeriodSearch {
 // REQUIRES: no NaN in x.
 std::optional<int64_t> DetectPeriod(std::span<const double> x, const PeriodSearch& search);
 
+// Returns true when x has the cycle `period` by Crane's test (frequency_spectrum.go
+// IsPeriodic, which Crane's predictor applies to 1 day, then 1 week): over the last whole
+// cycles of x (at least two), the strongest spectral bin with a period of at least `period`
+// slots is the one at exactly `period`. Unlike Crane, the series' least-squares line is removed
+// first (a trend would mask the cycle) and the bin must also beat the white-noise threshold of
+// DetectPeriod step 2 at `significance` (without it, noise passes for one cycle in `cycles`).
+bool HasCycle(std::span<const double> x, int64_t period, double significance = 0.01);
+
 struct ReconstructOptions {
   int64_t keep_period = 60;  // slots; bins with a period at least this long are always kept
   int max_components = 100;
