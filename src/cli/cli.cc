@@ -14,6 +14,12 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   RegisterRunCommand(app, ctx);
   RegisterSimulateCommand(app, ctx);
   RegisterVpaCommands(app, ctx);
+  bool known = false;
+  for (const CLI::App* sub : app.get_subcommands({})) known = known || (argc > 1 && sub->check_name(argv[1]));
+  if (argc > 1 && argv[1][0] != '-' && !known) {
+    err << "crescendo: unknown command \"" << argv[1] << "\"\n" << app.help();
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
