@@ -119,8 +119,9 @@ Source::Source(std::shared_ptr<HttpClient> http, SourceOptions options, Clock& c
   if (options_.endpoint.empty()) {
     options_.endpoint = "https://monitoring." + options_.region + ".amazonaws.com";
   }
-  while (!options_.endpoint.empty() && options_.endpoint.back() == '/')
+  while (!options_.endpoint.empty() && options_.endpoint.back() == '/') {
     options_.endpoint.pop_back();
+  }
   options_.max_queries_per_request = std::clamp<size_t>(options_.max_queries_per_request, 1, 500);
 }
 

@@ -42,8 +42,9 @@ void CircuitBreaker::RecordFailure(Timestamp now) {
 CircuitState CircuitBreaker::state(Timestamp now) const {
   std::lock_guard<std::mutex> lock(mu_);
   if (!open_) return CircuitState::kClosed;
-  if (trial_in_flight_ || now >= opened_at_ + options_.open_duration)
+  if (trial_in_flight_ || now >= opened_at_ + options_.open_duration) {
     return CircuitState::kHalfOpen;
+  }
   return CircuitState::kOpen;
 }
 

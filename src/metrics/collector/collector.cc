@@ -319,13 +319,14 @@ StatusOr<std::unique_ptr<Collector>> Collector::Create(
     return InvalidArgumentError("collector: workloads_per_task: expected at least 1, found 0");
   }
   auto impl = std::make_unique<Impl>(options, clock);
-  for (auto& source : sources) {
+  for (std::shared_ptr<MetricSource>& source : sources) {
     if (source == nullptr) return InvalidArgumentError("collector: a metric source is null");
     const std::string name(source->name());
     const auto policy_it = options.source_policies.find(name);
     const SourcePolicy policy =
         policy_it == options.source_policies.end() ? options.default_policy : policy_it->second;
-    Impl::SourceState state{source, policy, std::make_unique<CircuitBreaker>(policy.breaker), {}};
+    Impl::SourceState state{
+        std::move(source), policy, std::make_unique<CircuitBreaker>(policy.breaker), {}};
     state.report.source = name;
     if (!impl->sources.emplace(name, std::move(state)).second) {
       return InvalidArgumentError("collector: two metric sources are named \"" + name + "\"");

@@ -42,7 +42,8 @@ StatusOr<std::string> SettingsReader::Required(const std::string& key) {
 std::string SettingsReader::Optional(const std::string& key, std::string fallback) {
   read_.insert(key);
   const auto it = settings_.find(key);
-  return it == settings_.end() ? std::move(fallback) : it->second;
+  if (it == settings_.end()) return fallback;
+  return it->second;
 }
 
 StatusOr<int64_t> SettingsReader::Integer(const std::string& key, int64_t fallback, int64_t min) {

@@ -77,8 +77,9 @@ std::optional<Sample> Newest(const Series& series) {
 
 Client::Client(std::shared_ptr<HttpClient> http, ClientOptions options)
     : http_(std::move(http)), options_(std::move(options)) {
-  while (!options_.base_url.empty() && options_.base_url.back() == '/')
+  while (!options_.base_url.empty() && options_.base_url.back() == '/') {
     options_.base_url.pop_back();
+  }
 }
 
 StatusOr<HttpResponse> Client::Post(std::string path,
@@ -167,8 +168,9 @@ Status Source::ReadBatch(const MetricRequest& request, size_t first, size_t coun
       }
     }
   }
-  for (WorkloadMetric& m : std::move(results).Finish("influxdb", batch))
+  for (WorkloadMetric& m : std::move(results).Finish("influxdb", batch)) {
     out.push_back(std::move(m));
+  }
   return Status::Ok();
 }
 

@@ -67,8 +67,9 @@ std::string JoinWarnings(const std::vector<std::string>& warnings) {
 
 Client::Client(std::shared_ptr<HttpClient> http, ClientOptions options)
     : http_(std::move(http)), options_(std::move(options)) {
-  while (!options_.base_url.empty() && options_.base_url.back() == '/')
+  while (!options_.base_url.empty() && options_.base_url.back() == '/') {
     options_.base_url.pop_back();
+  }
 }
 
 StatusOr<QueryResult> Client::Post(std::string_view path,
