@@ -97,7 +97,7 @@ class Client {
   Status Write(std::span<const Point> points, Duration timeout) const;
 
  private:
-  StatusOr<HttpResponse> Post(std::string path,
+  StatusOr<HttpResponse> Post(const std::string& path,
                               std::vector<std::pair<std::string, std::string>> params,
                               std::string body, std::string content_type, Duration timeout) const;
   std::shared_ptr<HttpClient> http_;

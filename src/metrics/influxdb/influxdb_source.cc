@@ -82,7 +82,7 @@ Client::Client(std::shared_ptr<HttpClient> http, ClientOptions options)
   }
 }
 
-StatusOr<HttpResponse> Client::Post(std::string path,
+StatusOr<HttpResponse> Client::Post(const std::string& path,
                                     std::vector<std::pair<std::string, std::string>> params,
                                     std::string body, std::string content_type,
                                     Duration timeout) const {

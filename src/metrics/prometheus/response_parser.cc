@@ -42,8 +42,9 @@ Timestamp FromUnixSecondsMillis(double seconds) {
 // Parses [<unix seconds>, "<value>"].
 Status ParsePoint(dom::element point, JsonPath& path, Sample& out) {
   dom::array pair;
-  if (auto error = point.get_array().get(pair))
+  if (auto error = point.get_array().get(pair)) {
     return Fail(path, "a [time, \"value\"] pair", error);
+  }
   size_t index = 0;
   for (dom::element v : pair) {
     path.Push(index);
@@ -64,9 +65,10 @@ Status ParsePoint(dom::element point, JsonPath& path, Sample& out) {
     path.Pop();
     ++index;
   }
-  if (index != 2)
+  if (index != 2) {
     return InvalidArgumentError(path.str() + ": expected 2 elements, found " +
                                 std::to_string(index));
+  }
   return Status::Ok();
 }
 
