@@ -245,7 +245,8 @@ std::string HtmlReport(const SimulationResult& r, const LoadDescription& load) {
   html += "<h2>Notes</h2><p class=\"notes\">Elasticity metrics of the SPEC Research Group "
           "(Herbst et al., BUNGEE): demand is the pods the load needs at each service's capacity, "
           "supply the Ready pods. θ and τ in percent of the evaluated time; jitter in adaptations "
-          "per minute. Gaps in a trace are not evaluated. See docs/simulation.md.</p>";
+          "per minute. Gaps in a trace are not evaluated. Each plotted point is the mean of the ticks it "
+          "covers. See docs/simulation.md.</p>";
   return html + kScript + "</body></html>\n";
 }
 

@@ -272,3 +272,28 @@ TEST(SharedTracesTest, NasaShape) {
 
 }  // namespace
 }  // namespace crescendo::sim
+
+namespace crescendo::sim {
+namespace {
+
+TEST(SharedTracesTest, WikipediaShape) {
+  std::string dir = SharedTraces();
+  if (dir.empty()) GTEST_SKIP() << "\n\n*** ../shared/traces NOT FOUND: Wikipedia NOT checked ***\n";
+  StatusOr<TraceSummary> s = SummarizeTrace(
+      {.path = dir + "/wikipedia-en-hourly-2010-2015/traces_en_wikipedia.csv",
+       .time_column = "hour", .value_column = "en_wikipedia_requests"});
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  // "Rows: 48,616 of 49,704 hours in span 2010-05-01 00:00 .. 2015-12-31 23:00"; "15 gaps";
+  // "7 duplicated timestamps"; "max 20.3 M/h".
+  EXPECT_EQ(s->rows, 48616);
+  EXPECT_EQ(s->duplicates, 7);
+  EXPECT_EQ(s->gaps, 15);
+  EXPECT_EQ(s->step, hours(1));
+  EXPECT_EQ(FormatRfc3339(s->first), "2010-05-01T00:00:00Z");
+  EXPECT_EQ(FormatRfc3339(s->last), "2015-12-31T23:00:00Z");
+  EXPECT_DOUBLE_EQ(s->gap_seconds, (49704.0 - (48616 - 7)) * 3600);
+  EXPECT_NEAR(s->peak_value, 20.3e6, 0.05e6);
+}
+
+}  // namespace
+}  // namespace crescendo::sim

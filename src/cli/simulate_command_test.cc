@@ -1,0 +1,114 @@
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/command.h"
+
+namespace crescendo::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+Outcome Simulate(std::vector<std::string> args) {
+  std::ostringstream out, err;
+  CommandContext ctx{out, err};
+  CLI::App app{"test"};
+  RegisterSimulateCommand(app, ctx);
+  args.insert(args.begin(), {"crescendo", "simulate"});
+  std::vector<const char*> argv;
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::ParseError& e) {
+    return {2, out.str(), e.what()};
+  }
+  return {ctx.exit_code, out.str(), err.str()};
+}
+
+class SimulateCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("crescendo_simulate_test_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    // Two hours of a per-minute trace with a rise, a fall and a 10-minute hole.
+    std::ofstream trace(Path("load.csv"));
+    trace << "minute,count\n";
+    for (int m = 0; m < 120; ++m) {
+      if (m >= 50 && m < 60) continue;
+      int hh = m / 60, mm = m % 60;
+      trace << "2020-01-01 0" << hh << ":" << (mm < 10 ? "0" : "") << mm << ":00,"
+            << (m < 40 ? 100 + 20 * m : 900 - 5 * (m - 40)) << "\n";
+    }
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string Read(const std::string& name) const {
+    std::ifstream in(Path(name));
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(SimulateCommandTest, TraceRunPrintsTheTableAndWritesJsonAndReport) {
+  Outcome o = Simulate({"--trace", Path("load.csv"), "--time-column", "minute", "--value-column",
+                        "count", "--peak-pods", "10", "--strategies",
+                        "kubernetes,target-utilization", "--seed", "3", "--json", Path("a.json"),
+                        "--report", Path("a.html"), "--no-progress"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_NE(o.out.find(": 110 rows (0 duplicates), 1 gaps"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("\nkubernetes "), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("\ntarget-utilization "), std::string::npos) << o.out;
+  nlohmann::json doc = nlohmann::json::parse(Read("a.json"));
+  ASSERT_EQ(doc["strategies"].size(), 2u);
+  EXPECT_EQ(doc["strategies"][0]["name"], "kubernetes");
+  EXPECT_EQ(doc["trace"]["rows"], 110);
+  EXPECT_EQ(doc["trace"]["gaps"], 1);
+  EXPECT_GT(doc["strategies"][0]["scaling_actions"].get<int>(), 0);
+  EXPECT_NE(Read("a.html").find("data-plot=\"supply\""), std::string::npos);
+
+  Outcome again = Simulate({"--trace", Path("load.csv"), "--time-column", "minute",
+                            "--value-column", "count", "--peak-pods", "10", "--strategies",
+                            "kubernetes,target-utilization", "--seed", "3", "--json",
+                            Path("b.json"), "--no-progress"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(Read("a.json"), Read("b.json"));  // same seed, same bytes
+}
+
+TEST_F(SimulateCommandTest, BadInputExitsTwoWithTheReason) {
+  struct Case {
+    const char* name;
+    std::vector<std::string> args;
+    const char* want;
+  };
+  const Case cases[] = {
+      {"neither", {"--no-progress"}, "give exactly one of --trace PATH and --scenario FILE"},
+      {"both", {"--trace", "x.csv", "--scenario", "y.yaml"}, "give exactly one of"},
+      {"no column", {"--trace", Path("load.csv"), "--value-column", "requests"},
+       "load.csv:1: value column \"requests\" not found"},
+      {"missing file", {"--trace", Path("none.csv")}, "none.csv: no such file"},
+      {"unknown strategy", {"--trace", Path("load.csv"), "--strategies", "magic"},
+       "unknown strategy \"magic\""},
+      {"bad interval", {"--trace", Path("load.csv"), "--interval", "soon"}, "--interval"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    Outcome o = Simulate(c.args);
+    EXPECT_EQ(o.exit_code, 2);
+    EXPECT_NE(o.err.find(c.want), std::string::npos) << o.err;
+  }
+}
+
+}  // namespace
+}  // namespace crescendo::cli
