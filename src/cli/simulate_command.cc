@@ -46,6 +46,8 @@ struct SimulateFlags {
   bool no_progress = false;
 };
 
+constexpr const char* kBuiltinScenario = "music-streaming";
+
 // What the command runs: services with their loads, and the options.
 struct Plan {
   std::vector<sim::SimService> services;
@@ -125,7 +127,24 @@ StatusOr<Plan> TracePlan(const SimulateFlags& f) {
   return plan;
 }
 
+// `--scenario music-streaming`: the generated scenario of `crescendo run`, from a fixed Monday
+// (2026-11-23T00:00:00Z) for a day unless --duration says otherwise.
+Plan BuiltinPlan(const SimulateFlags& f) {
+  Plan plan;
+  const Timestamp start = FromUnixSeconds(1795392000);
+  sim::ScenarioSpec spec = sim::MusicStreamingScenario(f.seed, start);
+  plan.options.start = start;
+  plan.options.end = start + hours(24);
+  plan.options.nodes = spec.nodes;
+  plan.options.strategies = {"kubernetes"};
+  plan.load = {"scenario", kBuiltinScenario, kBuiltinScenario, f.seed, {}, {}, 1, 1};
+  for (const sim::ServiceSpec& s : spec.services) plan.load.services.push_back(s.id);
+  plan.services = sim::ServicesOf(spec);
+  return plan;
+}
+
 StatusOr<Plan> ScenarioPlan(const SimulateFlags& f) {
+  if (f.scenario == kBuiltinScenario) return BuiltinPlan(f);
   CRESCENDO_ASSIGN_OR_RETURN(sim::ScenarioFile file,
                              sim::LoadScenarioFile(f.scenario, f.seed_given ? std::optional(f.seed) : std::nullopt));
   Plan plan;
@@ -232,7 +251,9 @@ void RegisterSimulateCommand(CLI::App& app, CommandContext& ctx) {
   CLI::App* cmd = app.add_subcommand(
       "simulate", "Replay a trace or a scenario through strategies side by side and compare them");
   cmd->add_option("--trace", f->trace, "CSV trace (plain or .gz) of load over time");
-  cmd->add_option("--scenario", f->scenario, "YAML scenario of many services and tenants");
+  cmd->add_option("--scenario", f->scenario,
+                  "YAML scenario of many services and tenants, or music-streaming (the generated "
+                  "scenario of crescendo run)");
   cmd->add_option("--time-column", f->time_column, "Time column: header name or 1-based number (default 1)");
   cmd->add_option("--value-column", f->value_column, "Value column: header name or 1-based number (default 2)");
   cmd->add_option("--time-unit", f->time_unit, "Unit of numeric times: s (default), ms, us, ns");

@@ -86,6 +86,18 @@ TEST_F(SimulateCommandTest, TraceRunPrintsTheTableAndWritesJsonAndReport) {
   EXPECT_EQ(Read("a.json"), Read("b.json"));  // same seed, same bytes
 }
 
+TEST_F(SimulateCommandTest, BuiltinScenarioOfCrescendoRun) {
+  Outcome o = Simulate({"--scenario", "music-streaming", "--duration", "1h", "--strategies",
+                        "target-utilization", "--json", Path("m.json"), "--no-progress"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  nlohmann::json doc = nlohmann::json::parse(Read("m.json"));
+  EXPECT_EQ(doc["trace"]["kind"], "scenario");
+  EXPECT_EQ(doc["trace"]["services"].size(), 8u);
+  EXPECT_EQ(doc["trace"]["ticks"], 240);
+  EXPECT_NE(o.out.find("prod/enterprise/music/audio-analysis / target-utilization"),
+            std::string::npos);
+}
+
 TEST_F(SimulateCommandTest, BadInputExitsTwoWithTheReason) {
   struct Case {
     const char* name;

@@ -353,6 +353,17 @@ std::unique_ptr<LoadSource> TraceSource(std::unique_ptr<TraceLoad> trace) {
   return std::make_unique<TraceLoadSource>(std::move(trace));
 }
 
+std::vector<SimService> ServicesOf(const ScenarioSpec& scenario) {
+  std::vector<SimService> services;
+  for (const ServiceSpec& spec : scenario.services) {
+    SimService s;
+    s.spec = spec;
+    s.source = ProfileSource(spec.load);
+    services.push_back(std::move(s));
+  }
+  return services;
+}
+
 StatusOr<SimulationResult> RunSimulation(std::vector<SimService>& services,
                                          const SimulationOptions& options,
                                          const StrategyFactory& strategies,

@@ -70,6 +70,10 @@ struct SimService {
   bool initial_replicas_from_load = false;
 };
 
+// Returns the services of a generated scenario (e.g. MusicStreamingScenario), each reading its
+// ServiceSpec::load and starting with its initial_replicas.
+std::vector<SimService> ServicesOf(const ScenarioSpec& scenario);
+
 // Returns a new recommender for a strategy name (crescendo::NewHorizontalStrategy in the CLI).
 using StrategyFactory =
     std::function<StatusOr<std::unique_ptr<HorizontalRecommender>>(std::string_view name)>;
