@@ -15,6 +15,7 @@
 #include "cli/command.h"
 #include "cli/config_scenario.h"
 #include "cli/progress.h"
+#include "crescendo/api/metrics_server.h"
 #include "crescendo/config/loader.h"
 #include "crescendo/config/watcher.h"
 #include "crescendo/engine/engine.h"
@@ -169,6 +170,12 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
       summary.scaling_actions += report.scaled;
       summary.errors += report.errors;
       for (const Decision& d : report.decisions) {
+        if (options.exporter != nullptr) {
+          options.exporter->CountDecision(d.desired_replicas > d.current_replicas   ? "up"
+                                          : d.desired_replicas < d.current_replicas ? "down"
+                                                                                    : "hold");
+          if (!d.status.ok()) options.exporter->CountError("engine");
+        }
         auto it = index.find(d.workload);
         if (it == index.end()) continue;
         summary.replicas[it->second].push_back(d.applied ? d.desired_replicas : d.current_replicas);
@@ -177,6 +184,7 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
     for (size_t s = 0; s < scenario.services.size(); ++s) {
       summary.load_rps[s].push_back(world->LoadRps(scenario.services[s].id));
     }
+    if (options.exporter != nullptr) options.exporter->ObserveTick(FromSeconds(tick_ms / 1e3));
     tick_ms_total += tick_ms;
     summary.tick_ms_max = std::max(summary.tick_ms_max, tick_ms);
     if (progress) progress(k, ticks);
@@ -242,6 +250,8 @@ void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
     bool no_progress = false;
     std::vector<std::string> config;
     std::string env = "prod";
+    std::string metrics_listen;
+    std::string metrics_out;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* run = app.add_subcommand("run", "Run the control loop (default: the embedded simulator)");
@@ -258,6 +268,11 @@ void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
                   "Configuration files or directories: run their services with their effective "
                   "settings (hot reload on change or SIGHUP)");
   run->add_option("--env", flags->env, "Environment of the configuration to run (default prod)");
+  run->add_option("--metrics-listen", flags->metrics_listen,
+                  "Serve Crescendo's own metrics at http://ADDR/metrics while running "
+                  "(e.g. 127.0.0.1:9464)");
+  run->add_option("--metrics-out", flags->metrics_out,
+                  "Write Crescendo's own metrics (Prometheus text format) to this path at the end");
   run->add_flag("--no-progress", flags->no_progress, "Do not draw the progress bar");
   run->callback([flags, &ctx] {
     auto fail = [&ctx](const Status& s, int code) {
@@ -274,6 +289,16 @@ void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
     options.config_paths = flags->config;
     options.environment = flags->env;
     options.log = &ctx.err;
+    api::MetricsExporter exporter;
+    options.exporter = &exporter;
+    std::unique_ptr<api::MetricsServer> server;
+    if (!flags->metrics_listen.empty()) {
+      StatusOr<std::unique_ptr<api::MetricsServer>> started =
+          api::MetricsServer::Start(flags->metrics_listen, exporter.registry());
+      if (!started.ok()) return fail(started.status().WithContext("--metrics-listen"), 2);
+      server = std::move(started).value();
+      ctx.err << "serving metrics at http://" << flags->metrics_listen << "/metrics\n";
+    }
     StatusOr<Duration> duration = ParseDuration(flags->duration);
     if (!duration.ok()) return fail(duration.status().WithContext("--duration"), 2);
     options.duration = *duration;
@@ -288,6 +313,11 @@ void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
     bar.Finish();
     if (!summary.ok()) return fail(summary.status(), 2);
     ctx.out << SummaryTable(*summary);
+    if (!flags->metrics_out.empty()) {
+      std::ofstream file(flags->metrics_out);
+      file << exporter.RenderText();
+      if (!file) return fail(UnavailableError("cannot write " + flags->metrics_out), 1);
+    }
     if (!flags->json.empty()) {
       std::ofstream file(flags->json);
       file << SummaryJson(*summary);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "crescendo/api/metrics_exporter.h"
 #include "crescendo/base/status.h"
 #include "crescendo/base/time.h"
 #include "crescendo/sim/world.h"
@@ -27,6 +28,7 @@ struct RunOptions {
   std::string environment = "prod";
   int64_t reload_every = 10;
   std::ostream* log = nullptr;  // reload messages; may be null
+  api::MetricsExporter* exporter = nullptr;  // Crescendo's own metrics; may be null
 };
 
 struct RunSummary {

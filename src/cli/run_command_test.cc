@@ -113,7 +113,21 @@ INSTANTIATE_TEST_SUITE_P(
         CliCase{{"run", "--strategy", "psychic", "--no-progress"}, nullptr, 2,
                 "unknown strategy \"psychic\""},
         CliCase{{"run", "--backend", "mesos"}, nullptr, 2, "--backend"},
-        CliCase{{"frobnicate"}, nullptr, 2, "frobnicate"}));
+        CliCase{{"frobnicate"}, nullptr, 2, "frobnicate"},
+        CliCase{{"run", "--duration", "1h", "--no-progress", "--metrics-listen", "999.1.1.1:x"},
+                nullptr, 2, "--metrics-listen"}));
+
+TEST(RunCliMetricsTest, WritesOwnMetrics) {
+  std::string path = ::testing::TempDir() + "/crescendo-run-metrics.txt";
+  std::vector<const char*> argv = {"crescendo", "run", "--duration", "1h", "--no-progress",
+                                   "--metrics-out", path.c_str()};
+  std::ostringstream out, err;
+  ASSERT_EQ(RunCli(static_cast<int>(argv.size()), argv.data(), out, err), 0) << err.str();
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("crescendo_tick_duration_seconds_count 120"), std::string::npos) << text;
+  EXPECT_NE(text.find("crescendo_decisions_total"), std::string::npos) << text;
+}
 
 }  // namespace
 }  // namespace crescendo::cli
