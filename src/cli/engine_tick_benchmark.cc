@@ -4,9 +4,7 @@
 // building its snapshot, which every tick pays; BM_EngineTick is the whole tick (snapshot,
 // metrics, recommend, policies, apply, record). Their ratio is the engine's own overhead.
 #include <benchmark/benchmark.h>
-#include <unistd.h>
-
-#include <cstdio>
+#include <malloc.h>
 
 #include "crescendo/engine/engine.h"
 #include "crescendo/engine/strategies.h"
@@ -35,18 +33,11 @@ sim::ScenarioSpec LargeScenario() {
   return spec;
 }
 
-// Returns the resident set size of this process in bytes.
-double ResidentBytes() {
-  long pages_total = 0, pages_resident = 0;
-  FILE* f = std::fopen("/proc/self/statm", "r");
-  if (f == nullptr) return 0;
-  if (std::fscanf(f, "%ld %ld", &pages_total, &pages_resident) != 2) pages_resident = 0;
-  std::fclose(f);
-  return static_cast<double>(pages_resident) * static_cast<double>(sysconf(_SC_PAGESIZE));
-}
+// Returns the bytes of heap memory in use (glibc's count of allocated chunks).
+double HeapBytesInUse() { return static_cast<double>(mallinfo2().uordblks); }
 
 struct Fixture {
-  double world_bytes = 0;  // resident memory the world and its state added
+  double world_bytes = 0;  // heap the world, the engine and their state hold
   std::unique_ptr<sim::World> world;
   std::unique_ptr<HorizontalRecommender> recommender;
   std::unique_ptr<Engine> engine;
@@ -56,7 +47,7 @@ struct Fixture {
 Fixture Make(const std::string& strategy) {
   Fixture f;
   sim::ScenarioSpec spec = LargeScenario();
-  double before = ResidentBytes();
+  double before = HeapBytesInUse();
   f.world = std::move(sim::World::Create(spec)).value();
   f.recommender = std::move(NewHorizontalStrategy(strategy)).value();
   std::vector<WorkloadConfig> workloads;
@@ -70,7 +61,7 @@ Fixture Make(const std::string& strategy) {
   f.now = spec.start + std::chrono::minutes(10);
   f.world->Advance(f.now);  // all pods started and ready
   (void)f.engine->RunOnce(f.now);
-  f.world_bytes = ResidentBytes() - before;
+  f.world_bytes = HeapBytesInUse() - before;
   return f;
 }
 
