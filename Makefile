@@ -13,7 +13,7 @@ BUILD ?= build/release
 FUZZ_SECONDS ?= 60
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test asan bench lint fuzz clean
+.PHONY: all deps configure build build-app demo test asan bench lint fuzz clean
 
 all: build
 
@@ -26,7 +26,11 @@ configure:
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
-demo: deps build
+# The binary alone: the demo needs no test or benchmark binaries.
+build-app: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target crescendo
+
+demo: deps build-app
 	@$(BUILD)/app/crescendo run --duration 48h --seed 7 --json $(BUILD)/demo-summary.json
 	@echo "summary written to $(BUILD)/demo-summary.json"
 
