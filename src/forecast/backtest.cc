@@ -1,10 +1,10 @@
 #include "crescendo/forecast/backtest.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <limits>
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "crescendo/forecast/registry.h"
 #include "forecast/point_model.h"
@@ -20,9 +20,10 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 struct SlotSeries {
   int64_t first_slot = 0;
   std::vector<double> values;
-  double at(int64_t slot) const {
+  double At(int64_t slot) const {
     const int64_t i = slot - first_slot;
-    return i >= 0 && i < static_cast<int64_t>(values.size()) ? values[static_cast<size_t>(i)] : kNaN;
+    return i >= 0 && i < static_cast<int64_t>(values.size()) ? values[static_cast<size_t>(i)]
+                                                             : kNaN;
   }
 };
 
@@ -33,8 +34,8 @@ SlotSeries ToSlots(std::span<const Sample> series, Duration step) {
   out.values.assign(static_cast<size_t>(last - out.first_slot + 1), kNaN);
   std::vector<int> counts(out.values.size(), 0);
   for (const Sample& s : series) {
-    const size_t i = static_cast<size_t>(
-        FloorDiv(s.time.time_since_epoch().count(), step.count()) - out.first_slot);
+    const size_t i = static_cast<size_t>(FloorDiv(s.time.time_since_epoch().count(), step.count()) -
+                                         out.first_slot);
     out.values[i] = counts[i] == 0 ? s.value : out.values[i] + s.value;
     ++counts[i];
   }
@@ -49,7 +50,7 @@ double NaiveScale(const SlotSeries& s, int64_t end_slot) {
   double sum = 0;
   int64_t n = 0;
   for (int64_t slot = s.first_slot + 1; slot < end_slot; ++slot) {
-    const double a = s.at(slot - 1), b = s.at(slot);
+    const double a = s.At(slot - 1), b = s.At(slot);
     if (std::isnan(a) || std::isnan(b)) continue;
     sum += std::abs(b - a);
     ++n;
@@ -79,8 +80,8 @@ StatusOr<ForecasterSpec> WithGrid(const ForecasterSpec& spec, const BacktestOpti
   if (it == out.params.end()) {
     out.params["step"] = FormatDuration(options.step);
   } else if (StatusOr<Duration> d = ParseDuration(it->second); !d.ok() || *d != options.step) {
-    return InvalidArgumentError("backtest of " + FormatForecasterSpec(spec) + ": step=" +
-                                it->second + " differs from the series step " +
+    return InvalidArgumentError("backtest of " + FormatForecasterSpec(spec) +
+                                ": step=" + it->second + " differs from the series step " +
                                 FormatDuration(options.step));
   }
   if (out.params.count("max_horizon") == 0) {
@@ -95,7 +96,7 @@ void ScoreOrigin(const Forecaster& f, const SlotSeries& slots, int64_t origin_sl
   ++acc.origins;
   if (fc.ok()) ++acc.answered;
   for (int h = 1; h <= o.horizon_steps; ++h) {
-    const double actual = slots.at(origin_slot + h);
+    const double actual = slots.At(origin_slot + h);
     if (std::isnan(actual)) continue;
     if (!fc.ok()) {
       acc.Add(static_cast<size_t>(h - 1), actual, last_value);
@@ -134,7 +135,8 @@ BacktestResult Summarise(const std::string& spec, const Accumulator& acc, double
 StatusOr<BacktestResult> RunBacktest(const ForecasterSpec& spec, std::span<const Sample> series,
                                      const BacktestOptions& options) {
   if (options.step <= Duration::zero() || options.horizon_steps < 1 || options.origin_stride < 1) {
-    return InvalidArgumentError("backtest options: step, horizon_steps and origin_stride must be positive");
+    return InvalidArgumentError(
+        "backtest options: step, horizon_steps and origin_stride must be positive");
   }
   if (series.empty()) return InvalidArgumentError("backtest: the series is empty");
   CRESCENDO_ASSIGN_OR_RETURN(ForecasterSpec grid_spec, WithGrid(spec, options));
@@ -159,10 +161,11 @@ StatusOr<BacktestResult> RunBacktest(const ForecasterSpec& spec, std::span<const
         FloorDiv(series[i + 1].time.time_since_epoch().count(), options.step.count()) != slot;
     if (!slot_complete || slot < warmup_end) continue;
     if (observed_after_warmup++ % options.origin_stride != 0) continue;
-    ScoreOrigin(*f, slots, slot, series[i].time, slots.at(slot), options, acc);
+    ScoreOrigin(*f, slots, slot, series[i].time, slots.At(slot), options, acc);
   }
   if (acc.origins == 0) {
-    return InvalidArgumentError("backtest of " + f->spec() + ": no observed slot after the warm-up of " +
+    return InvalidArgumentError("backtest of " + f->spec() +
+                                ": no observed slot after the warm-up of " +
                                 FormatDuration(options.warmup));
   }
   return Summarise(FormatForecasterSpec(spec), acc, scale);

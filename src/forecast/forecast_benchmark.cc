@@ -23,7 +23,8 @@ double Load(int64_t i, Duration step) {
 }
 
 Duration StepOf(const Forecaster& f) {
-  return f.spec().find("step=1m") != std::string::npos ? std::chrono::minutes(1) : std::chrono::minutes(5);
+  return f.spec().find("step=1m") != std::string::npos ? std::chrono::minutes(1)
+                                                       : std::chrono::minutes(5);
 }
 
 // A forecaster warmed up on 8 days of load, and the index of the next sample.
@@ -77,8 +78,8 @@ void BM_Restore(benchmark::State& state, const std::string& spec) {
   for (auto _ : state) benchmark::DoNotOptimize(f->Restore(checkpoint));
 }
 
-#define CRESCENDO_FORECASTER_BENCHMARKS(name, spec)                      \
-  BENCHMARK_CAPTURE(BM_Update, name, std::string(spec));                 \
+#define CRESCENDO_FORECASTER_BENCHMARKS(name, spec)      \
+  BENCHMARK_CAPTURE(BM_Update, name, std::string(spec)); \
   BENCHMARK_CAPTURE(BM_Forecast, name, std::string(spec));
 
 CRESCENDO_FORECASTER_BENCHMARKS(naive_5m, "naive(step=5m)")
@@ -88,8 +89,9 @@ CRESCENDO_FORECASTER_BENCHMARKS(hw_additive_daily_5m, "holt_winters_additive(ste
 CRESCENDO_FORECASTER_BENCHMARKS(hw_additive_weekly_5m, "holt_winters_additive(step=5m,season=168h)")
 CRESCENDO_FORECASTER_BENCHMARKS(hw_additive_daily_weekly_5m,
                                 "holt_winters_additive(step=5m,season=24h,second_season=168h)")
-CRESCENDO_FORECASTER_BENCHMARKS(hw_multiplicative_daily_weekly_5m,
-                                "holt_winters_multiplicative(step=5m,season=24h,second_season=168h)")
+CRESCENDO_FORECASTER_BENCHMARKS(
+    hw_multiplicative_daily_weekly_5m,
+    "holt_winters_multiplicative(step=5m,season=24h,second_season=168h)")
 CRESCENDO_FORECASTER_BENCHMARKS(fft_5m, "fft(step=5m)")
 CRESCENDO_FORECASTER_BENCHMARKS(quantile_daily_5m, "quantile(step=5m,season=24h)")
 CRESCENDO_FORECASTER_BENCHMARKS(ensemble_5m, "ensemble(step=5m)")
@@ -108,7 +110,8 @@ BENCHMARK_CAPTURE(BM_Restore, ensemble_5m, std::string("ensemble(step=5m)"));
 // The FFT forecaster's refit, by window length in slots (7 days of 5 or 1 minutes).
 void BM_DftReal(benchmark::State& state) {
   std::vector<double> x(static_cast<size_t>(state.range(0)));
-  for (size_t t = 0; t < x.size(); ++t) x[t] = Load(static_cast<int64_t>(t), std::chrono::minutes(5));
+  for (size_t t = 0; t < x.size(); ++t)
+    x[t] = Load(static_cast<int64_t>(t), std::chrono::minutes(5));
   for (auto _ : state) benchmark::DoNotOptimize(DftReal(x));
 }
 BENCHMARK(BM_DftReal)->Arg(2016)->Arg(2048)->Arg(10080);

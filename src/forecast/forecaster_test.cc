@@ -103,7 +103,10 @@ TEST(ForecasterTest, ResidualIntervalsHaveTheirNominalCoverage) {
   // +-1.645 * sqrt(2) = +-2.33 wide and covers about 90% of the next values.
   auto f = Make("seasonal_naive(step=1m,season=1h,residuals=2000,max_horizon=1m)");
   Random random(7);
-  auto value = [&](int64_t i) { return 100 + 20 * std::sin(static_cast<double>(i) * 2 * std::numbers::pi / 60) + random.Normal(0, 1); };
+  auto value = [&](int64_t i) {
+    return 100 + 20 * std::sin(static_cast<double>(i) * 2 * std::numbers::pi / 60) +
+           random.Normal(0, 1);
+  };
   ASSERT_TRUE(Feed(*f, 0, 60 * 40, minutes(1), value).ok());
   int covered = 0, n = 0;
   double width = 0;
@@ -123,14 +126,19 @@ TEST(ForecasterTest, ResidualIntervalsHaveTheirNominalCoverage) {
 TEST(ForecasterTest, GapsAreNotZeros) {
   // Constant load 50 with a 3-hour outage: no model may drift toward zero across it.
   const std::vector<std::string> specs = {
-      "naive(step=5m)", "seasonal_naive(step=5m,season=1h)",
-      "holt_winters_additive(step=5m,season=1h)", "holt_winters_multiplicative(step=5m,season=1h)",
-      "quantile(step=5m,season=1h)", "ensemble(step=5m,members=naive;seasonal_naive(season=1h))"};
+      "naive(step=5m)",
+      "seasonal_naive(step=5m,season=1h)",
+      "holt_winters_additive(step=5m,season=1h)",
+      "holt_winters_multiplicative(step=5m,season=1h)",
+      "quantile(step=5m,season=1h)",
+      "ensemble(step=5m,members=naive;seasonal_naive(season=1h))"};
   for (const std::string& spec : specs) {
     SCOPED_TRACE(spec);
     auto f = Make(spec);
     auto outage = [](int64_t i) { return i >= 100 && i < 136; };
-    ASSERT_TRUE(Feed(*f, 0, 140, minutes(5), [](int64_t) { return 50.0; }, outage).ok());
+    ASSERT_TRUE(Feed(
+                    *f, 0, 140, minutes(5), [](int64_t) { return 50.0; }, outage)
+                    .ok());
     StatusOr<Forecast> fc = f->Forecast(TestTime(139, minutes(5)), minutes(30), minutes(5));
     ASSERT_TRUE(fc.ok()) << fc.status().ToString();
     for (const ForecastPoint& p : fc->points) {
@@ -188,8 +196,10 @@ TEST(ForecasterTest, CheckpointRestoreGivesIdenticalForecasts) {
     // Both continue with the same samples and must agree bit for bit.
     ASSERT_TRUE(Feed(*original, 288 * 4, 288 * 5, minutes(5), TestLoad, TestGap).ok());
     ASSERT_TRUE(Feed(*restored, 288 * 4, 288 * 5, minutes(5), TestLoad, TestGap).ok());
-    StatusOr<Forecast> a = original->Forecast(TestTime(288 * 5 - 1, minutes(5)), std::chrono::hours(6), minutes(5));
-    StatusOr<Forecast> b = restored->Forecast(TestTime(288 * 5 - 1, minutes(5)), std::chrono::hours(6), minutes(5));
+    StatusOr<Forecast> a =
+        original->Forecast(TestTime(288 * 5 - 1, minutes(5)), std::chrono::hours(6), minutes(5));
+    StatusOr<Forecast> b =
+        restored->Forecast(TestTime(288 * 5 - 1, minutes(5)), std::chrono::hours(6), minutes(5));
     ASSERT_TRUE(a.ok()) << a.status().ToString();
     ASSERT_TRUE(b.ok()) << b.status().ToString();
     ASSERT_EQ(a->points.size(), 72u);
@@ -240,7 +250,8 @@ TEST(ForecasterTest, RestoreRejectsForeignOrDamagedCheckpoints) {
       {"seasonal_naive(step=5m,season=2h)", "", "",
        "the checkpoint is of forecaster 'seasonal_naive(season=2h,step=5m)'"},
       {spec, "crescendo.forecast.v1", "something.else", "expected a checkpoint of format"},
-      {spec, "\"values\":[", "\"values\":[1.0,", "checkpoint field 'values': expected an array of 12 values, found 13"},
+      {spec, "\"values\":[", "\"values\":[1.0,",
+       "checkpoint field 'values': expected an array of 12 values, found 13"},
       {spec, "\"newest_slot\"", "\"newest_slut\"", "malformed checkpoint"},
   };
   for (const RestoreErrorCase& c : cases) {

@@ -22,7 +22,7 @@ namespace crescendo::forecast {
 // Creates a model from its own parameters (the common ones are already consumed). Errors:
 // InvalidArgument from Params.
 using ModelFactory = StatusOr<std::unique_ptr<PointModel>> (*)(Params& params,
-                                                                const ModelContext& context);
+                                                               const ModelContext& context);
 
 class ModelRegistry {
  public:

@@ -28,8 +28,7 @@ StatusOr<Duration> Params::GetDuration(std::string_view key, Duration fallback) 
   return *d;
 }
 
-StatusOr<double> Params::GetDouble(std::string_view key, double fallback, double min,
-                                   double max) {
+StatusOr<double> Params::GetDouble(std::string_view key, double fallback, double min, double max) {
   const std::string* text = Find(key);
   if (text == nullptr) return fallback;
   double v = 0;
@@ -43,8 +42,7 @@ StatusOr<double> Params::GetDouble(std::string_view key, double fallback, double
   return v;
 }
 
-StatusOr<int64_t> Params::GetInt(std::string_view key, int64_t fallback, int64_t min,
-                                 int64_t max) {
+StatusOr<int64_t> Params::GetInt(std::string_view key, int64_t fallback, int64_t min, int64_t max) {
   const std::string* text = Find(key);
   if (text == nullptr) return fallback;
   int64_t v = 0;
@@ -64,7 +62,7 @@ StatusOr<bool> Params::GetBool(std::string_view key, bool fallback) {
   return Error(key, "true or false");
 }
 
-StatusOr<std::string> Params::GetString(std::string_view key, std::string fallback) {
+StatusOr<std::string> Params::GetString(std::string_view key, const std::string& fallback) {
   const std::string* text = Find(key);
   return text == nullptr ? fallback : *text;
 }
@@ -73,8 +71,8 @@ StatusOr<int64_t> Params::GetSlots(std::string_view key, Duration fallback, Dura
   CRESCENDO_ASSIGN_OR_RETURN(Duration d, GetDuration(key, fallback));
   if (d.count() % step.count() != 0) {
     return InvalidArgumentError(forecaster_ + ": parameter " + std::string(key) + "=" +
-                                FormatDuration(d) + ": expected a whole multiple of step=" +
-                                FormatDuration(step));
+                                FormatDuration(d) +
+                                ": expected a whole multiple of step=" + FormatDuration(step));
   }
   if (d / step > kMaxSlots) {
     return InvalidArgumentError(forecaster_ + ": parameter " + std::string(key) + "=" +

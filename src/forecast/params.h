@@ -34,7 +34,7 @@ class Params {
   StatusOr<int64_t> GetInt(std::string_view key, int64_t fallback, int64_t min, int64_t max);
   // Accepts true/false.
   StatusOr<bool> GetBool(std::string_view key, bool fallback);
-  StatusOr<std::string> GetString(std::string_view key, std::string fallback);
+  StatusOr<std::string> GetString(std::string_view key, const std::string& fallback);
   // Returns the duration at `key` in slots of `step`. Errors when it is not a whole number of
   // steps or more than kMaxSlots of them.
   StatusOr<int64_t> GetSlots(std::string_view key, Duration fallback, Duration step);

@@ -6,10 +6,9 @@ namespace crescendo {
 namespace {
 
 TEST(ForecasterRegistryTest, ListsBuiltinsSorted) {
-  EXPECT_EQ(ForecasterNames(),
-            (std::vector<std::string>{"ensemble", "fft", "holt_winters_additive",
-                                      "holt_winters_multiplicative", "naive", "quantile",
-                                      "seasonal_naive"}));
+  EXPECT_EQ(ForecasterNames(), (std::vector<std::string>{"ensemble", "fft", "holt_winters_additive",
+                                                         "holt_winters_multiplicative", "naive",
+                                                         "quantile", "seasonal_naive"}));
 }
 
 TEST(ForecasterRegistryTest, CreatesEveryBuiltinWithDefaults) {
@@ -86,8 +85,7 @@ TEST(ForecasterRegistryTest, RejectsBadSpecsWithExactMessages) {
     StatusOr<std::unique_ptr<Forecaster>> f = CreateForecaster(std::string_view(c.spec));
     ASSERT_FALSE(f.ok());
     EXPECT_EQ(f.status().code(), c.code) << f.status().ToString();
-    EXPECT_NE(f.status().message().find(c.message_part), std::string::npos)
-        << f.status().message();
+    EXPECT_NE(f.status().message().find(c.message_part), std::string::npos) << f.status().message();
   }
 }
 

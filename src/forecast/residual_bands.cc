@@ -26,7 +26,7 @@ ResidualBands::ResidualBands(int64_t max_horizon, int capacity) : capacity_(capa
   }
 }
 
-std::vector<int64_t> ResidualBands::horizons() const {
+std::vector<int64_t> ResidualBands::Horizons() const {
   std::vector<int64_t> out;
   for (const Bucket& b : buckets_) out.push_back(b.horizon);
   return out;
@@ -82,8 +82,7 @@ ResidualBands::Table ResidualBands::Quantiles(double level, int min_count) const
   return table;
 }
 
-std::optional<std::pair<double, double>> ResidualBands::Band(const Table& table,
-                                                             int64_t h) const {
+std::optional<std::pair<double, double>> ResidualBands::Band(const Table& table, int64_t h) const {
   // The tracked horizon at or below h with residuals, and the next longer one.
   std::optional<size_t> below;
   for (size_t i = 0; i < buckets_.size() && buckets_[i].horizon <= h; ++i) {
@@ -134,7 +133,8 @@ Status ResidualBands::LoadState(const nlohmann::json& state) {
                                   " where this forecaster tracks " + std::to_string(b.horizon));
     }
     const size_t h = static_cast<size_t>(b.horizon);
-    CRESCENDO_ASSIGN_OR_RETURN(b.residuals, ArrayFromJson<float>(s, "residuals", b.residuals.size()));
+    CRESCENDO_ASSIGN_OR_RETURN(b.residuals,
+                               ArrayFromJson<float>(s, "residuals", b.residuals.size()));
     CRESCENDO_ASSIGN_OR_RETURN(b.pending_value, ArrayFromJson<float>(s, "pending_value", h));
     b.pending_slot = s.at("pending_slot").get<std::vector<int64_t>>();
     b.head = s.at("head").get<int>();

@@ -18,11 +18,10 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "crescendo/base/status.h"
 #include "forecast/point_model.h"
@@ -48,7 +47,7 @@ class ResidualBands {
   // Returns how many one-step residuals are held.
   int one_step_count() const { return buckets_.front().count; }
   // Returns the tracked horizons, shortest first.
-  std::vector<int64_t> horizons() const;
+  std::vector<int64_t> Horizons() const;
 
   // Returns the residual quantiles at `level` of every tracked horizon holding >= min_count.
   Table Quantiles(double level, int min_count) const;
@@ -64,12 +63,12 @@ class ResidualBands {
  private:
   struct Bucket {
     int64_t horizon = 1;
-    std::vector<float> residuals;       // ring
-    int head = 0;                       // next write position
+    std::vector<float> residuals;  // ring
+    int head = 0;                  // next write position
     int count = 0;
     std::vector<int64_t> pending_slot;  // target slot of each pending prediction or kNoSlot
     std::vector<float> pending_value;
-    int64_t scored_slot = kNoSlot;      // newest slot scored, for Revise
+    int64_t scored_slot = kNoSlot;  // newest slot scored, for Revise
     float scored_prediction = 0;
   };
   static void Push(Bucket& b, float residual);

@@ -15,9 +15,9 @@ void ScoreValues(ResidualBands& bands, int64_t slots, const std::function<double
 }
 
 TEST(ResidualBandsTest, TracksDoublingHorizons) {
-  EXPECT_EQ(ResidualBands(12, 8).horizons(), (std::vector<int64_t>{1, 2, 4, 8, 12}));
-  EXPECT_EQ(ResidualBands(1, 8).horizons(), (std::vector<int64_t>{1}));
-  EXPECT_EQ(ResidualBands(4, 8).horizons(), (std::vector<int64_t>{1, 2, 4}));
+  EXPECT_EQ(ResidualBands(12, 8).Horizons(), (std::vector<int64_t>{1, 2, 4, 8, 12}));
+  EXPECT_EQ(ResidualBands(1, 8).Horizons(), (std::vector<int64_t>{1}));
+  EXPECT_EQ(ResidualBands(4, 8).Horizons(), (std::vector<int64_t>{1, 2, 4}));
 }
 
 TEST(ResidualBandsTest, QuantilesOfTheLastResiduals) {
@@ -37,7 +37,9 @@ TEST(ResidualBandsTest, ScoresEachHorizonAgainstItsOwnForecasts) {
   ResidualBands bands(2, 16);
   for (int64_t slot = 0; slot < 40; ++slot) {
     bands.Score(slot, 0.0);
-    bands.Record(slot, [slot](int64_t target) { return std::optional<double>(-1.0 * static_cast<double>(target - slot)); });
+    bands.Record(slot, [slot](int64_t target) {
+      return std::optional<double>(-1.0 * static_cast<double>(target - slot));
+    });
   }
   const ResidualBands::Table table = bands.Quantiles(0.9, 1);
   EXPECT_DOUBLE_EQ(table[0]->first, 1);

@@ -119,10 +119,9 @@ StatusOr<::crescendo::Forecast> SlotForecaster::Forecast(Timestamp now, Duration
   CRESCENDO_RETURN_IF_ERROR(CheckForecastArgs(now, horizon, step));
   if (Status ready = model_->Ready(); !ready.ok()) return ready.WithContext(spec_);
   if (bands_.one_step_count() < options_.min_residuals) {
-    return FailedPreconditionError(spec_ + ": warming up: " +
-                                   std::to_string(bands_.one_step_count()) + " of " +
-                                   std::to_string(options_.min_residuals) +
-                                   " one-step residuals needed for the interval");
+    return FailedPreconditionError(
+        spec_ + ": warming up: " + std::to_string(bands_.one_step_count()) + " of " +
+        std::to_string(options_.min_residuals) + " one-step residuals needed for the interval");
   }
   const ResidualBands::Table table = bands_.Quantiles(options_.interval_level, 1);
   ::crescendo::Forecast out;
@@ -162,7 +161,8 @@ Status SlotForecaster::LoadCheckpoint(const nlohmann::json& json) {
 }
 
 Status SlotForecaster::Restore(std::string_view checkpoint) {
-  const nlohmann::json json = nlohmann::json::parse(checkpoint, nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json json =
+      nlohmann::json::parse(checkpoint, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded() || !json.is_object() || json.value("format", "") != kFormat) {
     return InvalidArgumentError(spec_ + ": restore: expected a checkpoint of format " +
                                 std::string(kFormat));

@@ -3,8 +3,8 @@
 // It bins samples onto the slot grid (a slot's value is the mean of its samples: the first
 // sample of a slot is observed, later ones revise it), rejects invalid samples, scores the
 // model's own predictions into ResidualBands, builds Forecasts with residual intervals, clamps
-// at zero for non-negative load, and writes and reads checkpoints. A point whose phase the model cannot predict (never observed)
-// falls back to the last observed value.
+// at zero for non-negative load, and writes and reads checkpoints. A point whose phase the model
+// cannot predict (never observed) falls back to the last observed value.
 //
 // Thread safety: as Forecaster.
 #ifndef CRESCENDO_SRC_FORECAST_SLOT_FORECASTER_H_

@@ -16,8 +16,8 @@ std::string_view Trim(std::string_view s) {
 bool IsIdentifier(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s) {
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-          c == '_')) {
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '_')) {
       return false;
     }
   }
@@ -86,7 +86,7 @@ std::string FormatForecasterSpec(const ForecasterSpec& spec) {
   for (const auto& [key, value] : spec.params) {
     if (!first) out += ',';
     first = false;
-    out += key + "=" + value;
+    out.append(key).append("=").append(value);
   }
   return out + ")";
 }

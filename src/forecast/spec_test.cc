@@ -15,7 +15,8 @@ TEST(ForecasterSpecTest, ParsesAndFormats) {
   const std::vector<ParseCase> cases = {
       {"naive", {"naive", {}}, "naive"},
       {"naive()", {"naive", {}}, "naive"},
-      {" seasonal_naive ( season = 24h ) ", {"seasonal_naive", {{"season", "24h"}}},
+      {" seasonal_naive ( season = 24h ) ",
+       {"seasonal_naive", {{"season", "24h"}}},
        "seasonal_naive(season=24h)"},
       {"holt_winters_additive(season=24h,alpha=0.3)",
        {"holt_winters_additive", {{"season", "24h"}, {"alpha", "0.3"}}},

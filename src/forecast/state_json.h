@@ -7,12 +7,11 @@
 
 #include <cmath>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "crescendo/base/status.h"
 
@@ -39,8 +38,9 @@ StatusOr<std::vector<T>> ArrayFromJson(const nlohmann::json& json, std::string_v
                                        size_t size) {
   const nlohmann::json& array = json.at(std::string(field));
   if (!array.is_array() || array.size() != size) {
-    return InvalidArgumentError("checkpoint field '" + std::string(field) + "': expected an array of " +
-                                std::to_string(size) + " values, found " +
+    return InvalidArgumentError("checkpoint field '" + std::string(field) +
+                                "': expected an array of " + std::to_string(size) +
+                                " values, found " +
                                 (array.is_array() ? std::to_string(array.size()) + " values"
                                                   : std::string(array.type_name())));
   }

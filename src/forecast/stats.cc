@@ -13,8 +13,8 @@ double QuantileInPlace(std::span<double> values, double q) {
   std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(lo), values.end());
   const double lo_value = values[lo];
   if (lo + 1 >= values.size()) return lo_value;
-  const double hi_value = *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(lo) + 1,
-                                            values.end());
+  const double hi_value =
+      *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(lo) + 1, values.end());
   return lo_value + (position - static_cast<double>(lo)) * (hi_value - lo_value);
 }
 

@@ -40,7 +40,8 @@ StatusOr<Timestamp> ParseTime(std::string_view text, TimeFormat format) {
   }
   std::string rfc3339(text);
   if (rfc3339.size() != 19 || rfc3339[10] != ' ') {
-    return InvalidArgumentError("expected a time such as 1995-07-01 00:00:00, found '" + rfc3339 + "'");
+    return InvalidArgumentError("expected a time such as 1995-07-01 00:00:00, found '" + rfc3339 +
+                                "'");
   }
   rfc3339[10] = 'T';
   return ParseRfc3339(rfc3339 + "Z");
@@ -53,11 +54,14 @@ StatusOr<Sample> ParseRow(std::string_view line, const CsvSeriesFormat& format) 
     return InvalidArgumentError("expected at least " + std::to_string(needed) + " columns, found " +
                                 std::to_string(fields.size()));
   }
-  Sample s;
   StatusOr<Timestamp> time = ParseTime(fields[format.time_column], format.time_format);
-  if (!time.ok()) return time.status().WithContext("column " + std::to_string(format.time_column + 1));
+  if (!time.ok()) {
+    return time.status().WithContext("column " + std::to_string(format.time_column + 1));
+  }
   StatusOr<double> value = ParseNumber(fields[format.value_column]);
-  if (!value.ok()) return value.status().WithContext("column " + std::to_string(format.value_column + 1));
+  if (!value.ok()) {
+    return value.status().WithContext("column " + std::to_string(format.value_column + 1));
+  }
   return Sample{*time, *value};
 }
 

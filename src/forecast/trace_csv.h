@@ -34,8 +34,7 @@ struct CsvSeriesFormat {
 // Returns the (time, value) rows of `path` sorted by time; of rows with the same time the last
 // is kept. Empty lines are skipped. Errors: NotFound when the file cannot be opened;
 // InvalidArgument "<path>:<line>: ..." naming the column, what was found and what was expected.
-StatusOr<std::vector<Sample>> ReadCsvSeries(const std::string& path,
-                                            const CsvSeriesFormat& format);
+StatusOr<std::vector<Sample>> ReadCsvSeries(const std::string& path, const CsvSeriesFormat& format);
 
 enum class Aggregation { kMean, kSum };
 

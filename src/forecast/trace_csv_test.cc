@@ -22,13 +22,17 @@ struct ReadCase {
 
 TEST(TraceCsvTest, ReadsSortsAndDeduplicates) {
   const std::vector<ReadCase> cases = {
-      {"unix seconds", "ts,value\n1633478460,2.5\n1633478400,1.25\n\n", {},
+      {"unix seconds",
+       "ts,value\n1633478460,2.5\n1633478400,1.25\n\n",
+       {},
        {{FromUnixSeconds(1633478400), 1.25}, {FromUnixSeconds(1633478460), 2.5}}},
       {"date time, semicolons, duplicate keeps the last",
-       "hour;requests\r\n2014-01-01 01:00:00;7\r\n2014-01-01 00:00:00;5\r\n2014-01-01 01:00:00;9\r\n",
+       "hour;requests\r\n2014-01-01 01:00:00;7\r\n2014-01-01 00:00:00;5\r\n2014-01-01 "
+       "01:00:00;9\r\n",
        {.delimiter = ';', .time_format = TimeFormat::kDateTime},
        {{*ParseRfc3339("2014-01-01T00:00:00Z"), 5}, {*ParseRfc3339("2014-01-01T01:00:00Z"), 9}}},
-      {"other columns, no header", "x,1700000000,y,42\n",
+      {"other columns, no header",
+       "x,1700000000,y,42\n",
        {.time_column = 1, .value_column = 3, .header = false},
        {{FromUnixSeconds(1700000000), 42}}},
   };
@@ -50,7 +54,8 @@ TEST(TraceCsvTest, ErrorsNameFileLineAndColumn) {
   const std::vector<ErrorCase> cases = {
       {"ts,value\n1,2\n3,abc\n", {}, "bad.csv:3: column 2: expected a number, found 'abc'"},
       {"ts,value\n1\n", {}, "bad.csv:2: expected at least 2 columns, found 1"},
-      {"h;v\n2014-01-01T00:00:00;1\n", {.delimiter = ';', .time_format = TimeFormat::kDateTime},
+      {"h;v\n2014-01-01T00:00:00;1\n",
+       {.delimiter = ';', .time_format = TimeFormat::kDateTime},
        "bad.csv:2: column 1: expected a time such as 1995-07-01 00:00:00, found "
        "'2014-01-01T00:00:00'"},
   };
@@ -69,8 +74,10 @@ TEST(TraceCsvTest, ResamplesOntoTheGridAndKeepsGaps) {
   const Timestamp t0 = FromUnixSeconds(1800000000);  // a multiple of 5 minutes
   using std::chrono::minutes;
   const std::vector<Sample> minutes_in = {
-      {t0, 1}, {t0 + minutes(1), 2}, {t0 + minutes(4), 3},  // slot 0
-      {t0 + minutes(15), 10},                               // slot 3; slots 1 and 2 empty
+      {t0, 1},
+      {t0 + minutes(1), 2},
+      {t0 + minutes(4), 3},    // slot 0
+      {t0 + minutes(15), 10},  // slot 3; slots 1 and 2 empty
   };
   EXPECT_EQ(ResampleToGrid(minutes_in, minutes(5), Aggregation::kSum),
             (std::vector<Sample>{{t0, 6}, {t0 + minutes(15), 10}}));

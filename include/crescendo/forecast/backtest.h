@@ -34,10 +34,10 @@
 namespace crescendo {
 
 struct BacktestOptions {
-  Duration step = std::chrono::minutes(5);        // the grid; set on the spec when it has none
-  Duration warmup = std::chrono::hours(24 * 7);   // from the first sample to the first origin
-  int horizon_steps = 12;                         // each origin forecasts slots 1..horizon_steps
-  int origin_stride = 1;                          // every n-th observed slot is an origin
+  Duration step = std::chrono::minutes(5);       // the grid; set on the spec when it has none
+  Duration warmup = std::chrono::hours(24 * 7);  // from the first sample to the first origin
+  int horizon_steps = 12;                        // each origin forecasts slots 1..horizon_steps
+  int origin_stride = 1;                         // every n-th observed slot is an origin
 };
 
 struct BacktestResult {
@@ -45,8 +45,8 @@ struct BacktestResult {
   double mase = 0;                      // all horizons
   std::vector<double> mase_by_horizon;  // [h-1] for h in 1..horizon_steps
   double smape_percent = 0;
-  double coverage = 0;                  // in [0, 1]
-  double answered = 0;                  // share of origins answered, in [0, 1]
+  double coverage = 0;  // in [0, 1]
+  double answered = 0;  // share of origins answered, in [0, 1]
   size_t origins = 0;
   size_t scored_points = 0;
 };

@@ -61,8 +61,10 @@ StatusOr<Score> ScoreFromJson(const nlohmann::json& j, int64_t horizon) {
   s.scored_prediction = undo.at(3).get<double>();
   if (s.pending_slot.size() != static_cast<size_t>(horizon) ||
       s.pending_value.size() != static_cast<size_t>(horizon)) {
-    return InvalidArgumentError("checkpoint: an ensemble member's pending forecasts do not match "
-                                "horizon " + std::to_string(horizon));
+    return InvalidArgumentError(
+        "checkpoint: an ensemble member's pending forecasts do not match "
+        "horizon " +
+        std::to_string(horizon));
   }
   return s;
 }
@@ -155,7 +157,9 @@ std::optional<double> EnsembleModel::Predict(int64_t target) const {
   const size_t b = HorizonIndex(target - newest_slot_);
   double best_mse = std::numeric_limits<double>::infinity();
   for (const Member& m : members_) {
-    if (m.ready && m.scores[b].scored >= o_.min_scored) best_mse = std::min(best_mse, m.scores[b].mse);
+    if (m.ready && m.scores[b].scored >= o_.min_scored) {
+      best_mse = std::min(best_mse, m.scores[b].mse);
+    }
   }
   const bool any_scored = best_mse < std::numeric_limits<double>::infinity();
   double weighted = 0, weights = 0, picked_mse = std::numeric_limits<double>::infinity();
@@ -244,8 +248,9 @@ StatusOr<std::vector<Member>> CreateMembers(const std::string& list,
     if (spec->name == "ensemble") return InvalidArgumentError(where + ": ensembles do not nest");
     StatusOr<std::unique_ptr<PointModel>> model = context.registry->CreateModel(*spec, context);
     if (!model.ok()) {
-      return model.status().WithContext(where + " (step, interval and the residual parameters "
-                                                "are set on the ensemble itself)");
+      return model.status().WithContext(where +
+                                        " (step, interval and the residual parameters "
+                                        "are set on the ensemble itself)");
     }
     Member m{.spec = FormatForecasterSpec(*spec), .model = std::move(model).value()};
     for (int64_t h : horizons) {
@@ -297,7 +302,8 @@ StatusOr<std::unique_ptr<PointModel>> CreateEnsembleModel(Params& params,
   CRESCENDO_ASSIGN_OR_RETURN(std::string list,
                              params.GetString("members", std::string(kDefaultEnsembleMembers)));
   CRESCENDO_ASSIGN_OR_RETURN(std::vector<Member> members, CreateMembers(list, o.horizons, context));
-  return std::unique_ptr<PointModel>(std::make_unique<EnsembleModel>(o, context, std::move(members)));
+  return std::unique_ptr<PointModel>(
+      std::make_unique<EnsembleModel>(o, context, std::move(members)));
 }
 
 }  // namespace crescendo::forecast

@@ -39,7 +39,8 @@ TEST(EnsembleTest, FollowsTheMemberWithTheLowestError) {
       {"ensemble(step=1m,max_horizon=5m,members=naive;seasonal_naive(season=1h))", 300,
        "seasonal_naive(step=1m,season=1h)"},
       // Before seasonal naive is ready (60 slots), only naive takes part.
-      {"ensemble(step=1m,max_horizon=5m,members=seasonal_naive(season=1h);naive)", 40, "naive(step=1m)"},
+      {"ensemble(step=1m,max_horizon=5m,members=seasonal_naive(season=1h);naive)", 40,
+       "naive(step=1m)"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.spec);
@@ -52,7 +53,8 @@ TEST(EnsembleTest, FollowsTheMemberWithTheLowestError) {
     StatusOr<Forecast> b = single->Forecast(now, minutes(30), minutes(1));
     ASSERT_TRUE(a.ok()) << a.status().ToString();
     ASSERT_TRUE(b.ok()) << b.status().ToString();
-    for (size_t i = 0; i < a->points.size(); ++i) EXPECT_NEAR(a->points[i].mean, b->points[i].mean, 1e-6) << i;
+    for (size_t i = 0; i < a->points.size(); ++i)
+      EXPECT_NEAR(a->points[i].mean, b->points[i].mean, 1e-6) << i;
   }
 }
 
@@ -61,9 +63,11 @@ TEST(EnsembleTest, JudgesEachHorizonByItsOwnErrors) {
   // eight steps ahead the value one season ago is (error 6, the ramp over a season; the last
   // value is off by up to 16).
   auto value = [](int64_t i) {
-    return 100 + 20 * std::sin(2 * std::numbers::pi * static_cast<double>(i) / 60) + 0.1 * static_cast<double>(i);
+    return 100 + 20 * std::sin(2 * std::numbers::pi * static_cast<double>(i) / 60) +
+           0.1 * static_cast<double>(i);
   };
-  auto ensemble = *CreateForecaster("ensemble(step=1m,mode=pick,max_horizon=8m,members=naive;seasonal_naive(season=1h))");
+  auto ensemble = *CreateForecaster(
+      "ensemble(step=1m,mode=pick,max_horizon=8m,members=naive;seasonal_naive(season=1h))");
   auto naive = *CreateForecaster("naive(step=1m)");
   auto seasonal = *CreateForecaster("seasonal_naive(step=1m,season=1h)");
   for (Forecaster* f : {ensemble.get(), naive.get(), seasonal.get()}) {
@@ -72,7 +76,8 @@ TEST(EnsembleTest, JudgesEachHorizonByItsOwnErrors) {
   const Timestamp now = TestTime(599, minutes(1));
   const Forecast e = *ensemble->Forecast(now, minutes(8), minutes(1));
   EXPECT_DOUBLE_EQ(e.points[0].mean, naive->Forecast(now, minutes(8), minutes(1))->points[0].mean);
-  EXPECT_DOUBLE_EQ(e.points[7].mean, seasonal->Forecast(now, minutes(8), minutes(1))->points[7].mean);
+  EXPECT_DOUBLE_EQ(e.points[7].mean,
+                   seasonal->Forecast(now, minutes(8), minutes(1))->points[7].mean);
 }
 
 TEST(EnsembleTest, WeightsAreInverseMse) {
@@ -83,7 +88,8 @@ TEST(EnsembleTest, WeightsAreInverseMse) {
   auto f = *CreateForecaster(
       "ensemble(step=1m,max_horizon=1m,members=naive;seasonal_naive(season=2m);"
       "seasonal_naive(season=4m))");
-  ASSERT_TRUE(Feed(*f, 0, 100, minutes(1), [](int64_t i) { return i % 2 == 0 ? 10.0 : 20.0; }).ok());
+  ASSERT_TRUE(
+      Feed(*f, 0, 100, minutes(1), [](int64_t i) { return i % 2 == 0 ? 10.0 : 20.0; }).ok());
   StatusOr<Forecast> fc = f->Forecast(TestTime(99, minutes(1)), minutes(4), minutes(1));
   ASSERT_TRUE(fc.ok()) << fc.status().ToString();
   EXPECT_NEAR(fc->points[0].mean, 10.0, 1e-6);

@@ -42,8 +42,8 @@ std::vector<double> UsableTail(const std::vector<double>& values, int64_t max_fi
   for (size_t i = 0, last = 0; i < out.size(); ++i) {  // out[0] is observed
     if (std::isnan(out[i])) continue;
     for (size_t j = last + 1; j < i; ++j) {
-      out[j] = out[last] + (out[i] - out[last]) * static_cast<double>(j - last) /
-                               static_cast<double>(i - last);
+      out[j] = out[last] +
+               (out[i] - out[last]) * static_cast<double>(j - last) / static_cast<double>(i - last);
     }
     last = i;
   }
@@ -87,10 +87,10 @@ class FftModel final : public PointModel {
   Status Ready() const override {
     if (!cycle_.empty()) return Status::Ok();
     return FailedPreconditionError(
-        fit_attempted_ ? "no periodicity with " + std::to_string(o_.min_cycles) +
-                             " whole cycles detected in the last " + std::to_string(o_.window) +
-                             " slots"
-                       : "warming up: first fit after " + std::to_string(o_.refit) + " slots");
+        fit_attempted_
+            ? "no periodicity with " + std::to_string(o_.min_cycles) +
+                  " whole cycles detected in the last " + std::to_string(o_.window) + " slots"
+            : "warming up: first fit after " + std::to_string(o_.refit) + " slots");
   }
 
   std::optional<double> Predict(int64_t target) const override {
@@ -101,9 +101,12 @@ class FftModel final : public PointModel {
   }
 
   nlohmann::json SaveState() const override {
-    return {{"ring", ArrayToJson<double>(ring_)}, {"newest_slot", newest_slot_},
-            {"since_refit", since_refit_},        {"fit_attempted", fit_attempted_},
-            {"fit_slot", fit_slot_},              {"cycle", ArrayToJson<double>(cycle_)}};
+    return {{"ring", ArrayToJson<double>(ring_)},
+            {"newest_slot", newest_slot_},
+            {"since_refit", since_refit_},
+            {"fit_attempted", fit_attempted_},
+            {"fit_slot", fit_slot_},
+            {"cycle", ArrayToJson<double>(cycle_)}};
   }
   Status LoadState(const nlohmann::json& state) override;
   size_t StateBytes() const override {
@@ -144,8 +147,8 @@ void FftModel::Refit() {
   RemoveExtremeOutliers(x);
   cycle_.clear();
   PeriodSearch search = o_.search;
-  search.max_period = std::min<int64_t>(search.max_period,
-                                        static_cast<int64_t>(x.size()) / o_.min_cycles);
+  search.max_period =
+      std::min<int64_t>(search.max_period, static_cast<int64_t>(x.size()) / o_.min_cycles);
   if (search.max_period < search.min_period) return;
   const std::optional<int64_t> period = FindPeriod(x, search);
   if (!period) return;
@@ -159,9 +162,9 @@ Status FftModel::LoadState(const nlohmann::json& state) {
                              ArrayFromJson<double>(state, "ring", ring_.size()));
   const size_t cycle_size = state.at("cycle").size();
   if (cycle_size > cycle_.capacity()) {
-    return InvalidArgumentError("checkpoint field 'cycle': " + std::to_string(cycle_size) +
-                                " values, expected at most window / min_cycles = " +
-                                std::to_string(cycle_.capacity()));
+    return InvalidArgumentError(
+        "checkpoint field 'cycle': " + std::to_string(cycle_size) +
+        " values, expected at most window / min_cycles = " + std::to_string(cycle_.capacity()));
   }
   CRESCENDO_ASSIGN_OR_RETURN(std::vector<double> cycle,
                              ArrayFromJson<double>(state, "cycle", cycle_size));
@@ -186,8 +189,9 @@ StatusOr<std::vector<int64_t>> ParseCandidates(Params& params, const std::string
     const size_t end = std::min(text.find(';', begin), text.size());
     StatusOr<Duration> d = ParseDuration(text.substr(begin, end - begin));
     if (!d.ok() || *d <= Duration::zero() || d->count() % step.count() != 0) {
-      return params.Error("candidates", "durations separated by ';' (e.g. 24h;168h), each a whole "
-                                        "multiple of step, or none");
+      return params.Error("candidates",
+                          "durations separated by ';' (e.g. 24h;168h), each a whole "
+                          "multiple of step, or none");
     }
     out.push_back(*d / step);
     begin = end + 1;
@@ -217,8 +221,7 @@ StatusOr<std::unique_ptr<PointModel>> CreateFftModel(Params& params, const Model
   CRESCENDO_ASSIGN_OR_RETURN(o.search.max_peak_radius,
                              params.GetSlots("peak_radius", 4 * hour, step));
   CRESCENDO_ASSIGN_OR_RETURN(o.reconstruct.keep_period, params.GetSlots("keep_period", hour, step));
-  CRESCENDO_ASSIGN_OR_RETURN(int64_t components,
-                             params.GetInt("max_components", 100, 1, 1000000));
+  CRESCENDO_ASSIGN_OR_RETURN(int64_t components, params.GetInt("max_components", 100, 1, 1000000));
   o.reconstruct.max_components = static_cast<int>(components);
   if (o.search.max_period > o.window / o.min_cycles || o.search.max_period < o.search.min_period) {
     return params.Error("max_period", "at least min_period and at most window / min_cycles");

@@ -14,13 +14,12 @@
 // predictive strategy falls back to the reactive rule).
 //
 // Parameters: window=168h, refit=6h (Crane refits every 12h; 1h was no better on the traces of
-// docs/forecasting.md and cost six times as much), candidates=24h;168h ("none" for none), search=false,
-// min_cycles=2, min_period=4 steps, max_period=window/min_cycles, peak_radius=4h (these three
-// for search=true), max_fill=1h, keep_period=1h, max_components=100.
-// Memory: 8 bytes per window slot plus 8 per slot of the longest possible cycle
-// (window / min_cycles).
-// Update: O(1) for the ring (a gap of g slots O(min(g, window))), plus a refit of
-// O(window log window) every `refit`; forecast O(1) per point.
+// docs/forecasting.md and cost six times as much), candidates=24h;168h ("none" for none),
+// search=false, min_cycles=2, min_period=4 steps, max_period=window/min_cycles, peak_radius=4h
+// (these three for search=true), max_fill=1h, keep_period=1h, max_components=100. Memory: 8 bytes
+// per window slot plus 8 per slot of the longest possible cycle (window / min_cycles). Update: O(1)
+// for the ring (a gap of g slots O(min(g, window))), plus a refit of O(window log window) every
+// `refit`; forecast O(1) per point.
 #ifndef CRESCENDO_SRC_FORECAST_FFT_FFT_MODEL_H_
 #define CRESCENDO_SRC_FORECAST_FFT_FFT_MODEL_H_
 

@@ -27,9 +27,10 @@ double SineOf3Hours(int64_t i) { return 50 + 20 * std::sin(2 * kPi * static_cast
 
 TEST(FftForecasterTest, ReconstructsDetectedPeriodicity) {
   const std::vector<Case> cases = {
-      {"daily load", "fft(step=5m)", 288 * 7 + 1, [](int64_t i) { return DailyLoad(i, minutes(5)); },
-       nullptr, 0.5},
-      {"3-hour sine in a 1-day window", "fft(step=5m,window=24h,search=true)", 288 + 1, SineOf3Hours, nullptr, 1e-6},
+      {"daily load", "fft(step=5m)", 288 * 7 + 1,
+       [](int64_t i) { return DailyLoad(i, minutes(5)); }, nullptr, 0.5},
+      {"3-hour sine in a 1-day window", "fft(step=5m,window=24h,search=true)", 288 + 1,
+       SineOf3Hours, nullptr, 1e-6},
       // A 30-minute gap is interpolated (max_fill=1h).
       {"3-hour sine with a short gap", "fft(step=5m,window=24h,search=true)", 288 + 1, SineOf3Hours,
        [](int64_t i) { return i >= 100 && i < 106; }, 1.0},
@@ -37,8 +38,8 @@ TEST(FftForecasterTest, ReconstructsDetectedPeriodicity) {
       {"3-hour sine after a long gap", "fft(step=5m,window=24h,search=true)", 288 + 1, SineOf3Hours,
        [](int64_t i) { return i >= 108 && i < 132; }, 1e-6},
       // The same gap with min_cycles=5: not enough history after it.
-      {"too few cycles after a long gap", "fft(step=5m,window=24h,min_cycles=5,search=true)", 288 + 1,
-       SineOf3Hours, [](int64_t i) { return i >= 108 && i < 132; }, -1},
+      {"too few cycles after a long gap", "fft(step=5m,window=24h,min_cycles=5,search=true)",
+       288 + 1, SineOf3Hours, [](int64_t i) { return i >= 108 && i < 132; }, -1},
       {"a ramp has no period", "fft(step=5m,window=24h,search=true)", 288 + 1,
        [](int64_t i) { return static_cast<double>(i); }, nullptr, -1},
       // By default only daily and weekly cycles count: the 3-hour sine is declined.
@@ -60,7 +61,8 @@ TEST(FftForecasterTest, ReconstructsDetectedPeriodicity) {
     ASSERT_TRUE(fc.ok()) << fc.status().ToString();
     double worst = 0;
     for (size_t h = 0; h < fc->points.size(); ++h) {
-      worst = std::max(worst, std::abs(fc->points[h].mean - c.value(c.slots + static_cast<int64_t>(h))));
+      worst = std::max(worst,
+                       std::abs(fc->points[h].mean - c.value(c.slots + static_cast<int64_t>(h))));
     }
     EXPECT_LT(worst, c.tolerance);
   }

@@ -18,7 +18,8 @@ std::vector<Complex> NaiveDft(const std::vector<Complex>& x, bool inverse) {
   std::vector<Complex> out(n);
   for (size_t k = 0; k < n; ++k) {
     for (size_t t = 0; t < n; ++t) {
-      const double angle = (inverse ? 2 : -2) * kPi * static_cast<double>(k * t % n) / static_cast<double>(n);
+      const double angle =
+          (inverse ? 2 : -2) * kPi * static_cast<double>(k * t % n) / static_cast<double>(n);
       out[k] += x[t] * Complex(std::cos(angle), std::sin(angle));
     }
   }
@@ -35,7 +36,8 @@ TEST(FftTest, MatchesTheDefinitionForEveryLength) {
       const std::vector<Complex> want = NaiveDft(x, inverse);
       const std::vector<Complex> got = Dft(x, inverse);
       ASSERT_EQ(got.size(), n);
-      for (size_t k = 0; k < n; ++k) EXPECT_LT(std::abs(got[k] - want[k]), 1e-9 * static_cast<double>(n));
+      for (size_t k = 0; k < n; ++k)
+        EXPECT_LT(std::abs(got[k] - want[k]), 1e-9 * static_cast<double>(n));
     }
   }
 }
@@ -51,7 +53,8 @@ TEST(FftTest, RealTransformsMatchTheDefinition) {
     const std::vector<Complex> want = NaiveDft(c, false);
     const std::vector<Complex> got = DftReal(x);
     ASSERT_EQ(got.size(), n);
-    for (size_t k = 0; k < n; ++k) EXPECT_LT(std::abs(got[k] - want[k]), 1e-9 * static_cast<double>(n));
+    for (size_t k = 0; k < n; ++k)
+      EXPECT_LT(std::abs(got[k] - want[k]), 1e-9 * static_cast<double>(n));
     const std::vector<double> back = InverseDftReal(got);
     ASSERT_EQ(back.size(), n);
     for (size_t i = 0; i < n; ++i) EXPECT_NEAR(back[i], x[i], 1e-12 * static_cast<double>(n));
@@ -116,21 +119,34 @@ TEST(PeriodicityTest, DetectsTheDominantPeriod) {
       // 96 does not divide 1000: the bins say 100 and 90, the ACF refinement finds 96.
       {"pure sine, period 96", 1000, sine(96), {}, 96},
       {"pure sine, period 24", 24 * 14, sine(24), {}, 24},
-      {"sine 24 plus noise", 24 * 14,
-       [&](size_t t) { return 3 * std::sin(2 * kPi * static_cast<double>(t) / 24) + noise[t]; }, {}, 24},
-      {"daily load with harmonics, 5-minute slots", 2016,
+      {"sine 24 plus noise",
+       24 * 14,
+       [&](size_t t) { return 3 * std::sin(2 * kPi * static_cast<double>(t) / 24) + noise[t]; },
+       {},
+       24},
+      {"daily load with harmonics, 5-minute slots",
+       2016,
        [&](size_t t) {
          const double d = static_cast<double>(t % 288) / 288;
          return 100 + 60 * std::sin(2 * kPi * d) + 30 * std::exp(-std::pow((d - 0.83) / 0.04, 2)) +
                 2 * noise[t];
        },
-       {}, 288},
-      {"period 50 on a linear trend", 600,
-       [](size_t t) { return 0.01 * static_cast<double>(t) + std::sin(2 * kPi * static_cast<double>(t) / 50); },
-       {}, 50},
+       {},
+       288},
+      {"period 50 on a linear trend",
+       600,
+       [](size_t t) {
+         return 0.01 * static_cast<double>(t) + std::sin(2 * kPi * static_cast<double>(t) / 50);
+       },
+       {},
+       50},
       {"white noise", 2000, [&](size_t t) { return noise[t]; }, {}, std::nullopt},
       {"constant", 500, [](size_t) { return 7.0; }, {}, std::nullopt},
-      {"period 96 outside [10, 80]", 1000, sine(96), {.min_period = 10, .max_period = 80}, std::nullopt},
+      {"period 96 outside [10, 80]",
+       1000,
+       sine(96),
+       {.min_period = 10, .max_period = 80},
+       std::nullopt},
   };
   for (const PeriodCase& c : cases) {
     SCOPED_TRACE(c.name);
@@ -157,11 +173,14 @@ TEST(PeriodicityTest, HasCycleFollowsCranesTest) {
   };
   const std::vector<CycleCase> cases = {
       {"daily sine, 7 days", 2016, daily, 288, true},
-      {"daily sine on a steep ramp", 2016, [&](size_t t) { return daily(t) + 0.5 * static_cast<double>(t); }, 288, true},
-      {"weekly cycle asked of a daily sine", 2016 * 2, [&](size_t t) { return daily(t % 2016); }, 2016, false},
+      {"daily sine on a steep ramp", 2016,
+       [&](size_t t) { return daily(t) + 0.5 * static_cast<double>(t); }, 288, true},
+      {"weekly cycle asked of a daily sine", 2016 * 2, [&](size_t t) { return daily(t % 2016); },
+       2016, false},
       // A slow cycle twice as long dominates: the daily bin is not the strongest slower one.
       {"2-day cycle dominates", 2016,
-       [&](size_t t) { return daily(t) + 30 * std::sin(2 * kPi * static_cast<double>(t) / 576); }, 288, false},
+       [&](size_t t) { return daily(t) + 30 * std::sin(2 * kPi * static_cast<double>(t) / 576); },
+       288, false},
       {"noise", 2016, [&](size_t t) { return noise[t]; }, 288, false},
       {"fewer than two cycles", 500, daily, 288, false},
   };
@@ -189,10 +208,12 @@ TEST(PeriodicityTest, ReconstructsTheLastCycle) {
   };
   std::vector<double> x(107);  // 5 whole cycles plus 7 leading samples that are dropped
   for (size_t t = 0; t < x.size(); ++t) x[t] = value(t);
-  const std::vector<double> cycle = ReconstructLastCycle(x, 20, {.keep_period = 1000, .max_components = 2});
+  const std::vector<double> cycle =
+      ReconstructLastCycle(x, 20, {.keep_period = 1000, .max_components = 2});
   ASSERT_EQ(cycle.size(), 20u);
   for (size_t j = 0; j < 20; ++j) EXPECT_NEAR(cycle[j], value(87 + j), 1e-9) << j;
-  const std::vector<double> strongest = ReconstructLastCycle(x, 20, {.keep_period = 1000, .max_components = 1});
+  const std::vector<double> strongest =
+      ReconstructLastCycle(x, 20, {.keep_period = 1000, .max_components = 1});
   for (size_t j = 0; j < 20; ++j) {
     EXPECT_NEAR(strongest[j], 3 + std::sin(2 * kPi * static_cast<double>(87 + j) / 20), 1e-9) << j;
   }

@@ -132,7 +132,9 @@ std::vector<double> ReconstructLastCycle(std::span<const double> x, int64_t peri
   const int64_t n = total / period * period;  // whole cycles
   std::vector<Complex> spectrum = DftReal(x.subspan(static_cast<size_t>(total - n)));
   std::vector<double> amplitudes;
-  for (int64_t k = 1; k <= n / 2; ++k) amplitudes.push_back(std::abs(spectrum[static_cast<size_t>(k)]));
+  for (int64_t k = 1; k <= n / 2; ++k) {
+    amplitudes.push_back(std::abs(spectrum[static_cast<size_t>(k)]));
+  }
   std::sort(amplitudes.begin(), amplitudes.end(), std::greater<>());
   const size_t rank = std::min(amplitudes.size(), static_cast<size_t>(options.max_components));
   const double min_amplitude = rank > 0 ? amplitudes[rank - 1] : 0;

@@ -26,9 +26,9 @@
 // period is at least `keep_period` are always kept (Crane: highFrequencyThreshold, 1 hour);
 // of the others only those among the `max_components` largest amplitudes of the spectrum
 // are kept and the rest zeroed (Crane: 100; Crane's absolute lowAmplitudeThreshold of 1.0
-// depends on the metric's unit and is left out). Unlike Crane the filter treats bin k and its mirror
-// n-k alike, so the inverse transform is real. The last cycle of the inverse transform is the
-// forecast of the next cycle (Crane takes the last cycle the same way).
+// depends on the metric's unit and is left out). Unlike Crane the filter treats bin k and its
+// mirror n-k alike, so the inverse transform is real. The last cycle of the inverse transform is
+// the forecast of the next cycle (Crane takes the last cycle the same way).
 //
 // Thread safety: pure functions.
 #ifndef CRESCENDO_SRC_FORECAST_FFT_PERIODICITY_H_

@@ -55,8 +55,8 @@ class HoltWintersModel final : public PointModel {
 
   double Neutral() const { return o_.multiplicative ? 1.0 : 0.0; }
   // Until initialised, the longest season's array holds the raw warm-up values.
-  std::vector<double>& warm() { return o_.second_season ? s2_ : s1_; }
-  int64_t warm_length() const { return o_.second_season ? o_.second_season : o_.season; }
+  std::vector<double>& WarmStore() { return o_.second_season ? s2_ : s1_; }
+  int64_t WarmLength() const { return o_.second_season ? o_.second_season : o_.season; }
   double& S1(int64_t slot) { return s1_[static_cast<size_t>(FloorMod(slot, o_.season))]; }
   double& S2(int64_t slot) {
     return o_.second_season ? s2_[static_cast<size_t>(FloorMod(slot, o_.second_season))] : dummy_;
@@ -94,7 +94,7 @@ class HoltWintersModel final : public PointModel {
 };
 
 void HoltWintersModel::Initialize() {
-  const std::vector<double> warm_values = warm();  // by slot mod warm_length()
+  const std::vector<double> warm_values = WarmStore();  // by slot mod WarmLength()
   double sum = 0;
   int n = 0;
   for (double v : warm_values) {
@@ -105,8 +105,8 @@ void HoltWintersModel::Initialize() {
   const bool usable_level = !o_.multiplicative || level_ > 0;
   std::vector<double> s1_sum(s1_.size(), 0.0);
   std::vector<int> s1_n(s1_.size(), 0);
-  auto slot_of = [&](int64_t i) { return first_slot_ + FloorMod(i - first_slot_, warm_length()); };
-  for (int64_t i = 0; i < warm_length() && usable_level; ++i) {
+  auto slot_of = [&](int64_t i) { return first_slot_ + FloorMod(i - first_slot_, WarmLength()); };
+  for (int64_t i = 0; i < WarmLength() && usable_level; ++i) {
     const double v = warm_values[static_cast<size_t>(i)];
     if (std::isnan(v)) continue;
     const size_t p = static_cast<size_t>(FloorMod(slot_of(i), o_.season));
@@ -118,12 +118,11 @@ void HoltWintersModel::Initialize() {
   }
   for (int64_t i = 0; i < static_cast<int64_t>(s2_.size()); ++i) {
     const double v = warm_values[static_cast<size_t>(i)];
-    s2_[static_cast<size_t>(i)] = std::isnan(v) || !usable_level
-                                      ? Neutral()
-                                      : ClampIndex(Remove(v, level_, S1(slot_of(i))));
+    s2_[static_cast<size_t>(i)] =
+        std::isnan(v) || !usable_level ? Neutral() : ClampIndex(Remove(v, level_, S1(slot_of(i))));
   }
   initialized_ = true;
-  newest_slot_ = first_slot_ + warm_length() - 1;
+  newest_slot_ = first_slot_ + WarmLength() - 1;
 }
 
 void HoltWintersModel::Smooth(int64_t slot, double y) {
@@ -152,8 +151,8 @@ void HoltWintersModel::Smooth(int64_t slot, double y) {
 
 void HoltWintersModel::Observe(int64_t slot, double value) {
   if (first_slot_ == kNoSlot) first_slot_ = slot;
-  if (!initialized_ && slot < first_slot_ + warm_length()) {
-    warm()[static_cast<size_t>(FloorMod(slot, warm_length()))] = value;
+  if (!initialized_ && slot < first_slot_ + WarmLength()) {
+    WarmStore()[static_cast<size_t>(FloorMod(slot, WarmLength()))] = value;
     newest_slot_ = slot;
     return;
   }
@@ -165,7 +164,7 @@ void HoltWintersModel::Observe(int64_t slot, double value) {
 void HoltWintersModel::Revise(double value) {
   const int64_t slot = newest_slot_;
   if (!initialized_) {
-    warm()[static_cast<size_t>(FloorMod(slot, warm_length()))] = value;
+    WarmStore()[static_cast<size_t>(FloorMod(slot, WarmLength()))] = value;
     return;
   }
   level_ = undo_.level;
@@ -178,7 +177,7 @@ void HoltWintersModel::Revise(double value) {
 
 Status HoltWintersModel::Ready() const {
   if (initialized_) return Status::Ok();
-  return HistorySpan{first_slot_, newest_slot_}.ReadyAfter(warm_length() + 1,
+  return HistorySpan{first_slot_, newest_slot_}.ReadyAfter(WarmLength() + 1,
                                                            " (the longest season plus one)");
 }
 
@@ -201,8 +200,10 @@ nlohmann::json HoltWintersModel::SaveState() const {
 }
 
 Status HoltWintersModel::LoadState(const nlohmann::json& state) {
-  CRESCENDO_ASSIGN_OR_RETURN(std::vector<double> s1, ArrayFromJson<double>(state, "s1", s1_.size()));
-  CRESCENDO_ASSIGN_OR_RETURN(std::vector<double> s2, ArrayFromJson<double>(state, "s2", s2_.size()));
+  CRESCENDO_ASSIGN_OR_RETURN(std::vector<double> s1,
+                             ArrayFromJson<double>(state, "s1", s1_.size()));
+  CRESCENDO_ASSIGN_OR_RETURN(std::vector<double> s2,
+                             ArrayFromJson<double>(state, "s2", s2_.size()));
   CRESCENDO_ASSIGN_OR_RETURN(std::vector<double> undo, ArrayFromJson<double>(state, "undo", 4));
   Undo u{undo[0], undo[1], undo[2], undo[3], state.at("undo_newest_slot").get<int64_t>()};
   const double level = state.at("level").get<double>();

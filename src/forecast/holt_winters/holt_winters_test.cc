@@ -25,7 +25,8 @@ double TrendAndDay(int64_t t) {
   return 100 + 0.5 * static_cast<double>(t) + 20 * std::sin(2 * kPi * static_cast<double>(t) / 24);
 }
 double TrendTimesDay(int64_t t) {
-  return (100 + 0.5 * static_cast<double>(t)) * (1 + 0.3 * std::sin(2 * kPi * static_cast<double>(t) / 24));
+  return (100 + 0.5 * static_cast<double>(t)) *
+         (1 + 0.3 * std::sin(2 * kPi * static_cast<double>(t) / 24));
 }
 // Daily swing plus a weekend drop of 30 (days 5 and 6 of each week).
 double DayAndWeek(int64_t t) {
@@ -55,7 +56,8 @@ TEST(HoltWintersTest, ConvergesOnTrendAndSeason) {
     ASSERT_TRUE(fc.ok()) << fc.status().ToString();
     double worst = 0;
     for (size_t h = 0; h < fc->points.size(); ++h) {
-      worst = std::max(worst, std::abs(fc->points[h].mean - c.value(c.hours_fed + static_cast<int64_t>(h))));
+      worst = std::max(
+          worst, std::abs(fc->points[h].mean - c.value(c.hours_fed + static_cast<int64_t>(h))));
     }
     EXPECT_LT(worst, c.tolerance);
   }
@@ -74,9 +76,12 @@ TEST(HoltWintersTest, DampedTrendLevelsOff) {
   const std::vector<DampingCase> cases = {{1.0, 8.0, 0.05}, {0.9, 1.818 * 1.25e-4, 2e-5}};
   for (const DampingCase& c : cases) {
     SCOPED_TRACE(c.damping);
-    auto f = *CreateForecaster("holt_winters_additive(step=1h,season=4h,alpha=0.5,beta=0.5,damping=" +
-                               std::to_string(c.damping) + ")");
-    ASSERT_TRUE(Feed(*f, 0, 400, hours(1), [](int64_t t) { return 1000.0 + 2.0 * static_cast<double>(t); }).ok());
+    auto f =
+        *CreateForecaster("holt_winters_additive(step=1h,season=4h,alpha=0.5,beta=0.5,damping=" +
+                          std::to_string(c.damping) + ")");
+    ASSERT_TRUE(Feed(*f, 0, 400, hours(1), [](int64_t t) {
+                  return 1000.0 + 2.0 * static_cast<double>(t);
+                }).ok());
     StatusOr<Forecast> fc = f->Forecast(TestTime(399, hours(1)), hours(100), hours(1));
     ASSERT_TRUE(fc.ok()) << fc.status().ToString();
     EXPECT_NEAR(fc->points[99].mean - fc->points[95].mean, c.last_season_rise, c.tolerance);

@@ -43,7 +43,7 @@ class QuantileModel final : public PointModel {
     const size_t phase = static_cast<size_t>(FloorMod(target, season_));
     for (size_t row = 0; row < row_cycle_.size(); ++row) {
       const int64_t c = row_cycle_[row];
-      if (c == kNoSlot || c <= newest_cycle - cycles()) continue;  // older than `cycles`
+      if (c == kNoSlot || c <= newest_cycle - Cycles()) continue;  // older than `cycles`
       const float v = values_[row * static_cast<size_t>(season_) + phase];
       if (!std::isnan(v)) sample[n++] = v;
     }
@@ -75,8 +75,8 @@ class QuantileModel final : public PointModel {
   }
 
  private:
-  int64_t cycles() const { return static_cast<int64_t>(row_cycle_.size()); }
-  size_t Row(int64_t cycle) const { return static_cast<size_t>(FloorMod(cycle, cycles())); }
+  int64_t Cycles() const { return static_cast<int64_t>(row_cycle_.size()); }
+  size_t Row(int64_t cycle) const { return static_cast<size_t>(FloorMod(cycle, Cycles())); }
   float& Cell(int64_t slot) {
     return values_[Row(FloorDiv(slot, season_)) * static_cast<size_t>(season_) +
                    static_cast<size_t>(FloorMod(slot, season_))];
@@ -98,11 +98,10 @@ StatusOr<std::unique_ptr<PointModel>> CreateQuantileModel(Params& params,
   CRESCENDO_ASSIGN_OR_RETURN(int64_t cycles, params.GetInt("cycles", 7, 1, kMaxCycles));
   CRESCENDO_ASSIGN_OR_RETURN(double quantile, params.GetDouble("quantile", 0.5, 0, 1));
   if (season * cycles > Params::kMaxSlots) {
-    return params.Error("cycles", "season * cycles of at most " +
-                                      std::to_string(Params::kMaxSlots) + " steps");
+    return params.Error(
+        "cycles", "season * cycles of at most " + std::to_string(Params::kMaxSlots) + " steps");
   }
-  return std::unique_ptr<PointModel>(
-      std::make_unique<QuantileModel>(season, cycles, quantile));
+  return std::unique_ptr<PointModel>(std::make_unique<QuantileModel>(season, cycles, quantile));
 }
 
 }  // namespace crescendo::forecast

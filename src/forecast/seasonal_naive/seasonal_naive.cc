@@ -21,7 +21,7 @@ class SeasonalNaiveModel final : public PointModel {
     values_[Phase(slot)] = value;
   }
   void Revise(double value) override { values_[Phase(span_.newest)] = value; }
-  Status Ready() const override { return span_.ReadyAfter(season(), " of a season"); }
+  Status Ready() const override { return span_.ReadyAfter(Season(), " of a season"); }
 
   std::optional<double> Predict(int64_t target) const override {
     const double v = values_[Phase(target)];
@@ -39,13 +39,11 @@ class SeasonalNaiveModel final : public PointModel {
     values_ = std::move(values);
     return Status::Ok();
   }
-  size_t StateBytes() const override {
-    return sizeof(*this) + values_.capacity() * sizeof(double);
-  }
+  size_t StateBytes() const override { return sizeof(*this) + values_.capacity() * sizeof(double); }
 
  private:
-  int64_t season() const { return static_cast<int64_t>(values_.size()); }
-  size_t Phase(int64_t slot) const { return static_cast<size_t>(FloorMod(slot, season())); }
+  int64_t Season() const { return static_cast<int64_t>(values_.size()); }
+  size_t Phase(int64_t slot) const { return static_cast<size_t>(FloorMod(slot, Season())); }
 
   std::vector<double> values_;  // per phase; NaN = never observed
   HistorySpan span_;
