@@ -142,7 +142,8 @@ struct SimulationResult {
   std::vector<StrategyResult> strategies;
 };
 
-// Runs every strategy on the services' load from options.start to options.end.
+// Runs every strategy on the services' load from options.start to options.end. The services are
+// consumed: their sources advance, and initial_replicas is set where it comes from the load.
 // Errors: InvalidArgument for bad options or a service spec (naming it), NotFound for an
 // unknown strategy (from the factory), the errors of a load source.
 StatusOr<SimulationResult> RunSimulation(std::vector<SimService>& services,
