@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "crescendo/horizontal/kubernetes_hpa.h"
+#include "horizontal/kubernetes/evaluation.h"
 #include "horizontal/kubernetes/metric_evaluator.h"
 #include "horizontal/kubernetes/normalization.h"
 #include "horizontal/kubernetes/replica_calculator.h"
@@ -14,8 +15,9 @@
 namespace crescendo::hpa {
 namespace {
 
+using internal::EvalInput;
 using internal::Limited;
-using internal::ResolvedRules;
+using internal::ResolvedBehavior;
 
 constexpr char kAbleToScale[] = "AbleToScale";
 constexpr char kScalingActive[] = "ScalingActive";
@@ -24,7 +26,7 @@ constexpr char kScalingLimited[] = "ScalingLimited";
 // setConditionInList: updates the condition of that type (appending it when absent); the
 // transition time moves only when the status changes.
 void SetCondition(std::vector<HpaCondition>* list, std::string_view type, ConditionStatus status,
-                  std::string reason, std::string message, Timestamp now) {
+                  std::string_view reason, std::string_view message, Timestamp now) {
   auto it = std::find_if(list->begin(), list->end(),
                          [&](const HpaCondition& c) { return c.type == type; });
   if (it == list->end()) {
@@ -35,28 +37,13 @@ void SetCondition(std::vector<HpaCondition>* list, std::string_view type, Condit
     it->last_transition_time = now;
   }
   it->status = status;
-  it->reason = std::move(reason);
-  it->message = std::move(message);
-}
-
-struct Rules {
-  bool has_behavior = false;
-  ResolvedRules up;
-  ResolvedRules down;
-};
-
-Rules ResolveRules(const HorizontalSpec& spec, const HpaControllerSettings& settings) {
-  Rules r;
-  r.has_behavior = spec.behavior.has_value();
-  const HpaBehavior behavior = spec.behavior.value_or(HpaBehavior{});
-  r.up = internal::ResolveScaleUpRules(behavior.scale_up);
-  r.down = internal::ResolveScaleDownRules(behavior.scale_down,
-                                           settings.downscale_stabilization_window);
-  return r;
+  it->reason = reason;
+  it->message = message;
 }
 
 // tolerancesForHpa: the controller's tolerance, overridden per direction by the behavior.
-internal::Tolerances TolerancesFor(const Rules& rules, const HpaControllerSettings& settings) {
+internal::Tolerances TolerancesFor(const ResolvedBehavior& rules,
+                                   const HpaControllerSettings& settings) {
   internal::Tolerances t{settings.tolerance, settings.tolerance};
   if (!rules.has_behavior || !settings.configurable_tolerance) return t;
   if (rules.down.tolerance.has_value()) t.scale_down = *rules.down.tolerance;
@@ -66,39 +53,46 @@ internal::Tolerances TolerancesFor(const Rules& rules, const HpaControllerSettin
 
 // The evaluation's working data.
 struct Reconcile {
-  const HpaInput& in;
+  const EvalInput& in;
   const HpaControllerSettings& settings;
-  Rules rules;
-  HpaDecision d;
-  std::string metric;  // the description of the metric with the largest proposal
+  const ResolvedBehavior& rules;
+  HpaDecision& d;
+  std::string_view metric;  // the description of the metric with the largest proposal
 
   void Trace(std::string step, int32_t before, int32_t after, std::string reason) {
     d.trace.push_back({std::move(step), static_cast<double>(before), static_cast<double>(after),
                        std::move(reason)});
   }
-  void Condition(std::string_view type, ConditionStatus status, std::string reason,
-                 std::string message) {
-    SetCondition(&d.state.conditions, type, status, std::move(reason), std::move(message),
-                 in.now);
+  // Sets a status condition; conditions are written only when the evaluation explains.
+  void Condition(std::string_view type, ConditionStatus status, std::string_view reason,
+                 std::string_view message) {
+    if (in.explain) SetCondition(&d.state.conditions, type, status, reason, message, in.now);
   }
 };
 
 // computeReplicasForMetrics: the largest valid proposal; an invalid metric blocks a
 // scale-down, and all metrics invalid is an error. Returns -1 on failure.
 int32_t ComputeReplicasForMetrics(Reconcile& r) {
-  const std::vector<MetricSpec> specs = EffectiveMetrics(*r.in.spec);
-  internal::CalcContext calc{r.in.pods, TolerancesFor(r.rules, r.settings),
-                             r.settings.cpu_initialization_period,
-                             r.settings.initial_readiness_delay, r.settings.pod_level_resources,
-                             r.in.now};
+  const std::span<const MetricSpec> specs = internal::EffectiveMetricsOf(*r.in.spec);
+  const internal::CalcContext calc{{},
+                                   TolerancesFor(r.rules, r.settings),
+                                   r.settings.cpu_initialization_period,
+                                   r.settings.initial_readiness_delay,
+                                   r.settings.pod_level_resources,
+                                   r.in.now,
+                                   r.in.pods,
+                                   r.in.requests,
+                                   r.in.explain};
   int32_t replicas = 0;
-  std::string metric;
+  std::string_view metric;
   int invalid = 0;
   const MetricEvaluation* first_invalid = nullptr;
-  static const MetricReading kNoReading{UnavailableError("no reading was provided"), {}, {}};
+  static const Status kNoReadingStatus = UnavailableError("no reading was provided");
+  static const internal::ReadingView kNoReading{&kNoReadingStatus, {}, {}};
   r.d.metrics.reserve(specs.size());
   for (size_t i = 0; i < specs.size(); ++i) {
-    const MetricReading& reading = i < r.in.readings.size() ? r.in.readings[i] : kNoReading;
+    const internal::ReadingView& reading =
+        i < r.in.readings.size() ? r.in.readings[i] : kNoReading;
     r.d.metrics.push_back(internal::EvaluateMetric(specs[i], i, reading, r.in, calc));
     const MetricEvaluation& e = r.d.metrics.back();
     if (!e.valid) {
@@ -113,7 +107,7 @@ int32_t ComputeReplicasForMetrics(Reconcile& r) {
       metric = e.description;
     }
   }
-  for (const MetricEvaluation& e : r.d.metrics) {
+  for (const MetricEvaluation& e : r.d.metrics) {  // (metrics does not grow any more)
     if (!e.valid) {
       first_invalid = &e;
       break;
@@ -126,12 +120,15 @@ int32_t ComputeReplicasForMetrics(Reconcile& r) {
     r.d.status = FailedPreconditionError(fmt::format(
         "failed to compute desired number of replicas based on listed metrics for {}/{}/{}: "
         "invalid metrics ({} invalid out of {}), first error is: {}",
-        r.in.scale_target.kind, r.in.ns, r.in.scale_target.name, invalid, n,
+        r.in.target_kind, r.in.ns, r.in.target_name, invalid, n,
         first_invalid->error));
     return -1;
   }
-  r.Condition(kScalingActive, ConditionStatus::kTrue, "ValidMetricFound",
-              "the HPA was able to successfully calculate a replica count from " + metric);
+  if (r.in.explain) {
+    r.Condition(kScalingActive, ConditionStatus::kTrue, "ValidMetricFound",
+                "the HPA was able to successfully calculate a replica count from " +
+                    std::string(metric));
+  }
   r.metric = metric;
   r.d.proposed_replicas = replicas;
   return replicas;
@@ -140,7 +137,7 @@ int32_t ComputeReplicasForMetrics(Reconcile& r) {
 void SetAbleToScale(Reconcile& r, int32_t stabilized, int32_t proposal, const Limited& s) {
   if (stabilized != proposal) {
     r.Condition(kAbleToScale, ConditionStatus::kTrue, s.reason, s.message);
-    r.Trace(s.reason, proposal, stabilized, s.message);
+    r.Trace(std::string(s.reason), proposal, stabilized, std::string(s.message));
   } else {
     r.Condition(kAbleToScale, ConditionStatus::kTrue, "ReadyForNewScale",
                 "recommended size matches current size");
@@ -150,7 +147,7 @@ void SetAbleToScale(Reconcile& r, int32_t stabilized, int32_t proposal, const Li
 void SetScalingLimited(Reconcile& r, int32_t before, const Limited& l) {
   r.Condition(kScalingLimited, l.replicas == before ? ConditionStatus::kFalse : ConditionStatus::kTrue,
               l.reason, l.message);
-  r.Trace(l.reason, before, l.replicas, l.message);
+  r.Trace(std::string(l.reason), before, l.replicas, std::string(l.message));
 }
 
 // normalizeDesiredReplicas: the path without behavior.
@@ -185,13 +182,13 @@ int32_t NormalizeWithBehavior(Reconcile& r, int32_t current, int32_t proposal,
 // The branch of reconcileAutoscaler that consults the metrics. Returns -1 on failure.
 int32_t FromMetrics(Reconcile& r, int32_t current, int32_t min_replicas) {
   int32_t proposal = 0;
-  std::string metric;
+  std::string_view metric;
   if (r.in.proposed_replicas.has_value()) {
     proposal = *r.in.proposed_replicas;
     r.d.proposed_replicas = proposal;
     r.Trace("proposal", current, proposal, "proposed replicas given; metrics not evaluated");
   } else {
-    if (r.in.selector.has_value() && r.in.selector->empty()) {
+    if (r.in.empty_selector) {
       r.Condition(kScalingActive, ConditionStatus::kFalse, "InvalidSelector",
                   "the HPA target's scale is missing a selector");
       r.d.status = FailedPreconditionError("selector is required");
@@ -201,8 +198,10 @@ int32_t FromMetrics(Reconcile& r, int32_t current, int32_t min_replicas) {
     if (proposal < 0) return -1;
     metric = r.metric;
   }
-  if (proposal > current) r.d.rescale_reason = fmt::format("{} above target", metric);
-  if (proposal < current) r.d.rescale_reason = "All metrics below target";
+  if (r.in.explain && proposal > current) {
+    r.d.rescale_reason = fmt::format("{} above target", metric);
+  }
+  if (r.in.explain && proposal < current) r.d.rescale_reason = "All metrics below target";
   return r.rules.has_behavior ? NormalizeWithBehavior(r, current, proposal, min_replicas)
                               : Normalize(r, current, proposal, min_replicas);
 }
@@ -218,20 +217,28 @@ std::string_view ConditionStatusName(ConditionStatus status) {
   return "Unknown";
 }
 
-std::vector<MetricSpec> EffectiveMetrics(const HorizontalSpec& spec) {
+namespace internal {
+
+std::span<const MetricSpec> EffectiveMetricsOf(const HorizontalSpec& spec) {
   if (!spec.metrics.empty()) return spec.metrics;
-  MetricSpec cpu;  // autoscaling.DefaultCPUUtilization
-  cpu.type = MetricSourceType::kResource;
-  cpu.name = "cpu";
-  cpu.target.type = MetricTargetType::kUtilization;
-  cpu.target.average_utilization = 80;
-  return {cpu};
+  static const std::vector<MetricSpec> kDefault = [] {
+    MetricSpec cpu;  // autoscaling.DefaultCPUUtilization
+    cpu.type = MetricSourceType::kResource;
+    cpu.name = "cpu";
+    cpu.target.type = MetricTargetType::kUtilization;
+    cpu.target.average_utilization = 80;
+    return std::vector<MetricSpec>{cpu};
+  }();
+  return kDefault;
 }
 
-HpaDecision EvaluateHpa(const HpaInput& input, HpaControllerState state,
-                        const HpaControllerSettings& settings) {
-  Reconcile r{input, settings, ResolveRules(*input.spec, settings), {}, {}};
-  r.d.state = std::move(state);
+void Evaluate(const EvalInput& input, const HpaControllerSettings& settings, HpaDecision* d) {
+  thread_local internal::BehaviorCache thread_behaviors;
+  internal::BehaviorCache& behaviors =
+      input.behaviors != nullptr ? *input.behaviors : thread_behaviors;
+  const ResolvedBehavior& rules =
+      behaviors.Get(input.spec->behavior, settings.downscale_stabilization_window);
+  Reconcile r{input, settings, rules, *d, {}};
   const int32_t current = input.spec_replicas;
   const int32_t min_replicas = input.spec->min_replicas;
   r.d.current_replicas = current;
@@ -264,15 +271,17 @@ HpaDecision EvaluateHpa(const HpaInput& input, HpaControllerState state,
     if (desired < 0) {  // the reconcile fails; the target keeps its replicas
       r.d.desired_replicas = current;
       r.d.rescale_reason.clear();
-      return std::move(r.d);
+      return;
     }
     rescale = desired != current;
   }
 
   if (rescale) {
-    r.Condition(kAbleToScale, ConditionStatus::kTrue, "SucceededRescale",
-                fmt::format("the HPA controller was able to update the target scale to {}",
-                            desired));
+    if (input.explain) {
+      r.Condition(kAbleToScale, ConditionStatus::kTrue, "SucceededRescale",
+                  fmt::format("the HPA controller was able to update the target scale to {}",
+                              desired));
+    }
     internal::StoreScaleEvent(r.rules.has_behavior, r.rules.up, r.rules.down, current, desired,
                               input.now, &r.d.state);
   } else {
@@ -281,7 +290,44 @@ HpaDecision EvaluateHpa(const HpaInput& input, HpaControllerState state,
   }
   r.d.rescale = rescale;
   r.d.desired_replicas = desired;
-  return std::move(r.d);
+}
+
+}  // namespace internal
+
+std::vector<MetricSpec> EffectiveMetrics(const HorizontalSpec& spec) {
+  const std::span<const MetricSpec> metrics = internal::EffectiveMetricsOf(spec);
+  return {metrics.begin(), metrics.end()};
+}
+
+HpaDecision EvaluateHpa(const HpaInput& input, HpaControllerState state,
+                        const HpaControllerSettings& settings) {
+  const std::vector<internal::PodView> pods = internal::ViewsOf(input.pods);
+  const internal::HpaPodRequests requests(input.pods);
+  std::vector<std::vector<internal::SampleView>> samples;
+  std::vector<internal::ReadingView> readings;
+  samples.reserve(input.readings.size());
+  readings.reserve(input.readings.size());
+  for (const MetricReading& reading : input.readings) {
+    samples.push_back(internal::ViewsOf(reading.pods));
+    readings.push_back({&reading.fetch_status, samples.back(), reading.values_milli});
+  }
+  EvalInput in;
+  in.spec = input.spec;
+  in.ns = input.ns;
+  in.target_kind = input.scale_target.kind;
+  in.target_name = input.scale_target.name;
+  in.spec_replicas = input.spec_replicas;
+  in.status_replicas = input.status_replicas;
+  in.empty_selector = input.selector.has_value() && input.selector->empty();
+  in.pods = pods;
+  in.requests = &requests;
+  in.readings = readings;
+  in.proposed_replicas = input.proposed_replicas;
+  in.now = input.now;
+  HpaDecision d;
+  d.state = std::move(state);
+  internal::Evaluate(in, settings, &d);
+  return d;
 }
 
 }  // namespace crescendo::hpa

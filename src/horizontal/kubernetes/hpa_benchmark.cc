@@ -1,6 +1,11 @@
-// Benchmarks of the Kubernetes HPA: one decision over 1,000 pods, and one engine tick of 10,000
-// HPAs through the "kubernetes" recommender (state kept across ticks, as in the engine).
+// Benchmarks of the Kubernetes HPA: one decision over 1,000 pods, one engine tick of 10,000
+// HPAs through the "kubernetes" recommender (state kept across ticks, as in the engine), and the
+// engine-like tick of 10,000 HPAs x 10 pods with a behavior under steady load, against a trivial
+// proportional recommender over the same inputs.
 #include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <cmath>
 
 #include "crescendo/horizontal/kubernetes_hpa.h"
 #include "horizontal/kubernetes/hpa_test_util.h"
@@ -48,26 +53,33 @@ struct Fleet {
   HorizontalSpec spec;
 };
 
-Fleet MakeFleet(int hpas, int pods_each) {
+// `hpas` workloads of `pods_each` ready pods with CPU Utilization 60%. Steady: Kubernetes-style
+// pod names, a behavior, and usage within the tolerance, so that most calls change nothing;
+// otherwise usage from 40% to 90% of requests.
+Fleet MakeFleet(int hpas, int pods_each, bool steady = false) {
   Fleet f;
   f.spec.max_replicas = 50;
   f.spec.metrics = {Cpu(60)};
+  if (steady) f.spec.behavior = HpaBehavior{};
   for (int w = 0; w < hpas; ++w) {
     WorkloadState ws;
     ws.id = {"prod", "t" + std::to_string(w % 100), "ns", "svc-" + std::to_string(w)};
     ws.spec_replicas = ws.status_replicas = pods_each;
+    ws.pod_requests = {500, 1 << 29};
     WorkloadMetric cpu;
     cpu.metric = "cpu";
     for (int p = 0; p < pods_each; ++p) {
       PodState pod;
-      pod.name = ws.id.name + "-" + std::to_string(p);
+      pod.name = ws.id.name + (steady ? "-7d4b9c8f6d-x2k" + std::to_string(10 + p)
+                                      : "-" + std::to_string(p));
       pod.phase = PodPhase::kRunning;
       pod.ready = true;
       pod.start_time = kNow - hours(1);
       pod.ready_transition_time = kNow - hours(1);
       pod.requests = {500, 1 << 29};
       ws.pods.push_back(pod);
-      cpu.pods.push_back({pod.name, 200.0 + (w * 37 + p * 11) % 250, kNow, seconds(30)});
+      const int spread = (w * 37 + p * 11) % (steady ? 40 : 250);
+      cpu.pods.push_back({pod.name, (steady ? 280.0 : 200.0) + spread, kNow, seconds(30)});
     }
     f.workloads.push_back(std::move(ws));
     f.metrics.push_back({cpu});
@@ -75,26 +87,83 @@ Fleet MakeFleet(int hpas, int pods_each) {
   return f;
 }
 
+// A trivial recommender over the same inputs: the ready pods' mean CPU against the target, one
+// trace entry. It stands for the engine's cost floor per call.
+class ProportionalRecommender final : public HorizontalRecommender {
+ public:
+  std::string_view name() const override { return "proportional"; }
+  Proposal Recommend(const HorizontalContext& ctx) override {
+    const WorkloadState& w = *ctx.workload;
+    double usage = 0;
+    for (const PodMetric& m : ctx.metrics[0].pods) usage += m.value;
+    const double request = static_cast<double>(w.pod_requests.cpu_millis);
+    const double ratio = usage / (request * static_cast<double>(w.pods.size())) * 100.0 /
+                         *ctx.spec->metrics[0].target.average_utilization;
+    Proposal p;
+    p.current_replicas = w.spec_replicas;
+    p.desired_replicas = std::abs(ratio - 1.0) <= 0.1
+                             ? w.spec_replicas
+                             : static_cast<int32_t>(std::ceil(ratio * w.spec_replicas));
+    p.trace.push_back({"proportional", static_cast<double>(p.current_replicas),
+                       static_cast<double>(p.desired_replicas), "cpu utilization"});
+    return p;
+  }
+};
+
+// Returns the seconds one tick over `fleet` takes, the replicas summed into `total`.
+double Tick(HorizontalRecommender& r, const Fleet& fleet, Timestamp now, int64_t* total) {
+  const auto start = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < fleet.workloads.size(); ++i) {
+    HorizontalContext ctx;
+    ctx.workload = &fleet.workloads[i];
+    ctx.metrics = fleet.metrics[i];
+    ctx.spec = &fleet.spec;
+    ctx.now = now;
+    *total += r.Recommend(ctx).desired_replicas;
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 void BM_EngineTick10000Hpas(benchmark::State& st) {
   const Fleet fleet = MakeFleet(10000, 4);
   auto recommender = NewKubernetesHpaRecommender();
   Timestamp now = kNow;
+  int64_t total = 0;
   for (auto _ : st) {
     now += seconds(15);
-    int64_t total = 0;
-    for (size_t i = 0; i < fleet.workloads.size(); ++i) {
-      HorizontalContext ctx;
-      ctx.workload = &fleet.workloads[i];
-      ctx.metrics = fleet.metrics[i];
-      ctx.spec = &fleet.spec;
-      ctx.now = now;
-      total += recommender->Recommend(ctx).desired_replicas;
-    }
-    benchmark::DoNotOptimize(total);
+    Tick(*recommender, fleet, now, &total);
   }
+  benchmark::DoNotOptimize(total);
   st.SetItemsProcessed(st.iterations() * 10000);  // HPA decisions
 }
 BENCHMARK(BM_EngineTick10000Hpas)->Unit(benchmark::kMillisecond);
+
+// Reports the kubernetes recommender's time per Recommend() (the benchmark's time is one tick
+// of 10,000 calls), the proportional baseline's, measured in the same iterations, and their
+// ratio.
+void BM_SteadyTick10000Hpas10Pods(benchmark::State& st) {
+  const Fleet fleet = MakeFleet(10000, 10, /*steady=*/true);
+  auto kubernetes = NewKubernetesHpaRecommender();
+  ProportionalRecommender proportional;
+  Timestamp now = kNow;
+  int64_t total = 0;
+  Tick(*kubernetes, fleet, now, &total);  // first sight: the initial recommendations
+  double kubernetes_seconds = 0, proportional_seconds = 0;
+  for (auto _ : st) {
+    now += seconds(15);
+    const double k = Tick(*kubernetes, fleet, now, &total);
+    const double p = Tick(proportional, fleet, now, &total);
+    kubernetes_seconds += k;
+    proportional_seconds += p;
+    st.SetIterationTime(k);
+  }
+  benchmark::DoNotOptimize(total);
+  const double calls = static_cast<double>(st.iterations()) * 10000;
+  st.counters["k8s_us_per_call"] = kubernetes_seconds / calls * 1e6;
+  st.counters["baseline_us_per_call"] = proportional_seconds / calls * 1e6;
+  st.counters["ratio"] = kubernetes_seconds / proportional_seconds;
+}
+BENCHMARK(BM_SteadyTick10000Hpas10Pods)->UseManualTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace crescendo::hpa

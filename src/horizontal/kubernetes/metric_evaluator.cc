@@ -14,8 +14,8 @@ struct SourceOutcome {
   std::string outer_error;      // the error computeReplicasForMetric returns
 };
 
-std::string FetchMessage(const MetricReading& reading, bool empty, std::string_view api) {
-  if (!reading.fetch_status.ok()) return reading.fetch_status.message();
+std::string FetchMessage(const ReadingView& reading, bool empty, std::string_view api) {
+  if (!reading.fetch_status->ok()) return reading.fetch_status->message();
   if (empty) return fmt::format("no metrics returned from {} metrics API", api);
   return "";
 }
@@ -30,20 +30,20 @@ struct FetchedValue {
 };
 
 CalcResult ValueCalc(const FetchedValue& v, const std::optional<Quantity>& target,
-                     const HpaInput& input, const CalcContext& calc) {
+                     const EvalInput& input, const CalcContext& calc) {
   if (!v.fetch.empty()) return CalcResult{.error = v.fetch_error};
   return ValueMetricReplicas(input.spec_replicas, v.usage, Milli(target), calc);
 }
 
 CalcResult PerPodCalc(const FetchedValue& v, const std::optional<Quantity>& target,
-                      const HpaInput& input, const CalcContext& calc) {
+                      const EvalInput& input, const CalcContext& calc) {
   if (!v.fetch.empty()) return CalcResult{.error = v.fetch_error};
   return PerPodMetricReplicas(input.status_replicas, v.usage, Milli(target), calc);
 }
 
 // Resource and ContainerResource: computeStatusForResourceMetricGeneric.
-SourceOutcome ResourceSource(const MetricSpec& spec, const MetricReading& reading,
-                             const HpaInput& input, const CalcContext& calc,
+SourceOutcome ResourceSource(const MetricSpec& spec, const ReadingView& reading,
+                             const EvalInput& input, const CalcContext& calc,
                              MetricEvaluation* e) {
   SourceOutcome o;
   const std::string& res = spec.name;
@@ -55,7 +55,7 @@ SourceOutcome ResourceSource(const MetricSpec& spec, const MetricReading& readin
     o.calc = fetch.empty() ? PlainMetricReplicas(input.spec_replicas, Milli(spec.target.average_value),
                                                  res, reading.pods, calc)
                            : CalcResult{};
-    e->description = fmt::format("{} resource", res);
+    e->description = res + " resource";
     e->current.average_value_milli = o.calc.usage_milli;
   } else if (spec.target.average_utilization.has_value()) {
     what = "utilization";
@@ -64,8 +64,8 @@ SourceOutcome ResourceSource(const MetricSpec& spec, const MetricReading& readin
                                  container ? std::string_view(spec.container) : "", reading.pods,
                                  calc)
                            : CalcResult{};
-    e->description = fmt::format("{} {}resource utilization (percentage of request)", res,
-                                 container ? "container " : "");
+    e->description = res + (container ? " container resource utilization (percentage of request)"
+                                      : " resource utilization (percentage of request)");
     e->current.average_utilization = o.calc.utilization;
     e->current.average_value_milli = o.calc.usage_milli;
   } else {
@@ -88,10 +88,10 @@ SourceOutcome ResourceSource(const MetricSpec& spec, const MetricReading& readin
   return o;
 }
 
-SourceOutcome PodsSource(const MetricSpec& spec, const MetricReading& reading,
-                         const HpaInput& input, const CalcContext& calc, MetricEvaluation* e) {
+SourceOutcome PodsSource(const MetricSpec& spec, const ReadingView& reading,
+                         const EvalInput& input, const CalcContext& calc, MetricEvaluation* e) {
   SourceOutcome o;
-  e->description = fmt::format("pods metric {}", spec.name);
+  e->description = "pods metric " + spec.name;
   const std::string fetch = FetchMessage(reading, reading.pods.empty(), "custom");
   if (!spec.target.average_value.has_value()) {
     o.condition_error = "invalid pods metric source: an average value target was not set";
@@ -109,16 +109,18 @@ SourceOutcome PodsSource(const MetricSpec& spec, const MetricReading& reading,
   return o;
 }
 
-SourceOutcome ObjectSource(const MetricSpec& spec, const MetricReading& reading,
-                           const HpaInput& input, const CalcContext& calc, MetricEvaluation* e) {
+SourceOutcome ObjectSource(const MetricSpec& spec, const ReadingView& reading,
+                           const EvalInput& input, const CalcContext& calc, MetricEvaluation* e) {
   SourceOutcome o;
   const MetricTarget& t = spec.target;
   const ObjectReference& obj = spec.described_object;
   FetchedValue v;
   v.fetch = FetchMessage(reading, reading.values_milli.empty(), "custom");
   // Kubernetes' format string takes its arguments in this order (replica_calculator.go).
-  v.fetch_error = fmt::format("unable to get metric {}: {} on {} {}/{}", spec.name, obj.kind,
-                              input.ns, obj.name, v.fetch);
+  if (!v.fetch.empty()) {
+    v.fetch_error = fmt::format("unable to get metric {}: {} on {} {}/{}", spec.name, obj.kind,
+                                input.ns, obj.name, v.fetch);
+  }
   v.usage = reading.values_milli.empty() ? 0 : reading.values_milli.front();
   if (t.type == MetricTargetType::kValue && t.value.has_value()) {
     e->description = fmt::format("{} metric {}", obj.kind, spec.name);
@@ -143,27 +145,33 @@ SourceOutcome ObjectSource(const MetricSpec& spec, const MetricReading& reading,
   return o;
 }
 
-SourceOutcome ExternalSource(const MetricSpec& spec, const MetricReading& reading,
-                             const HpaInput& input, const CalcContext& calc, MetricEvaluation* e) {
+SourceOutcome ExternalSource(const MetricSpec& spec, const ReadingView& reading,
+                             const EvalInput& input, const CalcContext& calc, MetricEvaluation* e) {
   SourceOutcome o;
   const MetricTarget& t = spec.target;
   const std::string selector = FormatGoSelector(spec.selector);
   e->description = fmt::format("external metric {}({})", spec.name, selector);
   FetchedValue v;
   v.fetch = FetchMessage(reading, reading.values_milli.empty(), "external");
-  v.fetch_error = fmt::format("unable to get external metric {}/{}/{}: {}", input.ns, spec.name,
-                              selector, v.fetch);
+  if (!v.fetch.empty()) {
+    v.fetch_error = fmt::format("unable to get external metric {}/{}/{}: {}", input.ns,
+                                spec.name, selector, v.fetch);
+  }
   std::string wrapped;
   if (t.average_value.has_value()) {
     v.usage = SumExternalPerPodValue(reading.values_milli);
     o.calc = PerPodCalc(v, t.average_value, input, calc);
     e->current.average_value_milli = o.calc.usage_milli;
-    wrapped = fmt::format("failed to get {} external metric: {}", spec.name, o.calc.error);
+    if (!o.calc.error.empty()) {
+      wrapped = fmt::format("failed to get {} external metric: {}", spec.name, o.calc.error);
+    }
   } else if (t.value.has_value()) {
     v.usage = SumExternalValue(reading.values_milli);
     o.calc = ValueCalc(v, t.value, input, calc);
     e->current.value_milli = v.usage;
-    wrapped = fmt::format("failed to get external metric {}: {}", spec.name, o.calc.error);
+    if (!o.calc.error.empty()) {
+      wrapped = fmt::format("failed to get external metric {}: {}", spec.name, o.calc.error);
+    }
   } else {
     o.calc.error = wrapped =
         "invalid external metric source: neither a value target nor an average value target was "
@@ -210,8 +218,8 @@ std::string FormatGoSelector(const std::map<std::string, std::string>& match_lab
       labels);
 }
 
-MetricEvaluation EvaluateMetric(const MetricSpec& spec, size_t index, const MetricReading& reading,
-                                const HpaInput& input, const CalcContext& calc) {
+MetricEvaluation EvaluateMetric(const MetricSpec& spec, size_t index, const ReadingView& reading,
+                                const EvalInput& input, const CalcContext& calc) {
   MetricEvaluation e;
   e.index = index;
   SourceOutcome o;
@@ -231,8 +239,10 @@ MetricEvaluation EvaluateMetric(const MetricSpec& spec, size_t index, const Metr
   if (!o.outer_error.empty()) {
     e.valid = false;
     e.error = o.outer_error;
-    e.failure = {"ScalingActive", ConditionStatus::kFalse, std::string(FailureReason(spec.type)),
-                 kUnable + o.condition_error, {}};
+    if (calc.explain) {
+      e.failure = {"ScalingActive", ConditionStatus::kFalse,
+                   std::string(FailureReason(spec.type)), kUnable + o.condition_error, {}};
+    }
     e.current = {};
     return e;
   }

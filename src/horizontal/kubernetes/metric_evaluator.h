@@ -9,13 +9,15 @@
 #include <string>
 
 #include "crescendo/horizontal/kubernetes_hpa.h"
+#include "horizontal/kubernetes/evaluation.h"
 #include "horizontal/kubernetes/replica_calculator.h"
 
 namespace crescendo::hpa::internal {
 
-// Returns the evaluation of `spec` (the `index`-th metric) from `reading`.
-MetricEvaluation EvaluateMetric(const MetricSpec& spec, size_t index, const MetricReading& reading,
-                                const HpaInput& input, const CalcContext& calc);
+// Returns the evaluation of `spec` (the `index`-th metric) from `reading`. With calc.explain
+// false, MetricEvaluation::failure, steps and pod_groups stay empty.
+MetricEvaluation EvaluateMetric(const MetricSpec& spec, size_t index, const ReadingView& reading,
+                                const EvalInput& input, const CalcContext& calc);
 
 // Returns a label selector as Go's "%+v" prints a *metav1.LabelSelector: "nil" when empty,
 // else "&LabelSelector{MatchLabels:map[string]string{k: v,},MatchExpressions:[]...{},}".

@@ -64,6 +64,28 @@ int32_t PeriodStart(int32_t current, int32_t period_seconds, const std::vector<S
          ReplicasChangePerPeriod(period_seconds, down, now);
 }
 
+bool SamePolicies(const std::vector<ScalingPolicy>& a, const std::vector<ScalingPolicy>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const ScalingPolicy& x, const ScalingPolicy& y) {
+                      return x.type == y.type && x.value == y.value &&
+                             x.period_seconds == y.period_seconds;
+                    });
+}
+
+bool SameRules(const std::optional<ScalingRules>& a, const std::optional<ScalingRules>& b) {
+  if (a.has_value() != b.has_value()) return false;
+  if (!a.has_value()) return true;
+  return a->stabilization_window_seconds == b->stabilization_window_seconds &&
+         a->select_policy == b->select_policy && a->tolerance == b->tolerance &&
+         SamePolicies(a->policies, b->policies);
+}
+
+bool SameBehavior(const std::optional<HpaBehavior>& a, const std::optional<HpaBehavior>& b) {
+  if (a.has_value() != b.has_value()) return false;
+  if (!a.has_value()) return true;
+  return SameRules(a->scale_up, b->scale_up) && SameRules(a->scale_down, b->scale_down);
+}
+
 }  // namespace
 
 ResolvedRules ResolveScaleUpRules(const std::optional<ScalingRules>& rules) {
@@ -84,6 +106,28 @@ ResolvedRules ResolveScaleDownRules(const std::optional<ScalingRules>& rules,
   defaults.select_policy = SelectPolicy::kMax;
   defaults.policies = {{ScalingPolicyType::kPercent, 100, 15}};
   return Resolve(rules, defaults);
+}
+
+ResolvedBehavior ResolveBehavior(const std::optional<HpaBehavior>& behavior,
+                                 Duration downscale_stabilization_window) {
+  ResolvedBehavior r;
+  r.has_behavior = behavior.has_value();
+  static const HpaBehavior kNone;
+  const HpaBehavior& b = behavior.has_value() ? *behavior : kNone;
+  r.up = ResolveScaleUpRules(b.scale_up);
+  r.down = ResolveScaleDownRules(b.scale_down, downscale_stabilization_window);
+  return r;
+}
+
+const ResolvedBehavior& BehaviorCache::Get(const std::optional<HpaBehavior>& behavior,
+                                           Duration downscale_stabilization_window) {
+  if (!valid_ || window_ != downscale_stabilization_window || !SameBehavior(behavior_, behavior)) {
+    resolved_ = ResolveBehavior(behavior, downscale_stabilization_window);
+    behavior_ = behavior;
+    window_ = downscale_stabilization_window;
+    valid_ = true;
+  }
+  return resolved_;
 }
 
 int32_t StabilizeRecommendation(std::vector<TimestampedRecommendation>* log, int32_t proposal,

@@ -11,17 +11,18 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "crescendo/horizontal/kubernetes_hpa.h"
 
 namespace crescendo::hpa::internal {
 
-// A replica count with the ScalingLimited reason and message that explain it.
+// A replica count with the ScalingLimited reason and message that explain it (constants).
 struct Limited {
   int32_t replicas = 0;
-  std::string reason;
-  std::string message;
+  std::string_view reason;
+  std::string_view message;
 };
 
 // HPAScalingRules with Kubernetes' defaults filled in (GenerateHPAScale{Up,Down}Rules, then
@@ -36,6 +37,30 @@ struct ResolvedRules {
 ResolvedRules ResolveScaleUpRules(const std::optional<ScalingRules>& rules);
 ResolvedRules ResolveScaleDownRules(const std::optional<ScalingRules>& rules,
                                     Duration downscale_stabilization_window);
+
+// The HPA's behavior with the defaults filled in, and whether it has one at all.
+struct ResolvedBehavior {
+  bool has_behavior = false;
+  ResolvedRules up;
+  ResolvedRules down;
+};
+
+ResolvedBehavior ResolveBehavior(const std::optional<HpaBehavior>& behavior,
+                                 Duration downscale_stabilization_window);
+
+// The last ResolveBehavior() result, reused while the behavior and the window are unchanged
+// (resolving allocates; comparing does not). Not thread-safe: one per thread or per workload.
+class BehaviorCache {
+ public:
+  const ResolvedBehavior& Get(const std::optional<HpaBehavior>& behavior,
+                              Duration downscale_stabilization_window);
+
+ private:
+  bool valid_ = false;
+  std::optional<HpaBehavior> behavior_;
+  Duration window_{};
+  ResolvedBehavior resolved_;
+};
 
 // Path without behavior: records `proposal` in `log` (reusing the slot of a sample older than
 // `window`) and returns the largest recommendation within the window.

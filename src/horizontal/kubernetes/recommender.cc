@@ -1,11 +1,14 @@
-// The HorizontalRecommender "kubernetes": EvaluateHpa() fed from the engine's context, with the
-// controller's memory kept per workload.
+// The HorizontalRecommender "kubernetes": the HPA evaluation fed from the engine's context
+// through views (no copies of pods, samples or request maps), without the explanation-only
+// parts (conditions, steps, pod group names), with the controller's memory and the resolved
+// behavior kept per workload.
 #include <cmath>
 #include <limits>
 #include <mutex>
 #include <unordered_map>
 
 #include "crescendo/horizontal/kubernetes_hpa.h"
+#include "horizontal/kubernetes/evaluation.h"
 
 namespace crescendo::hpa {
 namespace {
@@ -30,55 +33,122 @@ double MilliScale(const MetricSpec& spec) {
   return resource && spec.name == "cpu" ? 1.0 : 1000.0;
 }
 
-std::map<std::string, int64_t> RequestsMilli(const Resources& r) {
-  std::map<std::string, int64_t> m;  // a zero request counts as no request
-  if (r.cpu_millis > 0) m["cpu"] = r.cpu_millis;
-  if (r.memory_bytes > 0) m["memory"] = r.memory_bytes * 1000;
-  return m;
+// The engine's requests as Kubernetes' request maps hold them: a zero request counts as no
+// request; cpu in millicores, memory in milli-bytes.
+std::optional<int64_t> RequestMilli(const Resources& r, std::string_view resource) {
+  if (resource == "cpu" && r.cpu_millis > 0) return r.cpu_millis;
+  if (resource == "memory" && r.memory_bytes > 0) return r.memory_bytes * 1000;
+  return std::nullopt;
 }
 
-std::vector<HpaPod> PodsOf(const WorkloadState& w) {
-  std::vector<HpaPod> pods;
-  pods.reserve(w.pods.size());
+// The engine's pods for internal::CalculateRequestsOver(): per-container requests from
+// PodState::containers when given, else one unnamed container with PodState::requests (the
+// workload's pod template requests when the pod has none); no pod-level requests.
+struct EnginePodAccess {
+  const WorkloadState* w;
+
+  size_t size() const { return w->pods.size(); }
+  std::string_view PodName(size_t i) const { return w->pods[i].name; }
+  bool HasPodLevel(size_t) const { return false; }
+  std::optional<int64_t> PodLevel(size_t, std::string_view) const { return std::nullopt; }
+  size_t Containers(size_t i) const {
+    return w->pods[i].containers.empty() ? 1 : w->pods[i].containers.size();
+  }
+  std::string_view ContainerName(size_t i, size_t c) const {
+    return w->pods[i].containers.empty() ? std::string_view() : w->pods[i].containers[c].name;
+  }
+  std::optional<int64_t> ContainerRequest(size_t i, size_t c, std::string_view resource) const {
+    const PodState& p = w->pods[i];
+    if (!p.containers.empty()) return RequestMilli(p.containers[c].requests, resource);
+    return RequestMilli(p.requests == Resources{} ? w->pod_requests : p.requests, resource);
+  }
+};
+
+class EngineRequests final : public internal::RequestSource {
+ public:
+  explicit EngineRequests(const WorkloadState& w) : w_(&w) {}
+  std::string Requests(std::string_view container, std::string_view resource,
+                       bool pod_level_resources, std::vector<int64_t>* requests) const override {
+    return internal::CalculateRequestsOver(EnginePodAccess{w_}, container, resource,
+                                           pod_level_resources, requests);
+  }
+
+ private:
+  const WorkloadState* w_;
+};
+
+// Per-thread buffers for the views of one call (Recommend() does not nest).
+struct Views {
+  std::vector<internal::PodView> pods;
+  std::vector<internal::SampleView> samples;
+  std::vector<int64_t> values;
+  std::vector<size_t> sample_ends;  // per metric: end of its samples in `samples`
+  std::vector<size_t> value_ends;   // per metric: end of its values in `values`
+  std::vector<Status> absent;       // statuses of metrics the engine did not pass
+  std::vector<internal::ReadingView> readings;
+};
+
+void ViewPods(const WorkloadState& w, Views* v) {
+  v->pods.clear();
+  v->pods.reserve(w.pods.size());
   for (const PodState& p : w.pods) {
-    HpaPod pod;
-    pod.name = p.name;
-    pod.phase = p.phase;
-    pod.deleting = p.deleting;
-    pod.start_time = p.start_time;
-    pod.ready = p.ready ? ConditionStatus::kTrue : ConditionStatus::kFalse;
-    pod.ready_transition_time = p.ready_transition_time;
-    for (const ContainerState& c : p.containers) {
-      pod.containers.push_back({c.name, RequestsMilli(c.requests)});
-    }
-    if (pod.containers.empty()) {
-      const Resources& r = p.requests == Resources{} ? w.pod_requests : p.requests;
-      pod.containers.push_back({"", RequestsMilli(r)});
-    }
-    pods.push_back(std::move(pod));
+    v->pods.push_back({p.name, p.phase, p.deleting, p.start_time,
+                       p.ready ? ConditionStatus::kTrue : ConditionStatus::kFalse,
+                       p.ready_transition_time});
   }
-  return pods;
 }
 
-MetricReading ReadingOf(const MetricSpec& spec, const WorkloadMetric* m) {
-  MetricReading reading;
-  if (m == nullptr) {
-    reading.fetch_status = UnavailableError("the engine passed no metric for " + spec.name);
-    return reading;
+// Fills v->readings: ctx.metrics[i] read as metrics[i] (samples in milli-units, a missing
+// window taken as one minute; Object/External as their value).
+void ViewReadings(std::span<const MetricSpec> metrics, std::span<const WorkloadMetric> given,
+                  Views* v) {
+  v->samples.clear();
+  v->values.clear();
+  v->sample_ends.clear();
+  v->value_ends.clear();
+  v->absent.clear();
+  v->absent.reserve(metrics.size());  // the readings point into it
+  v->readings.clear();
+  for (size_t i = 0; i < metrics.size(); ++i) {
+    const MetricSpec& spec = metrics[i];
+    const double scale = MilliScale(spec);
+    const WorkloadMetric* m = i < given.size() ? &given[i] : nullptr;
+    const Status* status = nullptr;
+    if (m == nullptr) {
+      v->absent.push_back(UnavailableError("the engine passed no metric for " + spec.name));
+      status = &v->absent.back();
+    } else if (spec.type == MetricSourceType::kObject ||
+               spec.type == MetricSourceType::kExternal) {
+      status = &m->status;
+      if (m->value.has_value()) v->values.push_back(ToMilli(*m->value, scale));
+    } else {
+      status = &m->status;
+      for (const PodMetric& p : m->pods) {
+        const Duration window = p.window == Duration::zero() ? minutes(1) : p.window;
+        v->samples.push_back({p.pod, ToMilli(p.value, scale), p.time, window});
+      }
+    }
+    v->sample_ends.push_back(v->samples.size());
+    v->value_ends.push_back(v->values.size());
+    v->readings.push_back({status, {}, {}});
   }
-  reading.fetch_status = m->status;
-  const double scale = MilliScale(spec);
-  if (spec.type == MetricSourceType::kObject || spec.type == MetricSourceType::kExternal) {
-    if (m->value.has_value()) reading.values_milli.push_back(ToMilli(*m->value, scale));
-    return reading;
+  // The spans are taken once the buffers stopped growing.
+  size_t sample_begin = 0, value_begin = 0;
+  for (size_t i = 0; i < metrics.size(); ++i) {
+    const std::span<const internal::SampleView> samples(v->samples);
+    const std::span<const int64_t> values(v->values);
+    v->readings[i].pods = samples.subspan(sample_begin, v->sample_ends[i] - sample_begin);
+    v->readings[i].values_milli = values.subspan(value_begin, v->value_ends[i] - value_begin);
+    sample_begin = v->sample_ends[i];
+    value_begin = v->value_ends[i];
   }
-  reading.pods.reserve(m->pods.size());
-  for (const PodMetric& p : m->pods) {
-    const Duration window = p.window == Duration::zero() ? minutes(1) : p.window;
-    reading.pods.push_back({p.pod, ToMilli(p.value, scale), p.time, window});
-  }
-  return reading;
 }
+
+// The controller's memory for one workload, with its resolved behavior.
+struct WorkloadMemory {
+  HpaControllerState state;
+  internal::BehaviorCache behaviors;
+};
 
 class KubernetesHpaRecommender final : public HorizontalRecommender {
  public:
@@ -88,24 +158,31 @@ class KubernetesHpaRecommender final : public HorizontalRecommender {
 
   Proposal Recommend(const HorizontalContext& ctx) override {
     const WorkloadState& w = *ctx.workload;
-    const std::vector<MetricSpec> specs = EffectiveMetrics(*ctx.spec);
-    std::vector<MetricReading> readings;
-    readings.reserve(specs.size());
-    for (size_t i = 0; i < specs.size(); ++i) {
-      readings.push_back(ReadingOf(specs[i], i < ctx.metrics.size() ? &ctx.metrics[i] : nullptr));
-    }
-    const std::vector<HpaPod> pods = PodsOf(w);
-    HpaInput input;
+    thread_local Views views;
+    ViewPods(w, &views);
+    ViewReadings(internal::EffectiveMetricsOf(*ctx.spec), ctx.metrics, &views);
+    const EngineRequests requests(w);
+    WorkloadMemory& memory = MemoryOf(w.id);
+
+    internal::EvalInput input;
     input.spec = ctx.spec;
     input.ns = w.id.ns;
-    input.scale_target.name = w.id.name;
+    input.target_kind = "Deployment";
+    input.target_name = w.id.name;
     input.spec_replicas = w.spec_replicas;
     input.status_replicas = w.status_replicas;
-    input.pods = pods;
-    input.readings = readings;
+    input.pods = views.pods;
+    input.requests = &requests;
+    input.readings = views.readings;
     input.now = ctx.now;
+    input.explain = false;  // a Proposal carries the trace, not the conditions or steps
+    input.behaviors = &memory.behaviors;
 
-    HpaDecision d = EvaluateHpa(input, TakeState(w.id), settings_);
+    HpaDecision d;
+    d.state = std::move(memory.state);
+    internal::Evaluate(input, settings_, &d);
+    memory.state = std::move(d.state);
+
     Proposal proposal;
     proposal.current_replicas = d.current_replicas;
     proposal.desired_replicas = d.desired_replicas;
@@ -114,27 +191,21 @@ class KubernetesHpaRecommender final : public HorizontalRecommender {
       proposal.trace.push_back({"kubernetes", static_cast<double>(d.current_replicas),
                                 static_cast<double>(d.desired_replicas), d.status.message()});
     }
-    PutState(w.id, std::move(d.state));
     return proposal;
   }
 
  private:
-  HpaControllerState TakeState(const WorkloadId& id) {
+  // Returns the workload's memory, created empty on first sight. The reference stays valid
+  // while other workloads are added (the map's nodes do not move), and only the call for this
+  // workload uses it.
+  WorkloadMemory& MemoryOf(const WorkloadId& id) {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = states_.find(id);
-    if (it == states_.end()) return {};
-    HpaControllerState s = std::move(it->second);
-    return s;
-  }
-
-  void PutState(const WorkloadId& id, HpaControllerState state) {
-    std::lock_guard<std::mutex> lock(mu_);
-    states_[id] = std::move(state);
+    return states_[id];
   }
 
   const HpaControllerSettings settings_;
   std::mutex mu_;
-  std::unordered_map<WorkloadId, HpaControllerState, WorkloadIdHash> states_;
+  std::unordered_map<WorkloadId, WorkloadMemory, WorkloadIdHash> states_;
 };
 
 }  // namespace
