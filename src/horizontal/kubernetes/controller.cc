@@ -57,7 +57,8 @@ struct Reconcile {
   const HpaControllerSettings& settings;
   const ResolvedBehavior& rules;
   HpaDecision& d;
-  std::string_view metric;  // the description of the metric with the largest proposal
+  // The description of the metric with the largest proposal (set only when explaining).
+  std::string_view metric;
 
   void Trace(std::string step, int32_t before, int32_t after, std::string reason) {
     d.trace.push_back({std::move(step), static_cast<double>(before), static_cast<double>(after),
@@ -84,7 +85,7 @@ int32_t ComputeReplicasForMetrics(Reconcile& r) {
                                    r.in.requests,
                                    r.in.explain};
   int32_t replicas = 0;
-  std::string_view metric;
+  std::optional<size_t> largest;  // the metric with the largest proposal
   int invalid = 0;
   const MetricEvaluation* first_invalid = nullptr;
   static const Status kNoReadingStatus = UnavailableError("no reading was provided");
@@ -94,18 +95,19 @@ int32_t ComputeReplicasForMetrics(Reconcile& r) {
     const internal::ReadingView& reading =
         i < r.in.readings.size() ? r.in.readings[i] : kNoReading;
     r.d.metrics.push_back(internal::EvaluateMetric(specs[i], i, reading, r.in, calc));
-    const MetricEvaluation& e = r.d.metrics.back();
+    MetricEvaluation& e = r.d.metrics.back();
     if (!e.valid) {
       ++invalid;
       r.Trace("metric/" + std::to_string(i), r.in.spec_replicas, r.in.spec_replicas, e.error);
       continue;
     }
-    r.Trace("metric/" + std::to_string(i), r.in.spec_replicas, e.proposed_replicas,
-            e.description);
     if (replicas == 0 || e.proposed_replicas > replicas) {
       replicas = e.proposed_replicas;
-      metric = e.description;
+      largest = i;
     }
+    // Without explanation nothing reads the description again: the trace takes it.
+    r.Trace("metric/" + std::to_string(i), r.in.spec_replicas, e.proposed_replicas,
+            r.in.explain ? e.description : std::move(e.description));
   }
   for (const MetricEvaluation& e : r.d.metrics) {  // (metrics does not grow any more)
     if (!e.valid) {
@@ -125,11 +127,11 @@ int32_t ComputeReplicasForMetrics(Reconcile& r) {
     return -1;
   }
   if (r.in.explain) {
+    r.metric = r.d.metrics[*largest].description;
     r.Condition(kScalingActive, ConditionStatus::kTrue, "ValidMetricFound",
                 "the HPA was able to successfully calculate a replica count from " +
-                    std::string(metric));
+                    std::string(r.metric));
   }
-  r.metric = metric;
   r.d.proposed_replicas = replicas;
   return replicas;
 }
@@ -239,6 +241,7 @@ void Evaluate(const EvalInput& input, const HpaControllerSettings& settings, Hpa
   const ResolvedBehavior& rules =
       behaviors.Get(input.spec->behavior, settings.downscale_stabilization_window);
   Reconcile r{input, settings, rules, *d, {}};
+  r.d.trace.reserve(internal::EffectiveMetricsOf(*input.spec).size() + 3);
   const int32_t current = input.spec_replicas;
   const int32_t min_replicas = input.spec->min_replicas;
   r.d.current_replicas = current;

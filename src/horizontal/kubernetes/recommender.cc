@@ -5,7 +5,8 @@
 #include <cmath>
 #include <limits>
 #include <mutex>
-#include <unordered_map>
+#include <memory>
+#include <vector>
 
 #include "crescendo/horizontal/kubernetes_hpa.h"
 #include "horizontal/kubernetes/evaluation.h"
@@ -33,19 +34,30 @@ double MilliScale(const MetricSpec& spec) {
   return resource && spec.name == "cpu" ? 1.0 : 1000.0;
 }
 
+// The resources the engine's requests hold.
+enum class EngineResource { kCpu, kMemory, kOther };
+
+EngineResource EngineResourceOf(std::string_view resource) {
+  if (resource == "cpu") return EngineResource::kCpu;
+  if (resource == "memory") return EngineResource::kMemory;
+  return EngineResource::kOther;
+}
+
 // The engine's requests as Kubernetes' request maps hold them: a zero request counts as no
 // request; cpu in millicores, memory in milli-bytes.
-std::optional<int64_t> RequestMilli(const Resources& r, std::string_view resource) {
-  if (resource == "cpu" && r.cpu_millis > 0) return r.cpu_millis;
-  if (resource == "memory" && r.memory_bytes > 0) return r.memory_bytes * 1000;
+std::optional<int64_t> RequestMilli(const Resources& r, EngineResource resource) {
+  if (resource == EngineResource::kCpu && r.cpu_millis > 0) return r.cpu_millis;
+  if (resource == EngineResource::kMemory && r.memory_bytes > 0) return r.memory_bytes * 1000;
   return std::nullopt;
 }
 
-// The engine's pods for internal::CalculateRequestsOver(): per-container requests from
-// PodState::containers when given, else one unnamed container with PodState::requests (the
-// workload's pod template requests when the pod has none); no pod-level requests.
+// The engine's pods for internal::CalculateRequestsOver(), for the one resource it asks for:
+// per-container requests from PodState::containers when given, else one unnamed container with
+// PodState::requests (the workload's pod template requests when the pod has none); no pod-level
+// requests.
 struct EnginePodAccess {
   const WorkloadState* w;
+  EngineResource resource;
 
   size_t size() const { return w->pods.size(); }
   std::string_view PodName(size_t i) const { return w->pods[i].name; }
@@ -57,7 +69,7 @@ struct EnginePodAccess {
   std::string_view ContainerName(size_t i, size_t c) const {
     return w->pods[i].containers.empty() ? std::string_view() : w->pods[i].containers[c].name;
   }
-  std::optional<int64_t> ContainerRequest(size_t i, size_t c, std::string_view resource) const {
+  std::optional<int64_t> ContainerRequest(size_t i, size_t c, std::string_view) const {
     const PodState& p = w->pods[i];
     if (!p.containers.empty()) return RequestMilli(p.containers[c].requests, resource);
     return RequestMilli(p.requests == Resources{} ? w->pod_requests : p.requests, resource);
@@ -69,8 +81,8 @@ class EngineRequests final : public internal::RequestSource {
   explicit EngineRequests(const WorkloadState& w) : w_(&w) {}
   std::string Requests(std::string_view container, std::string_view resource,
                        bool pod_level_resources, std::vector<int64_t>* requests) const override {
-    return internal::CalculateRequestsOver(EnginePodAccess{w_}, container, resource,
-                                           pod_level_resources, requests);
+    return internal::CalculateRequestsOver(EnginePodAccess{w_, EngineResourceOf(resource)},
+                                           container, resource, pod_level_resources, requests);
   }
 
  private:
@@ -150,6 +162,50 @@ struct WorkloadMemory {
   internal::BehaviorCache behaviors;
 };
 
+// The workloads' memories by WorkloadId: an open-addressing index of hashes to entries that
+// never move, so that a reference stays valid while other workloads are added, and a lookup
+// touches the index and the entry only. Not thread-safe.
+class MemoryTable {
+ public:
+  // Returns the memory of `id`, created empty on first sight.
+  WorkloadMemory& Get(const WorkloadId& id) {
+    if (2 * (entries_.size() + 1) > slots_.size()) Grow();
+    const size_t hash = WorkloadIdHash{}(id);
+    size_t i = hash & mask_;
+    for (; slots_[i].entry != nullptr; i = (i + 1) & mask_) {
+      if (slots_[i].hash == hash && slots_[i].entry->id == id) return slots_[i].entry->memory;
+    }
+    entries_.push_back(std::make_unique<Entry>(Entry{hash, id, {}}));
+    slots_[i] = {hash, entries_.back().get()};
+    return entries_.back()->memory;
+  }
+
+ private:
+  struct Entry {
+    size_t hash;
+    WorkloadId id;
+    WorkloadMemory memory;
+  };
+  struct Slot {
+    size_t hash = 0;
+    Entry* entry = nullptr;  // null: empty
+  };
+
+  void Grow() {
+    slots_.assign(std::max<size_t>(64, 2 * slots_.size()), Slot{});
+    mask_ = slots_.size() - 1;
+    for (const std::unique_ptr<Entry>& e : entries_) {
+      size_t i = e->hash & mask_;
+      while (slots_[i].entry != nullptr) i = (i + 1) & mask_;
+      slots_[i] = {e->hash, e.get()};
+    }
+  }
+
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+  std::vector<std::unique_ptr<Entry>> entries_;
+};
+
 class KubernetesHpaRecommender final : public HorizontalRecommender {
  public:
   explicit KubernetesHpaRecommender(HpaControllerSettings settings) : settings_(settings) {}
@@ -196,16 +252,15 @@ class KubernetesHpaRecommender final : public HorizontalRecommender {
 
  private:
   // Returns the workload's memory, created empty on first sight. The reference stays valid
-  // while other workloads are added (the map's nodes do not move), and only the call for this
-  // workload uses it.
+  // while other workloads are added, and only the call for this workload uses it.
   WorkloadMemory& MemoryOf(const WorkloadId& id) {
     std::lock_guard<std::mutex> lock(mu_);
-    return states_[id];
+    return memories_.Get(id);
   }
 
   const HpaControllerSettings settings_;
   std::mutex mu_;
-  std::unordered_map<WorkloadId, WorkloadMemory, WorkloadIdHash> states_;
+  MemoryTable memories_;
 };
 
 }  // namespace
