@@ -202,8 +202,13 @@ HpaDecision EvaluateHpa(const HpaInput& input, HpaControllerState state,
 // WorkloadMetric::value is the Object value or the External value; a non-OK
 // WorkloadMetric::status is a failed read. Pods come from ctx.workload->pods (the Ready condition
 // taken as present, per-container requests from PodState::containers when given, else one
-// container with PodState::requests). It keeps each workload's HpaControllerState and records
-// the scale event of every proposal that changes the replica count, as the engine applies it.
+// container with PodState::requests, or WorkloadState::pod_requests when those are zero). It
+// keeps each workload's HpaControllerState and records the scale event of every proposal that
+// changes the replica count, as the engine applies it. Its proposals (replica counts and trace,
+// word for word) are EvaluateHpa()'s for that input; it reads the engine's pods and samples in
+// place and skips what only an explanation shows (status conditions, per-metric steps, pod
+// group names, the rescale reason), so the kept state carries no conditions. Cost: about 2 µs
+// per call for a workload of 10 pods (hpa_benchmark.cc, BM_SteadyTick10000Hpas10Pods).
 // Thread safety: Recommend() may run concurrently for different workloads.
 std::unique_ptr<HorizontalRecommender> NewKubernetesHpaRecommender(
     HpaControllerSettings settings = {});

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <cstring>
 #include <functional>
 
 namespace crescendo::hpa::internal {
@@ -18,6 +19,17 @@ constexpr char kNoTargetedMetrics[] =
     "did not receive metrics for targeted pods (pods might be unready)";
 
 enum class Group : uint8_t { kReady, kUnready, kMissing, kIgnored };
+
+// Returns up to 8 bytes of `name` from `offset` as an integer (zero-padded).
+uint64_t Bytes8(std::string_view name, size_t offset) {
+  uint64_t v = 0;
+  if (name.size() - offset >= 8) {
+    std::memcpy(&v, name.data() + offset, 8);  // one load
+  } else {
+    std::memcpy(&v, name.data() + offset, name.size() - offset);
+  }
+  return v;
+}
 
 // An open-addressing index from names (views) to positions, rebuilt in place for each use so that
 // steady-state calls allocate nothing.
@@ -61,6 +73,26 @@ class NameIndex {
   std::vector<Slot> slots_;
   size_t mask_ = 0;
 };
+
+// Returns whether the names of `pods` are distinct: pairwise for a few pods (comparing length
+// and last bytes first), through `index` for more.
+bool DistinctNames(std::span<const PodView> pods, NameIndex* index) {
+  constexpr size_t kPairwise = 32;
+  if (pods.size() > kPairwise) {
+    return index->Build(pods.size(), [&](size_t i) { return pods[i].name; }) == pods.size();
+  }
+  uint64_t tails[kPairwise];
+  for (size_t i = 0; i < pods.size(); ++i) {
+    const std::string_view n = pods[i].name;
+    tails[i] = (n.empty() ? 0 : Bytes8(n, n.size() > 8 ? n.size() - 8 : 0)) ^ (n.size() << 56);
+  }
+  for (size_t i = 0; i < pods.size(); ++i) {
+    for (size_t j = i + 1; j < pods.size(); ++j) {
+      if (tails[i] == tails[j] && pods[i].name == pods[j].name) return false;
+    }
+  }
+  return true;
+}
 
 // Each pod's sample, and the samples of pods that are not in the pod list ("superfluous
 // metrics": Kubernetes keeps them).
@@ -106,7 +138,7 @@ void MatchSamples(std::span<const PodView> pods, std::span<const SampleView> sam
   // The usual case: one sample per pod, in pod order, pod names distinct.
   bool in_order = samples.size() == pods.size();
   for (size_t i = 0; in_order && i < pods.size(); ++i) in_order = samples[i].pod == pods[i].name;
-  if (in_order && s->pods.Build(pods.size(), pod_name) == pods.size()) {
+  if (in_order && DistinctNames(pods, &s->pods)) {
     for (size_t i = 0; i < pods.size(); ++i) m.sample[i] = static_cast<int32_t>(i);
     return;
   }
