@@ -50,7 +50,9 @@ enum class LoadTransform { kNone, kLog };
 
 struct PredictiveStrategyOptions {
   // The forecaster every workload gets (a fresh one each), as registry spec text.
-  std::string forecaster = "holt_winters_additive(season=24h,step=1m)";
+  // The last value and a daily Holt-Winters, weighted by their rolling errors (docs/predictive.md:
+  // on the non-periodic traces the last value wins, on the periodic ones the season).
+  std::string forecaster = "ensemble(step=1m,members=naive;holt_winters_additive(season=24h))";
   LoadTransform transform = LoadTransform::kNone;
   predictive::PredictiveSettings decision;
   std::optional<Duration> startup_delay;          // unset: learnt from the pods
