@@ -8,6 +8,7 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -55,11 +56,19 @@ struct Plan {
   sim::LoadDescription load;
 };
 
+// Splits at the commas outside parentheses, so "kubernetes,predictive(quantile=0.9,flash_hold=5m)"
+// is two strategies.
 std::vector<std::string> SplitList(const std::string& text) {
   std::vector<std::string> out;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
-    if (!item.empty()) out.push_back(item);
+  std::string item;
+  int depth = 0;
+  for (char c : text + ",") {
+    depth += (c == '(') - (c == ')');
+    if (c != ',' || depth > 0) {
+      item += c;
+    } else if (!item.empty()) {
+      out.push_back(std::exchange(item, {}));
+    }
   }
   return out;
 }

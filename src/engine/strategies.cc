@@ -3,6 +3,8 @@
 #include <functional>
 #include <map>
 
+#include "crescendo/engine/predictive_strategy.h"
+#include "crescendo/forecast/forecaster.h"
 #include "crescendo/horizontal/kubernetes_hpa.h"
 #include "crescendo/horizontal/target_utilization.h"
 
@@ -14,14 +16,37 @@ using Factory = std::function<std::unique_ptr<HorizontalRecommender>()>;
 const std::map<std::string, Factory, std::less<>>& Registry() {
   static const auto* registry = new std::map<std::string, Factory, std::less<>>{
       {"kubernetes", [] { return hpa::NewKubernetesHpaRecommender(); }},
+      {"predictive", [] { return NewDefaultPredictiveStrategy(); }},
       {"target-utilization", [] { return std::make_unique<TargetUtilizationRecommender>(); }},
   };
   return *registry;
 }
 
+// "name(key=value,...)": the spec grammar of forecasters; only predictive takes parameters.
+StatusOr<std::unique_ptr<HorizontalRecommender>> NewParameterizedStrategy(std::string_view text) {
+  StatusOr<ForecasterSpec> spec = ParseForecasterSpec(text);
+  if (!spec.ok()) {
+    return InvalidArgumentError("strategy \"" + std::string(text) +
+                                "\": expected name(key=value,...): " + spec.status().message());
+  }
+  if (spec->name != "predictive") {
+    if (!Registry().contains(spec->name) || spec->params.empty()) {
+      return NewHorizontalStrategy(spec->name);
+    }
+    return InvalidArgumentError("strategy \"" + std::string(text) + "\": " + spec->name +
+                                " takes no parameters");
+  }
+  CRESCENDO_ASSIGN_OR_RETURN(PredictiveStrategyOptions options,
+                             PredictiveOptionsFromParams(spec->params));
+  CRESCENDO_ASSIGN_OR_RETURN(std::unique_ptr<PredictiveStrategy> strategy,
+                             NewPredictiveStrategy(options));
+  return std::unique_ptr<HorizontalRecommender>(std::move(strategy));
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<HorizontalRecommender>> NewHorizontalStrategy(std::string_view name) {
+  if (name.find('(') != std::string_view::npos) return NewParameterizedStrategy(name);
   auto it = Registry().find(name);
   if (it == Registry().end()) {
     std::string known;

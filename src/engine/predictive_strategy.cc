@@ -1,0 +1,303 @@
+// The `predictive` strategy: the Kubernetes HPA's proposal as the floor, an online forecaster
+// per workload, and predictive::DecidePredictive to combine them (see predictive_strategy.h).
+#include "crescendo/engine/predictive_strategy.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <mutex>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "crescendo/forecast/registry.h"
+
+namespace crescendo {
+namespace {
+
+// Readiness later than this after the pod started is a restart or a flapping probe, not the
+// startup delay.
+constexpr Duration kMaxStartupDelay = minutes(10);
+
+struct ForecasterRecipe {
+  std::string spec;   // canonical, interval set
+  Duration step{};    // the forecaster's grid
+};
+
+// Returns the spec with interval = 2q - 1 unless given, and its grid step (1m by default).
+StatusOr<ForecasterRecipe> Recipe(const PredictiveStrategyOptions& o) {
+  CRESCENDO_ASSIGN_OR_RETURN(ForecasterSpec spec, ParseForecasterSpec(o.forecaster));
+  if (!spec.params.contains("interval")) {
+    spec.params["interval"] = fmt::format("{:g}", 2 * o.decision.quantile - 1);
+  }
+  ForecasterRecipe recipe{FormatForecasterSpec(spec), minutes(1)};
+  if (auto it = spec.params.find("step"); it != spec.params.end()) {
+    CRESCENDO_ASSIGN_OR_RETURN(recipe.step, ParseDuration(it->second));
+  }
+  CRESCENDO_RETURN_IF_ERROR(CreateForecaster(spec).status().WithContext("predictive forecaster"));
+  return recipe;
+}
+
+Status ValidateDurations(const PredictiveStrategyOptions& o) {
+  for (auto [field, d] : {std::pair{"default_startup_delay", o.default_startup_delay},
+                          std::pair{"default_interval", o.default_interval},
+                          std::pair{"startup_delay", o.startup_delay.value_or(seconds(1))}}) {
+    if (d <= Duration::zero()) {
+      return InvalidArgumentError(fmt::format("predictive: {} = {}: expected a positive duration",
+                                              field, FormatDuration(d)));
+    }
+  }
+  return Status::Ok();
+}
+
+// Moves each point's time to the start of the grid slot it predicts: the slot containing it,
+// but never earlier than the slot after now's (the forecaster's rule, forecaster.h), so the
+// core compares the load of a slot with the prediction made for that slot.
+int64_t SlotOf(Timestamp t, Duration step) {
+  const int64_t ns = t.time_since_epoch().count();
+  const int64_t slot = ns / step.count();
+  return ns % step.count() < 0 ? slot - 1 : slot;  // floor, also before the epoch
+}
+
+void AlignToSlots(Forecast& forecast, Timestamp now, Duration step) {
+  const int64_t next_slot = SlotOf(now, step) + 1;
+  for (ForecastPoint& p : forecast.points) {
+    p.time = Timestamp(step * std::max(SlotOf(p.time, step), next_slot));
+  }
+}
+
+double ToForecastSpace(LoadTransform t, double load, double load_per_replica) {
+  return t == LoadTransform::kLog ? std::log1p(std::max(0.0, load) / load_per_replica) : load;
+}
+
+double FromForecastSpace(LoadTransform t, double y, double load_per_replica) {
+  return t == LoadTransform::kLog ? load_per_replica * std::expm1(y) : y;
+}
+
+void MapBack(Forecast& forecast, LoadTransform t, double load_per_replica) {
+  if (t == LoadTransform::kNone) return;
+  for (ForecastPoint& p : forecast.points) {
+    p.mean = FromForecastSpace(t, p.mean, load_per_replica);
+    p.lower = FromForecastSpace(t, p.lower, load_per_replica);
+    p.upper = FromForecastSpace(t, p.upper, load_per_replica);
+  }
+}
+
+// What the strategy keeps for one workload.
+struct WorkloadPredictor {
+  std::unique_ptr<Forecaster> forecaster;
+  predictive::PredictiveMemory memory;
+  std::optional<size_t> metric_index;  // the load signal's metric, fixed once read
+  std::optional<Timestamp> last_tick;
+};
+
+class PredictiveStrategyImpl final : public PredictiveStrategy {
+ public:
+  PredictiveStrategyImpl(const PredictiveStrategyOptions& options, ForecasterRecipe recipe)
+      : options_(options),
+        recipe_(std::move(recipe)),
+        hpa_(hpa::NewKubernetesHpaRecommender(options.hpa)) {}
+
+  std::string_view name() const override { return "predictive"; }
+  Proposal Recommend(const HorizontalContext& ctx) override;
+  size_t StateBytes() const override;
+  size_t workloads() const override;
+
+ private:
+  WorkloadPredictor& PredictorFor(const WorkloadId& id);
+  Duration StartupDelay(const WorkloadState& w) const;
+  // Feeds the load to the forecaster and fills the input's load and forecast.
+  void Observe(const HorizontalContext& ctx, WorkloadPredictor& p, Duration horizon,
+               predictive::PredictiveInput& in, Forecast& forecast) const;
+
+  const PredictiveStrategyOptions options_;
+  const ForecasterRecipe recipe_;
+  const std::unique_ptr<HorizontalRecommender> hpa_;
+  mutable std::mutex mu_;  // guards the map, not the predictors (one caller per workload)
+  std::unordered_map<WorkloadId, std::unique_ptr<WorkloadPredictor>, WorkloadIdHash> predictors_;
+};
+
+WorkloadPredictor& PredictiveStrategyImpl::PredictorFor(const WorkloadId& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_ptr<WorkloadPredictor>& p = predictors_[id];
+  if (p == nullptr) {
+    p = std::make_unique<WorkloadPredictor>();
+    // The spec was created once in NewPredictiveStrategy: creating it again cannot fail.
+    p->forecaster = std::move(CreateForecaster(recipe_.spec)).value();
+  }
+  return *p;
+}
+
+Duration PredictiveStrategyImpl::StartupDelay(const WorkloadState& w) const {
+  if (options_.startup_delay) return *options_.startup_delay;
+  std::optional<Duration> longest;
+  for (const PodState& pod : w.pods) {
+    const Duration d = pod.ready_transition_time - pod.start_time;
+    if (!pod.ready || d < Duration::zero() || d > kMaxStartupDelay) continue;
+    longest = std::max(longest.value_or(d), d);
+  }
+  return longest.value_or(options_.default_startup_delay);
+}
+
+void PredictiveStrategyImpl::Observe(const HorizontalContext& ctx, WorkloadPredictor& p,
+                                     Duration horizon, predictive::PredictiveInput& in,
+                                     Forecast& forecast) const {
+  StatusOr<predictive::LoadSignal> signal = predictive::ReadLoadSignal(ctx, p.metric_index);
+  if (!signal.ok()) {
+    in.no_forecast_reason = signal.status().message();
+    return;
+  }
+  p.metric_index = signal->metric_index;
+  in.observed_load = signal->load;
+  in.load_per_replica = signal->load_per_replica;
+  const double y = ToForecastSpace(options_.transform, signal->load, signal->load_per_replica);
+  if (Status s = p.forecaster->Update(ctx.now, y); !s.ok()) {
+    in.no_forecast_reason = s.message();
+    return;
+  }
+  StatusOr<Forecast> f = p.forecaster->Forecast(ctx.now, horizon, std::min(horizon, recipe_.step));
+  if (!f.ok()) {
+    in.no_forecast_reason = f.status().message();
+    return;
+  }
+  forecast = *std::move(f);
+  MapBack(forecast, options_.transform, signal->load_per_replica);
+  AlignToSlots(forecast, ctx.now, recipe_.step);
+  in.forecast = &forecast;
+}
+
+Proposal PredictiveStrategyImpl::Recommend(const HorizontalContext& ctx) {
+  Proposal proposal = hpa_->Recommend(ctx);
+  WorkloadPredictor& p = PredictorFor(ctx.workload->id);
+  const Duration interval = p.last_tick && ctx.now > *p.last_tick ? ctx.now - *p.last_tick
+                                                                  : options_.default_interval;
+  p.last_tick = ctx.now;
+  predictive::PredictiveInput in{.now = ctx.now,
+                                 .current_replicas = ctx.workload->spec_replicas,
+                                 .reactive_replicas = proposal.desired_replicas,
+                                 .min_replicas = ctx.spec->min_replicas,
+                                 .max_replicas = ctx.spec->max_replicas};
+  in.horizon = StartupDelay(*ctx.workload) + interval;
+  Forecast forecast;
+  Observe(ctx, p, in.horizon, in, forecast);
+  predictive::PredictiveDecision d =
+      predictive::DecidePredictive(in, std::move(p.memory), options_.decision);
+  p.memory = std::move(d.memory);
+  proposal.trace.insert(proposal.trace.end(), std::make_move_iterator(d.trace.begin()),
+                        std::make_move_iterator(d.trace.end()));
+  proposal.desired_replicas = d.desired_replicas;
+  return proposal;
+}
+
+size_t PredictiveStrategyImpl::StateBytes() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  size_t bytes = 0;
+  for (const auto& [id, p] : predictors_) {
+    bytes += sizeof(id) + sizeof(*p) + p->forecaster->StateBytes() +
+             p->memory.pending.capacity() * sizeof(predictive::PendingPrediction) +
+             p->memory.proposals.capacity() * sizeof(predictive::TimestampedReplicas);
+  }
+  return bytes;
+}
+
+size_t PredictiveStrategyImpl::workloads() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return predictors_.size();
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<PredictiveStrategy>> NewPredictiveStrategy(
+    const PredictiveStrategyOptions& options) {
+  CRESCENDO_RETURN_IF_ERROR(options.decision.Validate());
+  CRESCENDO_RETURN_IF_ERROR(ValidateDurations(options));
+  CRESCENDO_ASSIGN_OR_RETURN(ForecasterRecipe recipe, Recipe(options));
+  return std::unique_ptr<PredictiveStrategy>(
+      new PredictiveStrategyImpl(options, std::move(recipe)));
+}
+
+namespace {
+
+Status ParamError(const std::string& key, const std::string& value, std::string_view expected) {
+  return InvalidArgumentError(fmt::format("predictive: parameter {} = \"{}\": expected {}", key,
+                                          value, expected));
+}
+
+Status SetNumber(const std::string& key, const std::string& value, double& out) {
+  double v = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+  if (ec != std::errc() || end != value.data() + value.size() || !std::isfinite(v)) {
+    return ParamError(key, value, "a number");
+  }
+  out = v;
+  return Status::Ok();
+}
+
+Status SetDuration(const std::string& key, const std::string& value, Duration& out) {
+  StatusOr<Duration> d = ParseDuration(value);
+  if (!d.ok()) return ParamError(key, value, "a Go duration such as 30s or 5m");
+  out = *d;
+  return Status::Ok();
+}
+
+Status SetParam(const std::string& key, const std::string& value, PredictiveStrategyOptions& o) {
+  predictive::PredictiveSettings& s = o.decision;
+  const std::map<std::string_view, double*> numbers = {
+      {"quantile", &s.quantile},         {"max_relative_width", &s.max_relative_width},
+      {"band_quantile", &s.band_quantile}, {"band_margin", &s.band_margin},
+      {"tolerance", &s.tolerance},
+      {"flash_max_growth", &s.flash_max_growth}};
+  const std::map<std::string_view, Duration*> durations = {
+      {"flash_hold", &s.flash_hold},
+      {"below_band_hold", &s.below_band_hold},
+      {"scale_down_stabilization", &s.scale_down_stabilization},
+      {"default_startup_delay", &o.default_startup_delay},
+      {"default_interval", &o.default_interval}};
+  if (auto it = numbers.find(key); it != numbers.end()) return SetNumber(key, value, *it->second);
+  if (auto it = durations.find(key); it != durations.end()) {
+    return SetDuration(key, value, *it->second);
+  }
+  if (key == "startup_delay") {
+    Duration d{};
+    CRESCENDO_RETURN_IF_ERROR(SetDuration(key, value, d));
+    o.startup_delay = d;
+    return Status::Ok();
+  }
+  if (key == "forecaster") {
+    o.forecaster = value;
+    return Status::Ok();
+  }
+  if (key == "transform") {
+    if (value != "log" && value != "none") return ParamError(key, value, "log or none");
+    o.transform = value == "log" ? LoadTransform::kLog : LoadTransform::kNone;
+    return Status::Ok();
+  }
+  if (key == "scale_down_ahead") {
+    if (value != "true" && value != "false") return ParamError(key, value, "true or false");
+    s.scale_down_ahead = value == "true";
+    return Status::Ok();
+  }
+  return InvalidArgumentError(fmt::format(
+      "predictive: unknown parameter \"{}\" (known: band_margin, band_quantile, "
+      "below_band_hold, default_interval, default_startup_delay, flash_hold, flash_max_growth, "
+      "forecaster, max_relative_width, quantile, scale_down_ahead, scale_down_stabilization, "
+      "tolerance, startup_delay, transform)", key));
+}
+
+}  // namespace
+
+StatusOr<PredictiveStrategyOptions> PredictiveOptionsFromParams(
+    const std::map<std::string, std::string>& params) {
+  PredictiveStrategyOptions options;
+  for (const auto& [key, value] : params) {
+    CRESCENDO_RETURN_IF_ERROR(SetParam(key, value, options));
+  }
+  return options;
+}
+
+std::unique_ptr<HorizontalRecommender> NewDefaultPredictiveStrategy() {
+  // The default options are valid (predictive_strategy_test checks it).
+  return std::move(NewPredictiveStrategy(PredictiveStrategyOptions{})).value();
+}
+
+}  // namespace crescendo
