@@ -49,6 +49,12 @@ fi
 
 python3 - "$out" <<'PY'
 import glob, json, os, sys
+
+
+def pct(x):  # two decimals, or two significant digits below 0.1 (Wikipedia's tau_U is 0.009)
+    return f"{x:.2f}" if x >= 0.1 or x == 0 else f"{x:.2g}"
+
+
 print("| trace | strategy | θ_U % | θ_O % | τ_U % | τ_O % | instability % | jitter /min "
       "| SLA violation s | p95 ms | dropped | pod-hours | cost | scaling actions | OOM "
       "| τ_U change | pod-seconds change | goal |")
@@ -68,8 +74,8 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
     for r, extra in ((base, "| | | |"), (new, f"| {d_tau:+.0f}% | {d_pod:+.1f}% | {'met' if ok else 'not met'} |")):
         e = r["elasticity"]
         sla = r["sla"]
-        print(f"| {name} | {r['name']} | {e['theta_u']:.2f} | {e['theta_o']:.2f} "
-              f"| {e['tau_u']:.2f} | {e['tau_o']:.2f} | {e['instability']:.2f} "
+        print(f"| {name} | {r['name']} | {pct(e['theta_u'])} | {pct(e['theta_o'])} "
+              f"| {pct(e['tau_u'])} | {pct(e['tau_o'])} | {pct(e['instability'])} "
               f"| {e['jitter']:.4f} | {sla['violation_seconds']:,.0f} "
               f"| {sla['p95_latency_ms']:.1f} | {sla['dropped_requests']:,.0f} "
               f"| {r['pod_seconds'] / 3600:,.1f} | {r['cost']:,.2f} | {r['scaling_actions']:,} "

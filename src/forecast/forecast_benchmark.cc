@@ -99,6 +99,9 @@ CRESCENDO_FORECASTER_BENCHMARKS(hw_additive_daily_weekly_1m,
                                 "holt_winters_additive(step=1m,season=24h,second_season=168h)")
 CRESCENDO_FORECASTER_BENCHMARKS(fft_1m, "fft(step=1m)")
 CRESCENDO_FORECASTER_BENCHMARKS(ensemble_1m, "ensemble(step=1m)")
+// The predictive strategy's default forecaster (engine/predictive_strategy.h).
+CRESCENDO_FORECASTER_BENCHMARKS(predictive_default_1m,
+                                "ensemble(step=1m,members=naive;holt_winters_additive(season=24h))")
 
 BENCHMARK_CAPTURE(BM_Checkpoint, hw_additive_daily_weekly_5m,
                   std::string("holt_winters_additive(step=5m,season=24h,second_season=168h)"));
