@@ -20,6 +20,7 @@ ResidualBands::ResidualBands(int64_t max_horizon, int capacity) : capacity_(capa
     Bucket b;
     b.horizon = h;
     b.residuals.assign(static_cast<size_t>(capacity), 0.0f);
+    b.sorted.reserve(static_cast<size_t>(capacity));
     b.pending_slot.assign(static_cast<size_t>(h), kNoSlot);
     b.pending_value.assign(static_cast<size_t>(h), 0.0f);
     buckets_.push_back(std::move(b));
@@ -32,8 +33,30 @@ std::vector<int64_t> ResidualBands::Horizons() const {
   return out;
 }
 
+void ResidualBands::Rebuild(Bucket& b, int n) {
+  b.sorted.assign(b.residuals.begin(), b.residuals.begin() + n);
+  std::sort(b.sorted.begin(), b.sorted.end());
+}
+
+void ResidualBands::Resort(Bucket& b, float old_value, float new_value) {
+  auto old_it = std::lower_bound(b.sorted.begin(), b.sorted.end(), old_value);
+  if (old_it == b.sorted.end() || !(*old_it == old_value)) {  // a NaN never compares equal
+    b.sorted.clear();
+    return;  // the caller rebuilds the sorted copy from the ring
+  }
+  b.sorted.erase(old_it);
+  b.sorted.insert(std::upper_bound(b.sorted.begin(), b.sorted.end(), new_value), new_value);
+}
+
 void ResidualBands::Push(Bucket& b, float residual) {
-  b.residuals[static_cast<size_t>(b.head)] = residual;
+  float& slot = b.residuals[static_cast<size_t>(b.head)];
+  if (b.count == static_cast<int>(b.residuals.size())) {
+    Resort(b, slot, residual);  // the oldest residual leaves, the new one enters
+  } else {
+    b.sorted.insert(std::upper_bound(b.sorted.begin(), b.sorted.end(), residual), residual);
+  }
+  slot = residual;
+  if (b.sorted.empty()) Rebuild(b, static_cast<int>(b.residuals.size()));
   b.head = (b.head + 1) % static_cast<int>(b.residuals.size());
   b.count = std::min(b.count + 1, static_cast<int>(b.residuals.size()));
 }
@@ -52,8 +75,11 @@ void ResidualBands::Revise(int64_t slot, double value) {
   for (Bucket& b : buckets_) {
     if (b.scored_slot != slot || b.count == 0) continue;
     const int size = static_cast<int>(b.residuals.size());
-    b.residuals[static_cast<size_t>((b.head + size - 1) % size)] =
-        static_cast<float>(value - b.scored_prediction);
+    float& newest = b.residuals[static_cast<size_t>((b.head + size - 1) % size)];
+    const float revised = static_cast<float>(value - b.scored_prediction);
+    Resort(b, newest, revised);
+    newest = revised;
+    if (b.sorted.empty()) Rebuild(b, b.count);
   }
 }
 
@@ -68,16 +94,15 @@ void ResidualBands::Record(int64_t origin,
   }
 }
 
-ResidualBands::Table ResidualBands::Quantiles(double level, int min_count) const {
+ResidualBands::Table ResidualBands::Quantiles(double level, int min_count,
+                                              int64_t up_to_horizon) const {
   Table table(buckets_.size());
-  std::vector<double> scratch;
   for (size_t i = 0; i < buckets_.size(); ++i) {
     const Bucket& b = buckets_[i];
+    if (i > 0 && buckets_[i - 1].horizon > up_to_horizon) break;
     if (b.count < std::max(min_count, 1)) continue;
-    scratch.assign(b.residuals.begin(), b.residuals.begin() + b.count);
-    const double low = QuantileInPlace(scratch, (1 - level) / 2);
-    const double high = QuantileInPlace(scratch, (1 + level) / 2);
-    table[i] = std::make_pair(low, high);
+    table[i] = std::make_pair(QuantileOfSorted(b.sorted, (1 - level) / 2),
+                              QuantileOfSorted(b.sorted, (1 + level) / 2));
   }
   return table;
 }
@@ -142,10 +167,11 @@ Status ResidualBands::LoadState(const nlohmann::json& state) {
     b.scored_slot = s.at("scored_slot").get<int64_t>();
     b.scored_prediction = s.at("scored_prediction").get<float>();
     if (b.pending_slot.size() != h || b.head < 0 || b.head >= capacity_ || b.count < 0 ||
-        b.count > capacity_) {
+        b.count > capacity_ || (b.count < capacity_ && b.head != b.count)) {
       return InvalidArgumentError("checkpoint field 'residuals': inconsistent ring for horizon " +
                                   std::to_string(b.horizon));
     }
+    Rebuild(b, b.count);
   }
   buckets_ = std::move(loaded);
   return Status::Ok();
@@ -154,7 +180,7 @@ Status ResidualBands::LoadState(const nlohmann::json& state) {
 size_t ResidualBands::StateBytes() const {
   size_t bytes = sizeof(*this);
   for (const Bucket& b : buckets_) {
-    bytes += sizeof(Bucket) + b.residuals.capacity() * sizeof(float) +
+    bytes += sizeof(Bucket) + (b.residuals.capacity() + b.sorted.capacity()) * sizeof(float) +
              b.pending_slot.capacity() * sizeof(int64_t) +
              b.pending_value.capacity() * sizeof(float);
   }

@@ -8,8 +8,10 @@
 // horizons; past max_horizon the last tracked horizon's quantiles are used. A tracked horizon
 // without enough residuals borrows the nearest shorter one's, widened by sqrt(h / h_shorter).
 //
-// Memory: (number of tracked horizons) * capacity floats, plus 12 bytes per pending prediction
-// (sum of the tracked horizons). Cost per observed slot: O(number of tracked horizons).
+// Memory: (number of tracked horizons) * capacity * 2 floats (the ring and its sorted copy), plus
+// 12 bytes per pending prediction (sum of the tracked horizons). Cost per observed slot:
+// O(number of tracked horizons * capacity) in the worst case (moving floats of the sorted copy);
+// the quantiles then cost O(1) per tracked horizon.
 //
 // Thread safety: const methods may run concurrently; the others need exclusive access.
 #ifndef CRESCENDO_SRC_FORECAST_RESIDUAL_BANDS_H_
@@ -50,7 +52,11 @@ class ResidualBands {
   std::vector<int64_t> Horizons() const;
 
   // Returns the residual quantiles at `level` of every tracked horizon holding >= min_count.
-  Table Quantiles(double level, int min_count) const;
+  // With `up_to_horizon`, only the tracked horizons Band() reads for h <= up_to_horizon are
+  // computed (those up to it and the next longer one); the others are left empty. Each tracked
+  // horizon costs two selections among its residuals, so a short forecast skips most of them.
+  Table Quantiles(double level, int min_count,
+                  int64_t up_to_horizon = std::numeric_limits<int64_t>::max()) const;
   // Returns the (low, high) residual offsets for horizon h >= 1, or nullopt when no horizon up
   // to h has residuals.
   std::optional<std::pair<double, double>> Band(const Table& table, int64_t h) const;
@@ -64,6 +70,7 @@ class ResidualBands {
   struct Bucket {
     int64_t horizon = 1;
     std::vector<float> residuals;  // ring
+    std::vector<float> sorted;     // the ring's `count` residuals in order, for the quantiles
     int head = 0;                  // next write position
     int count = 0;
     std::vector<int64_t> pending_slot;  // target slot of each pending prediction or kNoSlot
@@ -72,6 +79,11 @@ class ResidualBands {
     float scored_prediction = 0;
   };
   static void Push(Bucket& b, float residual);
+  // Replaces one occurrence of `old_value` in b.sorted with `new_value`, keeping it in order;
+  // clears b.sorted when `old_value` is not there (a NaN), for the caller to Rebuild().
+  static void Resort(Bucket& b, float old_value, float new_value);
+  // Sets b.sorted to the first n residuals of the ring, in order.
+  static void Rebuild(Bucket& b, int n);
 
   std::vector<Bucket> buckets_;
   int capacity_;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "forecast/stats.h"
+
 namespace crescendo::forecast {
 namespace {
 
@@ -30,6 +32,63 @@ TEST(ResidualBandsTest, QuantilesOfTheLastResiduals) {
   EXPECT_DOUBLE_EQ(table[0]->first, 7);   // 25%
   EXPECT_DOUBLE_EQ(table[0]->second, 9);  // 75%
   EXPECT_FALSE(bands.Quantiles(0.5, 6)[0].has_value());
+}
+
+// A short forecast computes only the horizons Band() reads for it, and its bands are the same.
+TEST(ResidualBandsTest, QuantilesUpToAHorizonGiveTheSameBands) {
+  ResidualBands bands(60, 32);  // horizons 1, 2, 4, 8, 16, 32, 60
+  for (int64_t slot = 0; slot < 200; ++slot) {
+    bands.Score(slot, static_cast<double>(slot % 7));
+    bands.Record(slot, [slot](int64_t target) {
+      return std::optional<double>(static_cast<double>((slot * 3 + target) % 5));
+    });
+  }
+  const ResidualBands::Table all = bands.Quantiles(0.8, 1);
+  for (int64_t up_to : {1, 2, 3, 5, 16, 59}) {
+    const ResidualBands::Table some = bands.Quantiles(0.8, 1, up_to);
+    const std::vector<int64_t> horizons = bands.Horizons();
+    for (size_t i = 0; i < horizons.size(); ++i) {
+      const bool needed = horizons[i] <= up_to || (i > 0 && horizons[i - 1] <= up_to);
+      EXPECT_EQ(some[i].has_value(), needed) << "up to " << up_to << ", horizon " << horizons[i];
+    }
+    for (int64_t h = 1; h <= up_to; ++h) {
+      EXPECT_EQ(bands.Band(some, h), bands.Band(all, h)) << "up to " << up_to << ", h " << h;
+    }
+  }
+}
+
+// The quantiles come from a sorted copy kept beside the ring; after rotations, revisions and a
+// checkpoint round trip they must equal the quantiles of the ring's residuals computed afresh.
+TEST(ResidualBandsTest, SortedCopyMatchesTheRing) {
+  ResidualBands bands(4, 16);
+  uint64_t x = 12345;
+  auto next = [&x] {  // a small LCG: values in [0, 10) with many repeats
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>((x >> 33) % 40) / 4;
+  };
+  for (int64_t slot = 0; slot < 300; ++slot) {
+    bands.Score(slot, next());
+    if (slot % 3 == 0) bands.Revise(slot, next());
+    bands.Record(slot, [&](int64_t) { return std::optional<double>(next()); });
+    if (slot % 50 == 49) {
+      ResidualBands copy(4, 16);
+      ASSERT_TRUE(copy.LoadState(bands.SaveState()).ok());
+      bands = copy;
+    }
+    const nlohmann::json state = bands.SaveState();
+    const ResidualBands::Table table = bands.Quantiles(0.8, 1);
+    for (size_t i = 0; i < state.size(); ++i) {
+      const int count = state[i]["count"].get<int>();
+      if (count == 0) continue;
+      std::vector<double> ring;
+      for (int k = 0; k < count; ++k) ring.push_back(state[i]["residuals"][k].get<float>());
+      ASSERT_TRUE(table[i].has_value());
+      std::vector<double> scratch = ring;
+      EXPECT_DOUBLE_EQ(table[i]->first, QuantileInPlace(scratch, (1 - 0.8) / 2)) << "slot " << slot;
+      scratch = ring;
+      EXPECT_DOUBLE_EQ(table[i]->second, QuantileInPlace(scratch, (1 + 0.8) / 2)) << "slot " << slot;
+    }
+  }
 }
 
 TEST(ResidualBandsTest, ScoresEachHorizonAgainstItsOwnForecasts) {

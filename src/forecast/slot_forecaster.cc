@@ -123,10 +123,12 @@ StatusOr<::crescendo::Forecast> SlotForecaster::Forecast(Timestamp now, Duration
         spec_ + ": warming up: " + std::to_string(bands_.one_step_count()) + " of " +
         std::to_string(options_.min_residuals) + " one-step residuals needed for the interval");
   }
-  const ResidualBands::Table table = bands_.Quantiles(options_.interval_level, 1);
+  const int64_t n = horizon / step;
+  const int64_t last_target = std::max(SlotOf(now + step * n), newest_slot_ + 1);
+  const ResidualBands::Table table =
+      bands_.Quantiles(options_.interval_level, 1, last_target - newest_slot_);
   ::crescendo::Forecast out;
   out.interval_level = options_.interval_level;
-  const int64_t n = horizon / step;
   out.points.reserve(static_cast<size_t>(n));
   for (int64_t k = 1; k <= n; ++k) {
     const Timestamp t = now + step * k;

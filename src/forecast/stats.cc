@@ -18,4 +18,13 @@ double QuantileInPlace(std::span<double> values, double q) {
   return lo_value + (position - static_cast<double>(lo)) * (hi_value - lo_value);
 }
 
+double QuantileOfSorted(std::span<const float> sorted, double q) {
+  assert(!sorted.empty() && q >= 0 && q <= 1);
+  const double position = q * static_cast<double>(sorted.size() - 1);
+  const size_t lo = static_cast<size_t>(std::floor(position));
+  const double lo_value = sorted[lo];
+  if (lo + 1 >= sorted.size()) return lo_value;
+  return lo_value + (position - static_cast<double>(lo)) * (sorted[lo + 1] - lo_value);
+}
+
 }  // namespace crescendo::forecast

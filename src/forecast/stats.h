@@ -11,6 +11,10 @@ namespace crescendo::forecast {
 // REQUIRES: !values.empty(), 0 <= q <= 1, no NaN.
 double QuantileInPlace(std::span<double> values, double q);
 
+// Returns the q-quantile of `sorted` (ascending) with the interpolation of QuantileInPlace.
+// REQUIRES: !sorted.empty(), 0 <= q <= 1.
+double QuantileOfSorted(std::span<const float> sorted, double q);
+
 }  // namespace crescendo::forecast
 
 #endif  // CRESCENDO_SRC_FORECAST_STATS_H_

@@ -64,7 +64,7 @@ struct LoadSignal {
   size_t metric_index = 0;       // index in ctx.metrics (and in the effective metric specs)
   double load = 0;               // observed total load, in the metric's unit
   double load_per_replica = 0;   // load one replica carries at the metric target; > 0
-  std::string description;       // e.g. "cpu summed over 4 pods; 350 per replica at target"
+  size_t pods_summed = 0;        // pods whose values were summed; 0 for a workload-level value
 };
 
 // Returns the load signal of ctx: among the effective metrics (hpa::EffectiveMetrics), the first

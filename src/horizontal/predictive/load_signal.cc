@@ -70,14 +70,11 @@ StatusOr<LoadSignal> SignalOf(const MetricSpec& spec, const WorkloadMetric& m, s
   if (WorkloadLevel(spec, m)) {
     if (!m.value) return UnavailableError(spec.name + ": no workload value");
     s.load = *m.value;
-    s.description = fmt::format("{} workload value; {:g} per replica at target", spec.name,
-                                per_replica);
     return s;
   }
   if (m.pods.empty()) return UnavailableError(spec.name + ": no pod samples");
   for (const PodMetric& p : m.pods) s.load += p.value;
-  s.description = fmt::format("{} summed over {} pods; {:g} per replica at target", spec.name,
-                              m.pods.size(), per_replica);
+  s.pods_summed = m.pods.size();
   return s;
 }
 
@@ -85,7 +82,10 @@ StatusOr<LoadSignal> SignalOf(const MetricSpec& spec, const WorkloadMetric& m, s
 
 StatusOr<LoadSignal> ReadLoadSignal(const HorizontalContext& ctx,
                                     std::optional<size_t> metric_index) {
-  const std::vector<MetricSpec> specs = hpa::EffectiveMetrics(*ctx.spec);
+  // The spec's own metrics by reference (the common case, no copy); Kubernetes' default when none.
+  std::vector<MetricSpec> defaults;
+  if (ctx.spec->metrics.empty()) defaults = hpa::EffectiveMetrics(*ctx.spec);
+  const std::vector<MetricSpec>& specs = ctx.spec->metrics.empty() ? defaults : ctx.spec->metrics;
   const size_t n = std::min(specs.size(), ctx.metrics.size());
   if (metric_index) {
     if (*metric_index >= n) {

@@ -89,7 +89,8 @@ TEST_P(LoadSignalTest, Reads) {
   EXPECT_EQ(s->metric_index, c.want_index);
   EXPECT_DOUBLE_EQ(s->load, c.want_load);
   EXPECT_DOUBLE_EQ(s->load_per_replica, c.want_per_replica);
-  EXPECT_FALSE(s->description.empty());
+  const WorkloadMetric& m = c.metrics[s->metric_index];
+  EXPECT_EQ(s->pods_summed, m.value ? 0u : m.pods.size());
 }
 
 const MetricSpec kCpu70 = Spec(MetricSourceType::kResource, "cpu", MetricTargetType::kUtilization, 70);

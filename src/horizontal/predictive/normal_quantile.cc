@@ -50,10 +50,34 @@ double NormalQuantile(double p) {
   return x - u / (1 + x * u / 2);
 }
 
+namespace {
+
+// NormalQuantile(p) remembered for the few p a strategy asks for again and again (its quantile,
+// its band's, the interval's bound): each costs an erfc and an exp.
+double CachedNormalQuantile(double p) {
+  struct Entry {
+    double p = -1;
+    double z = 0;
+  };
+  thread_local std::array<Entry, 4> cache;
+  thread_local size_t next = 0;
+  for (const Entry& e : cache) {
+    if (e.p == p) return e.z;
+  }
+  Entry& e = cache[next++ % cache.size()];
+  e = {p, NormalQuantile(p)};
+  return e.z;
+}
+
+}  // namespace
+
 double ForecastQuantile(const ForecastPoint& point, double interval_level, double q) {
   assert(q > 0 && q < 1 && interval_level > 0 && interval_level < 1);
-  const double z_bound = NormalQuantile((1 + interval_level) / 2);
-  const double z = NormalQuantile(q);
+  const double bound = (1 + interval_level) / 2;
+  if (std::abs(q - bound) < 1e-12) return point.upper;
+  if (std::abs(1 - q - bound) < 1e-12) return point.lower;
+  const double z_bound = CachedNormalQuantile(bound);
+  const double z = CachedNormalQuantile(q);
   const double half_width = z >= 0 ? point.upper - point.mean : point.mean - point.lower;
   return point.mean + half_width * z / z_bound;
 }
