@@ -113,9 +113,21 @@ TickReport Engine::RunOnce(Timestamp now) {
     report.status = snapshot.status().WithContext("snapshot");
     return report;
   }
+  // A backend usually lists the workloads in the engine's order: look there first, and index the
+  // snapshot by id only when a workload is elsewhere.
   std::unordered_map<WorkloadId, const WorkloadState*, WorkloadIdHash> by_id;
-  by_id.reserve(snapshot->workloads.size());
-  for (const WorkloadState& s : snapshot->workloads) by_id.emplace(s.id, &s);
+  auto find = [&](size_t w) -> const WorkloadState* {
+    const WorkloadId& id = workloads_[w].id;
+    if (w < snapshot->workloads.size() && snapshot->workloads[w].id == id) {
+      return &snapshot->workloads[w];
+    }
+    if (by_id.empty()) {
+      by_id.reserve(snapshot->workloads.size());
+      for (const WorkloadState& s : snapshot->workloads) by_id.emplace(s.id, &s);
+    }
+    auto it = by_id.find(id);
+    return it == by_id.end() ? nullptr : it->second;
+  };
 
   t = wall_.Now();
   Metrics metrics;
@@ -129,13 +141,13 @@ TickReport Engine::RunOnce(Timestamp now) {
     Decision& d = report.decisions[w];
     d.workload = workloads_[w].id;
     d.time = now;
-    auto it = by_id.find(workloads_[w].id);
-    if (it == by_id.end()) {
+    const WorkloadState* state = find(w);
+    if (state == nullptr) {
       d.status = NotFoundError("workload " + d.workload.ToString() + " is not in the cluster");
       continue;
     }
-    d.current_replicas = d.desired_replicas = it->second->spec_replicas;
-    HorizontalContext ctx{it->second, metrics.per_workload[w], &workloads_[w].horizontal, now};
+    d.current_replicas = d.desired_replicas = state->spec_replicas;
+    HorizontalContext ctx{state, metrics.per_workload[w], &workloads_[w].horizontal, now};
     proposals[w] = options_.recommender->Recommend(ctx);
   }
   RecordStep(report, "recommend", t);
