@@ -83,6 +83,12 @@ void MapBack(Forecast& forecast, LoadTransform t, double load_per_replica) {
   }
 }
 
+// One metric (or the default cpu) and no scale-down behavior of the owner's: the HPA's proposal
+// then exceeds the load signal's need only through its default scale-down hold.
+bool BelowReactiveAllowed(const HorizontalSpec& spec) {
+  return spec.metrics.size() <= 1 && !(spec.behavior && spec.behavior->scale_down);
+}
+
 // What the strategy keeps for one workload.
 struct WorkloadPredictor {
   std::unique_ptr<Forecaster> forecaster;
@@ -175,6 +181,7 @@ Proposal PredictiveStrategyImpl::Recommend(const HorizontalContext& ctx) {
   predictive::PredictiveInput in{.now = ctx.now,
                                  .current_replicas = ctx.workload->spec_replicas,
                                  .reactive_replicas = proposal.desired_replicas,
+                                 .below_reactive_allowed = BelowReactiveAllowed(*ctx.spec),
                                  .min_replicas = ctx.spec->min_replicas,
                                  .max_replicas = ctx.spec->max_replicas};
   in.horizon = StartupDelay(*ctx.workload) + interval;

@@ -22,10 +22,11 @@
 //      and the forecast at `quantile` of the points due within the horizon (later points need no
 //      pods yet), is converted to replicas through the metric target (ceil(peak /
 //      load_per_replica)). Above the reactive proposal, that count is proposed (ScaleAhead).
-//      Below it, with scale_down_ahead, it is proposed too (ScaleDownAhead): the reactive
-//      proposal then holds pods only through the HPA's scale-down stabilization, while the
-//      count proposed still covers the load now at the target (what the reactive rule demands)
-//      and the forecast peak until new pods could be ready.
+//      Below it, with scale_down_ahead and when the input allows it (one metric, no explicit
+//      scale-down behavior), it is proposed too (ScaleDownAhead): the reactive proposal then
+//      holds pods only through the HPA's default scale-down stabilization, while the count
+//      proposed still covers the load now at the target (what the reactive rule demands) and
+//      the forecast peak until new pods could be ready.
 //   4. Scale down conservatively. A proposal below the current count is replaced by the highest
 //      proposal of the last `scale_down_stabilization` (never above the current count), so the
 //      count follows the forecast down only once every proposal of the window was lower.
@@ -94,7 +95,8 @@ struct PredictiveSettings {
   // When the forecast is trusted and its peak over the horizon (never below the load now) needs
   // fewer replicas than the reactive proposal, follow it down rather than hold the reactive
   // count: the HPA's scale-down stabilization keeps the highest count of the last 5 minutes,
-  // which a trusted forecast makes unnecessary (the forecast scales up again in time).
+  // which a trusted forecast makes unnecessary (the forecast scales up again in time). Only
+  // where PredictiveInput::below_reactive_allowed.
   bool scale_down_ahead = true;
   // A forecast peak within this fraction of what the current count carries at the target keeps
   // the count (the HPA's tolerance band, inclusive; Kubernetes' default 0.1), in [0, 1).
@@ -124,6 +126,11 @@ struct PredictiveInput {
   Timestamp now;
   int32_t current_replicas = 0;
   int32_t reactive_replicas = 0;  // the reactive rule's proposal: the floor
+  // True when the reactive proposal can exceed what the load signal needs only through the
+  // reactive rule's default scale-down hold: the workload scales on this one metric and sets no
+  // behavior.scaleDown of its own. Only then may a trusted forecast go below the proposal
+  // (another metric may need more; an explicit scale-down behavior is the owner's choice).
+  bool below_reactive_allowed = false;
   int32_t min_replicas = 1;
   int32_t max_replicas = 1;       // forecast-based counts are clamped to [min, max]
   // The observed load and its conversion; nullopt when the signal could not be read.

@@ -129,7 +129,8 @@ Choice ScaleAhead(const PredictiveInput& in, std::span<const ForecastPoint> due,
   }
   if (*d.forecast_replicas > in.reactive_replicas) {
     d.mode = PredictiveMode::kScaleAhead;
-  } else if (s.scale_down_ahead && *d.forecast_replicas < in.reactive_replicas) {
+  } else if (s.scale_down_ahead && in.below_reactive_allowed &&
+             *d.forecast_replicas < in.reactive_replicas) {
     d.mode = PredictiveMode::kScaleDownAhead;
   } else {
     d.mode = PredictiveMode::kReactiveFloor;

@@ -44,6 +44,7 @@ struct DecideCase {
   int32_t want_replicas = 0;
   PredictiveMode want_mode = PredictiveMode::kScaleAhead;
   std::optional<int32_t> want_forecast_replicas;
+  bool below_allowed = true;
 };
 
 PredictiveMemory WithPrediction(double lower, double upper) {
@@ -63,7 +64,7 @@ class DecideTest : public testing::TestWithParam<DecideCase> {};
 TEST_P(DecideTest, Decides) {
   const DecideCase& c = GetParam();
   PredictiveInput in{.now = kNow, .current_replicas = c.current, .reactive_replicas = c.reactive,
-                     .min_replicas = 1, .max_replicas = 20, .observed_load = c.observed,
+                     .below_reactive_allowed = c.below_allowed, .min_replicas = 1, .max_replicas = 20, .observed_load = c.observed,
                      .load_per_replica = 100, .no_forecast_reason = "warming up: 3 of 12"};
   if (c.forecast) in.forecast = &*c.forecast;
   PredictiveDecision d = DecidePredictive(in, c.memory, Settings());
@@ -87,6 +88,11 @@ INSTANTIATE_TEST_SUITE_P(
         DecideCase{.name = "PeakBelowReactiveScalesDownAhead", .reactive = 6,
                    .forecast = MakeForecast({{220, 200, 250}}), .want_replicas = 4,
                    .want_mode = PredictiveMode::kScaleDownAhead, .want_forecast_replicas = 4},
+        // Another metric or the owner's scale-down behavior may be why the HPA wants 6: kept.
+        DecideCase{.name = "BelowReactiveOnlyWhenAllowed", .reactive = 6,
+                   .forecast = MakeForecast({{220, 200, 250}}), .want_replicas = 6,
+                   .want_mode = PredictiveMode::kReactiveFloor, .want_forecast_replicas = 4,
+                   .below_allowed = false},
         // 430 is 1.075 times what 4 replicas carry: within the tolerance, the count stays.
         DecideCase{.name = "PeakWithinToleranceKeepsTheCount",
                    .forecast = MakeForecast({{400, 380, 430}}), .want_replicas = 4,
@@ -187,7 +193,8 @@ TEST(DecideTest, WithoutScaleDownAheadTheReactiveCountHolds) {
   PredictiveSettings settings = Settings();
   settings.scale_down_ahead = false;
   PredictiveInput in{.now = kNow, .current_replicas = 4, .reactive_replicas = 6,
-                     .min_replicas = 1, .max_replicas = 20, .observed_load = 380,
+                     .below_reactive_allowed = true, .min_replicas = 1, .max_replicas = 20,
+                     .observed_load = 380,
                      .load_per_replica = 100};
   Forecast f = MakeForecast({{220, 200, 250}});
   in.forecast = &f;
