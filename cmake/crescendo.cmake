@@ -13,7 +13,7 @@ set(CRESCENDO_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
 if(CRESCENDO_WERROR)
   list(APPEND CRESCENDO_WARNINGS -Werror)
   # GCC 12 at -O3 reports -Wrestrict false positives inside libstdc++'s std::string (GCC bug
-  # 105329, fixed in GCC 13); keep the warning, but do not fail a Release build on it.
+  # 105329; Debian 12 ships GCC 12.2); keep the warning, but do not fail a Release build on it.
   if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
     list(APPEND CRESCENDO_WARNINGS -Wno-error=restrict)
   endif()
