@@ -7,8 +7,10 @@
 #include <cmath>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "crescendo/forecast/registry.h"
 
@@ -284,11 +286,14 @@ Status SetParam(const std::string& key, const std::string& value, PredictiveStra
     s.scale_down_ahead = value == "true";
     return Status::Ok();
   }
-  return InvalidArgumentError(fmt::format(
-      "predictive: unknown parameter \"{}\" (known: band_margin, band_quantile, "
-      "below_band_hold, default_interval, default_startup_delay, flash_hold, flash_max_growth, "
-      "forecaster, max_relative_width, quantile, scale_down_ahead, scale_down_stabilization, "
-      "tolerance, startup_delay, transform)", key));
+  // The known names, derived from the tables above so the message cannot drift from them.
+  std::vector<std::string_view> known = {"forecaster", "scale_down_ahead", "startup_delay",
+                                         "transform"};
+  for (const auto& [name, field] : numbers) known.push_back(name);
+  for (const auto& [name, field] : durations) known.push_back(name);
+  std::sort(known.begin(), known.end());
+  return InvalidArgumentError(fmt::format("predictive: unknown parameter \"{}\" (known: {})", key,
+                                          fmt::join(known, ", ")));
 }
 
 }  // namespace
