@@ -50,8 +50,11 @@ fi
 # npm packages of the browser tests (playwright-core drives Debian's Chromium).
 root="$(cd "$(dirname "$0")/.." && pwd)"
 for dir in "$root"/tests/integration/*/; do
-  if [ -f "$dir/package.json" ] && [ ! -d "$dir/node_modules" ]; then
+  # Install again whenever the lock file changed since the last install (a stamp in
+  # node_modules records the lock it was installed from).
+  if [ -f "$dir/package.json" ] && ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.crescendo-lock"; then
     echo "install_deps: npm ci in ${dir#$root/}"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error &&
+      cp package-lock.json node_modules/.crescendo-lock)
   fi
 done

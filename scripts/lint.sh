@@ -17,4 +17,6 @@ if [ -n "$base" ]; then
 fi
 echo "lint: layering"
 python3 tools/check_layering.py --root . || status=1
+echo "lint: npm engines accept Debian 12's Node.js"
+python3 tools/check_node_engines.py --root . || status=1
 exit $status

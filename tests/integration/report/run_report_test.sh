@@ -1,6 +1,7 @@
 #!/bin/sh
 # Generates a report with `crescendo simulate` and opens it in headless Chromium.
 #   run_report_test.sh CRESCENDO_BINARY SOURCE_DIR
+# NODE names the Node.js to use (default: node on the PATH), e.g. Debian 12's own 18.x.
 # Exit 77 (CTest: skipped) when playwright-core (npm ci here) or Chromium is missing.
 set -eu
 crescendo="$1"
@@ -19,4 +20,4 @@ trap 'rm -rf "$work"' EXIT
 "$crescendo" simulate --scenario "$source_dir/examples/scenarios/music-streaming.yaml" \
   --duration 3h --strategies kubernetes,target-utilization --no-progress \
   --json "$work/report.json" --report "$work/report.html"
-node "$here/check_report.mjs" "$work/report.html"
+"${NODE:-node}" "$here/check_report.mjs" "$work/report.html"
