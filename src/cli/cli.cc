@@ -15,7 +15,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   RegisterSimulateCommand(app, ctx);
   RegisterVpaCommands(app, ctx);
   bool known = false;
-  for (const CLI::App* sub : app.get_subcommands({})) known = known || (argc > 1 && sub->check_name(argv[1]));
+  for (const CLI::App* sub : app.get_subcommands({}))
+    known = known || (argc > 1 && sub->check_name(argv[1]));
   if (argc > 1 && argv[1][0] != '-' && !known) {
     err << "crescendo: unknown command \"" << argv[1] << "\"\n" << app.help();
     return 2;

@@ -78,10 +78,10 @@ StatusOr<sim::ScenarioSpec> ScenarioFromConfig(const config::Config& config,
         continue;
       }
       bool queue = m.name.find("queue") != std::string::npos;
-      out.business_metrics.push_back(
-          {m.name, queue ? sim::BusinessMetricSpec::Kind::kBacklog
-                         : sim::BusinessMetricSpec::Kind::kPerRequest,
-           1.0});
+      out.business_metrics.push_back({m.name,
+                                      queue ? sim::BusinessMetricSpec::Kind::kBacklog
+                                            : sim::BusinessMetricSpec::Kind::kPerRequest,
+                                      1.0});
     }
     spec.services.push_back(std::move(out));
   }

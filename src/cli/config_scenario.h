@@ -16,9 +16,9 @@ namespace crescendo::cli {
 
 // Returns the scenario: one simulated service per configured service of `environment` that
 // scales horizontally. Latency and request-rate metrics are bound to the simulator's own
-// ("latency_ms", "requests_per_second"). Each takes the load profile and pod model of the music streaming
-// service whose name it contains (else the next one in turn), its own HorizontalSpec, and the
-// business metrics its spec names (a metric whose name contains "queue" is a backlog, others
+// ("latency_ms", "requests_per_second"). Each takes the load profile and pod model of the music
+// streaming service whose name it contains (else the next one in turn), its own HorizontalSpec, and
+// the business metrics its spec names (a metric whose name contains "queue" is a backlog, others
 // grow with the load). Errors: NotFound when `environment` has no horizontally scaled service.
 StatusOr<sim::ScenarioSpec> ScenarioFromConfig(const config::Config& config,
                                                const std::string& environment, uint64_t seed,

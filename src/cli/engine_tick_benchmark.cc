@@ -134,9 +134,8 @@ void BM_EngineTickWarmed(benchmark::State& state, const char* strategy) {
     benchmark::DoNotOptimize(r);
   }
   state.counters["workloads"] = kWorkloads;
-  state.counters["forecasting"] =
-      benchmark::Counter(static_cast<double>(forecasts) / kWorkloads,
-                         benchmark::Counter::kAvgIterations);
+  state.counters["forecasting"] = benchmark::Counter(static_cast<double>(forecasts) / kWorkloads,
+                                                     benchmark::Counter::kAvgIterations);
   if (const auto* p = dynamic_cast<const PredictiveStrategy*>(f.recommender.get())) {
     state.counters["state_bytes/workload"] =
         static_cast<double>(p->StateBytes()) / static_cast<double>(p->workloads());

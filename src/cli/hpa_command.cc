@@ -47,9 +47,10 @@ void RegisterHpaCommands(CLI::App& app, CommandContext& ctx) {
   CLI::App* explain = hpa->add_subcommand(
       "explain", "What the Kubernetes HPA decides for a cluster state, and why");
   auto opts = std::make_shared<ExplainOptions>();
-  explain->add_option("--state", opts->state_path,
-                      "YAML or JSON file with hpa, scale, pods, podMetrics, customMetrics, "
-                      "externalMetrics, history, controller and now")
+  explain
+      ->add_option("--state", opts->state_path,
+                   "YAML or JSON file with hpa, scale, pods, podMetrics, customMetrics, "
+                   "externalMetrics, history, controller and now")
       ->required();
   explain->add_option("--output,-o", opts->output, "json or text")
       ->check(CLI::IsMember({"json", "text"}));

@@ -1,15 +1,14 @@
 #include "cli/run_command.h"
 
-#include <cmath>
-#include <csignal>
-#include <map>
+#include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-
-#include <fmt/format.h>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
@@ -100,16 +99,18 @@ Status Setup(const RunOptions& options, Timestamp start, const config::Config* c
   if (config == nullptr) {
     *scenario = sim::MusicStreamingScenario(options.seed, start);
   } else {
-    CRESCENDO_ASSIGN_OR_RETURN(*scenario,
-                               ScenarioFromConfig(*config, options.environment, options.seed, start));
+    CRESCENDO_ASSIGN_OR_RETURN(
+        *scenario, ScenarioFromConfig(*config, options.environment, options.seed, start));
   }
   CRESCENDO_ASSIGN_OR_RETURN(*world, sim::World::Create(*scenario));
-  if (config == nullptr) return engines->Add(options.strategy, true, WorkloadsOf(*scenario), world->get());
+  if (config == nullptr)
+    return engines->Add(options.strategy, true, WorkloadsOf(*scenario), world->get());
   for (const std::string strategy : {"kubernetes", "predictive"}) {
     for (bool apply : {true, false}) {
       auto workloads = WorkloadsForStrategy(*config, options.environment, strategy, apply);
       if (!workloads.empty()) {
-        CRESCENDO_RETURN_IF_ERROR(engines->Add(strategy, apply, std::move(workloads), world->get()));
+        CRESCENDO_RETURN_IF_ERROR(
+            engines->Add(strategy, apply, std::move(workloads), world->get()));
       }
     }
   }
@@ -122,14 +123,15 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
   if (options.interval.count() <= 0 || options.duration < options.interval) {
     return InvalidArgumentError("--duration must be at least one --interval, and --interval > 0");
   }
-  if (options.config_paths.empty()) CRESCENDO_RETURN_IF_ERROR(NewHorizontalStrategy(options.strategy).status());
+  if (options.config_paths.empty())
+    CRESCENDO_RETURN_IF_ERROR(NewHorizontalStrategy(options.strategy).status());
   std::unique_ptr<config::ConfigWatcher> watcher;
   if (!options.config_paths.empty()) {
     config::LoadOptions load;
     load.environment = config::CaptureOverrideVariables();
-    CRESCENDO_ASSIGN_OR_RETURN(watcher, config::ConfigWatcher::Create(
-                                            options.config_paths, load,
-                                            std::make_shared<config::LocalConfigFiles>()));
+    CRESCENDO_ASSIGN_OR_RETURN(
+        watcher, config::ConfigWatcher::Create(options.config_paths, load,
+                                               std::make_shared<config::LocalConfigFiles>()));
     std::signal(SIGHUP, OnSighup);
   }
   Timestamp start = FromUnixSeconds(kScenarioStartUnix);
@@ -230,12 +232,13 @@ std::string SummaryTable(const RunSummary& summary) {
                        FormatDuration(FromSeconds(std::round(s.seconds_over_target))), s.pod_hours);
     pod_hours += s.pod_hours;
   }
-  out += fmt::format("\n{} ticks of {} ({} simulated), strategy {}, seed {}: {} scaling actions, "
-                     "{} errors, {:.1f} pod-hours; tick {:.2f} ms mean, {:.2f} ms max\n",
-                     summary.ticks, FormatDuration(summary.options.interval),
-                     FormatDuration(summary.options.duration), summary.options.strategy,
-                     summary.options.seed, summary.scaling_actions, summary.errors, pod_hours,
-                     summary.tick_ms_mean, summary.tick_ms_max);
+  out += fmt::format(
+      "\n{} ticks of {} ({} simulated), strategy {}, seed {}: {} scaling actions, "
+      "{} errors, {:.1f} pod-hours; tick {:.2f} ms mean, {:.2f} ms max\n",
+      summary.ticks, FormatDuration(summary.options.interval),
+      FormatDuration(summary.options.duration), summary.options.strategy, summary.options.seed,
+      summary.scaling_actions, summary.errors, pod_hours, summary.tick_ms_mean,
+      summary.tick_ms_max);
   return out;
 }
 
@@ -254,7 +257,8 @@ void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
     std::string metrics_out;
   };
   auto flags = std::make_shared<Flags>();
-  CLI::App* run = app.add_subcommand("run", "Run the control loop (default: the embedded simulator)");
+  CLI::App* run =
+      app.add_subcommand("run", "Run the control loop (default: the embedded simulator)");
   run->add_option("--backend", flags->backend, "sim (default) or kubernetes")
       ->check(CLI::IsMember({"sim", "kubernetes"}));
   run->add_option("--duration", flags->duration, "Simulated time to run (Go duration)");
@@ -262,8 +266,9 @@ void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
                   "Scaling interval (Go duration; default $SCALING_INTERVAL, else 30s)");
   run->add_option("--seed", flags->seed, "Seed of the generated scenario");
   run->add_option("--json", flags->json, "Write the summary as JSON to this path");
-  run->add_option("--strategy", flags->strategy, "Horizontal strategy: " +
-                  fmt::format("{}", fmt::join(HorizontalStrategyNames(), ", ")));
+  run->add_option(
+      "--strategy", flags->strategy,
+      "Horizontal strategy: " + fmt::format("{}", fmt::join(HorizontalStrategyNames(), ", ")));
   run->add_option("--config", flags->config,
                   "Configuration files or directories: run their services with their effective "
                   "settings (hot reload on change or SIGHUP)");
@@ -281,7 +286,8 @@ void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
     };
     if (flags->backend != "sim") {
       return fail(UnavailableError("--backend kubernetes needs a reachable API server; this build "
-                                   "runs the embedded simulator (--backend sim)"), 1);
+                                   "runs the embedded simulator (--backend sim)"),
+                  1);
     }
     RunOptions options;
     options.seed = flags->seed;
@@ -308,8 +314,8 @@ void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
     if (!interval.ok()) return fail(interval.status().WithContext("--interval"), 2);
     options.interval = *interval;
     ProgressBar bar(ctx.err, "simulating", !flags->no_progress);
-    StatusOr<RunSummary> summary = RunOnSimulator(
-        options, [&bar](int64_t k, int64_t total) { bar.Update(k, total); });
+    StatusOr<RunSummary> summary =
+        RunOnSimulator(options, [&bar](int64_t k, int64_t total) { bar.Update(k, total); });
     bar.Finish();
     if (!summary.ok()) return fail(summary.status(), 2);
     ctx.out << SummaryTable(*summary);

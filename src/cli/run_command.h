@@ -27,7 +27,7 @@ struct RunOptions {
   std::vector<std::string> config_paths;
   std::string environment = "prod";
   int64_t reload_every = 10;
-  std::ostream* log = nullptr;  // reload messages; may be null
+  std::ostream* log = nullptr;               // reload messages; may be null
   api::MetricsExporter* exporter = nullptr;  // Crescendo's own metrics; may be null
 };
 

@@ -113,22 +113,28 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         CliCase{{"run", "--duration", "2h", "--no-progress"}, nullptr, 0, "240 ticks of 30s"},
         CliCase{{"run", "--duration", "2h", "--no-progress"}, "1m", 0, "120 ticks of 1m0s"},
-        CliCase{{"run", "--duration", "2h", "--interval", "15s", "--no-progress"}, "1m", 0,
+        CliCase{{"run", "--duration", "2h", "--interval", "15s", "--no-progress"},
+                "1m",
+                0,
                 "480 ticks of 15s"},
         CliCase{{"run", "--duration", "2h", "--no-progress"}, "fast", 2, "SCALING_INTERVAL"},
         CliCase{{"run", "--duration", "2 days", "--no-progress"}, nullptr, 2, "--duration"},
         CliCase{{"run", "--interval", "0s", "--no-progress"}, nullptr, 2, "--interval"},
-        CliCase{{"run", "--strategy", "psychic", "--no-progress"}, nullptr, 2,
+        CliCase{{"run", "--strategy", "psychic", "--no-progress"},
+                nullptr,
+                2,
                 "unknown strategy \"psychic\""},
         CliCase{{"run", "--backend", "mesos"}, nullptr, 2, "--backend"},
         CliCase{{"frobnicate"}, nullptr, 2, "frobnicate"},
         CliCase{{"run", "--duration", "1h", "--no-progress", "--metrics-listen", "999.1.1.1:x"},
-                nullptr, 2, "--metrics-listen"}));
+                nullptr,
+                2,
+                "--metrics-listen"}));
 
 TEST(RunCliMetricsTest, WritesOwnMetrics) {
   std::string path = ::testing::TempDir() + "/crescendo-run-metrics.txt";
-  std::vector<const char*> argv = {"crescendo", "run", "--duration", "1h", "--no-progress",
-                                   "--metrics-out", path.c_str()};
+  std::vector<const char*> argv = {"crescendo",     "run",           "--duration", "1h",
+                                   "--no-progress", "--metrics-out", path.c_str()};
   std::ostringstream out, err;
   ASSERT_EQ(RunCli(static_cast<int>(argv.size()), argv.data(), out, err), 0) << err.str();
   std::ifstream in(path);
@@ -159,7 +165,8 @@ TEST(RunConfigTest, RunsEachConfiguredServiceWithItsEffectiveSettings) {
     EXPECT_EQ(summary->services[s].id.environment, "prod");
     EXPECT_EQ(summary->replicas[s].size(), static_cast<size_t>(summary->ticks));
   }
-  // public-api has minReplicas 4, maxReplicas 80 in prod (examples/config/services/public-api.yaml).
+  // public-api has minReplicas 4, maxReplicas 80 in prod
+  // (examples/config/services/public-api.yaml).
   bool found = false;
   for (size_t s = 0; s < summary->services.size(); ++s) {
     if (summary->services[s].id.name != "public-api") continue;
@@ -203,8 +210,8 @@ TEST(RunConfigTest, HotReloadAppliesValidChangesAndKeepsTheLastValidOne) {
   std::ostringstream log;
   o.log = &log;
   auto summary = RunOnSimulator(o, [&](int64_t k, int64_t) {
-    if (k == 12) replace("maxReplicas: 80", "maxReplicas: 5");    // valid: applied
-    if (k == 52) replace("maxReplicas: 80", "maxReplicas: -5");   // invalid: rejected
+    if (k == 12) replace("maxReplicas: 80", "maxReplicas: 5");   // valid: applied
+    if (k == 52) replace("maxReplicas: 80", "maxReplicas: -5");  // invalid: rejected
   });
   ASSERT_TRUE(summary.ok()) << summary.status().ToString();
   EXPECT_EQ(summary->config_reloads, 1) << log.str();

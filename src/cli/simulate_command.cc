@@ -1,6 +1,7 @@
 // `crescendo simulate`: replays a trace or a scenario through one or more strategies side by side,
 // prints the comparison table and writes the JSON document and the HTML report (see
 // docs/simulation.md).
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -9,8 +10,6 @@
 #include <memory>
 #include <sstream>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "cli/command.h"
 #include "cli/progress.h"
@@ -111,8 +110,10 @@ StatusOr<Plan> TracePlan(const SimulateFlags& f) {
   if (!(f.capacity_rps > 0)) return InvalidArgumentError("--capacity-rps: expected > 0");
   load.compression = f.compress;
   CRESCENDO_ASSIGN_OR_RETURN(sim::TraceSummary summary, sim::SummarizeTrace(load.trace));
-  if (f.peak_pods > 0) load.rps_per_value = sim::ScaleToPeakPods(summary, f.peak_pods, f.capacity_rps);
-  CRESCENDO_ASSIGN_OR_RETURN(std::unique_ptr<sim::TraceLoad> trace, sim::TraceLoad::Open(load, summary));
+  if (f.peak_pods > 0)
+    load.rps_per_value = sim::ScaleToPeakPods(summary, f.peak_pods, f.capacity_rps);
+  CRESCENDO_ASSIGN_OR_RETURN(std::unique_ptr<sim::TraceLoad> trace,
+                             sim::TraceLoad::Open(load, summary));
 
   sim::SimService s;
   std::string stem = std::filesystem::path(f.trace).stem().string();
@@ -121,7 +122,8 @@ StatusOr<Plan> TracePlan(const SimulateFlags& f) {
   double peak_pods = summary.peak_value * load.rps_per_value / f.capacity_rps;
   s.spec.horizontal.min_replicas = f.min_replicas;
   s.spec.horizontal.max_replicas =
-      f.max_replicas > 0 ? f.max_replicas : std::max(10, static_cast<int32_t>(std::ceil(2 * peak_pods)));
+      f.max_replicas > 0 ? f.max_replicas
+                         : std::max(10, static_cast<int32_t>(std::ceil(2 * peak_pods)));
   MetricSpec cpu;
   cpu.name = "cpu";
   cpu.target.average_utilization = f.target_utilization;
@@ -130,7 +132,8 @@ StatusOr<Plan> TracePlan(const SimulateFlags& f) {
   plan.options.start = trace->start();
   plan.options.end = trace->end();
   s.source = sim::TraceSource(std::move(trace));
-  plan.load = {"trace", f.trace, f.trace, f.seed, {s.spec.id}, {summary}, load.rps_per_value, f.compress};
+  plan.load = {"trace",   f.trace, f.trace, f.seed, {s.spec.id}, {summary}, load.rps_per_value,
+               f.compress};
   plan.services.push_back(std::move(s));
   plan.options.strategies = {"kubernetes"};
   return plan;
@@ -154,14 +157,16 @@ Plan BuiltinPlan(const SimulateFlags& f) {
 
 StatusOr<Plan> ScenarioPlan(const SimulateFlags& f) {
   if (f.scenario == kBuiltinScenario) return BuiltinPlan(f);
-  CRESCENDO_ASSIGN_OR_RETURN(sim::ScenarioFile file,
-                             sim::LoadScenarioFile(f.scenario, f.seed_given ? std::optional(f.seed) : std::nullopt));
+  CRESCENDO_ASSIGN_OR_RETURN(
+      sim::ScenarioFile file,
+      sim::LoadScenarioFile(f.scenario, f.seed_given ? std::optional(f.seed) : std::nullopt));
   Plan plan;
   plan.options.start = file.start;
   plan.options.end = file.end;
   plan.options.interval = file.interval;
   plan.options.nodes = file.nodes;
-  plan.options.strategies = file.strategies.empty() ? std::vector<std::string>{"kubernetes"} : file.strategies;
+  plan.options.strategies =
+      file.strategies.empty() ? std::vector<std::string>{"kubernetes"} : file.strategies;
   plan.load = {"scenario", file.name, f.scenario, file.seed, {}, file.traces, 1, 1};
   for (const sim::SimService& s : file.services) plan.load.services.push_back(s.spec.id);
   plan.services = std::move(file.services);
@@ -176,16 +181,20 @@ Status Override(const SimulateFlags& f, Plan& plan) {
   if (!f.interval.empty()) {
     StatusOr<Duration> interval = ParseDuration(f.interval);
     if (!interval.ok() || interval->count() <= 0) {
-      return InvalidArgumentError("--interval: expected a positive Go duration such as \"15s\", "
-                                  "found \"" + f.interval + "\"");
+      return InvalidArgumentError(
+          "--interval: expected a positive Go duration such as \"15s\", "
+          "found \"" +
+          f.interval + "\"");
     }
     plan.options.interval = *interval;
   }
   if (!f.duration.empty()) {
     StatusOr<Duration> duration = ParseDuration(f.duration);
     if (!duration.ok() || duration->count() <= 0) {
-      return InvalidArgumentError("--duration: expected a positive Go duration such as \"168h\", "
-                                  "found \"" + f.duration + "\"");
+      return InvalidArgumentError(
+          "--duration: expected a positive Go duration such as \"168h\", "
+          "found \"" +
+          f.duration + "\"");
     }
     plan.options.end = std::min(plan.options.end, plan.options.start + *duration);
   }
@@ -196,17 +205,19 @@ std::string Describe(const Plan& plan, const sim::SimulationResult& r) {
   std::string out;
   if (plan.load.kind == "trace") {
     const sim::TraceSummary& t = plan.load.traces[0];
-    out += fmt::format("trace {}: {} rows ({} duplicates), {} gaps ({:.1f} h), step {}, peak {} "
-                       "-> {:.1f} requests/s\n",
-                       t.path, t.rows, t.duplicates, t.gaps, t.gap_seconds / 3600,
-                       FormatDuration(t.step), t.peak_value, t.peak_value * plan.load.rps_per_value);
+    out += fmt::format(
+        "trace {}: {} rows ({} duplicates), {} gaps ({:.1f} h), step {}, peak {} "
+        "-> {:.1f} requests/s\n",
+        t.path, t.rows, t.duplicates, t.gaps, t.gap_seconds / 3600, FormatDuration(t.step),
+        t.peak_value, t.peak_value * plan.load.rps_per_value);
   } else {
     out += fmt::format("scenario {} ({}): {} services\n", plan.load.name, plan.load.path,
                        plan.services.size());
   }
-  out += fmt::format("{} .. {}: {} ticks of {}, seed {}; {} service-ticks in gaps not evaluated\n\n",
-                     FormatRfc3339(r.start), FormatRfc3339(r.end), r.ticks,
-                     FormatDuration(r.interval), plan.options.seed, r.gap_service_ticks);
+  out +=
+      fmt::format("{} .. {}: {} ticks of {}, seed {}; {} service-ticks in gaps not evaluated\n\n",
+                  FormatRfc3339(r.start), FormatRfc3339(r.end), r.ticks, FormatDuration(r.interval),
+                  plan.options.seed, r.gap_service_ticks);
   return out;
 }
 
@@ -236,9 +247,9 @@ void Simulate(const SimulateFlags& f, CommandContext& ctx) {
   if (!overridden.ok()) return fail(overridden);
   bool show = !f.no_progress && (f.progress || isatty(STDERR_FILENO) != 0);
   ProgressBar bar(ctx.err, "simulating", show);
-  StatusOr<sim::SimulationResult> result = sim::RunSimulation(
-      plan->services, plan->options, NewHorizontalStrategy,
-      [&bar](int64_t done, int64_t total) { bar.Update(done, total); });
+  StatusOr<sim::SimulationResult> result =
+      sim::RunSimulation(plan->services, plan->options, NewHorizontalStrategy,
+                         [&bar](int64_t done, int64_t total) { bar.Update(done, total); });
   bar.Finish();
   if (!result.ok()) return fail(result.status());
   ctx.out << Describe(*plan, *result) << sim::ComparisonTable(*result);
@@ -263,27 +274,35 @@ void RegisterSimulateCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--scenario", f->scenario,
                   "YAML scenario of many services and tenants, or music-streaming (the generated "
                   "scenario of crescendo run)");
-  cmd->add_option("--time-column", f->time_column, "Time column: header name or 1-based number (default 1)");
-  cmd->add_option("--value-column", f->value_column, "Value column: header name or 1-based number (default 2)");
+  cmd->add_option("--time-column", f->time_column,
+                  "Time column: header name or 1-based number (default 1)");
+  cmd->add_option("--value-column", f->value_column,
+                  "Value column: header name or 1-based number (default 2)");
   cmd->add_option("--time-unit", f->time_unit, "Unit of numeric times: s (default), ms, us, ns");
   cmd->add_option("--filter", f->filter, "Keep rows whose COLUMN equals VALUE (COLUMN=VALUE)");
-  cmd->add_option("--peak-pods", f->peak_pods, "Scale the trace so its peak needs N pods (default: values are requests/s)");
+  cmd->add_option("--peak-pods", f->peak_pods,
+                  "Scale the trace so its peak needs N pods (default: values are requests/s)");
   cmd->add_option("--compress", f->compress, "Replay the trace this many times faster (default 1)");
-  cmd->add_option("--capacity-rps", f->capacity_rps, "Requests/s one pod serves at the latency target (default 100)");
-  cmd->add_option("--target-utilization", f->target_utilization, "CPU utilization target of the trace's HPA, percent (default 70)");
+  cmd->add_option("--capacity-rps", f->capacity_rps,
+                  "Requests/s one pod serves at the latency target (default 100)");
+  cmd->add_option("--target-utilization", f->target_utilization,
+                  "CPU utilization target of the trace's HPA, percent (default 70)");
   cmd->add_option("--min-replicas", f->min_replicas, "minReplicas for --trace (default 1)");
-  cmd->add_option("--max-replicas", f->max_replicas, "maxReplicas for --trace (default: twice the peak, at least 10)");
+  cmd->add_option("--max-replicas", f->max_replicas,
+                  "maxReplicas for --trace (default: twice the peak, at least 10)");
   cmd->add_option("--strategies", f->strategies,
                   "Comma-separated strategies (default kubernetes; known: " +
                       fmt::format("{}", fmt::join(HorizontalStrategyNames(), ", ")) + ")");
   cmd->add_option("--seed", f->seed, "Seed of every random draw (default 1, or the scenario's)")
       ->each([f](const std::string&) { f->seed_given = true; });
-  cmd->add_option("--interval", f->interval, "Tick (Go duration; default 15s, the HPA sync period)");
+  cmd->add_option("--interval", f->interval,
+                  "Tick (Go duration; default 15s, the HPA sync period)");
   cmd->add_option("--duration", f->duration, "Stop after this much simulated time (Go duration)");
   cmd->add_option("--json", f->json, "Write the results as JSON to PATH");
   cmd->add_option("--report", f->report, "Write the HTML report to PATH.html");
   cmd->add_flag("--per-service", f->per_service, "Also print the table per service");
-  cmd->add_flag("--progress", f->progress, "Draw the progress bar on stderr even when it is not a terminal");
+  cmd->add_flag("--progress", f->progress,
+                "Draw the progress bar on stderr even when it is not a terminal");
   cmd->add_flag("--no-progress", f->no_progress, "Never draw the progress bar");
   cmd->callback([f, &ctx] { Simulate(*f, ctx); });
 }

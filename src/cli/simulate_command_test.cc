@@ -3,9 +3,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "cli/command.h"
 
@@ -62,10 +61,10 @@ class SimulateCommandTest : public ::testing::Test {
 };
 
 TEST_F(SimulateCommandTest, TraceRunPrintsTheTableAndWritesJsonAndReport) {
-  Outcome o = Simulate({"--trace", Path("load.csv"), "--time-column", "minute", "--value-column",
-                        "count", "--peak-pods", "10", "--strategies",
-                        "kubernetes,target-utilization", "--seed", "3", "--json", Path("a.json"),
-                        "--report", Path("a.html"), "--no-progress"});
+  Outcome o =
+      Simulate({"--trace", Path("load.csv"), "--time-column", "minute", "--value-column", "count",
+                "--peak-pods", "10", "--strategies", "kubernetes,target-utilization", "--seed", "3",
+                "--json", Path("a.json"), "--report", Path("a.html"), "--no-progress"});
   ASSERT_EQ(o.exit_code, 0) << o.err;
   EXPECT_NE(o.out.find(": 110 rows (0 duplicates), 1 gaps"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("\nkubernetes "), std::string::npos) << o.out;
@@ -78,10 +77,10 @@ TEST_F(SimulateCommandTest, TraceRunPrintsTheTableAndWritesJsonAndReport) {
   EXPECT_GT(doc["strategies"][0]["scaling_actions"].get<int>(), 0);
   EXPECT_NE(Read("a.html").find("data-plot=\"supply\""), std::string::npos);
 
-  Outcome again = Simulate({"--trace", Path("load.csv"), "--time-column", "minute",
-                            "--value-column", "count", "--peak-pods", "10", "--strategies",
-                            "kubernetes,target-utilization", "--seed", "3", "--json",
-                            Path("b.json"), "--no-progress"});
+  Outcome again =
+      Simulate({"--trace", Path("load.csv"), "--time-column", "minute", "--value-column", "count",
+                "--peak-pods", "10", "--strategies", "kubernetes,target-utilization", "--seed", "3",
+                "--json", Path("b.json"), "--no-progress"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(Read("a.json"), Read("b.json"));  // same seed, same bytes
 }
@@ -107,10 +106,12 @@ TEST_F(SimulateCommandTest, BadInputExitsTwoWithTheReason) {
   const Case cases[] = {
       {"neither", {"--no-progress"}, "give exactly one of --trace PATH and --scenario FILE"},
       {"both", {"--trace", "x.csv", "--scenario", "y.yaml"}, "give exactly one of"},
-      {"no column", {"--trace", Path("load.csv"), "--value-column", "requests"},
+      {"no column",
+       {"--trace", Path("load.csv"), "--value-column", "requests"},
        "load.csv:1: value column \"requests\" not found"},
       {"missing file", {"--trace", Path("none.csv")}, "none.csv: no such file"},
-      {"unknown strategy", {"--trace", Path("load.csv"), "--strategies", "magic"},
+      {"unknown strategy",
+       {"--trace", Path("load.csv"), "--strategies", "magic"},
        "unknown strategy \"magic\""},
       {"bad interval", {"--trace", Path("load.csv"), "--interval", "soon"}, "--interval"},
   };

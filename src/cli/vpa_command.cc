@@ -119,7 +119,8 @@ void RunRecommend(const Inputs& in, bool explain, CommandContext& ctx) {
       for (const std::string& note : c.notes) ctx.err << c.container_name << ": " << note << "\n";
     }
     if (l->discarded > 0) {
-      ctx.err << l->discarded << " samples discarded (duplicate or out of order per pod, or stale OOM)\n";
+      ctx.err << l->discarded
+              << " samples discarded (duplicate or out of order per pod, or stale OOM)\n";
     }
   }
 }
@@ -145,7 +146,8 @@ void RunImport(const Inputs& in, CommandContext& ctx) {
             << c.status.total_samples_count << " CPU samples"
             << (c.status.first_sample_start
                     ? " from " + FormatRfc3339(*c.status.first_sample_start) + " to " +
-                          FormatRfc3339(c.status.last_sample_start.value_or(*c.status.first_sample_start))
+                          FormatRfc3339(
+                              c.status.last_sample_start.value_or(*c.status.first_sample_start))
                     : std::string())
             << "\n";
   }
@@ -153,7 +155,8 @@ void RunImport(const Inputs& in, CommandContext& ctx) {
 }
 
 std::string DefaultTracesDir() {
-  if (const char* shared = std::getenv("CRESCENDO_SHARED_DIR")) return std::string(shared) + "/traces";
+  if (const char* shared = std::getenv("CRESCENDO_SHARED_DIR"))
+    return std::string(shared) + "/traces";
   return "../shared/traces";
 }
 
@@ -178,7 +181,8 @@ void RegisterVpaCommands(CLI::App& app, CommandContext& ctx) {
   auto explain = std::make_shared<bool>(false);
   CLI::App* recommend = vpa->add_subcommand(
       "recommend", "print the VerticalPodAutoscaler status.recommendation for usage samples");
-  recommend->add_option("--samples", in->samples, "usage samples, CSV or JSON lines")->required()
+  recommend->add_option("--samples", in->samples, "usage samples, CSV or JSON lines")
+      ->required()
       ->check(CLI::ExistingFile);
   recommend->add_option("--checkpoint", in->checkpoints, "VPA checkpoints to start from (JSON)")
       ->check(CLI::ExistingFile);
@@ -187,17 +191,22 @@ void RegisterVpaCommands(CLI::App& app, CommandContext& ctx) {
   AddCommonOptions(recommend, in.get());
   recommend->callback([in, explain, &ctx] { RunRecommend(*in, *explain, ctx); });
 
-  CLI::App* checkpoint = vpa->add_subcommand("checkpoint", "VerticalPodAutoscalerCheckpoint import/export");
+  CLI::App* checkpoint =
+      vpa->add_subcommand("checkpoint", "VerticalPodAutoscalerCheckpoint import/export");
   checkpoint->require_subcommand(1);
   auto ex = std::make_shared<Inputs>();
   auto vpa_name = std::make_shared<std::string>();
   auto ns = std::make_shared<std::string>("default");
   auto output = std::make_shared<std::string>();
   CLI::App* exp = checkpoint->add_subcommand(
-      "export", "write VPA checkpoints (autoscaling.k8s.io/v1, v3) from samples and/or checkpoints");
-  exp->add_option("--samples", ex->samples, "usage samples, CSV or JSON lines")->check(CLI::ExistingFile);
-  exp->add_option("--checkpoint", ex->checkpoints, "checkpoints to merge")->check(CLI::ExistingFile);
-  exp->add_option("--vpa", *vpa_name, "VerticalPodAutoscaler name (spec.vpaObjectName)")->required();
+      "export",
+      "write VPA checkpoints (autoscaling.k8s.io/v1, v3) from samples and/or checkpoints");
+  exp->add_option("--samples", ex->samples, "usage samples, CSV or JSON lines")
+      ->check(CLI::ExistingFile);
+  exp->add_option("--checkpoint", ex->checkpoints, "checkpoints to merge")
+      ->check(CLI::ExistingFile);
+  exp->add_option("--vpa", *vpa_name, "VerticalPodAutoscaler name (spec.vpaObjectName)")
+      ->required();
   exp->add_option("--namespace", *ns, "metadata.namespace");
   exp->add_option("--output,-o", *output, "file to write (default: stdout)");
   exp->add_option("--now", ex->now, "checkpoint time (default: latest sample)");
@@ -205,8 +214,11 @@ void RegisterVpaCommands(CLI::App& app, CommandContext& ctx) {
 
   auto im = std::make_shared<Inputs>();
   CLI::App* imp = checkpoint->add_subcommand(
-      "import", "load VPA checkpoints (kubectl get vpacheckpoint -o json) and print the recommendation");
-  imp->add_option("--checkpoint", im->checkpoints, "checkpoint JSON")->required()->check(CLI::ExistingFile);
+      "import",
+      "load VPA checkpoints (kubectl get vpacheckpoint -o json) and print the recommendation");
+  imp->add_option("--checkpoint", im->checkpoints, "checkpoint JSON")
+      ->required()
+      ->check(CLI::ExistingFile);
   imp->add_option("--samples", im->samples, "more recent usage samples")->check(CLI::ExistingFile);
   imp->add_flag("--plain-vpa", im->plain, "plain VPA semantics (no spike sizing)");
   AddCommonOptions(imp, im.get());

@@ -43,7 +43,7 @@ std::string TempFile(const std::string& name, const std::string& text) {
 
 TEST(VpaCommandTest, RecommendPrintsStatusRecommendation) {
   Result r = RunVpa({"vpa", "recommend", "--samples", Example("inference-samples.csv"), "--policy",
-                  Example("inference-vpa.yaml"), "--explain"});
+                     Example("inference-vpa.yaml"), "--explain"});
   ASSERT_EQ(0, r.exit_code) << r.err;
   EXPECT_NE(std::string::npos, r.out.find("\"containerRecommendations\"")) << r.out;
   EXPECT_NE(std::string::npos, r.out.find("\"containerName\": \"model-server\"")) << r.out;
@@ -53,31 +53,38 @@ TEST(VpaCommandTest, RecommendPrintsStatusRecommendation) {
   EXPECT_NE(std::string::npos, r.out.find(R"("target": {
         "cpu": "627m",
         "memory": "3449999999"
-      })")) << r.out;
+      })"))
+      << r.out;
   // log-shipper: its upper bound capped to the "*" policy's maxAllowed 256Mi.
   EXPECT_NE(std::string::npos, r.out.find(R"("upperBound": {
         "cpu": "176m",
         "memory": "268435456"
-      })")) << r.out;
+      })"))
+      << r.out;
 }
 
 TEST(VpaCommandTest, CheckpointExportThenImport) {
   const std::string out = ::testing::TempDir() + "cp.json";
   Result e = RunVpa({"vpa", "checkpoint", "export", "--samples", Example("inference-samples.csv"),
-                  "--vpa", "infer", "--namespace", "ml", "-o", out});
+                     "--vpa", "infer", "--namespace", "ml", "-o", out});
   ASSERT_EQ(0, e.exit_code) << e.err;
   Result i = RunVpa({"vpa", "checkpoint", "import", "--checkpoint", out, "--plain-vpa"});
   ASSERT_EQ(0, i.exit_code) << i.err;
-  EXPECT_NE(std::string::npos, i.err.find("imported infer-model-server: container model-server")) << i.err;
+  EXPECT_NE(std::string::npos, i.err.find("imported infer-model-server: container model-server"))
+      << i.err;
   EXPECT_NE(std::string::npos, i.out.find("\"containerName\": \"log-shipper\"")) << i.out;
 }
 
 TEST(VpaCommandTest, ErrorsNameTheFileAndLine) {
-  const std::string bad = TempFile("bad.csv", "timestamp,pod,container,cpu,memory,event\n0,p,c,x,1,\n");
+  const std::string bad =
+      TempFile("bad.csv", "timestamp,pod,container,cpu,memory,event\n0,p,c,x,1,\n");
   Result r = RunVpa({"vpa", "recommend", "--samples", bad});
   EXPECT_EQ(2, r.exit_code);
-  EXPECT_EQ("crescendo vpa: " + bad + ":2: cpu: found \"x\", expected a non-negative number or nothing\n", r.err);
-  Result now = RunVpa({"vpa", "recommend", "--samples", Example("inference-samples.csv"), "--now", "soon"});
+  EXPECT_EQ(
+      "crescendo vpa: " + bad + ":2: cpu: found \"x\", expected a non-negative number or nothing\n",
+      r.err);
+  Result now =
+      RunVpa({"vpa", "recommend", "--samples", Example("inference-samples.csv"), "--now", "soon"});
   EXPECT_EQ(2, now.exit_code);
   EXPECT_NE(std::string::npos, now.err.find("--now: found \"soon\"")) << now.err;
 }

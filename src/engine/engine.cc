@@ -1,9 +1,9 @@
 #include "crescendo/engine/engine.h"
 
+#include <spdlog/spdlog.h>
+
 #include <set>
 #include <unordered_map>
-
-#include <spdlog/spdlog.h>
 
 namespace crescendo {
 namespace {
@@ -47,8 +47,7 @@ struct Engine::Metrics {
 
 StatusOr<std::unique_ptr<Engine>> Engine::Create(EngineOptions options,
                                                  std::vector<WorkloadConfig> workloads) {
-  if (options.backend == nullptr || options.metrics == nullptr ||
-      options.recommender == nullptr) {
+  if (options.backend == nullptr || options.metrics == nullptr || options.recommender == nullptr) {
     return InvalidArgumentError("engine: backend, metric source and recommender are required");
   }
   CRESCENDO_RETURN_IF_ERROR(ValidateWorkloads(workloads));

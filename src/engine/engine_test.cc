@@ -38,7 +38,7 @@ class FakeCluster : public ClusterBackend {
     replicas_[id] = replicas;
     return Status::Ok();
   }
-  Status SetResources(const WorkloadId&, const Resources&) override { return Status::Ok(); }
+  Status SetResources(const WorkloadId&, const ResourceUpdate&) override { return Status::Ok(); }
 
   std::map<WorkloadId, int32_t> replicas_;
   std::set<std::string> fail_set;

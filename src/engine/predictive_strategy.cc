@@ -2,15 +2,15 @@
 // per workload, and predictive::DecidePredictive to combine them (see predictive_strategy.h).
 #include "crescendo/engine/predictive_strategy.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "crescendo/forecast/registry.h"
 
@@ -22,8 +22,8 @@ namespace {
 constexpr Duration kMaxStartupDelay = minutes(10);
 
 struct ForecasterRecipe {
-  std::string spec;   // canonical, interval set
-  Duration step{};    // the forecaster's grid
+  std::string spec;  // canonical, interval set
+  Duration step{};   // the forecaster's grid
 };
 
 // Returns the spec with interval = 2q - 1 unless given, and its grid step (1m by default).
@@ -177,8 +177,8 @@ void PredictiveStrategyImpl::Observe(const HorizontalContext& ctx, WorkloadPredi
 Proposal PredictiveStrategyImpl::Recommend(const HorizontalContext& ctx) {
   Proposal proposal = hpa_->Recommend(ctx);
   WorkloadPredictor& p = PredictorFor(ctx.workload->id);
-  const Duration interval = p.last_tick && ctx.now > *p.last_tick ? ctx.now - *p.last_tick
-                                                                  : options_.default_interval;
+  const Duration interval =
+      p.last_tick && ctx.now > *p.last_tick ? ctx.now - *p.last_tick : options_.default_interval;
   p.last_tick = ctx.now;
   predictive::PredictiveInput in{.now = ctx.now,
                                  .current_replicas = ctx.workload->spec_replicas,
@@ -228,8 +228,8 @@ StatusOr<std::unique_ptr<PredictiveStrategy>> NewPredictiveStrategy(
 namespace {
 
 Status ParamError(const std::string& key, const std::string& value, std::string_view expected) {
-  return InvalidArgumentError(fmt::format("predictive: parameter {} = \"{}\": expected {}", key,
-                                          value, expected));
+  return InvalidArgumentError(
+      fmt::format("predictive: parameter {} = \"{}\": expected {}", key, value, expected));
 }
 
 Status SetNumber(const std::string& key, const std::string& value, double& out) {
@@ -252,10 +252,9 @@ Status SetDuration(const std::string& key, const std::string& value, Duration& o
 Status SetParam(const std::string& key, const std::string& value, PredictiveStrategyOptions& o) {
   predictive::PredictiveSettings& s = o.decision;
   const std::map<std::string_view, double*> numbers = {
-      {"quantile", &s.quantile},         {"max_relative_width", &s.max_relative_width},
+      {"quantile", &s.quantile},           {"max_relative_width", &s.max_relative_width},
       {"band_quantile", &s.band_quantile}, {"band_margin", &s.band_margin},
-      {"tolerance", &s.tolerance},
-      {"flash_max_growth", &s.flash_max_growth}};
+      {"tolerance", &s.tolerance},         {"flash_max_growth", &s.flash_max_growth}};
   const std::map<std::string_view, Duration*> durations = {
       {"flash_hold", &s.flash_hold},
       {"below_band_hold", &s.below_band_hold},
@@ -292,8 +291,8 @@ Status SetParam(const std::string& key, const std::string& value, PredictiveStra
   for (const auto& [name, field] : numbers) known.push_back(name);
   for (const auto& [name, field] : durations) known.push_back(name);
   std::sort(known.begin(), known.end());
-  return InvalidArgumentError(fmt::format("predictive: unknown parameter \"{}\" (known: {})", key,
-                                          fmt::join(known, ", ")));
+  return InvalidArgumentError(
+      fmt::format("predictive: unknown parameter \"{}\" (known: {})", key, fmt::join(known, ", ")));
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 // The predictive strategy as a whole: options, the reactive floor, and scaling ahead of a
 // periodic load its forecaster has learnt (a small closed loop: the test applies each proposal).
+#include "crescendo/engine/predictive_strategy.h"
+
 #include <gtest/gtest.h>
 
-#include "crescendo/engine/predictive_strategy.h"
 #include "crescendo/engine/strategies.h"
 
 namespace crescendo {
@@ -20,9 +21,13 @@ TEST(PredictiveStrategyTest, DefaultOptionsAreValidAndRegistered) {
 }
 
 TEST(PredictiveStrategyTest, NamedWithParameters) {
-  StatusOr<PredictiveStrategyOptions> o = PredictiveOptionsFromParams(
-      {{"quantile", "0.8"}, {"flash_hold", "5m"}, {"forecaster", "fft(step=1m)"},
-       {"transform", "log"}, {"scale_down_ahead", "false"}, {"startup_delay", "40s"}});
+  StatusOr<PredictiveStrategyOptions> o =
+      PredictiveOptionsFromParams({{"quantile", "0.8"},
+                                   {"flash_hold", "5m"},
+                                   {"forecaster", "fft(step=1m)"},
+                                   {"transform", "log"},
+                                   {"scale_down_ahead", "false"},
+                                   {"startup_delay", "40s"}});
   ASSERT_TRUE(o.ok()) << o.status().ToString();
   EXPECT_DOUBLE_EQ(o->decision.quantile, 0.8);
   EXPECT_EQ(o->decision.flash_hold, minutes(5));
@@ -39,14 +44,14 @@ TEST(PredictiveStrategyTest, NamedWithParameters) {
     std::string name;
     std::string mentions;
   };
-  for (const Bad& b : std::vector<Bad>{
-           {"predictive(quantile=high)", "quantile = \"high\": expected a number"},
-           {"predictive(quantile=1.5)", "quantile"},
-           {"predictive(flash_hold=soon)", "flash_hold"},
-           {"predictive(transform=sqrt)", "log or none"},
-           {"predictive(horizon=5m)", "unknown parameter \"horizon\""},
-           {"predictive(quantile=0.8", "expected name(key=value,...)"},
-           {"kubernetes(tolerance=0.2)", "kubernetes takes no parameters"}}) {
+  for (const Bad& b :
+       std::vector<Bad>{{"predictive(quantile=high)", "quantile = \"high\": expected a number"},
+                        {"predictive(quantile=1.5)", "quantile"},
+                        {"predictive(flash_hold=soon)", "flash_hold"},
+                        {"predictive(transform=sqrt)", "log or none"},
+                        {"predictive(horizon=5m)", "unknown parameter \"horizon\""},
+                        {"predictive(quantile=0.8", "expected name(key=value,...)"},
+                        {"kubernetes(tolerance=0.2)", "kubernetes takes no parameters"}}) {
     auto bad = NewHorizontalStrategy(b.name);
     ASSERT_FALSE(bad.ok()) << b.name;
     EXPECT_NE(bad.status().message().find(b.mentions), std::string::npos)
@@ -115,8 +120,8 @@ struct FakeWorkload {
     WorkloadMetric m;
     m.metric = "cpu";
     for (const PodState& p : state.pods) {
-      m.pods.push_back({p.name, load_millis / static_cast<double>(state.pods.size()), now,
-                        seconds(60)});
+      m.pods.push_back(
+          {p.name, load_millis / static_cast<double>(state.pods.size()), now, seconds(60)});
     }
     return {m};
   }

@@ -86,7 +86,8 @@ TEST(ResidualBandsTest, SortedCopyMatchesTheRing) {
       std::vector<double> scratch = ring;
       EXPECT_DOUBLE_EQ(table[i]->first, QuantileInPlace(scratch, (1 - 0.8) / 2)) << "slot " << slot;
       scratch = ring;
-      EXPECT_DOUBLE_EQ(table[i]->second, QuantileInPlace(scratch, (1 + 0.8) / 2)) << "slot " << slot;
+      EXPECT_DOUBLE_EQ(table[i]->second, QuantileInPlace(scratch, (1 + 0.8) / 2))
+          << "slot " << slot;
     }
   }
 }

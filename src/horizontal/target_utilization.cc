@@ -1,11 +1,11 @@
 #include "crescendo/horizontal/target_utilization.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <optional>
 #include <string>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 namespace crescendo {
 namespace {

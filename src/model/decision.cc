@@ -15,8 +15,8 @@ std::string Decision::Explain() const {
   if (!status.ok()) out += " [" + status.ToString() + "]";
   for (size_t i = 0; i < trace.size(); ++i) {
     const TraceEntry& e = trace[i];
-    out += fmt::format("{}{}({}->{}: {})", i == 0 ? ": " : ", ", e.step, e.before, e.after,
-                       e.reason);
+    out +=
+        fmt::format("{}{}({}->{}: {})", i == 0 ? ": " : ", ", e.step, e.before, e.after, e.reason);
   }
   return out;
 }

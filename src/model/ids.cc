@@ -20,8 +20,7 @@ StatusOr<WorkloadId> WorkloadId::Parse(std::string_view text) {
     }
     std::string_view part = text.substr(start, last ? std::string_view::npos : slash - start);
     if (part.empty()) {
-      return InvalidArgumentError("workload id \"" + std::string(text) + "\": empty " +
-                                  kNames[i]);
+      return InvalidArgumentError("workload id \"" + std::string(text) + "\": empty " + kNames[i]);
     }
     *parts[i] = std::string(part);
     start = slash + 1;

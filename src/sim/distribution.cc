@@ -12,8 +12,10 @@ struct NamedDistribution {
   DelayDistribution value;
 };
 constexpr NamedDistribution kDistributions[] = {
-    {"fixed", DelayDistribution::kFixed},         {"uniform", DelayDistribution::kUniform},
-    {"normal", DelayDistribution::kNormal},       {"lognormal", DelayDistribution::kLogNormal},
+    {"fixed", DelayDistribution::kFixed},
+    {"uniform", DelayDistribution::kUniform},
+    {"normal", DelayDistribution::kNormal},
+    {"lognormal", DelayDistribution::kLogNormal},
     {"exponential", DelayDistribution::kExponential},
 };
 

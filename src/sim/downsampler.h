@@ -34,8 +34,8 @@ class Downsampler {
 
   size_t channels_;
   size_t capacity_;
-  int64_t width_ = 1;           // ticks per point
-  int64_t in_last_ = 0;         // ticks in the last point
+  int64_t width_ = 1;                     // ticks per point
+  int64_t in_last_ = 0;                   // ticks in the last point
   std::vector<std::vector<Cell>> cells_;  // per channel (plus time), per point
 };
 

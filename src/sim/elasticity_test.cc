@@ -27,8 +27,12 @@ const Case kCases[] = {
      // jitter: E_S = 2 (t1, t3), E_D = 2 (t2, t4) -> 0 per minute
      {2, 2, 3, 3, 2},
      {2, 1, 1, 3, 3},
-     {.theta_u = 100.0 / 300 * (0.5 + 2.0 / 3) * 60, .theta_o = 10, .tau_u = 40, .tau_o = 20,
-      .instability = 100, .jitter = 0}},
+     {.theta_u = 100.0 / 300 * (0.5 + 2.0 / 3) * 60,
+      .theta_o = 10,
+      .tau_u = 40,
+      .tau_o = 20,
+      .instability = 100,
+      .jitter = 0}},
     {"supply follows in step, late down",
      // t1: both up (0); t2: both flat (0); t3: d down, s flat (1); t4: s down, d flat (1)
      // instability = 100 * 120 / 240 = 50; theta_O = 100/300 * (1/2) * 60 = 10 (t3)
@@ -39,8 +43,12 @@ const Case kCases[] = {
      // E_S = 4, E_D = 0 over 5 minutes: jitter 0.8 per minute; over-provisioned 2 of 5 samples
      {2, 2, 2, 2, 2},
      {2, 3, 2, 3, 2},
-     {.theta_u = 0, .theta_o = 100.0 / 300 * 2 * 0.5 * 60, .tau_u = 0, .tau_o = 40,
-      .instability = 100, .jitter = 0.8}},
+     {.theta_u = 0,
+      .theta_o = 100.0 / 300 * 2 * 0.5 * 60,
+      .tau_u = 0,
+      .tau_o = 40,
+      .instability = 100,
+      .jitter = 0.8}},
     {"zero demand counts as one",
      // d = 0 -> denominator 1: theta_O = 100/120 * (2/1) * 60 = 100
      {0, 0},
@@ -79,10 +87,10 @@ TEST(ElasticityTest, GapsBreakTheCurves) {
 }
 
 TEST(ElasticityTest, CombineWeightsByTime) {
-  ElasticityMetrics a{.theta_u = 10, .tau_u = 20, .jitter = 1, .seconds = 300,
-                      .supply_adaptations = 3};
-  ElasticityMetrics b{.theta_u = 40, .tau_u = 50, .jitter = -1, .seconds = 100,
-                      .supply_adaptations = 1};
+  ElasticityMetrics a{
+      .theta_u = 10, .tau_u = 20, .jitter = 1, .seconds = 300, .supply_adaptations = 3};
+  ElasticityMetrics b{
+      .theta_u = 40, .tau_u = 50, .jitter = -1, .seconds = 100, .supply_adaptations = 1};
   std::vector<ElasticityMetrics> both = {a, b};
   ElasticityMetrics c = CombineElasticity(both);
   EXPECT_DOUBLE_EQ(c.theta_u, 0.75 * 10 + 0.25 * 40);

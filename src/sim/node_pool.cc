@@ -10,9 +10,10 @@ Status NodePoolSpec::Validate() const {
     return InvalidArgumentError("nodes.capacity: cpu and memory must be > 0");
   }
   if (min_nodes < 0 || max_nodes < 1 || min_nodes > max_nodes) {
-    return InvalidArgumentError("nodes: expected 0 <= min_nodes <= max_nodes and max_nodes >= 1, "
-                                "found min_nodes " + std::to_string(min_nodes) + ", max_nodes " +
-                                std::to_string(max_nodes));
+    return InvalidArgumentError(
+        "nodes: expected 0 <= min_nodes <= max_nodes and max_nodes >= 1, "
+        "found min_nodes " +
+        std::to_string(min_nodes) + ", max_nodes " + std::to_string(max_nodes));
   }
   if (provisioning.mean.count() < 0 || empty_node_removal.count() < 0) {
     return InvalidArgumentError("nodes: provisioning delay and empty_node_removal must be >= 0");

@@ -8,7 +8,8 @@ double ErlangC(int64_t servers, double offered_load) {
   if (offered_load <= 0) return 0;
   if (offered_load >= static_cast<double>(servers)) return 1;
   double b = 1;  // Erlang B with 0 servers
-  for (int64_t k = 1; k <= servers; ++k) b = offered_load * b / (static_cast<double>(k) + offered_load * b);
+  for (int64_t k = 1; k <= servers; ++k)
+    b = offered_load * b / (static_cast<double>(k) + offered_load * b);
   double c = static_cast<double>(servers);
   return c * b / (c - offered_load * (1 - b));
 }

@@ -26,12 +26,10 @@ TEST(QueueingTest, ErlangCMatchesTheClosedForm) {
     double want;  // hand-computed where given, else the closed form
   };
   const Case cases[] = {
-      {1, 0.5, 0.5},        // M/M/1: P(wait) = rho
-      {2, 1.0, 1.0 / 3},    // 2 rho^2 / (1 + rho) with rho = 0.5
-      {3, 2.0, 4.0 / 9},    // (8/6 * 3) / (1 + 2 + 2 + 4) = 4 / 9
-      {8, 7.5, -1},
-      {16, 10.0, -1},
-      {50, 45.0, -1},
+      {1, 0.5, 0.5},      // M/M/1: P(wait) = rho
+      {2, 1.0, 1.0 / 3},  // 2 rho^2 / (1 + rho) with rho = 0.5
+      {3, 2.0, 4.0 / 9},  // (8/6 * 3) / (1 + 2 + 2 + 4) = 4 / 9
+      {8, 7.5, -1},      {16, 10.0, -1}, {50, 45.0, -1},
   };
   for (const Case& c : cases) {
     double want = c.want >= 0 ? c.want : ErlangCClosedForm(c.servers, c.load);

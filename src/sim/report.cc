@@ -18,18 +18,29 @@ struct Column {
 };
 
 const Column kColumns[] = {
-    {"theta_U%", "θ<sub>U</sub> %", [](const Outcome& o) { return fmt::format("{:.2f}", o.elasticity.theta_u); }},
-    {"theta_O%", "θ<sub>O</sub> %", [](const Outcome& o) { return fmt::format("{:.2f}", o.elasticity.theta_o); }},
-    {"tau_U%", "τ<sub>U</sub> %", [](const Outcome& o) { return fmt::format("{:.2f}", o.elasticity.tau_u); }},
-    {"tau_O%", "τ<sub>O</sub> %", [](const Outcome& o) { return fmt::format("{:.2f}", o.elasticity.tau_o); }},
-    {"instab%", "instability %", [](const Outcome& o) { return fmt::format("{:.2f}", o.elasticity.instability); }},
-    {"jitter/min", "jitter /min", [](const Outcome& o) { return fmt::format("{:.4f}", o.elasticity.jitter); }},
-    {"SLA viol s", "SLA violation s", [](const Outcome& o) { return fmt::format("{:.0f}", o.sla.violation_seconds); }},
-    {"p95 ms", "p95 latency ms", [](const Outcome& o) { return fmt::format("{:.1f}", o.sla.p95_latency_ms); }},
-    {"dropped", "dropped requests", [](const Outcome& o) { return fmt::format("{:.0f}", o.sla.dropped_requests); }},
-    {"pod-h", "pod-hours", [](const Outcome& o) { return fmt::format("{:.1f}", o.pod_seconds / 3600); }},
+    {"theta_U%", "θ<sub>U</sub> %",
+     [](const Outcome& o) { return fmt::format("{:.2f}", o.elasticity.theta_u); }},
+    {"theta_O%", "θ<sub>O</sub> %",
+     [](const Outcome& o) { return fmt::format("{:.2f}", o.elasticity.theta_o); }},
+    {"tau_U%", "τ<sub>U</sub> %",
+     [](const Outcome& o) { return fmt::format("{:.2f}", o.elasticity.tau_u); }},
+    {"tau_O%", "τ<sub>O</sub> %",
+     [](const Outcome& o) { return fmt::format("{:.2f}", o.elasticity.tau_o); }},
+    {"instab%", "instability %",
+     [](const Outcome& o) { return fmt::format("{:.2f}", o.elasticity.instability); }},
+    {"jitter/min", "jitter /min",
+     [](const Outcome& o) { return fmt::format("{:.4f}", o.elasticity.jitter); }},
+    {"SLA viol s", "SLA violation s",
+     [](const Outcome& o) { return fmt::format("{:.0f}", o.sla.violation_seconds); }},
+    {"p95 ms", "p95 latency ms",
+     [](const Outcome& o) { return fmt::format("{:.1f}", o.sla.p95_latency_ms); }},
+    {"dropped", "dropped requests",
+     [](const Outcome& o) { return fmt::format("{:.0f}", o.sla.dropped_requests); }},
+    {"pod-h", "pod-hours",
+     [](const Outcome& o) { return fmt::format("{:.1f}", o.pod_seconds / 3600); }},
     {"cost", "cost", [](const Outcome& o) { return fmt::format("{:.2f}", o.cost); }},
-    {"actions", "scaling actions", [](const Outcome& o) { return std::to_string(o.scaling_actions); }},
+    {"actions", "scaling actions",
+     [](const Outcome& o) { return std::to_string(o.scaling_actions); }},
     {"OOM", "OOM kills", [](const Outcome& o) { return std::to_string(o.oom_kills); }},
 };
 
@@ -42,7 +53,8 @@ std::string Align(const std::vector<std::vector<std::string>>& rows) {
   std::string out;
   for (const auto& row : rows) {
     for (size_t i = 0; i < row.size(); ++i) {
-      out += i == 0 ? fmt::format("{:<{}}", row[i], width[i]) : fmt::format("  {:>{}}", row[i], width[i]);
+      out += i == 0 ? fmt::format("{:<{}}", row[i], width[i])
+                    : fmt::format("  {:>{}}", row[i], width[i]);
     }
     out += "\n";
   }
@@ -128,7 +140,8 @@ std::string HtmlTable(const std::vector<std::vector<std::string>>& rows, const c
   out += "</tr></thead><tbody>";
   for (const auto& row : rows) {
     out += "<tr>";
-    for (size_t i = 0; i < row.size(); ++i) out += (i == 0 ? "<th>" : "<td>") + HtmlEscape(row[i]) + (i == 0 ? "</th>" : "</td>");
+    for (size_t i = 0; i < row.size(); ++i)
+      out += (i == 0 ? "<th>" : "<td>") + HtmlEscape(row[i]) + (i == 0 ? "</th>" : "</td>");
     out += "</tr>";
   }
   return out + "</tbody></table>";
@@ -209,7 +222,8 @@ std::string ComparisonTable(const SimulationResult& r) {
 std::string ServiceTable(const SimulationResult& r) {
   std::vector<std::vector<std::string>> rows = {Header("service / strategy")};
   for (const StrategyResult& s : r.strategies) {
-    for (const ServiceOutcome& so : s.services) rows.push_back(Row(so.id.ToString() + " / " + s.name, so.outcome));
+    for (const ServiceOutcome& so : s.services)
+      rows.push_back(Row(so.id.ToString() + " / " + s.name, so.outcome));
   }
   return Align(rows);
 }
@@ -226,27 +240,33 @@ std::string HtmlReport(const SimulationResult& r, const LoadDescription& load) {
   std::vector<std::vector<std::string>> totals, per_service;
   for (const StrategyResult& s : r.strategies) {
     totals.push_back(Row(s.name, s.total));
-    for (const ServiceOutcome& so : s.services) per_service.push_back(Row(so.id.ToString() + " / " + s.name, so.outcome));
+    for (const ServiceOutcome& so : s.services)
+      per_service.push_back(Row(so.id.ToString() + " / " + s.name, so.outcome));
   }
   std::string strategies;
   for (const std::string& n : StrategyNames(r)) strategies += (strategies.empty() ? "" : ", ") + n;
-  std::string html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                     "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-                     "<title>" + HtmlEscape(title) + "</title>" + kStyle + "</head><body>";
+  std::string html =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+      "<title>" +
+      HtmlEscape(title) + "</title>" + kStyle + "</head><body>";
   html += "<h1>" + HtmlEscape(title) + "</h1>";
-  html += fmt::format("<p class=\"meta\">{} {} &middot; {} service(s) &middot; {} to {} &middot; "
-                      "{} ticks of {} s &middot; seed {} &middot; strategies: {}</p>",
-                      HtmlEscape(load.kind), HtmlEscape(load.path), load.services.size(),
-                      FormatRfc3339(r.start), FormatRfc3339(r.end), r.ticks, ToSeconds(r.interval),
-                      load.seed, HtmlEscape(strategies));
+  html += fmt::format(
+      "<p class=\"meta\">{} {} &middot; {} service(s) &middot; {} to {} &middot; "
+      "{} ticks of {} s &middot; seed {} &middot; strategies: {}</p>",
+      HtmlEscape(load.kind), HtmlEscape(load.path), load.services.size(), FormatRfc3339(r.start),
+      FormatRfc3339(r.end), r.ticks, ToSeconds(r.interval), load.seed, HtmlEscape(strategies));
   html += "<h2>Comparison</h2>" + HtmlTable(totals, "strategy");
   html += "<h2>Over time</h2>" + Charts(r);
-  if (load.services.size() > 1) html += "<h2>Per service</h2>" + HtmlTable(per_service, "service / strategy");
-  html += "<h2>Notes</h2><p class=\"notes\">Elasticity metrics of the SPEC Research Group "
-          "(Herbst et al., BUNGEE): demand is the pods the load needs at each service's capacity, "
-          "supply the Ready pods. θ and τ in percent of the evaluated time; jitter in adaptations "
-          "per minute. Gaps in a trace are not evaluated. Each plotted point is the mean of the ticks it "
-          "covers. See docs/simulation.md.</p>";
+  if (load.services.size() > 1)
+    html += "<h2>Per service</h2>" + HtmlTable(per_service, "service / strategy");
+  html +=
+      "<h2>Notes</h2><p class=\"notes\">Elasticity metrics of the SPEC Research Group "
+      "(Herbst et al., BUNGEE): demand is the pods the load needs at each service's capacity, "
+      "supply the Ready pods. θ and τ in percent of the evaluated time; jitter in adaptations "
+      "per minute. Gaps in a trace are not evaluated. Each plotted point is the mean of the ticks "
+      "it "
+      "covers. See docs/simulation.md.</p>";
   return html + kScript + "</body></html>\n";
 }
 

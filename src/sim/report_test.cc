@@ -15,7 +15,8 @@ SimulationResult Simulate(uint64_t seed) {
   std::vector<SimService> services;
   for (int i = 0; i < 2; ++i) {
     SimService s;
-    s.spec.id = WorkloadId{"prod", i == 0 ? "free" : "premium", "music", "api-" + std::to_string(i)};
+    s.spec.id =
+        WorkloadId{"prod", i == 0 ? "free" : "premium", "music", "api-" + std::to_string(i)};
     s.spec.horizontal.max_replicas = 20;
     MetricSpec cpu;
     cpu.name = "cpu";
@@ -42,7 +43,8 @@ LoadDescription Scenario() {
   d.name = "two <services>";
   d.path = "s.yaml";
   d.seed = 4;
-  d.services = {WorkloadId{"prod", "free", "music", "api-0"}, WorkloadId{"prod", "premium", "music", "api-1"}};
+  d.services = {WorkloadId{"prod", "free", "music", "api-0"},
+                WorkloadId{"prod", "premium", "music", "api-1"}};
   return d;
 }
 
@@ -63,8 +65,8 @@ TEST(ReportTest, JsonHasTheIssueShape) {
   for (const auto& [key, value] : s["sla"].items()) sla.push_back(key);
   EXPECT_EQ(elasticity, (std::vector<std::string>{"theta_u", "theta_o", "tau_u", "tau_o",
                                                   "instability", "jitter"}));
-  EXPECT_EQ(sla, (std::vector<std::string>{"violation_seconds", "p95_latency_ms",
-                                           "dropped_requests"}));
+  EXPECT_EQ(sla,
+            (std::vector<std::string>{"violation_seconds", "p95_latency_ms", "dropped_requests"}));
   EXPECT_EQ(s["name"], "proportional");
   EXPECT_TRUE(s["pod_seconds"].is_number());
   EXPECT_TRUE(s["scaling_actions"].is_number_integer());

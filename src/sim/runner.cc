@@ -96,7 +96,8 @@ struct ServiceTick {
 class Runner {
  public:
   Runner(std::vector<SimService>& services, const SimulationOptions& options)
-      : services_(services), options_(options),
+      : services_(services),
+        options_(options),
         plots_(2 + 3 * options.strategies.size(), std::max<size_t>(options.plot_points, 2)) {}
 
   Status Init(const StrategyFactory& factory);
@@ -144,8 +145,8 @@ Status Runner::Init(const StrategyFactory& factory) {
     run->name = options_.strategies[k];
     CRESCENDO_ASSIGN_OR_RETURN(run->recommender, factory(run->name));
     if (options_.nodes) {
-      run->nodes = std::make_unique<NodePool>(*options_.nodes, SeedFor(options_.seed, 0),
-                                              options_.start);
+      run->nodes =
+          std::make_unique<NodePool>(*options_.nodes, SeedFor(options_.seed, 0), options_.start);
     }
     for (size_t i = 0; i < services_.size(); ++i) {
       run->services.push_back(std::make_unique<ServiceRun>(
@@ -218,8 +219,8 @@ void Runner::StepService(StrategyRun& run, size_t i, Timestamp now, double dt) {
   if (tick.load) s.outcome.scaling_actions += s.model.stats().scaling_actions - actions_before;
 }
 
-void Runner::StepStrategy(StrategyRun& run, Timestamp now, double dt,
-                          std::vector<double>& plot_row, size_t column) {
+void Runner::StepStrategy(StrategyRun& run, Timestamp now, double dt, std::vector<double>& plot_row,
+                          size_t column) {
   double node_hours_before = run.nodes ? run.nodes->node_hours() : 0;
   if (run.nodes) run.nodes->Advance(now);
   double ready = 0, latency_weighted = 0, known_load = 0, pod_cost = 0;
@@ -263,7 +264,8 @@ Status Runner::Run(const RunProgress& progress) {
       any_known = true;
       ++evaluated_;
       load += *ticks_[i].load;
-      demand += std::max(1.0, std::ceil(*ticks_[i].load / services_[i].spec.pod.capacity_rps - 1e-9));
+      demand +=
+          std::max(1.0, std::ceil(*ticks_[i].load / services_[i].spec.pod.capacity_rps - 1e-9));
     }
     plot_row[0] = any_known ? load : kNaN;
     plot_row[1] = any_known ? demand : kNaN;
@@ -318,7 +320,8 @@ SimulationResult Runner::Result() const {
   out.plot_seconds = plots_.Times();
   out.load_rps = plots_.Series(0);
   out.demand_pods = plots_.Series(1);
-  for (size_t r = 0; r < runs_.size(); ++r) out.strategies.push_back(Summarize(*runs_[r], 2 + 3 * r));
+  for (size_t r = 0; r < runs_.size(); ++r)
+    out.strategies.push_back(Summarize(*runs_[r], 2 + 3 * r));
   return out;
 }
 

@@ -93,8 +93,8 @@ TEST(RunnerTest, FixedSupplyAgainstConstantDemand) {
 
 TEST(RunnerTest, ProportionalStrategyFollowsAStep) {
   std::vector<SimService> services;
-  services.push_back(Service(
-      ProfileSource(StepLoad(kStart, {{minutes(0), 100}, {minutes(10), 400}})), 2));
+  services.push_back(
+      Service(ProfileSource(StepLoad(kStart, {{minutes(0), 100}, {minutes(10), 400}})), 2));
   StatusOr<SimulationResult> r =
       RunSimulation(services, Options(minutes(30), {"proportional", "fixed-2"}), TestStrategies);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -112,7 +112,8 @@ TEST(RunnerTest, ProportionalStrategyFollowsAStep) {
 TEST(RunnerTest, GapsAreSimulatedButNotEvaluated) {
   std::vector<SimService> services;
   services.push_back(Service(std::make_unique<GappyLoad>(250, minutes(15), minutes(45)), 3));
-  StatusOr<SimulationResult> r = RunSimulation(services, Options(hours(1), {"fixed-3"}), TestStrategies);
+  StatusOr<SimulationResult> r =
+      RunSimulation(services, Options(hours(1), {"fixed-3"}), TestStrategies);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->gap_service_ticks, 120);
   EXPECT_EQ(r->evaluated_service_ticks, 120);

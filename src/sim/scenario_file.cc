@@ -52,8 +52,9 @@ class Fields {
       return Error(n, p, "expected a number, found " + Text(n));
     }
     if (v < min || (above_min && v == min)) {
-      return Error(n, p, std::string("expected a number ") + (above_min ? "> " : ">= ") +
-                             Trimmed(min) + ", found " + Text(n));
+      return Error(n, p,
+                   std::string("expected a number ") + (above_min ? "> " : ">= ") + Trimmed(min) +
+                       ", found " + Text(n));
     }
     return v;
   }
@@ -73,15 +74,17 @@ class Fields {
     StatusOr<Duration> d = n.IsScalar() ? ParseDuration(n.as<std::string>())
                                         : StatusOr<Duration>(InvalidArgumentError("not a scalar"));
     if (!d.ok() || d->count() < 0) {
-      return Error(n, path + "." + key, "expected a duration >= 0 such as \"30s\" or \"1m30s\", "
-                                        "found " + Text(n));
+      return Error(n, path + "." + key,
+                   "expected a duration >= 0 such as \"30s\" or \"1m30s\", "
+                   "found " +
+                       Text(n));
     }
     return *d;
   }
 
   // Returns a Kubernetes quantity in milli-units (cpu) or units (memory), > 0.
-  StatusOr<int64_t> Quantity(const YAML::Node& map, const std::string& key,
-                             const std::string& path, int64_t fallback, bool milli) const {
+  StatusOr<int64_t> Quantity(const YAML::Node& map, const std::string& key, const std::string& path,
+                             int64_t fallback, bool milli) const {
     YAML::Node n = map[key];
     if (!n) return fallback;
     StatusOr<crescendo::Quantity> q = n.IsScalar()
@@ -89,9 +92,10 @@ class Fields {
                                           : StatusOr<crescendo::Quantity>(InvalidArgumentError(""));
     int64_t v = q.ok() ? (milli ? q->MilliValue() : q->Value()) : -1;
     if (v < 0) {
-      return Error(n, path + "." + key, std::string("expected a Kubernetes quantity >= 0 such as ") +
-                                            (milli ? "\"500m\" or \"2\"" : "\"512Mi\" or \"1G\"") +
-                                            ", found " + Text(n));
+      return Error(n, path + "." + key,
+                   std::string("expected a Kubernetes quantity >= 0 such as ") +
+                       (milli ? "\"500m\" or \"2\"" : "\"512Mi\" or \"1G\"") + ", found " +
+                       Text(n));
     }
     return v;
   }
@@ -200,9 +204,9 @@ StatusOr<ScenarioFile> Loader::Load() {
 }
 
 Status Loader::Top(const YAML::Node& root) {
-  CRESCENDO_RETURN_IF_ERROR(f_.Known(root, "scenario", {"name", "seed", "start", "duration",
-                                                        "interval", "strategies", "nodes",
-                                                        "defaults", "services"}));
+  CRESCENDO_RETURN_IF_ERROR(f_.Known(root, "scenario",
+                                     {"name", "seed", "start", "duration", "interval", "strategies",
+                                      "nodes", "defaults", "services"}));
   out_.path = path_;
   CRESCENDO_ASSIGN_OR_RETURN(out_.name,
                              f_.String(root, "name", "scenario", fs::path(path_).stem().string()));
@@ -217,7 +221,8 @@ Status Loader::Top(const YAML::Node& root) {
     CRESCENDO_ASSIGN_OR_RETURN(duration_, f_.Time(root, "duration", "scenario", {}));
   }
   CRESCENDO_ASSIGN_OR_RETURN(out_.interval, f_.Time(root, "interval", "scenario", seconds(15)));
-  if (out_.interval.count() <= 0) return f_.Error(root["interval"], "scenario.interval", "expected > 0");
+  if (out_.interval.count() <= 0)
+    return f_.Error(root["interval"], "scenario.interval", "expected > 0");
   if (YAML::Node s = root["strategies"]) {
     if (!s.IsSequence()) return f_.Error(s, "scenario.strategies", "expected a list of names");
     for (const YAML::Node& name : s) out_.strategies.push_back(name.as<std::string>());
@@ -240,8 +245,9 @@ Status Loader::Top(const YAML::Node& root) {
 
 StatusOr<NodePoolSpec> Loader::Nodes(const YAML::Node& n) {
   const std::string p = "nodes";
-  CRESCENDO_RETURN_IF_ERROR(f_.Known(n, p, {"cpu", "memory", "min", "max", "provisioning",
-                                            "empty_node_removal", "cost_per_node_hour"}));
+  CRESCENDO_RETURN_IF_ERROR(f_.Known(
+      n, p,
+      {"cpu", "memory", "min", "max", "provisioning", "empty_node_removal", "cost_per_node_hour"}));
   NodePoolSpec spec;
   CRESCENDO_ASSIGN_OR_RETURN(spec.capacity.cpu_millis,
                              f_.Quantity(n, "cpu", p, spec.capacity.cpu_millis, true));
@@ -264,42 +270,48 @@ StatusOr<NodePoolSpec> Loader::Nodes(const YAML::Node& n) {
 StatusOr<PodModel> Loader::Pod(const YAML::Node& n, const std::string& p, PodModel pod) {
   if (!n) return pod;
   CRESCENDO_RETURN_IF_ERROR(f_.Known(
-      n, p, {"capacity_rps", "cpu_request", "memory_request", "cpu_per_request_millis",
-             "cpu_base_millis", "memory_per_request", "memory_base", "cpu_limit", "memory_limit",
-             "startup", "scheduling", "service_time_ms", "workers", "latency_curve",
-             "request_timeout_ms", "cost_per_pod_hour"}));
-  CRESCENDO_ASSIGN_OR_RETURN(pod.capacity_rps, f_.Number(n, "capacity_rps", p, pod.capacity_rps, 0, true));
+      n, p,
+      {"capacity_rps", "cpu_request", "memory_request", "cpu_per_request_millis", "cpu_base_millis",
+       "memory_per_request", "memory_base", "cpu_limit", "memory_limit", "startup", "scheduling",
+       "service_time_ms", "workers", "latency_curve", "request_timeout_ms", "cost_per_pod_hour"}));
+  CRESCENDO_ASSIGN_OR_RETURN(pod.capacity_rps,
+                             f_.Number(n, "capacity_rps", p, pod.capacity_rps, 0, true));
   CRESCENDO_ASSIGN_OR_RETURN(pod.requests.cpu_millis,
                              f_.Quantity(n, "cpu_request", p, pod.requests.cpu_millis, true));
   CRESCENDO_ASSIGN_OR_RETURN(pod.requests.memory_bytes,
                              f_.Quantity(n, "memory_request", p, pod.requests.memory_bytes, false));
-  CRESCENDO_ASSIGN_OR_RETURN(pod.cpu_millis_per_request,
-                             f_.Number(n, "cpu_per_request_millis", p, pod.cpu_millis_per_request, 0));
+  CRESCENDO_ASSIGN_OR_RETURN(pod.cpu_millis_per_request, f_.Number(n, "cpu_per_request_millis", p,
+                                                                   pod.cpu_millis_per_request, 0));
   CRESCENDO_ASSIGN_OR_RETURN(pod.cpu_base_millis,
                              f_.Number(n, "cpu_base_millis", p, pod.cpu_base_millis, 0));
-  CRESCENDO_ASSIGN_OR_RETURN(int64_t per_request,
-                             f_.Quantity(n, "memory_per_request", p,
-                                         static_cast<int64_t>(pod.memory_bytes_per_request), false));
-  CRESCENDO_ASSIGN_OR_RETURN(int64_t base, f_.Quantity(n, "memory_base", p,
-                                                       static_cast<int64_t>(pod.memory_base_bytes), false));
+  CRESCENDO_ASSIGN_OR_RETURN(
+      int64_t per_request, f_.Quantity(n, "memory_per_request", p,
+                                       static_cast<int64_t>(pod.memory_bytes_per_request), false));
+  CRESCENDO_ASSIGN_OR_RETURN(
+      int64_t base,
+      f_.Quantity(n, "memory_base", p, static_cast<int64_t>(pod.memory_base_bytes), false));
   pod.memory_bytes_per_request = static_cast<double>(per_request);
   pod.memory_base_bytes = static_cast<double>(base);
-  CRESCENDO_ASSIGN_OR_RETURN(pod.cpu_limit_millis, f_.Quantity(n, "cpu_limit", p, pod.cpu_limit_millis, true));
+  CRESCENDO_ASSIGN_OR_RETURN(pod.cpu_limit_millis,
+                             f_.Quantity(n, "cpu_limit", p, pod.cpu_limit_millis, true));
   CRESCENDO_ASSIGN_OR_RETURN(pod.memory_limit_bytes,
                              f_.Quantity(n, "memory_limit", p, pod.memory_limit_bytes, false));
   CRESCENDO_ASSIGN_OR_RETURN(DelaySpec startup, f_.Delay(n, "startup", p, pod.StartupDelay()));
-  CRESCENDO_ASSIGN_OR_RETURN(DelaySpec scheduling, f_.Delay(n, "scheduling", p, pod.SchedulingDelay()));
+  CRESCENDO_ASSIGN_OR_RETURN(DelaySpec scheduling,
+                             f_.Delay(n, "scheduling", p, pod.SchedulingDelay()));
   pod.startup_distribution = startup.distribution;
   pod.startup_delay = startup.mean;
   pod.startup_jitter = startup.spread;
   pod.scheduling_distribution = scheduling.distribution;
   pod.scheduling_delay = scheduling.mean;
   pod.scheduling_jitter = scheduling.spread;
-  CRESCENDO_ASSIGN_OR_RETURN(pod.service_time_ms, f_.Number(n, "service_time_ms", p, pod.service_time_ms, 0, true));
+  CRESCENDO_ASSIGN_OR_RETURN(pod.service_time_ms,
+                             f_.Number(n, "service_time_ms", p, pod.service_time_ms, 0, true));
   CRESCENDO_ASSIGN_OR_RETURN(double workers, f_.Number(n, "workers", p, pod.workers_per_pod, 1));
   pod.workers_per_pod = static_cast<int32_t>(workers);
   if (YAML::Node curve = n["latency_curve"]) {
-    if (!curve.IsSequence()) return f_.Error(curve, p + ".latency_curve", "expected [[utilization, ms], ...]");
+    if (!curve.IsSequence())
+      return f_.Error(curve, p + ".latency_curve", "expected [[utilization, ms], ...]");
     pod.latency_curve.clear();
     for (const YAML::Node& point : curve) {
       if (!point.IsSequence() || point.size() != 2) {
@@ -308,8 +320,8 @@ StatusOr<PodModel> Loader::Pod(const YAML::Node& n, const std::string& p, PodMod
       pod.latency_curve.push_back({point[0].as<double>(), point[1].as<double>()});
     }
   }
-  CRESCENDO_ASSIGN_OR_RETURN(pod.request_timeout_ms,
-                             f_.Number(n, "request_timeout_ms", p, pod.request_timeout_ms, 0, true));
+  CRESCENDO_ASSIGN_OR_RETURN(pod.request_timeout_ms, f_.Number(n, "request_timeout_ms", p,
+                                                               pod.request_timeout_ms, 0, true));
   CRESCENDO_ASSIGN_OR_RETURN(pod.cost_per_pod_hour,
                              f_.Number(n, "cost_per_pod_hour", p, pod.cost_per_pod_hour, 0));
   Status valid = ValidatePodModel(pod, p);
@@ -322,12 +334,17 @@ StatusOr<MetricSpec> Loader::Metric(const YAML::Node& n, const std::string& p) {
   MetricSpec m;
   CRESCENDO_ASSIGN_OR_RETURN(std::string type, f_.String(n, "type", p, "Resource"));
   static const std::pair<std::string_view, MetricSourceType> kTypes[] = {
-      {"Resource", MetricSourceType::kResource}, {"ContainerResource", MetricSourceType::kContainerResource},
-      {"Pods", MetricSourceType::kPods},         {"Object", MetricSourceType::kObject},
+      {"Resource", MetricSourceType::kResource},
+      {"ContainerResource", MetricSourceType::kContainerResource},
+      {"Pods", MetricSourceType::kPods},
+      {"Object", MetricSourceType::kObject},
       {"External", MetricSourceType::kExternal}};
-  auto t = std::find_if(std::begin(kTypes), std::end(kTypes), [&](const auto& k) { return k.first == type; });
+  auto t = std::find_if(std::begin(kTypes), std::end(kTypes),
+                        [&](const auto& k) { return k.first == type; });
   if (t == std::end(kTypes)) {
-    return f_.Error(n["type"], p + ".type", "expected Resource, ContainerResource, Pods, Object or External, found \"" + type + "\"");
+    return f_.Error(
+        n["type"], p + ".type",
+        "expected Resource, ContainerResource, Pods, Object or External, found \"" + type + "\"");
   }
   m.type = t->second;
   CRESCENDO_ASSIGN_OR_RETURN(m.name, f_.String(n, "name", p, ""));
@@ -335,7 +352,8 @@ StatusOr<MetricSpec> Loader::Metric(const YAML::Node& n, const std::string& p) {
   YAML::Node target = n["target"];
   if (!target) return f_.Error(n, p + ".target", "expected a target");
   std::string tp = p + ".target";
-  CRESCENDO_RETURN_IF_ERROR(f_.Known(target, tp, {"type", "averageUtilization", "averageValue", "value"}));
+  CRESCENDO_RETURN_IF_ERROR(
+      f_.Known(target, tp, {"type", "averageUtilization", "averageValue", "value"}));
   CRESCENDO_ASSIGN_OR_RETURN(std::string kind, f_.String(target, "type", tp, "Utilization"));
   if (kind == "Utilization") {
     m.target.type = MetricTargetType::kUtilization;
@@ -345,19 +363,25 @@ StatusOr<MetricSpec> Loader::Metric(const YAML::Node& n, const std::string& p) {
   }
   const char* field = kind == "AverageValue" ? "averageValue" : kind == "Value" ? "value" : nullptr;
   if (field == nullptr) {
-    return f_.Error(target["type"], tp + ".type", "expected Utilization, AverageValue or Value, found \"" + kind + "\"");
+    return f_.Error(target["type"], tp + ".type",
+                    "expected Utilization, AverageValue or Value, found \"" + kind + "\"");
   }
   YAML::Node v = target[field];
-  StatusOr<crescendo::Quantity> q = v ? crescendo::Quantity::Parse(v.as<std::string>())
-                                      : StatusOr<crescendo::Quantity>(InvalidArgumentError("missing"));
-  if (!q.ok()) return f_.Error(v ? v : target, tp + "." + field, "expected a quantity such as \"30\" or \"500m\"");
-  m.target.type = kind == "AverageValue" ? MetricTargetType::kAverageValue : MetricTargetType::kValue;
+  StatusOr<crescendo::Quantity> q =
+      v ? crescendo::Quantity::Parse(v.as<std::string>())
+        : StatusOr<crescendo::Quantity>(InvalidArgumentError("missing"));
+  if (!q.ok())
+    return f_.Error(v ? v : target, tp + "." + field,
+                    "expected a quantity such as \"30\" or \"500m\"");
+  m.target.type =
+      kind == "AverageValue" ? MetricTargetType::kAverageValue : MetricTargetType::kValue;
   (kind == "AverageValue" ? m.target.average_value : m.target.value) = *q;
   return m;
 }
 
 StatusOr<ScalingRules> Loader::Rules(const YAML::Node& n, const std::string& p) {
-  CRESCENDO_RETURN_IF_ERROR(f_.Known(n, p, {"stabilizationWindowSeconds", "selectPolicy", "policies", "tolerance"}));
+  CRESCENDO_RETURN_IF_ERROR(
+      f_.Known(n, p, {"stabilizationWindowSeconds", "selectPolicy", "policies", "tolerance"}));
   ScalingRules r;
   if (n["stabilizationWindowSeconds"]) {
     CRESCENDO_ASSIGN_OR_RETURN(double w, f_.Number(n, "stabilizationWindowSeconds", p, 0, 0));
@@ -371,7 +395,9 @@ StatusOr<ScalingRules> Loader::Rules(const YAML::Node& n, const std::string& p) 
     if (v != "Max" && v != "Min" && v != "Disabled") {
       return f_.Error(s, p + ".selectPolicy", "expected Max, Min or Disabled, found \"" + v + "\"");
     }
-    r.select_policy = v == "Max" ? SelectPolicy::kMax : v == "Min" ? SelectPolicy::kMin : SelectPolicy::kDisabled;
+    r.select_policy = v == "Max"   ? SelectPolicy::kMax
+                      : v == "Min" ? SelectPolicy::kMin
+                                   : SelectPolicy::kDisabled;
   }
   if (YAML::Node policies = n["policies"]) {
     for (size_t i = 0; i < policies.size(); ++i) {
@@ -406,7 +432,8 @@ Status Loader::Horizontal(const YAML::Node& n, const std::string& p, HorizontalS
   if (YAML::Node metrics = n["metrics"]) {
     if (!metrics.IsSequence()) return f_.Error(metrics, p + ".metrics", "expected a list");
     for (size_t i = 0; i < metrics.size(); ++i) {
-      CRESCENDO_ASSIGN_OR_RETURN(MetricSpec m, Metric(metrics[i], p + ".metrics[" + std::to_string(i) + "]"));
+      CRESCENDO_ASSIGN_OR_RETURN(MetricSpec m,
+                                 Metric(metrics[i], p + ".metrics[" + std::to_string(i) + "]"));
       h.metrics.push_back(std::move(m));
     }
   }
@@ -414,10 +441,12 @@ Status Loader::Horizontal(const YAML::Node& n, const std::string& p, HorizontalS
     CRESCENDO_RETURN_IF_ERROR(f_.Known(b, p + ".behavior", {"scaleUp", "scaleDown"}));
     h.behavior.emplace();
     if (b["scaleUp"]) {
-      CRESCENDO_ASSIGN_OR_RETURN(h.behavior->scale_up, Rules(b["scaleUp"], p + ".behavior.scaleUp"));
+      CRESCENDO_ASSIGN_OR_RETURN(h.behavior->scale_up,
+                                 Rules(b["scaleUp"], p + ".behavior.scaleUp"));
     }
     if (b["scaleDown"]) {
-      CRESCENDO_ASSIGN_OR_RETURN(h.behavior->scale_down, Rules(b["scaleDown"], p + ".behavior.scaleDown"));
+      CRESCENDO_ASSIGN_OR_RETURN(h.behavior->scale_down,
+                                 Rules(b["scaleDown"], p + ".behavior.scaleDown"));
     }
   }
   return Status::Ok();
@@ -432,9 +461,11 @@ Status Loader::Business(const YAML::Node& n, const std::string& p, ServiceSpec& 
     CRESCENDO_ASSIGN_OR_RETURN(m.name, f_.String(n[i], "name", bp, ""));
     CRESCENDO_ASSIGN_OR_RETURN(std::string kind, f_.String(n[i], "kind", bp, "per_request"));
     if (kind != "per_request" && kind != "backlog") {
-      return f_.Error(n[i], bp + ".kind", "expected per_request or backlog, found \"" + kind + "\"");
+      return f_.Error(n[i], bp + ".kind",
+                      "expected per_request or backlog, found \"" + kind + "\"");
     }
-    m.kind = kind == "backlog" ? BusinessMetricSpec::Kind::kBacklog : BusinessMetricSpec::Kind::kPerRequest;
+    m.kind = kind == "backlog" ? BusinessMetricSpec::Kind::kBacklog
+                               : BusinessMetricSpec::Kind::kPerRequest;
     CRESCENDO_ASSIGN_OR_RETURN(m.per_rps, f_.Number(n[i], "per_rps", bp, 1, 0));
     s.business_metrics.push_back(std::move(m));
   }
@@ -442,17 +473,22 @@ Status Loader::Business(const YAML::Node& n, const std::string& p, ServiceSpec& 
 }
 
 StatusOr<DailyCycleSpec> Loader::Daily(const YAML::Node& n, const std::string& p, uint64_t seed) {
-  CRESCENDO_RETURN_IF_ERROR(f_.Known(n, p, {"peak_rps", "trough_fraction", "evening_peak_hour",
-                                            "morning_hour", "morning_fraction", "weekend_factor",
-                                            "friday_evening_factor", "noise", "bursts"}));
+  CRESCENDO_RETURN_IF_ERROR(
+      f_.Known(n, p,
+               {"peak_rps", "trough_fraction", "evening_peak_hour", "morning_hour",
+                "morning_fraction", "weekend_factor", "friday_evening_factor", "noise", "bursts"}));
   DailyCycleSpec d;
   d.seed = seed;
   CRESCENDO_ASSIGN_OR_RETURN(d.peak_rps, f_.Number(n, "peak_rps", p, d.peak_rps, 0));
-  CRESCENDO_ASSIGN_OR_RETURN(d.trough_fraction, f_.Number(n, "trough_fraction", p, d.trough_fraction, 0));
-  CRESCENDO_ASSIGN_OR_RETURN(d.evening_peak_hour, f_.Number(n, "evening_peak_hour", p, d.evening_peak_hour, 0));
+  CRESCENDO_ASSIGN_OR_RETURN(d.trough_fraction,
+                             f_.Number(n, "trough_fraction", p, d.trough_fraction, 0));
+  CRESCENDO_ASSIGN_OR_RETURN(d.evening_peak_hour,
+                             f_.Number(n, "evening_peak_hour", p, d.evening_peak_hour, 0));
   CRESCENDO_ASSIGN_OR_RETURN(d.morning_hour, f_.Number(n, "morning_hour", p, d.morning_hour, 0));
-  CRESCENDO_ASSIGN_OR_RETURN(d.morning_fraction, f_.Number(n, "morning_fraction", p, d.morning_fraction, 0));
-  CRESCENDO_ASSIGN_OR_RETURN(d.weekend_factor, f_.Number(n, "weekend_factor", p, d.weekend_factor, 0));
+  CRESCENDO_ASSIGN_OR_RETURN(d.morning_fraction,
+                             f_.Number(n, "morning_fraction", p, d.morning_fraction, 0));
+  CRESCENDO_ASSIGN_OR_RETURN(d.weekend_factor,
+                             f_.Number(n, "weekend_factor", p, d.weekend_factor, 0));
   CRESCENDO_ASSIGN_OR_RETURN(d.friday_evening_factor,
                              f_.Number(n, "friday_evening_factor", p, d.friday_evening_factor, 0));
   CRESCENDO_ASSIGN_OR_RETURN(d.noise_fraction, f_.Number(n, "noise", p, d.noise_fraction, 0));
@@ -472,8 +508,9 @@ StatusOr<DailyCycleSpec> Loader::Daily(const YAML::Node& n, const std::string& p
 }
 
 Status Loader::Trace(const YAML::Node& n, const std::string& p, SimService& s) {
-  CRESCENDO_RETURN_IF_ERROR(f_.Known(n, p, {"path", "time_column", "value_column", "time_unit",
-                                            "filter", "peak_pods", "rps_per_value", "compress"}));
+  CRESCENDO_RETURN_IF_ERROR(f_.Known(n, p,
+                                     {"path", "time_column", "value_column", "time_unit", "filter",
+                                      "peak_pods", "rps_per_value", "compress"}));
   TraceLoadOptions o;
   CRESCENDO_ASSIGN_OR_RETURN(std::string file, f_.String(n, "path", p, ""));
   if (file.empty()) return f_.Error(n, p + ".path", "expected the trace file's path");
@@ -485,7 +522,8 @@ Status Loader::Trace(const YAML::Node& n, const std::string& p, SimService& s) {
   CRESCENDO_ASSIGN_OR_RETURN(o.trace.time_unit, f_.Time(n, "time_unit", p, seconds(1)));
   if (YAML::Node filter = n["filter"]) {
     CRESCENDO_RETURN_IF_ERROR(f_.Known(filter, p + ".filter", {"column", "value"}));
-    CRESCENDO_ASSIGN_OR_RETURN(o.trace.filter_column, f_.String(filter, "column", p + ".filter", ""));
+    CRESCENDO_ASSIGN_OR_RETURN(o.trace.filter_column,
+                               f_.String(filter, "column", p + ".filter", ""));
     CRESCENDO_ASSIGN_OR_RETURN(o.trace.filter_value, f_.String(filter, "value", p + ".filter", ""));
   }
   CRESCENDO_ASSIGN_OR_RETURN(o.compression, f_.Number(n, "compress", p, 1, 0, true));
@@ -537,9 +575,10 @@ Status Loader::Load(const YAML::Node& n, const std::string& p, SimService& s, ui
 
 Status Loader::Service(const YAML::Node& n, const YAML::Node& defaults, size_t index) {
   std::string p = "services[" + std::to_string(index) + "]";
-  CRESCENDO_RETURN_IF_ERROR(f_.Known(n, p, {"id", "min_replicas", "max_replicas", "initial_replicas",
-                                            "target_cpu_utilization", "metrics", "behavior",
-                                            "slo_latency_ms", "pod", "business_metrics", "load"}));
+  CRESCENDO_RETURN_IF_ERROR(
+      f_.Known(n, p,
+               {"id", "min_replicas", "max_replicas", "initial_replicas", "target_cpu_utilization",
+                "metrics", "behavior", "slo_latency_ms", "pod", "business_metrics", "load"}));
   SimService s;
   CRESCENDO_ASSIGN_OR_RETURN(std::string id, f_.String(n, "id", p, ""));
   StatusOr<WorkloadId> parsed = WorkloadId::Parse(id);
@@ -552,10 +591,12 @@ Status Loader::Service(const YAML::Node& n, const YAML::Node& defaults, size_t i
     CRESCENDO_ASSIGN_OR_RETURN(base, Pod(defaults["pod"], "defaults.pod", base));
   }
   CRESCENDO_ASSIGN_OR_RETURN(s.spec.pod, Pod(n["pod"], p + ".pod", base));
-  if (n["business_metrics"]) CRESCENDO_RETURN_IF_ERROR(Business(n["business_metrics"], p + ".business_metrics", s.spec));
+  if (n["business_metrics"])
+    CRESCENDO_RETURN_IF_ERROR(Business(n["business_metrics"], p + ".business_metrics", s.spec));
   CRESCENDO_ASSIGN_OR_RETURN(s.slo_latency_ms, f_.Number(n, "slo_latency_ms", p, 0, 0));
   YAML::Node initial = n["initial_replicas"];
-  s.initial_replicas_from_load = !initial || (initial.IsScalar() && initial.as<std::string>() == "auto");
+  s.initial_replicas_from_load =
+      !initial || (initial.IsScalar() && initial.as<std::string>() == "auto");
   if (!s.initial_replicas_from_load) {
     CRESCENDO_ASSIGN_OR_RETURN(double replicas, f_.Number(n, "initial_replicas", p, 1, 0));
     s.spec.initial_replicas = static_cast<int32_t>(replicas);
@@ -587,16 +628,19 @@ Status Loader::Window() {
     latest = latest ? std::max(*latest, last) : last;
   }
   if (!start_ && !earliest) {
-    return InvalidArgumentError(path_ + ": scenario.start: expected a start time (RFC 3339) when "
+    return InvalidArgumentError(path_ +
+                                ": scenario.start: expected a start time (RFC 3339) when "
                                 "no load is a trace");
   }
   out_.start = start_.value_or(*earliest);
   if (!duration_ && !latest) {
-    return InvalidArgumentError(path_ + ": scenario.duration: expected a duration when no load "
+    return InvalidArgumentError(path_ +
+                                ": scenario.duration: expected a duration when no load "
                                 "is a trace");
   }
   out_.end = duration_ ? out_.start + *duration_ : *latest;
-  for (auto& [service, build] : generated_) out_.services[service].source = ProfileSource(build(out_.start));
+  for (auto& [service, build] : generated_)
+    out_.services[service].source = ProfileSource(build(out_.start));
   for (size_t k = 0; k < trace_specs_.size(); ++k) {
     auto& [options, summary] = trace_specs_[k];
     StatusOr<std::unique_ptr<TraceLoad>> load = TraceLoad::Open(options, summary);

@@ -74,8 +74,9 @@ services:
 
 TEST(ScenarioFileTest, ReadsEveryPart) {
   ScenarioDir dir;
-  dir.Write("nasa.csv", "minute,count\n1995-07-01 00:00:00,10\n1995-07-01 00:01:00,40\n"
-                        "1995-07-01 00:02:00,20\n");
+  dir.Write("nasa.csv",
+            "minute,count\n1995-07-01 00:00:00,10\n1995-07-01 00:01:00,40\n"
+            "1995-07-01 00:02:00,20\n");
   std::string path = dir.Write("good.yaml", kGood);
   StatusOr<ScenarioFile> f = LoadScenarioFile(path);
   ASSERT_TRUE(f.ok()) << f.status().ToString();
@@ -98,7 +99,8 @@ TEST(ScenarioFileTest, ReadsEveryPart) {
   EXPECT_EQ(api.spec.horizontal.metrics[0].target.average_utilization, 70);
   ASSERT_TRUE(api.spec.horizontal.behavior.has_value());
   EXPECT_EQ(api.spec.horizontal.behavior->scale_down->stabilization_window_seconds, 60);
-  EXPECT_EQ(api.spec.horizontal.behavior->scale_down->policies[0].type, ScalingPolicyType::kPercent);
+  EXPECT_EQ(api.spec.horizontal.behavior->scale_down->policies[0].type,
+            ScalingPolicyType::kPercent);
   EXPECT_EQ(api.spec.pod.capacity_rps, 80);  // from defaults
   EXPECT_EQ(api.spec.pod.requests.cpu_millis, 250);
   EXPECT_EQ(api.spec.pod.startup_distribution, DelayDistribution::kLogNormal);
@@ -138,7 +140,8 @@ TEST(ScenarioFileTest, ErrorsNameFileLineAndField) {
        "    load: {constant: 1}\n",
        ":5: services[0].colour: unknown field"},
       {"bad id",
-       "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b\n    load: {constant: 1}\n",
+       "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b\n    load: {constant: "
+       "1}\n",
        ":4: services[0].id: workload id \"a/b\""},
       {"bad duration",
        "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
@@ -156,11 +159,9 @@ TEST(ScenarioFileTest, ErrorsNameFileLineAndField) {
        "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
        "    load: {constant: 1, steps: [[0s, 1]]}\n",
        ":5: services[0].load: expected exactly one of"},
-      {"missing trace",
-       "services:\n  - id: a/b/c/d\n    load:\n      trace: {path: nothere.csv}\n",
+      {"missing trace", "services:\n  - id: a/b/c/d\n    load:\n      trace: {path: nothere.csv}\n",
        ":4: services[0].load.trace: trace "},
-      {"no start",
-       "duration: 1h\nservices:\n  - id: a/b/c/d\n    load: {constant: 1}\n",
+      {"no start", "duration: 1h\nservices:\n  - id: a/b/c/d\n    load: {constant: 1}\n",
        ": scenario.start: expected a start time"},
       {"bad metric target",
        "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n    metrics:\n"

@@ -22,9 +22,8 @@ std::string PodSuffix(int64_t n) {
 // Returns what one ready pod can serve: its queue's throughput (M/M/c) or, with a latency curve,
 // its capacity at the curve's last utilization; never more than its CPU limit allows.
 double MaxRpsPerPod(const PodModel& pod) {
-  double rps = pod.latency_curve.empty()
-                   ? pod.workers_per_pod * 1000.0 / pod.service_time_ms
-                   : pod.capacity_rps * pod.latency_curve.back().utilization;
+  double rps = pod.latency_curve.empty() ? pod.workers_per_pod * 1000.0 / pod.service_time_ms
+                                         : pod.capacity_rps * pod.latency_curve.back().utilization;
   if (pod.cpu_limit_millis > 0 && pod.cpu_millis_per_request > 0) {
     rps = std::min(rps, (pod.cpu_limit_millis - pod.cpu_base_millis) / pod.cpu_millis_per_request);
   }
@@ -49,8 +48,7 @@ bool DeleteBefore(const PodState& a, const PodRuntime& ra, const PodState& b,
 
 }  // namespace
 
-ServiceModel::ServiceModel(const ServiceSpec& spec, uint64_t seed, Timestamp start,
-                           NodePool* nodes)
+ServiceModel::ServiceModel(const ServiceSpec& spec, uint64_t seed, Timestamp start, NodePool* nodes)
     : pod_(spec.pod),
       business_(spec.business_metrics),
       nodes_(nodes),
@@ -187,8 +185,8 @@ void ServiceModel::Serve(Timestamp now) {
   double share = ready_pods_ > 0 ? load_rps_ / ready_pods_ : 0;
   double served = std::min(share, max_rps_per_pod_);
   dropped_rps_ = ready_pods_ > 0 ? (share - served) * ready_pods_ : load_rps_;
-  latency_ms_ = ready_pods_ == 0 || share > max_rps_per_pod_ ? pod_.request_timeout_ms
-                                                             : LatencyMs(served);
+  latency_ms_ =
+      ready_pods_ == 0 || share > max_rps_per_pod_ ? pod_.request_timeout_ms : LatencyMs(served);
   double in_flight = served * latency_ms_ / 1000.0;
   double cpu_ready = pod_.cpu_base_millis + pod_.cpu_millis_per_request * served;
   if (pod_.cpu_limit_millis > 0) cpu_ready = std::min(cpu_ready, double(pod_.cpu_limit_millis));

@@ -25,11 +25,11 @@ class NodePool;
 // What the model knows of a pod beyond its PodState.
 struct PodRuntime {
   Timestamp created;
-  Timestamp running_at;          // when the pod runs (its start_time); valid once scheduled
-  Duration startup{};            // Running to Ready, drawn at creation (and at each restart)
-  Duration scheduling{};         // creation to Running when no node pool decides it
+  Timestamp running_at;   // when the pod runs (its start_time); valid once scheduled
+  Duration startup{};     // Running to Ready, drawn at creation (and at each restart)
+  Duration scheduling{};  // creation to Running when no node pool decides it
   bool scheduled = false;
-  int32_t node = -1;             // index in the node pool, -1 without one
+  int32_t node = -1;  // index in the node pool, -1 without one
   int32_t restarts = 0;
   double cpu_millis = 0;
   double memory_bytes = 0;

@@ -26,8 +26,8 @@ std::vector<SimService> Services(int count) {
   std::vector<SimService> services;
   for (int i = 0; i < count; ++i) {
     SimService s;
-    s.spec.id = WorkloadId{"prod", "tenant-" + std::to_string(i % 3), "bench",
-                           "svc-" + std::to_string(i)};
+    s.spec.id =
+        WorkloadId{"prod", "tenant-" + std::to_string(i % 3), "bench", "svc-" + std::to_string(i)};
     s.spec.horizontal.min_replicas = 1;
     s.spec.horizontal.max_replicas = 50;
     MetricSpec cpu;
@@ -68,17 +68,26 @@ void BM_SimulateWeek(benchmark::State& state, const char* strategy) {
   }
   state.counters["service_ticks/s"] =
       benchmark::Counter(static_cast<double>(service_ticks), benchmark::Counter::kIsRate);
-  state.counters["s/service_tick"] = benchmark::Counter(
-      static_cast<double>(service_ticks),
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["s/service_tick"] =
+      benchmark::Counter(static_cast<double>(service_ticks),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 BENCHMARK_CAPTURE(BM_SimulateWeek, kubernetes, "kubernetes")
-    ->Arg(1000)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();
+    ->Arg(1000)
+    ->Unit(benchmark::kSecond)
+    ->Iterations(1)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_SimulateWeek, target_utilization, "target-utilization")
-    ->Arg(1000)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();
+    ->Arg(1000)
+    ->Unit(benchmark::kSecond)
+    ->Iterations(1)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_SimulateWeek, runner_only, "proportional")
-    ->Arg(1000)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();
+    ->Arg(1000)
+    ->Unit(benchmark::kSecond)
+    ->Iterations(1)
+    ->UseRealTime();
 // A day for 100 services: a quick figure for `make bench`.
 void BM_SimulateDay(benchmark::State& state, const char* strategy) {
   int64_t service_ticks = 0;

@@ -40,7 +40,9 @@ Range ValueRange(const ChartSpec& c) {
     }
   }
   if (!std::isfinite(lo)) return c.log_y ? Range{1, 10} : Range{0, 1};
-  if (c.log_y) return {std::pow(10, std::floor(std::log10(lo))), std::pow(10, std::ceil(std::log10(hi)) + (hi == lo ? 1 : 0))};
+  if (c.log_y)
+    return {std::pow(10, std::floor(std::log10(lo))),
+            std::pow(10, std::ceil(std::log10(hi)) + (hi == lo ? 1 : 0))};
   double step = NiceStep(std::max(hi, 1e-9), 5);
   return {0, std::ceil(hi / step) * step + (hi <= 0 ? 1 : 0)};
 }
@@ -64,9 +66,9 @@ std::string TimeLabel(Timestamp start, double seconds, bool with_minutes) {
 }
 
 double TimeStep(double span_seconds) {
-  static constexpr double kSteps[] = {60,    300,    600,    900,    1800,    3600,    7200,
-                                      10800, 21600,  43200,  86400,  172800,  604800,  1209600,
-                                      2592000, 7776000, 31536000};
+  static constexpr double kSteps[] = {60,     300,     600,     900,     1800,    3600,
+                                      7200,   10800,   21600,   43200,   86400,   172800,
+                                      604800, 1209600, 2592000, 7776000, 31536000};
   for (double s : kSteps) {
     if (span_seconds / s <= 8) return s;
   }
@@ -114,32 +116,38 @@ class Plot {
       for (double v = y_.lo; v <= y_.hi + step * 1e-6; v += step) ticks.push_back(v);
     }
     for (double v : ticks) {
-      out += fmt::format("<line class=\"grid\" x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" "
-                         "y2=\"{:.1f}\"/><text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" "
-                         "text-anchor=\"end\">{}</text>",
-                         kLeft, kWidth - kRight, Y(v), Y(v), kLeft - 6, Y(v) + 4, Number(v));
+      out += fmt::format(
+          "<line class=\"grid\" x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" "
+          "y2=\"{:.1f}\"/><text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" "
+          "text-anchor=\"end\">{}</text>",
+          kLeft, kWidth - kRight, Y(v), Y(v), kLeft - 6, Y(v) + 4, Number(v));
     }
-    out += fmt::format("<text class=\"axis\" transform=\"translate(14,{:.1f}) rotate(-90)\" "
-                       "text-anchor=\"middle\">{}</text>",
-                       (kTop + kHeight - kBottom) / 2, HtmlEscape(c_.y_label));
+    out += fmt::format(
+        "<text class=\"axis\" transform=\"translate(14,{:.1f}) rotate(-90)\" "
+        "text-anchor=\"middle\">{}</text>",
+        (kTop + kHeight - kBottom) / 2, HtmlEscape(c_.y_label));
     return out;
   }
 
   std::string XAxis() const {
     double step = TimeStep(x_hi_ - x_lo_);
-    std::string out = fmt::format("<line class=\"axisline\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>",
-                                  kLeft, kWidth - kRight, kHeight - kBottom, kHeight - kBottom);
+    std::string out =
+        fmt::format("<line class=\"axisline\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>", kLeft,
+                    kWidth - kRight, kHeight - kBottom, kHeight - kBottom);
     double absolute = ToUnixSeconds(c_.start);
     double first = std::ceil((absolute + x_lo_) / step) * step - absolute;
     for (double s = first; s <= x_hi_; s += step) {
-      out += fmt::format("<line class=\"tickline\" x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" "
-                         "y2=\"{2}\"/><text class=\"tick\" x=\"{0:.1f}\" y=\"{3}\" "
-                         "text-anchor=\"middle\">{4}</text>",
-                         X(s), kHeight - kBottom, kHeight - kBottom + 5, kHeight - kBottom + 18,
-                         TimeLabel(c_.start, s, step < 86400));
+      out += fmt::format(
+          "<line class=\"tickline\" x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" "
+          "y2=\"{2}\"/><text class=\"tick\" x=\"{0:.1f}\" y=\"{3}\" "
+          "text-anchor=\"middle\">{4}</text>",
+          X(s), kHeight - kBottom, kHeight - kBottom + 5, kHeight - kBottom + 18,
+          TimeLabel(c_.start, s, step < 86400));
     }
-    return out + fmt::format("<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"end\">time "
-                             "(UTC)</text>", kWidth - kRight, kHeight - 4);
+    return out + fmt::format(
+                     "<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"end\">time "
+                     "(UTC)</text>",
+                     kWidth - kRight, kHeight - 4);
   }
 
   std::string Line(const ChartSeries& s, size_t index) const {
@@ -147,10 +155,10 @@ class Plot {
     std::string points;
     auto flush = [&] {
       if (!points.empty()) {
-        out += fmt::format("<polyline class=\"series\" data-series=\"{}\" points=\"{}\" "
-                           "stroke=\"{}\"{}/>",
-                           index, points, ChartColor(s.color),
-                           s.dashed ? " stroke-dasharray=\"6 4\"" : "");
+        out += fmt::format(
+            "<polyline class=\"series\" data-series=\"{}\" points=\"{}\" "
+            "stroke=\"{}\"{}/>",
+            index, points, ChartColor(s.color), s.dashed ? " stroke-dasharray=\"6 4\"" : "");
       }
       points.clear();
     };
@@ -170,10 +178,11 @@ class Plot {
     std::string out;
     double x = kLeft;
     for (size_t i = 0; i < c_.series.size(); ++i) {
-      out += fmt::format("<g class=\"legend\" data-series=\"{}\"><rect x=\"{:.1f}\" y=\"30\" "
-                         "width=\"14\" height=\"4\" fill=\"{}\"/><text x=\"{:.1f}\" y=\"37\">{}"
-                         "</text></g>",
-                         i, x, ChartColor(c_.series[i].color), x + 18, HtmlEscape(c_.series[i].name));
+      out += fmt::format(
+          "<g class=\"legend\" data-series=\"{}\"><rect x=\"{:.1f}\" y=\"30\" "
+          "width=\"14\" height=\"4\" fill=\"{}\"/><text x=\"{:.1f}\" y=\"37\">{}"
+          "</text></g>",
+          i, x, ChartColor(c_.series[i].color), x + 18, HtmlEscape(c_.series[i].name));
       x += 30 + 7.0 * static_cast<double>(c_.series[i].name.size());
     }
     return out;
@@ -197,12 +206,23 @@ std::string HtmlEscape(const std::string& text) {
   out.reserve(text.size());
   for (char ch : text) {
     switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += ch;
     }
   }
   return out;

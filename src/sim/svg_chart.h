@@ -25,7 +25,7 @@ struct ChartSeries {
 std::string ChartColor(int index);
 
 struct ChartSpec {
-  std::string id;       // the figure's data-plot attribute, e.g. "load"
+  std::string id;  // the figure's data-plot attribute, e.g. "load"
   std::string title;
   std::string y_label;
   Timestamp start;

@@ -52,7 +52,8 @@ class ProportionalRecommender final : public HorizontalRecommender {
 
 // "proportional" or "fixed-N".
 inline StatusOr<std::unique_ptr<HorizontalRecommender>> TestStrategies(std::string_view name) {
-  if (name == "proportional") return std::unique_ptr<HorizontalRecommender>(new ProportionalRecommender());
+  if (name == "proportional")
+    return std::unique_ptr<HorizontalRecommender>(new ProportionalRecommender());
   if (name.starts_with("fixed-")) {
     return std::unique_ptr<HorizontalRecommender>(
         new FixedRecommender(std::stoi(std::string(name.substr(6)))));

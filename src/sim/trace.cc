@@ -15,8 +15,10 @@ namespace crescendo::sim {
 namespace {
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
   return s;
 }
@@ -74,8 +76,9 @@ std::optional<Timestamp> ParseTime(std::string_view s, Duration unit) {
   if (s.size() < 19) return std::nullopt;
   std::string text(s);
   if (text[10] == ' ') text[10] = 'T';
-  bool zoned = text.back() == 'Z' || text.back() == 'z' ||
-               (text.size() >= 25 && (text[text.size() - 6] == '+' || text[text.size() - 6] == '-'));
+  bool zoned =
+      text.back() == 'Z' || text.back() == 'z' ||
+      (text.size() >= 25 && (text[text.size() - 6] == '+' || text[text.size() - 6] == '-'));
   if (!zoned) text += 'Z';
   StatusOr<Timestamp> t = ParseRfc3339(text);
   if (!t.ok()) return std::nullopt;
@@ -265,9 +268,10 @@ Status ScanValues(TraceReader& reader, TraceSummary& s, StepFinder& steps) {
     }
   }
   if (values < 2) {
-    return InvalidArgumentError("trace " + s.path + ": expected at least two rows with values in "
-                                "column \"" + s.value_column + "\", found " +
-                                std::to_string(values));
+    return InvalidArgumentError("trace " + s.path +
+                                ": expected at least two rows with values in "
+                                "column \"" +
+                                s.value_column + "\", found " + std::to_string(values));
   }
   s.mean_value = sum / static_cast<double>(values);
   return Status::Ok();
@@ -321,7 +325,7 @@ double ScaleToPeakPods(const TraceSummary& summary, double peak_pods, double cap
 }
 
 StatusOr<std::unique_ptr<TraceLoad>> TraceLoad::Open(const TraceLoadOptions& options,
-                                                    const TraceSummary& summary) {
+                                                     const TraceSummary& summary) {
   if (!(options.compression > 0)) {
     return InvalidArgumentError("trace " + options.trace.path + ": compression must be > 0");
   }
@@ -339,7 +343,8 @@ StatusOr<std::unique_ptr<TraceLoad>> TraceLoad::Open(const TraceLoadOptions& opt
 }
 
 Timestamp TraceLoad::ToSim(Timestamp trace_time) const {
-  double offset_ns = static_cast<double>((trace_time - trace_origin_).count()) / options_.compression;
+  double offset_ns =
+      static_cast<double>((trace_time - trace_origin_).count()) / options_.compression;
   return start_ + Duration(static_cast<int64_t>(std::llround(offset_ns)));
 }
 

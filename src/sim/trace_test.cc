@@ -91,8 +91,9 @@ TEST(TraceReaderTest, ErrorsNameFileLineAndColumn) {
       {"negative", "t,v\n1,-4\n", "", ":2: value column \"v\": -4 is negative"},
       {"backwards", "t,v\n10,1\n5,1\n", "", ":3: time 1970-01-01T00:00:05Z is earlier"},
       {"short row", "t,v,w\n1,2,3\n4\n", "w", ":3: expected at least 3 fields, found 1"},
-      {"no column", "t,v\n1,2\n", "count", ":1: value column \"count\" not found in the header "
-                                           "(columns: \"t\", \"v\")"},
+      {"no column", "t,v\n1,2\n", "count",
+       ":1: value column \"count\" not found in the header "
+       "(columns: \"t\", \"v\")"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
@@ -144,15 +145,24 @@ TEST(TraceLoadTest, StepsGapsScalingAndCompression) {
   };
   const Case cases[] = {
       {1, -1, std::nullopt},  // before the first row
-      {1, 0, 20},     {1, 59, 20},    {1, 60, 40},  {1, 150, 60},
+      {1, 0, 20},
+      {1, 59, 20},
+      {1, 60, 40},
+      {1, 150, 60},
       {1, 180, std::nullopt},  // 120 + one step: the gap to 300 begins
-      {1, 299, std::nullopt},  {1, 300, 80},  {1, 360, std::nullopt},  // missing value
-      {1, 420, 100},  {1, 479, 100},  {1, 480, std::nullopt},         // past the last row
-      {4, 0, 20},     {4, 60, 40},    {4, 480, std::nullopt},
+      {1, 299, std::nullopt},
+      {1, 300, 80},
+      {1, 360, std::nullopt},  // missing value
+      {1, 420, 100},
+      {1, 479, 100},
+      {1, 480, std::nullopt},  // past the last row
+      {4, 0, 20},
+      {4, 60, 40},
+      {4, 480, std::nullopt},
   };
   for (double compression : {1.0, 4.0}) {
-    TraceLoadOptions options{.trace = trace, .rps_per_value = 2, .compression = compression,
-                             .start = start};
+    TraceLoadOptions options{
+        .trace = trace, .rps_per_value = 2, .compression = compression, .start = start};
     StatusOr<std::unique_ptr<TraceLoad>> load = TraceLoad::Open(options, *summary);
     ASSERT_TRUE(load.ok()) << load.status().ToString();
     EXPECT_EQ((*load)->end(), start + FromSeconds(480 / compression));
@@ -173,7 +183,9 @@ TEST(TraceReaderTest, ReadsGzip) {
   std::string content = "time,avg_cpu_usage\n300000000,0.5\n600000000,0.25\n";
   gzwrite(gz, content.data(), static_cast<unsigned>(content.size()));
   gzclose(gz);
-  TraceOptions options{.path = path, .time_column = "time", .value_column = "avg_cpu_usage",
+  TraceOptions options{.path = path,
+                       .time_column = "time",
+                       .value_column = "avg_cpu_usage",
                        .time_unit = std::chrono::microseconds(1)};
   std::vector<TraceRow> rows = ReadAll(options);
   fs::remove(path);
@@ -204,14 +216,22 @@ const SharedTrace kSharedTraces[] = {
     {"wikipedia-en-hourly-2010-2015/traces_en_wikipedia.csv", "hour", "en_wikipedia_requests",
      seconds(1), "", "", 48616, 48616, 7, -1},
     // "input0 : 60 s, 11,520 pts"; "input1-14: 23,040 pts (input4 21,600)".
-    {"crane-tencent-app-metrics/input0.csv", "ts", "value", seconds(1), "", "", 11520, 11520, 0, -1},
-    {"crane-tencent-app-metrics/input1.csv", "ts", "value", seconds(1), "", "", 23040, 23040, 0, -1},
-    {"crane-tencent-app-metrics/input2.csv", "ts", "value", seconds(1), "", "", 23040, 23040, 0, -1},
-    {"crane-tencent-app-metrics/input3.csv", "ts", "value", seconds(1), "", "", 23040, 23040, 0, -1},
-    {"crane-tencent-app-metrics/input4.csv", "ts", "value", seconds(1), "", "", 21600, 21600, 0, -1},
-    {"crane-tencent-app-metrics/input5.csv", "ts", "value", seconds(1), "", "", 23040, 23040, 0, -1},
-    {"crane-tencent-app-metrics/input6.csv", "ts", "value", seconds(1), "", "", 23040, 23040, 0, -1},
-    {"crane-tencent-app-metrics/input7.csv", "ts", "value", seconds(1), "", "", 23040, 23040, 0, -1},
+    {"crane-tencent-app-metrics/input0.csv", "ts", "value", seconds(1), "", "", 11520, 11520, 0,
+     -1},
+    {"crane-tencent-app-metrics/input1.csv", "ts", "value", seconds(1), "", "", 23040, 23040, 0,
+     -1},
+    {"crane-tencent-app-metrics/input2.csv", "ts", "value", seconds(1), "", "", 23040, 23040, 0,
+     -1},
+    {"crane-tencent-app-metrics/input3.csv", "ts", "value", seconds(1), "", "", 23040, 23040, 0,
+     -1},
+    {"crane-tencent-app-metrics/input4.csv", "ts", "value", seconds(1), "", "", 21600, 21600, 0,
+     -1},
+    {"crane-tencent-app-metrics/input5.csv", "ts", "value", seconds(1), "", "", 23040, 23040, 0,
+     -1},
+    {"crane-tencent-app-metrics/input6.csv", "ts", "value", seconds(1), "", "", 23040, 23040, 0,
+     -1},
+    {"crane-tencent-app-metrics/input7.csv", "ts", "value", seconds(1), "", "", 23040, 23040, 0,
+     -1},
     // "Rows per task: job113 2,703-6,203".
     {"google-borg-2019-task-usage/job113/115-300000000-2678700000000.csv.gz", "time",
      "avg_cpu_usage", std::chrono::microseconds(1), "", "", 2703, 6203, -1, -1},
@@ -239,9 +259,12 @@ TEST(SharedTracesTest, LoadWithTheRowCountsTheirSourceStates) {
   }
   for (const SharedTrace& t : kSharedTraces) {
     SCOPED_TRACE(t.file);
-    TraceOptions options{.path = dir + "/" + t.file, .time_column = t.time_column,
-                         .value_column = t.value_column, .time_unit = t.time_unit,
-                         .filter_column = t.filter_column, .filter_value = t.filter_value};
+    TraceOptions options{.path = dir + "/" + t.file,
+                         .time_column = t.time_column,
+                         .value_column = t.value_column,
+                         .time_unit = t.time_unit,
+                         .filter_column = t.filter_column,
+                         .filter_value = t.filter_value};
     StatusOr<TraceSummary> s = SummarizeTrace(options);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     EXPECT_GE(s->rows, t.min_rows);
@@ -256,11 +279,12 @@ TEST(SharedTracesTest, LoadWithTheRowCountsTheirSourceStates) {
 TEST(SharedTracesTest, NasaShape) {
   std::string dir = SharedTraces();
   if (dir.empty()) GTEST_SKIP() << "\n\n*** ../shared/traces NOT FOUND: NASA NOT checked ***\n";
-  StatusOr<TraceSummary> s = SummarizeTrace(
-      {.path = dir + "/nasa-http-1995-per-minute/nasa.csv", .time_column = "minute",
-       .value_column = "count"});
+  StatusOr<TraceSummary> s = SummarizeTrace({.path = dir + "/nasa-http-1995-per-minute/nasa.csv",
+                                             .time_column = "minute",
+                                             .value_column = "count"});
   ASSERT_TRUE(s.ok());
-  // "Span: 1995-07-01 00:00 .. 1995-08-31 23:59"; "min 1, ..., max 405 req/min"; "198 gaps > 1 min".
+  // "Span: 1995-07-01 00:00 .. 1995-08-31 23:59"; "min 1, ..., max 405 req/min"; "198 gaps > 1
+  // min".
   EXPECT_EQ(FormatRfc3339(s->first), "1995-07-01T00:00:00Z");
   EXPECT_EQ(FormatRfc3339(s->last), "1995-08-31T23:59:00Z");
   EXPECT_DOUBLE_EQ(s->peak_value, 405);
@@ -278,10 +302,12 @@ namespace {
 
 TEST(SharedTracesTest, WikipediaShape) {
   std::string dir = SharedTraces();
-  if (dir.empty()) GTEST_SKIP() << "\n\n*** ../shared/traces NOT FOUND: Wikipedia NOT checked ***\n";
-  StatusOr<TraceSummary> s = SummarizeTrace(
-      {.path = dir + "/wikipedia-en-hourly-2010-2015/traces_en_wikipedia.csv",
-       .time_column = "hour", .value_column = "en_wikipedia_requests"});
+  if (dir.empty())
+    GTEST_SKIP() << "\n\n*** ../shared/traces NOT FOUND: Wikipedia NOT checked ***\n";
+  StatusOr<TraceSummary> s =
+      SummarizeTrace({.path = dir + "/wikipedia-en-hourly-2010-2015/traces_en_wikipedia.csv",
+                      .time_column = "hour",
+                      .value_column = "en_wikipedia_requests"});
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   // "Rows: 48,616 of 49,704 hours in span 2010-05-01 00:00 .. 2015-12-31 23:00"; "15 gaps";
   // "7 duplicated timestamps"; "max 20.3 M/h".

@@ -4,7 +4,6 @@
 #include <unordered_map>
 
 #include "crescendo/sim/node_pool.h"
-
 #include "metric_view.h"
 #include "service_model.h"
 #include "spec_validation.h"
@@ -24,7 +23,8 @@ class WorldImpl final : public World {
     for (size_t i = 0; i < specs_.size(); ++i) {
       models_.emplace_back(specs_[i], seeds.Next(), spec.start, nodes_.get());
       index_.emplace(specs_[i].id, i);
-      for (const BusinessMetricSpec& m : specs_[i].business_metrics) business_names_.push_back(m.name);
+      for (const BusinessMetricSpec& m : specs_[i].business_metrics)
+        business_names_.push_back(m.name);
     }
     Advance(spec.start);
   }
@@ -68,14 +68,16 @@ class WorldImpl final : public World {
     return models_[i].SetReplicas(replicas, now_);
   }
 
-  Status SetResources(const WorkloadId& workload, const Resources& pod_requests) override {
+  Status SetResources(const WorkloadId& workload, const ResourceUpdate& update) override {
     CRESCENDO_ASSIGN_OR_RETURN(size_t i, Find(workload));
-    if (pod_requests.cpu_millis <= 0 || pod_requests.memory_bytes <= 0) {
+    if (update.containers.empty()) return Status::Ok();
+    const Resources& r = update.containers.front().requests;
+    if (r.cpu_millis <= 0 || r.memory_bytes <= 0) {
       return InvalidArgumentError(workload.ToString() + ": pod requests must be > 0, found cpu " +
-                                  std::to_string(pod_requests.cpu_millis) + "m, memory " +
-                                  std::to_string(pod_requests.memory_bytes) + " bytes");
+                                  std::to_string(r.cpu_millis) + "m, memory " +
+                                  std::to_string(r.memory_bytes) + " bytes");
     }
-    models_[i].SetPodRequests(pod_requests);
+    models_[i].SetPodRequests(r);
     return Status::Ok();
   }
 

@@ -103,8 +103,7 @@ TEST(WorldTest, ReadyPodsShareTheLoadAndStartingPodsUseTheBase) {
   std::sort(values.begin(), values.end());
   EXPECT_EQ(values, (std::vector<double>{20, 20 + 4 * 50, 20 + 4 * 50}));
 
-  StatusOr<std::vector<WorkloadMetric>> rps =
-      world->Read({"requests_per_second", "", ids, kStart});
+  StatusOr<std::vector<WorkloadMetric>> rps = world->Read({"requests_per_second", "", ids, kStart});
   ASSERT_TRUE(rps.ok());
   EXPECT_EQ(rps->at(0).pods.size(), 2u);
   EXPECT_DOUBLE_EQ(rps->at(0).value.value(), 100);
@@ -206,8 +205,7 @@ TEST(WorldTest, CreateNamesTheWrongField) {
     StatusOr<std::unique_ptr<World>> world = World::Create(spec);
     ASSERT_FALSE(world.ok());
     EXPECT_NE(world.status().message().find(std::string("services[0]")), std::string::npos);
-    EXPECT_NE(world.status().message().find(c.want), std::string::npos)
-        << world.status().message();
+    EXPECT_NE(world.status().message().find(c.want), std::string::npos) << world.status().message();
   }
 }
 

@@ -159,7 +159,7 @@ Status ContainerState::RecordOom(Timestamp time, int64_t memory_bytes) {
   // The usage-based peak, not the OOM peak, keeps repeated OOMs from running away.
   const int64_t used = std::max(memory_bytes, memory_peak_);
   const int64_t needed = std::max(used + ResourceAmountFromDouble(kOomMinBumpUpBytes),
-                                   ScaleResource(used, kOomBumpUpRatio));
+                                  ScaleResource(used, kOomBumpUpRatio));
   if (!AddMemory(time, needed, /*is_oom=*/true)) {
     return InvalidArgumentError("OOM at " + FormatRfc3339(time) + ": memory " +
                                 std::to_string(memory_bytes) + " is negative");

@@ -106,10 +106,13 @@ TEST(ContainerStateTest, RecordOom) {
   for (const OomCase& c : cases) {
     AggregateContainerState aggregate;
     ContainerState container(&aggregate);
-    for (auto [offset, bytes] : c.usage) ASSERT_TRUE(container.AddMemorySample(kTest + offset, bytes));
-    for (auto [offset, bytes] : c.ooms) EXPECT_TRUE(container.RecordOom(kTest + offset, bytes).ok()) << c.name;
+    for (auto [offset, bytes] : c.usage)
+      ASSERT_TRUE(container.AddMemorySample(kTest + offset, bytes));
+    for (auto [offset, bytes] : c.ooms)
+      EXPECT_TRUE(container.RecordOom(kTest + offset, bytes).ok()) << c.name;
     DecayingHistogram expected = MemoryHistogram();
-    for (auto [offset, bytes] : c.peaks) expected.AddSample(static_cast<double>(bytes), 1, kTest + offset);
+    for (auto [offset, bytes] : c.peaks)
+      expected.AddSample(static_cast<double>(bytes), 1, kTest + offset);
     EXPECT_TRUE(expected.Equals(aggregate.memory_peaks())) << c.name;
   }
 }

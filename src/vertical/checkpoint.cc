@@ -77,15 +77,17 @@ StatusOr<HistogramCheckpoint> ParseHistogram(const json& parent, const char* key
   auto it = parent.find(key);
   if (it == parent.end() || it->is_null()) return h;
   if (!it->is_object()) return w.Error(field, Found(*it) + ", expected an object");
-  CRESCENDO_ASSIGN_OR_RETURN(h.reference_timestamp,
-                             ParseTime(*it, "referenceTimestamp", field + ".referenceTimestamp", w));
+  CRESCENDO_ASSIGN_OR_RETURN(h.reference_timestamp, ParseTime(*it, "referenceTimestamp",
+                                                              field + ".referenceTimestamp", w));
   if (auto tw = it->find("totalWeight"); tw != it->end() && !tw->is_null()) {
-    if (!tw->is_number()) return w.Error(field + ".totalWeight", Found(*tw) + ", expected a number");
+    if (!tw->is_number())
+      return w.Error(field + ".totalWeight", Found(*tw) + ", expected a number");
     h.total_weight = tw->get<double>();
   }
   auto bw = it->find("bucketWeights");
   if (bw == it->end() || bw->is_null()) return h;
-  if (!bw->is_object()) return w.Error(field + ".bucketWeights", Found(*bw) + ", expected an object");
+  if (!bw->is_object())
+    return w.Error(field + ".bucketWeights", Found(*bw) + ", expected an object");
   for (const auto& [bucket_text, weight] : bw->items()) {
     const std::string f = field + ".bucketWeights[\"" + bucket_text + "\"]";
     size_t used = 0;
@@ -95,8 +97,10 @@ StatusOr<HistogramCheckpoint> ParseHistogram(const json& parent, const char* key
     } catch (const std::exception&) {
       used = 0;
     }
-    if (used == 0 || used != bucket_text.size()) return w.Error(f, "expected an integer bucket index");
-    if (!weight.is_number_unsigned() || weight.get<uint64_t>() > std::numeric_limits<uint32_t>::max()) {
+    if (used == 0 || used != bucket_text.size())
+      return w.Error(f, "expected an integer bucket index");
+    if (!weight.is_number_unsigned() ||
+        weight.get<uint64_t>() > std::numeric_limits<uint32_t>::max()) {
       return w.Error(f, Found(weight) + ", expected an integer weight in [0, 4294967295]");
     }
     h.bucket_weights[bucket] = weight.get<uint32_t>();
@@ -154,12 +158,14 @@ StatusOr<VpaCheckpoint> ParseCheckpoint(const json& item, Where w) {
     if (!c.name.empty()) w.item += " (" + c.name + ")";
   }
   auto spec = item.find("spec");
-  if (spec == item.end() || !spec->is_object()) return w.Error("spec", "missing, expected an object");
+  if (spec == item.end() || !spec->is_object())
+    return w.Error("spec", "missing, expected an object");
   CRESCENDO_ASSIGN_OR_RETURN(c.vpa_object_name,
                              ParseString(*spec, "vpaObjectName", "spec.vpaObjectName", w));
   CRESCENDO_ASSIGN_OR_RETURN(c.container_name,
                              ParseString(*spec, "containerName", "spec.containerName", w));
-  if (c.container_name.empty()) return w.Error("spec.containerName", "missing, expected a container name");
+  if (c.container_name.empty())
+    return w.Error("spec.containerName", "missing, expected a container name");
   CRESCENDO_ASSIGN_OR_RETURN(c.status, ParseStatus(item, w));
   return c;
 }
@@ -188,7 +194,9 @@ Status LoadFromCheckpoint(const CheckpointStatus& checkpoint, AggregateContainer
   CRESCENDO_RETURN_IF_ERROR(state->mutable_memory_peaks()
                                 .LoadFromCheckpoint(checkpoint.memory_histogram)
                                 .WithContext("memoryHistogram"));
-  return state->mutable_cpu().LoadFromCheckpoint(checkpoint.cpu_histogram).WithContext("cpuHistogram");
+  return state->mutable_cpu()
+      .LoadFromCheckpoint(checkpoint.cpu_histogram)
+      .WithContext("cpuHistogram");
 }
 
 std::string CheckpointsToJson(const std::vector<VpaCheckpoint>& checkpoints, int indent) {
@@ -214,7 +222,8 @@ StatusOr<std::vector<VpaCheckpoint>> ParseCheckpointsJson(std::string_view text,
   if (root.is_object() && root.contains("items")) items = &root["items"];
   std::vector<VpaCheckpoint> result;
   if (!items->is_array()) {
-    CRESCENDO_ASSIGN_OR_RETURN(VpaCheckpoint c, ParseCheckpoint(*items, Where{source, "checkpoint"}));
+    CRESCENDO_ASSIGN_OR_RETURN(VpaCheckpoint c,
+                               ParseCheckpoint(*items, Where{source, "checkpoint"}));
     result.push_back(std::move(c));
     return result;
   }

@@ -105,17 +105,26 @@ TEST(CheckpointJsonTest, RoundTripsOneAndMany) {
 }
 
 TEST(CheckpointJsonTest, Errors) {
-  struct Case { const char* name; const char* json; const char* message; };
+  struct Case {
+    const char* name;
+    const char* json;
+    const char* message;
+  };
   const Case cases[] = {
       {"not JSON", "{", "cp.json: not JSON"},
       {"wrong apiVersion", R"({"apiVersion":"v1","spec":{"containerName":"a"},"status":{}})",
        "cp.json: checkpoint: apiVersion: found \"v1\", expected \"autoscaling.k8s.io/v1\""},
-      {"no container", R"({"spec":{},"status":{}})", "cp.json: checkpoint: spec.containerName: missing"},
-      {"bad bucket", R"({"items":[{"metadata":{"name":"w-a"},"spec":{"containerName":"a"},)"
-                     R"("status":{"cpuHistogram":{"bucketWeights":{"x":1}}}}]})",
-       "cp.json: items[0] (w-a): status.cpuHistogram.bucketWeights[\"x\"]: expected an integer bucket index"},
-      {"negative weight", R"({"spec":{"containerName":"a"},"status":{"memoryHistogram":{"bucketWeights":{"3":-1}}}})",
-       "cp.json: checkpoint: status.memoryHistogram.bucketWeights[\"3\"]: found -1, expected an integer weight"},
+      {"no container", R"({"spec":{},"status":{}})",
+       "cp.json: checkpoint: spec.containerName: missing"},
+      {"bad bucket",
+       R"({"items":[{"metadata":{"name":"w-a"},"spec":{"containerName":"a"},)"
+       R"("status":{"cpuHistogram":{"bucketWeights":{"x":1}}}}]})",
+       "cp.json: items[0] (w-a): status.cpuHistogram.bucketWeights[\"x\"]: expected an integer "
+       "bucket index"},
+      {"negative weight",
+       R"({"spec":{"containerName":"a"},"status":{"memoryHistogram":{"bucketWeights":{"3":-1}}}})",
+       "cp.json: checkpoint: status.memoryHistogram.bucketWeights[\"3\"]: found -1, expected an "
+       "integer weight"},
       {"bad time", R"({"spec":{"containerName":"a"},"status":{"firstSampleStart":"yesterday"}})",
        "cp.json: checkpoint: status.firstSampleStart: "},
   };
@@ -130,7 +139,8 @@ TEST(CheckpointModelTest, ExportLeavesOutTheOpenIntervalAndImportRestores) {
   WorkloadModel model;
   const Timestamp t0 = *ParseRfc3339("2026-11-20T00:00:00Z");
   for (int i = 0; i < 3 * 1440; ++i) {
-    UsageRecord r{t0 + minutes(i), "web-1", "app", 0.25, 4e8, false, std::nullopt, std::nullopt, i + 2};
+    UsageRecord r{t0 + minutes(i), "web-1",      "app",        0.25, 4e8,
+                  false,           std::nullopt, std::nullopt, i + 2};
     ASSERT_TRUE(model.Add(r));
   }
   const Timestamp now = t0 + minutes(3 * 1440 - 1) + seconds(30);  // third interval still open

@@ -84,7 +84,8 @@ StatusOr<UsageSeries> LoadBorgTask(const fs::path& path) {
   std::map<std::string_view, size_t> col;
   std::vector<std::string_view> header = Split(lines[0], ',');
   for (size_t i = 0; i < header.size(); ++i) col[header[i]] = i;
-  for (const char* need : {"time", "avg_cpu_usage", "max_memory_usage", "cpu_limit", "memory_limit"}) {
+  for (const char* need :
+       {"time", "avg_cpu_usage", "max_memory_usage", "cpu_limit", "memory_limit"}) {
     if (!col.count(need)) return FileError(path, 0, std::string("missing column ") + need);
   }
   UsageSeries s;
@@ -92,13 +93,15 @@ StatusOr<UsageSeries> LoadBorgTask(const fs::path& path) {
   std::map<int64_t, UsagePoint> by_time;  // windows split at task events: keep one per start
   for (size_t i = 1; i < lines.size(); ++i) {
     std::vector<std::string_view> f = Split(lines[i], ',');
-    if (f.size() != header.size()) return FileError(path, i, "expected " + std::to_string(header.size()) + " fields");
+    if (f.size() != header.size())
+      return FileError(path, i, "expected " + std::to_string(header.size()) + " fields");
     auto t = Number(f[col["time"]]);
     auto cpu = Number(f[col["avg_cpu_usage"]]);
     auto mem = Number(f[col["max_memory_usage"]]);
     auto cpu_limit = Number(f[col["cpu_limit"]]);
     auto mem_limit = Number(f[col["memory_limit"]]);
-    if (!t || !cpu || !mem || !cpu_limit || !mem_limit) return FileError(path, i, "expected numbers");
+    if (!t || !cpu || !mem || !cpu_limit || !mem_limit)
+      return FileError(path, i, "expected numbers");
     // Microseconds on the trace's own axis; placed at 2019-05-01 (the trace month).
     const int64_t seconds = static_cast<int64_t>(*t / 1e6);
     UsagePoint p{FromUnixSeconds(1556668800.0 + static_cast<double>(seconds / 300 * 300)),
@@ -165,9 +168,12 @@ struct Tally {
   }
   StrategyScore Result(std::string name) const {
     auto share = [&](int64_t n) { return samples ? static_cast<double>(n) / samples : 0.0; };
-    return {std::move(name), cpu_used > 0 ? (cpu_alloc - cpu_used) / cpu_used : 0,
-            mem_used > 0 ? (mem_alloc - mem_used) / mem_used : 0, share(cpu_exceed),
-            share(mem_exceed), samples};
+    return {std::move(name),
+            cpu_used > 0 ? (cpu_alloc - cpu_used) / cpu_used : 0,
+            mem_used > 0 ? (mem_alloc - mem_used) / mem_used : 0,
+            share(cpu_exceed),
+            share(mem_exceed),
+            samples};
   }
 };
 
@@ -193,7 +199,6 @@ class Replayed {
   }
 
  private:
-
   bool spike_aware_;
   WorkloadModel model_;
   double cpu_cores_ = 0;
@@ -226,7 +231,8 @@ std::vector<UsageSeries> GenerateModelReloadSeries(uint64_t seed, int count) {
     series.request_cpu_cores = 2 * cpu;
     series.request_memory_bytes = 1.5 * memory;
     for (int64_t m = 0; m < 10 * 1440; m += 5) {
-      const double daily = 1 + 0.5 * std::sin(2 * 3.141592653589793 * static_cast<double>(m) / 1440.0);
+      const double daily =
+          1 + 0.5 * std::sin(2 * 3.141592653589793 * static_cast<double>(m) / 1440.0);
       const bool in_spike = (m + period_min - offset_min) % period_min < spike_min;
       series.points.push_back({t0 + minutes(m), cpu * daily * random.Uniform(0.85, 1.15),
                                memory * random.Uniform(0.97, 1.03) * (in_spike ? spike : 1.0)});

@@ -9,7 +9,8 @@ namespace crescendo::vertical {
 namespace {
 
 std::string TracesDir() {
-  if (const char* shared = std::getenv("CRESCENDO_SHARED_DIR")) return std::string(shared) + "/traces";
+  if (const char* shared = std::getenv("CRESCENDO_SHARED_DIR"))
+    return std::string(shared) + "/traces";
   const char* source = std::getenv("CRESCENDO_SOURCE_DIR");
   return std::string(source ? source : ".") + "/../shared/traces";
 }
@@ -41,7 +42,8 @@ TEST(EvaluationTest, ScoresFixedRequestsExactly) {
 
 TEST(EvaluationTest, MarkdownTable) {
   std::string table = ScoresToMarkdown({{"vpa", 0.25, 0.5, 0.01, 0.001, 10}});
-  EXPECT_NE(std::string::npos, table.find("| vpa | 25.0% | 50.0% | 1.00% | 0.100% | 10 |")) << table;
+  EXPECT_NE(std::string::npos, table.find("| vpa | 25.0% | 50.0% | 1.00% | 0.100% | 10 |"))
+      << table;
 }
 
 TEST(EvaluationTest, LoadsTheSharedTraces) {

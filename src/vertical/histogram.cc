@@ -24,9 +24,8 @@ int64_t RoundHalfUp(double x) { return static_cast<int64_t>(std::floor(x + 0.5))
 
 }  // namespace
 
-StatusOr<HistogramOptions> HistogramOptions::Exponential(double max_value,
-                                                         double first_bucket_size, double ratio,
-                                                         double epsilon) {
+StatusOr<HistogramOptions> HistogramOptions::Exponential(double max_value, double first_bucket_size,
+                                                         double ratio, double epsilon) {
   if (!(max_value > 0) || !(first_bucket_size > 0) || !(ratio > 1) || !(epsilon > 0)) {
     return InvalidArgumentError(
         "exponential histogram options: max_value, first_bucket_size and epsilon must be > 0 "
@@ -240,7 +239,8 @@ HistogramCheckpoint Histogram::SaveToCheckpoint() const {
   HistogramCheckpoint result;
   result.total_weight = total_weight_;
   double max_weight = 0.0;
-  for (int b = min_bucket_; b <= max_bucket_; ++b) max_weight = std::max(max_weight, BucketWeight(b));
+  for (int b = min_bucket_; b <= max_bucket_; ++b)
+    max_weight = std::max(max_weight, BucketWeight(b));
   if (max_weight <= 0.0) return result;
   const double ratio = static_cast<double>(kMaxCheckpointWeight) / max_weight;
   for (int b = min_bucket_; b <= max_bucket_; ++b) {
@@ -284,7 +284,7 @@ size_t Histogram::MemoryUsageBytes() const { return sizeof(*this) + len_ * sizeo
 Timestamp RoundTime(Timestamp t, Duration d) {
   // Go's time.Round: the remainder is taken from Go's zero time; halfway rounds up.
   const Int128 since_zero = static_cast<Int128>(t.time_since_epoch().count()) +
-                              static_cast<Int128>(kGoZeroTimeToUnixSeconds) * 1000000000;
+                            static_cast<Int128>(kGoZeroTimeToUnixSeconds) * 1000000000;
   const Int128 dn = d.count();
   Int128 r = since_zero % dn;
   if (r < 0) r += dn;
@@ -310,14 +310,16 @@ void DecayingHistogram::ShiftReference(Timestamp new_reference) {
   } else {
     int64_t exponent = RoundHalfUp(static_cast<double>(reference_ns_ - new_ns) /
                                    static_cast<double>(half_life_.count()));
-    histogram_.Scale(std::ldexp(1.0, static_cast<int>(std::clamp<int64_t>(exponent, -100000, 100000))));
+    histogram_.Scale(
+        std::ldexp(1.0, static_cast<int>(std::clamp<int64_t>(exponent, -100000, 100000))));
   }
   reference_ns_ = new_ns;
 }
 
 double DecayingHistogram::DecayFactor(Timestamp time) {
   const int64_t t_ns = time.time_since_epoch().count();
-  if (reference_ns_ == kNoReference || t_ns > reference_ns_ + half_life_.count() * kMaxDecayExponent) {
+  if (reference_ns_ == kNoReference ||
+      t_ns > reference_ns_ + half_life_.count() * kMaxDecayExponent) {
     ShiftReference(time);
   }
   return std::exp2(static_cast<double>(t_ns - reference_ns_) /
@@ -333,7 +335,8 @@ void DecayingHistogram::SubtractSample(double value, double weight, Timestamp ti
 }
 
 void DecayingHistogram::Merge(DecayingHistogram other) {
-  assert(half_life_ == other.half_life_ && "can't merge decaying histograms with different half-lives");
+  assert(half_life_ == other.half_life_ &&
+         "can't merge decaying histograms with different half-lives");
   if (reference_ns_ < other.reference_ns_) {
     ShiftReference(Timestamp(Duration(other.reference_ns_)));
   } else if (other.reference_ns_ < reference_ns_) {

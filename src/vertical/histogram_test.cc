@@ -30,7 +30,10 @@ TEST(HistogramOptionsTest, Linear) {
   EXPECT_EQ(18, o->num_buckets());
   EXPECT_EQ(0.0, o->BucketStart(0));
   EXPECT_EQ(5.1, o->BucketStart(17));
-  struct Case { double value; int bucket; };
+  struct Case {
+    double value;
+    int bucket;
+  };
   for (Case c : {Case{-1.0, 0}, {0.0, 0}, {1.3, 4}, {100.0, 17}}) {
     EXPECT_EQ(c.bucket, o->FindBucket(c.value)) << c.value;
   }
@@ -42,7 +45,10 @@ TEST(HistogramOptionsTest, Exponential) {
   EXPECT_EQ(6, o->num_buckets());
   const double starts[] = {0.0, 40.0, 100.0, 190.0, 325.0, 527.5};
   for (int b = 0; b < 6; ++b) EXPECT_EQ(starts[b], o->BucketStart(b)) << b;
-  struct Case { double value; int bucket; };
+  struct Case {
+    double value;
+    int bucket;
+  };
   for (Case c : {Case{-1.0, 0}, {39.99, 0}, {40.0, 1}, {100.0, 2}, {900.0, 5}}) {
     EXPECT_EQ(c.bucket, o->FindBucket(c.value)) << c.value;
   }
@@ -77,9 +83,21 @@ TEST(HistogramTest, PercentilesOfEmptyHistogramAreZero) {
 TEST(HistogramTest, Percentiles) {
   Histogram h(&TestOptions());
   for (int i = 1; i <= 4; ++i) h.AddSample(i, i);
-  struct Case { double p; double value; };
-  for (Case c : {Case{0.0, 2}, {0.1, 2}, {0.2, 3}, {0.3, 3}, {0.4, 4}, {0.5, 4}, {0.6, 4},
-                 {0.7, 5}, {0.8, 5}, {0.9, 5}, {1.0, 5}}) {
+  struct Case {
+    double p;
+    double value;
+  };
+  for (Case c : {Case{0.0, 2},
+                 {0.1, 2},
+                 {0.2, 3},
+                 {0.3, 3},
+                 {0.4, 4},
+                 {0.5, 4},
+                 {0.6, 4},
+                 {0.7, 5},
+                 {0.8, 5},
+                 {0.9, 5},
+                 {1.0, 5}}) {
     EXPECT_DOUBLE_EQ(c.value, h.Percentile(c.p)) << c.p;
   }
 }
@@ -163,7 +181,10 @@ TEST(HistogramTest, LoadFromCheckpoint) {
 }
 
 TEST(HistogramTest, LoadFromCheckpointErrors) {
-  struct Case { const char* name; HistogramCheckpoint checkpoint; };
+  struct Case {
+    const char* name;
+    HistogramCheckpoint checkpoint;
+  };
   const Case cases[] = {
       {"negative bucket", {std::nullopt, {{-1, 1}}, 1.0}},
       {"bucket past the end", {std::nullopt, {{99, 1}}, 1.0}},
@@ -193,7 +214,11 @@ TEST(HistogramTest, StoresOnlyTheOccupiedWindow) {
 }
 
 TEST(RoundTimeTest, RoundsLikeGo) {
-  struct Case { const char* in; Duration d; const char* out; };
+  struct Case {
+    const char* in;
+    Duration d;
+    const char* out;
+  };
   const Case cases[] = {
       {"2018-01-02T03:04:05Z", hours(24), "2018-01-02T00:00:00Z"},
       {"2018-01-02T12:00:00Z", hours(24), "2018-01-03T00:00:00Z"},  // halfway rounds up
@@ -232,9 +257,18 @@ TEST(DecayingHistogramTest, Percentiles) {
   Timestamp t = kStart;
   for (int i = 1; i <= 4; ++i, t += hours(1)) h.AddSample(i, i, t);
   // weights: 1*2^-3, 2*2^-2, 3*2^-1, 4*2^0 in buckets 1..4.
-  struct Case { double p; double value; };
-  for (Case c : {Case{0.00, 2}, {0.02, 2}, {0.03, 3}, {0.10, 3}, {0.11, 4}, {0.34, 4},
-                 {0.35, 5}, {1.00, 5}}) {
+  struct Case {
+    double p;
+    double value;
+  };
+  for (Case c : {Case{0.00, 2},
+                 {0.02, 2},
+                 {0.03, 3},
+                 {0.10, 3},
+                 {0.11, 4},
+                 {0.34, 4},
+                 {0.35, 5},
+                 {1.00, 5}}) {
     ExpectNear(c.value, h.Percentile(c.p));
   }
 }
@@ -242,9 +276,21 @@ TEST(DecayingHistogramTest, Percentiles) {
 TEST(DecayingHistogramTest, NoDecayAtFixedTime) {
   DecayingHistogram h(&TestOptions(), hours(1));
   for (int i = 1; i <= 4; ++i) h.AddSample(i, i, kStart);
-  struct Case { double p; double value; };
-  for (Case c : {Case{0.0, 2}, {0.1, 2}, {0.2, 3}, {0.3, 3}, {0.4, 4}, {0.5, 4}, {0.6, 4},
-                 {0.7, 5}, {0.8, 5}, {0.9, 5}, {1.0, 5}}) {
+  struct Case {
+    double p;
+    double value;
+  };
+  for (Case c : {Case{0.0, 2},
+                 {0.1, 2},
+                 {0.2, 3},
+                 {0.3, 3},
+                 {0.4, 4},
+                 {0.5, 4},
+                 {0.6, 4},
+                 {0.7, 5},
+                 {0.8, 5},
+                 {0.9, 5},
+                 {1.0, 5}}) {
     ExpectNear(c.value, h.Percentile(c.p));
   }
 }

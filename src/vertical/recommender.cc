@@ -45,8 +45,8 @@ PodResourceRecommender::PodResourceRecommender(const RecommenderOptions& options
   // logic/recommender.go CreatePodResourceRecommender: percentiles + margin, and confidence
   // multipliers that widen the bounds for short histories.
   const double margin = options.safety_margin_fraction;
-  target_ = WithMargin(margin, PercentileEstimator(options.target_percentile,
-                                                   options.target_percentile));
+  target_ =
+      WithMargin(margin, PercentileEstimator(options.target_percentile, options.target_percentile));
   lower_bound_ = WithConfidenceMultiplier(
       0.001, -2.0,
       WithMargin(margin, PercentileEstimator(options.lower_bound_percentile,
@@ -111,11 +111,12 @@ RecommendedAmounts ApplyPolicy(const RecommendedAmounts& amounts,
   const Resources max = policy->max_allowed.value_or(Resources{});
   RecommendedAmounts out = amounts;
   if (out.cpu_millis) {
-    out.cpu_millis = CapOne(*out.cpu_millis, min.cpu_millis, max.cpu_millis, "cpu", CpuQuantityString, notes);
+    out.cpu_millis =
+        CapOne(*out.cpu_millis, min.cpu_millis, max.cpu_millis, "cpu", CpuQuantityString, notes);
   }
   if (out.memory_bytes) {
-    out.memory_bytes =
-        CapOne(*out.memory_bytes, min.memory_bytes, max.memory_bytes, "memory", MemoryQuantityString, notes);
+    out.memory_bytes = CapOne(*out.memory_bytes, min.memory_bytes, max.memory_bytes, "memory",
+                              MemoryQuantityString, notes);
   }
   return out;
 }
@@ -140,7 +141,8 @@ PodRecommendation RecommendPod(const PodResourceRecommender& recommender,
     rec.container_name = name;
     if (allowed != nullptr) {
       if (auto it = allowed->find(name); it != allowed->end()) {
-        if (controlled.cpu && !it->second.cpu) rec.notes.push_back("cpu left to horizontal scaling");
+        if (controlled.cpu && !it->second.cpu)
+          rec.notes.push_back("cpu left to horizontal scaling");
         if (controlled.memory && !it->second.memory) {
           rec.notes.push_back("memory left to horizontal scaling");
         }
@@ -165,8 +167,12 @@ std::optional<int64_t> ProportionalLimit(int64_t request, std::optional<int64_t>
   return static_cast<int64_t>(scaled);
 }
 
-std::string CpuQuantityString(int64_t millis) { return Quantity::FromScaled(millis, -3).ToString(); }
-std::string MemoryQuantityString(int64_t bytes) { return Quantity::FromScaled(bytes, 0).ToString(); }
+std::string CpuQuantityString(int64_t millis) {
+  return Quantity::FromScaled(millis, -3).ToString();
+}
+std::string MemoryQuantityString(int64_t bytes) {
+  return Quantity::FromScaled(bytes, 0).ToString();
+}
 
 std::string RecommendationToJson(const PodRecommendation& recommendation, int indent) {
   nlohmann::json containers = nlohmann::json::array();

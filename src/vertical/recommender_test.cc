@@ -43,7 +43,12 @@ TEST(EstimatorTest, ConfidenceMultiplierWithoutHistory) {
 
 TEST(EstimatorTest, Confidence) {
   // Days of history at various sample rates: min(lifespan, samples / 1440).
-  struct Case { const char* name; int samples; Duration step; double confidence; };
+  struct Case {
+    const char* name;
+    int samples;
+    Duration step;
+    double confidence;
+  };
   const Case cases[] = {
       {"one sample", 1, minutes(1), 0.0},
       {"1 day at 1/min", 1441, minutes(1), 1.0},
@@ -68,7 +73,7 @@ TEST(EstimatorTest, Margin) {
 TEST(EstimatorTest, MinResources) {
   AggregateContainerState s;
   Resources r = WithMinResources({200, 400000000}, ConstEstimator({3140, 20000000}))->Estimate(s);
-  EXPECT_EQ(3140, r.cpu_millis);       // above the minimum
+  EXPECT_EQ(3140, r.cpu_millis);         // above the minimum
   EXPECT_EQ(400000000, r.memory_bytes);  // raised to the minimum
 }
 
@@ -82,7 +87,10 @@ TEST(PodResourceRecommenderTest, PodMinimumSplitAcrossContainers) {
   EstimatorPtr tiny = ConstEstimator({1, 1000000});
   PodResourceRecommender recommender(tiny, tiny, tiny);
   AggregateContainerState a, b;
-  struct Case { std::map<std::string, const AggregateContainerState*> states; Resources min; };
+  struct Case {
+    std::map<std::string, const AggregateContainerState*> states;
+    Resources min;
+  };
   const Case cases[] = {
       {{{"c1", &a}}, {25, 250 * kMi}},
       {{{"c1", &a}, {"c2", &b}}, {12, 125 * kMi}},  // 25m * 0.5 truncates to 12m
@@ -188,7 +196,10 @@ TEST(PolicyTest, ApplyPolicyCaps) {
   ContainerResourcePolicy p;
   p.min_allowed = Resources{200, 0};
   p.max_allowed = Resources{1000, 1024 * kMi};
-  struct Case { RecommendedAmounts in, out; size_t notes; };
+  struct Case {
+    RecommendedAmounts in, out;
+    size_t notes;
+  };
   const Case cases[] = {
       {{100, 50 * kMi}, {200, 50 * kMi}, 1},
       {{2000, 2048 * kMi}, {1000, 1024 * kMi}, 2},
@@ -205,18 +216,27 @@ TEST(PolicyTest, ApplyPolicyCaps) {
 TEST(PolicyTest, ProportionalLimit) {
   EXPECT_EQ(400, ProportionalLimit(100, 200, 200, ControlledValues::kRequestsAndLimits));
   EXPECT_EQ(200, ProportionalLimit(100, 200, 200, ControlledValues::kRequestsOnly));
-  EXPECT_EQ(std::nullopt, ProportionalLimit(100, std::nullopt, 200, ControlledValues::kRequestsAndLimits));
+  EXPECT_EQ(std::nullopt,
+            ProportionalLimit(100, std::nullopt, 200, ControlledValues::kRequestsAndLimits));
   EXPECT_EQ(std::nullopt, ProportionalLimit(0, 300, 200, ControlledValues::kRequestsAndLimits));
   EXPECT_EQ(333, ProportionalLimit(300, 500, 200, ControlledValues::kRequestsAndLimits));
 }
 
 TEST(QuantityStringTest, AsVpaWritesThem) {
-  struct Case { int64_t millis; const char* cpu; };
+  struct Case {
+    int64_t millis;
+    const char* cpu;
+  };
   for (Case c : {Case{25, "25m"}, {1000, "1"}, {1500, "1500m"}, {kMaxResourceAmount, "100G"}}) {
     EXPECT_EQ(c.cpu, CpuQuantityString(c.millis));
   }
-  struct MemCase { int64_t bytes; const char* memory; };
-  for (MemCase c : {MemCase{262144000, "262144k"}, {131072000, "131072k"}, {100000000, "100M"},
+  struct MemCase {
+    int64_t bytes;
+    const char* memory;
+  };
+  for (MemCase c : {MemCase{262144000, "262144k"},
+                    {131072000, "131072k"},
+                    {100000000, "100M"},
                     {351198544, "351198544"}}) {
     EXPECT_EQ(c.memory, MemoryQuantityString(c.bytes));
   }
@@ -238,7 +258,12 @@ TEST(CoordinationTest, ResourcesDrivingTheHpaAreNotScaledVertically) {
   HorizontalSpec business;
   business.metrics = {metric(MetricSourceType::kExternal, "queue_length"),
                       metric(MetricSourceType::kPods, "requests_per_second")};
-  struct Case { const char* name; const HorizontalSpec* hpa; const char* container; ResourceSelection want; };
+  struct Case {
+    const char* name;
+    const HorizontalSpec* hpa;
+    const char* container;
+    ResourceSelection want;
+  };
   const Case cases[] = {
       {"no HPA", nullptr, "app", {true, true}},
       {"HPA with default metrics", &default_cpu, "app", {false, true}},
@@ -247,7 +272,8 @@ TEST(CoordinationTest, ResourcesDrivingTheHpaAreNotScaledVertically) {
       {"ContainerResource on another container", &per_container, "sidecar", {true, true}},
       {"business metrics only", &business, "app", {true, true}},
   };
-  for (const Case& c : cases) EXPECT_EQ(c.want, VerticallyControllable(c.hpa, c.container)) << c.name;
+  for (const Case& c : cases)
+    EXPECT_EQ(c.want, VerticallyControllable(c.hpa, c.container)) << c.name;
 }
 
 }  // namespace

@@ -10,17 +10,20 @@
 namespace crescendo::vertical {
 namespace {
 
-constexpr std::array<const char*, 6> kRequired = {"timestamp", "pod", "container",
-                                                   "cpu", "memory", "event"};
+constexpr std::array<const char*, 6> kRequired = {"timestamp", "pod",    "container",
+                                                  "cpu",       "memory", "event"};
 constexpr std::array<const char*, 2> kOptional = {"cpu_request", "memory_request"};
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
-Status LineError(std::string_view source, int line, std::string_view field, const std::string& what) {
+Status LineError(std::string_view source, int line, std::string_view field,
+                 const std::string& what) {
   return InvalidArgumentError(std::string(source) + ":" + std::to_string(line) + ": " +
                               std::string(field) + ": " + what);
 }
@@ -71,7 +74,8 @@ std::optional<double> ParseNumber(std::string_view text) {
   if (text.empty()) return std::nullopt;
   double v = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(v)) return std::nullopt;
+  if (ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(v))
+    return std::nullopt;
   return v;
 }
 
@@ -97,14 +101,16 @@ StatusOr<UsageRecord> RecordFromRow(const Row& row, std::string_view source, int
   const std::string& ts = row.at("timestamp");
   auto time = ParseTimestamp(ts);
   if (!time.ok()) {
-    return LineError(source, line, "timestamp",
-                     "found \"" + ts + "\", expected RFC 3339 (2026-11-27T18:00:00Z) or unix seconds");
+    return LineError(
+        source, line, "timestamp",
+        "found \"" + ts + "\", expected RFC 3339 (2026-11-27T18:00:00Z) or unix seconds");
   }
   r.time = *time;
   r.pod = row.at("pod");
   r.container = row.at("container");
   if (r.pod.empty()) return LineError(source, line, "pod", "empty, expected a pod name");
-  if (r.container.empty()) return LineError(source, line, "container", "empty, expected a container name");
+  if (r.container.empty())
+    return LineError(source, line, "container", "empty, expected a container name");
   CRESCENDO_RETURN_IF_ERROR(Amount(row, "cpu", source, line, &r.cpu_cores));
   CRESCENDO_RETURN_IF_ERROR(Amount(row, "memory", source, line, &r.memory_bytes));
   CRESCENDO_RETURN_IF_ERROR(Amount(row, "cpu_request", source, line, &r.cpu_request_cores));
@@ -113,7 +119,8 @@ StatusOr<UsageRecord> RecordFromRow(const Row& row, std::string_view source, int
   if (event == "oom" || event == "OOM") {
     r.oom = true;
     if (!r.memory_bytes) {
-      return LineError(source, line, "memory", "empty on an oom row, expected the memory at the OOM kill");
+      return LineError(source, line, "memory",
+                       "empty on an oom row, expected the memory at the OOM kill");
     }
   } else if (!event.empty()) {
     return LineError(source, line, "event", "found \"" + event + "\", expected nothing or \"oom\"");
@@ -143,8 +150,9 @@ StatusOr<std::vector<UsageRecord>> ParseCsv(std::string_view text, std::string_v
       }
       for (const char* k : kRequired) {
         if (std::find(fields.begin(), fields.end(), k) == fields.end()) {
-          return LineError(source, line_no, "header", std::string("missing column \"") + k +
-                                                          "\", expected timestamp,pod,container,cpu,memory,event");
+          return LineError(source, line_no, "header",
+                           std::string("missing column \"") + k +
+                               "\", expected timestamp,pod,container,cpu,memory,event");
         }
       }
       header = std::move(fields);
@@ -161,8 +169,9 @@ StatusOr<std::vector<UsageRecord>> ParseCsv(std::string_view text, std::string_v
     records.push_back(std::move(r));
   }
   if (header.empty()) {
-    return InvalidArgumentError(std::string(source) +
-                                ": empty, expected a header timestamp,pod,container,cpu,memory,event");
+    return InvalidArgumentError(
+        std::string(source) +
+        ": empty, expected a header timestamp,pod,container,cpu,memory,event");
   }
   return records;
 }
@@ -186,7 +195,8 @@ StatusOr<std::vector<UsageRecord>> ParseJsonLines(std::string_view text, std::st
       } else if (value.is_number()) {
         row[key] = value.dump();
       } else {
-        return LineError(source, line_no, key, "found " + value.dump() + ", expected a string or number");
+        return LineError(source, line_no, key,
+                         "found " + value.dump() + ", expected a string or number");
       }
     }
     CRESCENDO_ASSIGN_OR_RETURN(UsageRecord r, RecordFromRow(row, source, line_no));
@@ -203,7 +213,8 @@ StatusOr<Timestamp> ParseTimestamp(std::string_view text) {
   return ParseRfc3339(text);
 }
 
-StatusOr<std::vector<UsageRecord>> ParseUsageRecords(std::string_view text, std::string_view source) {
+StatusOr<std::vector<UsageRecord>> ParseUsageRecords(std::string_view text,
+                                                     std::string_view source) {
   size_t first = text.find_first_not_of(" \t\r\n");
   if (first != std::string_view::npos && text[first] == '{') return ParseJsonLines(text, source);
   return ParseCsv(text, source);

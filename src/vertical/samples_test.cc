@@ -34,8 +34,10 @@ TEST(SamplesTest, ParsesCsv) {
 }
 
 TEST(SamplesTest, ParsesColumnsInAnyOrderAndRequests) {
-  auto r = ParseUsageRecords("pod,container,timestamp,event,memory,cpu,cpu_request\n"
-                             "p,c,2026-11-27T18:00:00Z,,1e9,1.5,2\n", "s.csv");
+  auto r = ParseUsageRecords(
+      "pod,container,timestamp,event,memory,cpu,cpu_request\n"
+      "p,c,2026-11-27T18:00:00Z,,1e9,1.5,2\n",
+      "s.csv");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(1.5, (*r)[0].cpu_cores);
   EXPECT_EQ(1e9, (*r)[0].memory_bytes);
@@ -59,14 +61,20 @@ TEST(SamplesTest, ParsesJsonLines) {
 
 TEST(SamplesTest, ErrorsNameTheLineAndField) {
   const std::string header = "timestamp,pod,container,cpu,memory,event\n";
-  struct Case { const char* name; std::string text; const char* message; };
+  struct Case {
+    const char* name;
+    std::string text;
+    const char* message;
+  };
   const Case cases[] = {
       {"empty", "", "s.csv: empty, expected a header"},
-      {"missing column", "timestamp,pod,container,cpu,memory\n", "s.csv:1: header: missing column \"event\""},
+      {"missing column", "timestamp,pod,container,cpu,memory\n",
+       "s.csv:1: header: missing column \"event\""},
       {"unknown column", "timestamp,pod,container,cpu,memory,event,gpu\n",
        "s.csv:1: header: unknown column \"gpu\""},
       {"bad time", header + "yesterday,p,c,1,1,\n",
-       "s.csv:2: timestamp: found \"yesterday\", expected RFC 3339 (2026-11-27T18:00:00Z) or unix seconds"},
+       "s.csv:2: timestamp: found \"yesterday\", expected RFC 3339 (2026-11-27T18:00:00Z) or unix "
+       "seconds"},
       {"negative cpu", header + "0,p,c,-1,1,\n",
        "s.csv:2: cpu: found \"-1\", expected a non-negative number or nothing"},
       {"bad memory", header + "0,p,c,1,1Gi,\n", "s.csv:2: memory: found \"1Gi\""},
@@ -119,7 +127,10 @@ spec:
 }
 
 TEST(VpaManifestTest, Errors) {
-  struct Case { const char* yaml; const char* message; };
+  struct Case {
+    const char* yaml;
+    const char* message;
+  };
   const Case cases[] = {
       {"containerPolicies:\n- containerName: a\n  mode: Sometimes\n",
        "v.yaml:3: containerPolicies[0].mode: found \"Sometimes\", expected Auto or Off"},
@@ -127,8 +138,10 @@ TEST(VpaManifestTest, Errors) {
        "v.yaml:3: resourcePolicy.containerPolicies[0].maxAllowed.cpu: "},
       {"containerPolicies:\n- controlledResources: [gpu]\n",
        "v.yaml:2: containerPolicies[0].controlledResources: found \"gpu\", expected cpu or memory"},
-      {"containerPolicies:\n- minAlowed: {cpu: 1}\n", "v.yaml:2: containerPolicies[0].minAlowed: unknown field"},
-      {"kind: HorizontalPodAutoscaler\nspec: {}\n", "v.yaml:1: kind: found \"HorizontalPodAutoscaler\""},
+      {"containerPolicies:\n- minAlowed: {cpu: 1}\n",
+       "v.yaml:2: containerPolicies[0].minAlowed: unknown field"},
+      {"kind: HorizontalPodAutoscaler\nspec: {}\n",
+       "v.yaml:1: kind: found \"HorizontalPodAutoscaler\""},
       {"a: [\n", "v.yaml:"},
   };
   for (const Case& c : cases) {

@@ -18,7 +18,8 @@ int64_t Seconds(Duration d) { return std::chrono::duration_cast<std::chrono::sec
 }  // namespace
 
 void SpikeTracker::Extend(int64_t t_s, double bytes, const SpikeOptions& options) {
-  Episode* last = count_ == 0 ? nullptr : &episodes_[(next_ + episodes_.size() - 1) % episodes_.size()];
+  Episode* last =
+      count_ == 0 ? nullptr : &episodes_[(next_ + episodes_.size() - 1) % episodes_.size()];
   if (last != nullptr && t_s - last->last_s <= Seconds(options.episode_gap)) {
     last->last_s = std::max(last->last_s, t_s);
     last->peak_bytes = std::max(last->peak_bytes, static_cast<float>(bytes));
@@ -43,7 +44,8 @@ void SpikeTracker::ObserveMemory(Timestamp time, double bytes, const SpikeOption
     Extend(t_s, bytes, options);
     return;
   }
-  const double alpha = 1.0 - std::exp2(-elapsed / static_cast<double>(Seconds(options.baseline_half_life)));
+  const double alpha =
+      1.0 - std::exp2(-elapsed / static_cast<double>(Seconds(options.baseline_half_life)));
   baseline_bytes_ += alpha * (bytes - baseline_bytes_);
 }
 
@@ -89,12 +91,15 @@ void SizeForRecurringSpikes(const std::map<std::string, SpikeTracker::Finding>& 
     if (it == findings.end() || it->second.recurring_level_bytes <= 0) continue;
     if (!c.uncapped_target.memory_bytes) continue;
     const SpikeTracker::Finding& f = it->second;
-    const int64_t sized = ResourceAmountFromDouble(f.recurring_level_bytes * (1 + options.margin_fraction));
+    const int64_t sized =
+        ResourceAmountFromDouble(f.recurring_level_bytes * (1 + options.margin_fraction));
     if (sized <= *c.uncapped_target.memory_bytes) continue;
-    std::string note = "memory sized for a spike to " + MemoryQuantityString(
-        ResourceAmountFromDouble(f.recurring_level_bytes)) + " seen " + std::to_string(f.episodes) +
-        " times in " + FormatDuration(options.window);
-    if (f.period) note += ", every " + FormatDuration(std::chrono::round<std::chrono::minutes>(*f.period));
+    std::string note = "memory sized for a spike to " +
+                       MemoryQuantityString(ResourceAmountFromDouble(f.recurring_level_bytes)) +
+                       " seen " + std::to_string(f.episodes) + " times in " +
+                       FormatDuration(options.window);
+    if (f.period)
+      note += ", every " + FormatDuration(std::chrono::round<std::chrono::minutes>(*f.period));
     if (f.next_expected) note += ", next expected " + FormatRfc3339(*f.next_expected);
     c.notes.push_back(note);
     c.uncapped_target.memory_bytes = sized;

@@ -68,7 +68,8 @@ void BM_RecommendPod(benchmark::State& state) {
   const auto states = WeekOfUsage(static_cast<int>(state.range(0)));
   const PodResourceRecommender recommender;
   VerticalSpec spec;
-  spec.container_policies.push_back({.container_name = "*", .max_allowed = Resources{4000, 8LL << 30}});
+  spec.container_policies.push_back(
+      {.container_name = "*", .max_allowed = Resources{4000, 8LL << 30}});
   for (auto _ : state) benchmark::DoNotOptimize(RecommendPod(recommender, states, &spec));
 }
 BENCHMARK(BM_RecommendPod)->Arg(1)->Arg(3);
@@ -92,7 +93,8 @@ void BM_MemoryPerContainer(benchmark::State& state) {
       for (int i = 0; i < 2 * 288; ++i) {
         const Timestamp t = kT0 + minutes(5 * i);
         containers.back().AddCpuSample(t, CpuMillisFromCores(cpu * random.Uniform(0.8, 1.2)), 0);
-        containers.back().AddMemorySample(t, ResourceAmountFromDouble(memory * random.Uniform(0.9, 1.1)));
+        containers.back().AddMemorySample(
+            t, ResourceAmountFromDouble(memory * random.Uniform(0.9, 1.1)));
       }
     }
     const size_t heap_after = mallinfo2().uordblks;
@@ -101,7 +103,8 @@ void BM_MemoryPerContainer(benchmark::State& state) {
     payload += containers.size() * sizeof(ContainerState);
     state.counters["payload_bytes_per_container"] = static_cast<double>(payload) / n;
     state.counters["heap_bytes_per_container"] = static_cast<double>(heap_after - heap_before) / n;
-    state.counters["vpa_dense_bucket_bytes"] = 2.0 * HistogramOptions::DefaultCpu().num_buckets() * 8;
+    state.counters["vpa_dense_bucket_bytes"] =
+        2.0 * HistogramOptions::DefaultCpu().num_buckets() * 8;
     state.counters["samples_per_container"] = 2 * 2 * 288;
   }
 }

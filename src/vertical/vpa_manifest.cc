@@ -18,11 +18,14 @@ struct Ctx {
 };
 
 std::string Text(const YAML::Node& node) {
-  return node.IsScalar() ? "\"" + node.Scalar() + "\"" : "a " + std::string(node.IsMap() ? "map" : "list");
+  return node.IsScalar() ? "\"" + node.Scalar() + "\""
+                         : "a " + std::string(node.IsMap() ? "map" : "list");
 }
 
-StatusOr<Resources> ParseResources(const YAML::Node& node, const std::string& field, const Ctx& ctx) {
-  if (!node.IsMap()) return ctx.Error(node, field, "found " + Text(node) + ", expected a map of cpu/memory");
+StatusOr<Resources> ParseResources(const YAML::Node& node, const std::string& field,
+                                   const Ctx& ctx) {
+  if (!node.IsMap())
+    return ctx.Error(node, field, "found " + Text(node) + ", expected a map of cpu/memory");
   Resources r;
   for (const auto& entry : node) {
     const std::string name = entry.first.as<std::string>();
@@ -53,7 +56,8 @@ StatusOr<ContainerResourcePolicy> ParsePolicy(const YAML::Node& node, const std:
       p.container_name = v.as<std::string>();
     } else if (key == "mode") {
       const std::string mode = v.as<std::string>();
-      if (mode != "Auto" && mode != "Off") return ctx.Error(v, f, "found " + Text(v) + ", expected Auto or Off");
+      if (mode != "Auto" && mode != "Off")
+        return ctx.Error(v, f, "found " + Text(v) + ", expected Auto or Off");
       p.mode = mode == "Off" ? ContainerScalingMode::kOff : ContainerScalingMode::kAuto;
     } else if (key == "minAllowed" || key == "maxAllowed") {
       CRESCENDO_ASSIGN_OR_RETURN(Resources r, ParseResources(v, f, ctx));
@@ -73,8 +77,8 @@ StatusOr<ContainerResourcePolicy> ParsePolicy(const YAML::Node& node, const std:
       if (cv != "RequestsAndLimits" && cv != "RequestsOnly") {
         return ctx.Error(v, f, "found " + Text(v) + ", expected RequestsAndLimits or RequestsOnly");
       }
-      p.controlled_values =
-          cv == "RequestsOnly" ? ControlledValues::kRequestsOnly : ControlledValues::kRequestsAndLimits;
+      p.controlled_values = cv == "RequestsOnly" ? ControlledValues::kRequestsOnly
+                                                 : ControlledValues::kRequestsAndLimits;
     } else {
       return ctx.Error(entry.first, f, "unknown field");
     }
@@ -88,7 +92,8 @@ StatusOr<VerticalSpec> ParseDocument(const YAML::Node& root, const Ctx& ctx) {
   std::string field = "containerPolicies";
   if (root["spec"]) {
     if (root["kind"] && root["kind"].as<std::string>() != "VerticalPodAutoscaler") {
-      return ctx.Error(root["kind"], "kind", "found " + Text(root["kind"]) + ", expected VerticalPodAutoscaler");
+      return ctx.Error(root["kind"], "kind",
+                       "found " + Text(root["kind"]) + ", expected VerticalPodAutoscaler");
     }
     const YAML::Node spec_node = root["spec"];
     if (spec_node["updatePolicy"] && spec_node["updatePolicy"]["updateMode"]) {
@@ -102,13 +107,15 @@ StatusOr<VerticalSpec> ParseDocument(const YAML::Node& root, const Ctx& ctx) {
   } else if (root["containerPolicies"]) {
     policies = root["containerPolicies"];
   } else {
-    return ctx.Error(root, "document", "expected a VerticalPodAutoscaler, resourcePolicy or containerPolicies");
+    return ctx.Error(root, "document",
+                     "expected a VerticalPodAutoscaler, resourcePolicy or containerPolicies");
   }
   if (!policies) return spec;
   if (!policies.IsSequence()) return ctx.Error(policies, field, "expected a list");
   for (size_t i = 0; i < policies.size(); ++i) {
-    CRESCENDO_ASSIGN_OR_RETURN(ContainerResourcePolicy p,
-                               ParsePolicy(policies[i], field + "[" + std::to_string(i) + "]", ctx));
+    CRESCENDO_ASSIGN_OR_RETURN(
+        ContainerResourcePolicy p,
+        ParsePolicy(policies[i], field + "[" + std::to_string(i) + "]", ctx));
     spec.container_policies.push_back(std::move(p));
   }
   return spec;
@@ -121,11 +128,13 @@ StatusOr<VerticalSpec> ParseVpaManifest(std::string_view text, std::string_view 
   try {
     YAML::Node root = YAML::Load(std::string(text));
     if (!root.IsMap()) {
-      return InvalidArgumentError(std::string(source) + ": expected a VerticalPodAutoscaler document");
+      return InvalidArgumentError(std::string(source) +
+                                  ": expected a VerticalPodAutoscaler document");
     }
     return ParseDocument(root, ctx);
   } catch (const YAML::Exception& e) {
-    return InvalidArgumentError(std::string(source) + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    return InvalidArgumentError(std::string(source) + ":" + std::to_string(e.mark.line + 1) + ": " +
+                                e.msg);
   }
 }
 

@@ -25,15 +25,15 @@ AggregateContainerState& WorkloadModel::AggregateFor(const std::string& containe
 
 bool WorkloadModel::Add(const UsageRecord& r) {
   AggregateContainerState& aggregate = AggregateFor(r.container);
-  ContainerState& state =
-      containers_.try_emplace({r.pod, r.container}, &aggregate).first->second;
+  ContainerState& state = containers_.try_emplace({r.pod, r.container}, &aggregate).first->second;
   SpikeTracker& spikes = spikes_[r.container];
   bool ok = true;
   if (r.oom) {
     const int64_t before = state.MaxMemoryPeak();
     ok = state.RecordOom(r.time, BytesFrom(*r.memory_bytes)).ok();
-    if (ok) spikes.ObserveOom(r.time, static_cast<double>(std::max(before, state.MaxMemoryPeak())),
-                              spike_options_);
+    if (ok)
+      spikes.ObserveOom(r.time, static_cast<double>(std::max(before, state.MaxMemoryPeak())),
+                        spike_options_);
   } else if (r.memory_bytes) {
     ok = state.AddMemorySample(r.time, BytesFrom(*r.memory_bytes));
     if (ok) spikes.ObserveMemory(r.time, *r.memory_bytes, spike_options_);
@@ -55,8 +55,8 @@ size_t WorkloadModel::FeedAll(std::vector<UsageRecord> records) {
 
 Status WorkloadModel::Import(const VpaCheckpoint& checkpoint) {
   AggregateContainerState loaded(config_);
-  CRESCENDO_RETURN_IF_ERROR(LoadFromCheckpoint(checkpoint.status, &loaded)
-                                .WithContext("checkpoint " + checkpoint.name));
+  CRESCENDO_RETURN_IF_ERROR(
+      LoadFromCheckpoint(checkpoint.status, &loaded).WithContext("checkpoint " + checkpoint.name));
   AggregateFor(checkpoint.container_name).Merge(loaded);
   return Status::Ok();
 }
@@ -71,7 +71,8 @@ std::vector<VpaCheckpoint> WorkloadModel::Export(const std::string& vpa_name, co
   }
   std::vector<VpaCheckpoint> result;
   for (const auto& [container, state] : closed) {
-    result.push_back({vpa_name + "-" + container, ns, vpa_name, container, SaveToCheckpoint(state, now)});
+    result.push_back(
+        {vpa_name + "-" + container, ns, vpa_name, container, SaveToCheckpoint(state, now)});
   }
   return result;
 }

@@ -42,10 +42,12 @@ TEST(SpikeAwareTest, SizesForRecurringModelLoadingSpikes) {
   EXPECT_LT(*vpa.containers[0].target.memory_bytes, 1200000000);
   EXPECT_EQ(ResourceAmountFromDouble(3e9 * 1.15), spiky.containers[0].target.memory_bytes);
   EXPECT_EQ(spiky.containers[0].target, spiky.containers[0].uncapped_target);
-  EXPECT_GE(*spiky.containers[0].upper_bound.memory_bytes, *spiky.containers[0].target.memory_bytes);
+  EXPECT_GE(*spiky.containers[0].upper_bound.memory_bytes,
+            *spiky.containers[0].target.memory_bytes);
   EXPECT_EQ(vpa.containers[0].target.cpu_millis, spiky.containers[0].target.cpu_millis);
   ASSERT_EQ(1u, spiky.containers[0].notes.size());
-  EXPECT_EQ("memory sized for a spike to 3G seen 2 times in 192h0m0s", spiky.containers[0].notes[0]);
+  EXPECT_EQ("memory sized for a spike to 3G seen 2 times in 192h0m0s",
+            spiky.containers[0].notes[0]);
 }
 
 TEST(SpikeAwareTest, SpikeSizingRespectsMaxAllowed) {
@@ -65,7 +67,7 @@ TEST(SpikeTrackerTest, FindsPeriodicEpisodes) {
   SpikeTracker tracker;
   Timestamp t = kT0;
   for (int i = 0; i < 2 * 24 * 12; ++i, t += minutes(5)) {  // 2 days at 5 min
-    const bool spike = (i % 72) < 2;  // 10 minutes every 6 hours
+    const bool spike = (i % 72) < 2;                        // 10 minutes every 6 hours
     tracker.ObserveMemory(t, spike ? 2e9 : 1e9, options);
   }
   SpikeTracker::Finding f = tracker.Analyze(t, options);

@@ -31,9 +31,7 @@ class Random {
     return std::exponential_distribution<double>(1.0 / mean)(engine_);
   }
   // Returns a new generator seeded from this one and `stream`, for independent streams.
-  Random Fork(uint64_t stream) {
-    return Random(engine_() ^ (stream * 0x9E3779B97F4A7C15ULL));
-  }
+  Random Fork(uint64_t stream) { return Random(engine_() ^ (stream * 0x9E3779B97F4A7C15ULL)); }
   uint64_t Next() { return engine_(); }
 
  private:

@@ -20,9 +20,9 @@ namespace crescendo {
 enum class StatusCode {
   kOk = 0,
   kCancelled,
-  kInvalidArgument,     // malformed input: config, manifest, trace, request
-  kDeadlineExceeded,    // a source did not answer in time
-  kNotFound,            // the thing asked for does not exist (metric, workload, file)
+  kInvalidArgument,   // malformed input: config, manifest, trace, request
+  kDeadlineExceeded,  // a source did not answer in time
+  kNotFound,          // the thing asked for does not exist (metric, workload, file)
   kAlreadyExists,
   kPermissionDenied,    // RBAC refused the action
   kResourceExhausted,   // quota, throttling, capacity
@@ -30,8 +30,8 @@ enum class StatusCode {
   kAborted,
   kOutOfRange,
   kUnimplemented,
-  kInternal,            // a broken invariant; a bug
-  kUnavailable,         // a dependency is down; retry later, hold the last safe decision
+  kInternal,     // a broken invariant; a bug
+  kUnavailable,  // a dependency is down; retry later, hold the last safe decision
   kDataLoss,
   kUnauthenticated,
 };
@@ -87,15 +87,16 @@ Status DataLossError(std::string message);
 template <typename T>
 class [[nodiscard]] StatusOr {
  public:
-  StatusOr(const T& value) : v_(value) {}             // NOLINT(google-explicit-constructor)
-  StatusOr(T&& value) : v_(std::move(value)) {}       // NOLINT(google-explicit-constructor)
-  StatusOr(Status status) : v_(std::move(status)) {   // NOLINT(google-explicit-constructor)
+  StatusOr(const T& value) : v_(value) {}            // NOLINT(google-explicit-constructor)
+  StatusOr(T&& value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+  StatusOr(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(v_).ok() && "StatusOr constructed from an OK Status");
   }
   template <typename U>
-    requires(std::is_constructible_v<T, U &&> && !std::is_same_v<std::decay_t<U>, Status> &&
-             !std::is_same_v<std::decay_t<U>, StatusOr<T>> && !std::is_same_v<std::decay_t<U>, T>)
-  StatusOr(U&& value) : v_(T(std::forward<U>(value))) {}  // NOLINT(google-explicit-constructor)
+  requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, Status> &&
+           !std::is_same_v<std::decay_t<U>, StatusOr<T>> && !std::is_same_v<std::decay_t<U>, T>)
+      StatusOr(U&& value)
+      : v_(T(std::forward<U>(value))) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return std::holds_alternative<T>(v_); }
   Status status() const { return ok() ? Status::Ok() : std::get<Status>(v_); }
@@ -122,17 +123,17 @@ class [[nodiscard]] StatusOr {
 #define CRESCENDO_CONCAT_(a, b) CRESCENDO_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function when `expr` (a Status) is not OK.
-#define CRESCENDO_RETURN_IF_ERROR(expr)                  \
-  do {                                                   \
-    ::crescendo::Status crescendo_status_ = (expr);      \
+#define CRESCENDO_RETURN_IF_ERROR(expr)                    \
+  do {                                                     \
+    ::crescendo::Status crescendo_status_ = (expr);        \
     if (!crescendo_status_.ok()) return crescendo_status_; \
   } while (0)
 
 // Evaluates `rexpr` (a StatusOr<T>); returns its status on error, else moves the value to `lhs`.
-#define CRESCENDO_ASSIGN_OR_RETURN(lhs, rexpr)                                   \
-  auto CRESCENDO_CONCAT_(crescendo_or_, __LINE__) = (rexpr);                     \
-  if (!CRESCENDO_CONCAT_(crescendo_or_, __LINE__).ok())                          \
-    return CRESCENDO_CONCAT_(crescendo_or_, __LINE__).status();                  \
+#define CRESCENDO_ASSIGN_OR_RETURN(lhs, rexpr)                  \
+  auto CRESCENDO_CONCAT_(crescendo_or_, __LINE__) = (rexpr);    \
+  if (!CRESCENDO_CONCAT_(crescendo_or_, __LINE__).ok())         \
+    return CRESCENDO_CONCAT_(crescendo_or_, __LINE__).status(); \
   lhs = std::move(CRESCENDO_CONCAT_(crescendo_or_, __LINE__)).value()
 
 #endif  // CRESCENDO_BASE_STATUS_H_

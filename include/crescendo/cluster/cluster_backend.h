@@ -8,7 +8,9 @@
 #ifndef CRESCENDO_CLUSTER_CLUSTER_BACKEND_H_
 #define CRESCENDO_CLUSTER_CLUSTER_BACKEND_H_
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "crescendo/base/status.h"
 #include "crescendo/model/cluster.h"
@@ -16,6 +18,23 @@
 #include "crescendo/model/resources.h"
 
 namespace crescendo {
+
+// How running pods take new resources (the VPA's updateMode, as the engine carries it out).
+enum class ResizeMethod {
+  kTemplateOnly,      // only pods created from now on (updateMode Initial)
+  kRecreate,          // evict pods that differ; their replacements get the template (Recreate)
+  kInPlaceOrRecreate  // patch the pods' `resize` subresource; a pod whose resize is Infeasible
+                      // is evicted instead (InPlaceOrRecreate)
+};
+
+struct ResourceUpdate {
+  // The pod template's new container resources; containers not named keep theirs.
+  std::vector<ContainerResources> containers;
+  ResizeMethod method = ResizeMethod::kTemplateOnly;
+  // Running pods to bring to the template now, by `method` (ignored for kTemplateOnly). The
+  // caller has already limited them to its disruption budget; unknown names are skipped.
+  std::vector<std::string> pods;
+};
 
 class ClusterBackend {
  public:
@@ -25,9 +44,11 @@ class ClusterBackend {
   virtual StatusOr<ClusterSnapshot> Snapshot() = 0;
   // Sets the desired replica count of `workload` (scale.spec.replicas).
   virtual Status SetReplicas(const WorkloadId& workload, int32_t replicas) = 0;
-  // Sets the per-pod requests of `workload`; new pods get them (running pods are resized when
-  // the backend supports in-place resize).
-  virtual Status SetResources(const WorkloadId& workload, const Resources& pod_requests) = 0;
+  // Sets the containers' requests and limits of `workload`'s pod template (new pods get them)
+  // and acts on running pods as `update` says. Containers not named keep theirs.
+  // Errors: NotFound for an unknown workload or container; InvalidArgument for an amount the
+  // cluster rejects (a request above its limit, a non-positive request).
+  virtual Status SetResources(const WorkloadId& workload, const ResourceUpdate& update) = 0;
 };
 
 }  // namespace crescendo

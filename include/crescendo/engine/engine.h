@@ -36,12 +36,12 @@ struct WorkloadConfig {
 };
 
 struct EngineOptions {
-  ClusterBackend* backend = nullptr;            // REQUIRES: non-null
-  MetricSource* metrics = nullptr;              // REQUIRES: non-null
-  HorizontalRecommender* recommender = nullptr; // REQUIRES: non-null
-  bool apply = true;                            // false: `recommend` mode, compute and record only
+  ClusterBackend* backend = nullptr;             // REQUIRES: non-null
+  MetricSource* metrics = nullptr;               // REQUIRES: non-null
+  HorizontalRecommender* recommender = nullptr;  // REQUIRES: non-null
+  bool apply = true;                             // false: `recommend` mode, compute and record only
   Duration metric_window = std::chrono::minutes(1);
-  size_t decision_log_capacity = 100000;        // decisions kept in memory (newest)
+  size_t decision_log_capacity = 100000;  // decisions kept in memory (newest)
 };
 
 struct StepTiming {

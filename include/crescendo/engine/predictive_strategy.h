@@ -55,10 +55,10 @@ struct PredictiveStrategyOptions {
   std::string forecaster = "ensemble(step=1m,members=naive;holt_winters_additive(season=24h))";
   LoadTransform transform = LoadTransform::kNone;
   predictive::PredictiveSettings decision;
-  std::optional<Duration> startup_delay;          // unset: learnt from the pods
-  Duration default_startup_delay = seconds(30);   // until a pod shows its own
-  Duration default_interval = seconds(15);        // before a second tick shows the interval
-  hpa::HpaControllerSettings hpa;                 // the reactive floor's controller settings
+  std::optional<Duration> startup_delay;         // unset: learnt from the pods
+  Duration default_startup_delay = seconds(30);  // until a pod shows its own
+  Duration default_interval = seconds(15);       // before a second tick shows the interval
+  hpa::HpaControllerSettings hpa;                // the reactive floor's controller settings
 };
 
 // The strategy, with the statistics its benchmarks and docs report.

@@ -1,7 +1,8 @@
 // Horizontal strategies by name: the one place that maps a name to a recommender.
 //
 //   "kubernetes"          the Kubernetes-exact HPA (autoscaling/v2), the baseline
-//   "predictive"          the HPA as a floor, scaled ahead of forecast load (predictive_strategy.h);
+//   "predictive"          the HPA as a floor, scaled ahead of forecast load
+//   (predictive_strategy.h);
 //                         takes parameters: "predictive(quantile=0.9,flash_hold=5m)"
 //   "target-utilization"  the plain proportional rule, without tolerance or stabilization
 //

@@ -32,9 +32,9 @@ namespace crescendo::hpa {
 
 // A parsed state file: everything EvaluateHpa() needs.
 struct HpaState {
-  std::string name;                  // hpa.metadata.name
-  std::string ns = "default";        // hpa.metadata.namespace
-  ObjectReference scale_target;      // hpa.spec.scaleTargetRef
+  std::string name;              // hpa.metadata.name
+  std::string ns = "default";    // hpa.metadata.namespace
+  ObjectReference scale_target;  // hpa.spec.scaleTargetRef
   HorizontalSpec spec;
   int32_t spec_replicas = 0;
   int32_t status_replicas = 0;

@@ -118,7 +118,7 @@ struct TimestampedRecommendation {
 struct ScaleEvent {
   int32_t replica_change = 0;  // absolute value of the change
   Timestamp timestamp;
-  bool outdated = false;       // older than the longest policy period: slot for reuse
+  bool outdated = false;  // older than the longest policy period: slot for reuse
 };
 
 // A HorizontalPodAutoscalerCondition.
@@ -138,9 +138,9 @@ struct HpaControllerState {
   // recommendation (so nothing scales down within the first stabilization window).
   bool initialized = false;
   std::vector<TimestampedRecommendation> recommendations;  // unstabilized proposals
-  std::vector<ScaleEvent> scale_up_events;    // recorded only for HPAs with behavior
+  std::vector<ScaleEvent> scale_up_events;                 // recorded only for HPAs with behavior
   std::vector<ScaleEvent> scale_down_events;
-  std::vector<HpaCondition> conditions;       // status.conditions
+  std::vector<HpaCondition> conditions;  // status.conditions
 };
 
 // Pod names by the replica calculator's groups, each sorted.
@@ -160,16 +160,16 @@ struct MetricValueStatus {
 
 // One metric's part of the decision.
 struct MetricEvaluation {
-  size_t index = 0;             // position in EffectiveMetrics(spec)
+  size_t index = 0;  // position in EffectiveMetrics(spec)
   bool valid = false;
   int32_t proposed_replicas = 0;
-  std::string description;      // as Kubernetes names it, e.g. "pods metric qps"
-  MetricValueStatus current;    // status.currentMetrics[index].<source>.current
+  std::string description;               // as Kubernetes names it, e.g. "pods metric qps"
+  MetricValueStatus current;             // status.currentMetrics[index].<source>.current
   std::optional<double> usage_ratio;     // current / target, as first computed
   std::optional<double> adjusted_ratio;  // after missing/unready pods were filled in
   PodGroups pod_groups;
-  std::string error;            // Kubernetes' error text, when !valid
-  HpaCondition failure;         // the condition Kubernetes proposes, when !valid
+  std::string error;               // Kubernetes' error text, when !valid
+  HpaCondition failure;            // the condition Kubernetes proposes, when !valid
   std::vector<std::string> steps;  // how the proposal was reached, in words
 };
 

@@ -62,10 +62,10 @@ namespace crescendo::predictive {
 
 // The load of one workload, read from one of its metrics, and its conversion to replicas.
 struct LoadSignal {
-  size_t metric_index = 0;       // index in ctx.metrics (and in the effective metric specs)
-  double load = 0;               // observed total load, in the metric's unit
-  double load_per_replica = 0;   // load one replica carries at the metric target; > 0
-  size_t pods_summed = 0;        // pods whose values were summed; 0 for a workload-level value
+  size_t metric_index = 0;      // index in ctx.metrics (and in the effective metric specs)
+  double load = 0;              // observed total load, in the metric's unit
+  double load_per_replica = 0;  // load one replica carries at the metric target; > 0
+  size_t pods_summed = 0;       // pods whose values were summed; 0 for a workload-level value
 };
 
 // Returns the load signal of ctx: among the effective metrics (hpa::EffectiveMetrics), the first
@@ -133,10 +133,10 @@ struct PredictiveInput {
   // (another metric may need more; an explicit scale-down behavior is the owner's choice).
   bool below_reactive_allowed = false;
   int32_t min_replicas = 1;
-  int32_t max_replicas = 1;       // forecast-based counts are clamped to [min, max]
+  int32_t max_replicas = 1;  // forecast-based counts are clamped to [min, max]
   // The observed load and its conversion; nullopt when the signal could not be read.
   std::optional<double> observed_load;
-  double load_per_replica = 0;    // REQUIRES: > 0 when observed_load is set
+  double load_per_replica = 0;  // REQUIRES: > 0 when observed_load is set
   // The provisioning horizon: pods asked for now are ready by now + horizon. REQUIRES: > 0.
   Duration horizon = seconds(45);
   // The load forecast, points in time order; null when none. A point predicts the load from
@@ -161,27 +161,28 @@ struct TimestampedReplicas {
 
 // The core's memory for one workload, carried from one tick to the next (about 300 bytes).
 struct PredictiveMemory {
-  std::vector<PendingPrediction> pending;          // time order, at most kMaxPending
-  std::vector<TimestampedReplicas> proposals;      // within the stabilization window
-  Timestamp flash_until;      // forecast distrusted before this (above its band)
-  int32_t flash_replicas = 0; // the count raised for the flash crowd, held until flash_until
-  Timestamp distrust_until;   // forecast distrusted before this (below its band)
+  std::vector<PendingPrediction> pending;      // time order, at most kMaxPending
+  std::vector<TimestampedReplicas> proposals;  // within the stabilization window
+  Timestamp flash_until;                       // forecast distrusted before this (above its band)
+  int32_t flash_replicas = 0;  // the count raised for the flash crowd, held until flash_until
+  Timestamp distrust_until;    // forecast distrusted before this (below its band)
 
   static constexpr size_t kMaxPending = 16;
 };
 
 // Which rule decided.
 enum class PredictiveMode {
-  kScaleAhead,     // the forecast peak needs more than the reactive proposal
-  kReactiveFloor,  // the forecast is trusted and needs what the reactive proposal gives
-  kScaleDownAhead, // the forecast is trusted and needs fewer than the reactive proposal holds
-  kNoForecast,     // no forecast or no load signal: reactive
-  kUncertain,      // the forecast interval is too wide: reactive
-  kFlashCrowd,     // above its band, or within flash_hold of it: reactive, aggressive up
-  kBelowBand,      // below its band, or within below_band_hold of it: reactive
+  kScaleAhead,      // the forecast peak needs more than the reactive proposal
+  kReactiveFloor,   // the forecast is trusted and needs what the reactive proposal gives
+  kScaleDownAhead,  // the forecast is trusted and needs fewer than the reactive proposal holds
+  kNoForecast,      // no forecast or no load signal: reactive
+  kUncertain,       // the forecast interval is too wide: reactive
+  kFlashCrowd,      // above its band, or within flash_hold of it: reactive, aggressive up
+  kBelowBand,       // below its band, or within below_band_hold of it: reactive
 };
 
-// Returns "ScaleAhead", "ReactiveFloor", "ScaleDownAhead", "NoForecast", "Uncertain", "FlashCrowd", "BelowBand".
+// Returns "ScaleAhead", "ReactiveFloor", "ScaleDownAhead", "NoForecast", "Uncertain", "FlashCrowd",
+// "BelowBand".
 std::string_view PredictiveModeName(PredictiveMode mode);
 
 struct PredictiveDecision {

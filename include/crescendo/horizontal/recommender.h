@@ -23,11 +23,11 @@
 namespace crescendo {
 
 struct HorizontalContext {
-  const WorkloadState* workload = nullptr;       // REQUIRES: non-null
-  std::span<const WorkloadMetric> metrics;       // one per metric in spec->metrics, same order
-  const HorizontalSpec* spec = nullptr;          // REQUIRES: non-null
+  const WorkloadState* workload = nullptr;  // REQUIRES: non-null
+  std::span<const WorkloadMetric> metrics;  // one per metric in spec->metrics, same order
+  const HorizontalSpec* spec = nullptr;     // REQUIRES: non-null
   Timestamp now;
-  const Forecast* forecast = nullptr;            // optional
+  const Forecast* forecast = nullptr;  // optional
 };
 
 class HorizontalRecommender {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -75,9 +76,14 @@ struct HpaBehavior {
 struct HorizontalSpec {
   int32_t min_replicas = 1;
   int32_t max_replicas = 10;
-  std::vector<MetricSpec> metrics;     // empty: Kubernetes' default, 80% average CPU utilization
-  std::optional<HpaBehavior> behavior; // unset: the path without behavior
+  std::vector<MetricSpec> metrics;      // empty: Kubernetes' default, 80% average CPU utilization
+  std::optional<HpaBehavior> behavior;  // unset: the path without behavior
 };
+
+// Returns spec.metrics, or Kubernetes' default when it names none: one Resource metric "cpu" with
+// a target of 80% average utilization (pkg/controller/podautoscaler, the HPA's default). The one
+// place that default is written; the engine, the HPA and the simulator all read it here.
+std::span<const MetricSpec> EffectiveMetrics(const HorizontalSpec& spec);
 
 enum class ControlledValues { kRequestsAndLimits, kRequestsOnly };
 enum class ContainerScalingMode { kAuto, kOff };
@@ -94,6 +100,11 @@ struct ContainerResourcePolicy {
 
 struct VerticalSpec {
   std::string update_mode = "Auto";  // Off | Initial | Recreate | InPlaceOrRecreate | Auto
+  // The VPA updater's disruption rules (its --min-replicas and --eviction-tolerance flags):
+  // no pod is evicted or resized while fewer than `min_replicas` pods are alive, and at most
+  // max(1, eviction_tolerance x replicas) pods are disrupted at once.
+  int32_t min_replicas = 2;
+  double eviction_tolerance = 0.5;
   std::vector<ContainerResourcePolicy> container_policies;
 };
 

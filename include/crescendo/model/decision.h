@@ -43,8 +43,8 @@ struct Decision {
   int32_t current_replicas = 0;
   int32_t desired_replicas = 0;
   std::optional<Resources> pod_requests;
-  bool applied = false;     // true when the backend accepted the change
-  Status status;            // non-OK when a step failed; the workload kept its replicas
+  bool applied = false;  // true when the backend accepted the change
+  Status status;         // non-OK when a step failed; the workload kept its replicas
   std::vector<TraceEntry> trace;
 
   // Returns a one-line explanation, e.g. "3 -> 5: recommend(3->6: ...), bounds(6->5: max 5)".

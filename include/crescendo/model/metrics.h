@@ -14,18 +14,19 @@ namespace crescendo {
 
 struct PodMetric {
   std::string pod;
-  double value = 0;   // in the metric's unit (cpu: millicores; memory: bytes; others as catalogued)
+  std::string container;  // set for per-container values (vertical usage); empty: the whole pod
+  double value = 0;  // in the metric's unit (cpu: millicores; memory: bytes; others as catalogued)
   Timestamp time;
   Duration window{};  // the window the value was averaged over, when known
 };
 
 // One metric for one workload.
 struct WorkloadMetric {
-  std::string metric;                  // catalogue name, e.g. "cpu", "requests_per_second"
-  std::vector<PodMetric> pods;         // per-pod values (Resource/Pods metrics)
-  std::optional<double> value;         // workload-level value (Object/External metrics)
+  std::string metric;           // catalogue name, e.g. "cpu", "requests_per_second"
+  std::vector<PodMetric> pods;  // per-pod values (Resource/Pods metrics)
+  std::optional<double> value;  // workload-level value (Object/External metrics)
   Timestamp time;
-  Status status;                       // Unavailable, NotFound... when the read failed
+  Status status;  // Unavailable, NotFound... when the read failed
 };
 
 }  // namespace crescendo

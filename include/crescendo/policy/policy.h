@@ -19,8 +19,8 @@
 namespace crescendo {
 
 struct PolicyContext {
-  const WorkloadId* workload = nullptr;     // REQUIRES: non-null
-  const HorizontalSpec* spec = nullptr;     // REQUIRES: non-null
+  const WorkloadId* workload = nullptr;  // REQUIRES: non-null
+  const HorizontalSpec* spec = nullptr;  // REQUIRES: non-null
   Timestamp now;
 };
 

@@ -55,7 +55,7 @@ class ElasticityAccumulator {
   double over_area_ = 0;
   double under_seconds_ = 0;
   double over_seconds_ = 0;
-  double paired_seconds_ = 0;    // T - dt_1 of each run
+  double paired_seconds_ = 0;  // T - dt_1 of each run
   double unstable_seconds_ = 0;
   int64_t supply_adaptations_ = 0;
   int64_t demand_adaptations_ = 0;

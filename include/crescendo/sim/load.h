@@ -40,9 +40,9 @@ std::shared_ptr<const LoadProfile> StepLoad(Timestamp start, std::vector<LoadSte
 
 // A release burst: extra load that ramps up linearly over `ramp`, then decays exponentially.
 struct BurstSpec {
-  Duration offset{};                            // from the profile's start to the burst onset
-  double multiplier = 1;                        // load factor at the burst's top (1: no burst)
-  Duration ramp = std::chrono::minutes(10);     // onset to top
+  Duration offset{};                              // from the profile's start to the burst onset
+  double multiplier = 1;                          // load factor at the burst's top (1: no burst)
+  Duration ramp = std::chrono::minutes(10);       // onset to top
   Duration half_life = std::chrono::minutes(45);  // of the excess; 0: the burst ends at its top
 };
 
@@ -56,7 +56,7 @@ struct DailyCycleSpec {
   double morning_fraction = 0.55;   // morning bump height, fraction of the peak
   double weekend_factor = 1.15;     // Saturday and Sunday daytime multiplier
   double friday_evening_factor = 1.1;
-  double noise_fraction = 0.05;     // standard deviation of multiplicative noise
+  double noise_fraction = 0.05;                     // standard deviation of multiplicative noise
   Duration noise_period = std::chrono::minutes(1);  // noise is constant within a period
   uint64_t seed = 1;
   std::vector<BurstSpec> bursts;

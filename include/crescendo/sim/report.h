@@ -27,9 +27,9 @@ namespace crescendo::sim {
 
 // What was replayed: one trace, or a scenario of several services.
 struct LoadDescription {
-  std::string kind;                 // "trace" or "scenario"
-  std::string name;                 // the trace path or the scenario's name
-  std::string path;                 // the file given on the command line
+  std::string kind;  // "trace" or "scenario"
+  std::string name;  // the trace path or the scenario's name
+  std::string path;  // the file given on the command line
   uint64_t seed = 1;
   std::vector<WorkloadId> services;
   std::vector<TraceSummary> traces;  // the traces read (one for --trace)

@@ -83,7 +83,7 @@ using RunProgress = std::function<void(int64_t, int64_t)>;
 
 struct SimulationOptions {
   Timestamp start;
-  Timestamp end;                    // the last tick is the last one <= end
+  Timestamp end;  // the last tick is the last one <= end
   Duration interval = seconds(15);
   uint64_t seed = 1;
   std::vector<std::string> strategies;
@@ -135,10 +135,10 @@ struct SimulationResult {
   Duration interval{};
   int64_t ticks = 0;
   int64_t evaluated_service_ticks = 0;
-  int64_t gap_service_ticks = 0;      // service-ticks whose load was unknown
-  std::vector<double> plot_seconds;   // seconds since start, the middle of each bucket
-  std::vector<double> load_rps;       // total known load
-  std::vector<double> demand_pods;    // total demand
+  int64_t gap_service_ticks = 0;     // service-ticks whose load was unknown
+  std::vector<double> plot_seconds;  // seconds since start, the middle of each bucket
+  std::vector<double> load_rps;      // total known load
+  std::vector<double> demand_pods;   // total demand
   std::vector<StrategyResult> strategies;
 };
 

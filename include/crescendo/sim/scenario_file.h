@@ -25,15 +25,15 @@ namespace crescendo::sim {
 
 struct ScenarioFile {
   std::string path;
-  std::string name;                     // `name:`, else the file name
+  std::string name;  // `name:`, else the file name
   uint64_t seed = 1;
-  Timestamp start;                      // `start:`, else the earliest trace's first row
-  Timestamp end;                        // start + `duration:`, else the latest trace's end
+  Timestamp start;  // `start:`, else the earliest trace's first row
+  Timestamp end;    // start + `duration:`, else the latest trace's end
   Duration interval = seconds(15);
   std::vector<std::string> strategies;  // `strategies:`, may be empty
   std::optional<NodePoolSpec> nodes;
-  std::vector<SimService> services;     // load sources open, ready to run
-  std::vector<TraceSummary> traces;     // one per trace-replaying service, in service order
+  std::vector<SimService> services;  // load sources open, ready to run
+  std::vector<TraceSummary> traces;  // one per trace-replaying service, in service order
 };
 
 // Reads and validates `path`, opening every trace it names. Generated loads are seeded from

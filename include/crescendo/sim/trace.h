@@ -8,9 +8,9 @@
 // column holds a number; an empty, "NaN" or "NA" value is missing data.
 //
 // Missing data stays missing: a row without a value, and the time between two rows further apart
-// than `gap_factor` times the trace's step (the most frequent interval between rows), are gaps, never
-// zeros. A row with the time of the previous row is a duplicate and is skipped (the first wins).
-// A row earlier than the previous row is an error.
+// than `gap_factor` times the trace's step (the most frequent interval between rows), are gaps,
+// never zeros. A row with the time of the previous row is a duplicate and is skipped (the first
+// wins). A row earlier than the previous row is an error.
 //
 // Errors name the file and the line: "nasa.csv:1234: time column \"minute\": \"1995-07-0x\" is
 // not a time (expected unix seconds, ISO 8601 or YYYY-MM-DD HH:MM:SS)".
@@ -40,12 +40,12 @@ struct TraceOptions {
   // many, e.g. vm_id=1). Empty: every row.
   std::string filter_column;
   std::string filter_value;
-  char delimiter = 0;           // 0: found from the header
-  double gap_factor = 1.5;      // an interval longer than gap_factor * step is a gap
+  char delimiter = 0;       // 0: found from the header
+  double gap_factor = 1.5;  // an interval longer than gap_factor * step is a gap
 };
 
 struct TraceRow {
-  int64_t line = 0;             // 1-based line number in the file
+  int64_t line = 0;  // 1-based line number in the file
   Timestamp time;
   std::optional<double> value;  // nullopt: missing
 };
@@ -95,21 +95,21 @@ struct TraceSummary {
   std::string path;
   std::string time_column;
   std::string value_column;
-  int64_t lines = 0;             // data lines, rows of other series included
+  int64_t lines = 0;  // data lines, rows of other series included
   int64_t rows = 0;
   int64_t duplicates = 0;
   int64_t missing_values = 0;
-  int64_t gaps = 0;              // intervals longer than gap_factor * step, plus missing values
-  double gap_seconds = 0;        // time inside those intervals
+  int64_t gaps = 0;        // intervals longer than gap_factor * step, plus missing values
+  double gap_seconds = 0;  // time inside those intervals
   Timestamp first;
   Timestamp last;
-  Duration step{};               // the most frequent interval between consecutive rows
+  Duration step{};  // the most frequent interval between consecutive rows
   double peak_value = 0;
   double mean_value = 0;
 };
 
-// Reads the whole trace twice (values and step, then gaps), streaming. Errors: those of TraceReader; InvalidArgument when the
-// trace has fewer than two rows with values.
+// Reads the whole trace twice (values and step, then gaps), streaming. Errors: those of
+// TraceReader; InvalidArgument when the trace has fewer than two rows with values.
 StatusOr<TraceSummary> SummarizeTrace(const TraceOptions& options);
 
 // How a trace becomes load.
@@ -133,7 +133,7 @@ class TraceLoad {
  public:
   // `summary` is SummarizeTrace(options.trace): its step finds the gaps, its last row the end.
   static StatusOr<std::unique_ptr<TraceLoad>> Open(const TraceLoadOptions& options,
-                                                  const TraceSummary& summary);
+                                                   const TraceSummary& summary);
 
   // Returns the load at simulated time `t` in requests/s, or nullopt inside a gap, before the
   // first row or after the last interval. REQUIRES: t non-decreasing across calls.

@@ -35,16 +35,16 @@ namespace crescendo::sim {
 // than the scheduling draw makes the pod Ready as soon as it runs). An OOM kill restarts the
 // container: the pod stays Running, loses readiness, and is Ready again one startup draw later.
 struct PodModel {
-  double capacity_rps = 100;               // requests per second one ready pod serves at target
-  Resources requests{500, 512LL << 20};    // per-pod requests
-  double cpu_millis_per_request = 4;       // CPU used per request/s, plus the base
+  double capacity_rps = 100;             // requests per second one ready pod serves at target
+  Resources requests{500, 512LL << 20};  // per-pod requests
+  double cpu_millis_per_request = 4;     // CPU used per request/s, plus the base
   double cpu_base_millis = 20;
-  double memory_bytes_per_request = 0;     // memory used per request/s in flight
+  double memory_bytes_per_request = 0;  // memory used per request/s in flight
   double memory_base_bytes = 200LL << 20;
   Duration startup_delay = std::chrono::seconds(30);   // creation to Ready (mean)
   Duration startup_jitter = std::chrono::seconds(10);  // spread of the startup delay
   DelayDistribution startup_distribution = DelayDistribution::kUniform;
-  Duration scheduling_delay{};                          // creation to Running (mean)
+  Duration scheduling_delay{};  // creation to Running (mean)
   Duration scheduling_jitter{};
   DelayDistribution scheduling_distribution = DelayDistribution::kFixed;
   // CPU used is capped at the limit (0: no limit). Memory above the limit OOM-kills the
@@ -61,9 +61,7 @@ struct PodModel {
   double request_timeout_ms = 10000;
   double cost_per_pod_hour = 0.05;  // currency units per pod-hour (all pods, ready or not)
 
-  DelaySpec StartupDelay() const {
-    return {startup_distribution, startup_delay, startup_jitter};
-  }
+  DelaySpec StartupDelay() const { return {startup_distribution, startup_delay, startup_jitter}; }
   DelaySpec SchedulingDelay() const {
     return {scheduling_distribution, scheduling_delay, scheduling_jitter};
   }
@@ -110,10 +108,10 @@ struct ServiceStats {
   int32_t max_replicas = 0;
   double seconds_over_target = 0;  // time where load exceeded ready capacity
   double pod_hours = 0;
-  double cost = 0;                 // pod_hours * cost_per_pod_hour
-  double dropped_requests = 0;     // requests no ready pod could serve
+  double cost = 0;              // pod_hours * cost_per_pod_hour
+  double dropped_requests = 0;  // requests no ready pod could serve
   int64_t oom_kills = 0;
-  int64_t scaling_actions = 0;     // SetReplicas() calls that changed the replica count
+  int64_t scaling_actions = 0;  // SetReplicas() calls that changed the replica count
 };
 
 // The simulated cluster and its metric source.

@@ -1,6 +1,6 @@
 // Per-container usage state, with the semantics of the VPA recommender's model package
-// (kubernetes/autoscaler, vertical-pod-autoscaler/pkg/recommender/model: aggregate_container_state.go,
-// container.go, aggregations_config.go, types.go).
+// (kubernetes/autoscaler, vertical-pod-autoscaler/pkg/recommender/model:
+// aggregate_container_state.go, container.go, aggregations_config.go, types.go).
 //
 // AggregateContainerState aggregates the samples of every container with one name in one
 // workload: a decaying histogram of CPU usage (each sample weighted by max(request, 0.1 core)),
@@ -31,10 +31,10 @@
 namespace crescendo::vertical {
 
 // VPA constants (model/aggregations_config.go, model/container.go, model/types.go).
-inline constexpr double kMinSampleWeight = 0.1;                 // cores
+inline constexpr double kMinSampleWeight = 0.1;  // cores
 inline constexpr double kOomBumpUpRatio = 1.2;
 inline constexpr double kOomMinBumpUpBytes = 100.0 * 1024 * 1024;  // 100 MiB
-inline constexpr int64_t kMaxResourceAmount = 100000000000000;  // 1e14
+inline constexpr int64_t kMaxResourceAmount = 100000000000000;     // 1e14
 inline constexpr const char* kCheckpointVersion = "v3";
 
 // How samples are aggregated. The defaults are VPA's.

@@ -1,6 +1,7 @@
 // VerticalPodAutoscalerCheckpoint (autoscaling.k8s.io/v1, status.version "v3"): the form in which
 // the VPA recommender saves a container's aggregate state, so a team can carry its history from
-// VPA into Crescendo and back (kubectl get vpacheckpoint -o json | crescendo vpa checkpoint import).
+// VPA into Crescendo and back (kubectl get vpacheckpoint -o json | crescendo vpa checkpoint
+// import).
 //
 // JSON shape (field names and encodings as the VPA CRD):
 //   {"apiVersion":"autoscaling.k8s.io/v1","kind":"VerticalPodAutoscalerCheckpoint",

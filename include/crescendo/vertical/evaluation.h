@@ -21,10 +21,9 @@
 #ifndef CRESCENDO_VERTICAL_EVALUATION_H_
 #define CRESCENDO_VERTICAL_EVALUATION_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
-
-#include <cstdint>
 
 #include "crescendo/base/status.h"
 #include "crescendo/base/time.h"
@@ -39,9 +38,9 @@ struct UsagePoint {
 
 struct UsageSeries {
   std::string name;
-  double request_cpu_cores = 0;     // the trace's fixed allocation
+  double request_cpu_cores = 0;  // the trace's fixed allocation
   double request_memory_bytes = 0;
-  std::vector<UsagePoint> points;   // in time order
+  std::vector<UsagePoint> points;  // in time order
 };
 
 // Reads every task of google-borg-2019-task-usage/job113 under `traces_dir`.

@@ -165,8 +165,9 @@ class DecayingHistogram {
   // timestamp. Errors: as Histogram::LoadFromCheckpoint.
   Status LoadFromCheckpoint(const HistogramCheckpoint& checkpoint);
 
-  size_t MemoryUsageBytes() const { return sizeof(*this) - sizeof(Histogram) +
-                                           histogram_.MemoryUsageBytes(); }
+  size_t MemoryUsageBytes() const {
+    return sizeof(*this) - sizeof(Histogram) + histogram_.MemoryUsageBytes();
+  }
 
  private:
   double DecayFactor(Timestamp time);

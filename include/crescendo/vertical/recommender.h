@@ -61,9 +61,9 @@ struct RecommenderOptions {
   double target_percentile = 0.9;
   double lower_bound_percentile = 0.5;
   double upper_bound_percentile = 0.95;
-  double safety_margin_fraction = 0.15;   // --recommendation-margin-fraction
-  double pod_min_cpu_millicores = 25;     // --pod-recommendation-min-cpu-millicores
-  double pod_min_memory_mb = 250;         // --pod-recommendation-min-memory-mb (MiB)
+  double safety_margin_fraction = 0.15;  // --recommendation-margin-fraction
+  double pod_min_cpu_millicores = 25;    // --pod-recommendation-min-cpu-millicores
+  double pod_min_memory_mb = 250;        // --pod-recommendation-min-memory-mb (MiB)
 };
 
 class PodResourceRecommender {
@@ -107,10 +107,10 @@ RecommendedAmounts ApplyPolicy(const RecommendedAmounts& amounts,
 // Computes the recommendation for one workload from the aggregate state of each container name:
 // filtering (mode Off, no samples), estimation, controlled resources (the policy's, intersected
 // with `allowed` per container when given), uncapped target and capping.
-PodRecommendation RecommendPod(
-    const PodResourceRecommender& recommender,
-    const std::map<std::string, AggregateContainerState>& states, const VerticalSpec* spec,
-    const std::map<std::string, ResourceSelection>* allowed = nullptr);
+PodRecommendation RecommendPod(const PodResourceRecommender& recommender,
+                               const std::map<std::string, AggregateContainerState>& states,
+                               const VerticalSpec* spec,
+                               const std::map<std::string, ResourceSelection>* allowed = nullptr);
 
 // Returns the limit to set for a new request, as the VPA admission controller does:
 // RequestsAndLimits keeps limit/request constant (limit * new_request / request, rounded down;

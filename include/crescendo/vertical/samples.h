@@ -42,7 +42,8 @@ struct UsageRecord {
 // Parses `text`. Errors: InvalidArgument "<source>:<line>: <field>: found ..., expected ..." for
 // a missing or unknown column, a malformed time or number, a negative amount, an unknown event,
 // an `oom` row without memory, or a row with neither cpu nor memory.
-StatusOr<std::vector<UsageRecord>> ParseUsageRecords(std::string_view text, std::string_view source);
+StatusOr<std::vector<UsageRecord>> ParseUsageRecords(std::string_view text,
+                                                     std::string_view source);
 
 // Parses a timestamp given as RFC 3339 or unix seconds. Errors: InvalidArgument.
 StatusOr<Timestamp> ParseTimestamp(std::string_view text);

@@ -19,8 +19,8 @@
 #define CRESCENDO_VERTICAL_SPIKE_H_
 
 #include <array>
-#include <map>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -30,7 +30,7 @@
 namespace crescendo::vertical {
 
 struct SpikeOptions {
-  double spike_ratio = 1.3;          // a sample above ratio x baseline is part of a spike
+  double spike_ratio = 1.3;  // a sample above ratio x baseline is part of a spike
   Duration baseline_half_life = hours(6);
   Duration episode_gap = minutes(30);  // samples closer than this are one episode
   int min_recurrences = 2;             // episodes needed for a level to be recurring
@@ -41,9 +41,9 @@ struct SpikeOptions {
 class SpikeTracker {
  public:
   struct Finding {
-    int episodes = 0;                    // spike episodes inside the window
-    double recurring_level_bytes = 0;    // 0 when no level recurs
-    std::optional<Duration> period;      // when the episodes are periodic
+    int episodes = 0;                  // spike episodes inside the window
+    double recurring_level_bytes = 0;  // 0 when no level recurs
+    std::optional<Duration> period;    // when the episodes are periodic
     std::optional<Timestamp> next_expected;
   };
 

@@ -30,8 +30,8 @@ namespace crescendo::vertical {
 
 // How a recommendation is made.
 struct RecommendRequest {
-  const VerticalSpec* spec = nullptr;            // resource policy; null: none
-  const HorizontalSpec* horizontal = nullptr;    // the workload's HPA; null: none
+  const VerticalSpec* spec = nullptr;          // resource policy; null: none
+  const HorizontalSpec* horizontal = nullptr;  // the workload's HPA; null: none
   Timestamp now;
   bool spike_aware = true;  // false: plain VPA semantics
 };

@@ -92,8 +92,7 @@ int32_t ComputeReplicasForMetrics(Reconcile& r) {
   static const internal::ReadingView kNoReading{&kNoReadingStatus, {}, {}};
   r.d.metrics.reserve(specs.size());
   for (size_t i = 0; i < specs.size(); ++i) {
-    const internal::ReadingView& reading =
-        i < r.in.readings.size() ? r.in.readings[i] : kNoReading;
+    const internal::ReadingView& reading = i < r.in.readings.size() ? r.in.readings[i] : kNoReading;
     r.d.metrics.push_back(internal::EvaluateMetric(specs[i], i, reading, r.in, calc));
     MetricEvaluation& e = r.d.metrics.back();
     if (!e.valid) {
@@ -122,15 +121,14 @@ int32_t ComputeReplicasForMetrics(Reconcile& r) {
     r.d.status = FailedPreconditionError(fmt::format(
         "failed to compute desired number of replicas based on listed metrics for {}/{}/{}: "
         "invalid metrics ({} invalid out of {}), first error is: {}",
-        r.in.target_kind, r.in.ns, r.in.target_name, invalid, n,
-        first_invalid->error));
+        r.in.target_kind, r.in.ns, r.in.target_name, invalid, n, first_invalid->error));
     return -1;
   }
   if (r.in.explain) {
     r.metric = r.d.metrics[*largest].description;
-    r.Condition(kScalingActive, ConditionStatus::kTrue, "ValidMetricFound",
-                "the HPA was able to successfully calculate a replica count from " +
-                    std::string(r.metric));
+    r.Condition(
+        kScalingActive, ConditionStatus::kTrue, "ValidMetricFound",
+        "the HPA was able to successfully calculate a replica count from " + std::string(r.metric));
   }
   r.d.proposed_replicas = replicas;
   return replicas;
@@ -147,8 +145,9 @@ void SetAbleToScale(Reconcile& r, int32_t stabilized, int32_t proposal, const Li
 }
 
 void SetScalingLimited(Reconcile& r, int32_t before, const Limited& l) {
-  r.Condition(kScalingLimited, l.replicas == before ? ConditionStatus::kFalse : ConditionStatus::kTrue,
-              l.reason, l.message);
+  r.Condition(kScalingLimited,
+              l.replicas == before ? ConditionStatus::kFalse : ConditionStatus::kTrue, l.reason,
+              l.message);
   r.Trace(std::string(l.reason), before, l.replicas, std::string(l.message));
 }
 
@@ -212,26 +211,21 @@ int32_t FromMetrics(Reconcile& r, int32_t current, int32_t min_replicas) {
 
 std::string_view ConditionStatusName(ConditionStatus status) {
   switch (status) {
-    case ConditionStatus::kTrue: return "True";
-    case ConditionStatus::kFalse: return "False";
-    case ConditionStatus::kUnknown: return "Unknown";
+    case ConditionStatus::kTrue:
+      return "True";
+    case ConditionStatus::kFalse:
+      return "False";
+    case ConditionStatus::kUnknown:
+      return "Unknown";
   }
   return "Unknown";
 }
 
 namespace internal {
 
+// Kubernetes' default metric (autoscaling.DefaultCPUUtilization) is written once, in the model.
 std::span<const MetricSpec> EffectiveMetricsOf(const HorizontalSpec& spec) {
-  if (!spec.metrics.empty()) return spec.metrics;
-  static const std::vector<MetricSpec> kDefault = [] {
-    MetricSpec cpu;  // autoscaling.DefaultCPUUtilization
-    cpu.type = MetricSourceType::kResource;
-    cpu.name = "cpu";
-    cpu.target.type = MetricTargetType::kUtilization;
-    cpu.target.average_utilization = 80;
-    return std::vector<MetricSpec>{cpu};
-  }();
-  return kDefault;
+  return crescendo::EffectiveMetrics(spec);
 }
 
 void Evaluate(const EvalInput& input, const HpaControllerSettings& settings, HpaDecision* d) {
@@ -281,9 +275,9 @@ void Evaluate(const EvalInput& input, const HpaControllerSettings& settings, Hpa
 
   if (rescale) {
     if (input.explain) {
-      r.Condition(kAbleToScale, ConditionStatus::kTrue, "SucceededRescale",
-                  fmt::format("the HPA controller was able to update the target scale to {}",
-                              desired));
+      r.Condition(
+          kAbleToScale, ConditionStatus::kTrue, "SucceededRescale",
+          fmt::format("the HPA controller was able to update the target scale to {}", desired));
     }
     internal::StoreScaleEvent(r.rules.has_behavior, r.rules.up, r.rules.down, current, desired,
                               input.now, &r.d.state);

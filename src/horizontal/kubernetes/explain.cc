@@ -91,11 +91,11 @@ Json History(const HpaControllerState& s) {
   for (const TimestampedRecommendation& r : s.recommendations) {
     recs.push_back({{"timestamp", FormatRfc3339(r.timestamp)}, {"replicas", r.replicas}});
   }
-  for (auto [events, out] : {std::pair{&s.scale_up_events, &up},
-                             std::pair{&s.scale_down_events, &down}}) {
+  for (auto [events, out] :
+       {std::pair{&s.scale_up_events, &up}, std::pair{&s.scale_down_events, &down}}) {
     for (const ScaleEvent& e : *events) {
-      out->push_back({{"timestamp", FormatRfc3339(e.timestamp)},
-                      {"replicaChange", e.replica_change}});
+      out->push_back(
+          {{"timestamp", FormatRfc3339(e.timestamp)}, {"replicaChange", e.replica_change}});
     }
   }
   return Json{{"recommendations", recs}, {"scaleUpEvents", up}, {"scaleDownEvents", down}};
@@ -140,8 +140,8 @@ std::string ExplanationToJson(const HpaExplanation& x) {
                           {"lastTransitionTime", FormatRfc3339(c.last_transition_time)}});
   }
   for (const TraceEntry& t : d.trace) {
-    trace.push_back({{"step", t.step}, {"before", t.before}, {"after", t.after},
-                     {"reason", t.reason}});
+    trace.push_back(
+        {{"step", t.step}, {"before", t.before}, {"after", t.after}, {"reason", t.reason}});
   }
   Json out{
       {"hpa", x.state.ns + "/" + x.state.name},
@@ -165,9 +165,9 @@ std::string ExplanationToJson(const HpaExplanation& x) {
 std::string ExplanationToText(const HpaExplanation& x) {
   const HpaDecision& d = x.decision;
   const std::vector<MetricSpec> specs = EffectiveMetrics(x.state.spec);
-  std::string out = fmt::format("HPA {}/{} -> {} {} at {}\n", x.state.ns, x.state.name,
-                                x.state.scale_target.kind, x.state.scale_target.name,
-                                FormatRfc3339(x.state.now));
+  std::string out =
+      fmt::format("HPA {}/{} -> {} {} at {}\n", x.state.ns, x.state.name, x.state.scale_target.kind,
+                  x.state.scale_target.name, FormatRfc3339(x.state.now));
   out += fmt::format("Replicas: current {}, proposed {}, desired {}{}\n", d.current_replicas,
                      d.proposed_replicas.has_value() ? std::to_string(*d.proposed_replicas) : "-",
                      d.desired_replicas,
@@ -181,9 +181,9 @@ std::string ExplanationToText(const HpaExplanation& x) {
                                  Ratio(e.usage_ratio), Ratio(e.adjusted_ratio))
                    : "invalid: " + e.error + "\n";
     for (const std::string& step : e.steps) out += "      " + step + "\n";
-    for (auto [label, names] : {std::pair{"unready", &e.pod_groups.unready},
-                                std::pair{"missing", &e.pod_groups.missing},
-                                std::pair{"ignored", &e.pod_groups.ignored}}) {
+    for (auto [label, names] :
+         {std::pair{"unready", &e.pod_groups.unready}, std::pair{"missing", &e.pod_groups.missing},
+          std::pair{"ignored", &e.pod_groups.ignored}}) {
       if (!names->empty()) out += fmt::format("      {}: {}\n", label, fmt::join(*names, ", "));
     }
   }

@@ -130,32 +130,38 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadStateCase{"no hpa", "now: \"2026-11-27T18:00:00Z\"\nscale: {specReplicas: 1}\n",
                      "state.yaml: hpa: nothing, expected a HorizontalPodAutoscaler"},
-        BadStateCase{"bad phase", kHead + "pods: [{metadata: {name: p}, status: {phase: Runing}}]\n",
+        BadStateCase{"bad phase",
+                     kHead + "pods: [{metadata: {name: p}, status: {phase: Runing}}]\n",
                      "state.yaml: pods[0].status.phase: \"Runing\", expected one of Pending, "
                      "Running, Succeeded, Failed, Unknown"},
         BadStateCase{"bad quantity",
-                     kHead + "podMetrics: [{metadata: {name: p}, timestamp: \"2026-11-27T17:59:00Z\","
-                             " containers: [{name: app, usage: {cpu: lots}}]}]\n",
+                     kHead +
+                         "podMetrics: [{metadata: {name: p}, timestamp: \"2026-11-27T17:59:00Z\","
+                         " containers: [{name: app, usage: {cpu: lots}}]}]\n",
                      "state.yaml: podMetrics[0].containers[0].usage.cpu: \"lots\", expected a "
                      "quantity"},
         BadStateCase{"no now", "scale: {specReplicas: 2}\nhpa: {spec: {maxReplicas: 5}}\n",
                      "state.yaml: now: nothing, expected an RFC 3339 time"},
-        BadStateCase{"bad now", "now: yesterday\nscale: {specReplicas: 2}\nhpa: {spec: {maxReplicas: 5}}\n",
+        BadStateCase{"bad now",
+                     "now: yesterday\nscale: {specReplicas: 2}\nhpa: {spec: {maxReplicas: 5}}\n",
                      "state.yaml: now: \"yesterday\", expected an RFC 3339 time"},
-        BadStateCase{"no max replicas", "now: \"2026-11-27T18:00:00Z\"\nscale: {specReplicas: 2}\nhpa: {spec: {}}\n",
+        BadStateCase{"no max replicas",
+                     "now: \"2026-11-27T18:00:00Z\"\nscale: {specReplicas: 2}\nhpa: {spec: {}}\n",
                      "state.yaml: hpa.spec.maxReplicas: nothing, expected an integer"},
-        BadStateCase{"no spec replicas", "now: \"2026-11-27T18:00:00Z\"\nhpa: {spec: {maxReplicas: 5}}\n",
+        BadStateCase{"no spec replicas",
+                     "now: \"2026-11-27T18:00:00Z\"\nhpa: {spec: {maxReplicas: 5}}\n",
                      "state.yaml: scale.specReplicas: nothing, expected an integer"},
         BadStateCase{"unknown metric type",
                      "now: \"2026-11-27T18:00:00Z\"\nscale: {specReplicas: 2}\n"
                      "hpa: {spec: {maxReplicas: 5, metrics: [{type: Resources}]}}\n",
                      "state.yaml: hpa.spec.metrics[0].type: \"Resources\", expected one of "
                      "Resource, ContainerResource, Pods, Object, External"},
-        BadStateCase{"bad select policy",
-                     "now: \"2026-11-27T18:00:00Z\"\nscale: {specReplicas: 2}\n"
-                     "hpa: {spec: {maxReplicas: 5, behavior: {scaleUp: {selectPolicy: Fastest}}}}\n",
-                     "state.yaml: hpa.spec.behavior.scaleUp.selectPolicy: \"Fastest\", expected "
-                     "one of Max, Min, Disabled"},
+        BadStateCase{
+            "bad select policy",
+            "now: \"2026-11-27T18:00:00Z\"\nscale: {specReplicas: 2}\n"
+            "hpa: {spec: {maxReplicas: 5, behavior: {scaleUp: {selectPolicy: Fastest}}}}\n",
+            "state.yaml: hpa.spec.behavior.scaleUp.selectPolicy: \"Fastest\", expected "
+            "one of Max, Min, Disabled"},
         BadStateCase{"policy period out of range",
                      "now: \"2026-11-27T18:00:00Z\"\nscale: {specReplicas: 2}\n"
                      "hpa: {spec: {maxReplicas: 5, behavior: {scaleDown: {policies: "
@@ -166,14 +172,14 @@ INSTANTIATE_TEST_SUITE_P(
                      kHead + "history: {scaleUpEvents: [{timestamp: \"2026-11-27T17:59:00Z\"}]}\n",
                      "state.yaml: history.scaleUpEvents[0].replicaChange: nothing, expected an "
                      "integer"},
-        BadStateCase{"bad controller duration", kHead + "controller: {initialReadinessDelay: soon}\n",
+        BadStateCase{"bad controller duration",
+                     kHead + "controller: {initialReadinessDelay: soon}\n",
                      "state.yaml: controller.initialReadinessDelay: \"soon\", expected a duration"},
         BadStateCase{"pods not a list", kHead + "pods: {name: p}\n",
                      "state.yaml: pods: {\"name\":\"p\"}, expected a list"},
         BadStateCase{"yaml syntax", "now: [unclosed\n", "state.yaml: invalid YAML at line"},
         BadStateCase{"json syntax", "{\"now\": }", "state.yaml: invalid JSON"},
-        BadStateCase{"not a map", "- a\n- b\n",
-                     "state.yaml: the state is array, expected a map"}),
+        BadStateCase{"not a map", "- a\n- b\n", "state.yaml: the state is array, expected a map"}),
     testing::CaseName<BadStateCase>);
 
 }  // namespace

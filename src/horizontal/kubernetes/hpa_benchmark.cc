@@ -35,8 +35,10 @@ void BM_DecisionOver1000Pods(benchmark::State& st) {
   spec.metrics = {Cpu(50)};
   spec.behavior = HpaBehavior{};
   const std::vector<MetricReading> readings{{{}, ps.samples, {}}};
-  HpaInput in{&spec, "bench", {"Deployment", "web", "apps/v1"}, 1001, 1001, std::nullopt,
-              ps.pods, readings, std::nullopt, kNow};
+  HpaInput in{&spec,   "bench",  {"Deployment", "web", "apps/v1"},
+              1001,    1001,     std::nullopt,
+              ps.pods, readings, std::nullopt,
+              kNow};
   HpaControllerState state;
   state.initialized = true;
   for (auto _ : st) {
@@ -70,8 +72,8 @@ Fleet MakeFleet(int hpas, int pods_each, bool steady = false) {
     cpu.metric = "cpu";
     for (int p = 0; p < pods_each; ++p) {
       PodState pod;
-      pod.name = ws.id.name + (steady ? "-7d4b9c8f6d-x2k" + std::to_string(10 + p)
-                                      : "-" + std::to_string(p));
+      pod.name = ws.id.name +
+                 (steady ? "-7d4b9c8f6d-x2k" + std::to_string(10 + p) : "-" + std::to_string(p));
       pod.phase = PodPhase::kRunning;
       pod.ready = true;
       pod.start_time = kNow - hours(1);

@@ -20,12 +20,12 @@ inline const Timestamp kNow = FromUnixSeconds(1'800'000'000);
 
 // How a test pod looks to the HPA.
 enum class Kind {
-  kReady,       // running, ready for an hour
-  kUnready,     // running, never ready since it started 10 minutes ago
-  kHot,         // running, ready, started a minute ago: CPU samples still initializing
-  kPending,     // not scheduled yet
-  kFailed,      // failed
-  kDeleting,    // running, but being deleted
+  kReady,     // running, ready for an hour
+  kUnready,   // running, never ready since it started 10 minutes ago
+  kHot,       // running, ready, started a minute ago: CPU samples still initializing
+  kPending,   // not scheduled yet
+  kFailed,    // failed
+  kDeleting,  // running, but being deleted
 };
 
 struct PodSpecRow {
@@ -46,7 +46,8 @@ inline HpaPod MakePod(const std::string& name, int64_t request_milli, Kind kind,
   pod.start_time = kNow - hours(1);
   pod.ready_transition_time = kNow - minutes(59);
   switch (kind) {
-    case Kind::kReady: break;
+    case Kind::kReady:
+      break;
     case Kind::kUnready:
       pod.ready = ConditionStatus::kFalse;
       pod.start_time = kNow - minutes(10);
@@ -65,7 +66,9 @@ inline HpaPod MakePod(const std::string& name, int64_t request_milli, Kind kind,
       pod.phase = PodPhase::kFailed;
       pod.ready = ConditionStatus::kFalse;
       break;
-    case Kind::kDeleting: pod.deleting = true; break;
+    case Kind::kDeleting:
+      pod.deleting = true;
+      break;
   }
   return pod;
 }
@@ -84,7 +87,8 @@ inline PodsAndSamples Build(const std::vector<PodSpecRow>& rows,
   PodsAndSamples out;
   for (size_t i = 0; i < rows.size(); ++i) {
     out.pods.push_back(MakePod(PodName(i), rows[i].request_milli, rows[i].kind, resource));
-    if (rows[i].usage_milli.has_value()) out.samples.push_back(Sample(PodName(i), *rows[i].usage_milli));
+    if (rows[i].usage_milli.has_value())
+      out.samples.push_back(Sample(PodName(i), *rows[i].usage_milli));
   }
   return out;
 }
@@ -96,8 +100,7 @@ inline PodsAndSamples ReadyPods(size_t n, int64_t request_milli, int64_t usage_m
 }
 
 // The calculator's context over `pods` at kNow with Kubernetes' default periods.
-inline internal::CalcContext Context(std::span<const HpaPod> pods,
-                                     internal::Tolerances t = {}) {
+inline internal::CalcContext Context(std::span<const HpaPod> pods, internal::Tolerances t = {}) {
   return internal::CalcContext{pods, t, minutes(5), seconds(30), true, kNow};
 }
 

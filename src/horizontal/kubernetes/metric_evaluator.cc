@@ -43,8 +43,7 @@ CalcResult PerPodCalc(const FetchedValue& v, const std::optional<Quantity>& targ
 
 // Resource and ContainerResource: computeStatusForResourceMetricGeneric.
 SourceOutcome ResourceSource(const MetricSpec& spec, const ReadingView& reading,
-                             const EvalInput& input, const CalcContext& calc,
-                             MetricEvaluation* e) {
+                             const EvalInput& input, const CalcContext& calc, MetricEvaluation* e) {
   SourceOutcome o;
   const std::string& res = spec.name;
   const bool container = spec.type == MetricSourceType::kContainerResource;
@@ -52,18 +51,19 @@ SourceOutcome ResourceSource(const MetricSpec& spec, const ReadingView& reading,
   std::string what;
   if (spec.target.average_value.has_value()) {
     what = "usage";
-    o.calc = fetch.empty() ? PlainMetricReplicas(input.spec_replicas, Milli(spec.target.average_value),
-                                                 res, reading.pods, calc)
-                           : CalcResult{};
+    o.calc = fetch.empty()
+                 ? PlainMetricReplicas(input.spec_replicas, Milli(spec.target.average_value), res,
+                                       reading.pods, calc)
+                 : CalcResult{};
     e->description = res + " resource";
     e->current.average_value_milli = o.calc.usage_milli;
   } else if (spec.target.average_utilization.has_value()) {
     what = "utilization";
-    o.calc = fetch.empty() ? ResourceUtilizationReplicas(
-                                 input.spec_replicas, *spec.target.average_utilization, res,
-                                 container ? std::string_view(spec.container) : "", reading.pods,
-                                 calc)
-                           : CalcResult{};
+    o.calc = fetch.empty()
+                 ? ResourceUtilizationReplicas(
+                       input.spec_replicas, *spec.target.average_utilization, res,
+                       container ? std::string_view(spec.container) : "", reading.pods, calc)
+                 : CalcResult{};
     e->description = res + (container ? " container resource utilization (percentage of request)"
                                       : " resource utilization (percentage of request)");
     e->current.average_utilization = o.calc.utilization;
@@ -88,8 +88,8 @@ SourceOutcome ResourceSource(const MetricSpec& spec, const ReadingView& reading,
   return o;
 }
 
-SourceOutcome PodsSource(const MetricSpec& spec, const ReadingView& reading,
-                         const EvalInput& input, const CalcContext& calc, MetricEvaluation* e) {
+SourceOutcome PodsSource(const MetricSpec& spec, const ReadingView& reading, const EvalInput& input,
+                         const CalcContext& calc, MetricEvaluation* e) {
   SourceOutcome o;
   e->description = "pods metric " + spec.name;
   const std::string fetch = FetchMessage(reading, reading.pods.empty(), "custom");
@@ -128,12 +128,14 @@ SourceOutcome ObjectSource(const MetricSpec& spec, const ReadingView& reading,
     if (!o.calc.error.empty()) o.outer_error = "failed to get object metric value: " + o.calc.error;
     e->current.value_milli = v.usage;
   } else if (t.type == MetricTargetType::kAverageValue && t.average_value.has_value()) {
-    e->description = fmt::format("external metric {}({})", spec.name,
-                                 FormatGoSelector(spec.selector));
+    e->description =
+        fmt::format("external metric {}({})", spec.name, FormatGoSelector(spec.selector));
     o.calc = PerPodCalc(v, t.average_value, input, calc);
     if (!o.calc.error.empty()) {
-      o.outer_error = fmt::format("failed to get object metric value: failed to get {} object "
-                                  "metric: {}", spec.name, o.calc.error);
+      o.outer_error = fmt::format(
+          "failed to get object metric value: failed to get {} object "
+          "metric: {}",
+          spec.name, o.calc.error);
     }
     e->current.average_value_milli = o.calc.usage_milli;
   } else {
@@ -154,8 +156,8 @@ SourceOutcome ExternalSource(const MetricSpec& spec, const ReadingView& reading,
   FetchedValue v;
   v.fetch = FetchMessage(reading, reading.values_milli.empty(), "external");
   if (!v.fetch.empty()) {
-    v.fetch_error = fmt::format("unable to get external metric {}/{}/{}: {}", input.ns,
-                                spec.name, selector, v.fetch);
+    v.fetch_error = fmt::format("unable to get external metric {}/{}/{}: {}", input.ns, spec.name,
+                                selector, v.fetch);
   }
   std::string wrapped;
   if (t.average_value.has_value()) {
@@ -186,11 +188,16 @@ SourceOutcome ExternalSource(const MetricSpec& spec, const ReadingView& reading,
 
 std::string_view FailureReason(MetricSourceType type) {
   switch (type) {
-    case MetricSourceType::kResource: return "FailedGetResourceMetric";
-    case MetricSourceType::kContainerResource: return "FailedGetContainerResourceMetric";
-    case MetricSourceType::kPods: return "FailedGetPodsMetric";
-    case MetricSourceType::kObject: return "FailedGetObjectMetric";
-    case MetricSourceType::kExternal: return "FailedGetExternalMetric";
+    case MetricSourceType::kResource:
+      return "FailedGetResourceMetric";
+    case MetricSourceType::kContainerResource:
+      return "FailedGetContainerResourceMetric";
+    case MetricSourceType::kPods:
+      return "FailedGetPodsMetric";
+    case MetricSourceType::kObject:
+      return "FailedGetObjectMetric";
+    case MetricSourceType::kExternal:
+      return "FailedGetExternalMetric";
   }
   return "InvalidMetricSourceType";
 }
@@ -199,11 +206,16 @@ std::string_view FailureReason(MetricSourceType type) {
 
 std::string_view MetricSourceTypeName(MetricSourceType type) {
   switch (type) {
-    case MetricSourceType::kResource: return "Resource";
-    case MetricSourceType::kContainerResource: return "ContainerResource";
-    case MetricSourceType::kPods: return "Pods";
-    case MetricSourceType::kObject: return "Object";
-    case MetricSourceType::kExternal: return "External";
+    case MetricSourceType::kResource:
+      return "Resource";
+    case MetricSourceType::kContainerResource:
+      return "ContainerResource";
+    case MetricSourceType::kPods:
+      return "Pods";
+    case MetricSourceType::kObject:
+      return "Object";
+    case MetricSourceType::kExternal:
+      return "External";
   }
   return "";
 }
@@ -228,9 +240,15 @@ MetricEvaluation EvaluateMetric(const MetricSpec& spec, size_t index, const Read
     case MetricSourceType::kContainerResource:
       o = ResourceSource(spec, reading, input, calc, &e);
       break;
-    case MetricSourceType::kPods: o = PodsSource(spec, reading, input, calc, &e); break;
-    case MetricSourceType::kObject: o = ObjectSource(spec, reading, input, calc, &e); break;
-    case MetricSourceType::kExternal: o = ExternalSource(spec, reading, input, calc, &e); break;
+    case MetricSourceType::kPods:
+      o = PodsSource(spec, reading, input, calc, &e);
+      break;
+    case MetricSourceType::kObject:
+      o = ObjectSource(spec, reading, input, calc, &e);
+      break;
+    case MetricSourceType::kExternal:
+      o = ExternalSource(spec, reading, input, calc, &e);
+      break;
   }
   e.usage_ratio = o.calc.usage_ratio;
   e.adjusted_ratio = o.calc.adjusted_ratio;
@@ -240,8 +258,11 @@ MetricEvaluation EvaluateMetric(const MetricSpec& spec, size_t index, const Read
     e.valid = false;
     e.error = o.outer_error;
     if (calc.explain) {
-      e.failure = {"ScalingActive", ConditionStatus::kFalse,
-                   std::string(FailureReason(spec.type)), kUnable + o.condition_error, {}};
+      e.failure = {"ScalingActive",
+                   ConditionStatus::kFalse,
+                   std::string(FailureReason(spec.type)),
+                   kUnable + o.condition_error,
+                   {}};
     }
     e.current = {};
     return e;

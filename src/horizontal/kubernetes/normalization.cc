@@ -43,8 +43,7 @@ void MarkOutdated(std::vector<ScaleEvent>* events, int32_t longest_period, Times
   }
 }
 
-void Store(std::vector<ScaleEvent>* events, int32_t change, int32_t longest_period,
-           Timestamp now) {
+void Store(std::vector<ScaleEvent>* events, int32_t change, int32_t longest_period, Timestamp now) {
   MarkOutdated(events, longest_period, now);
   std::optional<size_t> slot;
   for (size_t i = 0; i < events->size(); ++i) {
@@ -65,11 +64,10 @@ int32_t PeriodStart(int32_t current, int32_t period_seconds, const std::vector<S
 }
 
 bool SamePolicies(const std::vector<ScalingPolicy>& a, const std::vector<ScalingPolicy>& b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                    [](const ScalingPolicy& x, const ScalingPolicy& y) {
-                      return x.type == y.type && x.value == y.value &&
-                             x.period_seconds == y.period_seconds;
-                    });
+  return std::equal(
+      a.begin(), a.end(), b.begin(), b.end(), [](const ScalingPolicy& x, const ScalingPolicy& y) {
+        return x.type == y.type && x.value == y.value && x.period_seconds == y.period_seconds;
+      });
 }
 
 bool SameRules(const std::optional<ScalingRules>& a, const std::optional<ScalingRules>& b) {
@@ -213,8 +211,8 @@ int32_t ScaleUpLimit(int32_t current, const std::vector<ScaleEvent>& up_events,
                      Timestamp now) {
   if (rules.select_policy == SelectPolicy::kDisabled) return current;
   const bool min_change = rules.select_policy == SelectPolicy::kMin;
-  int32_t result = min_change ? std::numeric_limits<int32_t>::max()
-                              : std::numeric_limits<int32_t>::min();
+  int32_t result =
+      min_change ? std::numeric_limits<int32_t>::max() : std::numeric_limits<int32_t>::min();
   for (const ScalingPolicy& p : rules.policies) {
     const int32_t start = PeriodStart(current, p.period_seconds, up_events, down_events, now);
     int32_t proposed = 0;
@@ -234,8 +232,8 @@ int32_t ScaleDownLimit(int32_t current, const std::vector<ScaleEvent>& up_events
                        Timestamp now) {
   if (rules.select_policy == SelectPolicy::kDisabled) return current;
   const bool min_change = rules.select_policy == SelectPolicy::kMin;
-  int32_t result = min_change ? std::numeric_limits<int32_t>::min()
-                              : std::numeric_limits<int32_t>::max();
+  int32_t result =
+      min_change ? std::numeric_limits<int32_t>::min() : std::numeric_limits<int32_t>::max();
   for (const ScalingPolicy& p : rules.policies) {
     const int32_t start = PeriodStart(current, p.period_seconds, up_events, down_events, now);
     int32_t proposed = 0;

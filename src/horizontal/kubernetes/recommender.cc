@@ -4,8 +4,8 @@
 // behavior kept per workload.
 #include <cmath>
 #include <limits>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "crescendo/horizontal/kubernetes_hpa.h"
@@ -20,8 +20,8 @@ int64_t ToMilli(double value, double scale) {
   const double x = value * scale;
   if (!std::isfinite(x)) return x > 0 ? std::numeric_limits<int64_t>::max() : 0;
   const double nearest = std::nearbyint(x);
-  const double r = std::fabs(x - nearest) <= 1e-9 * std::max(1.0, std::fabs(x)) ? nearest
-                                                                                : std::ceil(x);
+  const double r =
+      std::fabs(x - nearest) <= 1e-9 * std::max(1.0, std::fabs(x)) ? nearest : std::ceil(x);
   if (r >= 9.2233720368547758e18) return std::numeric_limits<int64_t>::max();
   if (r <= -9.2233720368547758e18) return std::numeric_limits<int64_t>::min();
   return static_cast<int64_t>(r);
@@ -29,8 +29,8 @@ int64_t ToMilli(double value, double scale) {
 
 // The factor from a WorkloadMetric's unit to milli-units: cpu arrives in millicores.
 double MilliScale(const MetricSpec& spec) {
-  const bool resource = spec.type == MetricSourceType::kResource ||
-                        spec.type == MetricSourceType::kContainerResource;
+  const bool resource =
+      spec.type == MetricSourceType::kResource || spec.type == MetricSourceType::kContainerResource;
   return resource && spec.name == "cpu" ? 1.0 : 1000.0;
 }
 
@@ -129,8 +129,7 @@ void ViewReadings(std::span<const MetricSpec> metrics, std::span<const WorkloadM
     if (m == nullptr) {
       v->absent.push_back(UnavailableError("the engine passed no metric for " + spec.name));
       status = &v->absent.back();
-    } else if (spec.type == MetricSourceType::kObject ||
-               spec.type == MetricSourceType::kExternal) {
+    } else if (spec.type == MetricSourceType::kObject || spec.type == MetricSourceType::kExternal) {
       status = &m->status;
       if (m->value.has_value()) v->values.push_back(ToMilli(*m->value, scale));
     } else {
@@ -270,8 +269,7 @@ class KubernetesHpaRecommender final : public HorizontalRecommender {
 
 }  // namespace
 
-std::unique_ptr<HorizontalRecommender> NewKubernetesHpaRecommender(
-    HpaControllerSettings settings) {
+std::unique_ptr<HorizontalRecommender> NewKubernetesHpaRecommender(HpaControllerSettings settings) {
   return std::make_unique<KubernetesHpaRecommender>(settings);
 }
 

@@ -35,8 +35,8 @@ std::vector<HpaPod> PodsOf(const WorkloadState& w) {
       pod.containers.push_back({c.name, RequestsMilli(c.requests)});
     }
     if (pod.containers.empty()) {
-      pod.containers.push_back({"", RequestsMilli(p.requests == Resources{} ? w.pod_requests
-                                                                             : p.requests)});
+      pod.containers.push_back(
+          {"", RequestsMilli(p.requests == Resources{} ? w.pod_requests : p.requests)});
     }
     pods.push_back(std::move(pod));
   }
@@ -58,8 +58,8 @@ MetricReading ReadingOf(const MetricSpec& spec, const WorkloadMetric* m) {
     return reading;
   }
   reading.fetch_status = m->status;
-  const bool resource = spec.type == MetricSourceType::kResource ||
-                        spec.type == MetricSourceType::kContainerResource;
+  const bool resource =
+      spec.type == MetricSourceType::kResource || spec.type == MetricSourceType::kContainerResource;
   const double scale = resource && spec.name == "cpu" ? 1.0 : 1000.0;
   if (spec.type == MetricSourceType::kObject || spec.type == MetricSourceType::kExternal) {
     if (m->value.has_value()) reading.values_milli.push_back(ToMilli(*m->value, scale));
@@ -144,8 +144,8 @@ class RandomFleet {
       if (Uniform(0, 12) != 0) {  // else the pod has no sample
         const double load = 100 + 80 * std::sin(tick / 10.0 + n) + Uniform(0, 300);
         const Duration window = Uniform(0, 1) == 1 ? seconds(30) : Duration{};
-        first.pods.push_back({pod.name, w.kind == 3 ? load * 1e6 : load,
-                              now - seconds(Uniform(0, 40)), window});
+        first.pods.push_back(
+            {pod.name, w.kind == 3 ? load * 1e6 : load, now - seconds(Uniform(0, 40)), window});
         second.pods.push_back({pod.name, load, now, {}});
       }
       w.state.pods.push_back(std::move(pod));
@@ -164,7 +164,8 @@ class RandomFleet {
   std::vector<MetricSpec> Metrics(int kind) {
     MetricSpec m;
     switch (kind) {
-      case 0: return {};  // Kubernetes' default cpu metric
+      case 0:
+        return {};  // Kubernetes' default cpu metric
       case 1:
       case 2:
         m.name = "cpu";
@@ -204,8 +205,10 @@ class RandomFleet {
   HpaBehavior Behavior() {
     HpaBehavior b;
     if (Uniform(0, 1) == 1) {
-      b.scale_up = ScalingRules{std::nullopt, std::nullopt,
-                                {{ScalingPolicyType::kPods, Uniform(1, 3), 60}}, std::nullopt};
+      b.scale_up = ScalingRules{std::nullopt,
+                                std::nullopt,
+                                {{ScalingPolicyType::kPods, Uniform(1, 3), 60}},
+                                std::nullopt};
     }
     if (Uniform(0, 1) == 1) {
       ScalingRules down;

@@ -139,7 +139,7 @@ TEST(KubernetesRecommenderTest, ExternalValueInUnits) {
   spec.metrics = {queue};
   const WorkloadState w = Workload("worker", 2, 1000);
   WorkloadMetric m;
-  m.value = 150.1;  // 150100m / 30000m = 5.0033 -> 6
+  m.value = 150.1;                                              // 150100m / 30000m = 5.0033 -> 6
   EXPECT_EQ(Tick(*r, w, spec, {m}, kNow).desired_replicas, 4);  // capped at 2 x 2
   m.value = 0.1;  // 100m, not 101m: ceil(100/30000) = 1
   EXPECT_EQ(Tick(*r, w, spec, {m}, kNow + minutes(6)).desired_replicas, 1);

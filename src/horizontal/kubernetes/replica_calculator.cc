@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <cstring>
 #include <functional>
+#include <limits>
 
 namespace crescendo::hpa::internal {
 namespace {
@@ -65,7 +65,7 @@ class NameIndex {
 
  private:
   size_t Position(std::string_view name) const {
-    size_t i = std::hash<std::string_view>{}(name) & mask_;
+    size_t i = std::hash<std::string_view>{}(name)&mask_;
     while (slots_[i].index >= 0 && slots_[i].name != name) i = (i + 1) & mask_;
     return i;
   }
@@ -128,8 +128,7 @@ Scratch& ThreadScratch() {
 
 // Pairs each pod with its sample as Kubernetes' PodMetricsInfo map does: a later sample for the
 // same pod replaces an earlier one.
-void MatchSamples(std::span<const PodView> pods, std::span<const SampleView> samples,
-                  Scratch* s) {
+void MatchSamples(std::span<const PodView> pods, std::span<const SampleView> samples, Scratch* s) {
   Match& m = s->match;
   m.sample.assign(pods.size(), -1);
   m.extras_total = 0;
@@ -165,8 +164,8 @@ bool UnreadyCpuSample(const PodView& pod, const SampleView& sample, const CalcCo
 }
 
 void GroupWithMatch(std::span<const PodView> pods, std::span<const SampleView> samples,
-                    const Match& m, std::string_view resource, bool names,
-                    const CalcContext& ctx, Grouping* g) {
+                    const Match& m, std::string_view resource, bool names, const CalcContext& ctx,
+                    Grouping* g) {
   g->group.clear();
   g->group.reserve(pods.size());
   g->ready_count = g->unready_count = g->missing_count = g->ignored_count = 0;
@@ -181,17 +180,24 @@ void GroupWithMatch(std::span<const PodView> pods, std::span<const SampleView> s
       group = Group::kUnready;
     } else if (m.sample[i] < 0) {
       group = Group::kMissing;
-    } else if (cpu &&
-               UnreadyCpuSample(pod, samples[static_cast<size_t>(m.sample[i])], ctx)) {
+    } else if (cpu && UnreadyCpuSample(pod, samples[static_cast<size_t>(m.sample[i])], ctx)) {
       group = Group::kUnready;
     }
     g->group.push_back(group);
     std::vector<std::string>* list = nullptr;
     switch (group) {
-      case Group::kReady: ++g->ready_count, list = &g->names.ready; break;
-      case Group::kUnready: ++g->unready_count, list = &g->names.unready; break;
-      case Group::kMissing: ++g->missing_count, list = &g->names.missing; break;
-      case Group::kIgnored: ++g->ignored_count, list = &g->names.ignored; break;
+      case Group::kReady:
+        ++g->ready_count, list = &g->names.ready;
+        break;
+      case Group::kUnready:
+        ++g->unready_count, list = &g->names.unready;
+        break;
+      case Group::kMissing:
+        ++g->missing_count, list = &g->names.missing;
+        break;
+      case Group::kIgnored:
+        ++g->ignored_count, list = &g->names.ignored;
+        break;
     }
     if (names) list->emplace_back(pod.name);
   }
@@ -320,8 +326,8 @@ int32_t KeepOrRescale(int32_t current, double ratio, double new_ratio, int64_t e
 
 // The matching and grouping both per-pod calculators start from, into the thread's scratch.
 // Returns false (with r->error set) when there are no pods or no usable samples.
-bool Prepare(std::span<const SampleView> samples, std::string_view resource,
-             const CalcContext& ctx, Scratch* s, CalcResult* r) {
+bool Prepare(std::span<const SampleView> samples, std::string_view resource, const CalcContext& ctx,
+             Scratch* s, CalcResult* r) {
   if (ctx.views.empty()) return r->error = kNoPods, false;
   MatchSamples(ctx.views, samples, s);
   GroupWithMatch(ctx.views, samples, s->match, resource, ctx.explain, ctx, &s->grouping);
@@ -385,8 +391,8 @@ CalcResult ResourceUtilization(int32_t current, int32_t target, std::string_view
   r.usage_ratio = u.ratio;
   if (ctx.explain) {
     r.steps.push_back(
-        fmt::format("utilization {}% of requests against a target of {}%: ratio {:.4f}",
-                    u.percent, target, u.ratio));
+        fmt::format("utilization {}% of requests against a target of {}%: ratio {:.4f}", u.percent,
+                    target, u.ratio));
   }
 
   const bool scale_up_with_unready = g.unready_count > 0 && u.ratio > 1.0;
@@ -402,8 +408,8 @@ CalcResult ResourceUtilization(int32_t current, int32_t target, std::string_view
         if (g.group[i] == Group::kMissing) new_usage += Int128(requests[i]) * fallback / 100;
       }
       if (ctx.explain) {
-        r.steps.push_back(fmt::format(
-            "scale-down: pods missing a metric counted at {}% of requests", fallback));
+        r.steps.push_back(
+            fmt::format("scale-down: pods missing a metric counted at {}% of requests", fallback));
       }
     } else if (ctx.explain) {
       r.steps.push_back("scale-up: pods missing a metric counted at 0");
@@ -437,8 +443,8 @@ CalcResult PlainMetric(int32_t current, int64_t target, std::string_view resourc
   r.usage_milli = usage;
   r.usage_ratio = ratio;
   if (ctx.explain) {
-    r.steps.push_back(fmt::format("average {}m against a target of {}m: ratio {:.4f}", usage,
-                                  target, ratio));
+    r.steps.push_back(
+        fmt::format("average {}m against a target of {}m: ratio {:.4f}", usage, target, ratio));
   }
 
   const bool scale_up_with_unready = g.unready_count > 0 && ratio > 1.0;
@@ -544,8 +550,7 @@ std::string MissingPodLevelRequest(std::string_view resource, std::string_view p
 
 std::string MissingRequest(std::string_view resource, std::string_view container,
                            std::string_view pod) {
-  return fmt::format("missing request for {} in container {} of Pod {}", resource, container,
-                     pod);
+  return fmt::format("missing request for {} in container {} of Pod {}", resource, container, pod);
 }
 
 std::string ContainerNotFound(std::string_view container, std::string_view pod) {
@@ -569,16 +574,15 @@ std::string CalculateRequests(std::span<const HpaPod> pods, std::string_view con
   return HpaPodRequests(pods).Requests(container, resource, pod_level_resources, requests);
 }
 
-CalcResult ResourceUtilizationReplicas(int32_t current, int32_t target,
-                                       std::string_view resource, std::string_view container,
-                                       std::span<const PodSample> samples,
-                                       const CalcContext& ctx) {
+CalcResult ResourceUtilizationReplicas(int32_t current, int32_t target, std::string_view resource,
+                                       std::string_view container,
+                                       std::span<const PodSample> samples, const CalcContext& ctx) {
   return ResourceUtilizationReplicas(current, target, resource, container,
                                      std::span<const SampleView>(ViewsOf(samples)), ctx);
 }
 
-CalcResult ResourceUtilizationReplicas(int32_t current, int32_t target,
-                                       std::string_view resource, std::string_view container,
+CalcResult ResourceUtilizationReplicas(int32_t current, int32_t target, std::string_view resource,
+                                       std::string_view container,
                                        std::span<const SampleView> samples,
                                        const CalcContext& ctx) {
   return WithViews(ctx, [&](const CalcContext& c) {
@@ -601,7 +605,8 @@ CalcResult PlainMetricReplicas(int32_t current, int64_t target, std::string_view
 
 CalcResult ValueMetricReplicas(int32_t current, int64_t usage, int64_t target,
                                const CalcContext& ctx) {
-  return WithViews(ctx, [&](const CalcContext& c) { return ValueMetric(current, usage, target, c); });
+  return WithViews(ctx,
+                   [&](const CalcContext& c) { return ValueMetric(current, usage, target, c); });
 }
 
 CalcResult PerPodMetricReplicas(int32_t status_replicas, int64_t usage, int64_t target_per_pod,
@@ -618,8 +623,8 @@ CalcResult PerPodMetricReplicas(int32_t status_replicas, int64_t usage, int64_t 
   if (!ctx.tolerances.IsWithin(ratio)) {
     r.replicas = SaturatingCeil(static_cast<double>(usage) / static_cast<double>(target_per_pod));
     if (ctx.explain) {
-      r.steps.push_back(fmt::format("ceil({}m / {}m) = {} replicas", usage, target_per_pod,
-                                    r.replicas));
+      r.steps.push_back(
+          fmt::format("ceil({}m / {}m) = {} replicas", usage, target_per_pod, r.replicas));
     }
   } else if (ctx.explain) {
     r.steps.push_back(fmt::format("ratio within tolerance: keep {} replicas", status_replicas));

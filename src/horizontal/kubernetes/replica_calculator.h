@@ -143,8 +143,8 @@ std::string CalculateRequestsOver(const Access& a, std::string_view container,
 struct CalcResult {
   std::string error;  // non-empty: the calculation failed, with Kubernetes' error text
   int32_t replicas = 0;
-  int64_t usage_milli = 0;   // plain metrics: the average or total; Utilization: raw average
-  int32_t utilization = 0;   // Utilization targets: the truncated percentage
+  int64_t usage_milli = 0;  // plain metrics: the average or total; Utilization: raw average
+  int32_t utilization = 0;  // Utilization targets: the truncated percentage
   std::optional<double> usage_ratio;
   std::optional<double> adjusted_ratio;
   PodGroups groups;
@@ -165,12 +165,10 @@ std::string CalculateRequests(std::span<const HpaPod> pods, std::string_view con
 // Resource/ContainerResource with a Utilization target (GetResourceReplicas).
 CalcResult ResourceUtilizationReplicas(int32_t current_replicas, int32_t target_utilization,
                                        std::string_view resource, std::string_view container,
-                                       std::span<const PodSample> samples,
-                                       const CalcContext& ctx);
+                                       std::span<const PodSample> samples, const CalcContext& ctx);
 CalcResult ResourceUtilizationReplicas(int32_t current_replicas, int32_t target_utilization,
                                        std::string_view resource, std::string_view container,
-                                       std::span<const SampleView> samples,
-                                       const CalcContext& ctx);
+                                       std::span<const SampleView> samples, const CalcContext& ctx);
 
 // Resource/ContainerResource AverageValue and Pods metrics (calcPlainMetricReplicas);
 // `resource` is the resource name, or "" for Pods metrics.
@@ -183,8 +181,8 @@ CalcResult PlainMetricReplicas(int32_t current_replicas, int64_t target_milli,
 
 // Object Value (GetObjectMetricReplicas) and External Value (GetExternalMetricReplicas, after
 // summing the series): `usage_milli` against `target_milli` scaled by the ready pods.
-CalcResult ValueMetricReplicas(int32_t current_replicas, int64_t usage_milli,
-                               int64_t target_milli, const CalcContext& ctx);
+CalcResult ValueMetricReplicas(int32_t current_replicas, int64_t usage_milli, int64_t target_milli,
+                               const CalcContext& ctx);
 
 // Object AverageValue (GetObjectPerPodMetricReplicas) and External AverageValue
 // (GetExternalPerPodMetricReplicas, after summing the series).

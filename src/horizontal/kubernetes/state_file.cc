@@ -36,7 +36,8 @@ Json ScalarToJson(const YAML::Node& n) {
 
 Json YamlToJson(const YAML::Node& n) {
   switch (n.Type()) {
-    case YAML::NodeType::Scalar: return ScalarToJson(n);
+    case YAML::NodeType::Scalar:
+      return ScalarToJson(n);
     case YAML::NodeType::Sequence: {
       Json a = Json::array();
       for (const YAML::Node& item : n) a.push_back(YamlToJson(item));
@@ -47,7 +48,8 @@ Json YamlToJson(const YAML::Node& n) {
       for (const auto& kv : n) o[kv.first.as<std::string>()] = YamlToJson(kv.second);
       return o;
     }
-    default: return nullptr;
+    default:
+      return nullptr;
   }
 }
 
@@ -220,14 +222,14 @@ Status ParseTarget(const Node& n, MetricTarget* t) {
   } else {
     return n["type"].Error("one of Utilization, Value, AverageValue");
   }
-  CRESCENDO_RETURN_IF_ERROR(OptionalInto(n["averageUtilization"], &Node::Int32,
-                                         &t->average_utilization));
+  CRESCENDO_RETURN_IF_ERROR(
+      OptionalInto(n["averageUtilization"], &Node::Int32, &t->average_utilization));
   if (t->average_utilization.has_value() && *t->average_utilization <= 0) {
     return n["averageUtilization"].Error("a percentage above 0");
   }
   CRESCENDO_RETURN_IF_ERROR(OptionalInto(n["value"], &Node::QuantityValue, &t->value));
-  CRESCENDO_RETURN_IF_ERROR(OptionalInto(n["averageValue"], &Node::QuantityValue,
-                                         &t->average_value));
+  CRESCENDO_RETURN_IF_ERROR(
+      OptionalInto(n["averageValue"], &Node::QuantityValue, &t->average_value));
   return Status::Ok();
 }
 
@@ -272,22 +274,29 @@ Status ParseMetric(const Node& n, MetricSpec* m) {
 Status ParseRules(const Node& n, std::optional<ScalingRules>* out) {
   if (!n.present()) return Status::Ok();
   ScalingRules r;
-  CRESCENDO_RETURN_IF_ERROR(OptionalInto(n["stabilizationWindowSeconds"], &Node::Int32,
-                                         &r.stabilization_window_seconds));
+  CRESCENDO_RETURN_IF_ERROR(
+      OptionalInto(n["stabilizationWindowSeconds"], &Node::Int32, &r.stabilization_window_seconds));
   if (n["selectPolicy"].present()) {
     CRESCENDO_ASSIGN_OR_RETURN(std::string p, n["selectPolicy"].String());
-    if (p == "Max") r.select_policy = SelectPolicy::kMax;
-    else if (p == "Min") r.select_policy = SelectPolicy::kMin;
-    else if (p == "Disabled") r.select_policy = SelectPolicy::kDisabled;
-    else return n["selectPolicy"].Error("one of Max, Min, Disabled");
+    if (p == "Max")
+      r.select_policy = SelectPolicy::kMax;
+    else if (p == "Min")
+      r.select_policy = SelectPolicy::kMin;
+    else if (p == "Disabled")
+      r.select_policy = SelectPolicy::kDisabled;
+    else
+      return n["selectPolicy"].Error("one of Max, Min, Disabled");
   }
   CRESCENDO_ASSIGN_OR_RETURN(std::vector<Node> policies, n["policies"].List());
   for (const Node& p : policies) {
     ScalingPolicy policy;
     CRESCENDO_ASSIGN_OR_RETURN(std::string type, p["type"].String());
-    if (type == "Pods") policy.type = ScalingPolicyType::kPods;
-    else if (type == "Percent") policy.type = ScalingPolicyType::kPercent;
-    else return p["type"].Error("Pods or Percent");
+    if (type == "Pods")
+      policy.type = ScalingPolicyType::kPods;
+    else if (type == "Percent")
+      policy.type = ScalingPolicyType::kPercent;
+    else
+      return p["type"].Error("Pods or Percent");
     CRESCENDO_ASSIGN_OR_RETURN(policy.value, p["value"].Int32());
     if (policy.value <= 0) return p["value"].Error("a value above 0");
     CRESCENDO_ASSIGN_OR_RETURN(policy.period_seconds, p["periodSeconds"].Int32());
@@ -312,8 +321,8 @@ Status ParseHpaConditions(const Node& n, std::vector<HpaCondition>* out) {
                                       : ConditionStatus::kUnknown;
     cond.reason = c["reason"].StringOr("");
     cond.message = c["message"].StringOr("");
-    CRESCENDO_RETURN_IF_ERROR(Optional(c["lastTransitionTime"], &Node::Time,
-                                       &cond.last_transition_time));
+    CRESCENDO_RETURN_IF_ERROR(
+        Optional(c["lastTransitionTime"], &Node::Time, &cond.last_transition_time));
     out->push_back(cond);
   }
   return Status::Ok();
@@ -368,8 +377,8 @@ Status ParseContainers(const Node& list, bool init, std::vector<HpaContainer>* o
     if (init && c["restartPolicy"].StringOr("") != "Always") continue;
     HpaContainer container;
     CRESCENDO_ASSIGN_OR_RETURN(container.name, c["name"].String());
-    CRESCENDO_RETURN_IF_ERROR(ParseResourceList(c["resources"]["requests"],
-                                                &container.requests_milli));
+    CRESCENDO_RETURN_IF_ERROR(
+        ParseResourceList(c["resources"]["requests"], &container.requests_milli));
     out->push_back(std::move(container));
   }
   return Status::Ok();
@@ -390,12 +399,16 @@ Status ParseReadyCondition(const Node& conditions, HpaPod* pod) {
   for (const Node& c : list) {
     if (c["type"].StringOr("") != "Ready") continue;
     const std::string status = c["status"].StringOr("");
-    if (status == "True") pod->ready = ConditionStatus::kTrue;
-    else if (status == "False") pod->ready = ConditionStatus::kFalse;
-    else if (status == "Unknown") pod->ready = ConditionStatus::kUnknown;
-    else return c["status"].Error("True, False or Unknown");
-    CRESCENDO_RETURN_IF_ERROR(Optional(c["lastTransitionTime"], &Node::Time,
-                                       &pod->ready_transition_time));
+    if (status == "True")
+      pod->ready = ConditionStatus::kTrue;
+    else if (status == "False")
+      pod->ready = ConditionStatus::kFalse;
+    else if (status == "Unknown")
+      pod->ready = ConditionStatus::kUnknown;
+    else
+      return c["status"].Error("True, False or Unknown");
+    CRESCENDO_RETURN_IF_ERROR(
+        Optional(c["lastTransitionTime"], &Node::Time, &pod->ready_transition_time));
   }
   return Status::Ok();
 }
@@ -407,16 +420,14 @@ Status ParsePods(const Node& n, std::vector<HpaPod>* out) {
     CRESCENDO_ASSIGN_OR_RETURN(pod.name, p["metadata"]["name"].String());
     pod.deleting = p["metadata"]["deletionTimestamp"].present();
     CRESCENDO_RETURN_IF_ERROR(ParseContainers(p["spec"]["containers"], false, &pod.containers));
-    CRESCENDO_RETURN_IF_ERROR(ParseContainers(p["spec"]["initContainers"], true,
-                                              &pod.containers));
+    CRESCENDO_RETURN_IF_ERROR(ParseContainers(p["spec"]["initContainers"], true, &pod.containers));
     if (p["spec"]["resources"]["requests"].present()) {
       pod.pod_requests_milli.emplace();
       CRESCENDO_RETURN_IF_ERROR(
           ParseResourceList(p["spec"]["resources"]["requests"], &*pod.pod_requests_milli));
     }
     CRESCENDO_ASSIGN_OR_RETURN(pod.phase, ParsePhase(p["status"]["phase"]));
-    CRESCENDO_RETURN_IF_ERROR(OptionalInto(p["status"]["startTime"], &Node::Time,
-                                           &pod.start_time));
+    CRESCENDO_RETURN_IF_ERROR(OptionalInto(p["status"]["startTime"], &Node::Time, &pod.start_time));
     CRESCENDO_RETURN_IF_ERROR(ParseReadyCondition(p["status"]["conditions"], &pod));
     out->push_back(std::move(pod));
   }
@@ -554,7 +565,8 @@ MetricReading ReadingFor(const MetricSpec& spec, const RawMetrics& raw) {
   MetricReading r;
   switch (spec.type) {
     case MetricSourceType::kResource:
-    case MetricSourceType::kContainerResource: return ResourceReading(spec, raw.pods);
+    case MetricSourceType::kContainerResource:
+      return ResourceReading(spec, raw.pods);
     case MetricSourceType::kPods:
       for (const RawCustomMetric& m : raw.custom) {
         if (m.kind == "Pod" && m.metric == spec.name && Matches(m.selector, spec.selector)) {
@@ -614,18 +626,18 @@ Status ParseHistory(const Node& n, HpaControllerState* memory) {
 
 Status ParseSettings(const Node& n, HpaControllerSettings* s) {
   CRESCENDO_RETURN_IF_ERROR(Optional(n["tolerance"], &Node::Number, &s->tolerance));
-  CRESCENDO_RETURN_IF_ERROR(Optional(n["cpuInitializationPeriod"], &Node::DurationValue,
-                                     &s->cpu_initialization_period));
-  CRESCENDO_RETURN_IF_ERROR(Optional(n["initialReadinessDelay"], &Node::DurationValue,
-                                     &s->initial_readiness_delay));
+  CRESCENDO_RETURN_IF_ERROR(
+      Optional(n["cpuInitializationPeriod"], &Node::DurationValue, &s->cpu_initialization_period));
+  CRESCENDO_RETURN_IF_ERROR(
+      Optional(n["initialReadinessDelay"], &Node::DurationValue, &s->initial_readiness_delay));
   CRESCENDO_RETURN_IF_ERROR(Optional(n["downscaleStabilizationWindow"], &Node::DurationValue,
                                      &s->downscale_stabilization_window));
-  CRESCENDO_RETURN_IF_ERROR(Optional(n["scaleUpLimitFactor"], &Node::Number,
-                                     &s->scale_up_limit_factor));
-  CRESCENDO_RETURN_IF_ERROR(Optional(n["scaleUpLimitMinimum"], &Node::Number,
-                                     &s->scale_up_limit_minimum));
-  CRESCENDO_RETURN_IF_ERROR(Optional(n["configurableTolerance"], &Node::Bool,
-                                     &s->configurable_tolerance));
+  CRESCENDO_RETURN_IF_ERROR(
+      Optional(n["scaleUpLimitFactor"], &Node::Number, &s->scale_up_limit_factor));
+  CRESCENDO_RETURN_IF_ERROR(
+      Optional(n["scaleUpLimitMinimum"], &Node::Number, &s->scale_up_limit_minimum));
+  CRESCENDO_RETURN_IF_ERROR(
+      Optional(n["configurableTolerance"], &Node::Bool, &s->configurable_tolerance));
   return Status::Ok();
 }
 
@@ -633,8 +645,8 @@ Status ParseState(const Node& root, HpaState* s) {
   CRESCENDO_RETURN_IF_ERROR(ParseHpa(root["hpa"], s));
   CRESCENDO_ASSIGN_OR_RETURN(s->spec_replicas, root["scale"]["specReplicas"].Int32());
   s->status_replicas = s->spec_replicas;
-  CRESCENDO_RETURN_IF_ERROR(Optional(root["scale"]["statusReplicas"], &Node::Int32,
-                                     &s->status_replicas));
+  CRESCENDO_RETURN_IF_ERROR(
+      Optional(root["scale"]["statusReplicas"], &Node::Int32, &s->status_replicas));
   CRESCENDO_RETURN_IF_ERROR(OptionalInto(root["scale"]["selector"], &Node::String, &s->selector));
   CRESCENDO_RETURN_IF_ERROR(ParsePods(root["pods"], &s->pods));
   RawMetrics raw;
@@ -653,9 +665,9 @@ Status ParseState(const Node& root, HpaState* s) {
 StatusOr<HpaState> ParseHpaState(std::string_view text, std::string_view source) {
   CRESCENDO_ASSIGN_OR_RETURN(Json tree, ParseTree(text, source));
   if (!tree.is_object()) {
-    return InvalidArgumentError(fmt::format(
-        "{}: the state is {}, expected a map with hpa, scale, pods, ... and now", source,
-        tree.type_name()));
+    return InvalidArgumentError(
+        fmt::format("{}: the state is {}, expected a map with hpa, scale, pods, ... and now",
+                    source, tree.type_name()));
   }
   HpaState state;
   CRESCENDO_RETURN_IF_ERROR(ParseState(Node(&tree, "", source), &state));

@@ -1,9 +1,9 @@
 // DecidePredictive: the pure core of the predictive strategy (see predictive.h).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <span>
-
-#include <fmt/format.h>
 
 #include "crescendo/horizontal/predictive.h"
 
@@ -82,9 +82,8 @@ double PeakAtQuantile(std::span<const ForecastPoint> points, double level, doubl
 // on the phase of the tick within the slot, which must not make the count flap.
 std::span<const ForecastPoint> Due(const PredictiveInput& in) {
   const std::vector<ForecastPoint>& points = in.forecast->points;
-  auto end = std::upper_bound(
-      points.begin(), points.end(), in.now + in.horizon,
-      [](Timestamp t, const ForecastPoint& p) { return t < p.time; });
+  auto end = std::upper_bound(points.begin(), points.end(), in.now + in.horizon,
+                              [](Timestamp t, const ForecastPoint& p) { return t < p.time; });
   if (end == points.begin() && !points.empty()) ++end;
   return {points.begin(), end};
 }
@@ -118,8 +117,8 @@ Choice FlashCrowd(const PredictiveInput& in, Band band, const std::optional<Pend
 // The peak over the horizon is the larger of the load now and the quantile of the points due.
 Choice ScaleAhead(const PredictiveInput& in, std::span<const ForecastPoint> due,
                   const PredictiveSettings& s, PredictiveDecision& d) {
-  d.peak_load = std::max(*in.observed_load,
-                         PeakAtQuantile(due, in.forecast->interval_level, s.quantile));
+  d.peak_load =
+      std::max(*in.observed_load, PeakAtQuantile(due, in.forecast->interval_level, s.quantile));
   d.forecast_replicas = ReplicasFor(*d.peak_load, in);
   // The HPA's tolerance: a peak within it of what the current count carries at the target keeps
   // the count, so noise does not flap it.
@@ -135,14 +134,14 @@ Choice ScaleAhead(const PredictiveInput& in, std::span<const ForecastPoint> due,
   } else {
     d.mode = PredictiveMode::kReactiveFloor;
   }
-  const int32_t proposed = d.mode == PredictiveMode::kReactiveFloor ? in.reactive_replicas
-                                                                     : *d.forecast_replicas;
-  return {proposed,
-          fmt::format("{}: peak {:.6g} of the load now and its forecast (quantile {:g}) over "
-                      "{} needs {} replicas at {:.6g} each; reactive {}",
-                      PredictiveModeName(d.mode), *d.peak_load, s.quantile,
-                      FormatDuration(in.horizon), *d.forecast_replicas, in.load_per_replica,
-                      in.reactive_replicas)};
+  const int32_t proposed =
+      d.mode == PredictiveMode::kReactiveFloor ? in.reactive_replicas : *d.forecast_replicas;
+  return {
+      proposed,
+      fmt::format("{}: peak {:.6g} of the load now and its forecast (quantile {:g}) over "
+                  "{} needs {} replicas at {:.6g} each; reactive {}",
+                  PredictiveModeName(d.mode), *d.peak_load, s.quantile, FormatDuration(in.horizon),
+                  *d.forecast_replicas, in.load_per_replica, in.reactive_replicas)};
 }
 
 // Returns the choice once the forecast is trusted: reactive when it is uncertain, else ahead.
@@ -167,8 +166,8 @@ Choice Choose(const PredictiveInput& in, const PredictiveSettings& s, Predictive
   if (band == Band::kBelow) d.memory.distrust_until = in.now + s.below_band_hold;
   if (in.forecast != nullptr) Remember(d.memory.pending, *in.forecast, s);
   const int32_t reactive = in.reactive_replicas;
-  const std::string_view why = in.no_forecast_reason.empty() ? "no forecast"
-                                                             : in.no_forecast_reason;
+  const std::string_view why =
+      in.no_forecast_reason.empty() ? "no forecast" : in.no_forecast_reason;
   if (!in.observed_load) {
     d.mode = PredictiveMode::kNoForecast;
     return {reactive, fmt::format("NoForecast: no load signal ({}); reactive {}", why, reactive)};
@@ -177,7 +176,8 @@ Choice Choose(const PredictiveInput& in, const PredictiveSettings& s, Predictive
   if (band == Band::kBelow || in.now < d.memory.distrust_until) {
     d.mode = PredictiveMode::kBelowBand;
     return {reactive, fmt::format("BelowBand: load {:.6g} fell below its predicted band; "
-                                  "reactive {}", *in.observed_load, reactive)};
+                                  "reactive {}",
+                                  *in.observed_load, reactive)};
   }
   if (in.forecast == nullptr || in.forecast->points.empty()) {
     d.mode = PredictiveMode::kNoForecast;
@@ -202,13 +202,20 @@ int32_t Stabilize(const PredictiveInput& in, int32_t proposed, const PredictiveS
 
 std::string_view PredictiveModeName(PredictiveMode mode) {
   switch (mode) {
-    case PredictiveMode::kScaleAhead: return "ScaleAhead";
-    case PredictiveMode::kReactiveFloor: return "ReactiveFloor";
-    case PredictiveMode::kScaleDownAhead: return "ScaleDownAhead";
-    case PredictiveMode::kNoForecast: return "NoForecast";
-    case PredictiveMode::kUncertain: return "Uncertain";
-    case PredictiveMode::kFlashCrowd: return "FlashCrowd";
-    case PredictiveMode::kBelowBand: return "BelowBand";
+    case PredictiveMode::kScaleAhead:
+      return "ScaleAhead";
+    case PredictiveMode::kReactiveFloor:
+      return "ReactiveFloor";
+    case PredictiveMode::kScaleDownAhead:
+      return "ScaleDownAhead";
+    case PredictiveMode::kNoForecast:
+      return "NoForecast";
+    case PredictiveMode::kUncertain:
+      return "Uncertain";
+    case PredictiveMode::kFlashCrowd:
+      return "FlashCrowd";
+    case PredictiveMode::kBelowBand:
+      return "BelowBand";
   }
   return "Unknown";
 }
@@ -228,9 +235,9 @@ Status PredictiveSettings::Validate() const {
     return bad("tolerance", tolerance, "in [0, 1)");
   }
   if (!(flash_max_growth >= 1)) return bad("flash_max_growth", flash_max_growth, ">= 1");
-  for (auto [field, d] : {std::pair{"flash_hold", flash_hold},
-                          std::pair{"below_band_hold", below_band_hold},
-                          std::pair{"scale_down_stabilization", scale_down_stabilization}}) {
+  for (auto [field, d] :
+       {std::pair{"flash_hold", flash_hold}, std::pair{"below_band_hold", below_band_hold},
+        std::pair{"scale_down_stabilization", scale_down_stabilization}}) {
     if (d < Duration::zero()) return bad(field, ToSeconds(d), "a duration >= 0 (seconds)");
   }
   return Status::Ok();

@@ -91,8 +91,7 @@ StatusOr<LoadSignal> ReadLoadSignal(const HorizontalContext& ctx,
     if (*metric_index >= n) {
       return UnavailableError(fmt::format("metric #{} was not read", *metric_index));
     }
-    return SignalOf(specs[*metric_index], ctx.metrics[*metric_index], *metric_index,
-                    *ctx.workload);
+    return SignalOf(specs[*metric_index], ctx.metrics[*metric_index], *metric_index, *ctx.workload);
   }
   std::string skipped;
   bool unavailable = false;  // some metric could be a load but was not read

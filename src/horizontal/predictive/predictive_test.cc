@@ -1,9 +1,9 @@
 // The predictive core: scale ahead of the forecast peak, the reactive floor, fallbacks when the
 // forecast is missing or uncertain, flash crowds, conservative scale-down; the load signal and
 // the quantile conversion.
-#include <gtest/gtest.h>
-
 #include "crescendo/horizontal/predictive.h"
+
+#include <gtest/gtest.h>
 
 namespace crescendo::predictive {
 namespace {
@@ -28,8 +28,8 @@ Forecast MakeForecast(std::vector<std::array<double, 3>> points, double level = 
   Forecast f;
   f.interval_level = level;
   for (size_t i = 0; i < points.size(); ++i) {
-    f.points.push_back({kNow + seconds(15) * static_cast<int>(i + 1), points[i][0], points[i][1],
-                        points[i][2]});
+    f.points.push_back(
+        {kNow + seconds(15) * static_cast<int>(i + 1), points[i][0], points[i][1], points[i][2]});
   }
   return f;
 }
@@ -63,9 +63,15 @@ class DecideTest : public testing::TestWithParam<DecideCase> {};
 
 TEST_P(DecideTest, Decides) {
   const DecideCase& c = GetParam();
-  PredictiveInput in{.now = kNow, .current_replicas = c.current, .reactive_replicas = c.reactive,
-                     .below_reactive_allowed = c.below_allowed, .min_replicas = 1, .max_replicas = 20, .observed_load = c.observed,
-                     .load_per_replica = 100, .no_forecast_reason = "warming up: 3 of 12"};
+  PredictiveInput in{.now = kNow,
+                     .current_replicas = c.current,
+                     .reactive_replicas = c.reactive,
+                     .below_reactive_allowed = c.below_allowed,
+                     .min_replicas = 1,
+                     .max_replicas = 20,
+                     .observed_load = c.observed,
+                     .load_per_replica = 100,
+                     .no_forecast_reason = "warming up: 3 of 12"};
   if (c.forecast) in.forecast = &*c.forecast;
   PredictiveDecision d = DecidePredictive(in, c.memory, Settings());
   EXPECT_EQ(d.desired_replicas, c.want_replicas);
@@ -83,87 +89,136 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         DecideCase{.name = "PeakAboveReactiveScalesAhead",
                    .forecast = MakeForecast({{500, 450, 560}, {600, 550, 650}}),
-                   .want_replicas = 7, .want_forecast_replicas = 7},
+                   .want_replicas = 7,
+                   .want_forecast_replicas = 7},
         // The load now (380) needs 4: the HPA's 6 (held by its stabilization) is not needed.
-        DecideCase{.name = "PeakBelowReactiveScalesDownAhead", .reactive = 6,
-                   .forecast = MakeForecast({{220, 200, 250}}), .want_replicas = 4,
-                   .want_mode = PredictiveMode::kScaleDownAhead, .want_forecast_replicas = 4},
+        DecideCase{.name = "PeakBelowReactiveScalesDownAhead",
+                   .reactive = 6,
+                   .forecast = MakeForecast({{220, 200, 250}}),
+                   .want_replicas = 4,
+                   .want_mode = PredictiveMode::kScaleDownAhead,
+                   .want_forecast_replicas = 4},
         // Another metric or the owner's scale-down behavior may be why the HPA wants 6: kept.
-        DecideCase{.name = "BelowReactiveOnlyWhenAllowed", .reactive = 6,
-                   .forecast = MakeForecast({{220, 200, 250}}), .want_replicas = 6,
-                   .want_mode = PredictiveMode::kReactiveFloor, .want_forecast_replicas = 4,
+        DecideCase{.name = "BelowReactiveOnlyWhenAllowed",
+                   .reactive = 6,
+                   .forecast = MakeForecast({{220, 200, 250}}),
+                   .want_replicas = 6,
+                   .want_mode = PredictiveMode::kReactiveFloor,
+                   .want_forecast_replicas = 4,
                    .below_allowed = false},
         // 430 is 1.075 times what 4 replicas carry: within the tolerance, the count stays.
         DecideCase{.name = "PeakWithinToleranceKeepsTheCount",
-                   .forecast = MakeForecast({{400, 380, 430}}), .want_replicas = 4,
-                   .want_mode = PredictiveMode::kReactiveFloor, .want_forecast_replicas = 4},
+                   .forecast = MakeForecast({{400, 380, 430}}),
+                   .want_replicas = 4,
+                   .want_mode = PredictiveMode::kReactiveFloor,
+                   .want_forecast_replicas = 4},
         // 470 is 1.175 times what 4 replicas carry: beyond the tolerance, 5 are needed.
         DecideCase{.name = "PeakBeyondToleranceScalesAhead",
-                   .forecast = MakeForecast({{420, 380, 470}}), .want_replicas = 5,
+                   .forecast = MakeForecast({{420, 380, 470}}),
+                   .want_replicas = 5,
                    .want_forecast_replicas = 5},
-        DecideCase{.name = "WideIntervalIsUncertain", .reactive = 5,
-                   .forecast = MakeForecast({{300, 0, 900}}), .want_replicas = 5,
+        DecideCase{.name = "WideIntervalIsUncertain",
+                   .reactive = 5,
+                   .forecast = MakeForecast({{300, 0, 900}}),
+                   .want_replicas = 5,
                    .want_mode = PredictiveMode::kUncertain},
-        DecideCase{.name = "WarmingUpIsReactive", .reactive = 5, .want_replicas = 5,
+        DecideCase{.name = "WarmingUpIsReactive",
+                   .reactive = 5,
+                   .want_replicas = 5,
                    .want_mode = PredictiveMode::kNoForecast},
-        DecideCase{.name = "NoLoadSignalIsReactive", .reactive = 5, .observed = std::nullopt,
-                   .forecast = MakeForecast({{900, 850, 950}}), .want_replicas = 5,
+        DecideCase{.name = "NoLoadSignalIsReactive",
+                   .reactive = 5,
+                   .observed = std::nullopt,
+                   .forecast = MakeForecast({{900, 850, 950}}),
+                   .want_replicas = 5,
                    .want_mode = PredictiveMode::kNoForecast},
         // 600 is 1.43 times the band's upper bound: 600 x 1.43 needs 9 replicas.
-        DecideCase{.name = "FlashCrowdScalesUpForTheSurprise", .observed = 600,
+        DecideCase{.name = "FlashCrowdScalesUpForTheSurprise",
+                   .observed = 600,
                    .forecast = MakeForecast({{400, 350, 450}}),
-                   .memory = WithPrediction(300, 420), .want_replicas = 9,
+                   .memory = WithPrediction(300, 420),
+                   .want_replicas = 9,
                    .want_mode = PredictiveMode::kFlashCrowd},
         // 450 is 5 times the upper bound; the growth is capped at 2: 900 needs 9 replicas.
-        DecideCase{.name = "FlashCrowdGrowthIsCapped", .observed = 450,
+        DecideCase{.name = "FlashCrowdGrowthIsCapped",
+                   .observed = 450,
                    .forecast = MakeForecast({{400, 350, 450}}),
-                   .memory = WithPrediction(50, 90), .want_replicas = 9,
+                   .memory = WithPrediction(50, 90),
+                   .want_replicas = 9,
                    .want_mode = PredictiveMode::kFlashCrowd},
-        DecideCase{.name = "FlashCrowdNeverBelowReactive", .reactive = 12, .observed = 600,
+        DecideCase{.name = "FlashCrowdNeverBelowReactive",
+                   .reactive = 12,
+                   .observed = 600,
                    .forecast = MakeForecast({{400, 350, 450}}),
-                   .memory = WithPrediction(300, 420), .want_replicas = 12,
+                   .memory = WithPrediction(300, 420),
+                   .want_replicas = 12,
                    .want_mode = PredictiveMode::kFlashCrowd},
-        DecideCase{.name = "BelowBandIsReactive", .reactive = 3, .observed = 200,
+        DecideCase{.name = "BelowBandIsReactive",
+                   .reactive = 3,
+                   .observed = 200,
                    .forecast = MakeForecast({{600, 550, 650}}),
-                   .memory = WithPrediction(500, 700), .want_replicas = 3,
+                   .memory = WithPrediction(500, 700),
+                   .want_replicas = 3,
                    .want_mode = PredictiveMode::kBelowBand},
-        DecideCase{.name = "InsideBandScalesAhead", .observed = 450,
+        DecideCase{.name = "InsideBandScalesAhead",
+                   .observed = 450,
                    .forecast = MakeForecast({{600, 550, 650}}),
-                   .memory = WithPrediction(400, 500), .want_replicas = 7,
+                   .memory = WithPrediction(400, 500),
+                   .want_replicas = 7,
                    .want_forecast_replicas = 7},
-        DecideCase{.name = "StalePredictionIsNotABand", .observed = 900,
+        DecideCase{.name = "StalePredictionIsNotABand",
+                   .observed = 900,
                    .forecast = MakeForecast({{600, 550, 650}}),
-                   .memory = [] {
-                     PredictiveMemory m;
-                     m.pending.push_back({kNow - minutes(6), 300, 420});
-                     return m;
-                   }(),
-                   .want_replicas = 9, .want_forecast_replicas = 9},
-        DecideCase{.name = "ScaleDownFollowsALowerForecast", .current = 8, .reactive = 3,
-                   .forecast = MakeForecast({{400, 380, 450}}), .want_replicas = 5,
-                   .want_forecast_replicas = 5},
-        DecideCase{.name = "ScaleDownIsStabilized", .current = 8, .reactive = 3,
+                   .memory =
+                       [] {
+                         PredictiveMemory m;
+                         m.pending.push_back({kNow - minutes(6), 300, 420});
+                         return m;
+                       }(),
+                   .want_replicas = 9,
+                   .want_forecast_replicas = 9},
+        DecideCase{.name = "ScaleDownFollowsALowerForecast",
+                   .current = 8,
+                   .reactive = 3,
                    .forecast = MakeForecast({{400, 380, 450}}),
-                   .memory = WithProposal(minutes(2), 7), .want_replicas = 7,
+                   .want_replicas = 5,
                    .want_forecast_replicas = 5},
-        DecideCase{.name = "StabilizationForgetsOldProposals", .current = 8, .reactive = 3,
+        DecideCase{.name = "ScaleDownIsStabilized",
+                   .current = 8,
+                   .reactive = 3,
                    .forecast = MakeForecast({{400, 380, 450}}),
-                   .memory = WithProposal(minutes(6), 8), .want_replicas = 5,
+                   .memory = WithProposal(minutes(2), 7),
+                   .want_replicas = 7,
                    .want_forecast_replicas = 5},
-        DecideCase{.name = "StabilizationNeverScalesUp", .current = 6, .reactive = 3,
+        DecideCase{.name = "StabilizationForgetsOldProposals",
+                   .current = 8,
+                   .reactive = 3,
                    .forecast = MakeForecast({{400, 380, 450}}),
-                   .memory = WithProposal(minutes(1), 9), .want_replicas = 6,
+                   .memory = WithProposal(minutes(6), 8),
+                   .want_replicas = 5,
+                   .want_forecast_replicas = 5},
+        DecideCase{.name = "StabilizationNeverScalesUp",
+                   .current = 6,
+                   .reactive = 3,
+                   .forecast = MakeForecast({{400, 380, 450}}),
+                   .memory = WithProposal(minutes(1), 9),
+                   .want_replicas = 6,
                    .want_forecast_replicas = 5},
         DecideCase{.name = "ForecastClampedAtMax",
-                   .forecast = MakeForecast({{4000, 3500, 4500}}), .want_replicas = 20,
+                   .forecast = MakeForecast({{4000, 3500, 4500}}),
+                   .want_replicas = 20,
                    .want_forecast_replicas = 20}),
     [](const testing::TestParamInfo<DecideCase>& p) { return p.param.name; });
 
 TEST(DecideTest, FlashCrowdHoldsThenTrustsTheForecastAgain) {
   PredictiveSettings settings = Settings();
   settings.flash_hold = minutes(2);
-  PredictiveInput in{.now = kNow, .current_replicas = 4, .reactive_replicas = 4,
-                     .min_replicas = 1, .max_replicas = 20, .observed_load = 600,
+  PredictiveInput in{.now = kNow,
+                     .current_replicas = 4,
+                     .reactive_replicas = 4,
+                     .min_replicas = 1,
+                     .max_replicas = 20,
+                     .observed_load = 600,
                      .load_per_replica = 100};
   Forecast f = MakeForecast({{600, 550, 650}});
   in.forecast = &f;
@@ -192,8 +247,12 @@ TEST(DecideTest, FlashCrowdHoldsThenTrustsTheForecastAgain) {
 TEST(DecideTest, WithoutScaleDownAheadTheReactiveCountHolds) {
   PredictiveSettings settings = Settings();
   settings.scale_down_ahead = false;
-  PredictiveInput in{.now = kNow, .current_replicas = 4, .reactive_replicas = 6,
-                     .below_reactive_allowed = true, .min_replicas = 1, .max_replicas = 20,
+  PredictiveInput in{.now = kNow,
+                     .current_replicas = 4,
+                     .reactive_replicas = 6,
+                     .below_reactive_allowed = true,
+                     .min_replicas = 1,
+                     .max_replicas = 20,
                      .observed_load = 380,
                      .load_per_replica = 100};
   Forecast f = MakeForecast({{220, 200, 250}});
@@ -207,9 +266,14 @@ TEST(DecideTest, WithoutScaleDownAheadTheReactiveCountHolds) {
 // The next slot counts even when it starts after now + horizon: otherwise the phase of the tick
 // within the slot would decide whether its load is provisioned for.
 TEST(DecideTest, TheNextSlotIsAlwaysDue) {
-  PredictiveInput in{.now = kNow, .current_replicas = 4, .reactive_replicas = 4,
-                     .min_replicas = 1, .max_replicas = 20, .observed_load = 380,
-                     .load_per_replica = 100, .horizon = seconds(5)};
+  PredictiveInput in{.now = kNow,
+                     .current_replicas = 4,
+                     .reactive_replicas = 4,
+                     .min_replicas = 1,
+                     .max_replicas = 20,
+                     .observed_load = 380,
+                     .load_per_replica = 100,
+                     .horizon = seconds(5)};
   Forecast f = MakeForecast({{600, 550, 650}, {900, 850, 950}});
   in.forecast = &f;
   PredictiveDecision d = DecidePredictive(in, {}, Settings());
@@ -219,8 +283,12 @@ TEST(DecideTest, TheNextSlotIsAlwaysDue) {
 
 TEST(DecideTest, RemembersForecastPointsAsTheNextBand) {
   PredictiveSettings settings = Settings();
-  PredictiveInput in{.now = kNow, .current_replicas = 4, .reactive_replicas = 4,
-                     .min_replicas = 1, .max_replicas = 20, .observed_load = 380,
+  PredictiveInput in{.now = kNow,
+                     .current_replicas = 4,
+                     .reactive_replicas = 4,
+                     .min_replicas = 1,
+                     .max_replicas = 20,
+                     .observed_load = 380,
                      .load_per_replica = 100};
   Forecast f = MakeForecast({{400, 350, 450}, {420, 360, 480}});
   in.forecast = &f;
@@ -252,22 +320,19 @@ TEST_P(NormalQuantileTest, MatchesTables) {
 }
 
 // Values of Phi^-1 from standard tables (Abramowitz & Stegun 26.2), to 10 digits.
-INSTANTIATE_TEST_SUITE_P(Tables, NormalQuantileTest,
-                         testing::Values(QuantileCase{0.5, 0.0},
-                                         QuantileCase{0.9, 1.2815515655},
-                                         QuantileCase{0.95, 1.6448536270},
-                                         QuantileCase{0.975, 1.9599639845},
-                                         QuantileCase{0.99, 2.3263478740},
-                                         QuantileCase{0.999, 3.0902323062},
-                                         QuantileCase{0.01, -2.3263478740},
-                                         QuantileCase{0.1, -1.2815515655}));
+INSTANTIATE_TEST_SUITE_P(
+    Tables, NormalQuantileTest,
+    testing::Values(QuantileCase{0.5, 0.0}, QuantileCase{0.9, 1.2815515655},
+                    QuantileCase{0.95, 1.6448536270}, QuantileCase{0.975, 1.9599639845},
+                    QuantileCase{0.99, 2.3263478740}, QuantileCase{0.999, 3.0902323062},
+                    QuantileCase{0.01, -2.3263478740}, QuantileCase{0.1, -1.2815515655}));
 
 TEST(ForecastQuantileTest, ScalesTheIntervalByNormalQuantiles) {
   const ForecastPoint p{kNow, 500, 400, 628.155};
-  EXPECT_NEAR(ForecastQuantile(p, 0.8, 0.9), 628.155, 1e-6);   // the upper bound itself
-  EXPECT_NEAR(ForecastQuantile(p, 0.8, 0.5), 500, 1e-9);        // the mean
+  EXPECT_NEAR(ForecastQuantile(p, 0.8, 0.9), 628.155, 1e-6);  // the upper bound itself
+  EXPECT_NEAR(ForecastQuantile(p, 0.8, 0.5), 500, 1e-9);      // the mean
   EXPECT_NEAR(ForecastQuantile(p, 0.8, 0.95), 500 + 128.155 * 1.6448536270 / 1.2815515655, 1e-6);
-  EXPECT_NEAR(ForecastQuantile(p, 0.8, 0.1), 400, 1e-6);        // the lower bound
+  EXPECT_NEAR(ForecastQuantile(p, 0.8, 0.1), 400, 1e-6);  // the lower bound
 }
 
 TEST(PredictiveSettingsTest, ValidateNamesTheField) {
