@@ -2,7 +2,10 @@
 
 #include <cmath>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <utility>
+
+#include "vertical/json_fields.h"
 
 namespace crescendo::vertical {
 namespace {
@@ -15,6 +18,30 @@ Timestamp FromNs(int64_t ns) { return Timestamp(Duration(ns)); }
 std::optional<Timestamp> OptionalTime(int64_t ns) {
   if (ns == kUnset) return std::nullopt;
   return FromNs(ns);
+}
+
+nlohmann::json NsJson(int64_t ns) {
+  return ns == kUnset ? nlohmann::json(nullptr) : nlohmann::json(ns);
+}
+
+// Reads a nullable time field written by NsJson.
+StatusOr<int64_t> ReadNs(const nlohmann::json& json, std::string_view key) {
+  CRESCENDO_ASSIGN_OR_RETURN(std::optional<int64_t> ns, json_fields::NullableInt(json, key));
+  if (ns && *ns == kUnset) {
+    return InvalidArgumentError(std::string(key) + ": " + std::to_string(*ns) +
+                                " is reserved for unset; write null");
+  }
+  return ns.value_or(kUnset);
+}
+
+// Reads a non-negative amount.
+StatusOr<int64_t> ReadAmount(const nlohmann::json& json, std::string_view key) {
+  CRESCENDO_ASSIGN_OR_RETURN(int64_t amount, json_fields::Int(json, key));
+  if (amount < 0) {
+    return InvalidArgumentError(std::string(key) + ": " + std::to_string(amount) +
+                                " is negative, expected an amount >= 0");
+  }
+  return amount;
 }
 
 }  // namespace
@@ -89,6 +116,31 @@ void AggregateContainerState::set_sample_span(std::optional<Timestamp> first,
 bool AggregateContainerState::IsExpired(Timestamp now) const {
   if (total_samples_count_ == 0 || last_sample_ns_ == kUnset) return false;
   return Ns(now) - last_sample_ns_ >= config_->memory_aggregation_window().count();
+}
+
+nlohmann::json AggregateContainerState::ToExactJson() const {
+  nlohmann::json json = nlohmann::json::object();
+  json["cpu"] = cpu_.ToExactJson();
+  json["memory_peaks"] = memory_peaks_.ToExactJson();
+  json["first_sample_unix_ns"] = NsJson(first_sample_ns_);
+  json["last_sample_unix_ns"] = NsJson(last_sample_ns_);
+  json["total_samples_count"] = total_samples_count_;
+  return json;
+}
+
+Status AggregateContainerState::FromExactJson(const nlohmann::json& json) {
+  CRESCENDO_ASSIGN_OR_RETURN(const nlohmann::json* cpu, json_fields::Object(json, "cpu"));
+  CRESCENDO_ASSIGN_OR_RETURN(const nlohmann::json* memory,
+                             json_fields::Object(json, "memory_peaks"));
+  CRESCENDO_ASSIGN_OR_RETURN(int64_t first, ReadNs(json, "first_sample_unix_ns"));
+  CRESCENDO_ASSIGN_OR_RETURN(int64_t last, ReadNs(json, "last_sample_unix_ns"));
+  CRESCENDO_ASSIGN_OR_RETURN(int64_t count, ReadAmount(json, "total_samples_count"));
+  CRESCENDO_RETURN_IF_ERROR(cpu_.FromExactJson(*cpu).WithContext("cpu"));
+  CRESCENDO_RETURN_IF_ERROR(memory_peaks_.FromExactJson(*memory).WithContext("memory_peaks"));
+  first_sample_ns_ = first;
+  last_sample_ns_ = last;
+  total_samples_count_ = count;
+  return Status::Ok();
 }
 
 size_t AggregateContainerState::MemoryUsageBytes() const {
@@ -172,6 +224,30 @@ std::optional<Timestamp> ContainerState::window_end() const { return OptionalTim
 std::optional<ContainerState::OpenPeak> ContainerState::OpenPeakAt(Timestamp now) const {
   if (window_end_ns_ == kUnset || Ns(now) >= window_end_ns_) return std::nullopt;
   return OpenPeak{FromNs(window_end_ns_), MaxMemoryPeak()};
+}
+
+nlohmann::json ContainerState::ToExactJson() const {
+  nlohmann::json json = nlohmann::json::object();
+  json["last_cpu_sample_unix_ns"] = NsJson(last_cpu_sample_ns_);
+  json["last_memory_sample_unix_ns"] = NsJson(last_memory_sample_ns_);
+  json["window_end_unix_ns"] = NsJson(window_end_ns_);
+  json["memory_peak_bytes"] = memory_peak_;
+  json["oom_peak_bytes"] = oom_peak_;
+  return json;
+}
+
+Status ContainerState::FromExactJson(const nlohmann::json& json) {
+  CRESCENDO_ASSIGN_OR_RETURN(int64_t last_cpu, ReadNs(json, "last_cpu_sample_unix_ns"));
+  CRESCENDO_ASSIGN_OR_RETURN(int64_t last_memory, ReadNs(json, "last_memory_sample_unix_ns"));
+  CRESCENDO_ASSIGN_OR_RETURN(int64_t window_end, ReadNs(json, "window_end_unix_ns"));
+  CRESCENDO_ASSIGN_OR_RETURN(int64_t memory_peak, ReadAmount(json, "memory_peak_bytes"));
+  CRESCENDO_ASSIGN_OR_RETURN(int64_t oom_peak, ReadAmount(json, "oom_peak_bytes"));
+  last_cpu_sample_ns_ = last_cpu;
+  last_memory_sample_ns_ = last_memory;
+  window_end_ns_ = window_end;
+  memory_peak_ = memory_peak;
+  oom_peak_ = oom_peak;
+  return Status::Ok();
 }
 
 }  // namespace crescendo::vertical

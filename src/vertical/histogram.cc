@@ -4,6 +4,10 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "vertical/json_fields.h"
 
 namespace crescendo::vertical {
 namespace {
@@ -108,7 +112,19 @@ Histogram::Histogram(const Histogram& other)
 }
 
 Histogram& Histogram::operator=(const Histogram& other) {
-  if (this != &other) *this = Histogram(other);
+  if (this == &other) return *this;
+  if (len_ != other.len_) {
+    weights_ = other.len_ > 0 ? std::make_unique<double[]>(other.len_) : nullptr;
+  }
+  if (other.len_ > 0) {
+    std::memcpy(weights_.get(), other.weights_.get(), other.len_ * sizeof(double));
+  }
+  options_ = other.options_;
+  total_weight_ = other.total_weight_;
+  lo_ = other.lo_;
+  len_ = other.len_;
+  min_bucket_ = other.min_bucket_;
+  max_bucket_ = other.max_bucket_;
   return *this;
 }
 
@@ -276,6 +292,59 @@ Status Histogram::LoadFromCheckpoint(const HistogramCheckpoint& checkpoint) {
   return Status::Ok();
 }
 
+nlohmann::json Histogram::ToExactJson() const {
+  nlohmann::json weights = nlohmann::json::array();
+  weights.get_ref<nlohmann::json::array_t&>().reserve(len_);
+  for (int i = 0; i < len_; ++i) weights.push_back(weights_[i]);
+  nlohmann::json json = nlohmann::json::object();
+  json["total_weight"] = total_weight_;
+  json["min_bucket"] = min_bucket_;
+  json["max_bucket"] = max_bucket_;
+  json["first_bucket"] = lo_;
+  json["weights"] = std::move(weights);
+  return json;
+}
+
+Status Histogram::FromExactJson(const nlohmann::json& json) {
+  namespace jf = json_fields;
+  const int n = options_->num_buckets();
+  auto bucket = [n](const nlohmann::json& j, std::string_view key) -> StatusOr<int> {
+    CRESCENDO_ASSIGN_OR_RETURN(int64_t b, jf::Int(j, key));
+    if (b < 0 || b >= n) {
+      return InvalidArgumentError(std::string(key) + ": " + std::to_string(b) + " is outside [0, " +
+                                  std::to_string(n) + ")");
+    }
+    return static_cast<int>(b);
+  };
+  CRESCENDO_ASSIGN_OR_RETURN(double total, jf::Number(json, "total_weight"));
+  CRESCENDO_ASSIGN_OR_RETURN(int min_bucket, bucket(json, "min_bucket"));
+  CRESCENDO_ASSIGN_OR_RETURN(int max_bucket, bucket(json, "max_bucket"));
+  CRESCENDO_ASSIGN_OR_RETURN(int first, bucket(json, "first_bucket"));
+  CRESCENDO_ASSIGN_OR_RETURN(const nlohmann::json* weights, jf::Array(json, "weights"));
+  if (weights->size() > static_cast<size_t>(n - first)) {
+    return InvalidArgumentError("weights: " + std::to_string(weights->size()) +
+                                " buckets from first_bucket " + std::to_string(first) +
+                                " go past the last bucket " + std::to_string(n - 1));
+  }
+  const int len = static_cast<int>(weights->size());
+  auto stored = len > 0 ? std::make_unique<double[]>(len) : nullptr;
+  for (int i = 0; i < len; ++i) {
+    StatusOr<double> w = jf::AsNumber((*weights)[i]);
+    if (!w.ok() || *w < 0) {
+      return InvalidArgumentError("weights[" + std::to_string(i) + "]: found " +
+                                  (*weights)[i].dump() + ", expected a non-negative number");
+    }
+    stored[i] = *w;
+  }
+  weights_ = std::move(stored);
+  total_weight_ = total;
+  lo_ = static_cast<uint16_t>(len > 0 ? first : 0);
+  len_ = static_cast<uint16_t>(len);
+  min_bucket_ = static_cast<uint16_t>(min_bucket);
+  max_bucket_ = static_cast<uint16_t>(max_bucket);
+  return Status::Ok();
+}
+
 size_t Histogram::MemoryUsageBytes() const { return sizeof(*this) + len_ * sizeof(double); }
 
 // ---------------------------------------------------------------------------------------------
@@ -361,6 +430,28 @@ Status DecayingHistogram::LoadFromCheckpoint(const HistogramCheckpoint& checkpoi
   reference_ns_ = checkpoint.reference_timestamp
                       ? checkpoint.reference_timestamp->time_since_epoch().count()
                       : kNoReference;
+  return Status::Ok();
+}
+
+nlohmann::json DecayingHistogram::ToExactJson() const {
+  nlohmann::json json = nlohmann::json::object();
+  json["reference_unix_ns"] =
+      reference_ns_ == kNoReference ? nlohmann::json(nullptr) : nlohmann::json(reference_ns_);
+  json["histogram"] = histogram_.ToExactJson();
+  return json;
+}
+
+Status DecayingHistogram::FromExactJson(const nlohmann::json& json) {
+  CRESCENDO_ASSIGN_OR_RETURN(std::optional<int64_t> reference,
+                             json_fields::NullableInt(json, "reference_unix_ns"));
+  CRESCENDO_ASSIGN_OR_RETURN(const nlohmann::json* histogram,
+                             json_fields::Object(json, "histogram"));
+  if (reference && *reference == kNoReference) {
+    return InvalidArgumentError("reference_unix_ns: " + std::to_string(*reference) +
+                                " is reserved for no reference; write null");
+  }
+  CRESCENDO_RETURN_IF_ERROR(histogram_.FromExactJson(*histogram).WithContext("histogram"));
+  reference_ns_ = reference.value_or(kNoReference);
   return Status::Ok();
 }
 

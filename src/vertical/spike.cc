@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "crescendo/vertical/aggregate_state.h"
+#include "vertical/json_fields.h"
 
 namespace crescendo::vertical {
 namespace {
@@ -81,6 +83,61 @@ SpikeTracker::Finding SpikeTracker::Analyze(Timestamp now, const SpikeOptions& o
     }
   }
   return f;
+}
+
+nlohmann::json SpikeTracker::ToExactJson() const {
+  nlohmann::json episodes = nlohmann::json::array();
+  for (const Episode& e : episodes_) {
+    episodes.push_back(nlohmann::json::array({e.start_s, e.last_s, e.peak_bytes}));
+  }
+  nlohmann::json json = nlohmann::json::object();
+  json["episodes"] = std::move(episodes);
+  json["count"] = count_;
+  json["next"] = next_;
+  json["baseline_bytes"] = baseline_bytes_;
+  json["last_sample_unix_s"] =
+      last_sample_s_ == INT64_MIN ? nlohmann::json(nullptr) : nlohmann::json(last_sample_s_);
+  return json;
+}
+
+Status SpikeTracker::FromExactJson(const nlohmann::json& json) {
+  namespace jf = json_fields;
+  const int64_t ring = static_cast<int64_t>(episodes_.size());
+  CRESCENDO_ASSIGN_OR_RETURN(const nlohmann::json* episodes, jf::Array(json, "episodes"));
+  CRESCENDO_ASSIGN_OR_RETURN(int64_t count, jf::Int(json, "count"));
+  CRESCENDO_ASSIGN_OR_RETURN(int64_t next, jf::Int(json, "next"));
+  CRESCENDO_ASSIGN_OR_RETURN(double baseline, jf::Number(json, "baseline_bytes"));
+  CRESCENDO_ASSIGN_OR_RETURN(std::optional<int64_t> last,
+                             jf::NullableInt(json, "last_sample_unix_s"));
+  if (static_cast<int64_t>(episodes->size()) != ring) {
+    return InvalidArgumentError("episodes: found " + std::to_string(episodes->size()) +
+                                " entries, expected " + std::to_string(ring));
+  }
+  if (count < 0 || count > ring || next < 0 || next >= ring) {
+    return InvalidArgumentError("count/next: " + std::to_string(count) + "/" +
+                                std::to_string(next) + ", expected count in [0, " +
+                                std::to_string(ring) + "] and next in [0, " + std::to_string(ring) +
+                                ")");
+  }
+  std::array<Episode, 8> parsed{};
+  for (size_t i = 0; i < parsed.size(); ++i) {
+    const nlohmann::json& e = (*episodes)[i];
+    const bool shaped = e.is_array() && e.size() == 3;
+    StatusOr<int64_t> start = shaped ? jf::AsInt(e[0]) : InvalidArgumentError("");
+    StatusOr<int64_t> end = shaped ? jf::AsInt(e[1]) : InvalidArgumentError("");
+    StatusOr<double> peak = shaped ? jf::AsNumber(e[2]) : InvalidArgumentError("");
+    if (!start.ok() || !end.ok() || !peak.ok()) {
+      return InvalidArgumentError("episodes[" + std::to_string(i) + "]: found " + e.dump() +
+                                  ", expected [start_unix_s, last_unix_s, peak_bytes]");
+    }
+    parsed[i] = Episode{*start, *end, static_cast<float>(*peak)};
+  }
+  episodes_ = parsed;
+  count_ = static_cast<uint8_t>(count);
+  next_ = static_cast<uint8_t>(next);
+  baseline_bytes_ = baseline;
+  last_sample_s_ = last.value_or(INT64_MIN);
+  return Status::Ok();
 }
 
 void SizeForRecurringSpikes(const std::map<std::string, SpikeTracker::Finding>& findings,

@@ -1,9 +1,13 @@
 #include "crescendo/vertical/workload_model.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 #include "crescendo/vertical/coordination.h"
+#include "vertical/json_fields.h"
+#include "vertical/map_copy.h"
 
 namespace crescendo::vertical {
 namespace {
@@ -14,10 +18,24 @@ int64_t MillisFromCores(double cores) {
 }
 int64_t BytesFrom(double bytes) { return ResourceAmountFromDouble(std::ceil(bytes - 1e-6)); }
 
+// VPA's recommender (logic/recommender.go CreatePodResourceRecommender): immutable, so one
+// serves every model.
+const PodResourceRecommender& VpaRecommender() {
+  static const auto* recommender = new PodResourceRecommender();
+  return *recommender;
+}
+
+// The bytes of a std::map node besides its value (libstdc++: colour and three links).
+constexpr size_t kMapNodeBytes = 32;
+
+size_t HeapBytes(const std::string& s) {
+  return s.capacity() > 15 ? s.capacity() + 1 : 0;  // beyond libstdc++'s small-string buffer
+}
+
 }  // namespace
 
 WorkloadModel::WorkloadModel(const AggregationConfig* config, SpikeOptions spike_options)
-    : config_(config), spike_options_(spike_options) {}
+    : config_(config), spike_options_(spike_options), recommender_(&VpaRecommender()) {}
 
 AggregateContainerState& WorkloadModel::AggregateFor(const std::string& container) {
   return aggregates_.try_emplace(container, config_).first->second;
@@ -94,7 +112,7 @@ PodRecommendation WorkloadModel::Recommend(const RecommendRequest& request) cons
   for (const auto& [container, state] : aggregates_) {
     allowed[container] = VerticallyControllable(request.horizontal, container);
   }
-  PodRecommendation rec = RecommendPod(recommender_, aggregates_, request.spec, &allowed);
+  PodRecommendation rec = RecommendPod(*recommender_, aggregates_, request.spec, &allowed);
   if (!request.spike_aware) return rec;
   std::map<std::string, SpikeTracker::Finding> findings;
   for (const auto& [container, tracker] : spikes_) {
@@ -104,13 +122,95 @@ PodRecommendation WorkloadModel::Recommend(const RecommendRequest& request) cons
   return rec;
 }
 
+size_t WorkloadModel::ForgetPods(const std::function<bool(const std::string& pod)>& gone) {
+  return std::erase_if(containers_, [&](const auto& entry) { return gone(entry.first.first); });
+}
+
+void WorkloadModel::CopyFrom(const WorkloadModel& other) {
+  assert(config_ == other.config_ && "models with different aggregation configs");
+  spike_options_ = other.spike_options_;
+  CopyMapReusing(aggregates_, other.aggregates_);
+  CopyMapReusing(containers_, other.containers_);
+  for (auto& [key, state] : containers_) state.Rebind(&aggregates_.at(key.second));
+  CopyMapReusing(spikes_, other.spikes_);
+}
+
+nlohmann::json WorkloadModel::ToExactJson() const {
+  nlohmann::json aggregates = nlohmann::json::object();
+  for (const auto& [name, state] : aggregates_) aggregates[name] = state.ToExactJson();
+  nlohmann::json spikes = nlohmann::json::object();
+  for (const auto& [name, tracker] : spikes_) spikes[name] = tracker.ToExactJson();
+  nlohmann::json containers = nlohmann::json::array();
+  for (const auto& [key, state] : containers_) {
+    nlohmann::json c = nlohmann::json::object();
+    c["pod"] = key.first;
+    c["container"] = key.second;
+    c["state"] = state.ToExactJson();
+    containers.push_back(std::move(c));
+  }
+  nlohmann::json json = nlohmann::json::object();
+  json["aggregates"] = std::move(aggregates);
+  json["spike_trackers"] = std::move(spikes);
+  json["containers"] = std::move(containers);
+  return json;
+}
+
+Status WorkloadModel::FromExactJson(const nlohmann::json& json) {
+  namespace jf = json_fields;
+  CRESCENDO_ASSIGN_OR_RETURN(const nlohmann::json* aggregates_json, jf::Object(json, "aggregates"));
+  CRESCENDO_ASSIGN_OR_RETURN(const nlohmann::json* spikes_json, jf::Object(json, "spike_trackers"));
+  CRESCENDO_ASSIGN_OR_RETURN(const nlohmann::json* containers_json, jf::Array(json, "containers"));
+  std::map<std::string, AggregateContainerState> aggregates;
+  for (const auto& [name, value] : aggregates_json->items()) {
+    AggregateContainerState& state = aggregates.try_emplace(name, config_).first->second;
+    CRESCENDO_RETURN_IF_ERROR(state.FromExactJson(value).WithContext("aggregates: " + name));
+  }
+  std::map<std::string, SpikeTracker> spikes;
+  for (const auto& [name, value] : spikes_json->items()) {
+    CRESCENDO_RETURN_IF_ERROR(
+        spikes[name].FromExactJson(value).WithContext("spike_trackers: " + name));
+  }
+  std::map<std::pair<std::string, std::string>, ContainerState> containers;
+  for (size_t i = 0; i < containers_json->size(); ++i) {
+    const nlohmann::json& entry = (*containers_json)[i];
+    const std::string where = "containers[" + std::to_string(i) + "]";
+    StatusOr<std::string> pod = jf::String(entry, "pod");
+    if (!pod.ok()) return pod.status().WithContext(where);
+    StatusOr<std::string> container = jf::String(entry, "container");
+    if (!container.ok()) return container.status().WithContext(where);
+    StatusOr<const nlohmann::json*> state_json = jf::Object(entry, "state");
+    if (!state_json.ok()) return state_json.status().WithContext(where);
+    auto aggregate = aggregates.find(*container);
+    if (aggregate == aggregates.end()) {
+      return InvalidArgumentError(where + ": container: \"" + *container +
+                                  "\" has no entry in aggregates");
+    }
+    auto [it, inserted] = containers.try_emplace({*pod, *container}, &aggregate->second);
+    if (!inserted) {
+      return InvalidArgumentError(where + ": pod \"" + *pod + "\" container \"" + *container +
+                                  "\" is listed twice");
+    }
+    CRESCENDO_RETURN_IF_ERROR(
+        it->second.FromExactJson(**state_json).WithContext(where + ": state"));
+  }
+  aggregates_.swap(aggregates);  // map nodes stay put: the containers' pointers remain valid
+  containers_.swap(containers);
+  spikes_.swap(spikes);
+  return Status::Ok();
+}
+
 size_t WorkloadModel::MemoryUsageBytes() const {
   size_t bytes = sizeof(*this);
-  for (const auto& [name, state] : aggregates_) bytes += state.MemoryUsageBytes() + name.capacity();
-  for (const auto& [key, state] : containers_) {
-    bytes += sizeof(state) + key.first.capacity() + key.second.capacity();
+  for (const auto& [name, state] : aggregates_) {
+    bytes += kMapNodeBytes + sizeof(name) + state.MemoryUsageBytes() + HeapBytes(name);
   }
-  for (const auto& [name, tracker] : spikes_) bytes += sizeof(tracker) + name.capacity();
+  for (const auto& [key, state] : containers_) {
+    bytes +=
+        kMapNodeBytes + sizeof(key) + sizeof(state) + HeapBytes(key.first) + HeapBytes(key.second);
+  }
+  for (const auto& [name, tracker] : spikes_) {
+    bytes += kMapNodeBytes + sizeof(name) + sizeof(tracker) + HeapBytes(name);
+  }
   return bytes;
 }
 

@@ -12,6 +12,9 @@
 // when a larger one arrives) and turns OOM kills into memory samples bumped to
 // max(memory + 100 MiB, memory * 1.2).
 //
+// Both classes have an exact JSON form (ToExactJson/FromExactJson), unlike VPA's lossy
+// checkpoint: restored, they make bit-identical decisions.
+//
 // Units: CPU amounts are millicores (int64), memory amounts bytes (int64), as VPA's
 // ResourceAmount; amounts are clamped to [0, 1e14].
 //
@@ -21,6 +24,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 
@@ -92,6 +96,14 @@ class AggregateContainerState {
   // (VPA garbage-collects such states). An empty state is not expired.
   bool IsExpired(Timestamp now) const;
 
+  // Returns {"cpu": <DecayingHistogram>, "memory_peaks": <DecayingHistogram>,
+  // "first_sample_unix_ns": <int or null>, "last_sample_unix_ns": <int or null>,
+  // "total_samples_count": <int>}.
+  nlohmann::json ToExactJson() const;
+  // Replaces the state (not its config) with the exact form. Errors: InvalidArgument naming the
+  // field; the state may be partly replaced then (discard it).
+  Status FromExactJson(const nlohmann::json& json);
+
   size_t MemoryUsageBytes() const;
 
  private:
@@ -132,6 +144,17 @@ class ContainerState {
     int64_t bytes = 0;
   };
   std::optional<OpenPeak> OpenPeakAt(Timestamp now) const;
+
+  // Points this state at `aggregate` (after copying a state into another model).
+  // REQUIRES: `aggregate` outlives this object.
+  void Rebind(AggregateContainerState* aggregate) { aggregate_ = aggregate; }
+
+  // Returns {"last_cpu_sample_unix_ns": <int or null>, "last_memory_sample_unix_ns": ...,
+  // "window_end_unix_ns": ..., "memory_peak_bytes": <int>, "oom_peak_bytes": <int>}.
+  nlohmann::json ToExactJson() const;
+  // Replaces the state (not its aggregate) with the exact form. Errors: InvalidArgument naming
+  // the field; unchanged on error.
+  Status FromExactJson(const nlohmann::json& json);
 
  private:
   bool AddMemory(Timestamp start, int64_t usage_bytes, bool is_oom);

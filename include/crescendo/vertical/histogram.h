@@ -13,6 +13,9 @@
 // since the window last emptied: typical usage fills 5-30 adjacent buckets (40-240 bytes). Every
 // number it returns (percentiles, weights, checkpoints) is the number VPA returns.
 //
+// ToExactJson()/FromExactJson() are the exact form (unlike the checkpoint, which rounds bucket
+// weights): a restored histogram holds the same doubles and makes bit-identical decisions.
+//
 // DecayingHistogram multiplies each sample's weight by 2^((t - reference) / half_life), so a
 // sample loses half its importance every half-life. The reference timestamp is a multiple of the
 // half-life (rounded as Go's time.Round from Go's zero time) and moves forward, rescaling every
@@ -27,6 +30,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 
@@ -89,6 +93,7 @@ class Histogram {
   // REQUIRES: `options` outlives the histogram.
   explicit Histogram(const HistogramOptions* options);
   Histogram(const Histogram& other);
+  // Reuses this histogram's storage when it holds as many buckets as `other`.
   Histogram& operator=(const Histogram& other);
   Histogram(Histogram&&) noexcept = default;
   Histogram& operator=(Histogram&&) noexcept = default;
@@ -123,6 +128,15 @@ class Histogram {
   // Errors: InvalidArgument for a negative total weight or a bucket outside
   // [0, num_buckets()), naming the bucket.
   Status LoadFromCheckpoint(const HistogramCheckpoint& checkpoint);
+
+  // Returns the exact form: {"total_weight": 12.5, "min_bucket": 3, "max_bucket": 9,
+  // "first_bucket": 3, "weights": [0.5, ...]}, the weights of the stored buckets first_bucket,
+  // first_bucket + 1, ... (not only the non-empty range, so that storage is restored too).
+  nlohmann::json ToExactJson() const;
+  // Replaces this histogram's contents (not its options) with the exact form.
+  // Errors: InvalidArgument naming the field that is missing, of the wrong type, negative or
+  // outside [0, num_buckets()); the histogram is unchanged then.
+  Status FromExactJson(const nlohmann::json& json);
 
   // Returns the bytes this histogram occupies, heap included.
   size_t MemoryUsageBytes() const;
@@ -164,6 +178,12 @@ class DecayingHistogram {
   // Loads weights as Histogram::LoadFromCheckpoint, then takes the checkpoint's reference
   // timestamp. Errors: as Histogram::LoadFromCheckpoint.
   Status LoadFromCheckpoint(const HistogramCheckpoint& checkpoint);
+
+  // Returns the exact form: {"reference_unix_ns": <int or null>, "histogram": <Histogram's>}.
+  // The half-life is not written: it is the constructor's.
+  nlohmann::json ToExactJson() const;
+  // Errors: as Histogram::FromExactJson, prefixed with the field; unchanged on error.
+  Status FromExactJson(const nlohmann::json& json);
 
   size_t MemoryUsageBytes() const {
     return sizeof(*this) - sizeof(Histogram) + histogram_.MemoryUsageBytes();

@@ -21,9 +21,11 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 
+#include "crescendo/base/status.h"
 #include "crescendo/base/time.h"
 #include "crescendo/vertical/recommender.h"
 
@@ -52,6 +54,14 @@ class SpikeTracker {
   // Records an OOM kill needing at least `bytes` as a spike episode.
   void ObserveOom(Timestamp time, double bytes, const SpikeOptions& options);
   Finding Analyze(Timestamp now, const SpikeOptions& options) const;
+
+  // Returns the exact form: {"episodes": [[start_unix_s, last_unix_s, peak_bytes] x 8] (the
+  // ring as stored), "count": <int>, "next": <int>, "baseline_bytes": <number>,
+  // "last_sample_unix_s": <int or null>}.
+  nlohmann::json ToExactJson() const;
+  // Replaces the tracker with the exact form. Errors: InvalidArgument naming the field;
+  // unchanged on error.
+  Status FromExactJson(const nlohmann::json& json);
 
  private:
   struct Episode {

@@ -10,11 +10,19 @@
 //   model.FeedAll(records);
 //   PodRecommendation rec = model.Recommend({.spec = &spec, .now = now});
 //
+// The model has an exact JSON form (ToExactJson/FromExactJson: every histogram weight, sample
+// span, open-interval peak and spike tracker, unlike the lossy VPA checkpoint of Export) and
+// can be copied into another model reusing its storage (CopyFrom), for the engine's per-tick
+// state handling (model/state.h).
+//
 // Thread safety: not thread-safe; one writer.
 #ifndef CRESCENDO_VERTICAL_WORKLOAD_MODEL_H_
 #define CRESCENDO_VERTICAL_WORKLOAD_MODEL_H_
 
+#include <cstddef>
+#include <functional>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -59,13 +67,32 @@ class WorkloadModel {
 
   // Forgets container names whose last sample is older than the aggregation window.
   void GarbageCollect(Timestamp now);
+  // Forgets the per-container states of the pods for which gone(pod) is true, as VPA's
+  // ClusterState deletes the pods that are no longer listed (input/cluster_feeder.go LoadPods);
+  // their samples stay in the aggregates. Returns how many container states were dropped.
+  size_t ForgetPods(const std::function<bool(const std::string& pod)>& gone);
+
+  // Makes this model equal to `other`, reusing this model's map nodes and histogram storage.
+  // REQUIRES: both models use the same AggregationConfig.
+  void CopyFrom(const WorkloadModel& other);
+
+  // Returns the exact form: {"aggregates": {<container>: <AggregateContainerState>},
+  // "spike_trackers": {<container>: <SpikeTracker>}, "containers": [{"pod": ..., "container":
+  // ..., "state": <ContainerState>}]}.
+  nlohmann::json ToExactJson() const;
+  // Replaces the model's contents with the exact form. Errors: InvalidArgument naming the field
+  // (e.g. "aggregates: app: cpu: histogram: weights[3]: ..."); unchanged on error.
+  Status FromExactJson(const nlohmann::json& json);
 
   // Returns the recommendation: VPA's, honouring the policy, leaving resources that drive the
   // HPA to it, and (spike_aware) sized for recurring memory spikes.
   PodRecommendation Recommend(const RecommendRequest& request) const;
 
   const std::map<std::string, AggregateContainerState>& aggregates() const { return aggregates_; }
-  // Returns the bytes the model holds, per-container states and spike trackers included.
+  // Returns how many (pod, container) states the model holds.
+  size_t container_state_count() const { return containers_.size(); }
+  // Returns the bytes the model holds, per-container states, spike trackers and map nodes
+  // included.
   size_t MemoryUsageBytes() const;
 
  private:
@@ -73,7 +100,7 @@ class WorkloadModel {
 
   const AggregationConfig* config_;
   SpikeOptions spike_options_;
-  PodResourceRecommender recommender_;
+  const PodResourceRecommender* recommender_;  // VPA's, shared by every model
   std::map<std::string, AggregateContainerState> aggregates_;
   std::map<std::pair<std::string, std::string>, ContainerState> containers_;  // (pod, container)
   std::map<std::string, SpikeTracker> spikes_;

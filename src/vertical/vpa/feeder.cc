@@ -1,0 +1,198 @@
+#include "vertical/vpa/feeder.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "crescendo/vertical/aggregate_state.h"
+#include "crescendo/vertical/recommender.h"
+#include "crescendo/vertical/samples.h"
+
+namespace crescendo::vertical {
+namespace {
+
+constexpr const char* kStep = "vpa input";
+
+void Note(std::vector<TraceEntry>* trace, std::string reason, double before = 0, double after = 0) {
+  if (trace != nullptr) trace->push_back({kStep, before, after, std::move(reason)});
+}
+
+// The workload's pods, by name.
+class PodIndex {
+ public:
+  explicit PodIndex(const std::vector<PodState>& pods) {
+    sorted_.reserve(pods.size());
+    for (const PodState& pod : pods) sorted_.push_back(&pod);
+    std::sort(sorted_.begin(), sorted_.end(),
+              [](const PodState* a, const PodState* b) { return a->name < b->name; });
+  }
+  const PodState* Find(std::string_view name) const {
+    auto it = std::lower_bound(sorted_.begin(), sorted_.end(), name,
+                               [](const PodState* p, std::string_view n) { return p->name < n; });
+    return it != sorted_.end() && (*it)->name == name ? *it : nullptr;
+  }
+
+ private:
+  std::vector<const PodState*> sorted_;
+};
+
+// The container a usage value belongs to, and its CPU request in force (the sample's weight).
+struct SampleTarget {
+  std::string_view container;
+  int64_t cpu_request_millis = 0;
+};
+
+// Returns where `m` belongs in `pod`, or nullopt when no single known container matches: VPA
+// only takes samples of containers it knows from the pod spec (model/cluster.go AddSample).
+std::optional<SampleTarget> Resolve(const PodState& pod, const PodMetric& m,
+                                    const std::vector<ContainerResources>& template_containers) {
+  if (!pod.containers.empty()) {
+    if (m.container.empty()) {
+      if (pod.containers.size() != 1) return std::nullopt;
+      return SampleTarget{pod.containers[0].name, pod.containers[0].requests.cpu_millis};
+    }
+    for (const PodContainerState& c : pod.containers) {
+      if (c.name == m.container) return SampleTarget{c.name, c.requests.cpu_millis};
+    }
+    return std::nullopt;
+  }
+  // Per-container detail unknown: the pod's only container is the template's only container.
+  if (template_containers.size() > 1) {
+    if (m.container.empty()) return std::nullopt;
+    for (const ContainerResources& c : template_containers) {
+      if (c.name == m.container) return SampleTarget{c.name, c.requests.cpu_millis};
+    }
+    return std::nullopt;
+  }
+  if (template_containers.empty() && m.container.empty()) return std::nullopt;
+  std::string_view name = m.container.empty() ? template_containers[0].name : m.container;
+  if (!template_containers.empty() && name != template_containers[0].name) return std::nullopt;
+  return SampleTarget{name, pod.requests.cpu_millis};
+}
+
+void FeedMetric(const WorkloadMetric* metric, bool is_cpu, const VerticalContext& ctx,
+                const PodIndex& pods, WorkloadModel& model, std::vector<TraceEntry>* trace) {
+  const std::string resource = is_cpu ? "cpu" : "memory";
+  if (metric == nullptr) {
+    Note(trace, "no " + resource + " metric: no " + resource + " sample this tick");
+    return;
+  }
+  if (!metric->status.ok()) {
+    Note(trace, resource + " read failed (" + metric->status.ToString() + "): no " + resource +
+                    " sample this tick");
+    return;
+  }
+  int unattributed = 0;
+  int discarded = 0;
+  UsageRecord r;
+  for (const PodMetric& m : metric->pods) {
+    const PodState* pod = pods.Find(m.pod);
+    std::optional<SampleTarget> target =
+        pod ? Resolve(*pod, m, ctx.workload->template_containers) : std::nullopt;
+    if (!target) {
+      ++unattributed;
+      continue;
+    }
+    if (!(m.value >= 0)) {  // negative or NaN: ContainerUsageSample.isValid fails
+      ++discarded;
+      continue;
+    }
+    r.time = m.time == Timestamp{} ? ctx.now : m.time;
+    r.pod = m.pod;
+    r.container = target->container;
+    if (is_cpu) {
+      r.cpu_cores = m.value / 1000.0;
+      r.cpu_request_cores = static_cast<double>(target->cpu_request_millis) / 1000.0;
+    } else {
+      r.memory_bytes = m.value;
+    }
+    if (!model.Add(r)) ++discarded;
+  }
+  if (unattributed > 0) {
+    Note(trace, std::to_string(unattributed) + " " + resource +
+                    " value(s) dropped: pod not listed, or no single known container to "
+                    "attribute them to");
+  }
+  if (discarded > 0) {
+    Note(trace, std::to_string(discarded) + " " + resource +
+                    " sample(s) discarded as VPA does: negative, duplicate or out of order");
+  }
+}
+
+ContainerWatch FirstSight(const PodState& pod, const PodContainerState& c) {
+  ContainerWatch w;
+  w.name = c.name;
+  w.restarts = c.restarts;
+  w.last_oom_kill = c.last_oom_kill;
+  w.memory_request_bytes = c.requests.memory_bytes;
+  // The start of the running instance; when unknown, the pod's start: the earliest it can be,
+  // so that a later OOM is not taken for a quick one.
+  w.instance_start = c.last_oom_kill ? *c.last_oom_kill : pod.start_time;
+  // Restarted once: the killed instance was the pod's first, started with the pod.
+  w.quick_oom = c.last_oom_kill && c.restarts == 1 &&
+                *c.last_oom_kill - pod.start_time < kEvictAfterOomThreshold;
+  return w;
+}
+
+void Observe(const PodState& pod, const PodContainerState& c, Timestamp now, ContainerWatch& w,
+             WorkloadModel& model, std::vector<TraceEntry>* trace) {
+  const bool new_oom = c.last_oom_kill && (!w.last_oom_kill || *c.last_oom_kill > *w.last_oom_kill);
+  if (new_oom) {
+    UsageRecord r;
+    r.time = *c.last_oom_kill;
+    r.pod = pod.name;
+    r.container = c.name;
+    r.memory_bytes = static_cast<double>(w.memory_request_bytes);
+    r.oom = true;
+    const std::string what = pod.name + "/" + c.name + " OOM-killed at " + FormatRfc3339(r.time);
+    const double request = static_cast<double>(w.memory_request_bytes);
+    if (model.Add(r)) {
+      Note(trace,
+           what + ": memory sample of max(m + 100 MiB, 1.2 m), m = max(request " +
+               MemoryQuantityString(w.memory_request_bytes) + ", the interval's usage peak)",
+           request, std::max(request + kOomMinBumpUpBytes, request * kOomBumpUpRatio));
+    } else {
+      Note(trace, what + ": discarded as VPA does, older than the current memory interval");
+    }
+    w.quick_oom = *c.last_oom_kill - w.instance_start < kEvictAfterOomThreshold;
+    w.instance_start = *c.last_oom_kill;
+    w.last_oom_kill = c.last_oom_kill;
+  } else if (c.restarts > w.restarts) {
+    w.quick_oom = false;  // restarted for another reason: its last termination is no OOM
+    w.instance_start = now;
+  }
+  if (!c.last_oom_kill) w.quick_oom = false;
+  w.restarts = c.restarts;
+  w.memory_request_bytes = c.requests.memory_bytes;
+}
+
+void ObservePods(const VerticalContext& ctx, VpaState& state, std::vector<TraceEntry>* trace) {
+  for (const PodState& pod : ctx.workload->pods) {
+    PodWatch& watch = state.pods().try_emplace(pod.name).first->second;
+    for (const PodContainerState& c : pod.containers) {
+      auto it = std::find_if(watch.containers.begin(), watch.containers.end(),
+                             [&](const ContainerWatch& w) { return w.name == c.name; });
+      if (it == watch.containers.end()) {
+        watch.containers.push_back(FirstSight(pod, c));
+      } else {
+        Observe(pod, c, ctx.now, *it, state.model(), trace);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void FeedTick(const VerticalContext& ctx, VpaState& state, std::vector<TraceEntry>* trace) {
+  const PodIndex pods(ctx.workload->pods);
+  const auto gone = [&](const std::string& pod) { return pods.Find(pod) == nullptr; };
+  state.model().ForgetPods(gone);
+  std::erase_if(state.pods(), [&](const auto& entry) { return gone(entry.first); });
+  FeedMetric(ctx.cpu, /*is_cpu=*/true, ctx, pods, state.model(), trace);
+  FeedMetric(ctx.memory, /*is_cpu=*/false, ctx, pods, state.model(), trace);
+  ObservePods(ctx, state, trace);
+}
+
+}  // namespace crescendo::vertical

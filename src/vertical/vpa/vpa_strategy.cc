@@ -1,0 +1,220 @@
+#include "vertical/vpa/vpa_strategy.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+#include <vector>
+
+#include "vertical/vpa/admission.h"
+#include "vertical/vpa/feeder.h"
+#include "vertical/vpa/updater.h"
+#include "vertical/vpa/vpa_state.h"
+
+namespace crescendo::vertical {
+namespace {
+
+std::string PercentileName(double p) {
+  return "P" + std::to_string(static_cast<int>(std::lround(p * 100)));
+}
+
+// How VPA's recommender derived a target (logic/recommender.go), e.g. "target P90 of usage
+// + 15% margin".
+std::string TargetRule(bool cpu) {
+  const RecommenderOptions o;
+  return "target " + PercentileName(o.target_percentile) + (cpu ? " of usage" : " of daily peaks") +
+         " + " + std::to_string(static_cast<int>(std::lround(o.safety_margin_fraction * 100))) +
+         "% margin";
+}
+
+std::string Amount(bool cpu, int64_t amount) {
+  return cpu ? CpuQuantityString(amount) : MemoryQuantityString(amount);
+}
+
+// One trace entry for one resource of one container the recommendation covers.
+TraceEntry ExplainResource(const std::string& step, const ContainerResources& before,
+                           const ContainerResources& after, const ContainerRecommendation& rec,
+                           bool cpu) {
+  const int64_t old_request = cpu ? before.requests.cpu_millis : before.requests.memory_bytes;
+  const int64_t new_request = cpu ? after.requests.cpu_millis : after.requests.memory_bytes;
+  const int64_t old_limit = cpu ? before.limits.cpu_millis : before.limits.memory_bytes;
+  const int64_t new_limit = cpu ? after.limits.cpu_millis : after.limits.memory_bytes;
+  const RecommendedAmounts& lower = rec.lower_bound;
+  const RecommendedAmounts& upper = rec.upper_bound;
+  const std::optional<int64_t> lo = cpu ? lower.cpu_millis : lower.memory_bytes;
+  const std::optional<int64_t> up = cpu ? upper.cpu_millis : upper.memory_bytes;
+  const char* resource = cpu ? "cpu" : "memory";
+  std::string reason = before.name + " " + resource + " request ";
+  reason += old_request == new_request ? Amount(cpu, new_request) + " held"
+                                       : (old_request == 0 ? "unset" : Amount(cpu, old_request)) +
+                                             " -> " + Amount(cpu, new_request);
+  reason += ": " + TargetRule(cpu);
+  if (lo && up)
+    reason += " (lowerBound " + Amount(cpu, *lo) + ", upperBound " + Amount(cpu, *up) + ")";
+  if (old_limit != new_limit) {
+    reason += "; limit " + Amount(cpu, old_limit) + " -> " + Amount(cpu, new_limit) +
+              ", kept in proportion";
+  }
+  for (const std::string& note : rec.notes) {
+    if (note.starts_with(resource)) reason += "; " + note;
+  }
+  return {step, static_cast<double>(old_request), static_cast<double>(new_request),
+          std::move(reason)};
+}
+
+// Explains, per template container and resource, what the admission controller changed or
+// held, and why.
+void ExplainContainers(const std::string& step, std::span<const ContainerResources> before,
+                       std::span<const ContainerResources> after,
+                       const PodRecommendation& recommendation, std::vector<TraceEntry>& trace) {
+  for (size_t i = 0; i < before.size(); ++i) {
+    auto rec = std::find_if(
+        recommendation.containers.begin(), recommendation.containers.end(),
+        [&](const ContainerRecommendation& c) { return c.container_name == before[i].name; });
+    if (rec == recommendation.containers.end()) {
+      trace.push_back({step, 0, 0,
+                       before[i].name + ": no recommendation (scaling mode Off, or no CPU "
+                                        "sample yet): resources kept"});
+      continue;
+    }
+    for (bool cpu : {true, false}) {
+      const bool covered =
+          cpu ? rec->target.cpu_millis.has_value() : rec->target.memory_bytes.has_value();
+      if (covered) {
+        trace.push_back(ExplainResource(step, before[i], after[i], *rec, cpu));
+        continue;
+      }
+      const std::string resource = cpu ? "cpu" : "memory";
+      for (const std::string& note : rec->notes) {
+        if (note.starts_with(resource)) {
+          trace.push_back({step, 0, 0, before[i].name + " " + note + ": request kept"});
+        }
+      }
+    }
+  }
+}
+
+// Forgets the resizes in place that took effect (the pod is at the template).
+void ForgetFinishedResizes(VpaState& state, const std::vector<PodState>& pods,
+                           std::span<const ContainerResources> template_containers) {
+  for (const PodState& pod : pods) {
+    auto it = state.pods().find(pod.name);
+    if (it == state.pods().end() || !it->second.in_place_attempt) continue;
+    const std::vector<PodContainerState> containers = PodContainers(pod, template_containers);
+    if (AtTemplate(containers, template_containers, !pod.containers.empty())) {
+      it->second.in_place_attempt.reset();
+    }
+  }
+}
+
+std::string ModeNote(VerticalUpdate update) {
+  switch (update) {
+    case VerticalUpdate::kOff:
+      return "updateMode Off: recommendation only, nothing is applied";
+    case VerticalUpdate::kInitial:
+      return "updateMode Initial: new pods get the template, running pods keep their resources";
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
+std::optional<VerticalUpdate> UpdateFromMode(std::string_view update_mode) {
+  // apis/autoscaling.k8s.io/v1 UpdateMode; the updater evicts for Auto as for Recreate.
+  if (update_mode == "Off") return VerticalUpdate::kOff;
+  if (update_mode == "Initial") return VerticalUpdate::kInitial;
+  if (update_mode == "Recreate" || update_mode == "Auto" || update_mode.empty()) {
+    return VerticalUpdate::kRecreate;
+  }
+  if (update_mode == "InPlaceOrRecreate") return VerticalUpdate::kInPlaceOrRecreate;
+  return std::nullopt;
+}
+
+PodRecommendation VpaRecommendation(const WorkloadModel& model, const VerticalContext& ctx) {
+  return model.Recommend(
+      {.spec = ctx.spec, .horizontal = nullptr, .now = ctx.now, .spike_aware = false});
+}
+
+VpaPipeline::VpaPipeline(std::string name, RecommendStep recommend)
+    : name_(std::move(name)), recommend_(std::move(recommend)) {}
+
+std::unique_ptr<StrategyState> VpaPipeline::NewState() const {
+  return std::make_unique<VpaState>();
+}
+
+StatusOr<std::unique_ptr<StrategyState>> VpaPipeline::RestoreState(
+    const nlohmann::json& json) const {
+  StatusOr<std::unique_ptr<VpaState>> state = VpaState::FromJson(json);
+  if (!state.ok()) return state.status().WithContext(name_ + " state");
+  return std::unique_ptr<StrategyState>(*std::move(state));
+}
+
+VerticalProposal VpaPipeline::Recommend(const VerticalContext& ctx, StrategyState& state) const {
+  VerticalProposal proposal;
+  if (ctx.workload == nullptr || ctx.spec == nullptr) {
+    proposal.trace.push_back({name_, 0, 0, "no workload or no vertical spec: nothing changes"});
+    return proposal;
+  }
+  auto& s = static_cast<VpaState&>(state);
+  const std::optional<VerticalUpdate> update = UpdateFromMode(ctx.spec->update_mode);
+  if (!update) {
+    proposal.trace.push_back({name_, 0, 0,
+                              "updateMode \"" + ctx.spec->update_mode +
+                                  "\" is not Off, Initial, Recreate, InPlaceOrRecreate or Auto: "
+                                  "treated as Off"});
+  }
+  proposal.update = update.value_or(VerticalUpdate::kOff);
+
+  FeedTick(ctx, s, &proposal.trace);
+  const PodRecommendation recommendation = recommend_(s.model(), ctx);
+  if (ctx.now - s.last_gc() >= kAggregateStateGcInterval) {
+    s.model().GarbageCollect(ctx.now);
+    s.set_last_gc(ctx.now);
+  }
+
+  const std::vector<ContainerResources>& current = ctx.workload->template_containers;
+  if (recommendation.containers.empty()) {
+    proposal.trace.push_back({name_, 0, 0, "no recommendation yet: no container has a CPU sample"});
+    return proposal;
+  }
+  if (current.empty()) {
+    proposal.trace.push_back(
+        {name_, 0, 0, "the template's containers are unknown: nothing changes"});
+    return proposal;
+  }
+  std::vector<ContainerResources> admitted = AdmitContainers(current, recommendation, *ctx.spec);
+  ExplainContainers(name_, current, admitted, recommendation, proposal.trace);
+  ForgetFinishedResizes(s, ctx.workload->pods, admitted);
+
+  if (proposal.update == VerticalUpdate::kRecreate ||
+      proposal.update == VerticalUpdate::kInPlaceOrRecreate) {
+    UpdaterChoice choice = ChoosePods({.workload = ctx.workload,
+                                       .recommendation = &recommendation,
+                                       .template_containers = admitted,
+                                       .spec = ctx.spec,
+                                       .update = proposal.update,
+                                       .now = ctx.now,
+                                       .watches = &s.pods()});
+    proposal.pods = std::move(choice.pods);
+    std::move(choice.trace.begin(), choice.trace.end(), std::back_inserter(proposal.trace));
+  } else if (std::string note = ModeNote(proposal.update); !note.empty()) {
+    proposal.trace.push_back({name_, 0, 0, std::move(note)});
+  }
+  if (admitted != current) proposal.containers = std::move(admitted);
+  return proposal;
+}
+
+void VpaPipeline::Commit(StrategyState& state, const VerticalProposal& proposal, bool applied,
+                         Timestamp now) const {
+  if (!applied || proposal.update != VerticalUpdate::kInPlaceOrRecreate) return;
+  auto& s = static_cast<VpaState&>(state);
+  for (const std::string& pod : proposal.pods) {
+    s.pods().try_emplace(pod).first->second.in_place_attempt = now;
+  }
+}
+
+std::unique_ptr<VerticalRecommender> NewVpaStrategy() {
+  return std::make_unique<VpaPipeline>("vpa", VpaRecommendation);
+}
+
+}  // namespace crescendo::vertical
