@@ -4,6 +4,7 @@
 #include <set>
 
 #include "crescendo/engine/strategies.h"
+#include "crescendo/metrics/collector.h"
 
 namespace crescendo::cli {
 namespace {
@@ -12,24 +13,6 @@ const std::set<std::string>& BuiltinSimMetrics() {
   static const auto* names =
       new std::set<std::string>{"cpu", "memory", "requests_per_second", "latency_ms"};
   return *names;
-}
-
-// Returns `spec` with each metric bound to the simulator's own metric of that meaning: a
-// latency metric reads the simulated mean latency ("latency_ms"), a request-rate metric the
-// simulated "requests_per_second". This is the simulator's metric binding, as a Prometheus
-// binding maps the same catalogue names to PromQL.
-HorizontalSpec BindToSimulator(HorizontalSpec spec) {
-  for (MetricSpec& m : spec.metrics) {
-    if (m.type == MetricSourceType::kResource || m.type == MetricSourceType::kContainerResource) {
-      continue;
-    }
-    if (m.name.find("latency") != std::string::npos) {
-      m.name = "latency_ms";
-    } else if (m.name == "api_request_rate" || m.name.find("requests_per") != std::string::npos) {
-      m.name = "requests_per_second";
-    }
-  }
-  return spec;
 }
 
 bool InEnvironment(const config::ServiceConfig& s, const std::string& environment) {
@@ -47,13 +30,12 @@ const sim::ServiceSpec& TemplateFor(const std::vector<sim::ServiceSpec>& templat
 
 }  // namespace
 
-std::string StrategyForMode(config::AutoscalingMode mode) {
-  if (mode == config::AutoscalingMode::kPredictive ||
-      mode == config::AutoscalingMode::kIntelligent) {
-    std::vector<std::string> known = HorizontalStrategyNames();
-    if (std::find(known.begin(), known.end(), "predictive") != known.end()) return "predictive";
+std::string SimQueryFor(const std::string& metric) {
+  if (metric.find("latency") != std::string::npos) return "latency_ms";
+  if (metric == "api_request_rate" || metric.find("requests_per") != std::string::npos) {
+    return "requests_per_second";
   }
-  return "kubernetes";
+  return metric;
 }
 
 StatusOr<sim::ScenarioSpec> ScenarioFromConfig(const config::Config& config,
@@ -68,13 +50,14 @@ StatusOr<sim::ScenarioSpec> ScenarioFromConfig(const config::Config& config,
     if (!InEnvironment(s, environment)) continue;
     sim::ServiceSpec out = TemplateFor(base.services, s.service, fallback++);
     out.id = s.id;
-    out.horizontal = BindToSimulator(*s.horizontal);
+    out.horizontal = *s.horizontal;
+    out.vertical = s.vertical;
     out.initial_replicas =
         std::clamp(out.initial_replicas, s.horizontal->min_replicas, s.horizontal->max_replicas);
     out.business_metrics.clear();
     for (const MetricSpec& m : out.horizontal.metrics) {
       if (m.type == MetricSourceType::kResource || m.type == MetricSourceType::kContainerResource ||
-          BuiltinSimMetrics().count(m.name) > 0) {
+          BuiltinSimMetrics().count(SimQueryFor(m.name)) > 0) {
         continue;
       }
       bool queue = m.name.find("queue") != std::string::npos;
@@ -92,16 +75,35 @@ StatusOr<sim::ScenarioSpec> ScenarioFromConfig(const config::Config& config,
   return spec;
 }
 
-std::vector<WorkloadConfig> WorkloadsForStrategy(const config::Config& config,
-                                                 const std::string& environment,
-                                                 const std::string& strategy, bool apply) {
+std::vector<WorkloadConfig> WorkloadsOf(const config::Config& config,
+                                        const std::string& environment) {
   std::vector<WorkloadConfig> out;
   for (const config::ServiceConfig& s : config.services) {
     if (!InEnvironment(s, environment)) continue;
-    bool service_applies = s.mode != config::AutoscalingMode::kRecommend;
-    if (StrategyForMode(s.mode) == strategy && service_applies == apply) {
-      out.push_back({s.id, BindToSimulator(*s.horizontal)});
-    }
+    const std::string mode(config::AutoscalingModeName(s.mode));
+    // The configuration's modes are the engine's: the lookup cannot fail.
+    const ModeStrategies plan = StrategiesForMode(mode).value();
+    WorkloadConfig w;
+    w.id = s.id;
+    w.horizontal = *s.horizontal;
+    w.vertical = s.vertical;
+    w.horizontal_strategy = plan.horizontal;
+    w.vertical_strategy = plan.vertical;
+    w.apply = plan.apply;
+    w.mode = mode;
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+std::vector<metrics::MetricBinding> SimBindings(const config::Config* config,
+                                                const std::vector<WorkloadConfig>& workloads) {
+  std::vector<metrics::MetricBinding> out = BindAllTo(workloads, "sim");
+  for (metrics::MetricBinding& b : out) {
+    b.query = SimQueryFor(b.metric);
+    if (config == nullptr) continue;
+    auto it = config->metrics.find(b.metric);
+    if (it != config->metrics.end()) b.window = it->second.window;
   }
   return out;
 }

@@ -15,24 +15,30 @@
 namespace crescendo::cli {
 
 // Returns the scenario: one simulated service per configured service of `environment` that
-// scales horizontally. Latency and request-rate metrics are bound to the simulator's own
-// ("latency_ms", "requests_per_second"). Each takes the load profile and pod model of the music
-// streaming service whose name it contains (else the next one in turn), its own HorizontalSpec, and
-// the business metrics its spec names (a metric whose name contains "queue" is a backlog, others
-// grow with the load). Errors: NotFound when `environment` has no horizontally scaled service.
+// scales horizontally. Each takes the load profile and pod model of the music streaming service
+// whose name it contains (else the next one in turn), its own HorizontalSpec and VerticalSpec,
+// and the business metrics its spec names (a metric whose name contains "queue" is a backlog,
+// others grow with the load); latency and request-rate metrics are the simulator's own (see
+// SimQueryFor). Errors: NotFound when `environment` has no horizontally scaled service.
 StatusOr<sim::ScenarioSpec> ScenarioFromConfig(const config::Config& config,
                                                const std::string& environment, uint64_t seed,
                                                Timestamp start);
 
-// Returns the strategy a service's mode runs: "kubernetes" for kubernetes and recommend,
-// "predictive" for predictive and intelligent (when that strategy exists; else "kubernetes").
-std::string StrategyForMode(config::AutoscalingMode mode);
+// Returns the workloads of `environment` in `config`: each configured service that scales
+// horizontally, with its effective specs and the strategies of its mode (StrategiesForMode).
+std::vector<WorkloadConfig> WorkloadsOf(const config::Config& config,
+                                        const std::string& environment);
 
-// Returns the workloads of `environment` in `config` whose mode maps to `strategy` and whose
-// apply flag (false for recommend) equals `apply`, with their metrics bound to the simulator's.
-std::vector<WorkloadConfig> WorkloadsForStrategy(const config::Config& config,
-                                                 const std::string& environment,
-                                                 const std::string& strategy, bool apply);
+// Returns the simulator's query for a catalogue metric: a latency metric reads the simulated
+// mean latency ("latency_ms"), a request-rate metric "requests_per_second", any other its own
+// name (cpu, memory, and the business metrics the scenario defines).
+std::string SimQueryFor(const std::string& metric);
+
+// Returns the collector bindings of `workloads` when the simulator stands for every metric
+// source of `config`: one per metric name (cpu and memory included), source "sim", the
+// simulator's query (SimQueryFor), the window the configuration's catalogue gives the metric.
+std::vector<metrics::MetricBinding> SimBindings(const config::Config* config,
+                                                const std::vector<WorkloadConfig>& workloads);
 
 }  // namespace crescendo::cli
 

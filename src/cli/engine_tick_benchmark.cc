@@ -2,7 +2,10 @@
 //
 // BM_SnapshotOnly is the baseline measured in the same process: the cost of the simulator
 // building its snapshot, which every tick pays; BM_EngineTick is the whole tick (snapshot,
-// metrics, recommend, policies, apply, record). Their ratio is the engine's own overhead.
+// collect, recommend, policies, arbitrate, apply, record). Their ratio is the engine's own
+// overhead. The "_vertical" variants size every workload vertically too (VPA updateMode Off:
+// decided, recorded, not applied, so the pods stay). BM_Checkpoint writes and reads the whole
+// engine state and reports its size per workload.
 #include <benchmark/benchmark.h>
 #include <malloc.h>
 
@@ -41,28 +44,45 @@ double HeapBytesInUse() { return static_cast<double>(mallinfo2().uordblks); }
 
 struct Fixture {
   double world_bytes = 0;  // heap the world, the engine and their state hold
-  std::unique_ptr<sim::World> world;
-  std::unique_ptr<HorizontalRecommender> recommender;
+  std::shared_ptr<sim::World> world;
+  std::unique_ptr<SimulatedClock> clock;
+  std::unique_ptr<metrics::Collector> collector;
   std::unique_ptr<Engine> engine;
   Timestamp now;
 };
 
-Fixture Make(const std::string& strategy) {
+Fixture Make(const std::string& strategy, bool vertical = false) {
   Fixture f;
   sim::ScenarioSpec spec = LargeScenario();
   double before = HeapBytesInUse();
   f.world = std::move(sim::World::Create(spec)).value();
-  f.recommender = std::move(NewHorizontalStrategy(strategy)).value();
+  f.clock = std::make_unique<SimulatedClock>(spec.start);
+  metrics::CollectorOptions options;
+  options.threads = 2;
+  f.collector = std::move(metrics::Collector::Create(options, {f.world}, *f.clock)).value();
+  const ModeStrategies plan = std::move(StrategiesForName(strategy)).value();
   std::vector<WorkloadConfig> workloads;
-  for (const auto& s : spec.services) workloads.push_back({s.id, s.horizontal});
+  for (const auto& s : spec.services) {
+    WorkloadConfig w;
+    w.id = s.id;
+    w.horizontal = s.horizontal;
+    w.horizontal_strategy = plan.horizontal;
+    w.vertical_strategy = plan.vertical;
+    if (vertical) {
+      w.vertical = VerticalSpec{};
+      w.vertical->update_mode = "Off";
+    }
+    w.apply = false;  // keep the pod count at 100,000 across iterations
+    workloads.push_back(std::move(w));
+  }
   EngineOptions o;
   o.backend = f.world.get();
-  o.metrics = f.world.get();
-  o.recommender = f.recommender.get();
-  o.apply = false;  // keep the pod count at 100,000 across iterations
+  o.collector = f.collector.get();
+  o.bindings = BindAllTo(workloads, "sim");
   f.engine = std::move(Engine::Create(o, workloads)).value();
   f.now = spec.start + std::chrono::minutes(10);
   f.world->Advance(f.now);  // all pods started and ready
+  f.clock->SleepUntil(f.now);
   (void)f.engine->RunOnce(f.now);
   f.world_bytes = HeapBytesInUse() - before;
   return f;
@@ -81,8 +101,8 @@ void BM_SnapshotOnly(benchmark::State& state) {
 }
 BENCHMARK(BM_SnapshotOnly)->Unit(benchmark::kMillisecond);
 
-void BM_EngineTick(benchmark::State& state, const char* strategy) {
-  Fixture f = Make(strategy);
+void BM_EngineTick(benchmark::State& state, const char* strategy, bool vertical) {
+  Fixture f = Make(strategy, vertical);
   int64_t decisions = 0;
   for (auto _ : state) {
     TickReport r = f.engine->RunOnce(f.now);
@@ -95,9 +115,11 @@ void BM_EngineTick(benchmark::State& state, const char* strategy) {
   state.counters["decisions/s"] =
       benchmark::Counter(static_cast<double>(decisions), benchmark::Counter::kIsRate);
 }
-BENCHMARK_CAPTURE(BM_EngineTick, target_utilization, "target-utilization")
+BENCHMARK_CAPTURE(BM_EngineTick, target_utilization, "target-utilization", false)
     ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_EngineTick, kubernetes, "kubernetes")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_EngineTick, kubernetes, "kubernetes", false)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_EngineTick, kubernetes_vertical, "kubernetes", true)
+    ->Unit(benchmark::kMillisecond);
 
 // A fixture whose strategy has seen `warm_up` of load at one tick a minute, so a predictive
 // strategy's forecasters (Holt-Winters over a day: a day and a slot of history, then 12
@@ -110,6 +132,7 @@ Fixture& Warmed(const std::string& strategy, Duration warm_up) {
   for (Timestamp end = f.now + warm_up; f.now < end;) {
     f.now += std::chrono::minutes(1);
     f.world->Advance(f.now);
+    f.clock->SleepUntil(f.now);
     (void)f.engine->RunOnce(f.now);
   }
   return fixtures->emplace(strategy, std::move(f)).first->second;
@@ -124,6 +147,7 @@ void BM_EngineTickWarmed(benchmark::State& state, const char* strategy) {
     state.PauseTiming();
     f.now += std::chrono::seconds(15);
     f.world->Advance(f.now);
+    f.clock->SleepUntil(f.now);
     state.ResumeTiming();
     TickReport r = f.engine->RunOnce(f.now);
     for (const Decision& d : r.decisions) {
@@ -136,10 +160,8 @@ void BM_EngineTickWarmed(benchmark::State& state, const char* strategy) {
   state.counters["workloads"] = kWorkloads;
   state.counters["forecasting"] = benchmark::Counter(static_cast<double>(forecasts) / kWorkloads,
                                                      benchmark::Counter::kAvgIterations);
-  if (const auto* p = dynamic_cast<const PredictiveStrategy*>(f.recommender.get())) {
-    state.counters["state_bytes/workload"] =
-        static_cast<double>(p->StateBytes()) / static_cast<double>(p->workloads());
-  }
+  state.counters["state_bytes/workload"] =
+      static_cast<double>(f.engine->StateBytes()) / static_cast<double>(kWorkloads);
 }
 BENCHMARK_CAPTURE(BM_EngineTickWarmed, kubernetes, "kubernetes")
     ->Unit(benchmark::kMillisecond)
@@ -147,6 +169,28 @@ BENCHMARK_CAPTURE(BM_EngineTickWarmed, kubernetes, "kubernetes")
 BENCHMARK_CAPTURE(BM_EngineTickWarmed, predictive, "predictive")
     ->Unit(benchmark::kMillisecond)
     ->Iterations(20);
+
+// Writes the engine's whole state as JSON text and reads it back into the engine, the
+// kubernetes strategy with 25 ticks of history (its recommendation logs at their steady size).
+void BM_Checkpoint(benchmark::State& state) {
+  Fixture f = Make("kubernetes");
+  for (int i = 0; i < 25; ++i) {
+    f.now += std::chrono::seconds(15);
+    f.world->Advance(f.now);
+    f.clock->SleepUntil(f.now);
+    (void)f.engine->RunOnce(f.now);
+  }
+  size_t bytes = 0;
+  for (auto _ : state) {
+    const std::string text = f.engine->Checkpoint().dump();
+    bytes = text.size();
+    Status s = f.engine->Restore(nlohmann::json::parse(text));
+    benchmark::DoNotOptimize(s);
+  }
+  state.counters["checkpoint_bytes/workload"] = static_cast<double>(bytes) / kWorkloads;
+  state.counters["state_bytes/workload"] = static_cast<double>(f.engine->StateBytes()) / kWorkloads;
+}
+BENCHMARK(BM_Checkpoint)->Unit(benchmark::kMillisecond)->Iterations(5);
 
 }  // namespace
 }  // namespace crescendo

@@ -26,12 +26,6 @@ namespace {
 // A fixed Monday at midnight UTC, so every run of a seed is identical.
 constexpr int64_t kScenarioStartUnix = 1795392000;  // 2026-11-23T00:00:00Z
 
-std::vector<WorkloadConfig> WorkloadsOf(const sim::ScenarioSpec& spec) {
-  std::vector<WorkloadConfig> out;
-  for (const sim::ServiceSpec& s : spec.services) out.push_back({s.id, s.horizontal});
-  return out;
-}
-
 }  // namespace
 
 StatusOr<Duration> DefaultInterval(const char* scaling_interval_env) {
@@ -53,67 +47,225 @@ namespace {
 volatile std::sig_atomic_t g_reload_requested = 0;
 void OnSighup(int) { g_reload_requested = 1; }
 
-// The engines of one run: one per (strategy, apply) pair in use, sharing one world.
-class EngineSet {
+using Json = nlohmann::json;
+
+Json IdJson(const WorkloadId& id) { return {id.environment, id.tenant, id.ns, id.name}; }
+
+StatusOr<WorkloadId> IdFrom(const Json& j) {
+  if (!j.is_array() || j.size() != 4)
+    return InvalidArgumentError("expected [env, tenant, ns, name]");
+  for (const Json& part : j) {
+    if (!part.is_string()) return InvalidArgumentError("expected [env, tenant, ns, name]");
+  }
+  return WorkloadId{j[0].get<std::string>(), j[1].get<std::string>(), j[2].get<std::string>(),
+                    j[3].get<std::string>()};
+}
+
+Json ResourcesJson(const Resources& r) { return {r.cpu_millis, r.memory_bytes}; }
+
+// The simulated cluster with every change it accepted logged by tick, so a resumed run rebuilds
+// the same world by replaying the log (a real cluster keeps its own state).
+class RecordingBackend final : public ClusterBackend {
  public:
-  Status Add(const std::string& strategy, bool apply, std::vector<WorkloadConfig> workloads,
-             sim::World* world) {
-    CRESCENDO_ASSIGN_OR_RETURN(auto recommender, NewHorizontalStrategy(strategy));
-    EngineOptions o;
-    o.backend = world;
-    o.metrics = world;
-    o.recommender = recommender.get();
-    o.apply = apply;
-    CRESCENDO_ASSIGN_OR_RETURN(auto engine, Engine::Create(o, std::move(workloads)));
-    groups_.push_back({strategy, apply, std::move(recommender), std::move(engine)});
-    return Status::Ok();
+  explicit RecordingBackend(ClusterBackend* inner) : inner_(inner) {}
+  std::string_view name() const override { return inner_->name(); }
+  StatusOr<ClusterSnapshot> Snapshot() override { return inner_->Snapshot(); }
+  Status SetReplicas(const WorkloadId& workload, int32_t replicas) override {
+    Status s = inner_->SetReplicas(workload, replicas);
+    if (s.ok()) log_.push_back({tick_, "replicas", IdJson(workload), replicas});
+    return s;
   }
-  // Replaces each engine's workloads from `config` (all or nothing per engine).
-  Status Update(const config::Config& config, const std::string& environment) {
-    for (Group& g : groups_) {
-      CRESCENDO_RETURN_IF_ERROR(g.engine->UpdateWorkloads(
-          WorkloadsForStrategy(config, environment, g.strategy, g.apply)));
+  Status SetResources(const WorkloadId& workload, const ResourceUpdate& update) override {
+    Status s = inner_->SetResources(workload, update);
+    if (!s.ok()) return s;
+    Json containers = Json::array();
+    for (const ContainerResources& c : update.containers) {
+      containers.push_back({c.name, ResourcesJson(c.requests), ResourcesJson(c.limits)});
     }
-    return Status::Ok();
+    log_.push_back({tick_,
+                    "resources",
+                    IdJson(workload),
+                    {containers, static_cast<int>(update.method), update.pods}});
+    return s;
   }
-  std::vector<TickReport> RunOnce(Timestamp now) {
-    std::vector<TickReport> reports;
-    for (Group& g : groups_) reports.push_back(g.engine->RunOnce(now));
-    return reports;
-  }
+  void set_tick(int64_t tick) { tick_ = tick; }
+  const Json& log() const { return log_; }
+  void set_log(Json log) { log_ = std::move(log); }
 
  private:
-  struct Group {
-    std::string strategy;
-    bool apply;
-    std::unique_ptr<HorizontalRecommender> recommender;
-    std::unique_ptr<Engine> engine;
-  };
-  std::vector<Group> groups_;
+  ClusterBackend* inner_;
+  int64_t tick_ = 0;
+  Json log_ = Json::array();
 };
 
-// Builds the scenario and engines: the generated scenario with one strategy, or the
+// Applies the logged changes of `tick` to `backend`. Errors: InvalidArgument for a malformed
+// entry, or the backend's refusal (the log does not belong to this world).
+Status Replay(const Json& log, size_t& next, int64_t tick, ClusterBackend& backend) {
+  for (; next < log.size(); ++next) {
+    const Json& e = log[next];
+    if (!e.is_array() || e.size() != 4 || !e[0].is_number_integer() || !e[1].is_string()) {
+      return InvalidArgumentError(
+          fmt::format("world_log[{}]: expected [tick, kind, id, change]", next));
+    }
+    if (e[0].get<int64_t>() > tick) return Status::Ok();
+    if (e[0].get<int64_t>() < tick) {
+      return InvalidArgumentError(
+          fmt::format("world_log[{}]: tick {} is out of order", next, e[0].get<int64_t>()));
+    }
+    StatusOr<WorkloadId> id = IdFrom(e[2]);
+    if (!id.ok()) return id.status().WithContext(fmt::format("world_log[{}]", next));
+    Status applied;
+    if (e[1] == "replicas" && e[3].is_number_integer()) {
+      applied = backend.SetReplicas(*id, e[3].get<int32_t>());
+    } else if (e[1] == "resources" && e[3].is_array() && e[3].size() == 3) {
+      ResourceUpdate update;
+      try {
+        for (const Json& c : e[3][0]) {
+          update.containers.push_back({c[0].get<std::string>(),
+                                       {c[1][0].get<int64_t>(), c[1][1].get<int64_t>()},
+                                       {c[2][0].get<int64_t>(), c[2][1].get<int64_t>()}});
+        }
+        update.method = static_cast<ResizeMethod>(e[3][1].get<int>());
+        update.pods = e[3][2].get<std::vector<std::string>>();
+      } catch (const Json::exception&) {
+        return InvalidArgumentError(fmt::format("world_log[{}]: malformed resources", next));
+      }
+      applied = backend.SetResources(*id, update);
+    } else {
+      return InvalidArgumentError(fmt::format("world_log[{}]: unknown change", next));
+    }
+    if (!applied.ok()) return applied.WithContext(fmt::format("world_log[{}]", next));
+  }
+  return Status::Ok();
+}
+
+// FNV-1a, 64 bits: a digest of every decision of a run, so two runs can be compared exactly.
+uint64_t Fnv(uint64_t h, std::string_view text) {
+  for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ULL;
+  return h;
+}
+
+uint64_t DigestTick(uint64_t h, int64_t tick, const TickReport& report) {
+  for (size_t i = 0; i < report.decisions.size(); ++i) {
+    const Decision& d = report.decisions[i];
+    std::string line =
+        fmt::format("{}|{}|{}|{}|{}|{}", tick, d.workload.ToString(), d.current_replicas,
+                    d.desired_replicas, d.applied, d.status.ok() ? "" : d.status.message());
+    if (i < report.vertical.size() && report.vertical[i]) {
+      for (const ContainerResources& c : report.vertical[i]->containers) {
+        line += fmt::format("|{}:{}:{}:{}:{}", c.name, c.requests.cpu_millis,
+                            c.requests.memory_bytes, c.limits.cpu_millis, c.limits.memory_bytes);
+      }
+      line += fmt::format("|{}|{}", fmt::join(report.vertical[i]->pods, ","),
+                          report.vertical[i]->applied);
+    }
+    h = Fnv(h, line);
+  }
+  return h;
+}
+
+// What identifies a run: a checkpoint resumes only the run that wrote it.
+Json Identity(const RunOptions& o) {
+  return {{"seed", o.seed},
+          {"interval_ns", o.interval.count()},
+          {"strategy", o.config_paths.empty() ? o.strategy : ""},
+          {"config", o.config_paths},
+          {"environment", o.config_paths.empty() ? "" : o.environment}};
+}
+
+// Writes `text` to `path` atomically: a temporary file beside it, flushed to disk, renamed.
+Status WriteAtomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (f == nullptr) {
+    return UnavailableError(fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
+  }
+  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size() && std::fflush(f) == 0 &&
+            ::fsync(fileno(f)) == 0;
+  ok = std::fclose(f) == 0 && ok;
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return UnavailableError(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+  }
+  return Status::Ok();
+}
+
+// A checkpoint read back: where the run was, and what it had counted.
+struct Resume {
+  int64_t tick = 0;
+  Json engine;
+  Json world_log = Json::array();
+  uint64_t digest = 0;
+  int64_t decisions = 0;
+  int64_t scaling_actions = 0;
+  int64_t errors = 0;
+};
+
+StatusOr<std::optional<Resume>> LoadCheckpoint(const std::string& path, const RunOptions& o) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    if (errno == ENOENT) return std::optional<Resume>();
+    return UnavailableError(fmt::format("checkpoint {}: {}", path, std::strerror(errno)));
+  }
+  std::stringstream text;
+  text << file.rdbuf();
+  Json j;
+  try {
+    j = Json::parse(text.str());
+  } catch (const Json::exception& e) {
+    return InvalidArgumentError(fmt::format("checkpoint {}: not JSON: {}", path, e.what()));
+  }
+  auto bad = [&](std::string_view what) {
+    return InvalidArgumentError(fmt::format("checkpoint {}: {}", path, what));
+  };
+  if (!j.is_object() || j.value("kind", "") != "crescendo-run-checkpoint") {
+    return bad("expected a checkpoint written by crescendo run --checkpoint");
+  }
+  if (j.value("run", Json()) != Identity(o)) {
+    return bad(
+        fmt::format("it was written by another run ({}); this run is {}: remove it or "
+                    "pass the same --seed, --interval, --strategy and --config",
+                    j.value("run", Json()).dump(), Identity(o).dump()));
+  }
+  Resume r;
+  try {
+    r.tick = j.at("tick").get<int64_t>();
+    r.engine = j.at("engine");
+    r.world_log = j.at("world_log");
+    r.digest = j.at("decisions_digest").get<uint64_t>();
+    r.decisions = j.at("decisions").get<int64_t>();
+    r.scaling_actions = j.at("scaling_actions").get<int64_t>();
+    r.errors = j.at("errors").get<int64_t>();
+  } catch (const Json::exception& e) {
+    return bad(std::string("missing or malformed field: ") + e.what());
+  }
+  if (r.tick < 0 || !r.world_log.is_array()) return bad("tick or world_log is malformed");
+  return std::optional<Resume>(std::move(r));
+}
+
+// Builds the world and the workloads: the generated scenario with one strategy, or the
 // configuration's services with their modes.
 Status Setup(const RunOptions& options, Timestamp start, const config::Config* config,
-             sim::ScenarioSpec* scenario, std::unique_ptr<sim::World>* world, EngineSet* engines) {
+             sim::ScenarioSpec* scenario, std::vector<WorkloadConfig>* workloads) {
   if (config == nullptr) {
     *scenario = sim::MusicStreamingScenario(options.seed, start);
-  } else {
-    CRESCENDO_ASSIGN_OR_RETURN(
-        *scenario, ScenarioFromConfig(*config, options.environment, options.seed, start));
-  }
-  CRESCENDO_ASSIGN_OR_RETURN(*world, sim::World::Create(*scenario));
-  if (config == nullptr)
-    return engines->Add(options.strategy, true, WorkloadsOf(*scenario), world->get());
-  for (const std::string strategy : {"kubernetes", "predictive"}) {
-    for (bool apply : {true, false}) {
-      auto workloads = WorkloadsForStrategy(*config, options.environment, strategy, apply);
-      if (!workloads.empty()) {
-        CRESCENDO_RETURN_IF_ERROR(
-            engines->Add(strategy, apply, std::move(workloads), world->get()));
-      }
+    CRESCENDO_ASSIGN_OR_RETURN(ModeStrategies plan, StrategiesForName(options.strategy));
+    for (const sim::ServiceSpec& s : scenario->services) {
+      WorkloadConfig w;
+      w.id = s.id;
+      w.horizontal = s.horizontal;
+      w.vertical = s.vertical;
+      w.horizontal_strategy = plan.horizontal;
+      w.vertical_strategy = plan.vertical;
+      w.apply = plan.apply;
+      w.mode = options.strategy;
+      workloads->push_back(std::move(w));
     }
+    return Status::Ok();
   }
+  CRESCENDO_ASSIGN_OR_RETURN(*scenario,
+                             ScenarioFromConfig(*config, options.environment, options.seed, start));
+  *workloads = WorkloadsOf(*config, options.environment);
   return Status::Ok();
 }
 
@@ -123,8 +275,6 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
   if (options.interval.count() <= 0 || options.duration < options.interval) {
     return InvalidArgumentError("--duration must be at least one --interval, and --interval > 0");
   }
-  if (options.config_paths.empty())
-    CRESCENDO_RETURN_IF_ERROR(NewHorizontalStrategy(options.strategy).status());
   std::unique_ptr<config::ConfigWatcher> watcher;
   if (!options.config_paths.empty()) {
     config::LoadOptions load;
@@ -134,12 +284,30 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
                                                std::make_shared<config::LocalConfigFiles>()));
     std::signal(SIGHUP, OnSighup);
   }
+  std::optional<Resume> resume;
+  if (!options.checkpoint_path.empty()) {
+    CRESCENDO_ASSIGN_OR_RETURN(resume, LoadCheckpoint(options.checkpoint_path, options));
+  }
   Timestamp start = FromUnixSeconds(kScenarioStartUnix);
   sim::ScenarioSpec scenario;
-  std::unique_ptr<sim::World> world;
-  EngineSet engines;
+  std::vector<WorkloadConfig> workloads;
   std::shared_ptr<const config::Config> config = watcher ? watcher->Current() : nullptr;
-  CRESCENDO_RETURN_IF_ERROR(Setup(options, start, config.get(), &scenario, &world, &engines));
+  CRESCENDO_RETURN_IF_ERROR(Setup(options, start, config.get(), &scenario, &workloads));
+  CRESCENDO_ASSIGN_OR_RETURN(std::unique_ptr<sim::World> owned, sim::World::Create(scenario));
+  std::shared_ptr<sim::World> world = std::move(owned);
+  RecordingBackend backend(world.get());
+  SimulatedClock clock(start);
+  metrics::CollectorOptions collector_options;
+  collector_options.threads = 2;
+  collector_options.seed = options.seed;
+  CRESCENDO_ASSIGN_OR_RETURN(std::unique_ptr<metrics::Collector> collector,
+                             metrics::Collector::Create(collector_options, {world}, clock));
+  EngineOptions engine_options;
+  engine_options.backend = &backend;
+  engine_options.collector = collector.get();
+  engine_options.bindings = SimBindings(config.get(), workloads);
+  CRESCENDO_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine,
+                             Engine::Create(engine_options, workloads));
   std::map<WorkloadId, size_t> index;
   for (size_t s = 0; s < scenario.services.size(); ++s) index[scenario.services[s].id] = s;
 
@@ -149,14 +317,33 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
   const int64_t ticks = options.duration / options.interval;
   summary.replicas.assign(scenario.services.size(), {});
   summary.load_rps.assign(scenario.services.size(), {});
+  int64_t first = 1;
+  if (resume) {
+    // Rebuild the world as it was: replay the logged changes tick by tick.
+    size_t next = 0;
+    for (int64_t k = 1; k <= resume->tick; ++k) {
+      world->Advance(start + options.interval * k);
+      CRESCENDO_RETURN_IF_ERROR(Replay(resume->world_log, next, k, *world)
+                                    .WithContext("checkpoint " + options.checkpoint_path));
+    }
+    CRESCENDO_RETURN_IF_ERROR(
+        engine->Restore(resume->engine).WithContext("checkpoint " + options.checkpoint_path));
+    backend.set_log(resume->world_log);
+    summary.decisions_digest = resume->digest;
+    summary.decisions = resume->decisions;
+    summary.scaling_actions = resume->scaling_actions;
+    summary.errors = resume->errors;
+    summary.resumed_from_tick = resume->tick;
+    first = resume->tick + 1;
+  }
   double tick_ms_total = 0;
-  for (int64_t k = 1; k <= ticks; ++k) {
+  for (int64_t k = first; k <= ticks; ++k) {
     if (watcher && (k % options.reload_every == 0 || g_reload_requested)) {
       bool forced = g_reload_requested != 0;
       g_reload_requested = 0;
       config::ReloadOutcome o = forced ? watcher->Reload() : watcher->CheckForChanges();
       if (o.kind == config::ReloadOutcome::Kind::kApplied) {
-        Status s = engines.Update(*watcher->Current(), options.environment);
+        Status s = engine->UpdateWorkloads(WorkloadsOf(*watcher->Current(), options.environment));
         ++summary.config_reloads;
         if (options.log) *options.log << o.Summary() << (s.ok() ? "" : "\n" + s.ToString()) << "\n";
       } else if (o.kind == config::ReloadOutcome::Kind::kRejected) {
@@ -166,22 +353,26 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
     }
     Timestamp now = start + options.interval * k;
     world->Advance(now);
+    clock.SleepUntil(now);
+    backend.set_tick(k);
+    const TickReport report = engine->RunOnce(now);
     double tick_ms = 0;
-    for (const TickReport& report : engines.RunOnce(now)) {
-      for (const StepTiming& s : report.timings) tick_ms += ToSeconds(s.elapsed) * 1e3;
-      summary.scaling_actions += report.scaled;
-      summary.errors += report.errors;
-      for (const Decision& d : report.decisions) {
-        if (options.exporter != nullptr) {
-          options.exporter->CountDecision(d.desired_replicas > d.current_replicas   ? "up"
-                                          : d.desired_replicas < d.current_replicas ? "down"
-                                                                                    : "hold");
-          if (!d.status.ok()) options.exporter->CountError("engine");
-        }
-        auto it = index.find(d.workload);
-        if (it == index.end()) continue;
-        summary.replicas[it->second].push_back(d.applied ? d.desired_replicas : d.current_replicas);
+    for (const StepTiming& s : report.timings) tick_ms += ToSeconds(s.elapsed) * 1e3;
+    summary.scaling_actions += report.scaled;
+    summary.resizes += report.resized;
+    summary.errors += report.errors;
+    summary.decisions += static_cast<int64_t>(report.decisions.size());
+    summary.decisions_digest = DigestTick(summary.decisions_digest, k, report);
+    for (const Decision& d : report.decisions) {
+      if (options.exporter != nullptr) {
+        options.exporter->CountDecision(d.desired_replicas > d.current_replicas   ? "up"
+                                        : d.desired_replicas < d.current_replicas ? "down"
+                                                                                  : "hold");
+        if (!d.status.ok()) options.exporter->CountError("engine");
       }
+      auto it = index.find(d.workload);
+      if (it == index.end()) continue;
+      summary.replicas[it->second].push_back(d.applied ? d.desired_replicas : d.current_replicas);
     }
     for (size_t s = 0; s < scenario.services.size(); ++s) {
       summary.load_rps[s].push_back(world->LoadRps(scenario.services[s].id));
@@ -189,10 +380,25 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
     if (options.exporter != nullptr) options.exporter->ObserveTick(FromSeconds(tick_ms / 1e3));
     tick_ms_total += tick_ms;
     summary.tick_ms_max = std::max(summary.tick_ms_max, tick_ms);
+    if (!options.checkpoint_path.empty()) {
+      Json checkpoint = {{"kind", "crescendo-run-checkpoint"},
+                         {"run", Identity(options)},
+                         {"tick", k},
+                         {"time", FormatRfc3339(now)},
+                         {"decisions_digest", summary.decisions_digest},
+                         {"decisions", summary.decisions},
+                         {"scaling_actions", summary.scaling_actions},
+                         {"errors", summary.errors},
+                         {"engine", engine->Checkpoint()},
+                         {"world_log", backend.log()}};
+      CRESCENDO_RETURN_IF_ERROR(WriteAtomically(options.checkpoint_path, checkpoint.dump()));
+    }
     if (progress) progress(k, ticks);
   }
   summary.ticks = ticks;
-  summary.tick_ms_mean = ticks > 0 ? tick_ms_total / static_cast<double>(ticks) : 0;
+  const int64_t ran = ticks - first + 1;
+  summary.tick_ms_mean = ran > 0 ? tick_ms_total / static_cast<double>(ran) : 0;
+  summary.state_bytes = engine->StateBytes();
   summary.services = world->Stats();
   return summary;
 }
@@ -210,15 +416,21 @@ std::string SummaryJson(const RunSummary& summary) {
                         {"seconds_over_target", s.seconds_over_target},
                         {"pod_hours", s.pod_hours}});
   }
-  nlohmann::ordered_json j = {{"backend", "sim"},
-                              {"strategy", summary.options.strategy},
-                              {"seed", summary.options.seed},
-                              {"duration", FormatDuration(summary.options.duration)},
-                              {"interval", FormatDuration(summary.options.interval)},
-                              {"ticks", summary.ticks},
-                              {"scaling_actions", summary.scaling_actions},
-                              {"errors", summary.errors},
-                              {"services", services}};
+  nlohmann::ordered_json j = {
+      {"backend", "sim"},
+      {"strategy", summary.options.strategy},
+      {"seed", summary.options.seed},
+      {"duration", FormatDuration(summary.options.duration)},
+      {"interval", FormatDuration(summary.options.interval)},
+      {"ticks", summary.ticks},
+      {"scaling_actions", summary.scaling_actions},
+      {"errors", summary.errors},
+      {"resizes", summary.resizes},
+      {"decisions", summary.decisions},
+      {"decisions_digest", fmt::format("{:016x}", summary.decisions_digest)},
+      {"resumed_from_tick", summary.resumed_from_tick},
+      {"state_bytes", summary.state_bytes},
+      {"services", services}};
   return j.dump(2) + "\n";
 }
 
@@ -255,6 +467,7 @@ void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
     std::string env = "prod";
     std::string metrics_listen;
     std::string metrics_out;
+    std::string checkpoint;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* run =
@@ -278,6 +491,9 @@ void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
                   "(e.g. 127.0.0.1:9464)");
   run->add_option("--metrics-out", flags->metrics_out,
                   "Write Crescendo's own metrics (Prometheus text format) to this path at the end");
+  run->add_option("--checkpoint", flags->checkpoint,
+                  "Resume from this checkpoint when it exists, and save the engine's state and "
+                  "the simulated time to it atomically after every tick");
   run->add_flag("--no-progress", flags->no_progress, "Do not draw the progress bar");
   run->callback([flags, &ctx] {
     auto fail = [&ctx](const Status& s, int code) {
@@ -294,6 +510,7 @@ void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
     options.strategy = flags->strategy;
     options.config_paths = flags->config;
     options.environment = flags->env;
+    options.checkpoint_path = flags->checkpoint;
     options.log = &ctx.err;
     api::MetricsExporter exporter;
     options.exporter = &exporter;
@@ -318,6 +535,10 @@ void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
         RunOnSimulator(options, [&bar](int64_t k, int64_t total) { bar.Update(k, total); });
     bar.Finish();
     if (!summary.ok()) return fail(summary.status(), 2);
+    if (summary->resumed_from_tick > 0) {
+      ctx.err << "resumed from " << flags->checkpoint << " after tick "
+              << summary->resumed_from_tick << "\n";
+    }
     ctx.out << SummaryTable(*summary);
     if (!flags->metrics_out.empty()) {
       std::ofstream file(flags->metrics_out);

@@ -27,6 +27,9 @@ struct RunOptions {
   std::vector<std::string> config_paths;
   std::string environment = "prod";
   int64_t reload_every = 10;
+  // When set: loaded at start when it exists (the run resumes after its tick), and saved
+  // atomically after every tick.
+  std::string checkpoint_path;
   std::ostream* log = nullptr;               // reload messages; may be null
   api::MetricsExporter* exporter = nullptr;  // Crescendo's own metrics; may be null
 };
@@ -35,13 +38,18 @@ struct RunSummary {
   RunOptions options;
   int64_t ticks = 0;
   int64_t scaling_actions = 0;
+  int64_t resizes = 0;  // ticks x workloads whose pod size changed
   int64_t errors = 0;
-  int64_t config_reloads = 0;  // applied configuration changes
+  int64_t decisions = 0;          // decisions made (workloads x ticks), resumed ones included
+  uint64_t decisions_digest = 0;  // FNV-1a of every decision, in order: equal runs, equal digest
+  int64_t resumed_from_tick = 0;  // 0: started afresh
+  size_t state_bytes = 0;         // the engine's state at the end
+  int64_t config_reloads = 0;     // applied configuration changes
   int64_t config_rejections = 0;
   double tick_ms_mean = 0;
   double tick_ms_max = 0;
   std::vector<sim::ServiceStats> services;
-  // replicas[s][k]: replicas of service s after tick k (for tests and plots).
+  // replicas[s][k]: replicas of service s after the k-th tick this process ran (tests, plots).
   std::vector<std::vector<int32_t>> replicas;
   std::vector<std::vector<double>> load_rps;
 };

@@ -247,6 +247,7 @@ void Simulate(const SimulateFlags& f, CommandContext& ctx) {
   if (!overridden.ok()) return fail(overridden);
   bool show = !f.no_progress && (f.progress || isatty(STDERR_FILENO) != 0);
   ProgressBar bar(ctx.err, "simulating", show);
+  plan->options.resolve = StrategiesForName;
   StatusOr<sim::SimulationResult> result =
       sim::RunSimulation(plan->services, plan->options, NewHorizontalStrategy,
                          [&bar](int64_t done, int64_t total) { bar.Update(done, total); });

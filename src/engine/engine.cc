@@ -1,186 +1,401 @@
 #include "crescendo/engine/engine.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <set>
 #include <unordered_map>
 
+#include "crescendo/engine/strategies.h"
+
 namespace crescendo {
 namespace {
 
-// Returns `spec` with Kubernetes' default metric (80% average CPU utilization) when it has none.
-HorizontalSpec WithDefaultMetric(HorizontalSpec spec) {
-  if (spec.metrics.empty()) {
-    MetricSpec cpu;
-    cpu.type = MetricSourceType::kResource;
-    cpu.name = "cpu";
-    cpu.target.type = MetricTargetType::kUtilization;
-    cpu.target.average_utilization = 80;
-    spec.metrics.push_back(cpu);
-  }
-  return spec;
-}
+constexpr size_t kNoBinding = static_cast<size_t>(-1);
 
-Status ValidateWorkloads(std::vector<WorkloadConfig>& workloads) {
+Status ValidateWorkloads(const std::vector<WorkloadConfig>& workloads) {
   std::set<WorkloadId> seen;
-  for (WorkloadConfig& w : workloads) {
+  for (const WorkloadConfig& w : workloads) {
     if (!seen.insert(w.id).second) {
       return InvalidArgumentError("workload " + w.id.ToString() + " is configured twice");
     }
     if (w.horizontal.min_replicas > w.horizontal.max_replicas) {
-      return InvalidArgumentError("workload " + w.id.ToString() + ": minReplicas " +
-                                  std::to_string(w.horizontal.min_replicas) +
-                                  " is above maxReplicas " +
-                                  std::to_string(w.horizontal.max_replicas));
+      return InvalidArgumentError(fmt::format("workload {}: minReplicas {} is above maxReplicas {}",
+                                              w.id.ToString(), w.horizontal.min_replicas,
+                                              w.horizontal.max_replicas));
     }
-    w.horizontal = WithDefaultMetric(std::move(w.horizontal));
   }
   return Status::Ok();
+}
+
+ResizeMethod MethodOf(VerticalUpdate update) {
+  switch (update) {
+    case VerticalUpdate::kRecreate:
+      return ResizeMethod::kRecreate;
+    case VerticalUpdate::kInPlaceOrRecreate:
+      return ResizeMethod::kInPlaceOrRecreate;
+    default:
+      return ResizeMethod::kTemplateOnly;
+  }
+}
+
+Resources Sum(const std::vector<ContainerResources>& containers) {
+  Resources total;
+  for (const ContainerResources& c : containers) {
+    total.cpu_millis += c.requests.cpu_millis;
+    total.memory_bytes += c.requests.memory_bytes;
+  }
+  return total;
+}
+
+nlohmann::json IdToJson(const WorkloadId& id) {
+  return {{"environment", id.environment},
+          {"tenant", id.tenant},
+          {"namespace", id.ns},
+          {"name", id.name}};
+}
+
+StatusOr<WorkloadId> IdFromJson(const nlohmann::json& j, size_t i) {
+  WorkloadId id;
+  for (auto [key, field] :
+       {std::pair{"environment", &id.environment}, std::pair{"tenant", &id.tenant},
+        std::pair{"namespace", &id.ns}, std::pair{"name", &id.name}}) {
+    if (!j.is_object() || !j.contains(key) || !j[key].is_string()) {
+      return InvalidArgumentError(
+          fmt::format("checkpoint: workloads[{}].id.{}: expected a string", i, key));
+    }
+    *field = j[key].get<std::string>();
+  }
+  return id;
 }
 
 }  // namespace
 
-struct Engine::Metrics {
-  // per_workload[i][m]: metric m of workload i (aligned with its spec's metrics).
-  std::vector<std::vector<WorkloadMetric>> per_workload;
+// What the engine keeps for one workload: its strategies, their states, and where its metrics
+// come from.
+struct Engine::Slot {
+  const HorizontalRecommender* horizontal = nullptr;
+  const VerticalRecommender* vertical = nullptr;  // null: not sized vertically
+  std::unique_ptr<StrategyState> horizontal_state;
+  std::unique_ptr<StrategyState> vertical_state;
+  std::optional<Timestamp> last_seen;
+  std::vector<size_t> metric_bindings;  // per effective metric; kNoBinding when none
+  size_t cpu_binding = kNoBinding;
+  size_t memory_binding = kNoBinding;
 };
+
+// One tick's working data.
+struct Engine::Tick {
+  Timestamp now;
+  TickReport report;
+  ClusterSnapshot snapshot;
+  std::vector<const WorkloadState*> states;  // per workload; null when missing
+  metrics::CollectResult collected;
+  std::vector<std::vector<WorkloadMetric>> own_metrics;  // per workload, when not one binding
+  std::vector<WorkloadMetric> missing;  // NotFound cpu and memory, for unbound vertical usage
+  std::vector<Proposal> proposals;
+  std::vector<std::optional<VerticalProposal>> vertical;
+};
+
+Engine::Engine(EngineOptions options) : options_(std::move(options)) {
+  policies_.Add(std::make_unique<BoundsPolicy>());
+  for (size_t b = 0; b < options_.bindings.size(); ++b) {
+    binding_index_.emplace(options_.bindings[b].metric, b);
+  }
+}
+
+Engine::~Engine() = default;
 
 StatusOr<std::unique_ptr<Engine>> Engine::Create(EngineOptions options,
                                                  std::vector<WorkloadConfig> workloads) {
-  if (options.backend == nullptr || options.metrics == nullptr || options.recommender == nullptr) {
-    return InvalidArgumentError("engine: backend, metric source and recommender are required");
+  if (options.backend == nullptr || options.collector == nullptr) {
+    return InvalidArgumentError("engine: a cluster backend and a metric collector are required");
   }
-  CRESCENDO_RETURN_IF_ERROR(ValidateWorkloads(workloads));
-  return std::unique_ptr<Engine>(new Engine(options, std::move(workloads)));
-}
-
-Engine::Engine(EngineOptions options, std::vector<WorkloadConfig> workloads)
-    : options_(options), workloads_(std::move(workloads)) {
-  policies_.Add(std::make_unique<BoundsPolicy>());
+  std::unique_ptr<Engine> engine(new Engine(std::move(options)));
+  CRESCENDO_RETURN_IF_ERROR(engine->Install(std::move(workloads)));
+  return engine;
 }
 
 Status Engine::UpdateWorkloads(std::vector<WorkloadConfig> workloads) {
+  return Install(std::move(workloads));
+}
+
+// Builds the slots of `workloads`, keeping the states of workloads that keep their strategies,
+// then swaps them in. Nothing changes on error.
+Status Engine::Install(std::vector<WorkloadConfig> workloads) {
   CRESCENDO_RETURN_IF_ERROR(ValidateWorkloads(workloads));
-  workloads_ = std::move(workloads);
-  return Status::Ok();
-}
-
-void Engine::RecordStep(TickReport& report, const char* step, Timestamp start_wall) const {
-  report.timings.push_back({step, wall_.Now() - start_wall});
-}
-
-// Reads each distinct metric once for all the workloads that use it.
-Status Engine::Collect(const ClusterSnapshot& snapshot, Timestamp now, Metrics* out) {
-  (void)snapshot;
-  out->per_workload.assign(workloads_.size(), {});
-  std::unordered_map<std::string, std::vector<std::pair<size_t, size_t>>> users;  // (w, m)
-  for (size_t w = 0; w < workloads_.size(); ++w) {
-    const auto& metrics = workloads_[w].horizontal.metrics;
-    out->per_workload[w].resize(metrics.size());
-    for (size_t m = 0; m < metrics.size(); ++m) users[metrics[m].name].push_back({w, m});
-  }
-  std::vector<WorkloadId> ids;
-  for (auto& [metric, refs] : users) {
-    ids.clear();
-    for (auto [w, m] : refs) ids.push_back(workloads_[w].id);
-    MetricRequest request{metric, "", ids, now, options_.metric_window};
-    StatusOr<std::vector<WorkloadMetric>> read = options_.metrics->Read(request);
-    for (size_t i = 0; i < refs.size(); ++i) {
-      WorkloadMetric& slot = out->per_workload[refs[i].first][refs[i].second];
-      if (!read.ok()) {
-        slot.metric = metric;
-        slot.status = read.status();
-      } else if (i < read->size()) {
-        slot = std::move((*read)[i]);
+  std::map<std::string, std::unique_ptr<HorizontalRecommender>> horizontal;
+  std::map<std::string, std::unique_ptr<VerticalRecommender>> vertical;
+  for (const WorkloadConfig& w : workloads) {
+    if (!horizontal.contains(w.horizontal_strategy)) {
+      auto it = horizontal_.find(w.horizontal_strategy);
+      if (it != horizontal_.end()) {
+        horizontal.emplace(it->first, nullptr);  // kept below
       } else {
-        slot.metric = metric;
-        slot.status = InternalError(std::string(options_.metrics->name()) +
-                                    " returned fewer results than workloads asked for");
+        StatusOr<std::unique_ptr<HorizontalRecommender>> r =
+            options_.horizontal_strategies ? options_.horizontal_strategies(w.horizontal_strategy)
+                                           : NewHorizontalStrategy(w.horizontal_strategy);
+        if (!r.ok()) return r.status().WithContext("workload " + w.id.ToString());
+        horizontal.emplace(w.horizontal_strategy, *std::move(r));
+      }
+    }
+    if (w.vertical && !vertical.contains(w.vertical_strategy)) {
+      auto it = vertical_.find(w.vertical_strategy);
+      if (it != vertical_.end()) {
+        vertical.emplace(it->first, nullptr);
+      } else {
+        StatusOr<std::unique_ptr<VerticalRecommender>> r =
+            options_.vertical_strategies ? options_.vertical_strategies(w.vertical_strategy)
+                                         : NewVerticalStrategy(w.vertical_strategy);
+        if (!r.ok()) return r.status().WithContext("workload " + w.id.ToString());
+        vertical.emplace(w.vertical_strategy, *std::move(r));
       }
     }
   }
+  // Reuse the instances that exist (their states stay valid), add the new ones.
+  for (auto& [name, r] : horizontal) {
+    if (r == nullptr) r = std::move(horizontal_[name]);
+  }
+  for (auto& [name, r] : vertical) {
+    if (r == nullptr) r = std::move(vertical_[name]);
+  }
+  std::unordered_map<WorkloadId, Slot*, WorkloadIdHash> old;
+  for (size_t i = 0; i < workloads_.size(); ++i) old.emplace(workloads_[i].id, &slots_[i]);
+  std::vector<Slot> slots(workloads.size());
+  for (size_t i = 0; i < workloads.size(); ++i) {
+    const WorkloadConfig& w = workloads[i];
+    Slot& s = slots[i];
+    s.horizontal = horizontal.at(w.horizontal_strategy).get();
+    s.vertical = w.vertical ? vertical.at(w.vertical_strategy).get() : nullptr;
+    auto it = old.find(w.id);
+    if (it != old.end() && it->second->horizontal == s.horizontal) {
+      s.horizontal_state = std::move(it->second->horizontal_state);
+      s.last_seen = it->second->last_seen;
+    }
+    if (it != old.end() && s.vertical != nullptr && it->second->vertical == s.vertical) {
+      s.vertical_state = std::move(it->second->vertical_state);
+    }
+    if (s.horizontal_state == nullptr) s.horizontal_state = s.horizontal->NewState();
+    if (s.vertical != nullptr && s.vertical_state == nullptr) {
+      s.vertical_state = s.vertical->NewState();
+    }
+    for (const MetricSpec& m : EffectiveMetrics(w.horizontal)) {
+      auto b = binding_index_.find(m.name);
+      s.metric_bindings.push_back(b == binding_index_.end() ? kNoBinding : b->second);
+    }
+    if (auto b = binding_index_.find("cpu"); b != binding_index_.end()) s.cpu_binding = b->second;
+    if (auto b = binding_index_.find("memory"); b != binding_index_.end()) {
+      s.memory_binding = b->second;
+    }
+  }
+  workloads_ = std::move(workloads);
+  slots_ = std::move(slots);
+  horizontal_ = std::move(horizontal);
+  vertical_ = std::move(vertical);
+  ids_.clear();
+  for (const WorkloadConfig& w : workloads_) ids_.push_back(w.id);
   return Status::Ok();
 }
 
-TickReport Engine::RunOnce(Timestamp now) {
-  TickReport report;
-  report.time = now;
-  Timestamp t = wall_.Now();
-  StatusOr<ClusterSnapshot> snapshot = options_.backend->Snapshot();
-  RecordStep(report, "snapshot", t);
-  if (!snapshot.ok()) {
-    report.status = snapshot.status().WithContext("snapshot");
-    return report;
+// Reads every binding for every workload; a workload's horizontal metrics are then viewed in
+// place when they come from one binding, else copied in its own vector.
+void Engine::Collect(Tick& t) {
+  if (!options_.bindings.empty() && !ids_.empty()) {
+    t.collected = options_.collector->Collect(options_.bindings, ids_, t.now);
+    t.report.sources = t.collected.sources;
   }
-  // A backend usually lists the workloads in the engine's order: look there first, and index the
-  // snapshot by id only when a workload is elsewhere.
-  std::unordered_map<WorkloadId, const WorkloadState*, WorkloadIdHash> by_id;
-  auto find = [&](size_t w) -> const WorkloadState* {
-    const WorkloadId& id = workloads_[w].id;
-    if (w < snapshot->workloads.size() && snapshot->workloads[w].id == id) {
-      return &snapshot->workloads[w];
-    }
-    if (by_id.empty()) {
-      by_id.reserve(snapshot->workloads.size());
-      for (const WorkloadState& s : snapshot->workloads) by_id.emplace(s.id, &s);
-    }
-    auto it = by_id.find(id);
-    return it == by_id.end() ? nullptr : it->second;
-  };
-
-  t = wall_.Now();
-  Metrics metrics;
-  report.status = Collect(*snapshot, now, &metrics);
-  RecordStep(report, "metrics", t);
-
-  t = wall_.Now();
-  std::vector<Proposal> proposals(workloads_.size());
-  report.decisions.resize(workloads_.size());
+  t.own_metrics.resize(workloads_.size());
+  for (const char* name : {"cpu", "memory"}) {
+    WorkloadMetric m;
+    m.metric = name;
+    m.time = t.now;
+    m.status = NotFoundError(std::string("no metric source is bound to \"") + name + "\"");
+    t.missing.push_back(std::move(m));
+  }
   for (size_t w = 0; w < workloads_.size(); ++w) {
-    Decision& d = report.decisions[w];
-    d.workload = workloads_[w].id;
-    d.time = now;
-    const WorkloadState* state = find(w);
-    if (state == nullptr) {
-      d.status = NotFoundError("workload " + d.workload.ToString() + " is not in the cluster");
-      continue;
+    const Slot& s = slots_[w];
+    if (s.metric_bindings.size() == 1 && s.metric_bindings[0] != kNoBinding) continue;
+    std::span<const MetricSpec> specs = EffectiveMetrics(workloads_[w].horizontal);
+    for (size_t m = 0; m < specs.size(); ++m) {
+      const size_t b = s.metric_bindings[m];
+      if (b != kNoBinding) {
+        t.own_metrics[w].push_back(t.collected.metrics[b][w]);
+        continue;
+      }
+      WorkloadMetric missing;
+      missing.metric = specs[m].name;
+      missing.time = t.now;
+      missing.status = NotFoundError("no metric source is bound to \"" + specs[m].name +
+                                     "\" (check the " + "configuration's metrics and sources)");
+      t.own_metrics[w].push_back(std::move(missing));
     }
-    d.current_replicas = d.desired_replicas = state->spec_replicas;
-    HorizontalContext ctx{state, metrics.per_workload[w], &workloads_[w].horizontal, now};
-    proposals[w] = options_.recommender->Recommend(ctx);
   }
-  RecordStep(report, "recommend", t);
+}
 
-  t = wall_.Now();
+void Engine::Recommend(Tick& t) {
+  t.proposals.resize(workloads_.size());
+  t.vertical.resize(workloads_.size());
   for (size_t w = 0; w < workloads_.size(); ++w) {
-    if (!report.decisions[w].status.ok()) continue;
-    PolicyContext ctx{&workloads_[w].id, &workloads_[w].horizontal, now};
-    proposals[w] = policies_.Apply(std::move(proposals[w]), ctx);
+    Decision& d = t.report.decisions[w];
+    const WorkloadState* state = t.states[w];
+    if (state == nullptr) continue;
+    const WorkloadConfig& config = workloads_[w];
+    Slot& s = slots_[w];
+    std::span<const WorkloadMetric> metrics =
+        t.own_metrics[w].empty()
+            ? std::span<const WorkloadMetric>(&t.collected.metrics[s.metric_bindings[0]][w], 1)
+            : std::span<const WorkloadMetric>(t.own_metrics[w]);
+    HorizontalContext ctx{state, metrics, &config.horizontal, t.now, nullptr};
+    t.proposals[w] = s.horizontal->Recommend(ctx, *s.horizontal_state);
+    d.current_replicas = t.proposals[w].current_replicas = state->spec_replicas;
+    if (s.vertical == nullptr) continue;
+    VerticalContext vctx;
+    vctx.workload = state;
+    vctx.cpu = s.cpu_binding == kNoBinding ? &t.missing[0] : &t.collected.metrics[s.cpu_binding][w];
+    vctx.memory =
+        s.memory_binding == kNoBinding ? &t.missing[1] : &t.collected.metrics[s.memory_binding][w];
+    vctx.spec = &*config.vertical;
+    vctx.horizontal = &config.horizontal;
+    vctx.now = t.now;
+    t.vertical[w] = s.vertical->Recommend(vctx, *s.vertical_state);
   }
-  RecordStep(report, "policies", t);
+}
 
-  t = wall_.Now();
+void Engine::ApplyPolicies(Tick& t) {
   for (size_t w = 0; w < workloads_.size(); ++w) {
-    Decision& d = report.decisions[w];
-    if (!d.status.ok()) continue;
-    d.desired_replicas = proposals[w].desired_replicas;
-    d.trace = std::move(proposals[w].trace);
-    if (d.desired_replicas == d.current_replicas || !options_.apply) continue;
-    d.status = options_.backend->SetReplicas(d.workload, d.desired_replicas);
-    d.applied = d.status.ok();
-    if (d.applied) ++report.scaled;
+    if (t.states[w] == nullptr) continue;
+    PolicyContext ctx{&workloads_[w].id, &workloads_[w].horizontal, t.now};
+    t.proposals[w] = policies_.Apply(std::move(t.proposals[w]), ctx);
   }
-  RecordStep(report, "apply", t);
+}
 
-  t = wall_.Now();
-  for (const Decision& d : report.decisions) {
+void Engine::Arbitrate(Tick& t) {
+  if (arbiter_ == nullptr) return;
+  std::vector<const WorkloadConfig*> configs;
+  std::vector<Proposal*> proposals;
+  for (size_t w = 0; w < workloads_.size(); ++w) {
+    configs.push_back(&workloads_[w]);
+    proposals.push_back(t.states[w] == nullptr ? nullptr : &t.proposals[w]);
+  }
+  arbiter_->Arbitrate(configs, proposals, t.now);
+}
+
+void Engine::Apply(Tick& t) {
+  for (size_t w = 0; w < workloads_.size(); ++w) {
+    if (t.states[w] == nullptr) continue;
+    const WorkloadConfig& config = workloads_[w];
+    Decision& d = t.report.decisions[w];
+    d.desired_replicas = t.proposals[w].desired_replicas;
+    d.trace = std::move(t.proposals[w].trace);
+    if (config.apply && d.desired_replicas != d.current_replicas) {
+      d.status = options_.backend->SetReplicas(d.workload, d.desired_replicas);
+      d.applied = d.status.ok();
+      if (d.applied) ++t.report.scaled;
+    }
+    if (!t.vertical[w]) continue;
+    VerticalProposal& v = *t.vertical[w];
+    VerticalDecision vd{v.containers, v.update, v.pods, false, std::move(v.trace)};
+    if (!v.containers.empty()) d.pod_requests = Sum(v.containers);
+    const bool act =
+        config.apply && v.update != VerticalUpdate::kOff &&
+        (!v.containers.empty() || (!v.pods.empty() && v.update != VerticalUpdate::kInitial));
+    if (act) {
+      ResourceUpdate update{
+          v.containers, MethodOf(v.update),
+          v.update == VerticalUpdate::kInitial ? std::vector<std::string>{} : v.pods};
+      Status s = options_.backend->SetResources(d.workload, update);
+      vd.applied = s.ok();
+      if (vd.applied) ++t.report.resized;
+      if (!s.ok() && d.status.ok()) d.status = s.WithContext("resources");
+    }
+    t.report.vertical[w] = std::move(vd);
+  }
+}
+
+void Engine::Record(Tick& t) {
+  for (size_t w = 0; w < workloads_.size(); ++w) {
+    Slot& s = slots_[w];
+    const Decision& d = t.report.decisions[w];
+    if (t.states[w] == nullptr) {
+      if (s.last_seen && t.now - *s.last_seen > options_.forget_after) {
+        s.horizontal_state = s.horizontal->NewState();  // gone: its history is not its own
+        if (s.vertical != nullptr) s.vertical_state = s.vertical->NewState();
+        s.last_seen.reset();
+      }
+    } else {
+      s.last_seen = t.now;
+      s.horizontal->Commit(*s.horizontal_state, d.current_replicas,
+                           d.applied ? d.desired_replicas : d.current_replicas, t.now);
+      if (s.vertical != nullptr && t.vertical[w]) {
+        const bool applied = t.report.vertical[w] && t.report.vertical[w]->applied;
+        s.vertical->Commit(*s.vertical_state, *t.vertical[w], applied, t.now);
+      }
+    }
     if (!d.status.ok()) {
-      ++report.errors;
+      ++t.report.errors;
       spdlog::debug("{}: {}", d.workload.ToString(), d.status.ToString());
     }
   }
-  RecordStep(report, "record", t);
-  return report;
+}
+
+TickReport Engine::RunOnce(Timestamp now) {
+  Tick t;
+  t.now = now;
+  t.report.time = now;
+  auto timed = [&](const char* step, auto&& body) {
+    const Timestamp start = wall_.Now();
+    body();
+    t.report.timings.push_back({step, wall_.Now() - start});
+  };
+  StatusOr<ClusterSnapshot> snapshot = UnavailableError("no snapshot taken");
+  timed("snapshot", [&] { snapshot = options_.backend->Snapshot(); });
+  t.report.decisions.resize(workloads_.size());
+  t.report.vertical.resize(workloads_.size());
+  for (size_t w = 0; w < workloads_.size(); ++w) {
+    t.report.decisions[w].workload = workloads_[w].id;
+    t.report.decisions[w].time = now;
+  }
+  if (!snapshot.ok()) {
+    t.report.status = snapshot.status().WithContext("snapshot");
+    for (Decision& d : t.report.decisions) d.status = t.report.status;
+    t.report.errors = static_cast<int32_t>(t.report.decisions.size());
+    return std::move(t.report);
+  }
+  t.snapshot = *std::move(snapshot);
+  // A backend usually lists the workloads in the engine's order: look there first, and index the
+  // snapshot by id only when a workload is elsewhere.
+  std::unordered_map<WorkloadId, const WorkloadState*, WorkloadIdHash> by_id;
+  t.states.assign(workloads_.size(), nullptr);
+  for (size_t w = 0; w < workloads_.size(); ++w) {
+    const WorkloadId& id = workloads_[w].id;
+    if (w < t.snapshot.workloads.size() && t.snapshot.workloads[w].id == id) {
+      t.states[w] = &t.snapshot.workloads[w];
+      continue;
+    }
+    if (by_id.empty()) {
+      for (const WorkloadState& s : t.snapshot.workloads) by_id.emplace(s.id, &s);
+    }
+    auto it = by_id.find(id);
+    if (it != by_id.end()) {
+      t.states[w] = it->second;
+    } else {
+      t.report.decisions[w].status =
+          NotFoundError("workload " + id.ToString() + " is not in the cluster");
+    }
+  }
+  for (size_t w = 0; w < workloads_.size(); ++w) {
+    if (t.states[w] != nullptr) {
+      t.report.decisions[w].current_replicas = t.report.decisions[w].desired_replicas =
+          t.states[w]->spec_replicas;
+    }
+  }
+  timed("collect", [&] { Collect(t); });
+  timed("recommend", [&] { Recommend(t); });
+  timed("policies", [&] { ApplyPolicies(t); });
+  timed("arbitrate", [&] { Arbitrate(t); });
+  timed("apply", [&] { Apply(t); });
+  timed("record", [&] { Record(t); });
+  return std::move(t.report);
 }
 
 void Engine::Run(Clock& clock, Duration interval,
@@ -192,6 +407,107 @@ void Engine::Run(Clock& clock, Duration interval,
     next += interval;
     clock.SleepUntil(next);
   }
+}
+
+nlohmann::json Engine::Checkpoint() const {
+  nlohmann::json out = nlohmann::json::array();
+  for (size_t w = 0; w < workloads_.size(); ++w) {
+    const Slot& s = slots_[w];
+    nlohmann::json entry = {
+        {"id", IdToJson(workloads_[w].id)},
+        {"last_seen", s.last_seen ? nlohmann::json(s.last_seen->time_since_epoch().count())
+                                  : nlohmann::json(nullptr)},
+        {"horizontal",
+         {{"strategy", workloads_[w].horizontal_strategy},
+          {"state", s.horizontal_state->ToJson()}}}};
+    if (s.vertical != nullptr) {
+      entry["vertical"] = {{"strategy", workloads_[w].vertical_strategy},
+                           {"state", s.vertical_state->ToJson()}};
+    }
+    out.push_back(std::move(entry));
+  }
+  return {{"version", 1}, {"workloads", std::move(out)}};
+}
+
+Status Engine::Restore(const nlohmann::json& checkpoint, size_t* skipped) {
+  if (!checkpoint.is_object() || checkpoint.value("version", 0) != 1 ||
+      !checkpoint.contains("workloads") || !checkpoint["workloads"].is_array()) {
+    return InvalidArgumentError(
+        "checkpoint: expected {\"version\": 1, \"workloads\": [...]} as Engine::Checkpoint() "
+        "writes it");
+  }
+  std::unordered_map<WorkloadId, size_t, WorkloadIdHash> index;
+  for (size_t w = 0; w < workloads_.size(); ++w) index.emplace(workloads_[w].id, w);
+  struct Restored {
+    size_t slot;
+    std::unique_ptr<StrategyState> horizontal, vertical;
+    std::optional<Timestamp> last_seen;
+  };
+  std::vector<Restored> restored;
+  size_t skip = 0;
+  const nlohmann::json& entries = checkpoint["workloads"];
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const nlohmann::json& e = entries[i];
+    const std::string where = fmt::format("checkpoint: workloads[{}]", i);
+    if (!e.is_object()) return InvalidArgumentError(where + ": expected an object");
+    CRESCENDO_ASSIGN_OR_RETURN(WorkloadId id, IdFromJson(e.value("id", nlohmann::json()), i));
+    auto it = index.find(id);
+    const nlohmann::json& h = e.value("horizontal", nlohmann::json());
+    if (!h.is_object() || !h.contains("strategy") || !h["strategy"].is_string() ||
+        !h.contains("state")) {
+      return InvalidArgumentError(where + ".horizontal: expected {\"strategy\": name, \"state\"}");
+    }
+    if (it == index.end() || h["strategy"] != workloads_[it->second].horizontal_strategy) {
+      ++skip;
+      continue;
+    }
+    const size_t w = it->second;
+    Restored r{w, nullptr, nullptr, std::nullopt};
+    StatusOr<std::unique_ptr<StrategyState>> hs = slots_[w].horizontal->RestoreState(h["state"]);
+    if (!hs.ok()) return hs.status().WithContext(where + " (" + id.ToString() + ")");
+    r.horizontal = *std::move(hs);
+    const nlohmann::json& v = e.value("vertical", nlohmann::json());
+    if (slots_[w].vertical != nullptr && v.is_object() &&
+        v.value("strategy", "") == workloads_[w].vertical_strategy && v.contains("state")) {
+      StatusOr<std::unique_ptr<StrategyState>> vs = slots_[w].vertical->RestoreState(v["state"]);
+      if (!vs.ok()) return vs.status().WithContext(where + " (" + id.ToString() + ")");
+      r.vertical = *std::move(vs);
+    }
+    const nlohmann::json& seen = e.value("last_seen", nlohmann::json());
+    if (seen.is_number_integer()) r.last_seen = Timestamp(Duration(seen.get<int64_t>()));
+    restored.push_back(std::move(r));
+  }
+  for (Restored& r : restored) {
+    Slot& s = slots_[r.slot];
+    s.horizontal_state = std::move(r.horizontal);
+    if (r.vertical != nullptr) s.vertical_state = std::move(r.vertical);
+    s.last_seen = r.last_seen;
+  }
+  if (skipped != nullptr) *skipped = skip;
+  return Status::Ok();
+}
+
+size_t Engine::StateBytes() const {
+  size_t bytes = 0;
+  for (const Slot& s : slots_) {
+    bytes += s.horizontal_state->Bytes();
+    if (s.vertical_state != nullptr) bytes += s.vertical_state->Bytes();
+  }
+  return bytes;
+}
+
+std::vector<metrics::MetricBinding> BindAllTo(const std::vector<WorkloadConfig>& workloads,
+                                              const std::string& source) {
+  std::set<std::string> names;
+  for (const WorkloadConfig& w : workloads) {
+    for (const MetricSpec& m : EffectiveMetrics(w.horizontal)) names.insert(m.name);
+    if (w.vertical) names.insert({"cpu", "memory"});
+  }
+  std::vector<metrics::MetricBinding> out;
+  for (const std::string& name : names) {
+    out.push_back({name, source, name, std::chrono::minutes(1), 1.0});
+  }
+  return out;
 }
 
 }  // namespace crescendo

@@ -2,12 +2,17 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <map>
+#include <memory>
 
 #include "crescendo/engine/strategies.h"
 
 namespace crescendo {
 namespace {
+
+// A Monday at midnight UTC: samples stamped at the epoch would read as never taken.
+const Timestamp kT0 = FromUnixSeconds(1795392000);
 
 // A cluster whose workloads have `replicas` ready pods of 1000m each.
 class FakeCluster : public ClusterBackend {
@@ -79,24 +84,29 @@ WorkloadConfig Workload(const std::string& name, int32_t min, int32_t max) {
 
 class EngineTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    metrics_.cluster = &cluster_;
-    recommender_ = *NewHorizontalStrategy("target-utilization");
-  }
-  std::unique_ptr<Engine> Make(std::vector<WorkloadConfig> workloads, bool apply = true) {
-    for (const auto& w : workloads) cluster_.replicas_[w.id] = 2;
+  void SetUp() override { metrics_->cluster = &cluster_; }
+  std::unique_ptr<Engine> Make(std::vector<WorkloadConfig> workloads, bool apply = true,
+                               const std::string& strategy = "target-utilization") {
+    for (auto& w : workloads) {
+      cluster_.replicas_[w.id] = 2;
+      w.horizontal_strategy = strategy;
+      w.apply = apply;
+    }
+    auto collector = metrics::Collector::Create({}, {metrics_}, clock_);
+    EXPECT_TRUE(collector.ok()) << collector.status().ToString();
+    collector_ = *std::move(collector);
     EngineOptions o;
     o.backend = &cluster_;
-    o.metrics = &metrics_;
-    o.recommender = recommender_.get();
-    o.apply = apply;
+    o.collector = collector_.get();
+    o.bindings = BindAllTo(workloads, "fake");
     auto engine = Engine::Create(o, std::move(workloads));
     EXPECT_TRUE(engine.ok()) << engine.status().ToString();
     return std::move(engine).value();
   }
   FakeCluster cluster_;
-  FakeMetrics metrics_;
-  std::unique_ptr<HorizontalRecommender> recommender_;
+  std::shared_ptr<FakeMetrics> metrics_ = std::make_shared<FakeMetrics>();
+  SimulatedClock clock_{kT0};
+  std::unique_ptr<metrics::Collector> collector_;
 };
 
 struct TickCase {
@@ -111,8 +121,8 @@ class EngineTickTest : public EngineTest, public ::testing::WithParamInterface<T
 TEST_P(EngineTickTest, ScalesToTargetWithinBounds) {
   const TickCase& c = GetParam();
   auto engine = Make({Workload("api", c.min, c.max)});
-  metrics_.cpu_millis["api"] = c.cpu_millis;
-  TickReport r = engine->RunOnce(Timestamp{});
+  metrics_->cpu_millis["api"] = c.cpu_millis;
+  TickReport r = engine->RunOnce(kT0);
   ASSERT_TRUE(r.status.ok());
   ASSERT_EQ(r.decisions.size(), 1u);
   const Decision& d = r.decisions[0];
@@ -134,18 +144,18 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST_F(EngineTest, TimesEveryStep) {
   auto engine = Make({Workload("api", 1, 10)});
-  TickReport r = engine->RunOnce(Timestamp{});
+  TickReport r = engine->RunOnce(kT0);
   std::vector<std::string> steps;
   for (const StepTiming& t : r.timings) steps.push_back(t.step);
-  EXPECT_EQ(steps, (std::vector<std::string>{"snapshot", "metrics", "recommend", "policies",
-                                             "apply", "record"}));
+  EXPECT_EQ(steps, (std::vector<std::string>{"snapshot", "collect", "recommend", "policies",
+                                             "arbitrate", "apply", "record"}));
 }
 
 TEST_F(EngineTest, OneFailingWorkloadDoesNotStopOthers) {
   auto engine = Make({Workload("api", 1, 10), Workload("search", 1, 10)});
-  metrics_.cpu_millis = {{"api", 1600}, {"search", 1600}};
+  metrics_->cpu_millis = {{"api", 1600}, {"search", 1600}};
   cluster_.fail_set.insert("api");
-  TickReport r = engine->RunOnce(Timestamp{});
+  TickReport r = engine->RunOnce(kT0);
   EXPECT_EQ(r.errors, 1);
   EXPECT_EQ(r.scaled, 1);
   EXPECT_EQ(r.decisions[0].status.code(), StatusCode::kUnavailable);
@@ -155,8 +165,8 @@ TEST_F(EngineTest, OneFailingWorkloadDoesNotStopOthers) {
 
 TEST_F(EngineTest, UnavailableMetricsNeverScaleDown) {
   auto engine = Make({Workload("api", 1, 10)});
-  metrics_.status = UnavailableError("prometheus down");
-  TickReport r = engine->RunOnce(Timestamp{});
+  metrics_->status = UnavailableError("prometheus down");
+  TickReport r = engine->RunOnce(kT0);
   EXPECT_EQ(r.decisions[0].desired_replicas, 2);
   EXPECT_EQ(cluster_.replicas_[r.decisions[0].workload], 2);
 }
@@ -164,15 +174,18 @@ TEST_F(EngineTest, UnavailableMetricsNeverScaleDown) {
 TEST_F(EngineTest, SnapshotFailureKeepsEverything) {
   auto engine = Make({Workload("api", 1, 10)});
   cluster_.snapshot_status = UnavailableError("api server unreachable");
-  TickReport r = engine->RunOnce(Timestamp{});
+  TickReport r = engine->RunOnce(kT0);
   EXPECT_EQ(r.status.code(), StatusCode::kUnavailable);
-  EXPECT_TRUE(r.decisions.empty());
+  ASSERT_EQ(r.decisions.size(), 1u);
+  EXPECT_EQ(r.decisions[0].status.code(), StatusCode::kUnavailable);
+  EXPECT_FALSE(r.decisions[0].applied);
+  EXPECT_EQ(r.errors, 1);
 }
 
 TEST_F(EngineTest, RecommendModeNeverApplies) {
   auto engine = Make({Workload("api", 1, 10)}, /*apply=*/false);
-  metrics_.cpu_millis["api"] = 1600;
-  TickReport r = engine->RunOnce(Timestamp{});
+  metrics_->cpu_millis["api"] = 1600;
+  TickReport r = engine->RunOnce(kT0);
   EXPECT_EQ(r.decisions[0].desired_replicas, 4);
   EXPECT_FALSE(r.decisions[0].applied);
   EXPECT_EQ(cluster_.replicas_[r.decisions[0].workload], 2);
@@ -180,14 +193,14 @@ TEST_F(EngineTest, RecommendModeNeverApplies) {
 
 TEST_F(EngineTest, ReadsEachMetricOncePerTick) {
   auto engine = Make({Workload("a", 1, 10), Workload("b", 1, 10), Workload("c", 1, 10)});
-  (void)engine->RunOnce(Timestamp{});
-  EXPECT_EQ(metrics_.reads, 1);
+  (void)engine->RunOnce(kT0);
+  EXPECT_EQ(metrics_->reads, 1);
 }
 
 TEST_F(EngineTest, MissingWorkloadIsReportedNotFatal) {
   auto engine = Make({Workload("api", 1, 10)});
   cluster_.replicas_.clear();
-  TickReport r = engine->RunOnce(Timestamp{});
+  TickReport r = engine->RunOnce(kT0);
   EXPECT_EQ(r.decisions[0].status.code(), StatusCode::kNotFound);
   EXPECT_EQ(r.errors, 1);
 }
@@ -210,6 +223,117 @@ TEST_F(EngineTest, RejectsBadWorkloadsAllOrNothing) {
     ASSERT_EQ(engine->workloads().size(), 1u);
     EXPECT_EQ(engine->workloads()[0].id.name, "api");
   }
+}
+
+// The kubernetes strategy with a scale-up policy of 1 pod per minute: its rate limit reads the
+// scale events, which only an applied change records.
+WorkloadConfig LimitedWorkload(const std::string& name) {
+  WorkloadConfig w = Workload(name, 1, 20);
+  HpaBehavior behavior;
+  behavior.scale_up = ScalingRules{};
+  behavior.scale_up->stabilization_window_seconds = 0;
+  behavior.scale_up->policies = {{ScalingPolicyType::kPods, 1, 60}};
+  w.horizontal.behavior = behavior;
+  return w;
+}
+
+TEST_F(EngineTest, RecommendModeCommitsNoScaleEvent) {
+  auto engine = Make({LimitedWorkload("api")}, /*apply=*/false, "kubernetes");
+  metrics_->cpu_millis["api"] = 2000;  // 250% of target: wants 7, the policy allows 2 + 1
+  for (int tick = 0; tick < 3; ++tick) {
+    TickReport r = engine->RunOnce(kT0 + seconds(15 * tick));
+    // Nothing was applied, so no scale event limits the next proposal: always 2 + 1.
+    EXPECT_EQ(r.decisions[0].desired_replicas, 3) << r.decisions[0].Explain();
+    EXPECT_FALSE(r.decisions[0].applied);
+  }
+  EXPECT_TRUE(
+      engine->Checkpoint()["workloads"][0]["horizontal"]["state"]["scale_up_events"].empty());
+}
+
+TEST_F(EngineTest, AppliedChangesAreCommitted) {
+  auto engine = Make({LimitedWorkload("api")}, /*apply=*/true, "kubernetes");
+  metrics_->cpu_millis["api"] = 2000;
+  TickReport first = engine->RunOnce(kT0);
+  EXPECT_EQ(first.decisions[0].desired_replicas, 3);
+  TickReport second = engine->RunOnce(kT0 + seconds(15));
+  // The applied event of 1 pod within the last minute holds the count.
+  EXPECT_EQ(second.decisions[0].desired_replicas, 3) << second.decisions[0].Explain();
+  EXPECT_EQ(engine->Checkpoint()["workloads"][0]["horizontal"]["state"]["scale_up_events"].size(),
+            1u);
+}
+
+// An engine restored from a checkpoint decides exactly as the one that wrote it.
+TEST_F(EngineTest, RestoredEngineDecidesAsTheOriginal) {
+  std::vector<WorkloadConfig> workloads = {LimitedWorkload("api"), Workload("search", 1, 10)};
+  auto a = Make(workloads, true, "kubernetes");
+  FakeCluster cluster_b;
+  auto metrics_b = std::make_shared<FakeMetrics>();
+  metrics_b->cluster = &cluster_b;
+  SimulatedClock clock_b{kT0};
+  auto collector_b = *metrics::Collector::Create({}, {metrics_b}, clock_b);
+  std::unique_ptr<Engine> b;
+  for (int tick = 0; tick < 60; ++tick) {
+    const double cpu = 400 + 300 * std::sin(tick / 6.0) + 300;
+    metrics_->cpu_millis = {{"api", cpu}, {"search", cpu / 2}};
+    metrics_b->cpu_millis = metrics_->cpu_millis;
+    const Timestamp now = kT0 + seconds(15 * tick);
+    if (tick == 30) {
+      cluster_b.replicas_ = cluster_.replicas_;
+      EngineOptions o;
+      o.backend = &cluster_b;
+      o.collector = collector_b.get();
+      std::vector<WorkloadConfig> configured = workloads;
+      for (auto& w : configured) w.horizontal_strategy = "kubernetes";
+      o.bindings = BindAllTo(configured, "fake");
+      b = *Engine::Create(o, configured);
+      ASSERT_TRUE(b->Restore(nlohmann::json::parse(a->Checkpoint().dump())).ok());
+    }
+    TickReport ra = a->RunOnce(now);
+    if (b == nullptr) continue;
+    TickReport rb = b->RunOnce(now);
+    for (size_t w = 0; w < ra.decisions.size(); ++w) {
+      ASSERT_EQ(ra.decisions[w].desired_replicas, rb.decisions[w].desired_replicas)
+          << "tick " << tick << " " << ra.decisions[w].Explain();
+    }
+    ASSERT_EQ(a->Checkpoint(), b->Checkpoint()) << "tick " << tick;
+  }
+}
+
+TEST_F(EngineTest, RestoreRejectsMalformedCheckpointsWhole) {
+  auto engine = Make({Workload("api", 1, 10)}, true, "kubernetes");
+  (void)engine->RunOnce(kT0);
+  const nlohmann::json before = engine->Checkpoint();
+  for (
+      const char* text :
+      {R"({})", R"({"version":2,"workloads":[]})", R"({"version":1,"workloads":[7]})",
+       R"({"version":1,"workloads":[{"id":{"environment":"prod"}}]})",
+       R"({"version":1,"workloads":[{"id":{"environment":"prod","tenant":"acme","namespace":"music","name":"api"},"horizontal":{"strategy":"kubernetes","state":{"initialized":"yes"}}}]})"}) {
+    Status s = engine->Restore(nlohmann::json::parse(text));
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << text;
+    EXPECT_EQ(engine->Checkpoint(), before) << text;
+  }
+}
+
+TEST_F(EngineTest, WorkloadsThatLeaveLoseTheirState) {
+  auto engine = Make({LimitedWorkload("api"), Workload("search", 1, 10)}, true, "kubernetes");
+  metrics_->cpu_millis = {{"api", 2000}, {"search", 2000}};
+  (void)engine->RunOnce(kT0);
+  std::vector<WorkloadConfig> kept = {LimitedWorkload("api")};
+  kept[0].horizontal_strategy = "kubernetes";
+  ASSERT_TRUE(engine->UpdateWorkloads(kept).ok());
+  const nlohmann::json c = engine->Checkpoint();
+  ASSERT_EQ(c["workloads"].size(), 1u);
+  EXPECT_EQ(c["workloads"][0]["id"]["name"], "api");
+  EXPECT_EQ(c["workloads"][0]["horizontal"]["state"]["scale_up_events"].size(), 1u);  // kept
+}
+
+TEST(StrategiesTest, ModesMapToStrategies) {
+  EXPECT_EQ(StrategiesForMode("kubernetes")->vertical, "vpa");
+  EXPECT_EQ(StrategiesForMode("predictive")->horizontal, "predictive");
+  EXPECT_FALSE(StrategiesForMode("recommend")->apply);
+  EXPECT_EQ(StrategiesForMode("psychic").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(StrategiesForName("predictive(quantile=0.9)")->vertical, "spike-aware");
+  EXPECT_EQ(StrategiesForName("target-utilization")->vertical, "vpa");
 }
 
 TEST(StrategiesTest, UnknownNameListsKnownOnes) {

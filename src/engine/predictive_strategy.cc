@@ -8,8 +8,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <mutex>
-#include <unordered_map>
 #include <vector>
 
 #include "crescendo/forecast/registry.h"
@@ -91,12 +89,93 @@ bool BelowReactiveAllowed(const HorizontalSpec& spec) {
   return spec.metrics.size() <= 1 && !(spec.behavior && spec.behavior->scale_down);
 }
 
-// What the strategy keeps for one workload.
-struct WorkloadPredictor {
+using Json = nlohmann::json;
+
+int64_t Nanos(Timestamp t) { return t.time_since_epoch().count(); }
+Timestamp FromNanos(int64_t ns) { return Timestamp(Duration(ns)); }
+
+Status StateError(std::string_view field, std::string_view expected) {
+  return InvalidArgumentError(fmt::format("predictive state: {}: expected {}", field, expected));
+}
+
+Json MemoryToJson(const predictive::PredictiveMemory& m) {
+  Json pending = Json::array(), proposals = Json::array();
+  for (const predictive::PendingPrediction& p : m.pending) {
+    pending.push_back({Nanos(p.time), p.lower, p.upper});
+  }
+  for (const predictive::TimestampedReplicas& p : m.proposals) {
+    proposals.push_back({Nanos(p.time), p.replicas});
+  }
+  return {{"pending", std::move(pending)},
+          {"proposals", std::move(proposals)},
+          {"flash_until", Nanos(m.flash_until)},
+          {"flash_replicas", m.flash_replicas},
+          {"distrust_until", Nanos(m.distrust_until)}};
+}
+
+StatusOr<predictive::PredictiveMemory> MemoryFromJson(const Json& j) {
+  predictive::PredictiveMemory m;
+  if (!j.is_object()) return StateError("memory", "an object");
+  for (const char* key : {"flash_until", "flash_replicas", "distrust_until"}) {
+    if (!j.contains(key) || !j[key].is_number_integer()) {
+      return StateError(fmt::format("memory.{}", key), "an integer");
+    }
+  }
+  m.flash_until = FromNanos(j["flash_until"].get<int64_t>());
+  m.flash_replicas = j["flash_replicas"].get<int32_t>();
+  m.distrust_until = FromNanos(j["distrust_until"].get<int64_t>());
+  const Json& pending = j.value("pending", Json());
+  if (!pending.is_array() || pending.size() > predictive::PredictiveMemory::kMaxPending) {
+    return StateError("memory.pending", "an array of at most 16 [time, lower, upper]");
+  }
+  for (const Json& p : pending) {
+    if (!p.is_array() || p.size() != 3 || !p[0].is_number_integer() || !p[1].is_number() ||
+        !p[2].is_number()) {
+      return StateError("memory.pending[]", "[unix_nanos, lower, upper]");
+    }
+    m.pending.push_back({FromNanos(p[0].get<int64_t>()), p[1].get<float>(), p[2].get<float>()});
+  }
+  const Json& proposals = j.value("proposals", Json());
+  if (!proposals.is_array()) return StateError("memory.proposals", "an array");
+  for (const Json& p : proposals) {
+    if (!p.is_array() || p.size() != 2 || !p[0].is_number_integer() || !p[1].is_number_integer()) {
+      return StateError("memory.proposals[]", "[unix_nanos, replicas]");
+    }
+    m.proposals.push_back({FromNanos(p[0].get<int64_t>()), p[1].get<int32_t>()});
+  }
+  return m;
+}
+
+// What the strategy keeps for one workload: the reactive floor's state, the forecaster and the
+// core's memory.
+struct PredictiveState final : StrategyState {
+  std::unique_ptr<StrategyState> hpa;
   std::unique_ptr<Forecaster> forecaster;
   predictive::PredictiveMemory memory;
   std::optional<size_t> metric_index;  // the load signal's metric, fixed once read
   std::optional<Timestamp> last_tick;
+
+  void CopyFrom(const StrategyState& other) override {
+    const auto& o = static_cast<const PredictiveState&>(other);
+    hpa->CopyFrom(*o.hpa);
+    // Restoring a checkpoint of the same spec cannot fail.
+    forecaster->Restore(o.forecaster->Checkpoint()).IgnoreError();
+    memory = o.memory;
+    metric_index = o.metric_index;
+    last_tick = o.last_tick;
+  }
+  Json ToJson() const override {
+    return {{"hpa", hpa->ToJson()},
+            {"forecaster", Json::parse(forecaster->Checkpoint())},
+            {"memory", MemoryToJson(memory)},
+            {"metric_index", metric_index ? Json(*metric_index) : Json(nullptr)},
+            {"last_tick", last_tick ? Json(Nanos(*last_tick)) : Json(nullptr)}};
+  }
+  size_t Bytes() const override {
+    return sizeof(*this) + hpa->Bytes() + forecaster->StateBytes() +
+           memory.pending.capacity() * sizeof(predictive::PendingPrediction) +
+           memory.proposals.capacity() * sizeof(predictive::TimestampedReplicas);
+  }
 };
 
 class PredictiveStrategyImpl final : public PredictiveStrategy {
@@ -107,33 +186,58 @@ class PredictiveStrategyImpl final : public PredictiveStrategy {
         hpa_(hpa::NewKubernetesHpaRecommender(options.hpa)) {}
 
   std::string_view name() const override { return "predictive"; }
-  Proposal Recommend(const HorizontalContext& ctx) override;
-  size_t StateBytes() const override;
-  size_t workloads() const override;
+  std::unique_ptr<StrategyState> NewState() const override;
+  StatusOr<std::unique_ptr<StrategyState>> RestoreState(const Json& json) const override;
+  Proposal Recommend(const HorizontalContext& ctx, StrategyState& state) const override;
+  void Commit(StrategyState& state, int32_t current, int32_t applied,
+              Timestamp now) const override {
+    hpa_->Commit(*static_cast<PredictiveState&>(state).hpa, current, applied, now);
+  }
 
  private:
-  WorkloadPredictor& PredictorFor(const WorkloadId& id);
   Duration StartupDelay(const WorkloadState& w) const;
   // Feeds the load to the forecaster and fills the input's load and forecast.
-  void Observe(const HorizontalContext& ctx, WorkloadPredictor& p, Duration horizon,
+  void Observe(const HorizontalContext& ctx, PredictiveState& p, Duration horizon,
                predictive::PredictiveInput& in, Forecast& forecast) const;
 
   const PredictiveStrategyOptions options_;
   const ForecasterRecipe recipe_;
   const std::unique_ptr<HorizontalRecommender> hpa_;
-  mutable std::mutex mu_;  // guards the map, not the predictors (one caller per workload)
-  std::unordered_map<WorkloadId, std::unique_ptr<WorkloadPredictor>, WorkloadIdHash> predictors_;
 };
 
-WorkloadPredictor& PredictiveStrategyImpl::PredictorFor(const WorkloadId& id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  std::unique_ptr<WorkloadPredictor>& p = predictors_[id];
-  if (p == nullptr) {
-    p = std::make_unique<WorkloadPredictor>();
-    // The spec was created once in NewPredictiveStrategy: creating it again cannot fail.
-    p->forecaster = std::move(CreateForecaster(recipe_.spec)).value();
+std::unique_ptr<StrategyState> PredictiveStrategyImpl::NewState() const {
+  auto p = std::make_unique<PredictiveState>();
+  p->hpa = hpa_->NewState();
+  // The spec was created once in NewPredictiveStrategy: creating it again cannot fail.
+  p->forecaster = std::move(CreateForecaster(recipe_.spec)).value();
+  return p;
+}
+
+StatusOr<std::unique_ptr<StrategyState>> PredictiveStrategyImpl::RestoreState(
+    const Json& json) const {
+  if (!json.is_object()) return StateError("(root)", "an object");
+  auto out = std::make_unique<PredictiveState>();
+  if (!json.contains("hpa")) return StateError("hpa", "the reactive floor's state");
+  CRESCENDO_ASSIGN_OR_RETURN(out->hpa, hpa_->RestoreState(json["hpa"]));
+  out->forecaster = std::move(CreateForecaster(recipe_.spec)).value();
+  if (!json.contains("forecaster")) return StateError("forecaster", "a forecaster checkpoint");
+  CRESCENDO_RETURN_IF_ERROR(
+      out->forecaster->Restore(json["forecaster"].dump()).WithContext("predictive state"));
+  if (!json.contains("memory")) return StateError("memory", "an object");
+  CRESCENDO_ASSIGN_OR_RETURN(out->memory, MemoryFromJson(json["memory"]));
+  const Json& index = json.value("metric_index", Json());
+  if (index.is_number_unsigned()) {
+    out->metric_index = index.get<size_t>();
+  } else if (!index.is_null()) {
+    return StateError("metric_index", "a metric index or null");
   }
-  return *p;
+  const Json& last = json.value("last_tick", Json());
+  if (last.is_number_integer()) {
+    out->last_tick = FromNanos(last.get<int64_t>());
+  } else if (!last.is_null()) {
+    return StateError("last_tick", "unix nanoseconds or null");
+  }
+  return std::unique_ptr<StrategyState>(std::move(out));
 }
 
 Duration PredictiveStrategyImpl::StartupDelay(const WorkloadState& w) const {
@@ -147,7 +251,7 @@ Duration PredictiveStrategyImpl::StartupDelay(const WorkloadState& w) const {
   return longest.value_or(options_.default_startup_delay);
 }
 
-void PredictiveStrategyImpl::Observe(const HorizontalContext& ctx, WorkloadPredictor& p,
+void PredictiveStrategyImpl::Observe(const HorizontalContext& ctx, PredictiveState& p,
                                      Duration horizon, predictive::PredictiveInput& in,
                                      Forecast& forecast) const {
   StatusOr<predictive::LoadSignal> signal = predictive::ReadLoadSignal(ctx, p.metric_index);
@@ -174,9 +278,10 @@ void PredictiveStrategyImpl::Observe(const HorizontalContext& ctx, WorkloadPredi
   in.forecast = &forecast;
 }
 
-Proposal PredictiveStrategyImpl::Recommend(const HorizontalContext& ctx) {
-  Proposal proposal = hpa_->Recommend(ctx);
-  WorkloadPredictor& p = PredictorFor(ctx.workload->id);
+Proposal PredictiveStrategyImpl::Recommend(const HorizontalContext& ctx,
+                                           StrategyState& state) const {
+  auto& p = static_cast<PredictiveState&>(state);
+  Proposal proposal = hpa_->Recommend(ctx, *p.hpa);
   const Duration interval =
       p.last_tick && ctx.now > *p.last_tick ? ctx.now - *p.last_tick : options_.default_interval;
   p.last_tick = ctx.now;
@@ -196,22 +301,6 @@ Proposal PredictiveStrategyImpl::Recommend(const HorizontalContext& ctx) {
                         std::make_move_iterator(d.trace.end()));
   proposal.desired_replicas = d.desired_replicas;
   return proposal;
-}
-
-size_t PredictiveStrategyImpl::StateBytes() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  size_t bytes = 0;
-  for (const auto& [id, p] : predictors_) {
-    bytes += sizeof(id) + sizeof(*p) + p->forecaster->StateBytes() +
-             p->memory.pending.capacity() * sizeof(predictive::PendingPrediction) +
-             p->memory.proposals.capacity() * sizeof(predictive::TimestampedReplicas);
-  }
-  return bytes;
-}
-
-size_t PredictiveStrategyImpl::workloads() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return predictors_.size();
 }
 
 }  // namespace

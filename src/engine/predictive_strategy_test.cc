@@ -132,20 +132,24 @@ double PeriodicLoad(Timestamp t) { return (t - kStart) % minutes(20) < minutes(1
 
 // Runs `r` for `periods` periods of PeriodicLoad and returns the desired replicas of the tick
 // 15 s before the load steps up in the last period.
-int32_t ReplicasBeforeStepUp(HorizontalRecommender& r, int periods, std::string* trace) {
+int32_t ReplicasBeforeStepUp(const HorizontalRecommender& r, int periods, std::string* trace,
+                             StrategyState* state_out = nullptr) {
   FakeWorkload w;
+  std::unique_ptr<StrategyState> state = r.NewState();
   int32_t before_step = 0;
   const Timestamp end = kStart + minutes(20) * periods;
   for (Timestamp now = kStart; now < end; now += seconds(15)) {
     std::vector<WorkloadMetric> metrics = w.Metrics(PeriodicLoad(now), now);
     HorizontalContext ctx{&w.state, metrics, &w.spec, now, nullptr};
-    Proposal p = r.Recommend(ctx);
+    Proposal p = r.Recommend(ctx, *state);
+    r.Commit(*state, p.current_replicas, p.desired_replicas, now);
     if (now == end - minutes(5) - seconds(15)) {
       before_step = p.desired_replicas;
       for (const TraceEntry& e : p.trace) *trace += e.step + ": " + e.reason + "\n";
     }
     w.Resize(p.desired_replicas, now);
   }
+  if (state_out != nullptr) state_out->CopyFrom(*state);
   return before_step;
 }
 
@@ -158,12 +162,12 @@ TEST(PredictiveStrategyTest, ScalesAheadOfALearntPeriodicLoad) {
   std::unique_ptr<HorizontalRecommender> kubernetes = hpa::NewKubernetesHpaRecommender();
 
   std::string trace, unused;
+  std::unique_ptr<StrategyState> state = (*predictive)->NewState();
   // 3000 millicores at 250 per replica: 12 replicas before the step, not after it.
-  EXPECT_EQ(ReplicasBeforeStepUp(**predictive, 4, &trace), 12) << trace;
+  EXPECT_EQ(ReplicasBeforeStepUp(**predictive, 4, &trace, state.get()), 12) << trace;
   EXPECT_NE(trace.find("ScaleAhead"), std::string::npos) << trace;
   EXPECT_EQ(ReplicasBeforeStepUp(*kubernetes, 4, &unused), 4);
-  EXPECT_EQ((*predictive)->workloads(), 1u);
-  EXPECT_GT((*predictive)->StateBytes(), 10 * sizeof(double));
+  EXPECT_GT(state->Bytes(), 10 * sizeof(double));
 }
 
 TEST(PredictiveStrategyTest, WarmingUpFollowsTheReactiveRule) {
@@ -174,14 +178,54 @@ TEST(PredictiveStrategyTest, WarmingUpFollowsTheReactiveRule) {
   // 4 pods at 2000 millicores: 200% of the 250m target -> the HPA asks 8; no forecast yet.
   std::vector<WorkloadMetric> metrics = w.Metrics(2000, kStart);
   HorizontalContext ctx{&w.state, metrics, &w.spec, kStart, nullptr};
-  Proposal reactive = kubernetes->Recommend(ctx);
-  Proposal p = (*predictive)->Recommend(ctx);
+  auto reactive_state = kubernetes->NewState();
+  auto predictive_state = (*predictive)->NewState();
+  Proposal reactive = kubernetes->Recommend(ctx, *reactive_state);
+  Proposal p = (*predictive)->Recommend(ctx, *predictive_state);
   EXPECT_EQ(reactive.desired_replicas, 8);
   EXPECT_EQ(p.desired_replicas, 8);
   ASSERT_FALSE(p.trace.empty());
   EXPECT_EQ(p.trace.back().step, "predictive");
   EXPECT_NE(p.trace.back().reason.find("NoForecast"), std::string::npos) << p.trace.back().reason;
   EXPECT_NE(p.trace.back().reason.find("warming up"), std::string::npos) << p.trace.back().reason;
+}
+
+}  // namespace
+}  // namespace crescendo
+
+namespace crescendo {
+namespace {
+
+// The strategy's state (HPA floor, forecaster, core memory) survives a JSON round trip exactly:
+// the restored state decides as the original.
+TEST(PredictiveStrategyTest, StateRoundTripsExactly) {
+  PredictiveStrategyOptions options;
+  options.forecaster = "seasonal_naive(season=20m,step=1m)";
+  auto predictive = std::move(NewPredictiveStrategy(options)).value();
+  FakeWorkload w;
+  auto live = predictive->NewState();
+  std::unique_ptr<StrategyState> restored;
+  for (Timestamp now = kStart; now < kStart + minutes(80); now += seconds(15)) {
+    std::vector<WorkloadMetric> metrics = w.Metrics(PeriodicLoad(now), now);
+    HorizontalContext ctx{&w.state, metrics, &w.spec, now, nullptr};
+    if (now == kStart + minutes(50)) {
+      auto s = predictive->RestoreState(nlohmann::json::parse(live->ToJson().dump()));
+      ASSERT_TRUE(s.ok()) << s.status().ToString();
+      restored = *std::move(s);
+    }
+    Proposal a = predictive->Recommend(ctx, *live);
+    predictive->Commit(*live, a.current_replicas, a.desired_replicas, now);
+    if (restored != nullptr) {
+      Proposal b = predictive->Recommend(ctx, *restored);
+      predictive->Commit(*restored, b.current_replicas, b.desired_replicas, now);
+      ASSERT_EQ(a.desired_replicas, b.desired_replicas);
+      ASSERT_EQ(live->ToJson(), restored->ToJson());
+    }
+    w.Resize(a.desired_replicas, now);
+  }
+  EXPECT_NE(restored, nullptr);
+  EXPECT_EQ(predictive->RestoreState(nlohmann::json::parse(R"({"hpa":{}})")).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -56,6 +56,29 @@ StatusOr<std::unique_ptr<HorizontalRecommender>> NewHorizontalStrategy(std::stri
   return it->second();
 }
 
+StatusOr<ModeStrategies> StrategiesForMode(std::string_view mode) {
+  if (mode == "kubernetes") return ModeStrategies{"kubernetes", "vpa", true};
+  if (mode == "predictive" || mode == "intelligent") {
+    return ModeStrategies{"predictive", "spike-aware", true};
+  }
+  if (mode == "recommend") return ModeStrategies{"kubernetes", "vpa", false};
+  return NotFoundError("unknown mode \"" + std::string(mode) +
+                       "\" (known: intelligent, kubernetes, predictive, recommend)");
+}
+
+std::vector<std::string> ModeNames() {
+  return {"intelligent", "kubernetes", "predictive", "recommend"};
+}
+
+StatusOr<ModeStrategies> StrategiesForName(std::string_view name) {
+  if (StatusOr<ModeStrategies> mode = StrategiesForMode(name); mode.ok()) return mode;
+  CRESCENDO_RETURN_IF_ERROR(NewHorizontalStrategy(name).status());
+  const std::string_view base = name.substr(0, name.find('('));
+  ModeStrategies out{std::string(name), "vpa", true};
+  if (base == "predictive") out.vertical = "spike-aware";
+  return out;
+}
+
 std::vector<std::string> HorizontalStrategyNames() {
   std::vector<std::string> names;
   for (const auto& [name, factory] : Registry()) names.push_back(name);

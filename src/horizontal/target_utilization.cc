@@ -49,25 +49,26 @@ std::optional<double> UsageRatio(const MetricSpec& spec, const WorkloadMetric& m
 
 }  // namespace
 
-Proposal TargetUtilizationRecommender::Recommend(const HorizontalContext& ctx) {
+Proposal TargetUtilizationRecommender::Decide(const HorizontalContext& ctx) const {
   const WorkloadState& workload = *ctx.workload;
   Proposal proposal;
   proposal.current_replicas = workload.spec_replicas;
   proposal.desired_replicas = workload.spec_replicas;
   std::optional<int32_t> best;
   std::string best_reason = "no usable metric; keeping current replicas";
-  for (size_t i = 0; i < ctx.spec->metrics.size() && i < ctx.metrics.size(); ++i) {
+  const std::span<const MetricSpec> specs = EffectiveMetrics(*ctx.spec);
+  for (size_t i = 0; i < specs.size() && i < ctx.metrics.size(); ++i) {
     std::string why;
-    std::optional<double> ratio = UsageRatio(ctx.spec->metrics[i], ctx.metrics[i], workload, &why);
+    std::optional<double> ratio = UsageRatio(specs[i], ctx.metrics[i], workload, &why);
     if (!ratio) {
-      best_reason += "; " + ctx.spec->metrics[i].name + ": " + why;
+      best_reason += "; " + specs[i].name + ": " + why;
       continue;
     }
     int32_t base = std::max(workload.spec_replicas, 1);
     auto desired = static_cast<int32_t>(std::ceil(base * *ratio - 1e-9));
     if (!best || desired > *best) {
       best = desired;
-      best_reason = fmt::format("{} at {:.0f}% of target", ctx.spec->metrics[i].name, *ratio * 100);
+      best_reason = fmt::format("{} at {:.0f}% of target", specs[i].name, *ratio * 100);
     }
   }
   proposal.Record("recommend", best.value_or(workload.spec_replicas), best_reason);

@@ -131,7 +131,14 @@ ordered_json StrategyJson(const StrategyResult& s) {
           {"pod_seconds", o.pod_seconds},
           {"cost", o.cost},
           {"scaling_actions", o.scaling_actions},
-          {"oom_kills", o.oom_kills}};
+          {"oom_kills", o.oom_kills},
+          {"vertical",
+           {{"cpu_slack", o.vertical.cpu_slack},
+            {"memory_slack", o.vertical.memory_slack},
+            {"throttled_seconds", o.vertical.throttled_seconds},
+            {"oom_kills", o.vertical.oom_kills},
+            {"restarts", o.vertical.restarts},
+            {"resizes", o.vertical.resizes}}}};
 }
 
 std::string HtmlTable(const std::vector<std::vector<std::string>>& rows, const char* first) {

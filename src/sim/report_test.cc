@@ -59,7 +59,7 @@ TEST(ReportTest, JsonHasTheIssueShape) {
   for (const auto& [key, value] : s.items()) keys.push_back(key);
   std::sort(keys.begin(), keys.end());
   EXPECT_EQ(keys, (std::vector<std::string>{"cost", "elasticity", "name", "oom_kills",
-                                            "pod_seconds", "scaling_actions", "sla"}));
+                                            "pod_seconds", "scaling_actions", "sla", "vertical"}));
   std::vector<std::string> elasticity, sla;
   for (const auto& [key, value] : s["elasticity"].items()) elasticity.push_back(key);
   for (const auto& [key, value] : s["sla"].items()) sla.push_back(key);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "cluster_sim.h"
 #include "downsampler.h"
 #include "latency_histogram.h"
 #include "metric_view.h"
@@ -34,56 +35,27 @@ class TraceLoadSource final : public LoadSource {
   std::unique_ptr<TraceLoad> trace_;
 };
 
-uint64_t SeedFor(uint64_t seed, uint64_t stream) {
-  uint64_t x = seed + 0x9E3779B97F4A7C15ULL * (stream + 1);
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
-
-// The metrics a service's HorizontalSpec asks for; CPU when it names none (Kubernetes' default).
-std::vector<MetricSpec> MetricsOf(const HorizontalSpec& spec) {
-  if (!spec.metrics.empty()) return spec.metrics;
-  MetricSpec cpu;
-  cpu.name = "cpu";
-  cpu.target.average_utilization = 80;
-  return {cpu};
-}
-
-// One service on one strategy's cluster.
+// One service's evaluation on one strategy's cluster.
 struct ServiceRun {
-  ServiceRun(const SimService& service, uint64_t seed, Timestamp start, NodePool* nodes)
-      : model(service.spec, seed, start, nodes) {
-    for (const MetricSpec& m : MetricsOf(service.spec.horizontal)) {
-      bindings.push_back(BindMetric(service.spec, m.name));
-      WorkloadMetric metric;
-      metric.metric = m.name;
-      if (bindings.back().kind == MetricKind::kUnknown) {
-        metric.status = NotFoundError("simulator: " + service.spec.id.ToString() +
-                                      " defines no metric \"" + m.name + "\"");
-      }
-      metrics.push_back(std::move(metric));
-    }
-  }
-
-  ServiceModel model;
-  std::vector<MetricBinding> bindings;
-  std::vector<WorkloadMetric> metrics;  // reused every tick
-  uint64_t named_version = ~uint64_t{0};
   ElasticityAccumulator elasticity;
   LatencyHistogram latency;
   Outcome outcome;
   double peak_load_rps = 0;
   int32_t min_pods = std::numeric_limits<int32_t>::max();
   int32_t max_pods = 0;
+  // Vertical: requests and usage of running pods, integrated over time.
+  double cpu_allocated = 0, cpu_used = 0, memory_allocated = 0, memory_used = 0;
 };
 
-// One strategy: its recommender and its cluster.
+// One strategy: its cluster, its collector and its engine.
 struct StrategyRun {
   std::string name;
-  std::unique_ptr<HorizontalRecommender> recommender;
-  std::unique_ptr<NodePool> nodes;
-  std::vector<std::unique_ptr<ServiceRun>> services;
+  // The collector's clock: simulated time, so its deadlines never depend on the host's speed.
+  std::unique_ptr<SimulatedClock> clock;
+  std::shared_ptr<ClusterSim> cluster;
+  std::unique_ptr<metrics::Collector> collector;
+  std::unique_ptr<Engine> engine;
+  std::vector<ServiceRun> services;
   double cumulative_cost = 0;
 };
 
@@ -92,6 +64,15 @@ struct ServiceTick {
   std::optional<double> load;  // nullopt: unknown
   double held_load = 0;        // what the pods serve (the last known load in a gap)
 };
+
+// Returns the slack figures of what was allocated and used (each integrated over time).
+VerticalMetrics VerticalOf(double cpu_allocated, double cpu_used, double memory_allocated,
+                           double memory_used) {
+  VerticalMetrics v;
+  v.cpu_slack = cpu_used > 0 ? (cpu_allocated - cpu_used) / cpu_used : 0;
+  v.memory_slack = memory_used > 0 ? (memory_allocated - memory_used) / memory_used : 0;
+  return v;
+}
 
 class Runner {
  public:
@@ -106,18 +87,20 @@ class Runner {
 
  private:
   Status ReadLoads(Timestamp now);
+  StatusOr<std::unique_ptr<StrategyRun>> NewRun(const std::string& name,
+                                                const StrategyFactory& factory) const;
   void StepStrategy(StrategyRun& run, Timestamp now, double dt, std::vector<double>& plot_row,
                     size_t column);
-  void StepService(StrategyRun& run, size_t i, Timestamp now, double dt);
-  void Evaluate(ServiceRun& s, size_t i, double load, double dt, int64_t oom_before,
-                double dropped_before);
-  void Recommend(StrategyRun& run, ServiceRun& s, const SimService& spec, Timestamp now);
+  void Evaluate(const ServiceModel& m, ServiceRun& s, size_t i, double load, double dt,
+                int64_t oom_before, double dropped_before);
   StrategyResult Summarize(const StrategyRun& run, size_t column) const;
 
   std::vector<SimService>& services_;
   const SimulationOptions& options_;
+  std::vector<ServiceSpec> specs_;  // with initial replicas set
   std::vector<double> slo_ms_;
   std::vector<ServiceTick> ticks_;
+  std::vector<double> held_;  // the load each service's pods serve this tick
   std::vector<std::unique_ptr<StrategyRun>> runs_;
   Downsampler plots_;
   int64_t ticks_done_ = 0;
@@ -131,27 +114,60 @@ int32_t InitialReplicas(const SimService& s, std::optional<double> load) {
   return std::clamp(pods, s.spec.horizontal.min_replicas, s.spec.horizontal.max_replicas);
 }
 
+StatusOr<std::unique_ptr<StrategyRun>> Runner::NewRun(const std::string& name,
+                                                      const StrategyFactory& factory) const {
+  auto run = std::make_unique<StrategyRun>();
+  run->name = name;
+  run->clock = std::make_unique<SimulatedClock>(options_.start);
+  ModeStrategies plan{name, "vpa", true};
+  if (options_.resolve) {
+    CRESCENDO_ASSIGN_OR_RETURN(plan, options_.resolve(name));
+  }
+  run->cluster =
+      std::make_shared<ClusterSim>(specs_, options_.seed, options_.start, options_.nodes);
+  metrics::CollectorOptions collector;
+  collector.threads = 1;
+  collector.seed = options_.seed;
+  CRESCENDO_ASSIGN_OR_RETURN(run->collector,
+                             metrics::Collector::Create(collector, {run->cluster}, *run->clock));
+  std::vector<WorkloadConfig> workloads;
+  for (const ServiceSpec& spec : specs_) {
+    WorkloadConfig w;
+    w.id = spec.id;
+    w.horizontal = spec.horizontal;
+    w.vertical = spec.vertical;
+    w.horizontal_strategy = plan.horizontal;
+    w.vertical_strategy = plan.vertical;
+    w.apply = plan.apply;
+    w.mode = name;
+    workloads.push_back(std::move(w));
+  }
+  EngineOptions o;
+  o.backend = run->cluster.get();
+  o.collector = run->collector.get();
+  o.bindings = BindAllTo(workloads, "sim");
+  o.horizontal_strategies = factory;
+  o.vertical_strategies = options_.vertical_strategies;
+  StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(std::move(o), std::move(workloads));
+  if (!engine.ok()) return engine.status().WithContext("strategy " + name);
+  run->engine = *std::move(engine);
+  run->services.resize(specs_.size());
+  return run;
+}
+
 Status Runner::Init(const StrategyFactory& factory) {
   ticks_.resize(services_.size());
+  held_.assign(services_.size(), 0.0);
   CRESCENDO_RETURN_IF_ERROR(ReadLoads(options_.start));
   for (size_t i = 0; i < services_.size(); ++i) {
     SimService& s = services_[i];
     s.spec.initial_replicas = InitialReplicas(s, ticks_[i].load);
     slo_ms_.push_back(s.slo_latency_ms > 0 ? s.slo_latency_ms
                                            : PodLatencyMs(s.spec.pod, s.spec.pod.capacity_rps));
+    specs_.push_back(s.spec);
   }
-  for (size_t k = 0; k < options_.strategies.size(); ++k) {
-    auto run = std::make_unique<StrategyRun>();
-    run->name = options_.strategies[k];
-    CRESCENDO_ASSIGN_OR_RETURN(run->recommender, factory(run->name));
-    if (options_.nodes) {
-      run->nodes =
-          std::make_unique<NodePool>(*options_.nodes, SeedFor(options_.seed, 0), options_.start);
-    }
-    for (size_t i = 0; i < services_.size(); ++i) {
-      run->services.push_back(std::make_unique<ServiceRun>(
-          services_[i], SeedFor(options_.seed, i + 1), options_.start, run->nodes.get()));
-    }
+  for (const std::string& name : options_.strategies) {
+    CRESCENDO_ASSIGN_OR_RETURN(std::unique_ptr<StrategyRun> run, NewRun(name, factory));
     runs_.push_back(std::move(run));
   }
   return Status::Ok();
@@ -165,23 +181,9 @@ Status Runner::ReadLoads(Timestamp now) {
   return Status::Ok();
 }
 
-void Runner::Recommend(StrategyRun& run, ServiceRun& s, const SimService& spec, Timestamp now) {
-  bool rename = s.model.version() != s.named_version;
-  for (size_t m = 0; m < s.bindings.size(); ++m) {
-    ReadMetric(s.model, s.bindings[m], now, options_.interval, rename, s.metrics[m]);
-  }
-  s.named_version = s.model.version();
-  HorizontalContext ctx{&s.model.state(), s.metrics, &spec.spec.horizontal, now, nullptr};
-  Proposal proposal = run.recommender->Recommend(ctx);
-  int32_t desired = std::clamp(proposal.desired_replicas, spec.spec.horizontal.min_replicas,
-                               spec.spec.horizontal.max_replicas);
-  s.model.SetReplicas(desired, now).IgnoreError();  // desired >= 0: cannot fail
-}
-
-void Runner::Evaluate(ServiceRun& s, size_t i, double load, double dt, int64_t oom_before,
-                      double dropped_before) {
+void Runner::Evaluate(const ServiceModel& m, ServiceRun& s, size_t i, double load, double dt,
+                      int64_t oom_before, double dropped_before) {
   const SimService& spec = services_[i];
-  const ServiceModel& m = s.model;
   double capacity = spec.spec.pod.capacity_rps;
   double demand = std::max(1.0, std::ceil(load / capacity - 1e-9));
   s.elasticity.Add(demand, m.ready_pods(), dt);
@@ -201,46 +203,59 @@ void Runner::Evaluate(ServiceRun& s, size_t i, double load, double dt, int64_t o
   s.peak_load_rps = std::max(s.peak_load_rps, load);
   s.min_pods = std::min(s.min_pods, pods);
   s.max_pods = std::max(s.max_pods, pods);
-}
-
-void Runner::StepService(StrategyRun& run, size_t i, Timestamp now, double dt) {
-  ServiceRun& s = *run.services[i];
-  const ServiceTick& tick = ticks_[i];
-  int64_t oom_before = s.model.stats().oom_kills;
-  double dropped_before = s.model.stats().dropped_requests;
-  s.model.Step(now, tick.held_load);
-  if (tick.load) {
-    Evaluate(s, i, *tick.load, dt, oom_before, dropped_before);
-  } else {
-    s.elasticity.Break();
+  const std::vector<PodState>& states = m.state().pods;
+  std::span<const PodRuntime> runtime = m.runtime();
+  for (size_t p = 0; p < states.size(); ++p) {
+    if (states[p].phase != PodPhase::kRunning) continue;
+    s.cpu_allocated += static_cast<double>(states[p].requests.cpu_millis) * dt;
+    s.memory_allocated += static_cast<double>(states[p].requests.memory_bytes) * dt;
+    s.cpu_used += runtime[p].cpu_millis * dt;
+    s.memory_used += runtime[p].memory_bytes * dt;
   }
-  int64_t actions_before = s.model.stats().scaling_actions;
-  Recommend(run, s, services_[i], now);
-  if (tick.load) s.outcome.scaling_actions += s.model.stats().scaling_actions - actions_before;
 }
 
 void Runner::StepStrategy(StrategyRun& run, Timestamp now, double dt, std::vector<double>& plot_row,
                           size_t column) {
-  double node_hours_before = run.nodes ? run.nodes->node_hours() : 0;
-  if (run.nodes) run.nodes->Advance(now);
+  double node_hours_before = run.cluster->nodes() ? run.cluster->nodes()->node_hours() : 0;
+  std::vector<int64_t> oom_before(services_.size()), actions_before(services_.size());
+  std::vector<double> dropped_before(services_.size());
+  for (size_t i = 0; i < services_.size(); ++i) {
+    oom_before[i] = run.cluster->model(i).stats().oom_kills;
+    dropped_before[i] = run.cluster->model(i).stats().dropped_requests;
+  }
+  run.clock->SleepUntil(now);
+  run.cluster->Advance(now, held_);
   double ready = 0, latency_weighted = 0, known_load = 0, pod_cost = 0;
   bool any_known = false;
   for (size_t i = 0; i < services_.size(); ++i) {
-    ServiceRun& s = *run.services[i];
+    const ServiceModel& m = run.cluster->model(i);
+    ServiceRun& s = run.services[i];
+    if (!ticks_[i].load) {
+      s.elasticity.Break();
+      continue;
+    }
     double cost_before = s.outcome.cost;
-    StepService(run, i, now, dt);
-    if (!ticks_[i].load) continue;
+    Evaluate(m, s, i, *ticks_[i].load, dt, oom_before[i], dropped_before[i]);
     any_known = true;
     pod_cost += s.outcome.cost - cost_before;
-    ready += s.model.ready_pods();
-    latency_weighted += s.model.latency_ms() * *ticks_[i].load;
+    ready += m.ready_pods();
+    latency_weighted += m.latency_ms() * *ticks_[i].load;
     known_load += *ticks_[i].load;
   }
-  if (run.nodes) run.nodes->Reconcile();
+  for (size_t i = 0; i < services_.size(); ++i) {
+    actions_before[i] = run.cluster->model(i).stats().scaling_actions;
+  }
+  run.engine->RunOnce(now);
+  for (size_t i = 0; i < services_.size(); ++i) {
+    if (!ticks_[i].load) continue;
+    run.services[i].outcome.scaling_actions +=
+        run.cluster->model(i).stats().scaling_actions - actions_before[i];
+  }
   if (any_known) {
-    run.cumulative_cost += run.nodes ? (run.nodes->node_hours() - node_hours_before) *
-                                           options_.nodes->cost_per_node_hour
-                                     : pod_cost;
+    run.cumulative_cost += run.cluster->nodes()
+                               ? (run.cluster->nodes()->node_hours() - node_hours_before) *
+                                     options_.nodes->cost_per_node_hour
+                               : pod_cost;
   }
   plot_row[column] = any_known ? ready : kNaN;
   plot_row[column + 1] = known_load > 0 ? latency_weighted / known_load : kNaN;
@@ -257,6 +272,7 @@ Status Runner::Run(const RunProgress& progress) {
     double load = 0, demand = 0;
     bool any_known = false;
     for (size_t i = 0; i < services_.size(); ++i) {
+      held_[i] = ticks_[i].held_load;
       if (!ticks_[i].load) {
         ++gaps_;
         continue;
@@ -282,8 +298,9 @@ StrategyResult Runner::Summarize(const StrategyRun& run, size_t column) const {
   r.name = run.name;
   std::vector<ElasticityMetrics> elasticity;
   LatencyHistogram all;
+  double cpu_allocated = 0, cpu_used = 0, memory_allocated = 0, memory_used = 0;
   for (size_t i = 0; i < run.services.size(); ++i) {
-    const ServiceRun& s = *run.services[i];
+    const ServiceRun& s = run.services[i];
     ServiceOutcome so{services_[i].spec.id, s.outcome, s.peak_load_rps,
                       s.min_pods == std::numeric_limits<int32_t>::max() ? 0 : s.min_pods,
                       s.max_pods};
@@ -298,11 +315,18 @@ StrategyResult Runner::Summarize(const StrategyRun& run, size_t column) const {
     t.cost += so.outcome.cost;
     t.scaling_actions += so.outcome.scaling_actions;
     t.oom_kills += so.outcome.oom_kills;
+    so.outcome.vertical =
+        VerticalOf(s.cpu_allocated, s.cpu_used, s.memory_allocated, s.memory_used);
+    cpu_allocated += s.cpu_allocated;
+    cpu_used += s.cpu_used;
+    memory_allocated += s.memory_allocated;
+    memory_used += s.memory_used;
     r.services.push_back(std::move(so));
   }
+  r.total.vertical = VerticalOf(cpu_allocated, cpu_used, memory_allocated, memory_used);
   r.total.elasticity = CombineElasticity(elasticity);
   r.total.sla.p95_latency_ms = all.Quantile(0.95);
-  if (run.nodes) r.total.cost = run.cumulative_cost;
+  if (run.cluster->nodes()) r.total.cost = run.cumulative_cost;
   r.plots.ready_pods = plots_.Series(column);
   r.plots.latency_ms = plots_.Series(column + 1);
   r.plots.cost = plots_.Series(column + 2);

@@ -13,11 +13,11 @@
 namespace crescendo::sim {
 
 // Keeps a fixed replica count.
-class FixedRecommender final : public HorizontalRecommender {
+class FixedRecommender final : public StatelessHorizontalRecommender {
  public:
   explicit FixedRecommender(int32_t replicas) : replicas_(replicas) {}
   std::string_view name() const override { return "fixed"; }
-  Proposal Recommend(const HorizontalContext& ctx) override {
+  Proposal Decide(const HorizontalContext& ctx) const override {
     Proposal p;
     p.current_replicas = ctx.workload->spec_replicas;
     p.desired_replicas = replicas_;
@@ -30,10 +30,10 @@ class FixedRecommender final : public HorizontalRecommender {
 
 // ceil(current * utilization / target) over the CPU of running pods: enough for the runner's
 // tests, which check the runner, not the recommender.
-class ProportionalRecommender final : public HorizontalRecommender {
+class ProportionalRecommender final : public StatelessHorizontalRecommender {
  public:
   std::string_view name() const override { return "proportional"; }
-  Proposal Recommend(const HorizontalContext& ctx) override {
+  Proposal Decide(const HorizontalContext& ctx) const override {
     Proposal p;
     p.current_replicas = ctx.workload->spec_replicas;
     p.desired_replicas = p.current_replicas;
@@ -43,7 +43,7 @@ class ProportionalRecommender final : public HorizontalRecommender {
     for (const PodMetric& m : cpu.pods) used += m.value;
     double utilization = used / (static_cast<double>(cpu.pods.size()) *
                                  static_cast<double>(ctx.workload->pod_requests.cpu_millis));
-    double target = *ctx.spec->metrics[0].target.average_utilization / 100.0;
+    double target = *EffectiveMetrics(*ctx.spec)[0].target.average_utilization / 100.0;
     p.desired_replicas =
         static_cast<int32_t>(std::ceil(p.current_replicas * utilization / target - 1e-9));
     return p;

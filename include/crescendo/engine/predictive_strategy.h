@@ -20,10 +20,9 @@
 // horizon, so that the forecast's first slot starts within it.
 //
 // Memory per workload: the forecaster's state (StateBytes(), fixed), the HPA's controller state
-// and the core's memory (a few hundred bytes). StateBytes() of the strategy reports the total.
+// and the core's memory (a few hundred bytes); the state's Bytes() reports the total.
 //
-// Thread safety: Recommend() may run concurrently for different workloads, never for the same
-// workload at once (as HorizontalRecommender).
+// Thread safety: as HorizontalRecommender: Recommend() may run concurrently for different states.
 #ifndef CRESCENDO_ENGINE_PREDICTIVE_STRATEGY_H_
 #define CRESCENDO_ENGINE_PREDICTIVE_STRATEGY_H_
 
@@ -61,14 +60,9 @@ struct PredictiveStrategyOptions {
   hpa::HpaControllerSettings hpa;                // the reactive floor's controller settings
 };
 
-// The strategy, with the statistics its benchmarks and docs report.
-class PredictiveStrategy : public HorizontalRecommender {
- public:
-  // Returns the bytes held for all workloads (forecasters, core memory, not the HPA's).
-  virtual size_t StateBytes() const = 0;
-  // Returns the number of workloads it keeps state for.
-  virtual size_t workloads() const = 0;
-};
+// The strategy. Its state per workload (StrategyState, owned by the engine) holds the HPA's
+// controller state, the forecaster and the core's memory; Bytes() reports them.
+class PredictiveStrategy : public HorizontalRecommender {};
 
 // Returns the strategy. Errors: InvalidArgument for settings out of range, a forecaster spec
 // that does not parse or names an unknown forecaster or parameter (the registry's message), or

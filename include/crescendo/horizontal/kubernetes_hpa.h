@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
@@ -188,28 +189,34 @@ struct HpaDecision {
   HpaControllerState state;  // updated memory, conditions included
 };
 
-// Returns spec.metrics, or Kubernetes' default (cpu, 80% average utilization) when empty.
-std::vector<MetricSpec> EffectiveMetrics(const HorizontalSpec& spec);
-
 // Returns one reconcile of the HPA controller for `input`, from the memory `state`.
 // Never fails as a function: a failure of the reconcile is HpaDecision::status.
 HpaDecision EvaluateHpa(const HpaInput& input, HpaControllerState state,
                         const HpaControllerSettings& settings);
 
+// Returns the controller's memory as JSON (without conditions, which the engine's recommender
+// does not keep): {"initialized":true,"recommendations":[[replicas,unix_nanos],...],
+// "scale_up_events":[[change,unix_nanos,outdated],...],"scale_down_events":[...]}. Exact:
+// HpaStateFromJson(HpaStateToJson(s)) equals s, conditions aside.
+nlohmann::json HpaStateToJson(const HpaControllerState& state);
+// Errors: InvalidArgument naming the field that is missing or malformed.
+StatusOr<HpaControllerState> HpaStateFromJson(const nlohmann::json& json);
+
 // Returns the HorizontalRecommender "kubernetes". It converts the engine's context as follows:
-// ctx.metrics[i] feeds EffectiveMetrics(*ctx.spec)[i] (a spec without metrics reads ctx.metrics[0]
-// as cpu); Resource cpu values are per-pod millicores, memory bytes, other metrics in their unit;
-// WorkloadMetric::value is the Object value or the External value; a non-OK
-// WorkloadMetric::status is a failed read. Pods come from ctx.workload->pods (the Ready condition
-// taken as present, per-container requests from PodState::containers when given, else one
-// container with PodState::requests, or WorkloadState::pod_requests when those are zero). It
-// keeps each workload's HpaControllerState and records the scale event of every proposal that
-// changes the replica count, as the engine applies it. Its proposals (replica counts and trace,
-// word for word) are EvaluateHpa()'s for that input; it reads the engine's pods and samples in
-// place and skips what only an explanation shows (status conditions, per-metric steps, pod
-// group names, the rescale reason), so the kept state carries no conditions. Cost: about 2 µs
-// per call for a workload of 10 pods (hpa_benchmark.cc, BM_SteadyTick10000Hpas10Pods).
-// Thread safety: Recommend() may run concurrently for different workloads.
+// ctx.metrics[i] feeds EffectiveMetrics(*ctx.spec)[i]; Resource cpu values are per-pod
+// millicores, memory bytes, other metrics in their unit; WorkloadMetric::value is the Object
+// value or the External value; a non-OK WorkloadMetric::status is a failed read. Pods come from
+// ctx.workload->pods (the Ready condition taken as present, per-container requests from
+// PodState::containers when given, else one container with PodState::requests, or
+// WorkloadState::pod_requests when those are zero). Its state (StrategyState) is the workload's
+// HpaControllerState; Recommend() records the recommendation as the controller does on every
+// reconcile, Commit() the scale event of the change the engine applied (the controller stores
+// one after a successful scale update). Its proposals (replica counts and trace, word for word)
+// are EvaluateHpa()'s for that input; it reads the engine's pods and samples in place and skips
+// what only an explanation shows (status conditions, per-metric steps, pod group names, the
+// rescale reason), so the kept state carries no conditions. Cost: about 2 us per call for a
+// workload of 10 pods (hpa_benchmark.cc, BM_SteadyTick10000Hpas10Pods).
+// Thread safety: the methods are const; Recommend() may run concurrently for different states.
 std::unique_ptr<HorizontalRecommender> NewKubernetesHpaRecommender(
     HpaControllerSettings settings = {});
 

@@ -17,10 +17,10 @@
 
 namespace crescendo {
 
-class TargetUtilizationRecommender final : public HorizontalRecommender {
+class TargetUtilizationRecommender final : public StatelessHorizontalRecommender {
  public:
   std::string_view name() const override { return "target-utilization"; }
-  Proposal Recommend(const HorizontalContext& ctx) override;
+  Proposal Decide(const HorizontalContext& ctx) const override;
 };
 
 }  // namespace crescendo

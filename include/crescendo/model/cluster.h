@@ -56,6 +56,7 @@ struct PodState {
   Timestamp ready_transition_time;         // Ready condition's lastTransitionTime
   Resources requests;                      // sum over containers
   std::vector<ContainerState> containers;  // per-container requests, when known (may be empty)
+  ResizeStatus resize = ResizeStatus::kNone;  // the in-place resize in progress, if any
 };
 
 struct WorkloadState {

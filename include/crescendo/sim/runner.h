@@ -1,12 +1,14 @@
 // The strategy runner: replays the same load through several horizontal strategies side by side,
 // each on its own simulated cluster, and evaluates them.
 //
-// Every tick (the interval, 15 s by default, the HPA's sync period) and for every strategy:
-// the node pool and each service's pods advance to the tick and serve its load; the service's
-// metrics (those of its HorizontalSpec; CPU utilization when it names none) are read as a metrics
-// API would report them; the strategy recommends a replica count, which is clamped to
-// [min_replicas, max_replicas] (the engine's bounds policy) and applied. The state reached at
-// the tick is evaluated over the interval that ends there:
+// Each strategy runs on its own simulated cluster (ClusterSim, the same one `crescendo run`
+// drives) through its own Engine, the engine `crescendo run` uses, reading metrics through a
+// metrics::Collector from the cluster's "sim" source. Every tick (the interval, 15 s by default,
+// the HPA's sync period) and for every strategy: the node pool and each service's pods advance to
+// the tick and serve its load; the state reached is evaluated (below); then the engine runs one
+// tick: snapshot, collect, recommend (horizontal, and vertical for services with a VerticalSpec),
+// policies (the bounds), arbitrate, apply. The state reached at the tick is evaluated over the
+// interval that ends there:
 //   demand d_t = max(1, ceil(load / capacity_rps)) pods, supply s_t = Ready pods, for the
 //   elasticity metrics (elasticity.h);
 //   SLA: a second violates the SLO when the mean latency exceeds the service's SLO latency or
@@ -17,10 +19,11 @@
 // While a service's load is unknown (a gap in its trace), its pods keep serving the last known
 // load but nothing is evaluated: gaps are never zero load.
 //
+//   vertical: CPU and memory allocated (requests) and used, integrated over time, for the slack
+//   (allocated - used) / used; throttled seconds, OOM kills, restarts, recreations, resizes.
 // Memory is constant in the length of the run: the loads stream, the accumulators are fixed,
 // and the plotted series are downsampled to at most `plot_points` points (buckets merge in pairs
-// when full). Per service-tick the runner copies no strings (metric buffers are reused; pod
-// names are copied only when the set of pods changes).
+// when full).
 //
 // Determinism: the same inputs and seed give identical results; every strategy's cluster starts
 // from the same state and draws its delays from the same seeds.
@@ -38,6 +41,8 @@
 
 #include "crescendo/base/status.h"
 #include "crescendo/base/time.h"
+#include "crescendo/engine/engine.h"
+#include "crescendo/engine/strategies.h"
 #include "crescendo/horizontal/recommender.h"
 #include "crescendo/sim/elasticity.h"
 #include "crescendo/sim/node_pool.h"
@@ -74,9 +79,11 @@ struct SimService {
 // ServiceSpec::load and starting with its initial_replicas.
 std::vector<SimService> ServicesOf(const ScenarioSpec& scenario);
 
-// Returns a new recommender for a strategy name (crescendo::NewHorizontalStrategy in the CLI).
-using StrategyFactory =
-    std::function<StatusOr<std::unique_ptr<HorizontalRecommender>>(std::string_view name)>;
+// Returns a new horizontal recommender for a strategy name (crescendo::NewHorizontalStrategy in
+// the CLI); the engine of each strategy makes its recommenders with it.
+using StrategyFactory = HorizontalFactory;
+// Returns what a strategy name runs (crescendo::StrategiesForName in the CLI).
+using StrategyResolver = std::function<StatusOr<ModeStrategies>(std::string_view name)>;
 
 // Called with (ticks done, total ticks).
 using RunProgress = std::function<void(int64_t, int64_t)>;
@@ -89,6 +96,19 @@ struct SimulationOptions {
   std::vector<std::string> strategies;
   std::optional<NodePoolSpec> nodes;  // unset: unlimited nodes, costs per pod-hour
   size_t plot_points = 720;
+  // Unset: each name is a horizontal strategy, sized vertically by "vpa", applied.
+  StrategyResolver resolve;
+  VerticalFactory vertical_strategies;  // unset: NewVerticalStrategy
+};
+
+// Vertical figures, summed over time (see ServiceStats).
+struct VerticalMetrics {
+  double cpu_slack = 0;  // (allocated - used) / used over the run; 0 when nothing was used
+  double memory_slack = 0;
+  double throttled_seconds = 0;
+  int64_t oom_kills = 0;
+  int64_t restarts = 0;
+  int64_t resizes = 0;
 };
 
 struct SlaMetrics {
@@ -105,6 +125,7 @@ struct Outcome {
   double cost = 0;
   int64_t scaling_actions = 0;
   int64_t oom_kills = 0;
+  VerticalMetrics vertical;
 };
 
 struct ServiceOutcome {

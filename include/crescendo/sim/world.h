@@ -89,6 +89,8 @@ struct ServiceSpec {
   std::shared_ptr<const LoadProfile> load;
   std::string load_profile;  // a label for the load: a generated profile's name or a trace path
   std::vector<BusinessMetricSpec> business_metrics;
+  // Vertical sizing of its pods (the VPA's spec); unset: its requests never change.
+  std::optional<VerticalSpec> vertical;
 };
 
 struct ScenarioSpec {

@@ -279,8 +279,10 @@ void Evaluate(const EvalInput& input, const HpaControllerSettings& settings, Hpa
           kAbleToScale, ConditionStatus::kTrue, "SucceededRescale",
           fmt::format("the HPA controller was able to update the target scale to {}", desired));
     }
-    internal::StoreScaleEvent(r.rules.has_behavior, r.rules.up, r.rules.down, current, desired,
-                              input.now, &r.d.state);
+    if (input.store_scale_event) {
+      internal::StoreScaleEvent(r.rules.has_behavior, r.rules.up, r.rules.down, current, desired,
+                                input.now, &r.d.state);
+    }
   } else {
     desired = current;
     r.d.rescale_reason.clear();
@@ -290,11 +292,6 @@ void Evaluate(const EvalInput& input, const HpaControllerSettings& settings, Hpa
 }
 
 }  // namespace internal
-
-std::vector<MetricSpec> EffectiveMetrics(const HorizontalSpec& spec) {
-  const std::span<const MetricSpec> metrics = internal::EffectiveMetricsOf(spec);
-  return {metrics.begin(), metrics.end()};
-}
 
 HpaDecision EvaluateHpa(const HpaInput& input, HpaControllerState state,
                         const HpaControllerSettings& settings) {

@@ -43,6 +43,10 @@ struct EvalInput {
   bool explain = true;
   // Where the resolved behavior is cached (e.g. per workload); null: a per-thread cache.
   BehaviorCache* behaviors = nullptr;
+  // Whether a rescale records its scale event in the state at once, as the controller does
+  // after a successful scale update. The engine's recommender leaves it to Commit(), which
+  // records the change that was actually applied.
+  bool store_scale_event = true;
 };
 
 // Returns spec.metrics, or Kubernetes' default (cpu, 80% average utilization) when empty,

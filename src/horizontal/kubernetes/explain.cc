@@ -125,7 +125,7 @@ HpaExplanation ExplainHpa(HpaState state) {
 
 std::string ExplanationToJson(const HpaExplanation& x) {
   const HpaDecision& d = x.decision;
-  const std::vector<MetricSpec> specs = EffectiveMetrics(x.state.spec);
+  const std::span<const MetricSpec> specs = crescendo::EffectiveMetrics(x.state.spec);
   Json current = Json::array(), metrics = Json::array(), conditions = Json::array(),
        trace = Json::array();
   for (const MetricEvaluation& e : d.metrics) {
@@ -164,7 +164,7 @@ std::string ExplanationToJson(const HpaExplanation& x) {
 
 std::string ExplanationToText(const HpaExplanation& x) {
   const HpaDecision& d = x.decision;
-  const std::vector<MetricSpec> specs = EffectiveMetrics(x.state.spec);
+  const std::span<const MetricSpec> specs = crescendo::EffectiveMetrics(x.state.spec);
   std::string out =
       fmt::format("HPA {}/{} -> {} {} at {}\n", x.state.ns, x.state.name, x.state.scale_target.kind,
                   x.state.scale_target.name, FormatRfc3339(x.state.now));

@@ -91,10 +91,10 @@ Fleet MakeFleet(int hpas, int pods_each, bool steady = false) {
 
 // A trivial recommender over the same inputs: the ready pods' mean CPU against the target, one
 // trace entry. It stands for the engine's cost floor per call.
-class ProportionalRecommender final : public HorizontalRecommender {
+class ProportionalRecommender final : public StatelessHorizontalRecommender {
  public:
   std::string_view name() const override { return "proportional"; }
-  Proposal Recommend(const HorizontalContext& ctx) override {
+  Proposal Decide(const HorizontalContext& ctx) const override {
     const WorkloadState& w = *ctx.workload;
     double usage = 0;
     for (const PodMetric& m : ctx.metrics[0].pods) usage += m.value;
@@ -112,8 +112,17 @@ class ProportionalRecommender final : public HorizontalRecommender {
   }
 };
 
+// The recommender's memory per workload, owned here as the engine owns it.
+struct States {
+  States(const HorizontalRecommender& r, size_t n) {
+    for (size_t i = 0; i < n; ++i) all.push_back(r.NewState());
+  }
+  std::vector<std::unique_ptr<StrategyState>> all;
+};
+
 // Returns the seconds one tick over `fleet` takes, the replicas summed into `total`.
-double Tick(HorizontalRecommender& r, const Fleet& fleet, Timestamp now, int64_t* total) {
+double Tick(const HorizontalRecommender& r, States& states, const Fleet& fleet, Timestamp now,
+            int64_t* total) {
   const auto start = std::chrono::steady_clock::now();
   for (size_t i = 0; i < fleet.workloads.size(); ++i) {
     HorizontalContext ctx;
@@ -121,7 +130,9 @@ double Tick(HorizontalRecommender& r, const Fleet& fleet, Timestamp now, int64_t
     ctx.metrics = fleet.metrics[i];
     ctx.spec = &fleet.spec;
     ctx.now = now;
-    *total += r.Recommend(ctx).desired_replicas;
+    const Proposal p = r.Recommend(ctx, *states.all[i]);
+    r.Commit(*states.all[i], p.current_replicas, p.current_replicas, now);  // the fleet is fixed
+    *total += p.desired_replicas;
   }
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -129,11 +140,12 @@ double Tick(HorizontalRecommender& r, const Fleet& fleet, Timestamp now, int64_t
 void BM_EngineTick10000Hpas(benchmark::State& st) {
   const Fleet fleet = MakeFleet(10000, 4);
   auto recommender = NewKubernetesHpaRecommender();
+  States states(*recommender, fleet.workloads.size());
   Timestamp now = kNow;
   int64_t total = 0;
   for (auto _ : st) {
     now += seconds(15);
-    Tick(*recommender, fleet, now, &total);
+    Tick(*recommender, states, fleet, now, &total);
   }
   benchmark::DoNotOptimize(total);
   st.SetItemsProcessed(st.iterations() * 10000);  // HPA decisions
@@ -147,19 +159,21 @@ void BM_SteadyTick10000Hpas10Pods(benchmark::State& st) {
   const Fleet fleet = MakeFleet(10000, 10, /*steady=*/true);
   auto kubernetes = NewKubernetesHpaRecommender();
   ProportionalRecommender proportional;
+  States k8s_states(*kubernetes, fleet.workloads.size());
+  States proportional_states(proportional, fleet.workloads.size());
   Timestamp now = kNow;
   int64_t total = 0;
   // Warm up past the 5-minute stabilization window, so that the recommendation logs have their
   // steady size, as in an engine that has been running for a while.
   for (int i = 0; i < 25; ++i) {
     now += seconds(15);
-    Tick(*kubernetes, fleet, now, &total);
+    Tick(*kubernetes, k8s_states, fleet, now, &total);
   }
   double kubernetes_seconds = 0, proportional_seconds = 0;
   for (auto _ : st) {
     now += seconds(15);
-    const double k = Tick(*kubernetes, fleet, now, &total);
-    const double p = Tick(proportional, fleet, now, &total);
+    const double k = Tick(*kubernetes, k8s_states, fleet, now, &total);
+    const double p = Tick(proportional, proportional_states, fleet, now, &total);
     kubernetes_seconds += k;
     proportional_seconds += p;
     st.SetIterationTime(k);

@@ -54,6 +54,8 @@ class BehaviorCache {
  public:
   const ResolvedBehavior& Get(const std::optional<HpaBehavior>& behavior,
                               Duration downscale_stabilization_window);
+  // Returns the last result of Get(); null before the first.
+  const ResolvedBehavior* Last() const { return valid_ ? &resolved_ : nullptr; }
 
  private:
   bool valid_ = false;

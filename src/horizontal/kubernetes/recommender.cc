@@ -5,7 +5,6 @@
 #include <cmath>
 #include <limits>
 #include <memory>
-#include <mutex>
 #include <vector>
 
 #include "crescendo/horizontal/kubernetes_hpa.h"
@@ -155,54 +154,28 @@ void ViewReadings(std::span<const MetricSpec> metrics, std::span<const WorkloadM
   }
 }
 
-// The controller's memory for one workload, with its resolved behavior.
-struct WorkloadMemory {
+// The controller's memory for one workload (serialized), with its resolved behavior (a cache of
+// the spec, rebuilt after a restore).
+struct HpaWorkloadState final : StrategyState {
   HpaControllerState state;
   internal::BehaviorCache behaviors;
-};
 
-// The workloads' memories by WorkloadId: an open-addressing index of hashes to entries that
-// never move, so that a reference stays valid while other workloads are added, and a lookup
-// touches the index and the entry only. Not thread-safe.
-class MemoryTable {
- public:
-  // Returns the memory of `id`, created empty on first sight.
-  WorkloadMemory& Get(const WorkloadId& id) {
-    if (2 * (entries_.size() + 1) > slots_.size()) Grow();
-    const size_t hash = WorkloadIdHash{}(id);
-    size_t i = hash & mask_;
-    for (; slots_[i].entry != nullptr; i = (i + 1) & mask_) {
-      if (slots_[i].hash == hash && slots_[i].entry->id == id) return slots_[i].entry->memory;
-    }
-    entries_.push_back(std::make_unique<Entry>(Entry{hash, id, {}}));
-    slots_[i] = {hash, entries_.back().get()};
-    return entries_.back()->memory;
+  void CopyFrom(const StrategyState& other) override {
+    const auto& o = static_cast<const HpaWorkloadState&>(other);
+    state.initialized = o.state.initialized;
+    state.recommendations.assign(o.state.recommendations.begin(), o.state.recommendations.end());
+    state.scale_up_events.assign(o.state.scale_up_events.begin(), o.state.scale_up_events.end());
+    state.scale_down_events.assign(o.state.scale_down_events.begin(),
+                                   o.state.scale_down_events.end());
+    state.conditions = o.state.conditions;
+    behaviors = o.behaviors;
   }
-
- private:
-  struct Entry {
-    size_t hash;
-    WorkloadId id;
-    WorkloadMemory memory;
-  };
-  struct Slot {
-    size_t hash = 0;
-    Entry* entry = nullptr;  // null: empty
-  };
-
-  void Grow() {
-    slots_.assign(std::max<size_t>(64, 2 * slots_.size()), Slot{});
-    mask_ = slots_.size() - 1;
-    for (const std::unique_ptr<Entry>& e : entries_) {
-      size_t i = e->hash & mask_;
-      while (slots_[i].entry != nullptr) i = (i + 1) & mask_;
-      slots_[i] = {e->hash, e.get()};
-    }
+  nlohmann::json ToJson() const override { return HpaStateToJson(state); }
+  size_t Bytes() const override {
+    return sizeof(*this) + state.recommendations.capacity() * sizeof(TimestampedRecommendation) +
+           (state.scale_up_events.capacity() + state.scale_down_events.capacity()) *
+               sizeof(ScaleEvent);
   }
-
-  std::vector<Slot> slots_;
-  size_t mask_ = 0;
-  std::vector<std::unique_ptr<Entry>> entries_;
 };
 
 class KubernetesHpaRecommender final : public HorizontalRecommender {
@@ -211,14 +184,19 @@ class KubernetesHpaRecommender final : public HorizontalRecommender {
 
   std::string_view name() const override { return "kubernetes"; }
 
-  Proposal Recommend(const HorizontalContext& ctx) override {
+  std::unique_ptr<StrategyState> NewState() const override {
+    return std::make_unique<HpaWorkloadState>();
+  }
+
+  StatusOr<std::unique_ptr<StrategyState>> RestoreState(const nlohmann::json& json) const override {
+    auto out = std::make_unique<HpaWorkloadState>();
+    CRESCENDO_ASSIGN_OR_RETURN(out->state, HpaStateFromJson(json));
+    return std::unique_ptr<StrategyState>(std::move(out));
+  }
+
+  Proposal Recommend(const HorizontalContext& ctx, StrategyState& state) const override {
     const WorkloadState& w = *ctx.workload;
-    WorkloadMemory& memory = MemoryOf(w.id);
-    // The memory is read only after the pods and samples: fetch it meanwhile.
-    __builtin_prefetch(memory.state.recommendations.data());
-    __builtin_prefetch(memory.state.recommendations.data() + 4);
-    __builtin_prefetch(memory.state.scale_up_events.data());
-    __builtin_prefetch(memory.state.scale_down_events.data());
+    auto& memory = static_cast<HpaWorkloadState&>(state);
     thread_local Views views;
     ViewPods(w, &views);
     ViewReadings(internal::EffectiveMetricsOf(*ctx.spec), ctx.metrics, &views);
@@ -237,6 +215,7 @@ class KubernetesHpaRecommender final : public HorizontalRecommender {
     input.now = ctx.now;
     input.explain = false;  // a Proposal carries the trace, not the conditions or steps
     input.behaviors = &memory.behaviors;
+    input.store_scale_event = false;  // Commit() records the change that was applied
 
     HpaDecision d;
     d.state = std::move(memory.state);
@@ -254,17 +233,19 @@ class KubernetesHpaRecommender final : public HorizontalRecommender {
     return proposal;
   }
 
- private:
-  // Returns the workload's memory, created empty on first sight. The reference stays valid
-  // while other workloads are added, and only the call for this workload uses it.
-  WorkloadMemory& MemoryOf(const WorkloadId& id) {
-    std::lock_guard<std::mutex> lock(mu_);
-    return memories_.Get(id);
+  // The controller stores a scale event after a successful scale update
+  // (horizontal.go, reconcileAutoscaler -> storeScaleEvent): here, the change the engine applied.
+  void Commit(StrategyState& state, int32_t current, int32_t applied,
+              Timestamp now) const override {
+    auto& memory = static_cast<HpaWorkloadState&>(state);
+    const internal::ResolvedBehavior* rules = memory.behaviors.Last();
+    if (applied == current || rules == nullptr) return;
+    internal::StoreScaleEvent(rules->has_behavior, rules->up, rules->down, current, applied, now,
+                              &memory.state);
   }
 
+ private:
   const HpaControllerSettings settings_;
-  std::mutex mu_;
-  MemoryTable memories_;
 };
 
 }  // namespace

@@ -75,7 +75,7 @@ MetricReading ReadingOf(const MetricSpec& spec, const WorkloadMetric* m) {
 // The reference: EvaluateHpa() from the converted state, as a Proposal.
 Proposal Reference(const HorizontalContext& ctx, HpaControllerState* memory) {
   const WorkloadState& w = *ctx.workload;
-  const std::vector<MetricSpec> specs = EffectiveMetrics(*ctx.spec);
+  const std::span<const MetricSpec> specs = crescendo::EffectiveMetrics(*ctx.spec);
   std::vector<MetricReading> readings;
   for (size_t i = 0; i < specs.size(); ++i) {
     readings.push_back(ReadingOf(specs[i], i < ctx.metrics.size() ? &ctx.metrics[i] : nullptr));
@@ -246,13 +246,17 @@ TEST(KubernetesRecommenderEquivalenceTest, MatchesEvaluateHpaOnARandomFleet) {
   std::vector<RandomFleet::Workload> workloads;
   for (int i = 0; i < kWorkloads; ++i) workloads.push_back(fleet.MakeWorkload(i));
   auto recommender = NewKubernetesHpaRecommender();
+  std::vector<std::unique_ptr<StrategyState>> states;
+  for (int i = 0; i < kWorkloads; ++i) states.push_back(recommender->NewState());
   int changes = 0, failures = 0;
   for (int tick = 0; tick < kTicks; ++tick) {
     const Timestamp now = testing::kNow + seconds(15 * tick);
-    for (RandomFleet::Workload& w : workloads) {
+    for (size_t i = 0; i < workloads.size(); ++i) {
+      RandomFleet::Workload& w = workloads[i];
       const std::vector<WorkloadMetric> metrics = fleet.Observe(w, tick, now);
       const HorizontalContext ctx{&w.state, metrics, &w.spec, now, nullptr};
-      const Proposal got = recommender->Recommend(ctx);
+      const Proposal got = recommender->Recommend(ctx, *states[i]);
+      recommender->Commit(*states[i], got.current_replicas, got.desired_replicas, now);
       const Proposal want = Reference(ctx, &w.reference_memory);
       const std::string where = w.state.id.name + " at tick " + std::to_string(tick);
       ASSERT_EQ(got.current_replicas, want.current_replicas) << where;

@@ -653,7 +653,8 @@ Status ParseState(const Node& root, HpaState* s) {
   CRESCENDO_RETURN_IF_ERROR(ParsePodMetrics(root["podMetrics"], &raw.pods));
   CRESCENDO_RETURN_IF_ERROR(ParseCustomMetrics(root["customMetrics"], &raw.custom));
   CRESCENDO_RETURN_IF_ERROR(ParseExternalMetrics(root["externalMetrics"], &raw.external));
-  for (const MetricSpec& m : EffectiveMetrics(s->spec)) s->readings.push_back(ReadingFor(m, raw));
+  for (const MetricSpec& m : crescendo::EffectiveMetrics(s->spec))
+    s->readings.push_back(ReadingFor(m, raw));
   CRESCENDO_RETURN_IF_ERROR(ParseHistory(root["history"], &s->memory));
   CRESCENDO_RETURN_IF_ERROR(ParseSettings(root["controller"], &s->settings));
   CRESCENDO_ASSIGN_OR_RETURN(s->now, root["now"].Time());

@@ -82,10 +82,8 @@ StatusOr<LoadSignal> SignalOf(const MetricSpec& spec, const WorkloadMetric& m, s
 
 StatusOr<LoadSignal> ReadLoadSignal(const HorizontalContext& ctx,
                                     std::optional<size_t> metric_index) {
-  // The spec's own metrics by reference (the common case, no copy); Kubernetes' default when none.
-  std::vector<MetricSpec> defaults;
-  if (ctx.spec->metrics.empty()) defaults = hpa::EffectiveMetrics(*ctx.spec);
-  const std::vector<MetricSpec>& specs = ctx.spec->metrics.empty() ? defaults : ctx.spec->metrics;
+  // The spec's own metrics, or Kubernetes' default when none (no copy).
+  const std::span<const MetricSpec> specs = EffectiveMetrics(*ctx.spec);
   const size_t n = std::min(specs.size(), ctx.metrics.size());
   if (metric_index) {
     if (*metric_index >= n) {

@@ -1,0 +1,120 @@
+#include "cluster_sim.h"
+
+#include <algorithm>
+
+#include "metric_view.h"
+
+namespace crescendo::sim {
+namespace {
+
+constexpr std::string_view kBuiltinMetrics[] = {"cpu", "memory", "requests_per_second",
+                                                "latency_ms"};
+
+}  // namespace
+
+uint64_t SeedFor(uint64_t seed, uint64_t stream) {
+  uint64_t x = seed + 0x9E3779B97F4A7C15ULL * (stream + 1);
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+ClusterSim::ClusterSim(const std::vector<ServiceSpec>& specs, uint64_t seed, Timestamp start,
+                       const std::optional<NodePoolSpec>& nodes)
+    : specs_(specs), now_(start) {
+  if (nodes) nodes_ = std::make_unique<NodePool>(*nodes, SeedFor(seed, 0), start);
+  models_.reserve(specs_.size());
+  for (size_t i = 0; i < specs_.size(); ++i) {
+    models_.emplace_back(specs_[i], SeedFor(seed, i + 1), start, nodes_.get());
+    index_.emplace(specs_[i].id, i);
+    for (const BusinessMetricSpec& m : specs_[i].business_metrics) {
+      business_names_.push_back(m.name);
+    }
+  }
+}
+
+void ClusterSim::Advance(Timestamp now, std::span<const double> loads) {
+  // The node pool reacts to what the previous tick's decisions asked for before time moves on.
+  if (nodes_ && advanced_) nodes_->Reconcile();
+  advanced_ = true;
+  now_ = now;
+  if (nodes_) nodes_->Advance(now);
+  for (size_t i = 0; i < models_.size(); ++i) models_[i].Step(now, loads[i]);
+}
+
+StatusOr<ClusterSnapshot> ClusterSim::Snapshot() {
+  ClusterSnapshot snapshot;
+  snapshot.time = now_;
+  snapshot.workloads.reserve(models_.size());
+  for (const ServiceModel& m : models_) snapshot.workloads.push_back(m.state());
+  return snapshot;
+}
+
+StatusOr<size_t> ClusterSim::Find(const WorkloadId& workload) const {
+  auto it = index_.find(workload);
+  if (it == index_.end()) return NotFoundError("simulator: no workload " + workload.ToString());
+  return it->second;
+}
+
+Status ClusterSim::SetReplicas(const WorkloadId& workload, int32_t replicas) {
+  CRESCENDO_ASSIGN_OR_RETURN(size_t i, Find(workload));
+  return models_[i].SetReplicas(replicas, now_);
+}
+
+Status ClusterSim::SetResources(const WorkloadId& workload, const ResourceUpdate& update) {
+  CRESCENDO_ASSIGN_OR_RETURN(size_t i, Find(workload));
+  if (update.containers.empty()) return Status::Ok();
+  const Resources& r = update.containers.front().requests;
+  if (r.cpu_millis <= 0 || r.memory_bytes <= 0) {
+    return InvalidArgumentError(workload.ToString() + ": pod requests must be > 0, found cpu " +
+                                std::to_string(r.cpu_millis) + "m, memory " +
+                                std::to_string(r.memory_bytes) + " bytes");
+  }
+  models_[i].SetPodRequests(r);
+  return Status::Ok();
+}
+
+bool ClusterSim::KnownMetric(const std::string& metric) const {
+  return std::find(std::begin(kBuiltinMetrics), std::end(kBuiltinMetrics), metric) !=
+             std::end(kBuiltinMetrics) ||
+         std::find(business_names_.begin(), business_names_.end(), metric) != business_names_.end();
+}
+
+StatusOr<std::vector<WorkloadMetric>> ClusterSim::Read(const MetricRequest& request) {
+  // The simulator's query is the metric's own name; an empty query reads request.metric.
+  MetricRequest r = request;
+  if (!request.query.empty()) r.metric = request.query;
+  if (!KnownMetric(r.metric)) {
+    return NotFoundError("simulator: unknown metric \"" + r.metric +
+                         "\" (expected cpu, memory, requests_per_second, latency_ms or a "
+                         "business metric of the scenario)");
+  }
+  std::vector<WorkloadMetric> out;
+  out.reserve(r.workloads.size());
+  for (const WorkloadId& id : r.workloads) {
+    out.push_back(ReadOne(r, id));
+    out.back().metric = request.metric;
+  }
+  return out;
+}
+
+WorkloadMetric ClusterSim::ReadOne(const MetricRequest& request, const WorkloadId& id) const {
+  WorkloadMetric out;
+  out.metric = request.metric;
+  out.time = now_;
+  StatusOr<size_t> found = Find(id);
+  if (!found.ok()) {
+    out.status = found.status();
+    return out;
+  }
+  MetricBinding binding = BindMetric(specs_[*found], request.metric);
+  if (binding.kind == MetricKind::kUnknown) {
+    out.status = NotFoundError("simulator: " + id.ToString() + " defines no metric \"" +
+                               request.metric + "\"");
+    return out;
+  }
+  ReadMetric(models_[*found], binding, now_, request.window, /*rename=*/true, out);
+  return out;
+}
+
+}  // namespace crescendo::sim
