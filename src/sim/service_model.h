@@ -117,11 +117,13 @@ class ServiceModel {
   //                       KEP-1287): no restart. It is kInProgress until the next Step, which
   //                       puts the new resources in force (kNone; counts ServiceStats::resizes).
   //                       A resize Kubernetes 1.33 refuses in place is evicted and recreated
-  //                       instead, as the VPA's InPlaceOrRecreate falls back: a memory limit
+  //                       instead, as the VPA's InPlaceOrRecreate falls back (vertical-pod-
+  //                       autoscaler/docs/features.md, in-place updates): a memory limit
   //                       decrease (KEP-1287 "Memory Limit Decreases": disallowed for
   //                       NotRequired in the beta, by API validation), a limit removed, or a
-  //                       change of QoS class (KEP-1287 "QOS Class"; test/e2e/common/node/
-  //                       pod_resize.go doPodResizeErrorTests). With a node pool the pod's node
+  //                       change of QoS class (KEP-1287 "QOS Class"; kubernetes/kubernetes
+  //                       test/e2e/common/node/pod_resize.go, doPodResizeErrorTests, lists the
+  //                       three refusals). With a node pool the pod's node
   //                       must hold the new requests (the kubelet's check: pkg/kubelet/
   //                       allocation/allocation_manager.go canResizePod): above a node's
   //                       allocatable it is kInfeasible and recreated at the next Step; while its
