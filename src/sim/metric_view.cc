@@ -19,12 +19,19 @@ void ReadPods(const ServiceModel& model, MetricKind kind, Timestamp now, Duratio
   const std::vector<PodState>& pods = model.state().pods;
   std::span<const PodRuntime> rt = model.runtime();
   bool ready_only = kind == MetricKind::kRequestsPerSecond;
+  bool per_container = kind == MetricKind::kCpu || kind == MetricKind::kMemory;
   size_t k = 0;
   for (size_t i = 0; i < pods.size(); ++i) {
-    if (pods[i].phase != PodPhase::kRunning || (ready_only && !pods[i].ready)) continue;
+    // A container waiting to restart has no usage sample, as metrics-server has none for it.
+    if (pods[i].phase != PodPhase::kRunning || rt[i].waiting || (ready_only && !pods[i].ready)) {
+      continue;
+    }
     if (rename && k == out.pods.size()) out.pods.emplace_back();
     PodMetric& m = out.pods[k++];
-    if (rename) m.pod = pods[i].name;
+    if (rename) {
+      m.pod = pods[i].name;
+      m.container = per_container ? pods[i].containers.front().name : std::string();
+    }
     m.value = PodValue(kind, rt[i]);
     m.time = now;
     m.window = window;

@@ -20,9 +20,12 @@ struct MetricBinding {
 // Returns what `name` means for `service`; kUnknown when it defines no such metric.
 MetricBinding BindMetric(const ServiceSpec& service, std::string_view name);
 
-// Writes the metric's values at `now` into `out`, reusing its storage. Pod names are written
-// when `rename` is true; otherwise `out` must hold the same pods as the last renamed call (true
-// while ServiceModel::version() is unchanged). `out.metric` and `out.status` are not touched.
+// Writes the metric's values at `now` into `out`, reusing its storage. "cpu" and "memory" list
+// each Running pod whose container runs, with PodMetric::container set to its container's name
+// (a pod has one); "requests_per_second" lists Ready pods, per pod (container empty). Pod and
+// container names are written when `rename` is true; otherwise `out` must hold the same pods as
+// the last renamed call (true while ServiceModel::version() is unchanged). `out.metric` and
+// `out.status` are not touched.
 void ReadMetric(const ServiceModel& model, const MetricBinding& binding, Timestamp now,
                 Duration window, bool rename, WorkloadMetric& out);
 

@@ -54,6 +54,19 @@ void NodePool::Release(int32_t node_index, const Resources& requests) {
   if (--node.pods == 0) node.empty_since = now_;
 }
 
+bool NodePool::TryResize(int32_t node_index, const Resources& from, const Resources& to) {
+  Node& node = nodes_[static_cast<size_t>(node_index)];
+  Resources after{node.used.cpu_millis - from.cpu_millis + to.cpu_millis,
+                  node.used.memory_bytes - from.memory_bytes + to.memory_bytes};
+  bool shrink = to.cpu_millis <= from.cpu_millis && to.memory_bytes <= from.memory_bytes;
+  if (!shrink && (after.cpu_millis > spec_.capacity.cpu_millis ||
+                  after.memory_bytes > spec_.capacity.memory_bytes)) {
+    return false;
+  }
+  node.used = after;
+  return true;
+}
+
 int32_t NodePool::ready_nodes() const {
   return static_cast<int32_t>(std::count_if(nodes_.begin(), nodes_.end(), [&](const Node& n) {
     return !n.removed && n.ready_at <= now_;

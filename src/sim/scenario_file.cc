@@ -269,13 +269,19 @@ StatusOr<NodePoolSpec> Loader::Nodes(const YAML::Node& n) {
 
 StatusOr<PodModel> Loader::Pod(const YAML::Node& n, const std::string& p, PodModel pod) {
   if (!n) return pod;
-  CRESCENDO_RETURN_IF_ERROR(f_.Known(
-      n, p,
-      {"capacity_rps", "cpu_request", "memory_request", "cpu_per_request_millis", "cpu_base_millis",
-       "memory_per_request", "memory_base", "cpu_limit", "memory_limit", "startup", "scheduling",
-       "service_time_ms", "workers", "latency_curve", "request_timeout_ms", "cost_per_pod_hour"}));
+  CRESCENDO_RETURN_IF_ERROR(
+      f_.Known(n, p,
+               {"capacity_rps", "container_name", "cpu_request", "memory_request",
+                "cpu_per_request_millis", "cpu_base_millis", "memory_per_request", "memory_base",
+                "cpu_limit", "memory_limit", "startup", "scheduling", "service_time_ms", "workers",
+                "latency_curve", "request_timeout_ms", "cost_per_pod_hour"}));
   CRESCENDO_ASSIGN_OR_RETURN(pod.capacity_rps,
                              f_.Number(n, "capacity_rps", p, pod.capacity_rps, 0, true));
+  CRESCENDO_ASSIGN_OR_RETURN(pod.container_name,
+                             f_.String(n, "container_name", p, pod.container_name));
+  if (pod.container_name.empty()) {
+    return f_.Error(n["container_name"], p + ".container_name", "expected a non-empty name");
+  }
   CRESCENDO_ASSIGN_OR_RETURN(pod.requests.cpu_millis,
                              f_.Quantity(n, "cpu_request", p, pod.requests.cpu_millis, true));
   CRESCENDO_ASSIGN_OR_RETURN(pod.requests.memory_bytes,

@@ -18,6 +18,7 @@ std::string Num(double v) { return std::to_string(v); }
 Status ValidatePodModel(const PodModel& pod, std::string_view where) {
   if (!(pod.capacity_rps > 0))
     return Bad(where, "capacity_rps", "expected > 0, found " + Num(pod.capacity_rps));
+  if (pod.container_name.empty()) return Bad(where, "container_name", "expected a name");
   if (pod.requests.cpu_millis <= 0 || pod.requests.memory_bytes <= 0) {
     return Bad(where, "requests", "expected cpu and memory > 0");
   }

@@ -44,6 +44,14 @@ class NodePool {
   int32_t TryPlace(const Resources& requests);
   // Frees what a pod placed on `node` requested.
   void Release(int32_t node, const Resources& requests);
+  // Changes what a pod placed on `node` holds from `from` to `to` (an in-place resize) when the
+  // node has room for the difference, as the kubelet admits a resize (the node's requests less
+  // the pod's old ones, plus its new ones, within allocatable). A shrink always fits. Returns
+  // false, changing nothing, when it does not fit; the difference is not counted as pending:
+  // the cluster autoscaler does not provision nodes for resizes.
+  bool TryResize(int32_t node, const Resources& from, const Resources& to);
+  // Returns a node's allocatable resources (the spec's capacity).
+  const Resources& allocatable() const { return spec_.capacity; }
   // Accrues node-hours up to `now` and makes the nodes provisioned by then ready. Call before
   // placing the tick's pods.
   void Advance(Timestamp now);

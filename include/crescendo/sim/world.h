@@ -20,6 +20,7 @@
 #include "crescendo/cluster/cluster_backend.h"
 #include "crescendo/metrics/metric_source.h"
 #include "crescendo/model/autoscaling.h"
+#include "crescendo/model/cluster.h"
 #include "crescendo/model/ids.h"
 #include "crescendo/sim/distribution.h"
 #include "crescendo/sim/load.h"
@@ -33,9 +34,15 @@ namespace crescendo::sim {
 // Life of a pod: created Pending by SetReplicas(); Running (start_time set, not Ready) after the
 // scheduling delay; Ready after the startup delay counted from creation (a startup draw shorter
 // than the scheduling draw makes the pod Ready as soon as it runs). An OOM kill restarts the
-// container: the pod stays Running, loses readiness, and is Ready again one startup draw later.
+// container after the kubelet's CrashLoopBackOff delay: the pod stays Running, loses readiness,
+// and is Ready again one startup draw after the restart.
+//
+// A pod has one container, `container_name`. `requests` and the two limits are the pod
+// template's; each pod takes them when it is created and keeps them until it is resized in place
+// (see ServiceModel::ApplyResources).
 struct PodModel {
   double capacity_rps = 100;             // requests per second one ready pod serves at target
+  std::string container_name = "app";    // the pod's one container
   Resources requests{500, 512LL << 20};  // per-pod requests
   double cpu_millis_per_request = 4;     // CPU used per request/s, plus the base
   double cpu_base_millis = 20;
@@ -47,8 +54,8 @@ struct PodModel {
   Duration scheduling_delay{};  // creation to Running (mean)
   Duration scheduling_jitter{};
   DelayDistribution scheduling_distribution = DelayDistribution::kFixed;
-  // CPU used is capped at the limit (0: no limit). Memory above the limit OOM-kills the
-  // container (0: no limit, never killed).
+  // CPU demand above the limit is throttled (0: no limit, never throttled). Memory above the
+  // limit OOM-kills the container (0: no limit, never killed). See ServiceModel for the models.
   int64_t cpu_limit_millis = 0;
   int64_t memory_limit_bytes = 0;
   // Latency: an M/M/c queue with `workers_per_pod` servers per ready pod, each serving one
@@ -61,6 +68,10 @@ struct PodModel {
   double request_timeout_ms = 10000;
   double cost_per_pod_hour = 0.05;  // currency units per pod-hour (all pods, ready or not)
 
+  // Returns the template's container: its name, requests and limits.
+  ContainerResources Container() const {
+    return {container_name, requests, {cpu_limit_millis, memory_limit_bytes}};
+  }
   DelaySpec StartupDelay() const { return {startup_distribution, startup_delay, startup_jitter}; }
   DelaySpec SchedulingDelay() const {
     return {scheduling_distribution, scheduling_delay, scheduling_jitter};
@@ -114,6 +125,17 @@ struct ServiceStats {
   double dropped_requests = 0;  // requests no ready pod could serve
   int64_t oom_kills = 0;
   int64_t scaling_actions = 0;  // SetReplicas() calls that changed the replica count
+  // Vertical figures over Running pods, summed over time. Allocated is the request in force,
+  // used the usage (a container waiting to restart uses nothing); the caller computes slack as
+  // (allocated - used) / used.
+  double cpu_allocated_millis_seconds = 0;
+  double cpu_used_millis_seconds = 0;
+  double memory_allocated_byte_seconds = 0;
+  double memory_used_byte_seconds = 0;
+  double throttled_seconds = 0;  // pod-seconds with CPU demand above the limit
+  int64_t restarts = 0;          // container restarts after OOM kills
+  int64_t recreations = 0;       // pods evicted and replaced to take new resources
+  int64_t resizes = 0;           // pods resized in place
 };
 
 // The simulated cluster and its metric source.
