@@ -131,7 +131,7 @@ ContainerWatch FirstSight(const PodState& pod, const PodContainerState& c) {
   // so that a later OOM is not taken for a quick one.
   w.instance_start = c.last_oom_kill ? *c.last_oom_kill : pod.start_time;
   // Restarted once: the killed instance was the pod's first, started with the pod.
-  w.quick_oom = c.last_oom_kill && c.restarts == 1 &&
+  w.quick_oom = c.last_oom_kill && c.restarts == 1 && *c.last_oom_kill >= pod.start_time &&
                 *c.last_oom_kill - pod.start_time < kEvictAfterOomThreshold;
   return w;
 }
@@ -156,7 +156,8 @@ void Observe(const PodState& pod, const PodContainerState& c, Timestamp now, Con
     } else {
       Note(trace, what + ": discarded as VPA does, older than the current memory interval");
     }
-    w.quick_oom = *c.last_oom_kill - w.instance_start < kEvictAfterOomThreshold;
+    w.quick_oom = *c.last_oom_kill >= w.instance_start &&
+                  *c.last_oom_kill - w.instance_start < kEvictAfterOomThreshold;
     w.instance_start = *c.last_oom_kill;
     w.last_oom_kill = c.last_oom_kill;
   } else if (c.restarts > w.restarts) {
