@@ -19,8 +19,18 @@
 // InPlace (which Crescendo cannot express), is reported in the trace and treated as Off. With
 // Off the proposal still carries the containers VPA would set, for recommend mode to show.
 //
+// InPlaceOrRecreate is handled as the updater does with its InPlaceOrRecreate feature gate on
+// (alpha, off by default, in VPA 1.4: pkg/features/versioned_features.go); with the gate off
+// VPA evicts instead.
+//
 // Commit records, for an applied InPlaceOrRecreate proposal, when each chosen pod was resized
 // (PodWatch::in_place_attempt), which the updater waits on.
+//
+// Not modelled, for want of the inputs: LimitRanges (the capping processor's and the admission
+// controller's defaults), the pods' resize conditions (PodResizePending/InProgress: a resize is
+// taken as in progress until the pod reaches the template or an hour passes), unscheduled pods
+// (the updater lists only pods with a node), the eviction rate limiter (off by default) and
+// several label sets per VPA (one aggregate per container name, as WorkloadModel).
 //
 // Thread safety: immutable; Recommend() may run concurrently for different states.
 #ifndef CRESCENDO_SRC_VERTICAL_VPA_VPA_STRATEGY_H_
