@@ -177,6 +177,8 @@ void ObservePods(const VerticalContext& ctx, VpaState& state, std::vector<TraceE
                              [&](const ContainerWatch& w) { return w.name == c.name; });
       if (it == watch.containers.end()) {
         watch.containers.push_back(FirstSight(pod, c));
+      } else if (c.restarts < it->restarts) {
+        *it = FirstSight(pod, c);  // a new pod under the same name (a StatefulSet's)
       } else {
         Observe(pod, c, ctx.now, *it, state.model(), trace);
       }

@@ -290,6 +290,30 @@ TEST(VpaStrategyTest, RecordsOomKillsAsVpasObserverDoes) {
   }
 }
 
+TEST(VpaStrategyTest, APodRecreatedUnderItsNameIsWatchedAfresh) {
+  WorkloadState w = MakeWorkload(1, {100, 300 * 1000 * 1000});
+  PodContainerState& app = w.pods[0].containers[0];
+  app.restarts = 3;
+  app.last_oom_kill = kT0 - hours(1);
+  Harness h("vpa", w);
+  const auto usage = [](size_t) { return PodUsage{100, 200e6}; };
+  h.Tick(kT0, usage);
+  // The StatefulSet recreates web-0 under its name: its restarts count from 0 again.
+  h.workload.pods[0] = testing::RunningPod("web-0", {100, 300 * 1000 * 1000}, {}, kT0 + minutes(1));
+  h.Tick(kT0 + minutes(2), usage);
+  const ContainerWatch& fresh = h.vpa_state().pods().at("web-0").containers[0];
+  EXPECT_EQ(0, fresh.restarts);
+  EXPECT_EQ(kT0 + minutes(1), fresh.instance_start);
+  // Its first kill, 2 minutes after it started, is recorded and a quick OOM.
+  h.workload.pods[0].containers[0].restarts = 1;
+  h.workload.pods[0].containers[0].last_oom_kill = kT0 + minutes(3);
+  const VerticalProposal p = h.Tick(kT0 + minutes(4), usage);
+  bool recorded = false;
+  for (const TraceEntry& e : p.trace) recorded |= e.reason.find("OOM-killed") != std::string::npos;
+  EXPECT_TRUE(recorded);
+  EXPECT_TRUE(h.vpa_state().pods().at("web-0").containers[0].quick_oom);
+}
+
 TEST(VpaStrategyTest, PodChurnKeepsTheStateBounded) {
   Harness h("vpa", MakeWorkload(3, {100, 100 * kMi}));
   h.spec.update_mode = "Off";
