@@ -172,6 +172,11 @@ void Observe(const PodState& pod, const PodContainerState& c, Timestamp now, Con
 void ObservePods(const VerticalContext& ctx, VpaState& state, std::vector<TraceEntry>* trace) {
   for (const PodState& pod : ctx.workload->pods) {
     PodWatch& watch = state.pods().try_emplace(pod.name).first->second;
+    if (pod.resize == ResizeStatus::kNone) {
+      watch.resize_seen.reset();
+    } else if (!watch.resize_seen) {
+      watch.resize_seen = ctx.now;
+    }
     for (const PodContainerState& c : pod.containers) {
       auto it = std::find_if(watch.containers.begin(), watch.containers.end(),
                              [&](const ContainerWatch& w) { return w.name == c.name; });

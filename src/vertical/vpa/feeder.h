@@ -15,6 +15,8 @@
 //      interval's usage peak) (model/container.go RecordOOM). Like the observer's OnAdd, the
 //      first sight of a pod records no OOM. OOMs come after the samples, as the feeder drains
 //      its OOM channel at the end of LoadRealTimeMetrics.
+//   4. A pod resizing in place (PodState::resize) is remembered from the tick it is first seen
+//      so (PodWatch::resize_seen), as the updater's lastInPlaceAttemptTimeMap.
 //
 // Units: cpu millicores, memory bytes. Anything unusable is explained in `trace` (step "vpa
 // input") and skipped; FeedTick never fails.

@@ -62,8 +62,10 @@ inline std::pair<WorkloadMetric, WorkloadMetric> UsageAt(
   memory.time = t;
   for (size_t i = 0; i < w.pods.size(); ++i) {
     const PodUsage u = usage(i);
-    cpu.pods.push_back({w.pods[i].name, "", u.cpu_millis, t, minutes(1)});
-    memory.pods.push_back({w.pods[i].name, "", u.memory_bytes, t, minutes(1)});
+    cpu.pods.push_back(
+        {.pod = w.pods[i].name, .value = u.cpu_millis, .time = t, .window = minutes(1)});
+    memory.pods.push_back(
+        {.pod = w.pods[i].name, .value = u.memory_bytes, .time = t, .window = minutes(1)});
   }
   return {std::move(cpu), std::move(memory)};
 }

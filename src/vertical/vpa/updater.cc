@@ -106,8 +106,36 @@ struct Candidate {
   const PodState* pod = nullptr;
   PodPriority priority;
   std::string rule;
-  bool resize_timed_out = false;  // resized in place an hour ago and still not at the template
+  bool resize_failed = false;  // resizing in place, and the resize failed: evict it
 };
+
+// pods_inplace_restriction.go CanEvictInPlacingPod, but for the budget: whether the pod's
+// resize in place failed, so that recreating it is the fallback.
+bool ResizeFailed(const PodState& pod, const PodWatch* watch, Timestamp now) {
+  const Timestamp seen = watch && watch->resize_seen ? *watch->resize_seen : now;
+  switch (pod.resize) {
+    case ResizeStatus::kInfeasible:
+      return true;
+    case ResizeStatus::kDeferred:
+      return now - seen > kDeferredResizeUpdateTimeout;
+    case ResizeStatus::kInProgress:
+      return now - seen > kInProgressResizeUpdateTimeout;
+    case ResizeStatus::kNone:
+      return false;
+  }
+  return false;
+}
+
+std::string ResizeNote(const PodState& pod) {
+  switch (pod.resize) {
+    case ResizeStatus::kInfeasible:
+      return "its resize in place is Infeasible; ";
+    case ResizeStatus::kDeferred:
+      return "its resize in place was Deferred over 5m; ";
+    default:
+      return "its resize in place has been in progress over 1h; ";
+  }
+}
 
 // Returns why the pod is a candidate, or nullopt when it is not (AddPod).
 std::optional<std::string> CandidateRule(const UpdaterInput& in, const PodState& pod,
@@ -203,11 +231,11 @@ UpdaterChoice ChoosePods(const UpdaterInput& in) {
     const std::vector<PodContainerState> containers = PodContainers(*pod, in.template_containers);
     if (AtTemplate(containers, in.template_containers, !pod->containers.empty())) continue;
     const PodWatch* watch = FindWatch(in, pod->name);
-    const bool resizing = in_place && watch != nullptr && watch->in_place_attempt.has_value();
-    const bool timed_out =
-        resizing && in.now - *watch->in_place_attempt > kInProgressResizeUpdateTimeout;
-    // pods_inplace_restriction.go CanInPlaceUpdate: pending or resizing pods wait.
-    if (in_place && (pod->phase == PodPhase::kPending || (resizing && !timed_out))) continue;
+    // CanInPlaceUpdate, CanEvict: a pending pod waits for in place; a resizing one waits unless
+    // its resize failed.
+    if (in_place && pod->phase == PodPhase::kPending) continue;
+    const bool resize_failed = ResizeFailed(*pod, watch, in.now);
+    if (pod->resize != ResizeStatus::kNone && !resize_failed) continue;
     const PodPriority priority = UpdatePriority(containers, *in.recommendation, *in.spec);
     std::optional<std::string> rule =
         CandidateRule(in, *pod, priority, QuickOom(containers, watch, *in.spec));
@@ -215,7 +243,7 @@ UpdaterChoice ChoosePods(const UpdaterInput& in) {
       ++not_due;
       continue;
     }
-    candidates.push_back({pod, priority, *std::move(rule), timed_out});
+    candidates.push_back({pod, priority, *std::move(rule), resize_failed});
   }
   // GetSortedPods: growing pods first, then the larger difference; stable for ties.
   std::stable_sort(candidates.begin(), candidates.end(),
@@ -225,23 +253,22 @@ UpdaterChoice ChoosePods(const UpdaterInput& in) {
                    });
 
   size_t chosen = 0;
-  for (const Candidate& c : candidates) {
-    if (in_place && c.resize_timed_out) continue;  // evicted after the in-place pass
+  for (Candidate& c : candidates) {
+    if (c.resize_failed) c.rule = ResizeNote(*c.pod) + c.rule;
+    if (in_place && c.resize_failed) continue;  // evicted after the resized ones
     if (!in_place && c.pod->phase == PodPhase::kPending) {
       Choose(c, "evict", out);  // CanEvict: pending pods always, not counted
       ++chosen;
       continue;
     }
     if (!budget.Disruptable()) continue;
-    Choose(c, in_place ? "resize in place" : "evict", out);
+    Choose(c, in_place && !c.resize_failed ? "resize in place" : "evict", out);
     ++budget.disrupted;
     ++chosen;
   }
   for (const Candidate& c : candidates) {
-    if (!in_place || !c.resize_timed_out || !budget.Disruptable()) continue;
-    Candidate late = c;
-    late.rule = "resized in place over 1h ago and still not at the template; " + c.rule;
-    Choose(late, "evict", out);
+    if (!in_place || !c.resize_failed || !budget.Disruptable()) continue;
+    Choose(c, "evict", out);
     ++budget.disrupted;
     ++chosen;
   }

@@ -24,10 +24,13 @@
 // (running - disrupted) > configured - tolerance, or when nothing was disrupted yet and
 // tolerance is 0 with every configured pod running. Recreate: pending pods are always evicted
 // and not counted (pods_eviction_restriction.go CanEvict). InPlaceOrRecreate: pending pods wait
-// (pods_inplace_restriction.go CanInPlaceUpdate), and a pod whose resize in place was applied
-// (PodWatch::in_place_attempt) but has not reached the template waits, until
-// InProgressResizeUpdateTimeout (1 h) has passed; it is then chosen again after the in-place
-// candidates, for eviction (CanEvictInPlacingPod).
+// (pods_inplace_restriction.go CanInPlaceUpdate).
+//
+// A pod resizing in place (PodState::resize) waits in either mode, unless its resize failed
+// (CanEvictInPlacingPod): Infeasible, Deferred for more than DeferredResizeUpdateTimeout (5 min)
+// or in progress for more than InProgressResizeUpdateTimeout (1 h) since it was first seen
+// resizing (PodWatch::resize_seen). Such a pod is evicted, within the budget, after the
+// in-place candidates (logic/updater.go RunOnce appends it to podsForEviction).
 //
 // Thread safety: pure function.
 #ifndef CRESCENDO_SRC_VERTICAL_VPA_UPDATER_H_
@@ -51,7 +54,9 @@ namespace crescendo::vertical {
 // The updater's defaults (updater/config/config.go DefaultUpdaterConfig).
 inline constexpr double kPodUpdateThreshold = 0.1;                  // --pod-update-threshold
 inline constexpr Duration kPodLifetimeUpdateThreshold = hours(12);  // --in-recommendation-...
-// updater/restriction/pods_inplace_restriction.go InProgressResizeUpdateTimeout.
+// updater/restriction/pods_inplace_restriction.go DeferredResizeUpdateTimeout and
+// InProgressResizeUpdateTimeout.
+inline constexpr Duration kDeferredResizeUpdateTimeout = minutes(5);
 inline constexpr Duration kInProgressResizeUpdateTimeout = hours(1);
 
 // updater/priority/update_priority_calculator.go PodPriority.
@@ -84,7 +89,7 @@ struct UpdaterInput {
   const VerticalSpec* spec = nullptr;                       // REQUIRES: non-null
   VerticalUpdate update = VerticalUpdate::kRecreate;        // kRecreate or kInPlaceOrRecreate
   Timestamp now;
-  // What the strategy saw of each pod (quick OOMs, resizes in place); null: nothing.
+  // What the strategy saw of each pod (quick OOMs, since when it resizes); null: nothing.
   const std::map<std::string, PodWatch, std::less<>>* watches = nullptr;
 };
 

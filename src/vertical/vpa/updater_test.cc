@@ -39,6 +39,8 @@ struct PodCase {
   bool deleting = false;
   bool quick_oom = false;  // its container was OOM-killed 2 minutes after it started
   Resources limits = {};
+  ResizeStatus resize = ResizeStatus::kNone;
+  Duration resizing_for{};  // since the pod was first seen resizing
 };
 
 struct UpdaterCase {
@@ -58,6 +60,8 @@ UpdaterChoice Choose(const UpdaterCase& c) {
     PodState pod = testing::RunningPod(p.name, p.requests, p.limits, kNow - p.age);
     pod.phase = p.phase;
     pod.deleting = p.deleting;
+    pod.resize = p.resize;
+    if (p.resize != ResizeStatus::kNone) watches[p.name].resize_seen = kNow - p.resizing_for;
     if (p.quick_oom) {
       const Timestamp kill = pod.start_time + minutes(2);
       pod.containers[0].last_oom_kill = kill;
@@ -94,6 +98,18 @@ std::vector<PodCase> Outside(int n, const std::string& prefix = "p") {
 std::vector<PodCase> Concat(std::vector<PodCase> a, const std::vector<PodCase>& b) {
   a.insert(a.end(), b.begin(), b.end());
   return a;
+}
+
+// A pod outside the bounds whose resize in place is `status` since `resizing_for`, beside an
+// outside pod "a" that is not resizing and two pods at the template.
+std::vector<PodCase> Resizing(ResizeStatus status, Duration resizing_for, bool with_a = false) {
+  PodCase r{"r", {300, 500 * kMi}};
+  r.resize = status;
+  r.resizing_for = resizing_for;
+  const Resources at_target{500, 500 * kMi};
+  std::vector<PodCase> pods{r, {"t1", at_target}, {"t2", at_target}};
+  pods.push_back(with_a ? PodCase{"a", {300, 500 * kMi}} : PodCase{"t3", at_target});
+  return pods;
 }
 
 TEST(UpdaterTest, ChoosesPodsAsVpasUpdater) {
@@ -164,6 +180,34 @@ TEST(UpdaterTest, ChoosesPodsAsVpasUpdater) {
         {"t2", at_target},
         {"t3", at_target}},
        {"grow-large", "grow-small", "shrink"}},
+      {"a resize Deferred for 5m waits",
+       Resizing(ResizeStatus::kDeferred, minutes(5)),
+       {},
+       VerticalUpdate::kInPlaceOrRecreate},
+      {"a resize Deferred over 5m: evicted",
+       Resizing(ResizeStatus::kDeferred, minutes(6)),
+       {"r"},
+       VerticalUpdate::kInPlaceOrRecreate},
+      {"a resize in progress for 1h waits",
+       Resizing(ResizeStatus::kInProgress, hours(1)),
+       {},
+       VerticalUpdate::kInPlaceOrRecreate},
+      {"a resize in progress over 1h: evicted",
+       Resizing(ResizeStatus::kInProgress, hours(1) + seconds(1)),
+       {"r"},
+       VerticalUpdate::kInPlaceOrRecreate},
+      {"an Infeasible resize: evicted at once",
+       Resizing(ResizeStatus::kInfeasible, {}),
+       {"r"},
+       VerticalUpdate::kInPlaceOrRecreate},
+      {"failed resizes are evicted after the pods resized in place",
+       Resizing(ResizeStatus::kInfeasible, {}, /*with_a=*/true),
+       {"a", "r"},
+       VerticalUpdate::kInPlaceOrRecreate},
+      {"Recreate: a pod resizing waits too", Resizing(ResizeStatus::kInProgress, minutes(10)), {}},
+      {"Recreate: a failed resize is evicted in priority order",
+       Resizing(ResizeStatus::kInfeasible, {}, /*with_a=*/true),
+       {"r", "a"}},
   };
   for (const UpdaterCase& c : cases) {
     SCOPED_TRACE(c.name);

@@ -62,15 +62,14 @@ nlohmann::json PodWatchJson(const PodWatch& pod) {
   nlohmann::json containers = nlohmann::json::array();
   for (const ContainerWatch& c : pod.containers) containers.push_back(ContainerWatchJson(c));
   nlohmann::json json = nlohmann::json::object();
-  json["in_place_attempt_unix_ns"] = OptionalTimeJson(pod.in_place_attempt);
+  json["resize_seen_unix_ns"] = OptionalTimeJson(pod.resize_seen);
   json["containers"] = std::move(containers);
   return json;
 }
 
 StatusOr<PodWatch> ReadPodWatch(const nlohmann::json& json) {
   PodWatch pod;
-  CRESCENDO_ASSIGN_OR_RETURN(pod.in_place_attempt,
-                             ReadOptionalTime(json, "in_place_attempt_unix_ns"));
+  CRESCENDO_ASSIGN_OR_RETURN(pod.resize_seen, ReadOptionalTime(json, "resize_seen_unix_ns"));
   CRESCENDO_ASSIGN_OR_RETURN(const nlohmann::json* containers, jf::Array(json, "containers"));
   for (size_t i = 0; i < containers->size(); ++i) {
     StatusOr<ContainerWatch> c = ReadContainerWatch((*containers)[i]);

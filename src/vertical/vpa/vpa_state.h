@@ -5,13 +5,13 @@
 // CPU and memory-peak histograms and sample span, per (pod, container) the open memory
 // interval, per container name the spike tracker), and what the strategy saw of each listed
 // pod's containers (PodWatch): the restart count, the newest OOM kill, the memory request in
-// force, when the running instance started, and when a resize in place was last applied.
+// force, when the running instance started, and since when the pod has been resizing in place.
 //
 // ToJson() is exact (every histogram weight and timestamp; not VPA's lossy checkpoint): the
 // state VpaState::FromJson() rebuilds from it makes bit-identical recommendations.
 //
 //   {"version": 1, "model": <WorkloadModel::ToExactJson()>, "last_gc_unix_ns": <int>,
-//    "pods": {"web-1": {"in_place_attempt_unix_ns": <int or null>,
+//    "pods": {"web-1": {"resize_seen_unix_ns": <int or null>,
 //                       "containers": [{"name": "app", "restarts": 0,
 //                                       "last_oom_kill_unix_ns": <int or null>,
 //                                       "memory_request_bytes": 0,
@@ -60,10 +60,11 @@ struct ContainerWatch {
 
 struct PodWatch {
   std::vector<ContainerWatch> containers;
-  // When the engine last applied a resize in place of this pod (Commit), until the pod is at
-  // the template: VPA's updater keeps it as lastInPlaceAttemptTimeMap
-  // (updater/restriction/pods_restriction_factory.go).
-  std::optional<Timestamp> in_place_attempt;
+  // When the pod was first seen resizing in place (PodState::resize not kNone), the start of
+  // the updater's fallback timeouts: VPA's lastInPlaceAttemptTimeMap, set by
+  // restriction/pods_inplace_restriction.go CanEvictInPlacingPod. Unlike VPA's map, cleared
+  // once the pod stops resizing, so that each resize is timed from its own start.
+  std::optional<Timestamp> resize_seen;
 
   friend bool operator==(const PodWatch&, const PodWatch&) = default;
 };

@@ -93,19 +93,6 @@ void ExplainContainers(const std::string& step, std::span<const ContainerResourc
   }
 }
 
-// Forgets the resizes in place that took effect (the pod is at the template).
-void ForgetFinishedResizes(VpaState& state, const std::vector<PodState>& pods,
-                           std::span<const ContainerResources> template_containers) {
-  for (const PodState& pod : pods) {
-    auto it = state.pods().find(pod.name);
-    if (it == state.pods().end() || !it->second.in_place_attempt) continue;
-    const std::vector<PodContainerState> containers = PodContainers(pod, template_containers);
-    if (AtTemplate(containers, template_containers, !pod.containers.empty())) {
-      it->second.in_place_attempt.reset();
-    }
-  }
-}
-
 std::string ModeNote(VerticalUpdate update) {
   switch (update) {
     case VerticalUpdate::kOff:
@@ -184,7 +171,6 @@ VerticalProposal VpaPipeline::Recommend(const VerticalContext& ctx, StrategyStat
   }
   std::vector<ContainerResources> admitted = AdmitContainers(current, recommendation, *ctx.spec);
   ExplainContainers(name_, current, admitted, recommendation, proposal.trace);
-  ForgetFinishedResizes(s, ctx.workload->pods, admitted);
 
   if (proposal.update == VerticalUpdate::kRecreate ||
       proposal.update == VerticalUpdate::kInPlaceOrRecreate) {
@@ -202,15 +188,6 @@ VerticalProposal VpaPipeline::Recommend(const VerticalContext& ctx, StrategyStat
   }
   if (admitted != current) proposal.containers = std::move(admitted);
   return proposal;
-}
-
-void VpaPipeline::Commit(StrategyState& state, const VerticalProposal& proposal, bool applied,
-                         Timestamp now) const {
-  if (!applied || proposal.update != VerticalUpdate::kInPlaceOrRecreate) return;
-  auto& s = static_cast<VpaState&>(state);
-  for (const std::string& pod : proposal.pods) {
-    s.pods().try_emplace(pod).first->second.in_place_attempt = now;
-  }
 }
 
 std::unique_ptr<VerticalRecommender> NewVpaStrategy() {

@@ -23,12 +23,11 @@
 // (alpha, off by default, in VPA 1.4: pkg/features/versioned_features.go); with the gate off
 // VPA evicts instead.
 //
-// Commit records, for an applied InPlaceOrRecreate proposal, when each chosen pod was resized
-// (PodWatch::in_place_attempt), which the updater waits on.
+// Commit records nothing: VPA's updater remembers nothing of what it did besides when it first
+// saw each pod resizing in place, which Recommend reads from the snapshot (feeder.h).
 //
 // Not modelled, for want of the inputs: LimitRanges (the capping processor's and the admission
-// controller's defaults), the pods' resize conditions (PodResizePending/InProgress: a resize is
-// taken as in progress until the pod reaches the template or an hour passes), unscheduled pods
+// controller's defaults), a resize's Error reason (ResizeStatus has none), unscheduled pods
 // (the updater lists only pods with a node), the eviction rate limiter (off by default) and
 // several label sets per VPA (one aggregate per container name, as WorkloadModel).
 //
@@ -65,8 +64,6 @@ class VpaPipeline final : public VerticalRecommender {
   // Errors: InvalidArgument "vpa state: <field>: ..." (vpa_state.h).
   StatusOr<std::unique_ptr<StrategyState>> RestoreState(const nlohmann::json& json) const override;
   VerticalProposal Recommend(const VerticalContext& ctx, StrategyState& state) const override;
-  void Commit(StrategyState& state, const VerticalProposal& proposal, bool applied,
-              Timestamp now) const override;
 
  private:
   std::string name_;

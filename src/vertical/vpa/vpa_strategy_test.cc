@@ -448,8 +448,7 @@ TEST(VpaStrategyTest, RestoreRejectsMalformedStateNamingTheField) {
        "spike_trackers: app: episodes: found 1 entries, expected 8"},
       {"/pods/web-0/containers/0/restarts", -1, false,
        "pods: web-0: containers[0]: restarts: -1 is outside"},
-      {"/pods/web-1/in_place_attempt_unix_ns", "soon", false,
-       "in_place_attempt_unix_ns: found string"},
+      {"/pods/web-1/resize_seen_unix_ns", "soon", false, "resize_seen_unix_ns: found string"},
       {"/last_gc_unix_ns", nullptr, true, "last_gc_unix_ns: missing"},
   };
   for (const Case& c : cases) {
@@ -471,49 +470,51 @@ TEST(VpaStrategyTest, RestoreRejectsMalformedStateNamingTheField) {
   }
 }
 
-TEST(VpaStrategyTest, CommitRecordsResizesInPlaceThatTheUpdaterWaitsOn) {
-  struct Case {
-    const char* mode;
-    bool applied;
-    bool recorded;
+TEST(VpaStrategyTest, ResizesInPlaceAreTimedFromFirstSightAndFallBackToEviction) {
+  Harness h("vpa", MakeWorkload(4, {10, 10 * kMi}));
+  h.spec.update_mode = "InPlaceOrRecreate";
+  const auto usage = [](size_t) { return PodUsage{500, 400.0 * kMi}; };
+  VerticalProposal p;
+  for (int i = 0; i < 30; ++i) p = h.Tick(kT0 + minutes(i), usage);
+  ASSERT_EQ((std::vector<std::string>{"web-0", "web-1"}), p.pods);
+  ASSERT_EQ(1u, p.containers.size());
+  // Commit records nothing: VPA's updater keeps no memory of what it did.
+  const nlohmann::json before = h.state->ToJson();
+  h.strategy->Commit(*h.state, p, /*applied=*/true, kT0 + minutes(30));
+  EXPECT_EQ(before, h.state->ToJson());
+  // web-0's resize is deferred, web-1's in progress; web-2 and web-3 reached the template.
+  h.workload.pods[0].resize = ResizeStatus::kDeferred;
+  h.workload.pods[1].resize = ResizeStatus::kInProgress;
+  for (int i : {2, 3}) {
+    h.workload.pods[i].containers[0].requests = p.containers[0].requests;
+    h.workload.pods[i].containers[0].limits = p.containers[0].limits;
+  }
+  struct Step {
+    int minute;
+    std::vector<std::string> pods;
   };
-  const Case cases[] = {
-      {"InPlaceOrRecreate", true, true},
-      {"InPlaceOrRecreate", false, false},
-      {"Recreate", true, false},
+  const Step steps[] = {
+      {31, {}},         // both first seen resizing now: they wait
+      {36, {}},         // deferred for 5 minutes: not more than DeferredResizeUpdateTimeout
+      {37, {"web-0"}},  // deferred for 6 minutes: evicted
+      {91, {"web-0"}},  // web-1 in progress for 60 minutes: still waits
+      {92, {"web-0", "web-1"}},
   };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(std::string(c.mode) + (c.applied ? " applied" : " not applied"));
-    Harness h("vpa", MakeWorkload(4, {10, 10 * kMi}));
-    h.spec.update_mode = c.mode;
-    VerticalProposal p;
-    for (int i = 0; i < 30; ++i) {
-      p = h.Tick(kT0 + minutes(i), [](size_t) { return PodUsage{500, 400.0 * kMi}; });
-    }
-    ASSERT_EQ((std::vector<std::string>{"web-0", "web-1"}), p.pods);
-    const nlohmann::json before = h.state->ToJson();
-    h.strategy->Commit(*h.state, p, c.applied, kT0 + minutes(30));
-    EXPECT_EQ(c.recorded, before != h.state->ToJson());
-    EXPECT_EQ(c.recorded, h.vpa_state().pods().at("web-0").in_place_attempt.has_value());
-    // No resize takes effect: resized pods wait an hour, the others go meanwhile.
-    const VerticalProposal next = h.Tick(kT0 + minutes(31), [](size_t) {
-      return PodUsage{500, 400.0 * kMi};
-    });
-    h.strategy->Commit(*h.state, next, c.applied, kT0 + minutes(31));
-    if (c.recorded) {
-      EXPECT_EQ((std::vector<std::string>{"web-2", "web-3"}), next.pods);
-      // 61 minutes after their resize web-0 and web-1 are evicted; web-2 and web-3 still wait.
-      const VerticalProposal late = h.Tick(kT0 + minutes(91), [](size_t) {
-        return PodUsage{500, 400.0 * kMi};
-      });
-      EXPECT_EQ((std::vector<std::string>{"web-0", "web-1"}), late.pods);
-      bool evicted = false;
-      for (const TraceEntry& e : late.trace) evicted |= e.reason.starts_with("evict web-0");
-      EXPECT_TRUE(evicted);
-    } else {
-      EXPECT_EQ((std::vector<std::string>{"web-0", "web-1"}), next.pods);
+  for (const Step& step : steps) {
+    const VerticalProposal q = h.Tick(kT0 + minutes(step.minute), usage);
+    EXPECT_EQ(step.pods, q.pods) << "minute " << step.minute;
+    for (const TraceEntry& e : q.trace) {
+      if (e.step == "updater" && e.reason.find(" web-0: ") != std::string::npos) {
+        EXPECT_TRUE(e.reason.starts_with("evict web-0: its resize in place was Deferred over 5m"))
+            << e.reason;
+      }
     }
   }
+  EXPECT_EQ(kT0 + minutes(31), h.vpa_state().pods().at("web-1").resize_seen);
+  // A resize that is over is forgotten.
+  h.workload.pods[1].resize = ResizeStatus::kNone;
+  h.Tick(kT0 + minutes(93), usage);
+  EXPECT_FALSE(h.vpa_state().pods().at("web-1").resize_seen.has_value());
 }
 
 TEST(VpaStrategyTest, IgnoresTheHpa) {
