@@ -1,5 +1,8 @@
 #include "crescendo/base/status.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 namespace crescendo {
 
 std::string_view StatusCodeName(StatusCode code) {
@@ -74,5 +77,17 @@ Status ResourceExhaustedError(std::string m) {
 }
 Status AlreadyExistsError(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
 Status DataLossError(std::string m) { return {StatusCode::kDataLoss, std::move(m)}; }
+
+namespace status_internal {
+
+void DieOfValueOnError(const Status& status) {
+  std::fprintf(stderr, "StatusOr::value() called on an error: %s\n", status.ToString().c_str());
+  std::fflush(stderr);
+  std::abort();
+}
+
+Status OkStatusOrArgument() { return InternalError("StatusOr constructed from an OK status"); }
+
+}  // namespace status_internal
 
 }  // namespace crescendo

@@ -150,5 +150,70 @@ TEST(StatusOrTest, ConvertsFromAConstructibleValue) {
   EXPECT_EQ(from_vector->size(), 3u);
 }
 
+struct OkArgumentCase {
+  std::string name;
+  StatusOr<std::string> made;
+};
+
+TEST(StatusOrTest, AnOkStatusArgumentBecomesAnInternalErrorThatSaysWhy) {
+  const Status ok_status;
+  const std::vector<OkArgumentCase> cases = {
+      {"Status::Ok()", Status::Ok()},
+      {"a default Status", Status()},
+      {"an OK lvalue", ok_status},
+      {"an OK WithContext", Status::Ok().WithContext("ignored")},
+  };
+  for (const OkArgumentCase& c : cases) {
+    EXPECT_FALSE(c.made.ok()) << c.name;
+    EXPECT_EQ(c.made.status(), InternalError("StatusOr constructed from an OK status")) << c.name;
+    EXPECT_EQ(c.made.value_or("fallback"), "fallback") << c.name;
+  }
+}
+
+struct ErrorArgumentCase {
+  Status status;
+  std::string want;  // status().ToString()
+};
+
+TEST(StatusOrTest, KeepsANonOkStatusArgumentAsGiven) {
+  const std::vector<ErrorArgumentCase> cases = {
+      {NotFoundError("metric cpu"), "NOT_FOUND: metric cpu"},
+      {InternalError(""), "INTERNAL: "},
+      {Status(StatusCode::kCancelled, "stop"), "CANCELLED: stop"},
+      {UnavailableError("down").WithContext("prometheus"), "UNAVAILABLE: prometheus: down"},
+  };
+  for (const ErrorArgumentCase& c : cases) {
+    const StatusOr<int> made = c.status;
+    EXPECT_FALSE(made.ok());
+    EXPECT_EQ(made.status(), c.status);
+    EXPECT_EQ(made.status().ToString(), c.want);
+  }
+}
+
+// Every way of reading the value of an error: each aborts and prints the status to stderr.
+TEST(StatusOrDeathTest, ReadingTheValueOfAnErrorAbortsAndPrintsTheStatus) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  StatusOr<std::string> error = NotFoundError("no metric cpu for shop/web");
+  const StatusOr<std::string>& const_error = error;
+  const std::string want =
+      R"re(StatusOr::value\(\) called on an error: NOT_FOUND: no metric cpu)re";
+  EXPECT_DEATH((void)error.value(), want);
+  EXPECT_DEATH((void)const_error.value(), want);
+  EXPECT_DEATH((void)std::move(error).value(), want);
+  EXPECT_DEATH((void)*error, want);
+  EXPECT_DEATH((void)*const_error, want);
+  EXPECT_DEATH((void)error->size(), want);
+  EXPECT_DEATH((void)const_error->size(), want);
+  StatusOr<std::unique_ptr<int>> owned = DeadlineExceededError("slow");
+  EXPECT_DEATH((void)std::move(owned).value(), "called on an error: DEADLINE_EXCEEDED: slow");
+}
+
+TEST(StatusOrDeathTest, ReadingTheValueOfAnOkStatusArgumentAbortsAndSaysWhy) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  StatusOr<int> made = Status::Ok();
+  EXPECT_DEATH((void)made.value(),
+               "called on an error: INTERNAL: StatusOr constructed from an OK status");
+}
+
 }  // namespace
 }  // namespace crescendo

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -82,16 +83,28 @@ Status ResourceExhaustedError(std::string message);
 Status AlreadyExistsError(std::string message);
 Status DataLossError(std::string message);
 
+namespace status_internal {
+// Prints "StatusOr::value() called on an error: <status>" to stderr and aborts. Never returns.
+[[noreturn]] void DieOfValueOnError(const Status& status);
+// The status a StatusOr built from an OK Status holds instead.
+Status OkStatusOrArgument();
+}  // namespace status_internal
+
 // StatusOr<T> holds either a value or a non-OK Status.
-// REQUIRES: constructing from a Status requires a non-OK one; value() requires ok().
+//
+// REQUIRES: ok() before value(), operator* or operator->. Reading the value of an error never
+// throws: it is a broken invariant and fatal, deterministically: the status is printed to
+// stderr and the process aborts (as Abseil's StatusOr does).
+// Constructing from an OK Status is a programming error; as Abseil does, the StatusOr then holds
+// InternalError("StatusOr constructed from an OK status"), so ok() is false and the message says
+// why.
 template <typename T>
 class [[nodiscard]] StatusOr {
  public:
-  StatusOr(const T& value) : v_(value) {}            // NOLINT(google-explicit-constructor)
-  StatusOr(T&& value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
-  StatusOr(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
-    assert(!std::get<Status>(v_).ok() && "StatusOr constructed from an OK Status");
-  }
+  StatusOr(const T& value) : v_(value) {}        // NOLINT(google-explicit-constructor)
+  StatusOr(T&& value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  StatusOr(Status status)                        // NOLINT(google-explicit-constructor)
+      : v_(status.ok() ? status_internal::OkStatusOrArgument() : std::move(status)) {}
   template <typename U>
   requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, Status> &&
            !std::is_same_v<std::decay_t<U>, StatusOr<T>> && !std::is_same_v<std::decay_t<U>, T>)
@@ -99,11 +112,11 @@ class [[nodiscard]] StatusOr {
       : v_(T(std::forward<U>(value))) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return std::holds_alternative<T>(v_); }
-  Status status() const { return ok() ? Status::Ok() : std::get<Status>(v_); }
+  Status status() const { return ok() ? Status::Ok() : *std::get_if<Status>(&v_); }
 
-  const T& value() const& { return std::get<T>(v_); }
-  T& value() & { return std::get<T>(v_); }
-  T&& value() && { return std::get<T>(std::move(v_)); }
+  const T& value() const& { return *ValueOrDie(); }
+  T& value() & { return *ValueOrDie(); }
+  T&& value() && { return std::move(*ValueOrDie()); }
   const T& operator*() const& { return value(); }
   T& operator*() & { return value(); }
   T&& operator*() && { return std::move(*this).value(); }
@@ -114,6 +127,13 @@ class [[nodiscard]] StatusOr {
   T value_or(T fallback) const& { return ok() ? value() : std::move(fallback); }
 
  private:
+  const T* ValueOrDie() const {
+    const T* value = std::get_if<T>(&v_);
+    if (value == nullptr) status_internal::DieOfValueOnError(*std::get_if<Status>(&v_));
+    return value;
+  }
+  T* ValueOrDie() { return const_cast<T*>(std::as_const(*this).ValueOrDie()); }
+
   std::variant<Status, T> v_;
 };
 
