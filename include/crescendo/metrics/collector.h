@@ -9,10 +9,16 @@
 //   4. drops samples older than the source's max_age: a workload left without a current sample
 //      is Unavailable ("stale"), never a zero;
 //   5. scales values by the binding's scale (source unit -> catalogue unit).
-// A task that has not finished at its deadline (plus a 100 ms grace) is abandoned and its
-// workloads get DeadlineExceeded. A failed read gives every workload of the chunk the read's
-// status, so the engine sees Unavailable/DeadlineExceeded per workload and holds its last safe
-// decision; SourceReport says why, per source.
+// A task that has not finished when the Clock reaches its deadline plus a 100 ms grace is
+// abandoned and its workloads get DeadlineExceeded. A failed read gives every workload of the
+// chunk the read's status, so the engine sees Unavailable/DeadlineExceeded per workload and holds
+// its last safe decision; SourceReport says why, per source.
+//
+// Time: deadlines, MetricRequest::timeout, backoff sleeps, abandonment, the circuit breaker,
+// read_latency and elapsed all follow the injected Clock; nothing reads the system clock. With a
+// SimulatedClock a read takes no simulated time unless the source advances the clock, and a
+// task is abandoned only when the clock passes its limit. Staleness (max_age, max_sample_age)
+// and last_success are measured from Collect()'s `now`.
 //
 // Ownership: the Collector shares ownership of the sources; `clock` must outlive it.
 // Thread safety: Collect() may be called from one thread at a time; Reports() from any.

@@ -11,9 +11,13 @@
 namespace crescendo::metrics {
 namespace {
 
-// How long Collect() waits past a task's deadline before abandoning it. Waiting is in real
-// (steady) time: it guards against a source that ignores MetricRequest::timeout.
+// How long Collect() waits past a task's deadline, on the Clock, before abandoning it: it guards
+// against a source that ignores MetricRequest::timeout.
 constexpr Duration kAbandonGrace = std::chrono::milliseconds(100);
+
+// How often a wait for a task looks at the Clock again. The Clock cannot wake a waiter when it
+// moves (a SimulatedClock moves when told), so the wait polls it; only the Clock decides.
+constexpr std::chrono::milliseconds kClockPoll(1);
 
 bool Retryable(StatusCode code) {
   return code == StatusCode::kUnavailable || code == StatusCode::kDeadlineExceeded ||
@@ -47,9 +51,10 @@ struct Task {
   CircuitBreaker* breaker = nullptr;
   SourcePolicy policy;
   Timestamp now{};
-  Timestamp deadline{};
+  Timestamp deadline{};  // on the Clock
   uint64_t seed = 0;
-  TaskOutcome out;  // written by the worker; read only once `done` is ready
+  TaskOutcome out;       // written by the worker; read only once `done` is ready
+  Timestamp finished{};  // Clock time the worker finished; read only once `done` is ready
   std::promise<void> done;
 };
 
@@ -115,8 +120,9 @@ StatusOr<std::vector<WorkloadMetric>> ReadWithRetries(Task& task, Clock& clock) 
     }
     const double factor = 1.0 + retry.jitter * random.Uniform(-1.0, 1.0);
     const Duration backoff = FromSeconds(ToSeconds(BackoffFor(retry, attempt)) * factor);
-    if (clock.Now() + backoff >= task.deadline) return result;
-    clock.SleepUntil(clock.Now() + backoff);
+    const Timestamp wake = clock.Now() + backoff;
+    if (wake >= task.deadline) return result;
+    clock.SleepUntil(wake);
     ++task.out.retries;
   }
 }
@@ -154,6 +160,14 @@ void RunTask(Task& task, Clock& clock) {
     task.out.metrics[i].metric = task.binding.metric;
     AgeAndScale(task, task.out.metrics[i], task.workloads[i]);
   }
+}
+
+// Returns true once `done` is ready, false when `clock` reaches `limit` first.
+bool WaitUntil(std::future<void>& done, const Clock& clock, Timestamp limit) {
+  while (done.wait_for(kClockPoll) != std::future_status::ready) {
+    if (clock.Now() >= limit) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -241,6 +255,7 @@ std::vector<Collector::Impl::Pending> Collector::Impl::Submit(
       pending.push_back({b, task, task->done.get_future()});
       pool.Submit([task, &c = clock] {
         RunTask(*task, c);
+        task->finished = c.Now();
         task->done.set_value();
       });
     }
@@ -249,16 +264,17 @@ std::vector<Collector::Impl::Pending> Collector::Impl::Submit(
 }
 
 std::vector<TaskOutcome> Collector::Impl::Gather(std::vector<Pending>& pending) const {
-  const auto wait_started = std::chrono::steady_clock::now();
   std::vector<TaskOutcome> outcomes(pending.size());
   for (size_t t = 0; t < pending.size(); ++t) {
-    const Task& task = *pending[t].task;
-    const auto limit = wait_started + task.policy.deadline + kAbandonGrace;
-    if (pending[t].done.wait_until(limit) == std::future_status::ready) {
-      outcomes[t] = std::move(pending[t].task->out);
+    Task& task = *pending[t].task;
+    const Timestamp limit = task.deadline + kAbandonGrace;
+    // A task that finished after the limit (its source moved a simulated clock past it) is
+    // abandoned too, so the outcome depends on the Clock alone, not on when Gather looked.
+    if (WaitUntil(pending[t].done, clock, limit) && task.finished <= limit) {
+      outcomes[t] = std::move(task.out);
       continue;
     }
-    // The worker still owns task.out; the abandoned read's answer is dropped with the task.
+    // The worker may still own task.out; the abandoned read's answer is dropped with the task.
     TaskOutcome& out = outcomes[t];
     out.error = DeadlineExceededError(std::string(task.source->name()) + ": metric " +
                                       task.binding.metric + ": no answer within " +

@@ -4,12 +4,15 @@
 
 #include <atomic>
 #include <functional>
-#include <thread>
+#include <future>
+#include <string>
+#include <vector>
 
 namespace crescendo::metrics {
 namespace {
 
 using std::chrono::milliseconds;
+using std::chrono::minutes;
 using std::chrono::seconds;
 
 const Timestamp kNow = Timestamp(seconds(1'700'000'000));
@@ -197,11 +200,125 @@ TEST_F(CollectorTest, CircuitOpensAfterFailuresThenAdmitsATrial) {
   EXPECT_EQ(collector->Reports().at(0).health, SourceHealth::kHealthy);
 }
 
-TEST_F(CollectorTest, SourceIgnoringItsTimeoutIsAbandonedAtTheDeadline) {
+struct ClockCase {
+  std::string name;
+  Duration deadline;
+  int max_attempts;
+  int failures;        // calls that fail with Unavailable before the source answers
+  Duration read_time;  // simulated time each call takes: the source advances the clock
+  std::vector<Duration> want_timeouts;  // MetricRequest::timeout of each call
+  Duration want_elapsed;                // how far Collect() moved the clock
+  Duration want_latency;                // SourceReport::read_latency
+  int want_retries;
+  StatusCode want_code;
+};
+
+// Backoff of 1m, 2m, 4m... without jitter, so every instant of the tick is exact. Nothing here
+// sleeps in real time: a Collector that slept or timed out on the system clock would take
+// minutes or abandon reads the simulated clock still allows.
+TEST_F(CollectorTest, DeadlinesAndBackoffFollowTheInjectedClock) {
+  const std::vector<ClockCase> cases = {
+      {"answers at once",
+       minutes(10),
+       3,
+       0,
+       seconds(0),
+       {minutes(10)},
+       seconds(0),
+       seconds(0),
+       0,
+       StatusCode::kOk},
+      {"sleeps 1m then 2m on the clock",
+       minutes(10),
+       3,
+       2,
+       seconds(0),
+       {minutes(10), minutes(9), minutes(7)},
+       minutes(3),
+       minutes(3),
+       2,
+       StatusCode::kOk},
+      {"reads that take clock time shorten the next timeout",
+       minutes(10),
+       3,
+       2,
+       minutes(2),
+       {minutes(10), minutes(7), minutes(3)},
+       minutes(9),
+       minutes(9),
+       2,
+       StatusCode::kOk},
+      {"no backoff that would reach the deadline",
+       seconds(150),
+       5,
+       5,
+       seconds(0),
+       {seconds(150), seconds(90)},
+       minutes(1),
+       minutes(1),
+       1,
+       StatusCode::kUnavailable},
+      {"a read that outlasts deadline and grace is abandoned",
+       minutes(1),
+       1,
+       0,
+       minutes(5),
+       {minutes(1)},
+       minutes(5),
+       minutes(1),
+       0,
+       StatusCode::kDeadlineExceeded},
+      {"a read within the grace is kept",
+       minutes(1),
+       1,
+       0,
+       minutes(1) + milliseconds(100),
+       {minutes(1)},
+       minutes(1) + milliseconds(100),
+       minutes(1) + milliseconds(100),
+       0,
+       StatusCode::kOk},
+  };
+  for (const ClockCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    SimulatedClock clock(kNow);
+    CollectorOptions options;
+    options.default_policy.deadline = c.deadline;
+    options.default_policy.retry = {.max_attempts = c.max_attempts,
+                                    .initial_backoff = minutes(1),
+                                    .max_backoff = minutes(10),
+                                    .multiplier = 2.0,
+                                    .jitter = 0.0};
+    std::vector<Duration> timeouts;  // written by the one task, read after Collect()
+    int failures_left = c.failures;
+    auto source = std::make_shared<FuncSource>("prometheus", [&](const MetricRequest& r) {
+      timeouts.push_back(r.timeout);
+      clock.Advance(c.read_time);
+      if (failures_left-- > 0)
+        return StatusOr<std::vector<WorkloadMetric>>(UnavailableError("down"));
+      return PodPerWorkload(1.0)(r);
+    });
+    auto collector = Collector::Create(options, {source}, clock);
+    ASSERT_TRUE(collector.ok()) << collector.status().ToString();
+    const std::vector<MetricBinding> bindings = {{"cpu", "prometheus", "q"}};
+    const CollectResult result = (*collector)->Collect(bindings, Workloads(1), kNow);
+    EXPECT_EQ(timeouts, c.want_timeouts);
+    EXPECT_EQ(clock.Now() - kNow, c.want_elapsed);
+    EXPECT_EQ(result.elapsed, c.want_elapsed);
+    EXPECT_EQ(result.metrics[0][0].status.code(), c.want_code)
+        << result.metrics[0][0].status.ToString();
+    ASSERT_EQ(result.sources.size(), 1u);
+    EXPECT_EQ(result.sources[0].read_latency, c.want_latency);
+    EXPECT_EQ(result.sources[0].retries, c.want_retries);
+  }
+}
+
+TEST_F(CollectorTest, SourceIgnoringItsTimeoutIsAbandonedWhenTheClockPassesTheDeadline) {
   options_.default_policy.deadline = milliseconds(50);
   options_.default_policy.retry.max_attempts = 1;
-  auto slow = std::make_shared<FuncSource>("prometheus", [](const MetricRequest& r) {
-    std::this_thread::sleep_for(milliseconds(400));  // real time, ignoring r.timeout
+  options_.source_policies["influxdb"].deadline = seconds(10);  // unmoved by the slow source
+  auto slow = std::make_shared<FuncSource>("prometheus", [&](const MetricRequest& r) {
+    clock_.Advance(milliseconds(400));  // takes 400ms of clock time, ignoring r.timeout
     return PodPerWorkload(1.0)(r);
   });
   auto fast = std::make_shared<FuncSource>("influxdb", PodPerWorkload(2.0));
@@ -211,8 +328,43 @@ TEST_F(CollectorTest, SourceIgnoringItsTimeoutIsAbandonedAtTheDeadline) {
   CollectResult result = collector->Collect(bindings, Workloads(1), kNow);
   EXPECT_EQ(result.metrics[0][0].status.code(), StatusCode::kDeadlineExceeded);
   EXPECT_NE(result.metrics[0][0].status.message().find("read abandoned"), std::string::npos);
-  EXPECT_TRUE(result.metrics[1][0].status.ok());
+  EXPECT_TRUE(result.metrics[1][0].status.ok()) << result.metrics[1][0].status.ToString();
   EXPECT_FALSE(result.AllHealthy());
+}
+
+// A read blocked in real time is waited for while the injected clock stands still, however long
+// that takes, and abandoned as soon as the clock passes its deadline plus the 100 ms grace.
+TEST_F(CollectorTest, ABlockedReadIsAbandonedByTheInjectedClockNotByRealTime) {
+  options_.default_policy.deadline = milliseconds(50);
+  options_.default_policy.retry.max_attempts = 1;
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  auto blocked = std::make_shared<FuncSource>("prometheus", [&](const MetricRequest& r) {
+    entered.set_value();
+    released.wait();
+    return PodPerWorkload(1.0)(r);
+  });
+  auto collector = Make({blocked});
+  // Declared after the collector: released before the collector joins its worker.
+  struct Releaser {
+    std::promise<void>& p;
+    ~Releaser() { p.set_value(); }
+  } releaser{release};
+  const std::vector<MetricBinding> bindings = {{"cpu", "prometheus", "q"}};
+  const std::vector<WorkloadId> workloads = Workloads(1);
+  std::future<CollectResult> collect =
+      std::async(std::launch::async, [&] { return collector->Collect(bindings, workloads, kNow); });
+  entered.get_future().wait();
+  // Four times the deadline in real time: a Collector timing out on the system clock gives up.
+  EXPECT_EQ(collect.wait_for(milliseconds(200)), std::future_status::timeout);
+  clock_.Advance(milliseconds(150));  // the deadline plus the grace
+  const CollectResult result = collect.get();
+  EXPECT_EQ(result.metrics[0][0].status.code(), StatusCode::kDeadlineExceeded);
+  EXPECT_NE(result.metrics[0][0].status.message().find("no answer within 50ms; read abandoned"),
+            std::string::npos)
+      << result.metrics[0][0].status.ToString();
+  EXPECT_EQ(result.elapsed, milliseconds(150));
 }
 
 TEST_F(CollectorTest, UnknownSourceGivesNotFound) {
