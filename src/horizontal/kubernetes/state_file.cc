@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 
 #include "crescendo/horizontal/hpa_explain.h"
@@ -520,34 +521,44 @@ Status ParseExternalMetrics(const Node& n, std::vector<RawExternalMetric>* out) 
   return Status::Ok();
 }
 
-// getPodMetrics / getContainerMetrics of kubernetes metrics/client.go: a pod whose containers
-// lack the resource has no sample; a pod without the named container fails the read.
+// getPodMetrics of kubernetes metrics/client.go: the sum over the pod's containers; none when
+// the pod reports no container or a container lacks the resource.
+std::optional<int64_t> PodUsage(const RawPodMetrics& m, const std::string& resource) {
+  if (m.containers.empty()) return std::nullopt;
+  int64_t sum = 0;
+  for (const ContainerUsage& c : m.containers) {
+    const auto it = c.usage_milli.find(resource);
+    if (it == c.usage_milli.end()) return std::nullopt;
+    sum += it->second;
+  }
+  return sum;
+}
+
+// getContainerMetrics of kubernetes metrics/client.go: the first container named `container`;
+// none when the pod does not report it or it lacks the resource. Since Kubernetes 1.32
+// (kubernetes/kubernetes#127193) a pod without the container is dropped ("Missing container
+// metric") instead of failing the read, as getPodMetrics drops pods.
+std::optional<int64_t> NamedContainerUsage(const RawPodMetrics& m, const std::string& container,
+                                           const std::string& resource) {
+  for (const ContainerUsage& c : m.containers) {
+    if (c.name != container) continue;
+    const auto it = c.usage_milli.find(resource);
+    if (it == c.usage_milli.end()) return std::nullopt;
+    return it->second;
+  }
+  return std::nullopt;
+}
+
+// GetResourceMetric of kubernetes metrics/client.go: one sample per pod with a usage. A pod
+// left without one is grouped by groupPods (replica_calculator.go): ignored when it failed or is
+// being deleted, else missing.
 MetricReading ResourceReading(const MetricSpec& spec, const std::vector<RawPodMetrics>& raw) {
   MetricReading r;
   for (const RawPodMetrics& m : raw) {
-    int64_t sum = 0;
-    bool missing = m.containers.empty();
-    bool found = spec.container.empty();
-    for (const ContainerUsage& c : m.containers) {
-      if (!spec.container.empty() && c.name != spec.container) continue;
-      found = true;
-      auto it = c.usage_milli.find(spec.name);
-      if (it == c.usage_milli.end()) {
-        missing = true;
-        break;
-      }
-      sum += it->second;
-      if (!spec.container.empty()) break;
-    }
-    if (!found) {
-      r.fetch_status = UnavailableError(
-          fmt::format("failed to get container metrics: container {} not present in metrics for "
-                      "pod {}",
-                      spec.container, m.pod));
-      r.pods.clear();
-      return r;
-    }
-    if (!missing) r.pods.push_back({m.pod, sum, m.timestamp, m.window});
+    const std::optional<int64_t> usage = spec.container.empty()
+                                             ? PodUsage(m, spec.name)
+                                             : NamedContainerUsage(m, spec.container, spec.name);
+    if (usage.has_value()) r.pods.push_back({m.pod, *usage, m.timestamp, m.window});
   }
   return r;
 }
