@@ -52,6 +52,15 @@ StatusOr<sim::ScenarioSpec> ScenarioFromConfig(const config::Config& config,
     out.id = s.id;
     out.horizontal = *s.horizontal;
     out.vertical = s.vertical;
+    // A simulated pod has one container: the first one the VPA's policies size by name.
+    if (s.vertical) {
+      for (const ContainerResourcePolicy& policy : s.vertical->container_policies) {
+        if (policy.container_name != "*" && policy.mode == ContainerScalingMode::kAuto) {
+          out.pod.container_name = policy.container_name;
+          break;
+        }
+      }
+    }
     out.initial_replicas =
         std::clamp(out.initial_replicas, s.horizontal->min_replicas, s.horizontal->max_replicas);
     out.business_metrics.clear();

@@ -198,6 +198,7 @@ struct Resume {
   uint64_t digest = 0;
   int64_t decisions = 0;
   int64_t scaling_actions = 0;
+  int64_t resizes = 0;
   int64_t errors = 0;
 };
 
@@ -235,6 +236,7 @@ StatusOr<std::optional<Resume>> LoadCheckpoint(const std::string& path, const Ru
     r.digest = j.at("decisions_digest").get<uint64_t>();
     r.decisions = j.at("decisions").get<int64_t>();
     r.scaling_actions = j.at("scaling_actions").get<int64_t>();
+    r.resizes = j.at("resizes").get<int64_t>();
     r.errors = j.at("errors").get<int64_t>();
   } catch (const Json::exception& e) {
     return bad(std::string("missing or malformed field: ") + e.what());
@@ -332,6 +334,7 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
     summary.decisions_digest = resume->digest;
     summary.decisions = resume->decisions;
     summary.scaling_actions = resume->scaling_actions;
+    summary.resizes = resume->resizes;
     summary.errors = resume->errors;
     summary.resumed_from_tick = resume->tick;
     first = resume->tick + 1;
@@ -388,6 +391,7 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
                          {"decisions_digest", summary.decisions_digest},
                          {"decisions", summary.decisions},
                          {"scaling_actions", summary.scaling_actions},
+                         {"resizes", summary.resizes},
                          {"errors", summary.errors},
                          {"engine", engine->Checkpoint()},
                          {"world_log", backend.log()}};

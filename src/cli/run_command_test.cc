@@ -9,7 +9,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "cli/cli.h"
+#include "crescendo/cli/cli.h"
+#include "crescendo/engine/strategies.h"
+#include "crescendo/sim/runner.h"
 
 namespace crescendo::cli {
 namespace {
@@ -67,6 +69,48 @@ TEST_P(RunEndToEndTest, ReplicasStayWithinBoundsAndFollowThePeak) {
 
 INSTANTIATE_TEST_SUITE_P(Strategies, RunEndToEndTest,
                          ::testing::Values("target-utilization", "kubernetes", "predictive"));
+
+// `crescendo run` and `crescendo simulate` drive the same Engine over the same simulated cluster:
+// on one world (the generated scenario, one seed) each strategy makes the same decisions either
+// way, service by service (scaling actions, pod-seconds, the replica range, OOM kills).
+class RunSimulateParityTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(RunSimulateParityTest, SameWorldSameDecisions) {
+  RunOptions o = Options(5, GetParam());
+  o.duration = std::chrono::hours(12);
+  StatusOr<RunSummary> run = RunOnSimulator(o, nullptr);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+
+  const Timestamp start = FromUnixSeconds(1795392000);  // run's scenario start
+  std::vector<sim::SimService> services = sim::ServicesOf(sim::MusicStreamingScenario(5, start));
+  sim::SimulationOptions options;
+  options.start = start;
+  options.end = start + o.duration;
+  options.interval = o.interval;
+  options.seed = 5;
+  options.strategies = {GetParam()};
+  options.resolve = StrategiesForName;
+  StatusOr<sim::SimulationResult> simulated =
+      sim::RunSimulation(services, options, NewHorizontalStrategy);
+  ASSERT_TRUE(simulated.ok()) << simulated.status().ToString();
+  const sim::StrategyResult& r = simulated->strategies[0];
+  ASSERT_EQ(r.services.size(), run->services.size());
+  int64_t actions = 0;
+  for (size_t i = 0; i < r.services.size(); ++i) {
+    SCOPED_TRACE(r.services[i].id.ToString());
+    const sim::ServiceStats& a = run->services[i];
+    const sim::ServiceOutcome& b = r.services[i];
+    EXPECT_EQ(a.scaling_actions, b.outcome.scaling_actions);
+    EXPECT_NEAR(a.pod_hours * 3600, b.outcome.pod_seconds, 1e-6 * b.outcome.pod_seconds);
+    EXPECT_EQ(a.max_replicas, b.max_replicas);
+    EXPECT_EQ(a.oom_kills, b.outcome.oom_kills);
+    actions += b.outcome.scaling_actions;
+  }
+  EXPECT_GT(actions, 20);  // the day makes both scale, not a trivially idle world
+}
+
+INSTANTIATE_TEST_SUITE_P(Strategies, RunSimulateParityTest,
+                         ::testing::Values("kubernetes", "predictive"));
 
 TEST(RunTest, SameSeedSameResultOtherSeedOtherResult) {
   RunOptions o = Options(11, "kubernetes");

@@ -46,7 +46,12 @@ StatusOr<ClusterSnapshot> ClusterSim::Snapshot() {
   ClusterSnapshot snapshot;
   snapshot.time = now_;
   snapshot.workloads.reserve(models_.size());
-  for (const ServiceModel& m : models_) snapshot.workloads.push_back(m.state());
+  for (const ServiceModel& m : models_) {
+    snapshot.workloads.push_back(m.state());
+    std::vector<PodState>& pods = snapshot.workloads.back().pods;
+    std::span<const PodRuntime> runtime = m.runtime();
+    for (size_t p = 0; p < pods.size(); ++p) pods[p].resize = runtime[p].resize;
+  }
   return snapshot;
 }
 
@@ -63,15 +68,7 @@ Status ClusterSim::SetReplicas(const WorkloadId& workload, int32_t replicas) {
 
 Status ClusterSim::SetResources(const WorkloadId& workload, const ResourceUpdate& update) {
   CRESCENDO_ASSIGN_OR_RETURN(size_t i, Find(workload));
-  if (update.containers.empty()) return Status::Ok();
-  const Resources& r = update.containers.front().requests;
-  if (r.cpu_millis <= 0 || r.memory_bytes <= 0) {
-    return InvalidArgumentError(workload.ToString() + ": pod requests must be > 0, found cpu " +
-                                std::to_string(r.cpu_millis) + "m, memory " +
-                                std::to_string(r.memory_bytes) + " bytes");
-  }
-  models_[i].SetPodRequests(r);
-  return Status::Ok();
+  return models_[i].ApplyResources(update, now_);
 }
 
 bool ClusterSim::KnownMetric(const std::string& metric) const {

@@ -123,6 +123,17 @@ ScenarioSpec MusicStreamingScenario(const MusicStreamingOptions& options) {
     if (std::string_view(row.name) == "audio-analysis") {
       s.business_metrics.push_back({"audio_queue_length", BusinessMetricSpec::Kind::kBacklog, 1});
     }
+    // Sized vertically on memory only, as the VPA's documentation advises beside an HPA on CPU;
+    // the model servers resize in place (Kubernetes 1.33+), the rest by recreation.
+    VerticalSpec vertical;
+    const bool in_place = std::string_view(row.name) == "ml-inference" ||
+                          std::string_view(row.name) == "recommendations";
+    vertical.update_mode = in_place ? "InPlaceOrRecreate" : "Auto";
+    ContainerResourcePolicy policy;
+    policy.container_name = s.pod.container_name;
+    policy.controlled_resources = {"memory"};
+    vertical.container_policies.push_back(policy);
+    s.vertical = vertical;
     spec.services.push_back(std::move(s));
   }
   return spec;

@@ -323,7 +323,9 @@ StrategyResult Runner::Summarize(const StrategyRun& run, size_t column) const {
     memory_used += s.memory_used;
     r.services.push_back(std::move(so));
   }
-  r.total.vertical = VerticalOf(cpu_allocated, cpu_used, memory_allocated, memory_used);
+  const VerticalMetrics slack = VerticalOf(cpu_allocated, cpu_used, memory_allocated, memory_used);
+  r.total.vertical.cpu_slack = slack.cpu_slack;
+  r.total.vertical.memory_slack = slack.memory_slack;
   r.total.elasticity = CombineElasticity(elasticity);
   r.total.sla.p95_latency_ms = all.Quantile(0.95);
   if (run.cluster->nodes()) r.total.cost = run.cumulative_cost;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <initializer_list>
+#include <set>
 
 #include "crescendo/base/quantity.h"
 #include "spec_validation.h"
@@ -167,6 +168,8 @@ class Loader {
   StatusOr<MetricSpec> Metric(const YAML::Node& n, const std::string& path);
   StatusOr<ScalingRules> Rules(const YAML::Node& n, const std::string& path);
   Status Business(const YAML::Node& n, const std::string& path, ServiceSpec& s);
+  StatusOr<VerticalSpec> Vertical(const YAML::Node& n, const std::string& path,
+                                  const PodModel& pod);
   Status Load(const YAML::Node& n, const std::string& path, SimService& s, uint64_t seed);
   Status Trace(const YAML::Node& n, const std::string& path, SimService& s);
   StatusOr<DailyCycleSpec> Daily(const YAML::Node& n, const std::string& path, uint64_t seed);
@@ -581,10 +584,10 @@ Status Loader::Load(const YAML::Node& n, const std::string& p, SimService& s, ui
 
 Status Loader::Service(const YAML::Node& n, const YAML::Node& defaults, size_t index) {
   std::string p = "services[" + std::to_string(index) + "]";
-  CRESCENDO_RETURN_IF_ERROR(
-      f_.Known(n, p,
-               {"id", "min_replicas", "max_replicas", "initial_replicas", "target_cpu_utilization",
-                "metrics", "behavior", "slo_latency_ms", "pod", "business_metrics", "load"}));
+  CRESCENDO_RETURN_IF_ERROR(f_.Known(
+      n, p,
+      {"id", "min_replicas", "max_replicas", "initial_replicas", "target_cpu_utilization",
+       "metrics", "behavior", "slo_latency_ms", "pod", "business_metrics", "load", "vertical"}));
   SimService s;
   CRESCENDO_ASSIGN_OR_RETURN(std::string id, f_.String(n, "id", p, ""));
   StatusOr<WorkloadId> parsed = WorkloadId::Parse(id);
@@ -599,6 +602,10 @@ Status Loader::Service(const YAML::Node& n, const YAML::Node& defaults, size_t i
   CRESCENDO_ASSIGN_OR_RETURN(s.spec.pod, Pod(n["pod"], p + ".pod", base));
   if (n["business_metrics"])
     CRESCENDO_RETURN_IF_ERROR(Business(n["business_metrics"], p + ".business_metrics", s.spec));
+  if (n["vertical"]) {
+    CRESCENDO_ASSIGN_OR_RETURN(s.spec.vertical,
+                               Vertical(n["vertical"], p + ".vertical", s.spec.pod));
+  }
   CRESCENDO_ASSIGN_OR_RETURN(s.slo_latency_ms, f_.Number(n, "slo_latency_ms", p, 0, 0));
   YAML::Node initial = n["initial_replicas"];
   s.initial_replicas_from_load =
@@ -619,6 +626,61 @@ Status Loader::Service(const YAML::Node& n, const YAML::Node& defaults, size_t i
   }
   out_.services.push_back(std::move(s));
   return Status::Ok();
+}
+
+// vertical: {update_mode: Auto, controlled_resources: [cpu, memory], min_allowed: {cpu, memory},
+//            max_allowed: {cpu, memory}, min_replicas: 2, eviction_tolerance: 0.5}
+// One container policy, for the pod's container.
+StatusOr<VerticalSpec> Loader::Vertical(const YAML::Node& n, const std::string& p,
+                                        const PodModel& pod) {
+  CRESCENDO_RETURN_IF_ERROR(f_.Known(n, p,
+                                     {"update_mode", "controlled_resources", "min_allowed",
+                                      "max_allowed", "min_replicas", "eviction_tolerance"}));
+  VerticalSpec v;
+  CRESCENDO_ASSIGN_OR_RETURN(v.update_mode, f_.String(n, "update_mode", p, "Auto"));
+  static const std::set<std::string> kModes = {"Off", "Initial", "Recreate", "InPlaceOrRecreate",
+                                               "Auto"};
+  if (!kModes.contains(v.update_mode)) {
+    return f_.Error(n["update_mode"], p + ".update_mode",
+                    "found \"" + v.update_mode +
+                        "\", expected Off, Initial, Recreate, InPlaceOrRecreate or Auto");
+  }
+  ContainerResourcePolicy policy;
+  policy.container_name = pod.container_name;
+  if (YAML::Node r = n["controlled_resources"]) {
+    if (!r.IsSequence() || r.size() == 0) {
+      return f_.Error(r, p + ".controlled_resources", "expected a non-empty list of cpu, memory");
+    }
+    policy.controlled_resources.clear();
+    for (const YAML::Node& name : r) {
+      const std::string resource = name.as<std::string>();
+      if (resource != "cpu" && resource != "memory") {
+        return f_.Error(name, p + ".controlled_resources",
+                        "found \"" + resource + "\", expected cpu or memory");
+      }
+      policy.controlled_resources.push_back(resource);
+    }
+  }
+  for (auto [key, bound] : {std::pair{"min_allowed", &policy.min_allowed},
+                            std::pair{"max_allowed", &policy.max_allowed}}) {
+    YAML::Node b = n[key];
+    if (!b) continue;
+    const std::string bp = p + "." + key;
+    CRESCENDO_RETURN_IF_ERROR(f_.Known(b, bp, {"cpu", "memory"}));
+    Resources r;
+    CRESCENDO_ASSIGN_OR_RETURN(r.cpu_millis, f_.Quantity(b, "cpu", bp, 0, true));
+    CRESCENDO_ASSIGN_OR_RETURN(r.memory_bytes, f_.Quantity(b, "memory", bp, 0, false));
+    *bound = r;
+  }
+  v.container_policies.push_back(policy);
+  CRESCENDO_ASSIGN_OR_RETURN(double min_replicas, f_.Number(n, "min_replicas", p, 2, 1));
+  v.min_replicas = static_cast<int32_t>(min_replicas);
+  CRESCENDO_ASSIGN_OR_RETURN(v.eviction_tolerance, f_.Number(n, "eviction_tolerance", p, 0.5, 0));
+  if (v.eviction_tolerance > 1) {
+    return f_.Error(n["eviction_tolerance"], p + ".eviction_tolerance",
+                    "expected a fraction in [0, 1]");
+  }
+  return v;
 }
 
 // Settles start and end, and opens the traces (each starting at its own first row unless the

@@ -32,9 +32,9 @@ struct ContainerResources {
 
 struct ContainerState {
   std::string name;
-  Resources requests;  // in force (status.containerStatuses[].resources once resized in place)
-  Resources limits;    // in force; zero: no limit
-  int32_t restarts = 0;                   // restartCount
+  Resources requests;    // in force (status.containerStatuses[].resources once resized in place)
+  Resources limits;      // in force; zero: no limit
+  int32_t restarts = 0;  // restartCount
   std::optional<Timestamp> last_oom_kill;  // lastState.terminated with reason OOMKilled
 };
 
@@ -51,11 +51,11 @@ struct PodState {
   std::string name;
   PodPhase phase = PodPhase::kPending;
   bool ready = false;
-  bool deleting = false;                   // metadata.deletionTimestamp is set
-  Timestamp start_time;                    // status.startTime
-  Timestamp ready_transition_time;         // Ready condition's lastTransitionTime
-  Resources requests;                      // sum over containers
-  std::vector<ContainerState> containers;  // per-container requests, when known (may be empty)
+  bool deleting = false;                      // metadata.deletionTimestamp is set
+  Timestamp start_time;                       // status.startTime
+  Timestamp ready_transition_time;            // Ready condition's lastTransitionTime
+  Resources requests;                         // sum over containers
+  std::vector<ContainerState> containers;     // per-container requests, when known (may be empty)
   ResizeStatus resize = ResizeStatus::kNone;  // the in-place resize in progress, if any
 };
 

@@ -16,7 +16,7 @@ struct PodMetric {
   std::string pod;
   double value = 0;  // in the metric's unit (cpu: millicores; memory: bytes; others as catalogued)
   Timestamp time;
-  Duration window{};  // the window the value was averaged over, when known
+  Duration window{};      // the window the value was averaged over, when known
   std::string container;  // set for per-container values (vertical usage); empty: the whole pod
 };
 

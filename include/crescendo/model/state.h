@@ -14,7 +14,6 @@
 #define CRESCENDO_MODEL_STATE_H_
 
 #include <cstddef>
-
 #include <nlohmann/json.hpp>
 
 namespace crescendo {

@@ -105,10 +105,10 @@ struct SimulationOptions {
 struct VerticalMetrics {
   double cpu_slack = 0;  // (allocated - used) / used over the run; 0 when nothing was used
   double memory_slack = 0;
-  double throttled_seconds = 0;
+  double throttled_seconds = 0;  // pod-seconds a pod's CPU was throttled at its limit
   int64_t oom_kills = 0;
-  int64_t restarts = 0;
-  int64_t resizes = 0;
+  int64_t restarts = 0;  // container restarts after OOM kills, and pods recreated to resize
+  int64_t resizes = 0;   // in-place resizes
 };
 
 struct SlaMetrics {

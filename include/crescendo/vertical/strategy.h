@@ -22,12 +22,11 @@
 #define CRESCENDO_VERTICAL_STRATEGY_H_
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "crescendo/base/status.h"
 #include "crescendo/base/time.h"
@@ -46,8 +45,8 @@ struct VerticalContext {
   // set, bytes). A non-OK status is a failed read: no sample is recorded.
   const WorkloadMetric* cpu = nullptr;
   const WorkloadMetric* memory = nullptr;
-  const VerticalSpec* spec = nullptr;           // REQUIRES: non-null
-  const HorizontalSpec* horizontal = nullptr;   // the workload's HPA; null: none
+  const VerticalSpec* spec = nullptr;          // REQUIRES: non-null
+  const HorizontalSpec* horizontal = nullptr;  // the workload's HPA; null: none
   Timestamp now;
   const Forecast* forecast = nullptr;  // optional: the workload's load forecast
 };
@@ -77,7 +76,8 @@ class VerticalRecommender {
   virtual std::string_view name() const = 0;
   virtual std::unique_ptr<StrategyState> NewState() const = 0;
   // Errors: InvalidArgument naming the field that is missing or malformed.
-  virtual StatusOr<std::unique_ptr<StrategyState>> RestoreState(const nlohmann::json& json) const = 0;
+  virtual StatusOr<std::unique_ptr<StrategyState>> RestoreState(
+      const nlohmann::json& json) const = 0;
   // Returns what to change for ctx.workload and records this tick's usage in `state`.
   // Never fails: unusable input is recorded in the trace and nothing changes.
   virtual VerticalProposal Recommend(const VerticalContext& ctx, StrategyState& state) const = 0;

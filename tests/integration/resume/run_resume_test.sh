@@ -57,11 +57,11 @@ def case(name, ticks, args):
     print(f"  equal: {sa['decisions']} decisions, digest {sa['decisions_digest']}, "
           f"{sa['scaling_actions']} scaling actions")
 
-case("kubernetes", 5760, ["--duration", "24h", "--interval", "15s", "--seed", "11",
+case("kubernetes", 2880, ["--duration", "12h", "--interval", "15s", "--seed", "11",
                           "--strategy", "kubernetes"])
-case("predictive", 1920, ["--duration", "8h", "--interval", "15s", "--seed", "5",
+case("predictive", 960, ["--duration", "4h", "--interval", "15s", "--seed", "5",
                           "--strategy", "predictive"])
-case("config", 1440, ["--duration", "6h", "--interval", "15s", "--seed", "3",
+case("config", 960, ["--duration", "4h", "--interval", "15s", "--seed", "3",
                       "--config", os.path.join(source_dir, "examples/config"), "--env", "prod"])
 print("kill and resume: every run decided exactly as its uninterrupted twin")
 PY
