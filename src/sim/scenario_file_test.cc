@@ -168,6 +168,22 @@ TEST(ScenarioFileTest, ErrorsNameFileLineAndField) {
        "      - {type: Pods, name: rps, target: {type: Average}}\n    load: {constant: 1}\n",
        ":6: services[0].metrics[0].target.type: expected Utilization, AverageValue or Value"},
       {"not yaml", "services: [\n", ":2: "},
+      {"bad update mode",
+       "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
+       "    vertical: {update_mode: Sometimes}\n    load: {constant: 1}\n",
+       ":5: services[0].vertical.update_mode: found \"Sometimes\", expected Off, Initial"},
+      {"bad controlled resource",
+       "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
+       "    vertical: {controlled_resources: [gpu]}\n    load: {constant: 1}\n",
+       ":5: services[0].vertical.controlled_resources: found \"gpu\", expected cpu or memory"},
+      {"bad max allowed",
+       "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
+       "    vertical: {max_allowed: {cpu: many}}\n    load: {constant: 1}\n",
+       ":5: services[0].vertical.max_allowed.cpu: expected a Kubernetes quantity"},
+      {"bad tolerance",
+       "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
+       "    vertical: {eviction_tolerance: 2}\n    load: {constant: 1}\n",
+       ":5: services[0].vertical.eviction_tolerance: expected a fraction in [0, 1]"},
   };
   ScenarioDir dir;
   for (const Case& c : cases) {
@@ -179,6 +195,32 @@ TEST(ScenarioFileTest, ErrorsNameFileLineAndField) {
     EXPECT_NE(f.status().message().find(path + c.want), std::string::npos) << f.status().message();
   }
   EXPECT_EQ(LoadScenarioFile("/nonexistent.yaml").status().code(), StatusCode::kNotFound);
+}
+
+TEST(ScenarioFileTest, ReadsAVerticalSection) {
+  ScenarioDir dir;
+  std::string path = dir.Write(
+      "v.yaml",
+      "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
+      "    pod: {container_name: server}\n"
+      "    vertical: {update_mode: InPlaceOrRecreate, controlled_resources: [memory],\n"
+      "               min_allowed: {memory: 256Mi}, max_allowed: {cpu: '2', memory: 4Gi},\n"
+      "               min_replicas: 3, eviction_tolerance: 0.25}\n"
+      "    load: {constant: 1}\n");
+  StatusOr<ScenarioFile> f = LoadScenarioFile(path);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  const std::optional<VerticalSpec>& v = f->services[0].spec.vertical;
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->update_mode, "InPlaceOrRecreate");
+  EXPECT_EQ(v->min_replicas, 3);
+  EXPECT_DOUBLE_EQ(v->eviction_tolerance, 0.25);
+  ASSERT_EQ(v->container_policies.size(), 1u);
+  const ContainerResourcePolicy& p = v->container_policies[0];
+  EXPECT_EQ(p.container_name, "server");
+  EXPECT_EQ(p.controlled_resources, std::vector<std::string>{"memory"});
+  EXPECT_EQ(p.min_allowed->memory_bytes, 256LL << 20);
+  EXPECT_EQ(p.max_allowed->cpu_millis, 2000);
+  EXPECT_EQ(p.max_allowed->memory_bytes, 4LL << 30);
 }
 
 TEST(ScenarioFileTest, ExampleScenariosLoad) {
