@@ -56,7 +56,9 @@ class ClusterSim final : public ClusterBackend, public MetricSource {
  private:
   StatusOr<size_t> Find(const WorkloadId& workload) const;
   bool KnownMetric(const std::string& metric) const;
-  WorkloadMetric ReadOne(const MetricRequest& request, const WorkloadId& id) const;
+  // Reads `id`, at index `at` of the cluster when the caller knows it.
+  WorkloadMetric ReadOne(const MetricRequest& request, const WorkloadId& id,
+                         std::optional<size_t> at) const;
 
   std::vector<ServiceSpec> specs_;
   std::unique_ptr<NodePool> nodes_;  // before models_, which point to it
