@@ -92,15 +92,7 @@ std::vector<WorkloadConfig> WorkloadsOf(const config::Config& config,
     const std::string mode(config::AutoscalingModeName(s.mode));
     // The configuration's modes are the engine's: the lookup cannot fail.
     const ModeStrategies plan = StrategiesForMode(mode).value();
-    WorkloadConfig w;
-    w.id = s.id;
-    w.horizontal = *s.horizontal;
-    w.vertical = s.vertical;
-    w.horizontal_strategy = plan.horizontal;
-    w.vertical_strategy = plan.vertical;
-    w.apply = plan.apply;
-    w.mode = mode;
-    out.push_back(std::move(w));
+    out.push_back(WorkloadFor(s.id, *s.horizontal, s.vertical, plan, mode));
   }
   return out;
 }

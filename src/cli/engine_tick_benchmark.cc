@@ -63,15 +63,12 @@ Fixture Make(const std::string& strategy, bool vertical = false) {
   const ModeStrategies plan = std::move(StrategiesForName(strategy)).value();
   std::vector<WorkloadConfig> workloads;
   for (const auto& s : spec.services) {
-    WorkloadConfig w;
-    w.id = s.id;
-    w.horizontal = s.horizontal;
-    w.horizontal_strategy = plan.horizontal;
-    w.vertical_strategy = plan.vertical;
+    std::optional<VerticalSpec> sizing;
     if (vertical) {
-      w.vertical = VerticalSpec{};
-      w.vertical->update_mode = "Off";
+      sizing = VerticalSpec{};
+      sizing->update_mode = "Off";
     }
+    WorkloadConfig w = WorkloadFor(s.id, s.horizontal, sizing, plan, strategy);
     w.apply = false;  // keep the pod count at 100,000 across iterations
     workloads.push_back(std::move(w));
   }

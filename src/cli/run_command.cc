@@ -49,18 +49,6 @@ void OnSighup(int) { g_reload_requested = 1; }
 
 using Json = nlohmann::json;
 
-Json IdJson(const WorkloadId& id) { return {id.environment, id.tenant, id.ns, id.name}; }
-
-StatusOr<WorkloadId> IdFrom(const Json& j) {
-  if (!j.is_array() || j.size() != 4)
-    return InvalidArgumentError("expected [env, tenant, ns, name]");
-  for (const Json& part : j) {
-    if (!part.is_string()) return InvalidArgumentError("expected [env, tenant, ns, name]");
-  }
-  return WorkloadId{j[0].get<std::string>(), j[1].get<std::string>(), j[2].get<std::string>(),
-                    j[3].get<std::string>()};
-}
-
 Json ResourcesJson(const Resources& r) { return {r.cpu_millis, r.memory_bytes}; }
 
 // The simulated cluster with every change it accepted logged by tick, so a resumed run rebuilds
@@ -72,7 +60,7 @@ class RecordingBackend final : public ClusterBackend {
   StatusOr<ClusterSnapshot> Snapshot() override { return inner_->Snapshot(); }
   Status SetReplicas(const WorkloadId& workload, int32_t replicas) override {
     Status s = inner_->SetReplicas(workload, replicas);
-    if (s.ok()) log_.push_back({tick_, "replicas", IdJson(workload), replicas});
+    if (s.ok()) log_.push_back({tick_, "replicas", workload.ToString(), replicas});
     return s;
   }
   Status SetResources(const WorkloadId& workload, const ResourceUpdate& update) override {
@@ -84,7 +72,7 @@ class RecordingBackend final : public ClusterBackend {
     }
     log_.push_back({tick_,
                     "resources",
-                    IdJson(workload),
+                    workload.ToString(),
                     {containers, static_cast<int>(update.method), update.pods}});
     return s;
   }
@@ -112,7 +100,10 @@ Status Replay(const Json& log, size_t& next, int64_t tick, ClusterBackend& backe
       return InvalidArgumentError(
           fmt::format("world_log[{}]: tick {} is out of order", next, e[0].get<int64_t>()));
     }
-    StatusOr<WorkloadId> id = IdFrom(e[2]);
+    StatusOr<WorkloadId> id =
+        e[2].is_string()
+            ? WorkloadId::Parse(e[2].get<std::string>())
+            : StatusOr<WorkloadId>(InvalidArgumentError("expected the workload id as a string"));
     if (!id.ok()) return id.status().WithContext(fmt::format("world_log[{}]", next));
     Status applied;
     if (e[1] == "replicas" && e[3].is_number_integer()) {
@@ -253,15 +244,7 @@ Status Setup(const RunOptions& options, Timestamp start, const config::Config* c
     *scenario = sim::MusicStreamingScenario(options.seed, start);
     CRESCENDO_ASSIGN_OR_RETURN(ModeStrategies plan, StrategiesForName(options.strategy));
     for (const sim::ServiceSpec& s : scenario->services) {
-      WorkloadConfig w;
-      w.id = s.id;
-      w.horizontal = s.horizontal;
-      w.vertical = s.vertical;
-      w.horizontal_strategy = plan.horizontal;
-      w.vertical_strategy = plan.vertical;
-      w.apply = plan.apply;
-      w.mode = options.strategy;
-      workloads->push_back(std::move(w));
+      workloads->push_back(WorkloadFor(s.id, s.horizontal, s.vertical, plan, options.strategy));
     }
     return Status::Ok();
   }

@@ -80,8 +80,6 @@ struct Engine::Slot {
   std::unique_ptr<StrategyState> vertical_state;
   std::optional<Timestamp> last_seen;
   std::vector<size_t> metric_bindings;  // per effective metric; kNoBinding when none
-  size_t cpu_binding = kNoBinding;
-  size_t memory_binding = kNoBinding;
 };
 
 // One tick's working data.
@@ -101,6 +99,10 @@ Engine::Engine(EngineOptions options) : options_(std::move(options)) {
   policies_.Add(std::make_unique<BoundsPolicy>());
   for (size_t b = 0; b < options_.bindings.size(); ++b) {
     binding_index_.emplace(options_.bindings[b].metric, b);
+  }
+  if (auto b = binding_index_.find("cpu"); b != binding_index_.end()) cpu_binding_ = b->second;
+  if (auto b = binding_index_.find("memory"); b != binding_index_.end()) {
+    memory_binding_ = b->second;
   }
 }
 
@@ -183,10 +185,6 @@ Status Engine::Install(std::vector<WorkloadConfig> workloads) {
       auto b = binding_index_.find(m.name);
       s.metric_bindings.push_back(b == binding_index_.end() ? kNoBinding : b->second);
     }
-    if (auto b = binding_index_.find("cpu"); b != binding_index_.end()) s.cpu_binding = b->second;
-    if (auto b = binding_index_.find("memory"); b != binding_index_.end()) {
-      s.memory_binding = b->second;
-    }
   }
   workloads_ = std::move(workloads);
   slots_ = std::move(slots);
@@ -251,9 +249,8 @@ void Engine::Recommend(Tick& t) {
     if (s.vertical == nullptr) continue;
     VerticalContext vctx;
     vctx.workload = state;
-    vctx.cpu = s.cpu_binding == kNoBinding ? &t.missing[0] : &t.collected.metrics[s.cpu_binding][w];
-    vctx.memory =
-        s.memory_binding == kNoBinding ? &t.missing[1] : &t.collected.metrics[s.memory_binding][w];
+    vctx.cpu = cpu_binding_ ? &t.collected.metrics[*cpu_binding_][w] : &t.missing[0];
+    vctx.memory = memory_binding_ ? &t.collected.metrics[*memory_binding_][w] : &t.missing[1];
     vctx.spec = &*config.vertical;
     vctx.horizontal = &config.horizontal;
     vctx.now = t.now;
@@ -494,6 +491,20 @@ size_t Engine::StateBytes() const {
     if (s.vertical_state != nullptr) bytes += s.vertical_state->Bytes();
   }
   return bytes;
+}
+
+WorkloadConfig WorkloadFor(const WorkloadId& id, const HorizontalSpec& horizontal,
+                           const std::optional<VerticalSpec>& vertical, const ModeStrategies& plan,
+                           std::string mode) {
+  WorkloadConfig w;
+  w.id = id;
+  w.horizontal = horizontal;
+  w.vertical = vertical;
+  w.horizontal_strategy = plan.horizontal;
+  w.vertical_strategy = plan.vertical;
+  w.apply = plan.apply;
+  w.mode = std::move(mode);
+  return w;
 }
 
 std::vector<metrics::MetricBinding> BindAllTo(const std::vector<WorkloadConfig>& workloads,

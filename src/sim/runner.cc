@@ -43,9 +43,27 @@ struct ServiceRun {
   double peak_load_rps = 0;
   int32_t min_pods = std::numeric_limits<int32_t>::max();
   int32_t max_pods = 0;
-  // Vertical: requests and usage of running pods, integrated over time.
+  // Vertical: requests and usage of running pods, integrated over the evaluated time.
   double cpu_allocated = 0, cpu_used = 0, memory_allocated = 0, memory_used = 0;
 };
+
+// A service's running counters (ServiceStats) before a tick: the tick's share is the difference.
+struct Counters {
+  int64_t oom_kills = 0;
+  int64_t scaling_actions = 0;
+  double dropped = 0;
+  double cpu_allocated = 0, cpu_used = 0, memory_allocated = 0, memory_used = 0;
+};
+
+Counters CountersOf(const ServiceStats& s) {
+  return {s.oom_kills,
+          s.scaling_actions,
+          s.dropped_requests,
+          s.cpu_allocated_millis_seconds,
+          s.cpu_used_millis_seconds,
+          s.memory_allocated_byte_seconds,
+          s.memory_used_byte_seconds};
+}
 
 // One strategy: its cluster, its collector and its engine.
 struct StrategyRun {
@@ -56,6 +74,7 @@ struct StrategyRun {
   std::unique_ptr<metrics::Collector> collector;
   std::unique_ptr<Engine> engine;
   std::vector<ServiceRun> services;
+  std::vector<Counters> before;  // per service, reused every tick
   double cumulative_cost = 0;
 };
 
@@ -92,7 +111,7 @@ class Runner {
   void StepStrategy(StrategyRun& run, Timestamp now, double dt, std::vector<double>& plot_row,
                     size_t column);
   void Evaluate(const ServiceModel& m, ServiceRun& s, size_t i, double load, double dt,
-                int64_t oom_before, double dropped_before);
+                const Counters& before);
   StrategyResult Summarize(const StrategyRun& run, size_t column) const;
 
   std::vector<SimService>& services_;
@@ -132,15 +151,7 @@ StatusOr<std::unique_ptr<StrategyRun>> Runner::NewRun(const std::string& name,
                              metrics::Collector::Create(collector, {run->cluster}, *run->clock));
   std::vector<WorkloadConfig> workloads;
   for (const ServiceSpec& spec : specs_) {
-    WorkloadConfig w;
-    w.id = spec.id;
-    w.horizontal = spec.horizontal;
-    w.vertical = spec.vertical;
-    w.horizontal_strategy = plan.horizontal;
-    w.vertical_strategy = plan.vertical;
-    w.apply = plan.apply;
-    w.mode = name;
-    workloads.push_back(std::move(w));
+    workloads.push_back(WorkloadFor(spec.id, spec.horizontal, spec.vertical, plan, name));
   }
   EngineOptions o;
   o.backend = run->cluster.get();
@@ -182,12 +193,13 @@ Status Runner::ReadLoads(Timestamp now) {
 }
 
 void Runner::Evaluate(const ServiceModel& m, ServiceRun& s, size_t i, double load, double dt,
-                      int64_t oom_before, double dropped_before) {
+                      const Counters& before) {
   const SimService& spec = services_[i];
   double capacity = spec.spec.pod.capacity_rps;
   double demand = std::max(1.0, std::ceil(load / capacity - 1e-9));
   s.elasticity.Add(demand, m.ready_pods(), dt);
-  double dropped = m.stats().dropped_requests - dropped_before;
+  const ServiceStats& stats = m.stats();
+  double dropped = stats.dropped_requests - before.dropped;
   double requests = load * dt;
   s.latency.Add(m.latency_ms(), std::max(requests - dropped, 0.0));
   s.latency.Add(spec.spec.pod.request_timeout_ms, dropped);
@@ -199,29 +211,22 @@ void Runner::Evaluate(const ServiceModel& m, ServiceRun& s, size_t i, double loa
   auto pods = static_cast<int32_t>(m.state().pods.size());
   o.pod_seconds += pods * dt;
   o.cost += pods * dt / 3600 * spec.spec.pod.cost_per_pod_hour;
-  o.oom_kills += m.stats().oom_kills - oom_before;
+  o.oom_kills += stats.oom_kills - before.oom_kills;
   s.peak_load_rps = std::max(s.peak_load_rps, load);
   s.min_pods = std::min(s.min_pods, pods);
   s.max_pods = std::max(s.max_pods, pods);
-  const std::vector<PodState>& states = m.state().pods;
-  std::span<const PodRuntime> runtime = m.runtime();
-  for (size_t p = 0; p < states.size(); ++p) {
-    if (states[p].phase != PodPhase::kRunning) continue;
-    s.cpu_allocated += static_cast<double>(states[p].requests.cpu_millis) * dt;
-    s.memory_allocated += static_cast<double>(states[p].requests.memory_bytes) * dt;
-    s.cpu_used += runtime[p].cpu_millis * dt;
-    s.memory_used += runtime[p].memory_bytes * dt;
-  }
+  s.cpu_allocated += stats.cpu_allocated_millis_seconds - before.cpu_allocated;
+  s.cpu_used += stats.cpu_used_millis_seconds - before.cpu_used;
+  s.memory_allocated += stats.memory_allocated_byte_seconds - before.memory_allocated;
+  s.memory_used += stats.memory_used_byte_seconds - before.memory_used;
 }
 
 void Runner::StepStrategy(StrategyRun& run, Timestamp now, double dt, std::vector<double>& plot_row,
                           size_t column) {
   double node_hours_before = run.cluster->nodes() ? run.cluster->nodes()->node_hours() : 0;
-  std::vector<int64_t> oom_before(services_.size()), actions_before(services_.size());
-  std::vector<double> dropped_before(services_.size());
+  run.before.resize(services_.size());
   for (size_t i = 0; i < services_.size(); ++i) {
-    oom_before[i] = run.cluster->model(i).stats().oom_kills;
-    dropped_before[i] = run.cluster->model(i).stats().dropped_requests;
+    run.before[i] = CountersOf(run.cluster->model(i).stats());
   }
   run.clock->SleepUntil(now);
   run.cluster->Advance(now, held_);
@@ -235,7 +240,7 @@ void Runner::StepStrategy(StrategyRun& run, Timestamp now, double dt, std::vecto
       continue;
     }
     double cost_before = s.outcome.cost;
-    Evaluate(m, s, i, *ticks_[i].load, dt, oom_before[i], dropped_before[i]);
+    Evaluate(m, s, i, *ticks_[i].load, dt, run.before[i]);
     any_known = true;
     pod_cost += s.outcome.cost - cost_before;
     ready += m.ready_pods();
@@ -243,13 +248,13 @@ void Runner::StepStrategy(StrategyRun& run, Timestamp now, double dt, std::vecto
     known_load += *ticks_[i].load;
   }
   for (size_t i = 0; i < services_.size(); ++i) {
-    actions_before[i] = run.cluster->model(i).stats().scaling_actions;
+    run.before[i].scaling_actions = run.cluster->model(i).stats().scaling_actions;
   }
   run.engine->RunOnce(now);
   for (size_t i = 0; i < services_.size(); ++i) {
     if (!ticks_[i].load) continue;
     run.services[i].outcome.scaling_actions +=
-        run.cluster->model(i).stats().scaling_actions - actions_before[i];
+        run.cluster->model(i).stats().scaling_actions - run.before[i].scaling_actions;
   }
   if (any_known) {
     run.cumulative_cost += run.cluster->nodes()

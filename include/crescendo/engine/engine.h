@@ -46,6 +46,7 @@
 #include "crescendo/base/status.h"
 #include "crescendo/base/time.h"
 #include "crescendo/cluster/cluster_backend.h"
+#include "crescendo/engine/strategies.h"
 #include "crescendo/horizontal/recommender.h"
 #include "crescendo/metrics/collector.h"
 #include "crescendo/model/autoscaling.h"
@@ -65,6 +66,11 @@ struct WorkloadConfig {
   bool apply = true;                               // false: compute and record only
   std::string mode = "kubernetes";                 // the mode it came from, for reports
 };
+
+// Returns workload `id` with its specs, run by `plan`'s strategies; `mode` names it in reports.
+WorkloadConfig WorkloadFor(const WorkloadId& id, const HorizontalSpec& horizontal,
+                           const std::optional<VerticalSpec>& vertical, const ModeStrategies& plan,
+                           std::string mode);
 
 // Make a strategy by name; the engine's defaults are NewHorizontalStrategy and
 // NewVerticalStrategy (tests pass their own).
@@ -176,9 +182,10 @@ class Engine {
   std::map<std::string, std::unique_ptr<VerticalRecommender>> vertical_;
   PolicyChain policies_;
   const Arbiter* arbiter_ = nullptr;
-  std::vector<WorkloadId> ids_;                  // parallel to workloads_, for the collector
-  std::map<std::string, size_t> binding_index_;  // metric name -> index in options_.bindings
-  RealClock wall_;                               // step timings only; decisions never read it
+  std::vector<WorkloadId> ids_;                         // parallel to workloads_, for the collector
+  std::map<std::string, size_t> binding_index_;         // metric name -> index in options_.bindings
+  std::optional<size_t> cpu_binding_, memory_binding_;  // vertical usage, when bound
+  RealClock wall_;  // step timings only; decisions never read it
 };
 
 // Returns the bindings that read every metric of `workloads` from the one source `source`
