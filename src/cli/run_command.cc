@@ -58,6 +58,7 @@ class RecordingBackend final : public ClusterBackend {
   explicit RecordingBackend(ClusterBackend* inner) : inner_(inner) {}
   std::string_view name() const override { return inner_->name(); }
   StatusOr<ClusterSnapshot> Snapshot() override { return inner_->Snapshot(); }
+  Status SnapshotInto(ClusterSnapshot& out) override { return inner_->SnapshotInto(out); }
   Status SetReplicas(const WorkloadId& workload, int32_t replicas) override {
     Status s = inner_->SetReplicas(workload, replicas);
     if (s.ok()) log_.push_back({tick_, "replicas", workload.ToString(), replicas});

@@ -86,7 +86,7 @@ struct Engine::Slot {
 struct Engine::Tick {
   Timestamp now;
   TickReport report;
-  ClusterSnapshot snapshot;
+  ClusterSnapshot& snapshot;                 // the engine's, refilled every tick
   std::vector<const WorkloadState*> states;  // per workload; null when missing
   metrics::CollectResult collected;
   std::vector<std::vector<WorkloadMetric>> own_metrics;  // per workload, when not one binding
@@ -164,6 +164,7 @@ Status Engine::Install(std::vector<WorkloadConfig> workloads) {
   std::unordered_map<WorkloadId, Slot*, WorkloadIdHash> old;
   for (size_t i = 0; i < workloads_.size(); ++i) old.emplace(workloads_[i].id, &slots_[i]);
   std::vector<Slot> slots(workloads.size());
+  bool memory_for_horizontal = false;
   for (size_t i = 0; i < workloads.size(); ++i) {
     const WorkloadConfig& w = workloads[i];
     Slot& s = slots[i];
@@ -184,10 +185,12 @@ Status Engine::Install(std::vector<WorkloadConfig> workloads) {
     for (const MetricSpec& m : EffectiveMetrics(w.horizontal)) {
       auto b = binding_index_.find(m.name);
       s.metric_bindings.push_back(b == binding_index_.end() ? kNoBinding : b->second);
+      memory_for_horizontal |= memory_binding_ && s.metric_bindings.back() == *memory_binding_;
     }
   }
   workloads_ = std::move(workloads);
   slots_ = std::move(slots);
+  memory_for_horizontal_ = memory_for_horizontal;
   horizontal_ = std::move(horizontal);
   vertical_ = std::move(vertical);
   ids_.clear();
@@ -198,8 +201,27 @@ Status Engine::Install(std::vector<WorkloadConfig> workloads) {
 // Reads every binding for every workload; a workload's horizontal metrics are then viewed in
 // place when they come from one binding, else copied in its own vector.
 void Engine::Collect(Tick& t) {
+  // Memory usage feeds vertical strategies only, unless a horizontal spec names it: skip it on
+  // ticks where no vertical strategy runs.
+  bool vertical_due = false;
+  for (size_t w = 0; w < workloads_.size() && !vertical_due; ++w) {
+    const Slot& s = slots_[w];
+    vertical_due = s.vertical != nullptr && s.vertical->Due(*s.vertical_state, t.now);
+  }
+  const bool skip_memory = memory_binding_ && !memory_for_horizontal_ && !vertical_due;
   if (!options_.bindings.empty() && !ids_.empty()) {
-    t.collected = options_.collector->Collect(options_.bindings, ids_, t.now);
+    if (skip_memory) {
+      std::vector<metrics::MetricBinding> read;
+      for (size_t b = 0; b < options_.bindings.size(); ++b) {
+        if (b != *memory_binding_) read.push_back(options_.bindings[b]);
+      }
+      t.collected = options_.collector->Collect(read, ids_, t.now);
+      t.collected.metrics.insert(
+          t.collected.metrics.begin() + static_cast<std::ptrdiff_t>(*memory_binding_),
+          std::vector<WorkloadMetric>());  // not read: no strategy is due to use it
+    } else {
+      t.collected = options_.collector->Collect(options_.bindings, ids_, t.now);
+    }
     t.report.sources = t.collected.sources;
   }
   t.own_metrics.resize(workloads_.size());
@@ -250,7 +272,9 @@ void Engine::Recommend(Tick& t) {
     VerticalContext vctx;
     vctx.workload = state;
     vctx.cpu = cpu_binding_ ? &t.collected.metrics[*cpu_binding_][w] : &t.missing[0];
-    vctx.memory = memory_binding_ ? &t.collected.metrics[*memory_binding_][w] : &t.missing[1];
+    vctx.memory = memory_binding_ && !t.collected.metrics[*memory_binding_].empty()
+                      ? &t.collected.metrics[*memory_binding_][w]
+                      : &t.missing[1];
     vctx.spec = &*config.vertical;
     vctx.horizontal = &config.horizontal;
     vctx.now = t.now;
@@ -336,7 +360,7 @@ void Engine::Record(Tick& t) {
 }
 
 TickReport Engine::RunOnce(Timestamp now) {
-  Tick t;
+  Tick t{.snapshot = snapshot_};
   t.now = now;
   t.report.time = now;
   auto timed = [&](const char* step, auto&& body) {
@@ -344,8 +368,8 @@ TickReport Engine::RunOnce(Timestamp now) {
     body();
     t.report.timings.push_back({step, wall_.Now() - start});
   };
-  StatusOr<ClusterSnapshot> snapshot = UnavailableError("no snapshot taken");
-  timed("snapshot", [&] { snapshot = options_.backend->Snapshot(); });
+  Status snapshot = UnavailableError("no snapshot taken");
+  timed("snapshot", [&] { snapshot = options_.backend->SnapshotInto(snapshot_); });
   t.report.decisions.resize(workloads_.size());
   t.report.vertical.resize(workloads_.size());
   for (size_t w = 0; w < workloads_.size(); ++w) {
@@ -353,12 +377,11 @@ TickReport Engine::RunOnce(Timestamp now) {
     t.report.decisions[w].time = now;
   }
   if (!snapshot.ok()) {
-    t.report.status = snapshot.status().WithContext("snapshot");
+    t.report.status = snapshot.WithContext("snapshot");
     for (Decision& d : t.report.decisions) d.status = t.report.status;
     t.report.errors = static_cast<int32_t>(t.report.decisions.size());
     return std::move(t.report);
   }
-  t.snapshot = *std::move(snapshot);
   // A backend usually lists the workloads in the engine's order: look there first, and index the
   // snapshot by id only when a workload is elsewhere.
   std::unordered_map<WorkloadId, const WorkloadState*, WorkloadIdHash> by_id;

@@ -44,15 +44,20 @@ void ClusterSim::Advance(Timestamp now, std::span<const double> loads) {
 
 StatusOr<ClusterSnapshot> ClusterSim::Snapshot() {
   ClusterSnapshot snapshot;
-  snapshot.time = now_;
-  snapshot.workloads.reserve(models_.size());
-  for (const ServiceModel& m : models_) {
-    snapshot.workloads.push_back(m.state());
-    std::vector<PodState>& pods = snapshot.workloads.back().pods;
-    std::span<const PodRuntime> runtime = m.runtime();
+  CRESCENDO_RETURN_IF_ERROR(SnapshotInto(snapshot));
+  return snapshot;
+}
+
+Status ClusterSim::SnapshotInto(ClusterSnapshot& out) {
+  out.time = now_;
+  out.workloads.resize(models_.size());
+  for (size_t i = 0; i < models_.size(); ++i) {
+    out.workloads[i] = models_[i].state();  // copy assignment: reuses the strings and vectors
+    std::vector<PodState>& pods = out.workloads[i].pods;
+    std::span<const PodRuntime> runtime = models_[i].runtime();
     for (size_t p = 0; p < pods.size(); ++p) pods[p].resize = runtime[p].resize;
   }
-  return snapshot;
+  return Status::Ok();
 }
 
 StatusOr<size_t> ClusterSim::Find(const WorkloadId& workload) const {

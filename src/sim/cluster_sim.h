@@ -49,6 +49,7 @@ class ClusterSim final : public ClusterBackend, public MetricSource {
 
   std::string_view name() const override { return "sim"; }
   StatusOr<ClusterSnapshot> Snapshot() override;
+  Status SnapshotInto(ClusterSnapshot& out) override;
   Status SetReplicas(const WorkloadId& workload, int32_t replicas) override;
   Status SetResources(const WorkloadId& workload, const ResourceUpdate& update) override;
   StatusOr<std::vector<WorkloadMetric>> Read(const MetricRequest& request) override;

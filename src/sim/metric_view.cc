@@ -21,6 +21,7 @@ void ReadPods(const ServiceModel& model, MetricKind kind, Timestamp now, Duratio
   bool ready_only = kind == MetricKind::kRequestsPerSecond;
   bool per_container = kind == MetricKind::kCpu || kind == MetricKind::kMemory;
   size_t k = 0;
+  if (rename) out.pods.reserve(pods.size());
   for (size_t i = 0; i < pods.size(); ++i) {
     // A container waiting to restart has no usage sample, as metrics-server has none for it.
     if (pods[i].phase != PodPhase::kRunning || rt[i].waiting || (ready_only && !pods[i].ready)) {

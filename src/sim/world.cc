@@ -43,6 +43,7 @@ class WorldImpl final : public World {
   Timestamp Now() const override { return cluster_.now(); }
 
   StatusOr<ClusterSnapshot> Snapshot() override { return cluster_.Snapshot(); }
+  Status SnapshotInto(ClusterSnapshot& out) override { return cluster_.SnapshotInto(out); }
   Status SetReplicas(const WorkloadId& workload, int32_t replicas) override {
     return cluster_.SetReplicas(workload, replicas);
   }

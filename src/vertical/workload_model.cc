@@ -43,7 +43,11 @@ AggregateContainerState& WorkloadModel::AggregateFor(const std::string& containe
 
 bool WorkloadModel::Add(const UsageRecord& r) {
   AggregateContainerState& aggregate = AggregateFor(r.container);
-  ContainerState& state = containers_.try_emplace({r.pod, r.container}, &aggregate).first->second;
+  auto found = containers_.find(std::pair<std::string_view, std::string_view>(r.pod, r.container));
+  if (found == containers_.end()) {
+    found = containers_.try_emplace({r.pod, r.container}, &aggregate).first;
+  }
+  ContainerState& state = found->second;
   SpikeTracker& spikes = spikes_[r.container];
   bool ok = true;
   if (r.oom) {
@@ -170,7 +174,7 @@ Status WorkloadModel::FromExactJson(const nlohmann::json& json) {
     CRESCENDO_RETURN_IF_ERROR(
         spikes[name].FromExactJson(value).WithContext("spike_trackers: " + name));
   }
-  std::map<std::pair<std::string, std::string>, ContainerState> containers;
+  decltype(containers_) containers;
   for (size_t i = 0; i < containers_json->size(); ++i) {
     const nlohmann::json& entry = (*containers_json)[i];
     const std::string where = "containers[" + std::to_string(i) + "]";

@@ -42,6 +42,15 @@ class ClusterBackend {
   virtual std::string_view name() const = 0;
   // Returns the current state of every managed workload and its pods.
   virtual StatusOr<ClusterSnapshot> Snapshot() = 0;
+  // Makes `out` what Snapshot() would return, reusing its storage: the engine keeps one snapshot
+  // across ticks, so a backend that overrides this (the simulator does) copies into buffers it
+  // allocated on earlier ticks. On error `out` is unspecified. The default calls Snapshot().
+  virtual Status SnapshotInto(ClusterSnapshot& out) {
+    StatusOr<ClusterSnapshot> snapshot = Snapshot();
+    if (!snapshot.ok()) return snapshot.status();
+    out = *std::move(snapshot);
+    return Status::Ok();
+  }
   // Sets the desired replica count of `workload` (scale.spec.replicas).
   virtual Status SetReplicas(const WorkloadId& workload, int32_t replicas) = 0;
   // Sets the containers' requests and limits of `workload`'s pod template (new pods get them)

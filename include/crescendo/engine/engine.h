@@ -6,7 +6,8 @@
 // snapshot   ClusterBackend::Snapshot(): every workload's pods, requests, limits, restarts.
 // collect    metrics::Collector::Collect() of every binding for every workload: the metrics each
 //            HorizontalSpec names (EffectiveMetrics: Kubernetes' default cpu when it names
-//            none) and, for workloads sized vertically, cpu and memory usage.
+//            none) and, for workloads sized vertically, cpu and memory usage (memory only on
+//            ticks where some vertical strategy is Due(): VPA runs once a minute).
 // recommend  per workload, its horizontal strategy and (when it has a VerticalSpec) its vertical
 //            strategy, each a pure function of the context and the state the engine keeps for
 //            it (model/state.h). Strategies that forecast do it here, on their own state.
@@ -185,7 +186,9 @@ class Engine {
   std::vector<WorkloadId> ids_;                         // parallel to workloads_, for the collector
   std::map<std::string, size_t> binding_index_;         // metric name -> index in options_.bindings
   std::optional<size_t> cpu_binding_, memory_binding_;  // vertical usage, when bound
-  RealClock wall_;  // step timings only; decisions never read it
+  bool memory_for_horizontal_ = false;  // a horizontal spec reads the memory binding
+  ClusterSnapshot snapshot_;            // the last tick's, kept so the next one reuses its storage
+  RealClock wall_;                      // step timings only; decisions never read it
 };
 
 // Returns the bindings that read every metric of `workloads` from the one source `source`

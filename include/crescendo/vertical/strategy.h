@@ -81,6 +81,13 @@ class VerticalRecommender {
   // Returns what to change for ctx.workload and records this tick's usage in `state`.
   // Never fails: unusable input is recorded in the trace and nothing changes.
   virtual VerticalProposal Recommend(const VerticalContext& ctx, StrategyState& state) const = 0;
+  // Returns false when Recommend() at `now` would read neither ctx.cpu nor ctx.memory (a
+  // strategy that runs less often than the engine ticks, between its runs): the engine then
+  // need not read vertical usage this tick. The default: always due.
+  virtual bool Due(const StrategyState& state, Timestamp now) const {
+    (void)state, (void)now;
+    return true;
+  }
   // Records in `state` what the engine applied (`applied` false: nothing was, as in recommend
   // mode or when the cluster refused). The default records nothing.
   virtual void Commit(StrategyState& state, const VerticalProposal& proposal, bool applied,

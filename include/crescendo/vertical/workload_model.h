@@ -24,6 +24,7 @@
 #include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -102,7 +103,17 @@ class WorkloadModel {
   SpikeOptions spike_options_;
   const PodResourceRecommender* recommender_;  // VPA's, shared by every model
   std::map<std::string, AggregateContainerState> aggregates_;
-  std::map<std::pair<std::string, std::string>, ContainerState> containers_;  // (pod, container)
+  // Orders (pod, container) keys and lets them be looked up by string views, without copies.
+  struct PodContainerLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return std::pair<std::string_view, std::string_view>(a.first, a.second) <
+             std::pair<std::string_view, std::string_view>(b.first, b.second);
+    }
+  };
+  std::map<std::pair<std::string, std::string>, ContainerState, PodContainerLess>
+      containers_;  // (pod, container)
   std::map<std::string, SpikeTracker> spikes_;
 };
 

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <future>
+#include <memory>
 #include <mutex>
+#include <span>
 
 #include "crescendo/base/random.h"
 #include "metrics/collector/thread_pool.h"
@@ -46,7 +48,10 @@ struct TaskOutcome {
 
 struct Task {
   MetricBinding binding;
-  std::vector<WorkloadId> workloads;
+  // The task's slice of the tick's workloads; `ids` keeps them alive for as long as the task
+  // lives (an abandoned task outlives its Collect call).
+  std::shared_ptr<const std::vector<WorkloadId>> ids;
+  std::span<const WorkloadId> workloads;
   std::shared_ptr<MetricSource> source;
   CircuitBreaker* breaker = nullptr;
   SourcePolicy policy;
@@ -215,6 +220,9 @@ struct Collector::Impl {
   std::vector<Pending> Submit(std::span<const MetricBinding> bindings,
                               std::span<const WorkloadId> workloads, Timestamp now,
                               CollectResult& result);
+  // Returns the workloads as one shared list, the last tick's when they are the same (most
+  // ticks), so that tasks do not copy their ids.
+  std::shared_ptr<const std::vector<WorkloadId>> SharedIds(std::span<const WorkloadId> workloads);
   std::vector<TaskOutcome> Gather(std::vector<Pending>& pending) const;
   void Report(const std::vector<Pending>& pending, const std::vector<TaskOutcome>& outcomes,
               Timestamp now, CollectResult& result);
@@ -223,6 +231,7 @@ struct Collector::Impl {
   Clock& clock;
   std::map<std::string, SourceState> sources;
   uint64_t tick = 0;
+  std::shared_ptr<const std::vector<WorkloadId>> last_ids;
   mutable std::mutex mu;  // guards the reports in `sources`
   ThreadPool pool;        // last: destroyed (joined) first
 };
@@ -232,6 +241,7 @@ std::vector<Collector::Impl::Pending> Collector::Impl::Submit(
     CollectResult& result) {
   std::vector<Pending> pending;
   result.metrics.resize(bindings.size());
+  const std::shared_ptr<const std::vector<WorkloadId>> ids = SharedIds(workloads);
   for (size_t b = 0; b < bindings.size(); ++b) {
     const auto it = sources.find(bindings[b].source);
     if (it == sources.end()) {
@@ -245,7 +255,8 @@ std::vector<Collector::Impl::Pending> Collector::Impl::Submit(
       const size_t count = std::min(options.workloads_per_task, workloads.size() - first);
       auto task = std::make_shared<Task>();
       task->binding = bindings[b];
-      task->workloads.assign(workloads.begin() + first, workloads.begin() + first + count);
+      task->ids = ids;
+      task->workloads = std::span<const WorkloadId>(*ids).subspan(first, count);
       task->source = it->second.source;
       task->breaker = it->second.breaker.get();
       task->policy = it->second.policy;
@@ -261,6 +272,15 @@ std::vector<Collector::Impl::Pending> Collector::Impl::Submit(
     }
   }
   return pending;
+}
+
+std::shared_ptr<const std::vector<WorkloadId>> Collector::Impl::SharedIds(
+    std::span<const WorkloadId> workloads) {
+  if (last_ids == nullptr ||
+      !std::equal(last_ids->begin(), last_ids->end(), workloads.begin(), workloads.end())) {
+    last_ids = std::make_shared<const std::vector<WorkloadId>>(workloads.begin(), workloads.end());
+  }
+  return last_ids;
 }
 
 std::vector<TaskOutcome> Collector::Impl::Gather(std::vector<Pending>& pending) const {

@@ -19,23 +19,33 @@ void Note(std::vector<TraceEntry>* trace, std::string reason, double before = 0,
   if (trace != nullptr) trace->push_back({kStep, before, after, std::move(reason)});
 }
 
-// The workload's pods, by name.
+// The workload's pods, by name. Metrics usually list pods in the snapshot's order, so Find()
+// looks at the pod after the last one found before it searches (sorting only then).
 class PodIndex {
  public:
-  explicit PodIndex(const std::vector<PodState>& pods) {
-    sorted_.reserve(pods.size());
-    for (const PodState& pod : pods) sorted_.push_back(&pod);
-    std::sort(sorted_.begin(), sorted_.end(),
-              [](const PodState* a, const PodState* b) { return a->name < b->name; });
-  }
+  explicit PodIndex(const std::vector<PodState>& pods) : pods_(pods) {}
   const PodState* Find(std::string_view name) const {
+    if (next_ < pods_.size() && pods_[next_].name == name) return &pods_[next_++];
+    if (sorted_.size() != pods_.size()) {
+      sorted_.clear();
+      sorted_.reserve(pods_.size());
+      for (const PodState& pod : pods_) sorted_.push_back(&pod);
+      std::sort(sorted_.begin(), sorted_.end(),
+                [](const PodState* a, const PodState* b) { return a->name < b->name; });
+    }
     auto it = std::lower_bound(sorted_.begin(), sorted_.end(), name,
                                [](const PodState* p, std::string_view n) { return p->name < n; });
-    return it != sorted_.end() && (*it)->name == name ? *it : nullptr;
+    if (it == sorted_.end() || (*it)->name != name) return nullptr;
+    next_ = static_cast<size_t>(*it - pods_.data()) + 1;
+    return *it;
   }
+  // Restarts the in-order guess at the first pod.
+  void Rewind() const { next_ = 0; }
 
  private:
-  std::vector<const PodState*> sorted_;
+  const std::vector<PodState>& pods_;
+  mutable size_t next_ = 0;
+  mutable std::vector<const PodState*> sorted_;  // built on the first out-of-order lookup
 };
 
 // The container a usage value belongs to, and its CPU request in force (the sample's weight).
@@ -87,6 +97,7 @@ void FeedMetric(const WorkloadMetric* metric, bool is_cpu, const VerticalContext
   int unattributed = 0;
   int discarded = 0;
   UsageRecord r;
+  pods.Rewind();
   for (const PodMetric& m : metric->pods) {
     const PodState* pod = pods.Find(m.pod);
     std::optional<SampleTarget> target =
@@ -196,6 +207,7 @@ void ObservePods(const VerticalContext& ctx, VpaState& state, std::vector<TraceE
 void FeedTick(const VerticalContext& ctx, VpaState& state, std::vector<TraceEntry>* trace) {
   const PodIndex pods(ctx.workload->pods);
   const auto gone = [&](const std::string& pod) { return pods.Find(pod) == nullptr; };
+  // The model's states are ordered by pod name: Find() sorts the index once for them.
   state.model().ForgetPods(gone);
   std::erase_if(state.pods(), [&](const auto& entry) { return gone(entry.first); });
   FeedMetric(ctx.cpu, /*is_cpu=*/true, ctx, pods, state.model(), trace);

@@ -96,6 +96,11 @@ Status Restore(const nlohmann::json& json, VpaState& state) {
     state.pods().emplace(name, *std::move(pod));
   }
   state.set_last_gc(FromUnixNs(last_gc));
+  if (json.contains("last_run_unix_ns")) {
+    CRESCENDO_ASSIGN_OR_RETURN(std::optional<int64_t> last_run,
+                               jf::NullableInt(json, "last_run_unix_ns"));
+    if (last_run) state.set_last_run(FromUnixNs(*last_run));
+  }
   return Status::Ok();
 }
 
@@ -112,6 +117,7 @@ void VpaState::CopyFrom(const StrategyState& other) {
   model_.CopyFrom(from.model_);
   CopyMapReusing(pods_, from.pods_);
   last_gc_ = from.last_gc_;
+  last_run_ = from.last_run_;
 }
 
 nlohmann::json VpaState::ToJson() const {
@@ -121,6 +127,8 @@ nlohmann::json VpaState::ToJson() const {
   json["version"] = kVersion;
   json["model"] = model_.ToExactJson();
   json["last_gc_unix_ns"] = UnixNs(last_gc_);
+  json["last_run_unix_ns"] =
+      last_run_ ? nlohmann::json(UnixNs(*last_run_)) : nlohmann::json(nullptr);
   json["pods"] = std::move(pods);
   return json;
 }

@@ -11,6 +11,7 @@
 // state VpaState::FromJson() rebuilds from it makes bit-identical recommendations.
 //
 //   {"version": 1, "model": <WorkloadModel::ToExactJson()>, "last_gc_unix_ns": <int>,
+//    "last_run_unix_ns": <int or null; absent in checkpoints written before it: null>,
 //    "pods": {"web-1": {"resize_seen_unix_ns": <int or null>,
 //                       "containers": [{"name": "app", "restarts": 0,
 //                                       "last_oom_kill_unix_ns": <int or null>,
@@ -91,11 +92,15 @@ class VpaState final : public StrategyState {
   // before the first, as model/cluster.go NewClusterState).
   Timestamp last_gc() const { return last_gc_; }
   void set_last_gc(Timestamp t) { last_gc_ = t; }
+  // When the strategy last fed, recommended and chose pods (unset before the first run).
+  std::optional<Timestamp> last_run() const { return last_run_; }
+  void set_last_run(Timestamp t) { last_run_ = t; }
 
  private:
   WorkloadModel model_;
   std::map<std::string, PodWatch, std::less<>> pods_;
   Timestamp last_gc_{};
+  std::optional<Timestamp> last_run_;
 };
 
 }  // namespace crescendo::vertical

@@ -136,6 +136,11 @@ StatusOr<std::unique_ptr<StrategyState>> VpaPipeline::RestoreState(
   return std::unique_ptr<StrategyState>(*std::move(state));
 }
 
+bool VpaPipeline::Due(const StrategyState& state, Timestamp now) const {
+  const auto& s = static_cast<const VpaState&>(state);
+  return !s.last_run() || now >= *s.last_run() + kRecommenderInterval;
+}
+
 VerticalProposal VpaPipeline::Recommend(const VerticalContext& ctx, StrategyState& state) const {
   VerticalProposal proposal;
   if (ctx.workload == nullptr || ctx.spec == nullptr) {
@@ -151,6 +156,12 @@ VerticalProposal VpaPipeline::Recommend(const VerticalContext& ctx, StrategyStat
                                   "treated as Off"});
   }
   proposal.update = update.value_or(VerticalUpdate::kOff);
+  if (!Due(s, ctx.now)) {
+    proposal.trace.push_back(
+        {name_, 0, 0, "between VPA runs (every minute): the last run's resources stay"});
+    return proposal;
+  }
+  s.set_last_run(ctx.now);
 
   FeedTick(ctx, s, &proposal.trace);
   const PodRecommendation recommendation = recommend_(s.model(), ctx);

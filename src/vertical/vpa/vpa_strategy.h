@@ -1,7 +1,11 @@
 // The "vpa" vertical strategy, and the pipeline it shares with "spike-aware".
 //
-// VpaPipeline does each tick what VPA's three components do together for one
-// VerticalPodAutoscaler, in the order of their loops:
+// VpaPipeline does what VPA's three components do together for one VerticalPodAutoscaler, in
+// the order of their loops, once every kRecommenderInterval (VPA's recommender and updater each
+// run once a minute by default; the engine ticks at the HPA's 15 s). Between runs a proposal
+// changes nothing: the template keeps the last run's containers, as a VPA object keeps its last
+// recommendation. Running more often would also make VPA's confidence grow too fast: it counts
+// one sample a minute (logic/estimator.go getConfidence: samples / (60 x 24) days).
 //   recommender           FeedTick (feeder.h: LoadPods, LoadRealTimeMetrics, OOMs), the
 //                         pipeline's recommendation step, then the hourly garbage collection
 //                         of expired container names (recommender/routines/recommender.go
@@ -49,6 +53,9 @@ namespace crescendo::vertical {
 
 // recommender/main.go aggregateContainerStateGCInterval.
 inline constexpr Duration kAggregateStateGcInterval = hours(1);
+// recommender/main.go --recommender-interval and updater/main.go --updater-interval, both
+// 1 * time.Minute by default.
+inline constexpr Duration kRecommenderInterval = minutes(1);
 
 // The recommender's output for one tick, from the fed model.
 using RecommendStep =
@@ -64,6 +71,8 @@ class VpaPipeline final : public VerticalRecommender {
   // Errors: InvalidArgument "vpa state: <field>: ..." (vpa_state.h).
   StatusOr<std::unique_ptr<StrategyState>> RestoreState(const nlohmann::json& json) const override;
   VerticalProposal Recommend(const VerticalContext& ctx, StrategyState& state) const override;
+  // False between runs (kRecommenderInterval).
+  bool Due(const StrategyState& state, Timestamp now) const override;
 
  private:
   std::string name_;

@@ -97,6 +97,7 @@ TEST(VpaStrategyTest, TargetsEqualVpaRecommendPodOnTheSameSamples) {
     AggregateContainerState& aggregate = aggregates["app"];
     std::vector<ContainerState> containers(c.pods, ContainerState(&aggregate));
     Random replay(7);
+    std::optional<Timestamp> last_run;  // VPA runs once every kRecommenderInterval
     for (int i = 0; i < c.ticks; ++i) {
       const Timestamp t = kT0 + c.step * i;
       std::vector<PodUsage> usage;
@@ -104,6 +105,13 @@ TEST(VpaStrategyTest, TargetsEqualVpaRecommendPodOnTheSameSamples) {
         usage.push_back({static_cast<double>(replay.UniformInt(c.cpu_lo, c.cpu_hi)),
                          static_cast<double>(replay.UniformInt(c.mem_lo, c.mem_hi))});
       }
+      if (last_run && t < *last_run + kRecommenderInterval) {
+        // Between runs: nothing fed, nothing proposed.
+        const VerticalProposal between = h.Tick(t, [&](size_t p) { return usage[p]; });
+        EXPECT_TRUE(between.containers.empty()) << "tick " << i;
+        continue;
+      }
+      last_run = t;
       for (int p = 0; p < c.pods; ++p) {
         containers[p].AddCpuSample(t, static_cast<int64_t>(usage[p].cpu_millis), 1);
       }
