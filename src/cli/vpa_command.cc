@@ -1,5 +1,6 @@
 // `crescendo vpa ...`: VPA-compatible vertical recommendations from usage samples, checkpoint
 // import/export (VerticalPodAutoscalerCheckpoint v3), and the offline evaluation on real traces.
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -11,6 +12,7 @@
 #include "cli/command.h"
 #include "crescendo/vertical/checkpoint.h"
 #include "crescendo/vertical/evaluation.h"
+#include "crescendo/vertical/replay.h"
 #include "crescendo/vertical/vpa_manifest.h"
 #include "crescendo/vertical/workload_model.h"
 
@@ -160,15 +162,73 @@ std::string DefaultTracesDir() {
   return "../shared/traces";
 }
 
-void RunEvaluate(const std::string& trace, const std::string& dir, CommandContext& ctx) {
+// What `vpa evaluate` replays: a trace, or a samples file; optionally only some series.
+struct EvaluateInputs {
+  std::string trace;
+  std::string traces_dir = DefaultTracesDir();
+  std::string samples;
+  std::string json;
+  std::vector<std::string> only;
+  std::vector<std::string> except;
+};
+
+// Returns whether `name` is named by one of `names`: equal, or followed by '-' (a Borg task's
+// file name continues with its time span).
+bool Named(const std::string& name, const std::vector<std::string>& names) {
+  return std::any_of(names.begin(), names.end(), [&](const std::string& n) {
+    return name == n ||
+           (name.size() > n.size() && name.compare(0, n.size(), n) == 0 && name[n.size()] == '-');
+  });
+}
+
+StatusOr<std::vector<vertical::ReplaySeries>> EvaluationSeries(const EvaluateInputs& in,
+                                                               bool* with_fixed) {
+  *with_fixed = true;
+  if (!in.samples.empty()) {
+    CRESCENDO_ASSIGN_OR_RETURN(std::string text, ReadFile(in.samples));
+    CRESCENDO_ASSIGN_OR_RETURN(std::vector<vertical::UsageRecord> records,
+                               vertical::ParseUsageRecords(text, in.samples));
+    *with_fixed = vertical::HasRequests(records);
+    return vertical::SeriesFromRecords(std::move(records), in.samples, *with_fixed);
+  }
   StatusOr<std::vector<vertical::UsageSeries>> series =
-      trace == "borg"        ? vertical::LoadBorgTasks(dir)
-      : trace == "bitbrains" ? vertical::LoadBitbrainsVms(dir)
-                             : StatusOr<std::vector<vertical::UsageSeries>>(
-                                   vertical::GenerateModelReloadSeries(/*seed=*/7, /*count=*/50));
-  if (!series.ok()) return Fail(ctx, series.status());
-  ctx.out << "trace " << trace << ": " << series->size() << " series\n\n"
-          << vertical::ScoresToMarkdown(vertical::Evaluate(*series));
+      in.trace == "borg" ? vertical::LoadBorgTasks(in.traces_dir)
+      : in.trace == "bitbrains"
+          ? vertical::LoadBitbrainsVms(in.traces_dir)
+          : StatusOr<std::vector<vertical::UsageSeries>>(
+                vertical::GenerateModelReloadSeries(/*seed=*/7, /*count=*/50));
+  if (!series.ok()) return series.status();
+  return vertical::SeriesFromUsage(*series);
+}
+
+void RunEvaluate(const EvaluateInputs& in, CommandContext& ctx) {
+  if (in.samples.empty() == in.trace.empty()) {
+    return Fail(ctx, InvalidArgumentError("evaluate: give exactly one of --samples FILE and "
+                                          "--trace borg|bitbrains|ml-spikes"));
+  }
+  bool with_fixed = false;
+  StatusOr<std::vector<vertical::ReplaySeries>> all = EvaluationSeries(in, &with_fixed);
+  if (!all.ok()) return Fail(ctx, all.status());
+  std::vector<vertical::ReplaySeries> series;
+  for (vertical::ReplaySeries& s : *all) {
+    if ((in.only.empty() || Named(s.name, in.only)) && !Named(s.name, in.except)) {
+      series.push_back(std::move(s));
+    }
+  }
+  if (series.empty()) {
+    return Fail(ctx, InvalidArgumentError("evaluate: no series left to replay (--series, "
+                                          "--exclude-series)"));
+  }
+  const std::vector<vertical::StrategyScore> scores =
+      vertical::Replay(series, vertical::EvaluationStrategies(with_fixed));
+  ctx.out << (in.samples.empty() ? "trace " + in.trace : in.samples) << ": " << series.size()
+          << " series\n\n"
+          << vertical::ScoresToMarkdown(scores);
+  if (in.json.empty()) return;
+  std::ofstream out(in.json, std::ios::binary);
+  if (!(out << vertical::ScoresToJson(scores, series.size()) << "\n")) {
+    return Fail(ctx, UnavailableError(in.json + ": cannot write"));
+  }
 }
 
 }  // namespace
@@ -224,15 +284,25 @@ void RegisterVpaCommands(CLI::App& app, CommandContext& ctx) {
   AddCommonOptions(imp, im.get());
   imp->callback([im, &ctx] { RunImport(*im, ctx); });
 
-  auto trace = std::make_shared<std::string>();
-  auto traces_dir = std::make_shared<std::string>(DefaultTracesDir());
+  auto ev = std::make_shared<EvaluateInputs>();
   CLI::App* evaluate = vpa->add_subcommand(
-      "evaluate", "slack and under-provisioning of fixed requests, VPA and Crescendo on a trace");
-  evaluate->add_option("--trace", *trace, "borg, bitbrains, or ml-spikes (generated, seed 7)")
-      ->required()
+      "evaluate",
+      "slack and usage above the allocation of fixed requests, VPA and Crescendo, replayed");
+  evaluate
+      ->add_option("--samples", ev->samples,
+                   "usage samples as for recommend; cpu_request,memory_request columns "
+                   "add the fixed allocation")
+      ->check(CLI::ExistingFile);
+  evaluate->add_option("--trace", ev->trace, "borg, bitbrains, or ml-spikes (generated, seed 7)")
       ->check(CLI::IsMember({"borg", "bitbrains", "ml-spikes"}));
-  evaluate->add_option("--traces-dir", *traces_dir, "folder holding the traces");
-  evaluate->callback([trace, traces_dir, &ctx] { RunEvaluate(*trace, *traces_dir, ctx); });
+  evaluate->add_option("--traces-dir", ev->traces_dir, "folder holding the traces");
+  evaluate
+      ->add_option("--series", ev->only,
+                   "replay only these series (e.g. borg/85, bitbrains/16, pod/container)")
+      ->delimiter(',');
+  evaluate->add_option("--exclude-series", ev->except, "leave these series out")->delimiter(',');
+  evaluate->add_option("--json", ev->json, "also write the scores as JSON to this file");
+  evaluate->callback([ev, &ctx] { RunEvaluate(*ev, ctx); });
 }
 
 }  // namespace crescendo::cli
