@@ -89,5 +89,77 @@ TEST(VpaCommandTest, ErrorsNameTheFileAndLine) {
   EXPECT_NE(std::string::npos, now.err.find("--now: found \"soon\"")) << now.err;
 }
 
+// Three days of 5-minute samples for two pods; `requests` adds the fixed allocation columns.
+std::string EvaluationSamples(bool requests) {
+  std::string csv = std::string("timestamp,pod,container,cpu,memory,event") +
+                    (requests ? ",cpu_request,memory_request" : "") + "\n";
+  for (int64_t t = 0; t < 3 * 86400; t += 300) {
+    for (const char* pod : {"a", "b"}) {
+      csv += std::to_string(1795000000 + t) + "," + pod + ",app,0.5,1000000000," +
+             (requests ? ",2,4000000000" : "") + "\n";
+    }
+  }
+  return csv;
+}
+
+TEST(VpaCommandTest, EvaluateSamplesPerStrategy) {
+  struct Case {
+    const char* name;
+    bool requests;
+    bool has_fixed;
+  };
+  for (const Case& c : {Case{"with requests", true, true}, Case{"without", false, false}}) {
+    SCOPED_TRACE(c.name);
+    const std::string samples = TempFile("eval.csv", EvaluationSamples(c.requests));
+    const std::string json = ::testing::TempDir() + "eval.json";
+    Result r = RunVpa({"vpa", "evaluate", "--samples", samples, "--json", json});
+    ASSERT_EQ(0, r.exit_code) << r.err;
+    EXPECT_NE(std::string::npos, r.out.find(": 2 series")) << r.out;
+    // 0.5 cores against 2: slack 300%, never above.
+    EXPECT_EQ(c.has_fixed, r.out.find("| fixed | 300.0% | 300.0% | 0.00% | 0.000% | 1152 |") !=
+                               std::string::npos)
+        << r.out;
+    EXPECT_NE(std::string::npos, r.out.find("| vpa |")) << r.out;
+    EXPECT_NE(std::string::npos, r.out.find("| crescendo |")) << r.out;
+    std::ifstream in(json);
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_NE(std::string::npos, text.str().find("\"cpu_over\"")) << text.str();
+    EXPECT_NE(std::string::npos, text.str().find("\"memory_over\"")) << text.str();
+    EXPECT_EQ(c.has_fixed, text.str().find("\"strategy\": \"fixed\"") != std::string::npos);
+  }
+}
+
+TEST(VpaCommandTest, EvaluateErrorsAreLocated) {
+  const std::string partial =
+      TempFile("partial.csv",
+               "timestamp,pod,container,cpu,memory,event,cpu_request,memory_request\n"
+               "0,p,c,0.1,100,,1,1000\n60,p,c,0.1,100,,,1000\n");
+  const std::string good = TempFile("good.csv", EvaluationSamples(false));
+  struct Case {
+    const char* name;
+    std::vector<std::string> args;
+    std::string error;
+  };
+  const Case cases[] = {
+      {"a row without the request",
+       {"--samples", partial},
+       partial + ":3: cpu_request: empty, expected cores (the fixed allocation)"},
+      {"two inputs",
+       {"--samples", good, "--trace", "borg"},
+       "give exactly one of --samples FILE and --trace"},
+      {"no input", {}, "give exactly one of --samples FILE and --trace"},
+      {"no series left", {"--samples", good, "--series", "x/y"}, "no series left to replay"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    std::vector<std::string> args = {"vpa", "evaluate"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    Result r = RunVpa(args);
+    EXPECT_EQ(2, r.exit_code);
+    EXPECT_NE(std::string::npos, r.err.find(c.error)) << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace crescendo::cli

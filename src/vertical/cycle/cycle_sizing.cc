@@ -13,6 +13,7 @@ void CycleCpuSizer::Roll(Timestamp now) {
   const int64_t index = (now - *origin_) / options_.step;
   if (index == step_index_) return;
   if (step_max_ >= 0) maxima_.emplace_back(step_index_, step_max_);
+
   const int64_t day_steps = hours(24) / options_.step;
   while (!maxima_.empty() && maxima_.front().first < index - day_steps - 1) maxima_.pop_front();
   step_index_ = index;
@@ -28,31 +29,31 @@ double CycleCpuSizer::Base() const {
     const bool yesterday = index >= step_index_ - day_steps && index < step_index_ - day_steps + 2;
     if (recent || yesterday) base = std::max(base, max);
   }
-  return maxima_.empty() ? 0 : std::max(base, options_.min_base_cores);
+  return maxima_.empty() ? 0 : std::max(base, options_.min_cores);
 }
 
 void CycleCpuSizer::Observe(Timestamp time, double cpu_cores) {
   Roll(time);
-  if (base_ > 0) ratios_.emplace_back(time, cpu_cores / base_);
-  while (!ratios_.empty() && ratios_.front().first < time - options_.calibration_window) {
-    ratios_.pop_front();
+  if (base_ > 0) residuals_.emplace_back(time, cpu_cores - base_);
+  while (!residuals_.empty() && residuals_.front().first < time - options_.calibration_window) {
+    residuals_.pop_front();
   }
   step_max_ = std::max(step_max_, cpu_cores);
 }
 
 std::optional<double> CycleCpuSizer::Recommend(Timestamp now) {
   Roll(now);
-  if (base_ <= 0 || static_cast<int>(ratios_.size()) < options_.min_calibration_samples) {
+  if (base_ <= 0 || static_cast<int>(residuals_.size()) < options_.min_calibration_samples) {
     return std::nullopt;
   }
   std::vector<double> r;
-  r.reserve(ratios_.size());
-  for (const auto& [time, ratio] : ratios_) r.push_back(ratio);
-  // The conformal quantile: the ceil((n + 1) q)-th smallest ratio (Angelopoulos & Bates, 2021).
+  r.reserve(residuals_.size());
+  for (const auto& [time, residual] : residuals_) r.push_back(residual);
+  // The conformal quantile: the ceil((n + 1) q)-th smallest residual (Angelopoulos & Bates, 2021).
   const size_t n = r.size();
   const size_t k = std::min(n - 1, static_cast<size_t>(std::ceil((n + 1) * options_.quantile)) - 1);
   std::nth_element(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(k), r.end());
-  return base_ * r[k];
+  return std::max(options_.min_cores, base_ + r[k]);
 }
 
 namespace {
