@@ -14,6 +14,7 @@
 #include "cli/command.h"
 #include "cli/progress.h"
 #include "crescendo/engine/strategies.h"
+#include "crescendo/sim/oracle.h"
 #include "crescendo/sim/report.h"
 #include "crescendo/sim/runner.h"
 #include "crescendo/sim/scenario_file.h"
@@ -44,6 +45,7 @@ struct SimulateFlags {
   bool per_service = false;
   bool progress = false;
   bool no_progress = false;
+  std::vector<int32_t> sweep_targets;  // --sweep-target: the kubernetes strategy at each
 };
 
 constexpr const char* kBuiltinScenario = "music-streaming";
@@ -233,6 +235,59 @@ int ExitCode(const Status& s) {
   return s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound ? 2 : 1;
 }
 
+StatusOr<Plan> NewPlan(const SimulateFlags& f) {
+  CRESCENDO_ASSIGN_OR_RETURN(Plan plan, f.trace.empty() ? ScenarioPlan(f) : TracePlan(f));
+  CRESCENDO_RETURN_IF_ERROR(Override(f, plan));
+  return plan;
+}
+
+// What the runner builds for a name: the registered strategies, and the oracle, which reads a
+// second copy of the plan's loads ahead (crescendo/sim/oracle.h).
+sim::StrategyFactory Strategies(const SimulateFlags& f) {
+  return [f](std::string_view name) -> StatusOr<std::unique_ptr<HorizontalRecommender>> {
+    if (name != "oracle") return NewHorizontalStrategy(name);
+    CRESCENDO_ASSIGN_OR_RETURN(Plan ahead, NewPlan(f));
+    return sim::NewOracleRecommender(std::move(ahead.services), ahead.options.start,
+                                     ahead.options.interval);
+  };
+}
+
+StatusOr<ModeStrategies> Resolve(std::string_view name) {
+  if (name == "oracle") return ModeStrategies{"oracle", "vpa", true};
+  return StrategiesForName(name);
+}
+
+// Sets the CPU utilization target of every service's HPA that scales on CPU utilization.
+void SetCpuTarget(Plan& plan, int32_t percent) {
+  for (sim::SimService& s : plan.services) {
+    for (MetricSpec& m : s.spec.horizontal.metrics) {
+      if (m.name == "cpu" && m.target.average_utilization) m.target.average_utilization = percent;
+    }
+  }
+}
+
+// Runs the kubernetes strategy at each swept target: the HPA's frontier.
+StatusOr<std::vector<sim::FrontierPoint>> Sweep(const SimulateFlags& f) {
+  std::vector<sim::FrontierPoint> points;
+  for (int32_t target : f.sweep_targets) {
+    if (target <= 0 || target > 100) {
+      return InvalidArgumentError("--sweep-target: expected percentages in 1..100, found " +
+                                  std::to_string(target));
+    }
+    CRESCENDO_ASSIGN_OR_RETURN(Plan plan, NewPlan(f));
+    SetCpuTarget(plan, target);
+    plan.options.strategies = {"kubernetes"};
+    plan.options.resolve = Resolve;
+    CRESCENDO_ASSIGN_OR_RETURN(
+        sim::SimulationResult r,
+        sim::RunSimulation(plan.services, plan.options, NewHorizontalStrategy));
+    const sim::Outcome& o = r.strategies[0].total;
+    points.push_back(
+        {target, o.pod_seconds, o.elasticity.tau_u, o.sla.violation_seconds, o.scaling_actions});
+  }
+  return points;
+}
+
 void Simulate(const SimulateFlags& f, CommandContext& ctx) {
   auto fail = [&ctx](const Status& s) {
     ctx.err << "crescendo simulate: " << s.message() << "\n";
@@ -241,23 +296,30 @@ void Simulate(const SimulateFlags& f, CommandContext& ctx) {
   if (f.trace.empty() == f.scenario.empty()) {
     return fail(InvalidArgumentError("give exactly one of --trace PATH and --scenario FILE"));
   }
-  StatusOr<Plan> plan = f.trace.empty() ? ScenarioPlan(f) : TracePlan(f);
+  StatusOr<Plan> plan = NewPlan(f);
   if (!plan.ok()) return fail(plan.status());
-  Status overridden = Override(f, *plan);
-  if (!overridden.ok()) return fail(overridden);
   bool show = !f.no_progress && (f.progress || isatty(STDERR_FILENO) != 0);
   ProgressBar bar(ctx.err, "simulating", show);
-  plan->options.resolve = StrategiesForName;
+  plan->options.resolve = Resolve;
   StatusOr<sim::SimulationResult> result =
-      sim::RunSimulation(plan->services, plan->options, NewHorizontalStrategy,
+      sim::RunSimulation(plan->services, plan->options, Strategies(f),
                          [&bar](int64_t done, int64_t total) { bar.Update(done, total); });
   bar.Finish();
   if (!result.ok()) return fail(result.status());
   ctx.out << Describe(*plan, *result) << sim::ComparisonTable(*result);
   if (f.per_service || plan->services.size() > 1) ctx.out << "\n" << sim::ServiceTable(*result);
+  std::optional<sim::Frontier> frontier;
+  if (!f.sweep_targets.empty()) {
+    StatusOr<std::vector<sim::FrontierPoint>> hpa = Sweep(f);
+    if (!hpa.ok()) return fail(hpa.status());
+    frontier = sim::PlaceOnFrontier(*std::move(hpa), *result);
+    ctx.out << "\n" << sim::FrontierTable(*frontier);
+  }
+  const sim::Frontier* placed = frontier ? &*frontier : nullptr;
   for (const auto& [path, content] :
-       {std::pair{f.json, f.json.empty() ? "" : sim::ResultJson(*result, plan->load)},
-        std::pair{f.report, f.report.empty() ? "" : sim::HtmlReport(*result, plan->load)}}) {
+       {std::pair{f.json, f.json.empty() ? "" : sim::ResultJson(*result, plan->load, placed)},
+        std::pair{f.report,
+                  f.report.empty() ? "" : sim::HtmlReport(*result, plan->load, placed)}}) {
     if (path.empty()) continue;
     Status written = WriteFile(path, content);
     if (!written.ok()) return fail(written);
@@ -293,12 +355,17 @@ void RegisterSimulateCommand(CLI::App& app, CommandContext& ctx) {
                   "maxReplicas for --trace (default: twice the peak, at least 10)");
   cmd->add_option("--strategies", f->strategies,
                   "Comma-separated strategies (default kubernetes; known: " +
-                      fmt::format("{}", fmt::join(HorizontalStrategyNames(), ", ")) + ")");
+                      fmt::format("{}", fmt::join(HorizontalStrategyNames(), ", ")) +
+                      ", and oracle: knows the whole load, provisions it a startup delay ahead)");
   cmd->add_option("--seed", f->seed, "Seed of every random draw (default 1, or the scenario's)")
       ->each([f](const std::string&) { f->seed_given = true; });
   cmd->add_option("--interval", f->interval,
                   "Tick (Go duration; default 15s, the HPA sync period)");
   cmd->add_option("--duration", f->duration, "Stop after this much simulated time (Go duration)");
+  cmd->add_option("--sweep-target", f->sweep_targets,
+                  "Also run the kubernetes strategy at each CPU target utilization (e.g. "
+                  "40,50,60,70,80) and place every strategy against that frontier")
+      ->delimiter(',');
   cmd->add_option("--json", f->json, "Write the results as JSON to PATH");
   cmd->add_option("--report", f->report, "Write the HTML report to PATH.html");
   cmd->add_flag("--per-service", f->per_service, "Also print the table per service");

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report_frontier.h"
 #include "svg_chart.h"
 
 namespace crescendo::sim {
@@ -235,14 +236,17 @@ std::string ServiceTable(const SimulationResult& r) {
   return Align(rows);
 }
 
-std::string ResultJson(const SimulationResult& r, const LoadDescription& load) {
+std::string ResultJson(const SimulationResult& r, const LoadDescription& load,
+                       const Frontier* frontier) {
   ordered_json strategies = ordered_json::array();
   for (const StrategyResult& s : r.strategies) strategies.push_back(StrategyJson(s));
   ordered_json doc = {{"trace", LoadJson(r, load)}, {"strategies", strategies}};
+  if (frontier != nullptr) doc["frontier"] = FrontierJson(*frontier);
   return doc.dump(2) + "\n";
 }
 
-std::string HtmlReport(const SimulationResult& r, const LoadDescription& load) {
+std::string HtmlReport(const SimulationResult& r, const LoadDescription& load,
+                       const Frontier* frontier) {
   std::string title = "Crescendo simulation: " + load.name;
   std::vector<std::vector<std::string>> totals, per_service;
   for (const StrategyResult& s : r.strategies) {
@@ -264,6 +268,7 @@ std::string HtmlReport(const SimulationResult& r, const LoadDescription& load) {
       HtmlEscape(load.kind), HtmlEscape(load.path), load.services.size(), FormatRfc3339(r.start),
       FormatRfc3339(r.end), r.ticks, ToSeconds(r.interval), load.seed, HtmlEscape(strategies));
   html += "<h2>Comparison</h2>" + HtmlTable(totals, "strategy");
+  if (frontier != nullptr) html += FrontierHtml(*frontier);
   html += "<h2>Over time</h2>" + Charts(r);
   if (load.services.size() > 1)
     html += "<h2>Per service</h2>" + HtmlTable(per_service, "service / strategy");

@@ -17,6 +17,7 @@
 #define CRESCENDO_SIM_REPORT_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,14 +38,59 @@ struct LoadDescription {
   double compression = 1;            // --trace
 };
 
+// The HPA's own cost/under-provisioning frontier: the `kubernetes` strategy run at several target
+// utilizations (`crescendo simulate --sweep-target`), and where every strategy lies against it.
+// A strategy that merely sits on the frontier adds nothing a lower or higher target would not
+// give; one below it (less under-provisioning at the same pod-seconds) does.
+struct FrontierPoint {
+  int32_t target_utilization = 0;  // percent
+  double pod_seconds = 0;
+  double tau_u = 0;  // percent of the evaluated time
+  double sla_violation_seconds = 0;
+  int64_t scaling_actions = 0;
+};
+
+struct FrontierPlacement {
+  std::string strategy;
+  double pod_seconds = 0;
+  double tau_u = 0;
+  // The HPA's tau_U interpolated linearly at `pod_seconds` between the two frontier points
+  // around it; unset outside the swept pod-seconds.
+  std::optional<double> hpa_tau_u;
+  // Distance to the oracle, when one ran: pod-seconds above its own (fraction of the oracle's),
+  // and tau_U above its own (percentage points).
+  std::optional<double> oracle_extra_pod_seconds;
+  std::optional<double> oracle_extra_tau_u;
+};
+
+struct Frontier {
+  std::vector<FrontierPoint> hpa;  // by pod-seconds, ascending
+  std::vector<FrontierPlacement> strategies;
+};
+
+// Returns the HPA's tau_U interpolated at `pod_seconds` on `hpa` (any order), unset outside the
+// range the points span or with fewer than two points.
+std::optional<double> InterpolateTauU(std::vector<FrontierPoint> hpa, double pod_seconds);
+// Places every strategy of `result` against `hpa`; the strategy named "oracle", when present, is
+// the reference for the distances.
+Frontier PlaceOnFrontier(std::vector<FrontierPoint> hpa, const SimulationResult& result);
+// Returns the frontier and the placements as aligned text tables.
+std::string FrontierTable(const Frontier& frontier);
+
 // Returns the comparison table, one row per strategy, aligned for a terminal.
 std::string ComparisonTable(const SimulationResult& result);
 // Returns a table per service and strategy (for scenarios).
 std::string ServiceTable(const SimulationResult& result);
-// Returns the JSON document described above, indented by two spaces.
-std::string ResultJson(const SimulationResult& result, const LoadDescription& load);
-// Returns the HTML report.
-std::string HtmlReport(const SimulationResult& result, const LoadDescription& load);
+// Returns the JSON document described above, indented by two spaces; with a frontier, also
+//   "frontier": {"hpa": [{"target_utilization", "pod_seconds", "tau_u", "sla_violation_seconds",
+//                "scaling_actions"}], "strategies": [{"name", "pod_seconds", "tau_u",
+//                "hpa_tau_u" (null outside the sweep), "below_frontier" (null likewise),
+//                "oracle_extra_pod_seconds", "oracle_extra_tau_u" (null without an oracle)}]}
+std::string ResultJson(const SimulationResult& result, const LoadDescription& load,
+                       const Frontier* frontier = nullptr);
+// Returns the HTML report; with a frontier, also its tables.
+std::string HtmlReport(const SimulationResult& result, const LoadDescription& load,
+                       const Frontier* frontier = nullptr);
 
 }  // namespace crescendo::sim
 
