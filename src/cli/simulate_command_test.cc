@@ -97,6 +97,39 @@ TEST_F(SimulateCommandTest, BuiltinScenarioOfCrescendoRun) {
             std::string::npos);
 }
 
+TEST_F(SimulateCommandTest, SweepPlacesStrategiesOnTheHpaFrontier) {
+  Outcome o =
+      Simulate({"--trace", Path("load.csv"), "--time-column", "minute", "--value-column", "count",
+                "--peak-pods", "10", "--strategies", "kubernetes,oracle", "--sweep-target",
+                "50,70,90", "--json", Path("f.json"), "--report", Path("f.html"), "--no-progress"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_NE(o.out.find("HPA target"), std::string::npos) << o.out;
+  nlohmann::json doc = nlohmann::json::parse(Read("f.json"));
+  ASSERT_EQ(doc["frontier"]["hpa"].size(), 3u);
+  // By pod-seconds: a lower target keeps more pods.
+  EXPECT_EQ(doc["frontier"]["hpa"][0]["target_utilization"], 90);
+  EXPECT_EQ(doc["frontier"]["hpa"][2]["target_utilization"], 50);
+  EXPECT_LT(doc["frontier"]["hpa"][0]["pod_seconds"].get<double>(),
+            doc["frontier"]["hpa"][2]["pod_seconds"].get<double>());
+  const auto& placed = doc["frontier"]["strategies"];
+  ASSERT_EQ(placed.size(), 2u);
+  // kubernetes at its default 70% sits on the frontier: the 70% point itself.
+  EXPECT_NEAR(placed[0]["hpa_tau_u"].get<double>(), placed[0]["tau_u"].get<double>(), 1e-9);
+  EXPECT_EQ(placed[1]["name"], "oracle");
+  EXPECT_EQ(placed[1]["tau_u"].get<double>(), 0.0);
+  EXPECT_LT(doc["strategies"][1]["pod_seconds"].get<double>(),
+            doc["strategies"][0]["pod_seconds"].get<double>());
+  EXPECT_GT(placed[0]["oracle_extra_pod_seconds"].get<double>(), 0.0);
+  EXPECT_NE(Read("f.html").find("Against the HPA"), std::string::npos);
+
+  Outcome bad = Simulate({"--trace", Path("load.csv"), "--time-column", "minute", "--value-column",
+                          "count", "--sweep-target", "50,0", "--no-progress"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--sweep-target: expected percentages in 1..100, found 0"),
+            std::string::npos)
+      << bad.err;
+}
+
 TEST_F(SimulateCommandTest, BadInputExitsTwoWithTheReason) {
   struct Case {
     const char* name;

@@ -45,23 +45,6 @@ const Column kColumns[] = {
     {"OOM", "OOM kills", [](const Outcome& o) { return std::to_string(o.oom_kills); }},
 };
 
-// Renders rows of cells as aligned text columns (first column left-aligned, the rest right).
-std::string Align(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<size_t> width(rows[0].size(), 0);
-  for (const auto& row : rows) {
-    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    for (size_t i = 0; i < row.size(); ++i) {
-      out += i == 0 ? fmt::format("{:<{}}", row[i], width[i])
-                    : fmt::format("  {:>{}}", row[i], width[i]);
-    }
-    out += "\n";
-  }
-  return out;
-}
-
 std::vector<std::string> Header(const char* first) {
   std::vector<std::string> h = {first};
   for (const Column& c : kColumns) h.push_back(c.header);
@@ -224,7 +207,7 @@ document.querySelectorAll('figure.plot').forEach(function (figure) {
 std::string ComparisonTable(const SimulationResult& r) {
   std::vector<std::vector<std::string>> rows = {Header("strategy")};
   for (const StrategyResult& s : r.strategies) rows.push_back(Row(s.name, s.total));
-  return Align(rows);
+  return AlignRows(rows);
 }
 
 std::string ServiceTable(const SimulationResult& r) {
@@ -233,7 +216,7 @@ std::string ServiceTable(const SimulationResult& r) {
     for (const ServiceOutcome& so : s.services)
       rows.push_back(Row(so.id.ToString() + " / " + s.name, so.outcome));
   }
-  return Align(rows);
+  return AlignRows(rows);
 }
 
 std::string ResultJson(const SimulationResult& r, const LoadDescription& load,

@@ -55,22 +55,6 @@ std::vector<std::vector<std::string>> PlacementRows(const Frontier& f) {
   return rows;
 }
 
-std::string AlignRows(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<size_t> width(rows[0].size(), 0);
-  for (const auto& row : rows) {
-    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    for (size_t i = 0; i < row.size(); ++i) {
-      out += i == 0 ? fmt::format("{:<{}}", row[i], width[i])
-                    : fmt::format("  {:>{}}", row[i], width[i]);
-    }
-    out += "\n";
-  }
-  return out;
-}
-
 std::string HtmlRows(const std::vector<std::vector<std::string>>& rows) {
   std::string out = "<table><thead><tr>";
   for (const std::string& h : rows[0]) out += "<th>" + HtmlEscape(h) + "</th>";
@@ -86,6 +70,22 @@ std::string HtmlRows(const std::vector<std::vector<std::string>>& rows) {
 }
 
 }  // namespace
+
+std::string AlignRows(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width(rows[0].size(), 0);
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      out += i == 0 ? fmt::format("{:<{}}", row[i], width[i])
+                    : fmt::format("  {:>{}}", row[i], width[i]);
+    }
+    out += "\n";
+  }
+  return out;
+}
 
 std::optional<double> InterpolateTauU(std::vector<FrontierPoint> hpa, double pod_seconds) {
   std::sort(hpa.begin(), hpa.end(), [](const FrontierPoint& a, const FrontierPoint& b) {
