@@ -24,6 +24,13 @@ std::optional<bool> Below(const FrontierPlacement& p) {
   return p.tau_u < *p.hpa_tau_u;
 }
 
+// The strategy's tau_U as a fraction of the HPA's at the same pod-seconds (issue 20's goal: at
+// most 0.5); unset outside the sweep or where the HPA is never short there.
+std::optional<double> Ratio(const FrontierPlacement& p) {
+  if (!p.hpa_tau_u || *p.hpa_tau_u <= 0) return std::nullopt;
+  return p.tau_u / *p.hpa_tau_u;
+}
+
 // The two tables' rows: header first.
 std::vector<std::vector<std::string>> HpaRows(const Frontier& f) {
   std::vector<std::vector<std::string>> rows = {
@@ -39,13 +46,13 @@ std::vector<std::vector<std::string>> HpaRows(const Frontier& f) {
 
 std::vector<std::vector<std::string>> PlacementRows(const Frontier& f) {
   std::vector<std::vector<std::string>> rows = {{"strategy", "pod-h", "tau_U%", "HPA tau_U% here",
-                                                 "vs frontier", "pod-s over oracle",
+                                                 "x HPA's", "vs frontier", "pod-s over oracle",
                                                  "tau_U over oracle"}};
   for (const FrontierPlacement& p : f.strategies) {
     std::optional<bool> below = Below(p);
     rows.push_back(
         {p.strategy, fmt::format("{:.1f}", p.pod_seconds / 3600), fmt::format("{:.2f}", p.tau_u),
-         Optional(p.hpa_tau_u, "{:.2f}"),
+         Optional(p.hpa_tau_u, "{:.2f}"), Optional(Ratio(p), "{:.2f}"),
          !below ? "outside sweep" : (*below ? "below" : "on/above"),
          Optional(p.oracle_extra_pod_seconds ? std::optional(100 * *p.oracle_extra_pod_seconds)
                                              : std::nullopt,
@@ -147,6 +154,7 @@ ordered_json FrontierJson(const Frontier& f) {
                           {"pod_seconds", p.pod_seconds},
                           {"tau_u", p.tau_u},
                           {"hpa_tau_u", OptionalJson(p.hpa_tau_u)},
+                          {"tau_u_ratio", OptionalJson(Ratio(p))},
                           {"below_frontier", below ? ordered_json(*below) : ordered_json(nullptr)},
                           {"oracle_extra_pod_seconds", OptionalJson(p.oracle_extra_pod_seconds)},
                           {"oracle_extra_tau_u", OptionalJson(p.oracle_extra_tau_u)}});

@@ -75,6 +75,7 @@ TEST(FrontierTest, PlacesEveryStrategyAndItsDistanceToTheOracle) {
   EXPECT_EQ(3u, doc["frontier"]["hpa"].size());
   EXPECT_EQ("predictive", doc["frontier"]["strategies"][1]["name"]);
   EXPECT_EQ(true, doc["frontier"]["strategies"][1]["below_frontier"]);
+  EXPECT_NEAR(1.0 / 3, doc["frontier"]["strategies"][1]["tau_u_ratio"].get<double>(), 1e-12);
   EXPECT_EQ(false, doc["frontier"]["strategies"][0]["below_frontier"]);
   EXPECT_TRUE(doc["frontier"]["strategies"][2]["hpa_tau_u"].is_null());
   EXPECT_FALSE(nlohmann::json::parse(ResultJson(r, {})).contains("frontier"));

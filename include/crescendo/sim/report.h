@@ -84,7 +84,8 @@ std::string ServiceTable(const SimulationResult& result);
 // Returns the JSON document described above, indented by two spaces; with a frontier, also
 //   "frontier": {"hpa": [{"target_utilization", "pod_seconds", "tau_u", "sla_violation_seconds",
 //                "scaling_actions"}], "strategies": [{"name", "pod_seconds", "tau_u",
-//                "hpa_tau_u" (null outside the sweep), "below_frontier" (null likewise),
+//                "hpa_tau_u" (null outside the sweep), "tau_u_ratio" (tau_u / hpa_tau_u; null
+//                likewise or where hpa_tau_u is 0), "below_frontier" (null outside the sweep),
 //                "oracle_extra_pod_seconds", "oracle_extra_tau_u" (null without an oracle)}]}
 std::string ResultJson(const SimulationResult& result, const LoadDescription& load,
                        const Frontier* frontier = nullptr);
