@@ -112,6 +112,31 @@ TEST(CycleCpuSizerTest, CalibratesThenTracksTheLevel) {
   }
 }
 
+TEST(SkillLedgerTest, SkilledWhenCheaperAndNoLessSafeThanVpa) {
+  struct Sample {
+    int64_t minute;
+    double cycle, vpa, usage;
+  };
+  struct Case {
+    const char* name;
+    std::vector<Sample> samples;
+    bool skilled;
+  };
+  const Case cases[] = {
+      {"cheaper, never above", {{0, 1, 2, 0.9}, {5, 1, 2, 0.8}}, true},
+      {"cheaper, above once more", {{0, 1, 2, 1.1}, {5, 1, 2, 0.8}}, false},
+      {"cheaper, above as often", {{0, 1, 2, 2.5}, {5, 1, 2, 0.8}}, true},
+      {"dearer", {{0, 3, 2, 0.9}, {5, 1, 2, 0.8}}, false},
+      {"the dear sample left the window", {{0, 9, 2, 0.9}, {200, 1, 2, 0.8}}, true},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    SkillLedger ledger(hours(2));
+    for (const Sample& s : c.samples) ledger.Add(kT0 + minutes(s.minute), s.cycle, s.vpa, s.usage);
+    EXPECT_EQ(c.skilled, ledger.CycleSkilled());
+  }
+}
+
 TEST(ReplayTest, SeriesFromRecordsGroupsAndLocatesMissingRequests) {
   auto record = [](int64_t minute, const char* pod, std::optional<double> request, int line) {
     return UsageRecord{.time = kT0 + minutes(minute),

@@ -56,11 +56,30 @@ std::optional<double> CycleCpuSizer::Recommend(Timestamp now) {
   return std::max(options_.min_cores, base_ + r[k]);
 }
 
+void SkillLedger::Add(Timestamp time, double cycle, double vpa, double usage) {
+  entries_.push_back({time, cycle, vpa, usage > cycle, usage > vpa});
+  cycle_sum_ += cycle;
+  vpa_sum_ += vpa;
+  cycle_over_ += usage > cycle;
+  vpa_over_ += usage > vpa;
+  while (entries_.front().time < time - window_) {
+    const Entry& e = entries_.front();
+    cycle_sum_ -= e.cycle;
+    vpa_sum_ -= e.vpa;
+    cycle_over_ -= e.cycle_over;
+    vpa_over_ -= e.vpa_over;
+    entries_.pop_front();
+  }
+}
+
+bool SkillLedger::CycleSkilled() const { return cycle_sum_ < vpa_sum_ && cycle_over_ <= vpa_over_; }
+
 namespace {
 
 class CrescendoSizing : public SizingPolicy {
  public:
-  explicit CrescendoSizing(CycleSizingOptions options) : cpu_(options) {}
+  explicit CrescendoSizing(CycleSizingOptions options)
+      : cpu_(options), ledger_(options.calibration_window) {}
 
   void Recommend(Timestamp now) override {
     PodRecommendation spiky = model_.Recommend({.now = now, .spike_aware = true});
@@ -68,20 +87,27 @@ class CrescendoSizing : public SizingPolicy {
     if (spiky.containers.empty() || plain.containers.empty()) return;
     const RecommendedAmounts& s = spiky.containers[0].target;
     const RecommendedAmounts& p = plain.containers[0].target;
-    const std::optional<double> cpu = cpu_.Recommend(now);
-    allocation_.cpu_cores = cpu ? *cpu : CoresFromCpuMillis(p.cpu_millis.value_or(0));
+    vpa_cpu_ = CoresFromCpuMillis(p.cpu_millis.value_or(0));
+    cycle_cpu_ = cpu_.Recommend(now);
+    allocation_.cpu_cores = cycle_cpu_ && ledger_.CycleSkilled() ? *cycle_cpu_ : vpa_cpu_;
     allocation_.memory_bytes =
         static_cast<double>(std::max(s.memory_bytes.value_or(0), p.memory_bytes.value_or(0)));
   }
   Allocation InForce(const UsageRecord&) const override { return allocation_; }
   void Observe(const UsageRecord& record) override {
-    if (record.cpu_cores) cpu_.Observe(record.time, *record.cpu_cores);
+    if (record.cpu_cores) {
+      cpu_.Observe(record.time, *record.cpu_cores);
+      if (cycle_cpu_) ledger_.Add(record.time, *cycle_cpu_, vpa_cpu_, *record.cpu_cores);
+    }
     model_.Add(record);
   }
 
  private:
   CycleCpuSizer cpu_;
+  SkillLedger ledger_;
   WorkloadModel model_;
+  std::optional<double> cycle_cpu_;
+  double vpa_cpu_ = 0;
   Allocation allocation_;
 };
 
