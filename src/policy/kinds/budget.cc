@@ -11,8 +11,8 @@
 #include <cctz/civil_time.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
-#include <cstdio>
 
 #include "crescendo/base/quantity.h"
 #include "policy/kinds/kinds.h"
@@ -31,10 +31,11 @@ struct BudgetParams {
   std::optional<Resources> degraded_size;
 };
 
+// `v` with two decimals (std::to_chars: far cheaper than printf on this path).
 std::string Money(double v) {
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%.2f", v);
-  return buf;
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 2);
+  return std::string(buf, ec == std::errc() ? end : buf);
 }
 
 class Budget final : public ConfiguredPolicy {

@@ -1,60 +1,15 @@
 #include <gtest/gtest.h>
 
 #include "crescendo/policy/registry.h"
+#include "policy/spec_builders.h"
 
 namespace crescendo::policy {
 namespace {
 
-// Spec trees written inline: S("text"), M({{"key", node}, ...}), L({node, ...}).
-SpecNode S(std::string text) {
-  SpecNode n;
-  n.kind = SpecNode::Kind::kScalar;
-  n.scalar = std::move(text);
-  return n;
-}
-SpecNode M(std::vector<std::pair<std::string, SpecNode>> entries) {
-  SpecNode n;
-  n.kind = SpecNode::Kind::kMap;
-  for (auto& [key, child] : entries) {
-    child.key = key;
-    n.children.push_back(std::move(child));
-  }
-  return n;
-}
-SpecNode L(std::vector<SpecNode> items) {
-  SpecNode n;
-  n.kind = SpecNode::Kind::kSequence;
-  n.children = std::move(items);
-  return n;
-}
-
-// Gives every node a distinct line (in pre-order) and a path, as the configuration would.
-void Locate(SpecNode& n, const std::string& path, int& line) {
-  n.location = SpecLocation{"policies.yaml", ++line, 5};
-  n.path = path;
-  for (size_t i = 0; i < n.children.size(); ++i) {
-    SpecNode& c = n.children[i];
-    Locate(
-        c,
-        n.kind == SpecNode::Kind::kMap ? path + "." + c.key : path + "[" + std::to_string(i) + "]",
-        line);
-  }
-}
-
-PolicySpec Spec(std::string name, SpecNode params) {
-  PolicySpec spec;
-  spec.name = name;
-  const SpecNode* kind = nullptr;
-  for (const SpecNode& c : params.children) {
-    if (c.key == "kind") kind = &c;
-  }
-  spec.kind = kind != nullptr ? kind->scalar : "";
-  int line = 0;
-  Locate(params, "policies." + name, line);
-  spec.params = std::move(params);
-  spec.location = SpecLocation{"policies.yaml", 1, 3};
-  return spec;
-}
+using testing::L;
+using testing::M;
+using testing::S;
+using testing::Spec;
 
 BuildEnvironment Env() {
   BuildEnvironment env;

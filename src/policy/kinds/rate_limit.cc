@@ -2,6 +2,7 @@
 // replicas at the start of a window (the Kubernetes HPA's scaling policies, autoscaling/v2
 // HPAScalingPolicy, measured from the lowest (up) or highest (down) count the window saw).
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 #include "policy/kinds/kinds.h"
@@ -74,8 +75,11 @@ class RateLimit final : public ConfiguredPolicy {
     if (d.pods) rule += std::to_string(*d.pods) + " pods";
     if (d.percent) {
       char buf[32];
-      std::snprintf(buf, sizeof buf, "%g%%", *d.percent);
-      rule += (rule.empty() ? "" : d.select_max ? " or " : " and ") + std::string(buf);
+      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *d.percent);
+      rule += (rule.empty()   ? ""
+               : d.select_max ? " or "
+                              : " and ") +
+              std::string(buf, ec == std::errc() ? end : buf) + "%";
     }
     return std::string(what) + " limited to " + std::to_string(limit) + ": " + rule + " per " +
            FormatDuration(d.window) + " from " + std::to_string(base);

@@ -7,8 +7,8 @@
 // default thresholds are the Google SRE Workbook's multiwindow alerts ("Alerting on SLOs",
 // table 5-8): 14.4 (2% of a 30-day budget in one hour) and 6 (5% in six hours).
 #include <algorithm>
+#include <charconv>
 #include <cmath>
-#include <cstdio>
 
 #include "policy/kinds/kinds.h"
 
@@ -24,10 +24,11 @@ struct SloParams {
   int32_t floor = 0;        // a static minimum, when set
 };
 
+// Shortest text that reads back as `v` (std::to_chars: far cheaper than printf on this path).
 std::string Num(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, ec == std::errc() ? end : buf);
 }
 
 class Slo final : public ConfiguredPolicy {
