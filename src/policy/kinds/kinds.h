@@ -40,6 +40,7 @@ class ConfiguredPolicy : public Policy {
 struct ScheduleWindow {
   CronSpec start;
   std::string start_text;
+  std::string label;  // "window \"<start>\" <zone> for <duration>", for traces
   Duration duration{};
   std::optional<int32_t> min_replicas;
   std::optional<int32_t> max_replicas;

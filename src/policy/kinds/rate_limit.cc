@@ -17,6 +17,7 @@ struct Direction {
   std::optional<double> percent;
   Duration window = std::chrono::minutes(1);
   bool select_max = true;  // allow the larger of the changes (HPA selectPolicy: Max)
+  std::string rule;        // e.g. "4 pods or 100% per 1m0s from ", for traces
 };
 
 class RateLimit final : public ConfiguredPolicy {
@@ -71,18 +72,10 @@ class RateLimit final : public ConfiguredPolicy {
 
   static std::string Reason(const char* what, const Direction& d, int32_t base, int32_t limit) {
     if (d.disabled) return std::string(what) + " disabled";
-    std::string rule;
-    if (d.pods) rule += std::to_string(*d.pods) + " pods";
-    if (d.percent) {
-      char buf[32];
-      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *d.percent);
-      rule += (rule.empty()   ? ""
-               : d.select_max ? " or "
-                              : " and ") +
-              std::string(buf, ec == std::errc() ? end : buf) + "%";
-    }
-    return std::string(what) + " limited to " + std::to_string(limit) + ": " + rule + " per " +
-           FormatDuration(d.window) + " from " + std::to_string(base);
+    std::string out;
+    out.reserve(64);
+    out.append(what).append(" limited to ").append(std::to_string(limit)).append(": ");
+    return out.append(d.rule).append(std::to_string(base));
   }
 
   Direction up_, down_;
@@ -102,6 +95,16 @@ Direction ReadDirection(const SpecNode& node, SpecReader& r) {
     d.window = r.DurationIn(*n, std::chrono::seconds(1), std::chrono::hours(24)).value_or(d.window);
   }
   if (const SpecNode* n = node.Find("select")) d.select_max = r.Enum(*n, kSelect).value_or(0) == 0;
+  if (d.pods) d.rule += std::to_string(*d.pods) + " pods";
+  if (d.percent) {
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *d.percent);
+    d.rule += (d.rule.empty() ? ""
+               : d.select_max ? " or "
+                              : " and ") +
+              std::string(buf, ec == std::errc() ? end : buf) + "%";
+  }
+  d.rule += " per " + FormatDuration(d.window) + " from ";
   if (!d.disabled && node.Find("pods") == nullptr && node.Find("percent") == nullptr) {
     r.Error(node, "a direction without pods or percent", "pods, percent (or both), or disabled");
   }

@@ -16,8 +16,7 @@ bool SchedulePolicy::IsOpen(const ScheduleWindow& w, Timestamp t) const {
 Proposal SchedulePolicy::Apply(Proposal proposal, const PolicyContext& ctx) const {
   for (const ScheduleWindow& w : windows_) {
     if (!IsOpen(w, ctx.now)) continue;
-    std::string window =
-        "window \"" + w.start_text + "\" " + zone_name_ + " for " + FormatDuration(w.duration);
+    const std::string& window = w.label;
     int32_t want = proposal.desired_replicas;
     if (w.hold && want != proposal.current_replicas) {
       Record(proposal, proposal.current_replicas, window + ": mode hold keeps the replicas");
@@ -181,6 +180,9 @@ std::unique_ptr<Policy> CreateSchedulePolicy(const PolicySpec& spec, const Build
     for (const SpecNode& item : list->children) {
       if (std::optional<ScheduleWindow> w = ReadWindow(item, r)) windows.push_back(std::move(*w));
     }
+  }
+  for (ScheduleWindow& w : windows) {
+    w.label = "window \"" + w.start_text + "\" " + zone_name + " for " + FormatDuration(w.duration);
   }
   return std::make_unique<SchedulePolicy>(spec, is_protected, zone, zone_name, std::move(windows));
 }
