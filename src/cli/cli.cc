@@ -83,6 +83,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   CommandContext ctx{out, err};
   RegisterConfigCommands(app, ctx);
   RegisterHpaCommands(app, ctx);
+  RegisterPolicyCommands(app, ctx);
   RegisterRunCommand(app, ctx);
   RegisterSimulateCommand(app, ctx);
   RegisterVpaCommands(app, ctx);

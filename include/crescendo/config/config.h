@@ -25,6 +25,7 @@
 #include "crescendo/model/autoscaling.h"
 #include "crescendo/model/ids.h"
 #include "crescendo/model/resources.h"
+#include "crescendo/policy/registry.h"
 
 namespace crescendo::config {
 
@@ -133,6 +134,7 @@ struct ServiceConfig {
   bool tenant_isolation = true;    // keep the tenant's pods and quota apart from others
   bool cost_optimization = false;  // let the cost optimizer resize or move this service
   std::map<std::string, std::string> labels;
+  std::vector<policy::PolicySpec> policies;  // `policies:`, see docs/policies.md
   // Every effective value with its origin, in schema order (what `config show` prints).
   std::vector<Setting> settings;
 
