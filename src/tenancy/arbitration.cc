@@ -86,6 +86,7 @@ struct TenantState {
   std::vector<size_t> order;  // service indices by priority, then name
   size_t cursor = 0;          // over 2 * order.size() entries: min pass, then full pass
   size_t name_rank = 0;
+  Resources free_at_stop;
 };
 
 struct ServiceState {
@@ -296,6 +297,8 @@ void Filler::FillFairShares() {
     do {
       std::optional<size_t> s = NextFit(t);
       if (!s) {
+        tenants_[t].free_at_stop = {in_.capacity.cpu_millis - used_.cpu_millis,
+                                    in_.capacity.memory_bytes - used_.memory_bytes};
         done = true;
         break;
       }
@@ -333,6 +336,7 @@ ArbitrationResult Filler::Collect() const {
     a.entitlement = ts.pool;
     a.entitlement_share = DominantShare(ts.pool, in_.capacity);
     a.guarantee = ts.guarantee;
+    a.free_at_stop = ts.free_at_stop;
     a.borrowing =
         in_.isolation == Isolation::kSoft &&
         (ts.held.cpu_millis > ts.pool.cpu_millis || ts.held.memory_bytes > ts.pool.memory_bytes);

@@ -115,6 +115,11 @@ struct TenantAllocation {
   double entitlement_share = 0;  // dominant share of the entitlement
   Resources guarantee;           // the guarantee applied (after scaling; zero in none)
   bool borrowing = false;        // soft: holds more than its entitlement in some resource
+  // soft, none: the capacity still free when the fair-share step stopped serving this tenant
+  // (its last waiting service no longer fit). Every replica another tenant got while this one
+  // still waited went to a tenant whose weighted dominant share was no higher than this one's;
+  // what others got after it stopped came out of this fragment. Zero in strict.
+  Resources free_at_stop;
 };
 
 struct ArbitrationResult {
