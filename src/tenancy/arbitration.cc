@@ -85,15 +85,23 @@ struct TenantState {
   Resources pool;             // strict: the dedicated pool; otherwise the entitlement
   std::vector<size_t> order;  // service indices by priority, then name
   size_t cursor = 0;          // over 2 * order.size() entries: min pass, then full pass
-  size_t name_rank = 0;
+  uint32_t rank = 0;          // place among equal shares: higher tier first, then name
   Resources free_at_stop;
+};
+
+// What stopped a service's next replica.
+struct Block {
+  CutCause cause;
+  Limit limit;
+  int64_t value;
 };
 
 struct ServiceState {
   int32_t allocated = 0;
   bool blocked = false;
   CutCause cause = CutCause::kCapacity;
-  std::string what;  // the resource or limit that blocked it
+  Limit limit = Limit::kCpu;
+  int64_t limit_value = 0;
 };
 
 class Filler {
@@ -103,8 +111,6 @@ class Filler {
   ArbitrationResult Run();
 
  private:
-  enum class Limit { kShared, kGuarantee };
-
   void Prepare();
   void FillGuarantees();
   void FillStrict();
@@ -112,18 +118,18 @@ class Filler {
   // Returns the next service of tenant `t` whose next replica fits, marking the ones that no
   // longer fit as blocked; nullopt when none is left.
   std::optional<size_t> NextFit(size_t t);
-  // Returns the cause and the limit's name when the next replica of `s` in tenant `t` does not
-  // fit; nullopt when it fits. `guarantee` adds the guarantee as a limit.
-  std::optional<std::pair<CutCause, std::string>> Blocker(size_t t, size_t s, bool guarantee) const;
+  // Returns what stops the next replica of `s` in tenant `t`; nullopt when it fits.
+  // `guarantee` adds the tenant's guarantee as a limit.
+  std::optional<Block> Blocker(size_t t, size_t s, bool guarantee) const;
   void Give(size_t t, size_t s);
   double WeightedShare(size_t t) const;
   ArbitrationResult Collect() const;
-  std::string Reason(size_t t, size_t s, const ServiceState& st, bool reclaimed) const;
 
   const ArbitrationInput& in_;
   Resources used_;
   std::vector<TenantState> tenants_;
   std::vector<std::vector<ServiceState>> services_;
+  std::vector<size_t> by_rank_;  // tenant indices by rank
 };
 
 void Filler::Prepare() {
@@ -164,11 +170,14 @@ void Filler::Prepare() {
   }
   const Resources unreserved = {in_.capacity.cpu_millis - reserved.cpu_millis,
                                 in_.capacity.memory_bytes - reserved.memory_bytes};
-  std::vector<size_t> by_name(n);
-  std::iota(by_name.begin(), by_name.end(), 0);
-  std::sort(by_name.begin(), by_name.end(),
-            [this](size_t a, size_t b) { return in_.tenants[a].name < in_.tenants[b].name; });
-  for (size_t r = 0; r < n; ++r) tenants_[by_name[r]].name_rank = r;
+  by_rank_.resize(n);
+  std::iota(by_rank_.begin(), by_rank_.end(), 0);
+  std::sort(by_rank_.begin(), by_rank_.end(), [this](size_t a, size_t b) {
+    const TenantRequest& x = in_.tenants[a];
+    const TenantRequest& y = in_.tenants[b];
+    return std::tie(y.tier_priority, x.name) < std::tie(x.tier_priority, y.name);
+  });
+  for (size_t r = 0; r < n; ++r) tenants_[by_rank_[r]].rank = static_cast<uint32_t>(r);
   for (size_t i = 0; i < n; ++i) {
     const double part = in_.tenants[i].weight / weight_sum;
     TenantState& ts = tenants_[i];
@@ -182,46 +191,39 @@ void Filler::Prepare() {
   }
 }
 
-std::optional<std::pair<CutCause, std::string>> Filler::Blocker(size_t t, size_t s,
-                                                                bool guarantee) const {
+std::optional<Block> Filler::Blocker(size_t t, size_t s, bool guarantee) const {
   const TenantRequest& tr = in_.tenants[t];
   const TenantState& ts = tenants_[t];
   const Resources& r = tr.demands[s].per_replica;
   if (guarantee && (!FitsUnder(ts.held.cpu_millis, r.cpu_millis, ts.guarantee.cpu_millis) ||
                     !FitsUnder(ts.held.memory_bytes, r.memory_bytes, ts.guarantee.memory_bytes))) {
-    return std::pair{CutCause::kCapacity, std::string("guarantee")};
+    return Block{CutCause::kCapacity, Limit::kCpu, 0};  // not a cut: the next step goes on
   }
   if (in_.isolation != Isolation::kNone) {
     const Quota& q = tr.quota;
     if (q.max_replicas && ts.replicas >= *q.max_replicas) {
-      return std::pair{CutCause::kQuota,
-                       "quota of " + std::to_string(*q.max_replicas) + " replicas reached"};
+      return Block{CutCause::kQuota, Limit::kReplicas, *q.max_replicas};
     }
     if (q.cpu_millis && !FitsUnder(ts.held.cpu_millis, r.cpu_millis, *q.cpu_millis)) {
-      return std::pair{CutCause::kQuota, "cpu quota " + CpuText(*q.cpu_millis) + " reached"};
+      return Block{CutCause::kQuota, Limit::kCpu, *q.cpu_millis};
     }
     if (q.memory_bytes && !FitsUnder(ts.held.memory_bytes, r.memory_bytes, *q.memory_bytes)) {
-      return std::pair{CutCause::kQuota,
-                       "memory quota " + MemoryText(*q.memory_bytes) + " reached"};
+      return Block{CutCause::kQuota, Limit::kMemory, *q.memory_bytes};
     }
   }
   if (in_.isolation == Isolation::kStrict) {
     if (!FitsUnder(ts.held.cpu_millis, r.cpu_millis, ts.pool.cpu_millis)) {
-      return std::pair{CutCause::kPool,
-                       "dedicated pool cpu " + CpuText(ts.pool.cpu_millis) + " full"};
+      return Block{CutCause::kPool, Limit::kCpu, ts.pool.cpu_millis};
     }
     if (!FitsUnder(ts.held.memory_bytes, r.memory_bytes, ts.pool.memory_bytes)) {
-      return std::pair{CutCause::kPool,
-                       "dedicated pool memory " + MemoryText(ts.pool.memory_bytes) + " full"};
+      return Block{CutCause::kPool, Limit::kMemory, ts.pool.memory_bytes};
     }
   }
   if (!FitsUnder(used_.cpu_millis, r.cpu_millis, in_.capacity.cpu_millis)) {
-    return std::pair{CutCause::kCapacity,
-                     "cluster cpu " + CpuText(in_.capacity.cpu_millis) + " exhausted"};
+    return Block{CutCause::kCapacity, Limit::kCpu, in_.capacity.cpu_millis};
   }
   if (!FitsUnder(used_.memory_bytes, r.memory_bytes, in_.capacity.memory_bytes)) {
-    return std::pair{CutCause::kCapacity,
-                     "cluster memory " + MemoryText(in_.capacity.memory_bytes) + " exhausted"};
+    return Block{CutCause::kCapacity, Limit::kMemory, in_.capacity.memory_bytes};
   }
   return std::nullopt;
 }
@@ -261,8 +263,9 @@ std::optional<size_t> Filler::NextFit(size_t t) {
     if (st.blocked || st.allocated >= target) continue;
     if (auto blocker = Blocker(t, s, false)) {
       st.blocked = true;
-      st.cause = blocker->first;
-      st.what = std::move(blocker->second);
+      st.cause = blocker->cause;
+      st.limit = blocker->limit;
+      st.limit_value = blocker->value;
       continue;
     }
     return s;
@@ -281,15 +284,13 @@ double Filler::WeightedShare(size_t t) const {
 }
 
 void Filler::FillFairShares() {
-  // Min-heap on (weighted dominant share, higher tier first, name).
-  using Key = std::tuple<double, int32_t, size_t, size_t>;
-  auto key = [this](size_t t) {
-    return Key{WeightedShare(t), -in_.tenants[t].tier_priority, tenants_[t].name_rank, t};
-  };
+  // Min-heap on (weighted dominant share, rank).
+  using Key = std::pair<double, uint32_t>;
+  auto key = [this](size_t t) { return Key{WeightedShare(t), tenants_[t].rank}; };
   std::priority_queue<Key, std::vector<Key>, std::greater<Key>> heap;
   for (size_t t = 0; t < in_.tenants.size(); ++t) heap.push(key(t));
   while (!heap.empty()) {
-    const size_t t = std::get<3>(heap.top());
+    const size_t t = by_rank_[heap.top().second];
     heap.pop();
     // Progressive filling one replica at a time; the tenant keeps the turn while it stays
     // below the next tenant in line, which hands out the same replicas with fewer heap moves.
@@ -306,20 +307,6 @@ void Filler::FillFairShares() {
     } while (heap.empty() || key(t) < heap.top());
     if (!done) heap.push(key(t));
   }
-}
-
-std::string Filler::Reason(size_t t, size_t s, const ServiceState& st, bool reclaimed) const {
-  const TenantRequest& tr = in_.tenants[t];
-  const TenantState& ts = tenants_[t];
-  char shares[160];
-  std::snprintf(shares, sizeof shares, "dominant share %.3f against entitlement %.3f, weight %g",
-                DominantShare(ts.held, in_.capacity), DominantShare(ts.pool, in_.capacity),
-                tr.weight);
-  std::string why = st.what.empty() ? std::string("capacity exhausted") : st.what;
-  if (reclaimed) why = "borrowed capacity reclaimed, " + why;
-  return "tenant " + tr.name + " (" + (tr.tier.empty() ? "no tier" : tr.tier) + ") " + shares +
-         ": " + why + "; " + std::to_string(st.allocated) + " of " +
-         std::to_string(tr.demands[s].replicas) + " replicas";
 }
 
 ArbitrationResult Filler::Collect() const {
@@ -366,7 +353,8 @@ ArbitrationResult Filler::Collect() const {
       cut.allocated = st.allocated;
       cut.cause = st.cause;
       cut.reclaimed = borrowed_before && d.current_replicas.value_or(0) > st.allocated;
-      cut.reason = Reason(t, s, st, cut.reclaimed);
+      cut.limit = st.limit;
+      cut.limit_value = st.limit_value;
       result.cuts.push_back(std::move(cut));
     }
     if (demanded > 0) weighted.push_back(a.dominant_share / tr.weight);
@@ -441,6 +429,43 @@ Status Validate(const ArbitrationInput& input) {
     }
   }
   return Status();
+}
+
+std::string ExplainCut(const ArbitrationInput& input, const ArbitrationResult& result,
+                       const Cut& cut) {
+  const TenantRequest& tr = input.tenants[cut.tenant];
+  const TenantAllocation& a = result.tenants[cut.tenant];
+  char shares[160];
+  std::snprintf(shares, sizeof shares, "dominant share %.3f against entitlement %.3f, weight %g",
+                a.dominant_share, a.entitlement_share, tr.weight);
+  std::string limit;
+  switch (cut.limit) {
+    case Limit::kCpu:
+      limit = "cpu " + CpuText(cut.limit_value);
+      break;
+    case Limit::kMemory:
+      limit = "memory " + MemoryText(cut.limit_value);
+      break;
+    case Limit::kReplicas:
+      limit = std::to_string(cut.limit_value) + " replicas";
+      break;
+  }
+  std::string why;
+  switch (cut.cause) {
+    case CutCause::kCapacity:
+      why = "cluster " + limit + " exhausted";
+      break;
+    case CutCause::kQuota:
+      why = "quota of " + limit + " reached";
+      break;
+    case CutCause::kPool:
+      why = "dedicated pool " + limit + " full";
+      break;
+  }
+  if (cut.reclaimed) why = "borrowed capacity reclaimed, " + why;
+  return "tenant " + tr.name + " (" + (tr.tier.empty() ? "no tier" : tr.tier) + ") " + shares +
+         ": " + why + "; " + std::to_string(cut.allocated) + " of " + std::to_string(cut.demanded) +
+         " replicas";
 }
 
 StatusOr<ArbitrationResult> Arbitrate(const ArbitrationInput& input) {

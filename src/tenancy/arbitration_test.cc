@@ -203,7 +203,7 @@ TEST(ArbitrationTest, EachCutSaysTenantShareAndWhy) {
        Input(Cpu(10), {With(Tenant("a", {Demand("s", Cpu(1), 10)}), {}, {.cpu_millis = 1500})}),
        CutCause::kQuota,
        false,
-       {"cpu quota 1500m reached", "1 of 10 replicas"}},
+       {"quota of cpu 1500m reached", "1 of 10 replicas"}},
       {"pool",
        Input(Cpu(10), {Tenant("a", {Demand("s", Cpu(1), 10)}), Tenant("b", {})},
              Isolation::kStrict),
@@ -230,7 +230,8 @@ TEST(ArbitrationTest, EachCutSaysTenantShareAndWhy) {
     EXPECT_EQ(cut.tenant, 0u);
     EXPECT_EQ(cut.cause, c.cause);
     EXPECT_EQ(cut.reclaimed, c.reclaimed);
-    for (const std::string& s : c.says) EXPECT_THAT(cut.reason, HasSubstr(s));
+    const std::string reason = ExplainCut(c.input, *r, cut);
+    for (const std::string& s : c.says) EXPECT_THAT(reason, HasSubstr(s));
   }
 }
 

@@ -29,9 +29,9 @@
 //   none    one shared pool without tenant isolation: no guarantees, no quotas; weighted DRF
 //           alone.
 //
-// Every service that gets fewer replicas than it asked for has one Cut naming the tenant, its
-// dominant share against its entitlement, and why (capacity, quota, dedicated pool; reclaimed
-// when the tenant was borrowing and had more replicas before).
+// Every service that gets fewer replicas than it asked for has one Cut; ExplainCut() names the
+// tenant, its dominant share against its entitlement, and why (capacity, quota, dedicated pool;
+// reclaimed when the tenant was borrowing and had more replicas before).
 //
 // Units: CPU in millicores, memory in bytes; shares are fractions of the capacity (0..1).
 // Complexity: O(R + (T + S) log T) for R replicas handed out, T tenants and S services.
@@ -96,15 +96,19 @@ enum class CutCause {
   kPool,      // strict: the tenant's dedicated pool is full
 };
 
-// A service that got fewer replicas than it asked for.
+// The limit a cut ran into.
+enum class Limit { kCpu, kMemory, kReplicas };
+
+// A service that got fewer replicas than it asked for; ExplainCut() says it in words.
 struct Cut {
   size_t tenant = 0;   // index in ArbitrationInput::tenants
   size_t service = 0;  // index in that tenant's demands
   int32_t demanded = 0;
   int32_t allocated = 0;
   CutCause cause = CutCause::kCapacity;
-  bool reclaimed = false;  // the tenant was borrowing and this service had more replicas before
-  std::string reason;      // "tenant acme (free) dominant share 0.41 of entitlement 0.25 ..."
+  Limit limit = Limit::kCpu;
+  int64_t limit_value = 0;  // of the limit: millicores, bytes or replicas
+  bool reclaimed = false;   // the tenant was borrowing and this service had more replicas before
 };
 
 struct TenantAllocation {
@@ -139,6 +143,13 @@ Status Validate(const ArbitrationInput& input);
 
 // Arbitrates `input` (see the top of this file). Errors: those of Validate().
 StatusOr<ArbitrationResult> Arbitrate(const ArbitrationInput& input);
+
+// Returns the trace reason of `cut` in `result` of `input`: tenant, tier, its dominant share
+// against its entitlement and weight, why, and how many replicas of how many, e.g.
+// "tenant acme (free) dominant share 0.412 against entitlement 0.250, weight 1: cluster cpu 64
+// exhausted; 3 of 8 replicas". Formatted on demand, so arbitration itself stays cheap.
+std::string ExplainCut(const ArbitrationInput& input, const ArbitrationResult& result,
+                       const Cut& cut);
 
 // Returns Jain's index (sum x)^2 / (n * sum x^2) of `values`; 1 when empty or all zero.
 double JainIndex(const std::vector<double>& values);
