@@ -13,6 +13,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   RegisterHpaCommands(app, ctx);
   RegisterRunCommand(app, ctx);
   RegisterSimulateCommand(app, ctx);
+  RegisterTenantsCommands(app, ctx);
   RegisterVpaCommands(app, ctx);
   bool known = false;
   for (const CLI::App* sub : app.get_subcommands({}))

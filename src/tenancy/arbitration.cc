@@ -15,11 +15,6 @@ namespace {
 
 __extension__ typedef __int128 Int128;  // sums of products that may pass 2^63
 
-std::string CpuText(int64_t millis) { return Quantity::FromMilli(millis).ToString(); }
-std::string MemoryText(int64_t bytes) {
-  return Quantity::FromInt(bytes, Quantity::Format::kBinarySI).ToString();
-}
-
 Status Negative(const std::string& path, int64_t found) {
   return InvalidArgumentError(path + ": found " + std::to_string(found) + ", expected >= 0");
 }
@@ -395,6 +390,15 @@ std::optional<Isolation> ParseIsolation(std::string_view text) {
     if (IsolationName(i) == text) return i;
   }
   return std::nullopt;
+}
+
+std::string CpuText(int64_t millis) { return Quantity::FromMilli(millis).ToString(); }
+
+std::string MemoryText(int64_t bytes) {
+  const bool binary = bytes % (int64_t{1} << 20) == 0;
+  return Quantity::FromInt(bytes,
+                           binary ? Quantity::Format::kBinarySI : Quantity::Format::kDecimalSI)
+      .ToString();
 }
 
 double DominantShare(const Resources& amount, const Resources& capacity) {

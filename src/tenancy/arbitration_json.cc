@@ -287,17 +287,15 @@ nlohmann::json ArbitrationToJson(const ArbitrationInput& input, const Arbitratio
                              {"replicas", result.replicas[t][s]}});
     }
     shares[tr.name] = a.dominant_share;
-    tenants.push_back(
-        {{"name", tr.name},
-         {"tier", tr.tier},
-         {"weight", tr.weight},
-         {"dominant_share", a.dominant_share},
-         {"entitlement_share", a.entitlement_share},
-         {"borrowing", a.borrowing},
-         {"cpu", Quantity::FromMilli(a.allocated.cpu_millis).ToString()},
-         {"memory",
-          Quantity::FromInt(a.allocated.memory_bytes, Quantity::Format::kBinarySI).ToString()},
-         {"replicas", a.replicas}});
+    tenants.push_back({{"name", tr.name},
+                       {"tier", tr.tier},
+                       {"weight", tr.weight},
+                       {"dominant_share", a.dominant_share},
+                       {"entitlement_share", a.entitlement_share},
+                       {"borrowing", a.borrowing},
+                       {"cpu", CpuText(a.allocated.cpu_millis)},
+                       {"memory", MemoryText(a.allocated.memory_bytes)},
+                       {"replicas", a.replicas}});
   }
   json cuts = json::array();
   for (const Cut& c : result.cuts) {

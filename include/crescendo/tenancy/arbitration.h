@@ -154,6 +154,12 @@ std::string ExplainCut(const ArbitrationInput& input, const ArbitrationResult& r
 // Returns Jain's index (sum x)^2 / (n * sum x^2) of `values`; 1 when empty or all zero.
 double JainIndex(const std::vector<double>& values);
 
+// Returns millicores as a Kubernetes quantity ("500m", "64").
+std::string CpuText(int64_t millis);
+// Returns bytes as a Kubernetes quantity: binary ("512Mi") when a whole number of Mi, else
+// decimal ("18G").
+std::string MemoryText(int64_t bytes);
+
 // Returns max(cpu share, memory share) of `amount` in `capacity`; a resource with zero capacity
 // counts only when `amount` needs it (share 1 then).
 double DominantShare(const Resources& amount, const Resources& capacity);
