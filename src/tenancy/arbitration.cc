@@ -69,6 +69,22 @@ Status CheckTenant(const TenantRequest& t, const std::string& path) {
   return Status();
 }
 
+// Returns `guarantee` with a resource it leaves at zero set to the same fraction of the capacity
+// as the other: a guarantee of 2 CPUs out of 64 also guarantees 1/32 of the memory.
+Resources Completed(const Resources& guarantee, const Resources& capacity) {
+  Resources g = guarantee;
+  if (g.memory_bytes == 0 && g.cpu_millis > 0 && capacity.cpu_millis > 0) {
+    g.memory_bytes =
+        static_cast<int64_t>(static_cast<Int128>(capacity.memory_bytes) *
+                             std::min(g.cpu_millis, capacity.cpu_millis) / capacity.cpu_millis);
+  } else if (g.cpu_millis == 0 && g.memory_bytes > 0 && capacity.memory_bytes > 0) {
+    g.cpu_millis = static_cast<int64_t>(static_cast<Int128>(capacity.cpu_millis) *
+                                        std::min(g.memory_bytes, capacity.memory_bytes) /
+                                        capacity.memory_bytes);
+  }
+  return g;
+}
+
 // Whether `need` more fits under `limit` when `held` is already taken (held <= limit).
 bool FitsUnder(int64_t held, int64_t need, int64_t limit) { return need <= limit - held; }
 
@@ -134,10 +150,12 @@ void Filler::Prepare() {
   // Guarantees beyond the capacity shrink by one factor per resource.
   Int128 cpu_sum = 0, memory_sum = 0;
   double weight_sum = 0;
-  for (const TenantRequest& t : in_.tenants) {
-    cpu_sum += t.guarantee.cpu_millis;
-    memory_sum += t.guarantee.memory_bytes;
-    weight_sum += t.weight;
+  std::vector<Resources> asked(n);
+  for (size_t i = 0; i < n; ++i) {
+    asked[i] = Completed(in_.tenants[i].guarantee, in_.capacity);
+    cpu_sum += asked[i].cpu_millis;
+    memory_sum += asked[i].memory_bytes;
+    weight_sum += in_.tenants[i].weight;
   }
   const bool guaranteed = in_.isolation != Isolation::kNone;
   auto scale = [](int64_t g, Int128 sum, int64_t cap) -> int64_t {
@@ -149,8 +167,8 @@ void Filler::Prepare() {
     const TenantRequest& t = in_.tenants[i];
     TenantState& ts = tenants_[i];
     if (guaranteed) {
-      ts.guarantee = {scale(t.guarantee.cpu_millis, cpu_sum, in_.capacity.cpu_millis),
-                      scale(t.guarantee.memory_bytes, memory_sum, in_.capacity.memory_bytes)};
+      ts.guarantee = {scale(asked[i].cpu_millis, cpu_sum, in_.capacity.cpu_millis),
+                      scale(asked[i].memory_bytes, memory_sum, in_.capacity.memory_bytes)};
     }
     reserved.cpu_millis += ts.guarantee.cpu_millis;
     reserved.memory_bytes += ts.guarantee.memory_bytes;

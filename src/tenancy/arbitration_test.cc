@@ -89,6 +89,11 @@ std::vector<Case> Cases() {
       {"capacity_to_spare_gives_every_demand", Input(Cpu(100), {one, two}), {{10}, {10}}},
       {"equal_split", Input(Cpu(10), {one, two}), {{5}, {5}}},
       {"guarantee_comes_first", Input(Cpu(10), {With(one, Cpu(7)), two}), {{7}, {3}}},
+      // 7 of 10 CPUs also guarantee 7 of the 10 Gi.
+      {"guarantee_naming_cpu_only_covers_memory_alike",
+       Input(Cpu(10, 10), {With(Tenant("one", {Demand("s", Cpu(1, 1), 10)}), Cpu(7)),
+                           Tenant("two", {Demand("s", Cpu(1, 1), 10)})}),
+       {{7}, {3}}},
       {"guarantee_above_demand_frees_the_rest",
        Input(Cpu(10), {With(Tenant("one", {Demand("s", Cpu(1), 2)}), Cpu(8)), two}),
        {{2}, {8}}},

@@ -4,8 +4,10 @@
 // (docs/tenancy.md has the worked example):
 //
 //   1. guarantees  each tenant, in its own service order, gets whole replicas while what it holds
-//                  fits in its guarantee (both CPU and memory) and in its demand. Guarantees that
-//                  add up to more than the capacity are scaled down by one factor per resource.
+//                  fits in its guarantee (both CPU and memory) and in its demand. A guarantee that
+//                  names one resource only guarantees the same fraction of the other (2 of 64
+//                  CPUs: also 1/32 of the memory). Guarantees that add up to more than the
+//                  capacity are scaled down by one factor per resource.
 //   2. fair share  weighted Dominant Resource Fairness (Ghodsi et al., "Dominant Resource
 //                  Fairness: Fair Allocation of Multiple Resource Types", NSDI 2011, section 4 and
 //                  the weighted variant of section 5.1) by progressive filling at whole-replica
@@ -117,7 +119,7 @@ struct TenantAllocation {
   double dominant_share = 0;     // max over cpu, memory of allocated / capacity
   Resources entitlement;         // guarantee + weighted part of the unreserved capacity
   double entitlement_share = 0;  // dominant share of the entitlement
-  Resources guarantee;           // the guarantee applied (after scaling; zero in none)
+  Resources guarantee;           // the guarantee applied (completed, scaled; zero in none)
   bool borrowing = false;        // soft: holds more than its entitlement in some resource
   // soft, none: the capacity still free when the fair-share step stopped serving this tenant
   // (its last waiting service no longer fit). Every replica another tenant got while this one
