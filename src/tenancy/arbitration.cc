@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdio>
 #include <numeric>
-#include <queue>
 #include <set>
 #include <tuple>
 
@@ -297,16 +296,31 @@ double Filler::WeightedShare(size_t t) const {
 }
 
 void Filler::FillFairShares() {
-  // Min-heap on (weighted dominant share, rank).
+  // A binary min-heap on (weighted dominant share, rank). The tenant at the root keeps the turn
+  // while it stays below both children (the next in line), and is then sifted down in place:
+  // one heap move per turn instead of a pop and a push.
   using Key = std::pair<double, uint32_t>;
   auto key = [this](size_t t) { return Key{WeightedShare(t), tenants_[t].rank}; };
-  std::priority_queue<Key, std::vector<Key>, std::greater<Key>> heap;
-  for (size_t t = 0; t < in_.tenants.size(); ++t) heap.push(key(t));
+  std::vector<Key> heap;
+  heap.reserve(in_.tenants.size());
+  for (size_t t = 0; t < in_.tenants.size(); ++t) heap.push_back(key(t));
+  std::make_heap(heap.begin(), heap.end(), std::greater<Key>());
+  auto sift_down = [&heap] {
+    const size_t n = heap.size();
+    size_t i = 0;
+    const Key moving = heap[0];
+    for (size_t child = 1; child < n; child = 2 * i + 1) {
+      if (child + 1 < n && heap[child + 1] < heap[child]) ++child;
+      if (!(heap[child] < moving)) break;
+      heap[i] = heap[child];
+      i = child;
+    }
+    heap[i] = moving;
+  };
   while (!heap.empty()) {
-    const size_t t = by_rank_[heap.top().second];
-    heap.pop();
-    // Progressive filling one replica at a time; the tenant keeps the turn while it stays
-    // below the next tenant in line, which hands out the same replicas with fewer heap moves.
+    const size_t t = by_rank_[heap[0].second];
+    const size_t n = heap.size();
+    const Key next = n > 2 ? std::min(heap[1], heap[2]) : n > 1 ? heap[1] : Key{HUGE_VAL, 0};
     bool done = false;
     do {
       std::optional<size_t> s = NextFit(t);
@@ -317,8 +331,14 @@ void Filler::FillFairShares() {
         break;
       }
       Give(t, *s);
-    } while (heap.empty() || key(t) < heap.top());
-    if (!done) heap.push(key(t));
+    } while (n == 1 || key(t) < next);
+    if (done) {
+      heap[0] = heap.back();
+      heap.pop_back();
+    } else {
+      heap[0] = key(t);
+    }
+    if (!heap.empty()) sift_down();
   }
 }
 
