@@ -86,6 +86,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   RegisterPolicyCommands(app, ctx);
   RegisterRunCommand(app, ctx);
   RegisterSimulateCommand(app, ctx);
+  RegisterTenantsCommands(app, ctx);
   RegisterVpaCommands(app, ctx);
   // No exception leaves the command line: what reaches here is a bug or exhausted memory.
   try {

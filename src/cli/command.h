@@ -23,6 +23,7 @@ void RegisterVpaCommands(CLI::App& app, CommandContext& ctx);
 void RegisterConfigCommands(CLI::App& app, CommandContext& ctx);
 void RegisterSimulateCommand(CLI::App& app, CommandContext& ctx);
 void RegisterPolicyCommands(CLI::App& app, CommandContext& ctx);
+void RegisterTenantsCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace crescendo::cli
 

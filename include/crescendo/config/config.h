@@ -87,6 +87,12 @@ struct Tenant {
   std::string display_name;
   std::string tier;                       // a key of Config::tiers
   std::vector<std::string> environments;  // where the tenant runs; empty: every environment
+  // Its share when capacity runs short (docs/tenancy.md): weight (> 0) in weighted DRF, the CPU
+  // and memory it gets first (zero: none), and caps over all its services that replace the
+  // tier's quota when set.
+  double weight = 1.0;
+  Resources guarantee;
+  std::optional<TierQuota> quota;
   Location location;
 };
 
