@@ -1,0 +1,277 @@
+#include "optimize/packing.h"
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+
+namespace crescendo::optimize::internal {
+
+Instance MakeInstance(const PlacementProblem& problem, const LowerBounds& bounds) {
+  Instance in;
+  in.dims = static_cast<int>(problem.resources.size());
+  in.items = static_cast<int>(problem.pods.size());
+  in.types = static_cast<int>(problem.node_types.size());
+  std::vector<double> largest(in.dims, 0);
+  for (const NodeType& t : problem.node_types) {
+    for (int r = 0; r < in.dims; ++r) {
+      in.cap.push_back(t.capacity[r]);
+      largest[r] = std::max(largest[r], static_cast<double>(t.capacity[r]));
+    }
+    in.price.push_back(t.price_per_hour);
+    in.max_count.push_back(t.max_count.value_or(-1));
+  }
+  const bool priced = std::any_of(bounds.resource_prices.begin(), bounds.resource_prices.end(),
+                                  [](double p) { return p > 0; });
+  for (const Pod& p : problem.pods) {
+    double w = 0, v = 0;
+    for (int r = 0; r < in.dims; ++r) {
+      in.size.push_back(p.demand[r]);
+      if (largest[r] > 0) w += p.demand[r] / largest[r];
+      if (priced) v += p.demand[r] * bounds.resource_prices[r];
+    }
+    in.weight.push_back(w);
+    in.value.push_back(priced ? v : w);
+  }
+  for (int t = 0; t < in.types; ++t) {
+    double v = 0;
+    for (int r = 0; r < in.dims; ++r) {
+      if (priced) {
+        v += in.Cap(t)[r] * bounds.resource_prices[r];
+      } else if (largest[r] > 0) {
+        v += in.Cap(t)[r] / largest[r];
+      }
+    }
+    in.type_value.push_back(v);
+  }
+  return in;
+}
+
+bool FitsLoad(const Instance& in, const int64_t* load, int type) {
+  const int64_t* cap = in.Cap(type);
+  for (int r = 0; r < in.dims; ++r) {
+    if (load[r] > cap[r]) return false;
+  }
+  return true;
+}
+
+bool Fits(const Instance& in, const Bin& bin, int item) {
+  const int64_t* cap = in.Cap(bin.type);
+  const int64_t* s = in.Size(item);
+  for (int r = 0; r < in.dims; ++r) {
+    if (bin.load[r] + s[r] > cap[r]) return false;
+  }
+  return true;
+}
+
+Bin NewBin(const Instance& in, int type) {
+  Bin b;
+  b.type = type;
+  b.load.assign(in.dims, 0);
+  return b;
+}
+
+void AddItem(const Instance& in, Bin& bin, int item) {
+  const int64_t* s = in.Size(item);
+  for (int r = 0; r < in.dims; ++r) bin.load[r] += s[r];
+  bin.weight += in.weight[item];
+  bin.items.push_back(item);
+}
+
+void RemoveAt(const Instance& in, Bin& bin, size_t pos) {
+  const int item = bin.items[pos];
+  const int64_t* s = in.Size(item);
+  for (int r = 0; r < in.dims; ++r) bin.load[r] -= s[r];
+  bin.weight -= in.weight[item];
+  bin.items[pos] = bin.items.back();
+  bin.items.pop_back();
+}
+
+double Fill(const Instance& in, const Bin& bin) {
+  const int64_t* cap = in.Cap(bin.type);
+  double sum = 0;
+  int n = 0;
+  for (int r = 0; r < in.dims; ++r) {
+    if (cap[r] <= 0) continue;
+    sum += static_cast<double>(bin.load[r]) / static_cast<double>(cap[r]);
+    ++n;
+  }
+  return n == 0 ? 0 : sum / n;
+}
+
+bool Available(const Instance& in, const Counts& counts, int type) {
+  return in.max_count[type] < 0 || counts[type] < in.max_count[type];
+}
+
+int CheapestTypeFor(const Instance& in, const int64_t* load, const Counts& counts, int current) {
+  int best = -1;
+  for (int t = 0; t < in.types; ++t) {
+    if (t != current && !Available(in, counts, t)) continue;
+    if (!FitsLoad(in, load, t)) continue;
+    if (best < 0 || in.price[t] < in.price[best] ||
+        (in.price[t] == in.price[best] && t == current)) {
+      best = t;
+    }
+  }
+  return best;
+}
+
+void RightSize(const Instance& in, std::vector<Bin>& bins, Counts& counts, size_t first) {
+  if (in.types == 1) return;
+  for (size_t b = first; b < bins.size(); ++b) {
+    const int t = CheapestTypeFor(in, bins[b].load.data(), counts, bins[b].type);
+    if (t < 0 || t == bins[b].type) continue;
+    --counts[bins[b].type];
+    ++counts[t];
+    bins[b].type = t;
+  }
+}
+
+std::vector<int> DecreasingOrder(const Instance& in, std::vector<int> items) {
+  std::sort(items.begin(), items.end(), [&](int a, int b) {
+    if (in.weight[a] != in.weight[b]) return in.weight[a] > in.weight[b];
+    return a < b;
+  });
+  return items;
+}
+
+namespace {
+
+// Returns the available type holding `item` that gives the most capacity value per price
+// (ties: the larger value); -1 when none.
+int MostCostEffectiveType(const Instance& in, const Counts& counts, int item) {
+  int best = -1;
+  double best_ratio = 0;
+  for (int t = 0; t < in.types; ++t) {
+    if (!Available(in, counts, t)) continue;
+    const int64_t* s = in.Size(item);
+    if (!FitsLoad(in, s, t)) continue;
+    const double ratio = in.type_value[t] / in.price[t];
+    if (best < 0 || ratio > best_ratio * (1 + 1e-9) ||
+        (ratio >= best_ratio * (1 - 1e-9) && in.type_value[t] > in.type_value[best])) {
+      best = t;
+      best_ratio = ratio;
+    }
+  }
+  return best;
+}
+
+// Returns the slack left in `bin` after adding `item`: the sum over resources of free / cap.
+double SlackAfter(const Instance& in, const Bin& bin, int item) {
+  const int64_t* cap = in.Cap(bin.type);
+  const int64_t* s = in.Size(item);
+  double slack = 0;
+  for (int r = 0; r < in.dims; ++r) {
+    if (cap[r] > 0) slack += static_cast<double>(cap[r] - bin.load[r] - s[r]) / cap[r];
+  }
+  return slack;
+}
+
+}  // namespace
+
+bool PackItems(const Instance& in, const std::vector<int>& items, FitRule rule,
+               std::vector<Bin>& bins, Counts& counts) {
+  for (int item : items) {
+    int chosen = -1;
+    double best_slack = std::numeric_limits<double>::infinity();
+    for (size_t b = 0; b < bins.size(); ++b) {
+      if (!Fits(in, bins[b], item)) continue;
+      if (rule == FitRule::kFirst) {
+        chosen = static_cast<int>(b);
+        break;
+      }
+      const double slack = SlackAfter(in, bins[b], item);
+      if (slack < best_slack) {
+        best_slack = slack;
+        chosen = static_cast<int>(b);
+      }
+    }
+    if (chosen < 0) {
+      const int t = MostCostEffectiveType(in, counts, item);
+      if (t < 0) return false;
+      bins.push_back(NewBin(in, t));
+      ++counts[t];
+      chosen = static_cast<int>(bins.size()) - 1;
+    }
+    AddItem(in, bins[chosen], item);
+  }
+  return true;
+}
+
+bool PackItemsBinCentric(const Instance& in, const std::vector<int>& items, std::vector<Bin>& bins,
+                         Counts& counts) {
+  std::vector<int> left;
+  for (int item : items) {
+    bool placed = false;
+    for (Bin& b : bins) {
+      if (Fits(in, b, item)) {
+        AddItem(in, b, item);
+        placed = true;
+        break;
+      }
+    }
+    if (!placed) left.push_back(item);
+  }
+  std::vector<char> used(left.size(), 0);
+  size_t first = 0;
+  while (true) {
+    while (first < left.size() && used[first]) ++first;
+    if (first == left.size()) return true;
+    int best_type = -1;
+    double best_score = -1;
+    for (int t = 0; t < in.types; ++t) {
+      if (!Available(in, counts, t) || !FitsLoad(in, in.Size(left[first]), t)) continue;
+      if (in.types == 1) {
+        best_type = t;
+        break;
+      }
+      Bin trial = NewBin(in, t);
+      double value = 0;
+      for (size_t k = first; k < left.size(); ++k) {
+        if (used[k] || !Fits(in, trial, left[k])) continue;
+        AddItem(in, trial, left[k]);
+        value += in.value[left[k]];
+      }
+      const double score = value / in.price[t];
+      if (score > best_score * (1 + 1e-9)) {
+        best_score = score;
+        best_type = t;
+      }
+    }
+    if (best_type < 0) return false;
+    Bin bin = NewBin(in, best_type);
+    ++counts[best_type];
+    for (size_t k = first; k < left.size(); ++k) {
+      if (used[k] || !Fits(in, bin, left[k])) continue;
+      AddItem(in, bin, left[k]);
+      used[k] = 1;
+    }
+    bins.push_back(std::move(bin));
+    RightSize(in, bins, counts, bins.size() - 1);
+  }
+}
+
+double BinsCost(const Instance& in, const std::vector<Bin>& bins) {
+  double cost = 0;
+  for (const Bin& b : bins) cost += in.price[b.type];
+  return cost;
+}
+
+Placement ToPlacement(const Instance& in, const std::vector<Bin>& bins) {
+  Placement p;
+  for (const Bin& b : bins) {
+    if (b.items.empty()) continue;
+    PlacedNode node{.type = b.type, .pods = b.items};
+    std::sort(node.pods.begin(), node.pods.end());
+    p.nodes.push_back(std::move(node));
+    p.cost += in.price[b.type];
+  }
+  return p;
+}
+
+Counts CountTypes(const Instance& in, const std::vector<Bin>& bins) {
+  Counts c(in.types, 0);
+  for (const Bin& b : bins) ++c[b.type];
+  return c;
+}
+
+}  // namespace crescendo::optimize::internal
