@@ -11,6 +11,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   CommandContext ctx{out, err};
   RegisterConfigCommands(app, ctx);
   RegisterHpaCommands(app, ctx);
+  RegisterOptimizeCommands(app, ctx);
   RegisterRunCommand(app, ctx);
   RegisterSimulateCommand(app, ctx);
   RegisterVpaCommands(app, ctx);

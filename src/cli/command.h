@@ -22,6 +22,7 @@ void RegisterHpaCommands(CLI::App& app, CommandContext& ctx);
 void RegisterVpaCommands(CLI::App& app, CommandContext& ctx);
 void RegisterConfigCommands(CLI::App& app, CommandContext& ctx);
 void RegisterSimulateCommand(CLI::App& app, CommandContext& ctx);
+void RegisterOptimizeCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace crescendo::cli
 

@@ -89,8 +89,8 @@ void SolveCoverLp(const PlacementProblem& p, LowerBounds& b) {
   }
   ClpSimplex lp;
   lp.setLogLevel(0);
-  lp.loadProblem(cols, rows, start.data(), index.data(), value.data(), col_lb.data(),
-                 col_ub.data(), obj.data(), row_lb.data(), row_ub.data());
+  lp.loadProblem(cols, rows, start.data(), index.data(), value.data(), col_lb.data(), col_ub.data(),
+                 obj.data(), row_lb.data(), row_ub.data());
   lp.dual();
   if (!lp.isProvenOptimal()) return;
   b.lp_feasible = true;

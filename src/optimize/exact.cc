@@ -109,6 +109,8 @@ StatusOr<ExactResult> SolveExact(const PlacementProblem& p, const Placement& sta
   CglProbing probing;
   CglKnapsackCover knapsack;
   CglClique clique;
+  clique.setStarCliqueReport(false);
+  clique.setRowCliqueReport(false);
   model.addCutGenerator(&probing, -1, "Probing");
   model.addCutGenerator(&knapsack, -1, "KnapsackCover");
   model.addCutGenerator(&clique, -1, "Clique");

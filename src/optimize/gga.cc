@@ -105,8 +105,7 @@ class Search {
     Individual child;
     child.counts.assign(in_.types, 0);
     std::vector<int> free;
-    const size_t at = static_cast<size_t>(
-        rng_.UniformInt(0, static_cast<int64_t>(p1.bins.size())));
+    const size_t at = static_cast<size_t>(rng_.UniformInt(0, static_cast<int64_t>(p1.bins.size())));
     for (size_t k = 0; k <= p1.bins.size(); ++k) {
       if (k == at) {
         for (size_t j = a; j <= b; ++j) child.bins.push_back(p2.bins[j]);

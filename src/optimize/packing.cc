@@ -166,6 +166,64 @@ double SlackAfter(const Instance& in, const Bin& bin, int item) {
   return slack;
 }
 
+// Minimum bin slack (after Gupta and Ho, "A new heuristic algorithm for the one-dimensional
+// bin-packing problem", Production Planning & Control 10 (1999), with Fleszar and Hindi's
+// MBS' change of fixing the largest item, Computers & OR 29 (2002)): fills `bin` with the subset
+// of the unused items `left[from..]` that leaves the least normalized slack, by a depth-first
+// search of at most `budget` nodes; stops at once at zero slack.
+class MinSlackFill {
+ public:
+  MinSlackFill(const Instance& in, const std::vector<int>& left, const std::vector<char>& used,
+               int64_t budget)
+      : in_(in), left_(left), used_(used), budget_(budget) {}
+
+  // Returns the chosen positions in `left`.
+  std::vector<size_t> Run(Bin bin, size_t from) {
+    best_slack_ = Slack(bin);
+    Search(bin, from);
+    return best_;
+  }
+
+ private:
+  double Slack(const Bin& bin) const {
+    const int64_t* cap = in_.Cap(bin.type);
+    double slack = 0;
+    for (int r = 0; r < in_.dims; ++r) {
+      if (cap[r] > 0) slack += static_cast<double>(cap[r] - bin.load[r]) / cap[r];
+    }
+    return slack;
+  }
+
+  void Search(Bin& bin, size_t from) {
+    for (size_t k = from; k < left_.size(); ++k) {
+      if (budget_ <= 0 || best_slack_ <= 1e-12) return;
+      --budget_;
+      if (used_[k] || !Fits(in_, bin, left_[k])) continue;
+      AddItem(in_, bin, left_[k]);
+      chosen_.push_back(k);
+      const double slack = Slack(bin);
+      if (slack < best_slack_ - 1e-12) {
+        best_slack_ = slack;
+        best_ = chosen_;
+      }
+      Search(bin, k + 1);
+      chosen_.pop_back();
+      RemoveAt(in_, bin, bin.items.size() - 1);
+    }
+  }
+
+  const Instance& in_;
+  const std::vector<int>& left_;
+  const std::vector<char>& used_;
+  int64_t budget_;
+  double best_slack_ = 0;
+  std::vector<size_t> chosen_;
+  std::vector<size_t> best_;
+};
+
+// Items the minimum-slack search may examine per new bin, beyond one pass over them all.
+constexpr int64_t kMinSlackBudget = 20000;
+
 }  // namespace
 
 bool PackItems(const Instance& in, const std::vector<int>& items, FitRule rule,
@@ -240,8 +298,9 @@ bool PackItemsBinCentric(const Instance& in, const std::vector<int>& items, std:
     if (best_type < 0) return false;
     Bin bin = NewBin(in, best_type);
     ++counts[best_type];
-    for (size_t k = first; k < left.size(); ++k) {
-      if (used[k] || !Fits(in, bin, left[k])) continue;
+    AddItem(in, bin, left[first]);
+    used[first] = 1;
+    for (size_t k : MinSlackFill(in, left, used, kMinSlackBudget + static_cast<int64_t>(left.size())).Run(bin, first + 1)) {
       AddItem(in, bin, left[k]);
       used[k] = 1;
     }

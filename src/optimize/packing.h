@@ -69,9 +69,10 @@ enum class FitRule { kFirst, kBest };
 bool PackItems(const Instance& in, const std::vector<int>& items, FitRule rule,
                std::vector<Bin>& bins, Counts& counts);
 
-// As PackItems with kFirst for the existing bins, but a new node's type is chosen bin-centric:
-// for each available type, a node is filled first-fit from the remaining items and the type
-// packing the most value per price wins.
+// As PackItems with kFirst for the existing bins, but new nodes are bin-centric: for each
+// available type, a node is filled first-fit from the remaining items and the type packing the
+// most value per price wins; the node then takes the largest remaining item and the subset of
+// the others that leaves it the least slack (minimum bin slack, a bounded search).
 bool PackItemsBinCentric(const Instance& in, const std::vector<int>& items, std::vector<Bin>& bins,
                          Counts& counts);
 

@@ -40,8 +40,7 @@ StatusOr<Placement> Greedy(const PlacementProblem& problem, FitRule rule) {
   std::iota(all.begin(), all.end(), 0);
   std::vector<internal::Bin> bins;
   Counts counts(in.types, 0);
-  if (!internal::PackItems(in, internal::DecreasingOrder(in, std::move(all)), rule, bins,
-                           counts)) {
+  if (!internal::PackItems(in, internal::DecreasingOrder(in, std::move(all)), rule, bins, counts)) {
     return ResourceExhaustedError("the node types' max_count leave no room for every pod");
   }
   internal::RightSize(in, bins, counts);
@@ -125,8 +124,8 @@ Status CheckPlacement(const PlacementProblem& problem, const Placement& placemen
   for (size_t t = 0; t < per_type.size(); ++t) {
     const auto& max = problem.node_types[t].max_count;
     if (max && per_type[t] > *max) {
-      return FailedPreconditionError("node type \"" + problem.node_types[t].name + "\": " +
-                                     std::to_string(per_type[t]) + " nodes, max_count " +
+      return FailedPreconditionError("node type \"" + problem.node_types[t].name +
+                                     "\": " + std::to_string(per_type[t]) + " nodes, max_count " +
                                      std::to_string(*max));
     }
   }

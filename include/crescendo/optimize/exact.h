@@ -16,8 +16,8 @@
 namespace crescendo::optimize {
 
 struct ExactResult {
-  Placement placement;      // the best found: the start placement or better
-  double lower_bound = 0;   // CBC's best bound on the cost
+  Placement placement;     // the best found: the start placement or better
+  double lower_bound = 0;  // CBC's best bound on the cost
   bool proven_optimal = false;
 };
 

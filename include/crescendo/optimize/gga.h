@@ -7,8 +7,9 @@
 //   - local improvement by dominance (after Martello and Toth's dominance criterion, as
 //     Falkenauer uses it): on each node, one or two pods are swapped for one or two free pods
 //     that fill the node more (by the pods' normalized size) and still fit; the pods still free
-//     are then packed first-fit decreasing, new nodes' types chosen bin-centric, and every node
-//     changed to the cheapest type that holds it;
+//     are then packed first-fit decreasing into the nodes, the rest onto new nodes each filled
+//     by minimum bin slack (Gupta and Ho 1999; Fleszar and Hindi 2002) with its type chosen
+//     bin-centric, and every node changed to the cheapest type that holds it;
 //   - mutation: the least filled node and one or two random nodes are emptied and their pods
 //     reinserted as above;
 //   - fitness: the cost, then, among equal costs, sum over nodes of price * fill^2 (Falkenauer's
