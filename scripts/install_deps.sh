@@ -11,6 +11,8 @@ packages=(
   libfmt-dev libspdlog-dev libyaml-cpp-dev nlohmann-json3-dev libcpp-httplib-dev libcli11-dev
   prometheus-cpp-dev libsqlite3-dev libpqxx-dev libssl-dev libcurl4-openssl-dev libeigen3-dev
   libsimdjson-dev zlib1g-dev
+  # CBC (with CLP): the exact placement model and the cover LP bound (src/optimize)
+  coinor-libcbc-dev
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   # tooling: lint, fuzz

@@ -2,8 +2,9 @@
 """Builds Crescendo's price catalogue (data/prices/catalogue.csv) from the public price data in
 ../shared/prices (read each folder's SOURCE.txt for the origin, licence and date).
 
-One row per provider, region and instance type of the general-purpose, compute- and
-memory-optimized families a Kubernetes cluster usually runs on:
+One row per provider, region and instance type of the x86 general-purpose, compute- and
+memory-optimized families a Kubernetes cluster usually runs on (ARM types are left out: they
+need multi-architecture images), the default region of each provider first:
   provider,region,instance_type,vcpu,memory_gib,ondemand_usd_per_hour,spot_usd_per_hour,
   spot_discount_pct,interruption_band
 Sources and choices:
@@ -28,7 +29,7 @@ import os
 import re
 import sys
 
-AWS_FAMILIES = re.compile(r"^(c5|m5|r5|c6i|m6i|r6i|c7i|m7i|r7i|c6g|m6g|r6g)\.(large|xlarge|"
+AWS_FAMILIES = re.compile(r"^(c5|m5|r5|c6i|m6i|r6i|c7i|m7i|r7i)\.(large|xlarge|"
                           r"2xlarge|4xlarge|8xlarge|12xlarge|16xlarge|24xlarge)$")
 GCP_FAMILIES = re.compile(r"^(e2|n2|n2d|c3|t2d)-(standard|highmem|highcpu)-\d+$")
 GCP_REGIONS = ("us-central1", "europe-west1")
@@ -83,6 +84,9 @@ def azure_rows(prices):
                        od * (1 - discount / 100), discount, "unknown")
 
 
+# Listed first for their provider: the region `crescendo optimize cost` prices in by default.
+DEFAULT_REGIONS = ("us-east-1", "us-central1", "eastus")
+
 SOURCES = [
     "aws on-demand: aws/karpenter-provider-aws zz_generated.pricing_aws.go, generated "
     "2026-07-20 (us-east-1)",
@@ -105,7 +109,8 @@ def main():
         print(f"build_price_catalogue: {args.prices} not found", file=sys.stderr)
         return 2
     rows = sorted(list(aws_rows(args.prices)) + list(gcp_rows(args.prices)) +
-                  list(azure_rows(args.prices)), key=lambda r: (r[0], r[1], r[5], r[2]))
+                  list(azure_rows(args.prices)),
+                  key=lambda r: (r[0], r[1] not in DEFAULT_REGIONS, r[1], r[5], r[2]))
     with open(args.out, "w", newline="") as f:
         f.write("# Crescendo price catalogue, version 2026-08 (tools/build_price_catalogue.py)\n")
         for s in SOURCES:

@@ -144,8 +144,7 @@ StatusOr<std::vector<optimize::ServiceDemand>> DemandsOf(sim::ScenarioFile& f) {
          .replicas = replicas / samples,
          .min_replicas = lo,
          .cpu_millis = std::max<int64_t>(pod.requests.cpu_millis, std::llround(cpu / samples)),
-         .memory_bytes =
-             std::max<int64_t>(pod.requests.memory_bytes, std::llround(mem / samples)),
+         .memory_bytes = std::max<int64_t>(pod.requests.memory_bytes, std::llround(mem / samples)),
          .startup = pod.startup_delay,
          .stateless = true});
   }
@@ -172,11 +171,16 @@ nlohmann::json BillJson(const optimize::ProviderBill& b) {
                         {"spot", s.spot_reason},
                         {"spot_net_savings_per_hour", s.spot_net_savings_per_hour}});
   }
-  return {{"provider", b.provider},       {"region", b.region},
-          {"nodes", b.nodes},             {"node_types", b.node_types},
-          {"cost_per_hour", b.cost_per_hour}, {"lower_bound", b.lower_bound},
-          {"gap", b.gap},                 {"idle_per_hour", b.idle_per_hour},
-          {"tenants", b.tenants},         {"services", services},
+  return {{"provider", b.provider},
+          {"region", b.region},
+          {"nodes", b.nodes},
+          {"node_types", b.node_types},
+          {"cost_per_hour", b.cost_per_hour},
+          {"lower_bound", b.lower_bound},
+          {"gap", b.gap},
+          {"idle_per_hour", b.idle_per_hour},
+          {"tenants", b.tenants},
+          {"services", services},
           {"spot_net_savings_per_hour", b.spot_net_savings_per_hour}};
 }
 
@@ -189,10 +193,11 @@ void PrintBill(const optimize::ProviderBill& b, std::ostream& out) {
   }
   out << std::fixed << std::setprecision(3) << "), $" << b.cost_per_hour << "/h ($"
       << std::setprecision(0) << b.cost_per_hour * 730 << "/month), lower bound $"
-      << std::setprecision(3) << b.lower_bound << "/h, gap " << std::setprecision(1)
-      << 100 * b.gap << "%, idle $" << std::setprecision(3) << b.idle_per_hour << "/h\n";
+      << std::setprecision(3) << b.lower_bound << "/h, gap " << std::setprecision(1) << 100 * b.gap
+      << "%, idle $" << std::setprecision(3) << b.idle_per_hour << "/h\n";
   out << std::left << std::setw(42) << "service" << std::setw(12) << "tenant" << std::right
-      << std::setw(5) << "pods" << std::setw(10) << "$/hour" << "  spot advice\n";
+      << std::setw(5) << "pods" << std::setw(10) << "$/hour"
+      << "  spot advice\n";
   for (const optimize::ServiceBill& s : b.services) {
     out << std::left << std::setw(42) << s.service << std::setw(12) << s.tenant << std::right
         << std::setw(5) << s.pods << std::setw(10) << std::setprecision(4) << s.cost_per_hour
@@ -215,7 +220,8 @@ void RunCost(const CostArgs& a, CommandContext& ctx) {
   StatusOr<Duration> limit = ParseDuration(a.time_limit);
   if (!limit.ok() || *limit <= Duration(0)) {
     return Fail(ctx, InvalidArgumentError("--time-limit: expected a duration > 0 such as 2s, "
-                                          "found \"" + a.time_limit + "\""));
+                                          "found \"" +
+                                          a.time_limit + "\""));
   }
   StatusOr<bool> optimization = CostOptimizationFromEnv();
   if (!optimization.ok()) return Fail(ctx, optimization.status());
@@ -229,8 +235,8 @@ void RunCost(const CostArgs& a, CommandContext& ctx) {
   if (!demands.ok()) return Fail(ctx, demands.status());
 
   ctx.out << "scenario " << scenario->name << ": " << demands->size() << " services, averaged over "
-          << FormatDuration(scenario->end - scenario->start) << "\nprice catalogue "
-          << a.catalogue << "\n";
+          << FormatDuration(scenario->end - scenario->start) << "\nprice catalogue " << a.catalogue
+          << "\n";
   for (const std::string& s : catalogue->sources) ctx.out << "  source: " << s << "\n";
   ctx.out << "cost optimization: " << (*optimization ? "on" : "off")
           << " (COST_OPTIMIZATION; off: one general-purpose type, first fit)\n";
@@ -240,8 +246,8 @@ void RunCost(const CostArgs& a, CommandContext& ctx) {
   nlohmann::json bills = nlohmann::json::array();
   for (const std::string& provider : providers) {
     StatusOr<optimize::ProviderBill> bill = optimize::PriceOnProvider(
-        *catalogue, provider, *demands,
-        {.cost_optimization = *optimization, .time_limit = *limit}, clock);
+        *catalogue, provider, *demands, {.cost_optimization = *optimization, .time_limit = *limit},
+        clock);
     if (!bill.ok()) return Fail(ctx, bill.status());
     PrintBill(*bill, ctx.out);
     bills.push_back(BillJson(*bill));

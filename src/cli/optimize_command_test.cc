@@ -147,9 +147,9 @@ TEST(OptimizeCostTest, MusicStreamingOnThreeProviders) {
 
 TEST(OptimizeCostTest, BadCatalogueAndProvider) {
   const std::string bad = TempFile("catalogue.csv", "provider,region\n");
-  Result r = RunOptimize({"optimize", "cost", "--scenario",
-                          SourcePath("examples/scenarios/music-streaming.yaml"), "--catalogue",
-                          bad});
+  Result r =
+      RunOptimize({"optimize", "cost", "--scenario",
+                   SourcePath("examples/scenarios/music-streaming.yaml"), "--catalogue", bad});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("catalogue.csv:1: expected the header `provider,region,instance_type"),
             std::string::npos)

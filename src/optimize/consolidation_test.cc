@@ -74,8 +74,7 @@ TEST(ConsolidationTest, VerifyCatchesABrokenBudgetAndAFullNode) {
                            .waves = {{{2, 2, 0}, {3, 2, 1}}}};
   EXPECT_EQ(VerifyPlan(in, both_b).message(),
             "wave 0: group \"b\" loses more than its max_unavailable 1");
-  ConsolidationPlan overfull{.nodes = {{0, true}, {0, true}, {0, true}},
-                             .waves = {{{0, 0, 2}}}};
+  ConsolidationPlan overfull{.nodes = {{0, true}, {0, true}, {0, true}}, .waves = {{{0, 0, 2}}}};
   EXPECT_EQ(VerifyPlan(in, overfull).message(), "wave 0: node 2 has no room for pod \"a1\"");
 }
 
@@ -104,12 +103,13 @@ TEST(ConsolidationTest, RandomClustersReachTheTargetSafely) {
         SolvePlacement(p, {.seed = seed, .max_generations = 50, .exact_max_pods = 0}, clock);
     ASSERT_TRUE(target.ok());
     ConsolidationInput in{.problem = &p, .current = current, .target = target->placement};
-    for (size_t i = 0; i < p.pods.size(); ++i) in.pod_group.push_back("svc" + std::to_string(i % 7));
+    for (size_t i = 0; i < p.pods.size(); ++i)
+      in.pod_group.push_back("svc" + std::to_string(i % 7));
     for (int g = 0; g < 7; ++g) in.budgets.push_back({"svc" + std::to_string(g), 1 + g % 2});
     StatusOr<ConsolidationPlan> plan = PlanConsolidation(in);
     ASSERT_TRUE(plan.ok()) << plan.status().ToString();
-    EXPECT_TRUE(VerifyPlan(in, *plan).ok()) << "seed " << seed << ": "
-                                            << VerifyPlan(in, *plan).ToString();
+    EXPECT_TRUE(VerifyPlan(in, *plan).ok())
+        << "seed " << seed << ": " << VerifyPlan(in, *plan).ToString();
     EXPECT_LT(plan->cost_after, plan->cost_before) << "seed " << seed;
     EXPECT_LE(plan->evictions, static_cast<int64_t>(p.pods.size()) * 2);
   }

@@ -59,8 +59,7 @@ StatusOr<PriceCatalogue> ParsePriceCatalogue(std::string_view text, const std::s
     }
     if (!header) {
       if (line != kHeader) {
-        return InvalidArgumentError(where + ": expected the header `" + std::string(kHeader) +
-                                    "`");
+        return InvalidArgumentError(where + ": expected the header `" + std::string(kHeader) + "`");
       }
       header = true;
       continue;
@@ -79,8 +78,9 @@ StatusOr<PriceCatalogue> ParsePriceCatalogue(std::string_view text, const std::s
     p.vcpu = static_cast<int64_t>(vcpu);
     p.interruption_band = f[8];
     if (p.vcpu <= 0 || p.memory_gib <= 0 || p.ondemand_per_hour <= 0) {
-      return InvalidArgumentError(where + ": expected vcpu, memory_gib and ondemand_usd_per_hour "
-                                          "> 0");
+      return InvalidArgumentError(where +
+                                  ": expected vcpu, memory_gib and ondemand_usd_per_hour "
+                                  "> 0");
     }
     c.instances.push_back(std::move(p));
   }
@@ -154,10 +154,10 @@ StatusOr<ProviderBill> PriceOnProvider(const PriceCatalogue& catalogue, std::str
   PlacementProblem p;
   p.resources = {"cpu", "memory"};
   for (const InstancePrice* t : types) {
-    p.node_types.push_back({.name = t->instance_type,
-                            .capacity = {t->vcpu * 1000,
-                                         static_cast<int64_t>(t->memory_gib * kGiB)},
-                            .price_per_hour = t->ondemand_per_hour});
+    p.node_types.push_back(
+        {.name = t->instance_type,
+         .capacity = {t->vcpu * 1000, static_cast<int64_t>(t->memory_gib * kGiB)},
+         .price_per_hour = t->ondemand_per_hour});
   }
   std::vector<int> service_of;
   for (size_t s = 0; s < services.size(); ++s) {

@@ -293,8 +293,12 @@ StatusOr<GgaResult> GroupingGeneticAlgorithm(const PlacementProblem& problem,
     return best;
   };
   const double target = options.target_cost * (1 + 1e-9);
-  for (int tries = 0; static_cast<int>(pop.size()) < options.population_size &&
-                      tries < 4 * options.population_size && !out_of_time();
+  // Large problems get a smaller population, so that generations start early: each random
+  // first-fit individual costs a pass of minimum-slack packing over every pod.
+  const int population =
+      std::max(2, std::min(options.population_size, std::max(8, 300'000 / std::max(1, in.items))));
+  for (int tries = 0;
+       static_cast<int>(pop.size()) < population && tries < 4 * population && !out_of_time();
        ++tries) {
     std::optional<Individual> ind = RandomFirstFit(in, rng);
     if (ind) pop.push_back(std::move(*ind));
@@ -322,7 +326,7 @@ StatusOr<GgaResult> GroupingGeneticAlgorithm(const PlacementProblem& problem,
       copy = copy || SameScore(pop[k], *child);
     }
     if (copy) continue;
-    if (static_cast<int>(pop.size()) < options.population_size) {
+    if (static_cast<int>(pop.size()) < population) {
       pop.push_back(std::move(*child));
     } else if (Better(*child, pop[worst])) {
       pop[worst] = std::move(*child);

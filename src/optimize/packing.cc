@@ -136,21 +136,25 @@ std::vector<int> DecreasingOrder(const Instance& in, std::vector<int> items) {
 
 namespace {
 
+// Value per price within this fraction of the best counts as a tie, won by the larger type:
+// list prices are nearly linear in size, and a larger node packs with less waste (the last
+// nodes are right-sized anyway).
+constexpr double kRatioTie = 0.01;
+
 // Returns the available type holding `item` that gives the most capacity value per price
-// (ties: the larger value); -1 when none.
+// (near-ties: the larger value); -1 when none.
 int MostCostEffectiveType(const Instance& in, const Counts& counts, int item) {
-  int best = -1;
   double best_ratio = 0;
   for (int t = 0; t < in.types; ++t) {
-    if (!Available(in, counts, t)) continue;
-    const int64_t* s = in.Size(item);
-    if (!FitsLoad(in, s, t)) continue;
-    const double ratio = in.type_value[t] / in.price[t];
-    if (best < 0 || ratio > best_ratio * (1 + 1e-9) ||
-        (ratio >= best_ratio * (1 - 1e-9) && in.type_value[t] > in.type_value[best])) {
-      best = t;
-      best_ratio = ratio;
+    if (Available(in, counts, t) && FitsLoad(in, in.Size(item), t)) {
+      best_ratio = std::max(best_ratio, in.type_value[t] / in.price[t]);
     }
+  }
+  int best = -1;
+  for (int t = 0; t < in.types; ++t) {
+    if (!Available(in, counts, t) || !FitsLoad(in, in.Size(item), t)) continue;
+    if (in.type_value[t] / in.price[t] < best_ratio * (1 - kRatioTie)) continue;
+    if (best < 0 || in.type_value[t] > in.type_value[best]) best = t;
   }
   return best;
 }
@@ -274,12 +278,12 @@ bool PackItemsBinCentric(const Instance& in, const std::vector<int>& items, std:
   while (true) {
     while (first < left.size() && used[first]) ++first;
     if (first == left.size()) return true;
-    int best_type = -1;
+    std::vector<double> score(in.types, -1);
     double best_score = -1;
     for (int t = 0; t < in.types; ++t) {
       if (!Available(in, counts, t) || !FitsLoad(in, in.Size(left[first]), t)) continue;
       if (in.types == 1) {
-        best_type = t;
+        score[t] = best_score = 1;
         break;
       }
       Bin trial = NewBin(in, t);
@@ -289,18 +293,22 @@ bool PackItemsBinCentric(const Instance& in, const std::vector<int>& items, std:
         AddItem(in, trial, left[k]);
         value += in.value[left[k]];
       }
-      const double score = value / in.price[t];
-      if (score > best_score * (1 + 1e-9)) {
-        best_score = score;
-        best_type = t;
-      }
+      score[t] = value / in.price[t];
+      best_score = std::max(best_score, score[t]);
+    }
+    int best_type = -1;
+    for (int t = 0; t < in.types; ++t) {
+      if (score[t] < 0 || score[t] < best_score * (1 - kRatioTie)) continue;
+      if (best_type < 0 || in.type_value[t] > in.type_value[best_type]) best_type = t;
     }
     if (best_type < 0) return false;
     Bin bin = NewBin(in, best_type);
     ++counts[best_type];
     AddItem(in, bin, left[first]);
     used[first] = 1;
-    for (size_t k : MinSlackFill(in, left, used, kMinSlackBudget + static_cast<int64_t>(left.size())).Run(bin, first + 1)) {
+    for (size_t k :
+         MinSlackFill(in, left, used, kMinSlackBudget + static_cast<int64_t>(left.size()))
+             .Run(bin, first + 1)) {
       AddItem(in, bin, left[k]);
       used[k] = 1;
     }

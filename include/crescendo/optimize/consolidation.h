@@ -27,8 +27,8 @@
 namespace crescendo::optimize {
 
 struct DisruptionBudget {
-  std::string group;             // the pods' PDB selector, e.g. the service
-  int32_t max_unavailable = 1;   // >= 1 (a budget of 0 forbids moving the group at all)
+  std::string group;            // the pods' PDB selector, e.g. the service
+  int32_t max_unavailable = 1;  // >= 1 (a budget of 0 forbids moving the group at all)
 };
 
 struct ConsolidationInput {
@@ -51,10 +51,10 @@ struct PodMove {
 };
 
 struct ConsolidationPlan {
-  std::vector<PlanNode> nodes;            // current nodes first (same order), then added ones
-  std::vector<int> added;                 // nodes added before the first wave
+  std::vector<PlanNode> nodes;  // current nodes first (same order), then added ones
+  std::vector<int> added;       // nodes added before the first wave
   std::vector<std::vector<PodMove>> waves;
-  std::vector<int> removed;               // nodes removed after the last wave (empty by then)
+  std::vector<int> removed;  // nodes removed after the last wave (empty by then)
   int64_t evictions = 0;
   double cost_before = 0;
   double cost_after = 0;

@@ -63,9 +63,9 @@ struct ServiceDemand {
   std::string tenant;
   double replicas = 1;  // average pods
   int32_t min_replicas = 1;
-  int64_t cpu_millis = 0;     // allocation: max(request, usage)
-  int64_t memory_bytes = 0;   // allocation: max(request, usage)
-  Duration startup{};         // creation to ready, mean
+  int64_t cpu_millis = 0;    // allocation: max(request, usage)
+  int64_t memory_bytes = 0;  // allocation: max(request, usage)
+  Duration startup{};        // creation to ready, mean
   bool stateless = true;
 };
 
@@ -74,7 +74,7 @@ struct CostOptions {
   bool cost_optimization = true;
   Duration time_limit = std::chrono::seconds(2);
   uint64_t seed = 1;
-  int32_t min_spot_replicas = 3;
+  int32_t min_spot_replicas = 2;  // one interruption leaves a replica serving
   Duration max_spot_startup = std::chrono::seconds(120);
   Duration reprovision = std::chrono::seconds(120);
 };

@@ -76,7 +76,8 @@ double PlacementCost(const PlacementProblem& problem, const std::vector<PlacedNo
 // First-Fit Decreasing: pods in decreasing order of their size (the sum over resources of the
 // demand over the largest capacity of any type in that resource); each goes on the first open
 // node where it fits; when none, a node of the most cost-effective type that holds it is opened
-// (capacity valued at the resource prices of the cover LP, see bounds.h; ties: the larger).
+// (capacity valued at the resource prices of the cover LP, see bounds.h; within 1% of the
+// best value per price, the larger type).
 // At the end every node is changed to the cheapest type that holds its pods.
 // Errors: those of ValidateProblem; ResourceExhausted when the max_counts run out.
 StatusOr<Placement> FirstFitDecreasing(const PlacementProblem& problem);
