@@ -13,6 +13,8 @@ packages=(
   libsimdjson-dev zlib1g-dev
   # policy schedules and budgets: IANA time zones with daylight saving (libstdc++ 12 has no tzdb)
   libcctz-dev tzdata
+  # CBC (with CLP): the exact placement model and the cover LP bound (src/optimize)
+  coinor-libcbc-dev
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   # tooling: lint, fuzz

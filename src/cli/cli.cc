@@ -84,6 +84,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   RegisterConfigCommands(app, ctx);
   RegisterHpaCommands(app, ctx);
   RegisterPolicyCommands(app, ctx);
+  RegisterOptimizeCommands(app, ctx);
   RegisterRunCommand(app, ctx);
   RegisterSimulateCommand(app, ctx);
   RegisterTenantsCommands(app, ctx);

@@ -24,6 +24,7 @@ void RegisterConfigCommands(CLI::App& app, CommandContext& ctx);
 void RegisterSimulateCommand(CLI::App& app, CommandContext& ctx);
 void RegisterPolicyCommands(CLI::App& app, CommandContext& ctx);
 void RegisterTenantsCommands(CLI::App& app, CommandContext& ctx);
+void RegisterOptimizeCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace crescendo::cli
 
