@@ -24,7 +24,7 @@ constexpr int64_t kDefaultLimit = 50;
 constexpr int64_t kMaxLimit = 1000;
 
 ApiResponse JsonResponse(int status, const Json& body) {
-  return {status, "application/json", body.dump()};
+  return {status, "application/json", body.dump(-1, ' ', false, Json::error_handler_t::replace)};
 }
 
 ApiResponse Error(int status, std::string code, std::string message, std::string field = "") {
@@ -183,7 +183,7 @@ struct ControlPlane::Impl {
     e.target = std::move(target);
     e.tenant = std::move(tenant);
     e.outcome = std::move(outcome);
-    e.detail = detail.dump();
+    e.detail = detail.dump(-1, ' ', false, Json::error_handler_t::replace);
     o.store->AppendAudit(e).status().IgnoreError();  // the request's answer does not depend on it
   }
 
@@ -462,8 +462,8 @@ struct ControlPlane::Impl {
         affected.tenants.size() == 1 && !affected.global ? *affected.tenants.begin() : "";
     audit.outcome = "ok";
     audit.detail =
-        Json{{"message", message}, {"tenants", affected.tenants}, {"global", affected.global}}
-            .dump();
+        Json{{"message", message}, {"tenants", affected.tenants}, {"global", affected.global}}.dump(
+            -1, ' ', false, Json::error_handler_t::replace);
     StatusOr<store::ConfigVersion> stored =
         o.store->AppendConfigVersion(std::move(v), base, std::move(audit));
     if (!stored.ok()) return FromStatus(stored.status(), "base_version");

@@ -13,6 +13,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   RegisterHpaCommands(app, ctx);
   RegisterRunCommand(app, ctx);
   RegisterSimulateCommand(app, ctx);
+  RegisterServeCommand(app, ctx);
+  RegisterControlPlaneCommands(app, ctx);
   RegisterVpaCommands(app, ctx);
   bool known = false;
   for (const CLI::App* sub : app.get_subcommands({}))

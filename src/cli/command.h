@@ -22,6 +22,8 @@ void RegisterHpaCommands(CLI::App& app, CommandContext& ctx);
 void RegisterVpaCommands(CLI::App& app, CommandContext& ctx);
 void RegisterConfigCommands(CLI::App& app, CommandContext& ctx);
 void RegisterSimulateCommand(CLI::App& app, CommandContext& ctx);
+void RegisterServeCommand(CLI::App& app, CommandContext& ctx);
+void RegisterControlPlaneCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace crescendo::cli
 

@@ -115,6 +115,11 @@ class SqlStore final : public Store {
     return v;
   }
 
+  StatusOr<int64_t> LatestConfigVersionNumber() override {
+    std::lock_guard lock(mu_);
+    return MaxOf("config_versions", "version");
+  }
+
   StatusOr<std::optional<ConfigVersion>> LatestConfigVersion() override {
     std::lock_guard lock(mu_);
     CRESCENDO_ASSIGN_OR_RETURN(
@@ -307,8 +312,10 @@ class SqlStore final : public Store {
   Status PutDataKeys(const std::vector<DataKey>& keys, AuditEntry audit) override {
     std::lock_guard lock(mu_);
     return Write([&]() -> Status {
-      CRESCENDO_RETURN_IF_ERROR(db_->Exec("DELETE FROM data_keys").status());
       for (const DataKey& k : keys) {
+        CRESCENDO_RETURN_IF_ERROR(db_->Exec("DELETE FROM data_keys WHERE tenant = ? AND version = ?",
+                                            {k.tenant, I(k.version)})
+                                      .status());
         CRESCENDO_RETURN_IF_ERROR(db_->Exec("INSERT INTO data_keys VALUES (?, ?, ?, ?)",
                                             {k.tenant, I(k.version), k.wrapped, T(k.created)})
                                       .status());

@@ -115,6 +115,8 @@ class Store {
   // not `expected_latest` (0: none yet), naming both.
   virtual StatusOr<ConfigVersion> AppendConfigVersion(ConfigVersion v, int64_t expected_latest,
                                                       AuditEntry audit) = 0;
+  // Returns the newest version's number (0 when none was stored): a cheap change check.
+  virtual StatusOr<int64_t> LatestConfigVersionNumber() = 0;
   // Returns the newest version, or nullopt when none was stored.
   virtual StatusOr<std::optional<ConfigVersion>> LatestConfigVersion() = 0;
   // Errors: NotFound.
@@ -144,7 +146,8 @@ class Store {
   // Errors: NotFound.
   virtual Status RevokeToken(const std::string& id, Timestamp when, AuditEntry audit) = 0;
 
-  // Replaces every data key with `keys` (rotation re-wraps them all at once) with `audit`.
+  // Stores `keys` (each replacing the stored key of its tenant and version) with `audit`: a
+  // server adds a new tenant's key, a rotation re-wraps or adds them all at once.
   virtual Status PutDataKeys(const std::vector<DataKey>& keys, AuditEntry audit) = 0;
   virtual StatusOr<std::vector<DataKey>> ListDataKeys() = 0;
 
