@@ -1,6 +1,9 @@
 #include "crescendo/api/http_server.h"
 
 #include <httplib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include <thread>
 
@@ -61,6 +64,14 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions&
   // httplib refuses larger bodies itself (413) before reading them; the error handler below
   // gives that answer the API's JSON shape.
   server.set_payload_max_length(options.max_body_bytes);
+  // Answers go out as headers and body in two writes: without TCP_NODELAY, Nagle's algorithm
+  // holds the body until the client's delayed ACK (up to 40 ms on Linux) on a keep-alive
+  // connection. Accepted sockets inherit the option from the listening one on Linux.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
+  });
   auto handler = [plane](const httplib::Request& req, httplib::Response& res) {
     ApiRequest request;
     request.method = req.method;

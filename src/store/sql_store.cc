@@ -313,9 +313,10 @@ class SqlStore final : public Store {
     std::lock_guard lock(mu_);
     return Write([&]() -> Status {
       for (const DataKey& k : keys) {
-        CRESCENDO_RETURN_IF_ERROR(db_->Exec("DELETE FROM data_keys WHERE tenant = ? AND version = ?",
-                                            {k.tenant, I(k.version)})
-                                      .status());
+        CRESCENDO_RETURN_IF_ERROR(
+            db_->Exec("DELETE FROM data_keys WHERE tenant = ? AND version = ?",
+                      {k.tenant, I(k.version)})
+                .status());
         CRESCENDO_RETURN_IF_ERROR(db_->Exec("INSERT INTO data_keys VALUES (?, ?, ?, ?)",
                                             {k.tenant, I(k.version), k.wrapped, T(k.created)})
                                       .status());

@@ -21,7 +21,7 @@ struct HttpServerOptions {
   std::string tls_cert;                   // PEM files; both set: HTTPS
   std::string tls_key;
   std::string tls_client_ca;  // set: clients must present a certificate signed by this CA
-  int threads = 8;
+  int threads = 32;           // each open keep-alive connection holds one while it lasts
   size_t max_body_bytes = 1 << 20;
 };
 
