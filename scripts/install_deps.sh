@@ -15,6 +15,8 @@ packages=(
   libcctz-dev tzdata
   # CBC (with CLP): the exact placement model and the cover LP bound (src/optimize)
   coinor-libcbc-dev
+  # Argon2id hashes of the control plane's bearer tokens (src/security/token.cc)
+  libargon2-dev
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   # tooling: lint, fuzz

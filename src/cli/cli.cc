@@ -88,6 +88,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   RegisterRunCommand(app, ctx);
   RegisterSimulateCommand(app, ctx);
   RegisterTenantsCommands(app, ctx);
+  RegisterServeCommand(app, ctx);
+  RegisterControlPlaneCommands(app, ctx);
   RegisterVpaCommands(app, ctx);
   // No exception leaves the command line: what reaches here is a bug or exhausted memory.
   try {
