@@ -11,6 +11,12 @@ packages=(
   libfmt-dev libspdlog-dev libyaml-cpp-dev nlohmann-json3-dev libcpp-httplib-dev libcli11-dev
   prometheus-cpp-dev libsqlite3-dev libpqxx-dev libssl-dev libcurl4-openssl-dev libeigen3-dev
   libsimdjson-dev zlib1g-dev
+  # policy schedules and budgets: IANA time zones with daylight saving (libstdc++ 12 has no tzdb)
+  libcctz-dev tzdata
+  # CBC (with CLP): the exact placement model and the cover LP bound (src/optimize)
+  coinor-libcbc-dev
+  # Argon2id hashes of the control plane's bearer tokens (src/security/token.cc)
+  libargon2-dev
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   # tooling: lint, fuzz

@@ -22,6 +22,11 @@ void RegisterHpaCommands(CLI::App& app, CommandContext& ctx);
 void RegisterVpaCommands(CLI::App& app, CommandContext& ctx);
 void RegisterConfigCommands(CLI::App& app, CommandContext& ctx);
 void RegisterSimulateCommand(CLI::App& app, CommandContext& ctx);
+void RegisterPolicyCommands(CLI::App& app, CommandContext& ctx);
+void RegisterTenantsCommands(CLI::App& app, CommandContext& ctx);
+void RegisterOptimizeCommands(CLI::App& app, CommandContext& ctx);
+void RegisterServeCommand(CLI::App& app, CommandContext& ctx);
+void RegisterControlPlaneCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace crescendo::cli
 

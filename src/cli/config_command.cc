@@ -7,9 +7,11 @@
 //                         [--ignore-env] [--format text|json]
 //   crescendo config import-k8s MANIFEST... [--output FILE]
 //
-// Exit codes: 0 valid / done; 1 the configuration (or a manifest) has errors, or nothing matches;
-// 2 bad usage (CLI11).
+// Exit codes (cli/validate.h): 0 valid / done; 1 the configuration (or a manifest) has errors,
+// defines no service, or nothing matches; 2 bad usage or an unreadable input.
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -17,6 +19,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/validate.h"
 #include "crescendo/config/config_files.h"
 #include "crescendo/config/kubernetes_import.h"
 #include "crescendo/config/loader.h"
@@ -85,7 +88,10 @@ int RunValidate(const ValidateFlags& flags, CommandContext& ctx) {
   bool has_warnings =
       std::any_of(result.diagnostics.begin(), result.diagnostics.end(),
                   [](const Diagnostic& d) { return d.severity == Severity::kWarning; });
-  bool valid = result.ok() && !(flags.strict && has_warnings);
+  // A configuration without services parses, but would scale nothing: refuse it rather than
+  // call it valid.
+  const bool empty = result.ok() && result.config->services.empty();
+  bool valid = result.ok() && !empty && !(flags.strict && has_warnings);
   if (flags.format == "json") {
     nlohmann::json report = {{"valid", valid},
                              {"diagnostics", DiagnosticsJson(result.diagnostics)}};
@@ -96,6 +102,8 @@ int RunValidate(const ValidateFlags& flags, CommandContext& ctx) {
   ctx.err << result.Report();
   if (valid) {
     ctx.out << "configuration valid: " << Summary(*result.config) << "\n";
+  } else if (empty) {
+    ctx.out << "configuration invalid: it defines no service (expected a services: map)\n";
   } else if (result.ok()) {
     ctx.out << "configuration rejected: warnings are errors with --strict\n";
   } else {
@@ -136,15 +144,15 @@ int RunImport(const ImportFlags& flags, CommandContext& ctx) {
   config::LocalConfigFiles files;
   StatusOr<std::vector<std::string>> expanded = files.Expand(flags.paths);
   if (!expanded.ok()) {
-    ctx.err << expanded.status().message() << "\n";
-    return 1;
+    Fail(ctx, "config import-k8s", expanded.status());
+    return ctx.exit_code;
   }
   std::vector<config::SourceText> sources;
   for (const std::string& path : *expanded) {
     StatusOr<std::string> text = files.Read(path);
     if (!text.ok()) {
-      ctx.err << text.status().message() << "\n";
-      return 1;
+      Fail(ctx, "config import-k8s", text.status());
+      return ctx.exit_code;
     }
     sources.push_back({path, std::move(*text)});
   }
@@ -160,9 +168,11 @@ int RunImport(const ImportFlags& flags, CommandContext& ctx) {
   }
   std::ofstream out(flags.output);
   out << text;
+  out.close();
   if (!out) {
-    ctx.err << flags.output << ": cannot write\n";
-    return 1;
+    Fail(ctx, "config import-k8s",
+         UnavailableError(flags.output + ": cannot write: " + std::strerror(errno)), kExitFailed);
+    return ctx.exit_code;
   }
   ctx.out << "wrote " << flags.output << "\n";
   return 0;
@@ -212,7 +222,8 @@ void AddImport(CLI::App& parent, CommandContext& ctx) {
       "Convert HorizontalPodAutoscaler (autoscaling/v2) and VerticalPodAutoscaler "
       "(autoscaling.k8s.io/v1) manifests into Crescendo services");
   cmd->add_option("manifests", flags->paths, "manifest files or directories")->required();
-  cmd->add_option("-o,--output", flags->output, "write the YAML here instead of stdout");
+  cmd->add_option("-o,--output", flags->output, "write the YAML here instead of stdout")
+      ->check(WritableFile());
   cmd->callback([flags, &ctx] { ctx.exit_code = RunImport(*flags, ctx); });
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "cli/validate.h"
 #include "crescendo/engine/strategies.h"
 #include "crescendo/metrics/collector.h"
 
@@ -48,6 +49,12 @@ StatusOr<sim::ScenarioSpec> ScenarioFromConfig(const config::Config& config,
   size_t fallback = 0;
   for (const config::ServiceConfig& s : config.services) {
     if (!InEnvironment(s, environment)) continue;
+    if (s.horizontal->max_replicas > kMaxReplicas) {
+      return InvalidArgumentError("service " + s.id.ToString() + ": maxReplicas " +
+                                  std::to_string(s.horizontal->max_replicas) +
+                                  ", expected at most " + std::to_string(kMaxReplicas) +
+                                  " on the simulator (docs/cli.md, Limits)");
+    }
     sim::ServiceSpec out = TemplateFor(base.services, s.service, fallback++);
     out.id = s.id;
     out.horizontal = *s.horizontal;

@@ -1,12 +1,11 @@
 // `crescendo hpa explain --state FILE [--output json|text]`: what Kubernetes' HPA controller
 // decides for one cluster state, and why. Parsing and the decision live in the horizontal layer
 // (crescendo/horizontal/hpa_explain.h); this file reads the file and prints.
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include "cli/command.h"
+#include "cli/validate.h"
 #include "crescendo/horizontal/hpa_explain.h"
 
 namespace crescendo::cli {
@@ -18,21 +17,10 @@ struct ExplainOptions {
 };
 
 void RunExplain(const ExplainOptions& opts, CommandContext& ctx) {
-  std::ifstream in(opts.state_path);
-  if (!in) {
-    ctx.err << "hpa explain: cannot read " << opts.state_path << ", expected a readable YAML or "
-            << "JSON state file\n";
-    ctx.exit_code = 2;
-    return;
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  StatusOr<hpa::HpaState> state = hpa::ParseHpaState(text.str(), opts.state_path);
-  if (!state.ok()) {
-    ctx.err << "hpa explain: " << state.status().message() << "\n";
-    ctx.exit_code = 2;
-    return;
-  }
+  StatusOr<std::string> text = ReadInputFile(opts.state_path, kMaxStateFileBytes);
+  if (!text.ok()) return Fail(ctx, "hpa explain", text.status());
+  StatusOr<hpa::HpaState> state = hpa::ParseHpaState(*text, opts.state_path);
+  if (!state.ok()) return Fail(ctx, "hpa explain", state.status());
   const hpa::HpaExplanation explanation = hpa::ExplainHpa(std::move(state).value());
   ctx.out << (opts.output == "json" ? hpa::ExplanationToJson(explanation)
                                     : hpa::ExplanationToText(explanation));
@@ -51,7 +39,8 @@ void RegisterHpaCommands(CLI::App& app, CommandContext& ctx) {
       ->add_option("--state", opts->state_path,
                    "YAML or JSON file with hpa, scale, pods, podMetrics, customMetrics, "
                    "externalMetrics, history, controller and now")
-      ->required();
+      ->required()
+      ->check(ReadableFile());
   explain->add_option("--output,-o", opts->output, "json or text")
       ->check(CLI::IsMember({"json", "text"}));
   explain->callback([opts, &ctx] { RunExplain(*opts, ctx); });

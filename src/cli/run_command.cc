@@ -3,17 +3,22 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
 #include "cli/config_scenario.h"
+#include "cli/environment.h"
 #include "cli/progress.h"
+#include "cli/validate.h"
 #include "crescendo/api/metrics_server.h"
 #include "crescendo/config/loader.h"
 #include "crescendo/config/watcher.h"
@@ -158,11 +163,14 @@ uint64_t DigestTick(uint64_t h, int64_t tick, const TickReport& report) {
 
 // What identifies a run: a checkpoint resumes only the run that wrote it.
 Json Identity(const RunOptions& o) {
-  return {{"seed", o.seed},
-          {"interval_ns", o.interval.count()},
-          {"strategy", o.config_paths.empty() ? o.strategy : ""},
-          {"config", o.config_paths},
-          {"environment", o.config_paths.empty() ? "" : o.environment}};
+  Json j = {{"seed", o.seed},
+            {"interval_ns", o.interval.count()},
+            {"strategy", o.config_paths.empty() ? o.strategy : ""},
+            {"config", o.config_paths},
+            {"environment", o.config_paths.empty() ? "" : o.environment}};
+  if (o.min_replicas) j["min_replicas"] = *o.min_replicas;
+  if (o.max_replicas) j["max_replicas"] = *o.max_replicas;
+  return j;
 }
 
 // Writes `text` to `path` atomically: a temporary file beside it, flushed to disk, renamed.
@@ -244,6 +252,14 @@ Status Setup(const RunOptions& options, Timestamp start, const config::Config* c
   if (config == nullptr) {
     *scenario = sim::MusicStreamingScenario(options.seed, start);
     CRESCENDO_ASSIGN_OR_RETURN(ModeStrategies plan, StrategiesForName(options.strategy));
+    EnvironmentOverrides replicas;
+    replicas.min_replicas = options.min_replicas;
+    replicas.max_replicas = options.max_replicas;
+    for (sim::ServiceSpec& s : scenario->services) {
+      CRESCENDO_RETURN_IF_ERROR(ApplyReplicaOverrides(replicas, s.id.ToString(), s.horizontal));
+      s.initial_replicas =
+          std::clamp(s.initial_replicas, s.horizontal.min_replicas, s.horizontal.max_replicas);
+    }
     for (const sim::ServiceSpec& s : scenario->services) {
       workloads->push_back(WorkloadFor(s.id, s.horizontal, s.vertical, plan, options.strategy));
     }
@@ -258,9 +274,11 @@ Status Setup(const RunOptions& options, Timestamp start, const config::Config* c
 }  // namespace
 
 StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn& progress) {
-  if (options.interval.count() <= 0 || options.duration < options.interval) {
-    return InvalidArgumentError("--duration must be at least one --interval, and --interval > 0");
+  if (options.interval < kMinInterval) {
+    return InvalidArgumentError("--interval " + FormatDuration(options.interval) +
+                                ", expected at least 1s");
   }
+  CRESCENDO_RETURN_IF_ERROR(CheckTicks(options.duration, options.interval).status());
   std::unique_ptr<config::ConfigWatcher> watcher;
   if (!options.config_paths.empty()) {
     config::LoadOptions load;
@@ -418,6 +436,7 @@ std::string SummaryJson(const RunSummary& summary) {
       {"decisions_digest", fmt::format("{:016x}", summary.decisions_digest)},
       {"resumed_from_tick", summary.resumed_from_tick},
       {"state_bytes", summary.state_bytes},
+      {"environment_overrides", summary.options.overrides},
       {"services", services}};
   return j.dump(2) + "\n";
 }
@@ -442,101 +461,154 @@ std::string SummaryTable(const RunSummary& summary) {
   return out;
 }
 
+namespace {
+
+struct RunFlags {
+  std::string backend = "sim";
+  std::string duration = "24h";
+  std::string interval;
+  uint64_t seed = 1;
+  std::string json;
+  std::string strategy = "kubernetes";
+  bool strategy_given = false;
+  bool env_given = false;
+  bool no_progress = false;
+  std::vector<std::string> config;
+  std::string env = "prod";
+  std::string metrics_listen;
+  std::string metrics_out;
+  std::string checkpoint;
+};
+
+// Checks the flags and the environment and builds the options, before any work starts.
+StatusOr<RunOptions> OptionsFromFlags(const RunFlags& f) {
+  if (f.backend != "sim") {
+    return FailedPreconditionError(
+        "--backend kubernetes needs a reachable API server; this build runs the embedded "
+        "simulator only (--backend sim)");
+  }
+  if (f.env_given && f.config.empty()) {
+    return InvalidArgumentError("--env " + Quote(f.env) +
+                                " selects an environment of --config; without --config the "
+                                "generated scenario has only prod");
+  }
+  for (const std::string& path : {f.json, f.metrics_out}) {
+    if (!path.empty() && path == f.checkpoint) {
+      return InvalidArgumentError(path + ": given both as --checkpoint and as an output");
+    }
+  }
+  RunOptions options;
+  options.seed = f.seed;
+  options.strategy = f.strategy;
+  options.config_paths = f.config;
+  options.environment = f.env;
+  options.checkpoint_path = f.checkpoint;
+  CRESCENDO_ASSIGN_OR_RETURN(options.duration,
+                             ParseDurationFlag("--duration", f.duration, kMinInterval));
+  if (!f.interval.empty()) {
+    CRESCENDO_ASSIGN_OR_RETURN(options.interval,
+                               ParseDurationFlag("--interval", f.interval, kMinInterval));
+  }
+  if (f.config.empty()) {  // with --config, the configuration layer reads the variables
+    CRESCENDO_ASSIGN_OR_RETURN(EnvironmentOverrides env,
+                               ReadEnvironmentOverrides(config::CaptureOverrideVariables()));
+    if (env.mode && !f.strategy_given) options.strategy = *env.mode;
+    if (env.interval && f.interval.empty()) options.interval = *env.interval;
+    options.min_replicas = env.min_replicas;
+    options.max_replicas = env.max_replicas;
+    options.overrides = DescribeOverrides(env);
+  } else if (f.interval.empty()) {
+    CRESCENDO_ASSIGN_OR_RETURN(options.interval, DefaultInterval(std::getenv("SCALING_INTERVAL")));
+  }
+  if (options.strategy.empty()) {
+    return InvalidArgumentError("--strategy: empty, expected one of " +
+                                fmt::format("{}", fmt::join(HorizontalStrategyNames(), ", ")));
+  }
+  CRESCENDO_RETURN_IF_ERROR(CheckTicks(options.duration, options.interval).status());
+  return options;
+}
+
+// Writes `text` to `path`. Errors: Unavailable with the reason.
+Status WriteOutput(const std::string& path, const std::string& text) {
+  std::ofstream file(path);
+  file << text;
+  file.close();
+  if (!file) return UnavailableError("cannot write " + path + ": " + std::strerror(errno));
+  return Status::Ok();
+}
+
+}  // namespace
+
 void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
-  struct Flags {
-    std::string backend = "sim";
-    std::string duration = "24h";
-    std::string interval;
-    uint64_t seed = 1;
-    std::string json;
-    std::string strategy = "kubernetes";
-    bool no_progress = false;
-    std::vector<std::string> config;
-    std::string env = "prod";
-    std::string metrics_listen;
-    std::string metrics_out;
-    std::string checkpoint;
-  };
-  auto flags = std::make_shared<Flags>();
+  auto flags = std::make_shared<RunFlags>();
   CLI::App* run =
       app.add_subcommand("run", "Run the control loop (default: the embedded simulator)");
   run->add_option("--backend", flags->backend, "sim (default) or kubernetes")
       ->check(CLI::IsMember({"sim", "kubernetes"}));
-  run->add_option("--duration", flags->duration, "Simulated time to run (Go duration)");
+  run->add_option("--duration", flags->duration, "Simulated time to run (Go duration, >= 1s)")
+      ->check(GoDuration(kMinInterval));
   run->add_option("--interval", flags->interval,
-                  "Scaling interval (Go duration; default $SCALING_INTERVAL, else 30s)");
-  run->add_option("--seed", flags->seed, "Seed of the generated scenario");
-  run->add_option("--json", flags->json, "Write the summary as JSON to this path");
-  run->add_option(
-      "--strategy", flags->strategy,
-      "Horizontal strategy: " + fmt::format("{}", fmt::join(HorizontalStrategyNames(), ", ")));
+                  "Scaling interval (Go duration, >= 1s; default $SCALING_INTERVAL, else 30s)")
+      ->check(GoDuration(kMinInterval));
+  run->add_option("--seed", flags->seed, "Seed of the generated scenario, 0 to 2^63-1")
+      ->check(IntegerIn(0, std::numeric_limits<int64_t>::max()));
+  run->add_option("--json", flags->json, "Write the summary as JSON to this path")
+      ->check(WritableFile());
+  run->add_option("--strategy", flags->strategy,
+                  "Horizontal strategy (default $AUTOSCALING_MODE, else kubernetes): " +
+                      fmt::format("{}", fmt::join(HorizontalStrategyNames(), ", ")))
+      ->each([flags](const std::string&) { flags->strategy_given = true; });
   run->add_option("--config", flags->config,
                   "Configuration files or directories: run their services with their effective "
                   "settings (hot reload on change or SIGHUP)");
-  run->add_option("--env", flags->env, "Environment of the configuration to run (default prod)");
+  run->add_option("--env", flags->env,
+                  "Environment of the configuration to run (default prod; needs --config)")
+      ->each([flags](const std::string&) { flags->env_given = true; });
   run->add_option("--metrics-listen", flags->metrics_listen,
                   "Serve Crescendo's own metrics at http://ADDR/metrics while running "
                   "(e.g. 127.0.0.1:9464)");
   run->add_option("--metrics-out", flags->metrics_out,
-                  "Write Crescendo's own metrics (Prometheus text format) to this path at the end");
+                  "Write Crescendo's own metrics (Prometheus text format) to this path at the end")
+      ->check(WritableFile());
   run->add_option("--checkpoint", flags->checkpoint,
                   "Resume from this checkpoint when it exists, and save the engine's state and "
-                  "the simulated time to it atomically after every tick");
+                  "the simulated time to it atomically after every tick")
+      ->check(WritableFile());
   run->add_flag("--no-progress", flags->no_progress, "Do not draw the progress bar");
   run->callback([flags, &ctx] {
-    auto fail = [&ctx](const Status& s, int code) {
-      ctx.err << "crescendo run: " << s.message() << "\n";
-      ctx.exit_code = code;
-    };
-    if (flags->backend != "sim") {
-      return fail(UnavailableError("--backend kubernetes needs a reachable API server; this build "
-                                   "runs the embedded simulator (--backend sim)"),
-                  1);
-    }
-    RunOptions options;
-    options.seed = flags->seed;
-    options.strategy = flags->strategy;
-    options.config_paths = flags->config;
-    options.environment = flags->env;
-    options.checkpoint_path = flags->checkpoint;
-    options.log = &ctx.err;
+    auto fail = [&ctx](const Status& s) { Fail(ctx, "run", s); };
+    StatusOr<RunOptions> options = OptionsFromFlags(*flags);
+    if (!options.ok()) return fail(options.status());
+    options->log = &ctx.err;
     api::MetricsExporter exporter;
-    options.exporter = &exporter;
+    options->exporter = &exporter;
     std::unique_ptr<api::MetricsServer> server;
     if (!flags->metrics_listen.empty()) {
       StatusOr<std::unique_ptr<api::MetricsServer>> started =
           api::MetricsServer::Start(flags->metrics_listen, exporter.registry());
-      if (!started.ok()) return fail(started.status().WithContext("--metrics-listen"), 2);
+      if (!started.ok()) {
+        return Fail(ctx, "run", started.status().WithContext("--metrics-listen"), kExitUsage);
+      }
       server = std::move(started).value();
       ctx.err << "serving metrics at http://" << flags->metrics_listen << "/metrics\n";
     }
-    StatusOr<Duration> duration = ParseDuration(flags->duration);
-    if (!duration.ok()) return fail(duration.status().WithContext("--duration"), 2);
-    options.duration = *duration;
-    StatusOr<Duration> interval = flags->interval.empty()
-                                      ? DefaultInterval(std::getenv("SCALING_INTERVAL"))
-                                      : ParseDuration(flags->interval);
-    if (!interval.ok()) return fail(interval.status().WithContext("--interval"), 2);
-    options.interval = *interval;
+    for (const std::string& line : options->overrides) ctx.err << line << "\n";
     ProgressBar bar(ctx.err, "simulating", !flags->no_progress);
     StatusOr<RunSummary> summary =
-        RunOnSimulator(options, [&bar](int64_t k, int64_t total) { bar.Update(k, total); });
+        RunOnSimulator(*options, [&bar](int64_t k, int64_t total) { bar.Update(k, total); });
     bar.Finish();
-    if (!summary.ok()) return fail(summary.status(), 2);
+    if (!summary.ok()) return fail(summary.status());
     if (summary->resumed_from_tick > 0) {
       ctx.err << "resumed from " << flags->checkpoint << " after tick "
               << summary->resumed_from_tick << "\n";
     }
     ctx.out << SummaryTable(*summary);
-    if (!flags->metrics_out.empty()) {
-      std::ofstream file(flags->metrics_out);
-      file << exporter.RenderText();
-      if (!file) return fail(UnavailableError("cannot write " + flags->metrics_out), 1);
-    }
-    if (!flags->json.empty()) {
-      std::ofstream file(flags->json);
-      file << SummaryJson(*summary);
-      if (!file) return fail(UnavailableError("cannot write " + flags->json), 1);
+    for (const auto& [path, text] :
+         {std::pair{flags->metrics_out, flags->metrics_out.empty() ? "" : exporter.RenderText()},
+          std::pair{flags->json, flags->json.empty() ? "" : SummaryJson(*summary)}}) {
+      if (path.empty()) continue;
+      Status written = WriteOutput(path, text);
+      if (!written.ok()) return Fail(ctx, "run", written, kExitFailed);
     }
   });
 }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -30,6 +31,12 @@ struct RunOptions {
   // When set: loaded at start when it exists (the run resumes after its tick), and saved
   // atomically after every tick.
   std::string checkpoint_path;
+  // MIN_REPLICAS / MAX_REPLICAS for the generated scenario (without configuration paths; with
+  // them the configuration applies the variables itself).
+  std::optional<int32_t> min_replicas;
+  std::optional<int32_t> max_replicas;
+  // The override variables set, as "NAME=value" lines saying what each changed (for the summary).
+  std::vector<std::string> overrides;
   std::ostream* log = nullptr;               // reload messages; may be null
   api::MetricsExporter* exporter = nullptr;  // Crescendo's own metrics; may be null
 };

@@ -4,15 +4,22 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <sstream>
 #include <utility>
 
 #include "cli/command.h"
+#include "cli/environment.h"
 #include "cli/progress.h"
+#include "cli/validate.h"
+#include "crescendo/config/loader.h"
 #include "crescendo/engine/strategies.h"
 #include "crescendo/sim/oracle.h"
 #include "crescendo/sim/report.h"
@@ -36,6 +43,9 @@ struct SimulateFlags {
   int32_t min_replicas = 1;
   int32_t max_replicas = 0;
   std::string strategies;
+  bool strategies_given = false;
+  bool min_replicas_given = false;
+  bool max_replicas_given = false;
   std::string interval;
   std::string duration;
   uint64_t seed = 1;
@@ -57,29 +67,12 @@ struct Plan {
   sim::LoadDescription load;
 };
 
-// Splits at the commas outside parentheses, so "kubernetes,predictive(quantile=0.9,flash_hold=5m)"
-// is two strategies.
-std::vector<std::string> SplitList(const std::string& text) {
-  std::vector<std::string> out;
-  std::string item;
-  int depth = 0;
-  for (char c : text + ",") {
-    depth += (c == '(') - (c == ')');
-    if (c != ',' || depth > 0) {
-      item += c;
-    } else if (!item.empty()) {
-      out.push_back(std::exchange(item, {}));
-    }
-  }
-  return out;
-}
-
 StatusOr<Duration> TimeUnit(const std::string& unit) {
   if (unit == "s") return Duration(seconds(1));
   if (unit == "ms") return Duration(milliseconds(1));
   if (unit == "us") return Duration(std::chrono::microseconds(1));
   if (unit == "ns") return Duration(1);
-  return InvalidArgumentError("--time-unit: expected s, ms, us or ns, found \"" + unit + "\"");
+  return InvalidArgumentError("--time-unit: found " + Quote(unit) + ", expected s, ms, us or ns");
 }
 
 // A pod whose CPU at capacity is 84% of its 500m request and whose queue saturates at 1.6 times
@@ -103,15 +96,17 @@ StatusOr<Plan> TracePlan(const SimulateFlags& f) {
   if (!f.filter.empty()) {
     size_t eq = f.filter.find('=');
     if (eq == std::string::npos) {
-      return InvalidArgumentError("--filter: expected COLUMN=VALUE, found \"" + f.filter + "\"");
+      return InvalidArgumentError("--filter: found " + Quote(f.filter) + ", expected COLUMN=VALUE");
     }
     load.trace.filter_column = f.filter.substr(0, eq);
     load.trace.filter_value = f.filter.substr(eq + 1);
   }
-  if (!(f.compress > 0)) return InvalidArgumentError("--compress: expected a factor > 0");
-  if (!(f.capacity_rps > 0)) return InvalidArgumentError("--capacity-rps: expected > 0");
   load.compression = f.compress;
   CRESCENDO_ASSIGN_OR_RETURN(sim::TraceSummary summary, sim::SummarizeTrace(load.trace));
+  if (f.peak_pods > 0 && !(summary.peak_value > 0)) {
+    return InvalidArgumentError("--peak-pods: trace " + f.trace +
+                                " has no value above 0 to scale to the peak");
+  }
   if (f.peak_pods > 0)
     load.rps_per_value = sim::ScaleToPeakPods(summary, f.peak_pods, f.capacity_rps);
   CRESCENDO_ASSIGN_OR_RETURN(std::unique_ptr<sim::TraceLoad> trace,
@@ -123,9 +118,17 @@ StatusOr<Plan> TracePlan(const SimulateFlags& f) {
   s.spec.pod = TracePod(f.capacity_rps);
   double peak_pods = summary.peak_value * load.rps_per_value / f.capacity_rps;
   s.spec.horizontal.min_replicas = f.min_replicas;
+  // Twice the peak, at least 10, at most the limit (a trace whose peak needs more is refused).
+  if (!f.max_replicas_given && peak_pods > kMaxReplicas) {
+    return InvalidArgumentError(fmt::format(
+        "trace {}: its peak needs {:.0f} pods of --capacity-rps {}, expected at most {} "
+        "(docs/cli.md, Limits): give --peak-pods or a larger --capacity-rps",
+        f.trace, peak_pods, f.capacity_rps, kMaxReplicas));
+  }
   s.spec.horizontal.max_replicas =
-      f.max_replicas > 0 ? f.max_replicas
-                         : std::max(10, static_cast<int32_t>(std::ceil(2 * peak_pods)));
+      f.max_replicas_given
+          ? f.max_replicas
+          : std::clamp(static_cast<int32_t>(std::ceil(2 * peak_pods)), 10, kMaxReplicas);
   MetricSpec cpu;
   cpu.name = "cpu";
   cpu.target.average_utilization = f.target_utilization;
@@ -175,30 +178,55 @@ StatusOr<Plan> ScenarioPlan(const SimulateFlags& f) {
   return plan;
 }
 
-// Applies the flags that override the trace's or scenario's own settings.
-Status Override(const SimulateFlags& f, Plan& plan) {
-  if (!f.strategies.empty()) plan.options.strategies = SplitList(f.strategies);
+// Applies the flags, then the environment variables, that override the trace's or scenario's
+// own settings, and checks the size of the work against the limits.
+Status Override(const SimulateFlags& f, const EnvironmentOverrides& env, Plan& plan) {
+  if (f.strategies_given) {
+    CRESCENDO_ASSIGN_OR_RETURN(plan.options.strategies,
+                               ParseStrategyList("--strategies", f.strategies));
+  } else if (env.mode) {
+    plan.options.strategies = {*env.mode};
+  }
   plan.options.seed = f.seed_given ? f.seed : plan.load.seed;
   plan.load.seed = plan.options.seed;
   if (!f.interval.empty()) {
-    StatusOr<Duration> interval = ParseDuration(f.interval);
-    if (!interval.ok() || interval->count() <= 0) {
-      return InvalidArgumentError(
-          "--interval: expected a positive Go duration such as \"15s\", "
-          "found \"" +
-          f.interval + "\"");
-    }
-    plan.options.interval = *interval;
+    CRESCENDO_ASSIGN_OR_RETURN(plan.options.interval,
+                               ParseDurationFlag("--interval", f.interval, kMinInterval));
+  } else if (env.interval) {
+    plan.options.interval = *env.interval;
+  }
+  if (plan.options.interval < kMinInterval) {
+    return InvalidArgumentError("scenario interval " + FormatDuration(plan.options.interval) +
+                                " is below the minimum of 1s");
   }
   if (!f.duration.empty()) {
-    StatusOr<Duration> duration = ParseDuration(f.duration);
-    if (!duration.ok() || duration->count() <= 0) {
+    CRESCENDO_ASSIGN_OR_RETURN(Duration duration,
+                               ParseDurationFlag("--duration", f.duration, kMinInterval));
+    plan.options.end = std::min(plan.options.end, plan.options.start + duration);
+  }
+  for (sim::SimService& s : plan.services) {
+    const std::string name = s.spec.id.ToString();
+    EnvironmentOverrides replicas = env;
+    if (!f.trace.empty() && f.min_replicas_given) replicas.min_replicas.reset();
+    if (!f.trace.empty() && f.max_replicas_given) replicas.max_replicas.reset();
+    CRESCENDO_RETURN_IF_ERROR(ApplyReplicaOverrides(replicas, name, s.spec.horizontal));
+    if (s.spec.horizontal.max_replicas > kMaxReplicas) {
       return InvalidArgumentError(
-          "--duration: expected a positive Go duration such as \"168h\", "
-          "found \"" +
-          f.duration + "\"");
+          fmt::format("service {}: maxReplicas {}, expected at most {} "
+                      "(docs/cli.md, Limits)",
+                      name, s.spec.horizontal.max_replicas, kMaxReplicas));
     }
-    plan.options.end = std::min(plan.options.end, plan.options.start + *duration);
+  }
+  CRESCENDO_ASSIGN_OR_RETURN(int64_t ticks, CheckTicks(plan.options.end - plan.options.start,
+                                                       plan.options.interval, kMaxServiceTicks));
+  const int64_t work = ticks * static_cast<int64_t>(plan.services.size()) *
+                       static_cast<int64_t>(plan.options.strategies.size());
+  if (work > kMaxServiceTicks) {
+    return InvalidArgumentError(fmt::format(
+        "{} ticks x {} services x {} strategies is {} service-ticks, expected at most {} "
+        "(docs/cli.md, Limits): shorten --duration, lengthen --interval or compare fewer "
+        "strategies",
+        ticks, plan.services.size(), plan.options.strategies.size(), work, kMaxServiceTicks));
   }
   return Status::Ok();
 }
@@ -227,26 +255,55 @@ Status WriteFile(const std::string& path, const std::string& content) {
   std::ofstream file(path, std::ios::binary);
   file << content;
   file.close();
-  if (!file) return UnavailableError("cannot write " + path);
+  if (!file) return UnavailableError("cannot write " + path + ": " + std::strerror(errno));
   return Status::Ok();
 }
 
-int ExitCode(const Status& s) {
-  return s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound ? 2 : 1;
+// Checks what relates several flags, before any file is read.
+Status CheckFlags(const SimulateFlags& f) {
+  if (f.trace.empty() == f.scenario.empty()) {
+    return InvalidArgumentError("give exactly one of --trace PATH and --scenario FILE");
+  }
+  if (!f.scenario.empty() && f.scenario != kBuiltinScenario) {
+    CRESCENDO_RETURN_IF_ERROR(CheckReadableFile(f.scenario).WithContext("--scenario"));
+  }
+  if (f.scenario.empty() == false) {
+    for (auto [given, flag] : {std::pair{f.min_replicas_given, "--min-replicas"},
+                               std::pair{f.max_replicas_given, "--max-replicas"}}) {
+      if (given) {
+        return InvalidArgumentError(std::string(flag) +
+                                    " applies to --trace; a scenario sets each service's "
+                                    "replicas (or use MIN_REPLICAS / MAX_REPLICAS)");
+      }
+    }
+  }
+  if (f.min_replicas_given && f.max_replicas_given && f.min_replicas > f.max_replicas) {
+    return InvalidArgumentError(fmt::format("--min-replicas {} is above --max-replicas {}",
+                                            f.min_replicas, f.max_replicas));
+  }
+  for (const std::string& path : {f.json, f.report}) {
+    if (!path.empty() && path == f.trace) {
+      return InvalidArgumentError(path + ": is both the input trace and an output");
+    }
+  }
+  if (!f.json.empty() && f.json == f.report) {
+    return InvalidArgumentError(f.json + ": given to both --json and --report");
+  }
+  return Status::Ok();
 }
 
-StatusOr<Plan> NewPlan(const SimulateFlags& f) {
+StatusOr<Plan> NewPlan(const SimulateFlags& f, const EnvironmentOverrides& env) {
   CRESCENDO_ASSIGN_OR_RETURN(Plan plan, f.trace.empty() ? ScenarioPlan(f) : TracePlan(f));
-  CRESCENDO_RETURN_IF_ERROR(Override(f, plan));
+  CRESCENDO_RETURN_IF_ERROR(Override(f, env, plan));
   return plan;
 }
 
 // What the runner builds for a name: the registered strategies, and the oracle, which reads a
 // second copy of the plan's loads ahead (crescendo/sim/oracle.h).
-sim::StrategyFactory Strategies(const SimulateFlags& f) {
-  return [f](std::string_view name) -> StatusOr<std::unique_ptr<HorizontalRecommender>> {
+sim::StrategyFactory Strategies(const SimulateFlags& f, const EnvironmentOverrides& env) {
+  return [f, env](std::string_view name) -> StatusOr<std::unique_ptr<HorizontalRecommender>> {
     if (name != "oracle") return NewHorizontalStrategy(name);
-    CRESCENDO_ASSIGN_OR_RETURN(Plan ahead, NewPlan(f));
+    CRESCENDO_ASSIGN_OR_RETURN(Plan ahead, NewPlan(f, env));
     return sim::NewOracleRecommender(std::move(ahead.services), ahead.options.start,
                                      ahead.options.interval);
   };
@@ -267,14 +324,11 @@ void SetCpuTarget(Plan& plan, int32_t percent) {
 }
 
 // Runs the kubernetes strategy at each swept target: the HPA's frontier.
-StatusOr<std::vector<sim::FrontierPoint>> Sweep(const SimulateFlags& f) {
+StatusOr<std::vector<sim::FrontierPoint>> Sweep(const SimulateFlags& f,
+                                                const EnvironmentOverrides& env) {
   std::vector<sim::FrontierPoint> points;
-  for (int32_t target : f.sweep_targets) {
-    if (target <= 0 || target > 100) {
-      return InvalidArgumentError("--sweep-target: expected percentages in 1..100, found " +
-                                  std::to_string(target));
-    }
-    CRESCENDO_ASSIGN_OR_RETURN(Plan plan, NewPlan(f));
+  for (int32_t target : f.sweep_targets) {  // 1..100, checked by the flag's validator
+    CRESCENDO_ASSIGN_OR_RETURN(Plan plan, NewPlan(f, env));
     SetCpuTarget(plan, target);
     plan.options.strategies = {"kubernetes"};
     plan.options.resolve = Resolve;
@@ -289,20 +343,19 @@ StatusOr<std::vector<sim::FrontierPoint>> Sweep(const SimulateFlags& f) {
 }
 
 void Simulate(const SimulateFlags& f, CommandContext& ctx) {
-  auto fail = [&ctx](const Status& s) {
-    ctx.err << "crescendo simulate: " << s.message() << "\n";
-    ctx.exit_code = ExitCode(s);
-  };
-  if (f.trace.empty() == f.scenario.empty()) {
-    return fail(InvalidArgumentError("give exactly one of --trace PATH and --scenario FILE"));
-  }
-  StatusOr<Plan> plan = NewPlan(f);
+  auto fail = [&ctx](const Status& s) { Fail(ctx, "simulate", s); };
+  Status checked = CheckFlags(f);
+  if (!checked.ok()) return fail(checked);
+  StatusOr<EnvironmentOverrides> env = ReadEnvironmentOverrides(config::CaptureOverrideVariables());
+  if (!env.ok()) return fail(env.status());
+  StatusOr<Plan> plan = NewPlan(f, *env);
   if (!plan.ok()) return fail(plan.status());
+  for (const std::string& line : DescribeOverrides(*env)) ctx.err << line << "\n";
   bool show = !f.no_progress && (f.progress || isatty(STDERR_FILENO) != 0);
   ProgressBar bar(ctx.err, "simulating", show);
   plan->options.resolve = Resolve;
   StatusOr<sim::SimulationResult> result =
-      sim::RunSimulation(plan->services, plan->options, Strategies(f),
+      sim::RunSimulation(plan->services, plan->options, Strategies(f, *env),
                          [&bar](int64_t done, int64_t total) { bar.Update(done, total); });
   bar.Finish();
   if (!result.ok()) return fail(result.status());
@@ -310,7 +363,7 @@ void Simulate(const SimulateFlags& f, CommandContext& ctx) {
   if (f.per_service || plan->services.size() > 1) ctx.out << "\n" << sim::ServiceTable(*result);
   std::optional<sim::Frontier> frontier;
   if (!f.sweep_targets.empty()) {
-    StatusOr<std::vector<sim::FrontierPoint>> hpa = Sweep(f);
+    StatusOr<std::vector<sim::FrontierPoint>> hpa = Sweep(f, *env);
     if (!hpa.ok()) return fail(hpa.status());
     frontier = sim::PlaceOnFrontier(*std::move(hpa), *result);
     ctx.out << "\n" << sim::FrontierTable(*frontier);
@@ -333,7 +386,8 @@ void RegisterSimulateCommand(CLI::App& app, CommandContext& ctx) {
   auto f = std::make_shared<SimulateFlags>();
   CLI::App* cmd = app.add_subcommand(
       "simulate", "Replay a trace or a scenario through strategies side by side and compare them");
-  cmd->add_option("--trace", f->trace, "CSV trace (plain or .gz) of load over time");
+  cmd->add_option("--trace", f->trace, "CSV trace (plain or .gz) of load over time")
+      ->check(ReadableFile());
   cmd->add_option("--scenario", f->scenario,
                   "YAML scenario of many services and tenants, or music-streaming (the generated "
                   "scenario of crescendo run)");
@@ -344,30 +398,50 @@ void RegisterSimulateCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--time-unit", f->time_unit, "Unit of numeric times: s (default), ms, us, ns");
   cmd->add_option("--filter", f->filter, "Keep rows whose COLUMN equals VALUE (COLUMN=VALUE)");
   cmd->add_option("--peak-pods", f->peak_pods,
-                  "Scale the trace so its peak needs N pods (default: values are requests/s)");
-  cmd->add_option("--compress", f->compress, "Replay the trace this many times faster (default 1)");
+                  "Scale the trace so its peak needs N pods (default: values are requests/s)")
+      ->check(FiniteNumber(0, kMaxReplicas, /*min_exclusive=*/true));
+  cmd->add_option("--compress", f->compress, "Replay the trace this many times faster (default 1)")
+      ->check(FiniteNumber(0, 1e6, /*min_exclusive=*/true));
   cmd->add_option("--capacity-rps", f->capacity_rps,
-                  "Requests/s one pod serves at the latency target (default 100)");
+                  "Requests/s one pod serves at the latency target (default 100)")
+      ->check(FiniteNumber(0, 1e9, /*min_exclusive=*/true));
   cmd->add_option("--target-utilization", f->target_utilization,
-                  "CPU utilization target of the trace's HPA, percent (default 70)");
-  cmd->add_option("--min-replicas", f->min_replicas, "minReplicas for --trace (default 1)");
+                  "CPU utilization target of the trace's HPA, percent, 1 to 100 (default 70)")
+      ->check(IntegerIn(1, 100));
+  cmd->add_option("--min-replicas", f->min_replicas,
+                  "minReplicas for --trace, 0 to " + std::to_string(kMaxReplicas) + " (default 1)")
+      ->check(IntegerIn(0, kMaxReplicas))
+      ->each([f](const std::string&) { f->min_replicas_given = true; });
   cmd->add_option("--max-replicas", f->max_replicas,
-                  "maxReplicas for --trace (default: twice the peak, at least 10)");
-  cmd->add_option("--strategies", f->strategies,
-                  "Comma-separated strategies (default kubernetes; known: " +
-                      fmt::format("{}", fmt::join(HorizontalStrategyNames(), ", ")) +
-                      ", and oracle: knows the whole load, provisions it a startup delay ahead)");
-  cmd->add_option("--seed", f->seed, "Seed of every random draw (default 1, or the scenario's)")
+                  "maxReplicas for --trace, 1 to " + std::to_string(kMaxReplicas) +
+                      " (default: twice the peak, at least 10)")
+      ->check(IntegerIn(1, kMaxReplicas))
+      ->each([f](const std::string&) { f->max_replicas_given = true; });
+  cmd->add_option(
+         "--strategies", f->strategies,
+         "Comma-separated strategies (default $AUTOSCALING_MODE, else the scenario's, else "
+         "kubernetes; known: " +
+             fmt::format("{}", fmt::join(HorizontalStrategyNames(), ", ")) +
+             ", and oracle: knows the whole load, provisions it a startup delay ahead)")
+      ->each([f](const std::string&) { f->strategies_given = true; });
+  cmd->add_option("--seed", f->seed,
+                  "Seed of every random draw, 0 to 2^63-1 (default 1, or the scenario's)")
+      ->check(IntegerIn(0, std::numeric_limits<int64_t>::max()))
       ->each([f](const std::string&) { f->seed_given = true; });
   cmd->add_option("--interval", f->interval,
-                  "Tick (Go duration; default 15s, the HPA sync period)");
-  cmd->add_option("--duration", f->duration, "Stop after this much simulated time (Go duration)");
+                  "Tick, at least 1s (Go duration; default $SCALING_INTERVAL, else the "
+                  "scenario's, else 15s, the HPA sync period)")
+      ->check(GoDuration(kMinInterval));
+  cmd->add_option("--duration", f->duration, "Stop after this much simulated time (Go duration)")
+      ->check(GoDuration(kMinInterval));
   cmd->add_option("--sweep-target", f->sweep_targets,
-                  "Also run the kubernetes strategy at each CPU target utilization (e.g. "
-                  "40,50,60,70,80) and place every strategy against that frontier")
-      ->delimiter(',');
-  cmd->add_option("--json", f->json, "Write the results as JSON to PATH");
-  cmd->add_option("--report", f->report, "Write the HTML report to PATH.html");
+                  "Also run the kubernetes strategy at each CPU target utilization, percent "
+                  "(e.g. 40,50,60,70,80), and place every strategy against that frontier")
+      ->delimiter(',')
+      ->check(IntegerIn(1, 100));
+  cmd->add_option("--json", f->json, "Write the results as JSON to PATH")->check(WritableFile());
+  cmd->add_option("--report", f->report, "Write the HTML report to PATH.html")
+      ->check(WritableFile());
   cmd->add_flag("--per-service", f->per_service, "Also print the table per service");
   cmd->add_flag("--progress", f->progress,
                 "Draw the progress bar on stderr even when it is not a terminal");

@@ -125,7 +125,7 @@ TEST_F(SimulateCommandTest, SweepPlacesStrategiesOnTheHpaFrontier) {
   Outcome bad = Simulate({"--trace", Path("load.csv"), "--time-column", "minute", "--value-column",
                           "count", "--sweep-target", "50,0", "--no-progress"});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_NE(bad.err.find("--sweep-target: expected percentages in 1..100, found 0"),
+  EXPECT_NE(bad.err.find("--sweep-target: found \"0\", expected an integer from 1 to 100"),
             std::string::npos)
       << bad.err;
 }
@@ -138,7 +138,9 @@ TEST_F(SimulateCommandTest, BadInputExitsTwoWithTheReason) {
   };
   const Case cases[] = {
       {"neither", {"--no-progress"}, "give exactly one of --trace PATH and --scenario FILE"},
-      {"both", {"--trace", "x.csv", "--scenario", "y.yaml"}, "give exactly one of"},
+      {"both",
+       {"--trace", Path("load.csv"), "--scenario", "music-streaming"},
+       "give exactly one of"},
       {"no column",
        {"--trace", Path("load.csv"), "--value-column", "requests"},
        "load.csv:1: value column \"requests\" not found"},
@@ -147,6 +149,21 @@ TEST_F(SimulateCommandTest, BadInputExitsTwoWithTheReason) {
        {"--trace", Path("load.csv"), "--strategies", "magic"},
        "unknown strategy \"magic\""},
       {"bad interval", {"--trace", Path("load.csv"), "--interval", "soon"}, "--interval"},
+      {"interval below 1s",
+       {"--trace", Path("load.csv"), "--interval", "1ns"},
+       "expected a Go duration >= 1s"},
+      {"duplicate strategy",
+       {"--trace", Path("load.csv"), "--strategies", "kubernetes,kubernetes"},
+       "\"kubernetes\" twice"},
+      {"utilization out of range",
+       {"--trace", Path("load.csv"), "--target-utilization", "0"},
+       "expected an integer from 1 to 100"},
+      {"min replicas on a scenario",
+       {"--scenario", "music-streaming", "--min-replicas", "2"},
+       "--min-replicas applies to --trace"},
+      {"output is a directory",
+       {"--trace", Path("load.csv"), "--json", dir_.string()},
+       "is a directory"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);

@@ -75,14 +75,33 @@ TEST(VpaCommandTest, CheckpointExportThenImport) {
   EXPECT_NE(std::string::npos, i.out.find("\"containerName\": \"log-shipper\"")) << i.out;
 }
 
+// Export then import reproduces the plain VPA recommendation: the checkpoint keeps the
+// still-open interval's memory peaks, and the example's bucket weights survive VPA's rounding
+// to 10000 exactly (docs/vertical.md, Checkpoints).
+TEST(VpaCommandTest, CheckpointRoundTripRecommendsAsTheSamples) {
+  const std::string out = ::testing::TempDir() + "round-trip.json";
+  Result direct =
+      RunVpa({"vpa", "recommend", "--samples", Example("inference-samples.csv"), "--plain-vpa"});
+  ASSERT_EQ(0, direct.exit_code) << direct.err;
+  Result e = RunVpa({"vpa", "checkpoint", "export", "--samples", Example("inference-samples.csv"),
+                     "--vpa", "infer", "-o", out});
+  ASSERT_EQ(0, e.exit_code) << e.err;
+  Result i = RunVpa({"vpa", "checkpoint", "import", "--checkpoint", out, "--plain-vpa"});
+  ASSERT_EQ(0, i.exit_code) << i.err;
+  EXPECT_EQ(direct.out, i.out);
+  Result spike = RunVpa({"vpa", "checkpoint", "import", "--checkpoint", out});
+  ASSERT_EQ(0, spike.exit_code) << spike.err;
+  EXPECT_NE(std::string::npos, spike.err.find("spike sizing starts afresh")) << spike.err;
+}
+
 TEST(VpaCommandTest, ErrorsNameTheFileAndLine) {
   const std::string bad =
       TempFile("bad.csv", "timestamp,pod,container,cpu,memory,event\n0,p,c,x,1,\n");
   Result r = RunVpa({"vpa", "recommend", "--samples", bad});
   EXPECT_EQ(2, r.exit_code);
-  EXPECT_EQ(
-      "crescendo vpa: " + bad + ":2: cpu: found \"x\", expected a non-negative number or nothing\n",
-      r.err);
+  EXPECT_EQ("crescendo vpa recommend: " + bad +
+                ":2: cpu: found \"x\", expected a finite number from 0 to 1e+06, or nothing\n",
+            r.err);
   Result now =
       RunVpa({"vpa", "recommend", "--samples", Example("inference-samples.csv"), "--now", "soon"});
   EXPECT_EQ(2, now.exit_code);

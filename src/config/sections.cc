@@ -22,7 +22,9 @@ constexpr std::string_view kTierKeys[] = {"description", "priority", "preemptibl
 constexpr std::string_view kQuotaKeys[] = {"maxReplicas", "cpu", "memory"};
 constexpr std::string_view kEnvironmentKeys[] = {"description", "capacity"};
 constexpr std::string_view kCapacityKeys[] = {"cpu", "memory", "pods"};
-constexpr std::string_view kTenantKeys[] = {"displayName", "tier", "environments"};
+constexpr std::string_view kTenantKeys[] = {"displayName", "tier",      "environments",
+                                            "weight",      "guarantee", "quota"};
+constexpr std::string_view kGuaranteeKeys[] = {"cpu", "memory"};
 constexpr std::string_view kServiceKeys[] = {"tenant",       "tenants",  "tier",
                                              "environments", "workload", "perEnvironment"};
 constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
@@ -306,6 +308,32 @@ const Setting* FindPlatformSetting(const Config& config, std::string_view path) 
 
 namespace {
 
+// Reads a tenant's weight, guarantee and quota (docs/tenancy.md).
+void DecodeTenantShare(const Node& node, Config& config, FieldReader& reader, Tenant& tenant) {
+  if (const Node* n = GetValue(node, "weight")) {
+    if (auto w = reader.Number(*n, 1e-6, 1e6)) {
+      tenant.weight = *w;
+      Record(config, *n, n->scalar);
+    }
+  }
+  if (const Node* g = GetValue(node, "guarantee"); g != nullptr && reader.ExpectMap(*g)) {
+    reader.CheckKeys(*g, {kGuaranteeKeys});
+    if (const Node* n = GetValue(*g, "cpu")) {
+      if (auto millis = reader.CpuMillis(*n, /*positive=*/false)) {
+        tenant.guarantee.cpu_millis = *millis;
+        Record(config, *n, n->scalar);
+      }
+    }
+    if (const Node* n = GetValue(*g, "memory")) {
+      if (auto bytes = reader.MemoryBytes(*n, /*positive=*/false)) {
+        tenant.guarantee.memory_bytes = *bytes;
+        Record(config, *n, n->scalar);
+      }
+    }
+  }
+  if (const Node* n = GetValue(node, "quota")) tenant.quota = DecodeQuota(*n, config, reader);
+}
+
 void DecodeTenant(const std::string& name, const Node& node, Config& config, FieldReader& reader) {
   if (name == kSharedTenant) {
     reader.KeyError(node, "the tenant name \"shared\"",
@@ -334,6 +362,7 @@ void DecodeTenant(const std::string& name, const Node& node, Config& config, Fie
   if (const Node* n = GetValue(node, "environments")) {
     tenant.environments = ReadEnvironmentList(*n, config, reader);
   }
+  DecodeTenantShare(node, config, reader, tenant);
   config.tenants[name] = std::move(tenant);
 }
 

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "config/merge.h"
+#include "config/policies_section.h"
 #include "config/settings.h"
 #include "config/validate.h"
 
@@ -221,6 +222,7 @@ class Builder {
     FieldReader reader(d_, id.ToString());
     DecodedSettings decoded = DecodeSettings(merged, {}, catalogue_, reader);
     ServiceConfig service = std::move(decoded.config);
+    DecodePolicies(merged, catalogue_, reader, service);
     service.id = id;
     service.service = plan.name;
     AssignTier(plan, decoded.priority, service);

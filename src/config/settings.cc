@@ -5,6 +5,7 @@
 #include <limits>
 #include <utility>
 
+#include "config/policies_section.h"
 #include "crescendo/base/quantity.h"
 
 namespace crescendo::config {
@@ -22,7 +23,8 @@ constexpr std::string_view kSettingsKeys[] = {"mode",
                                               "priority",
                                               "labels",
                                               "horizontal",
-                                              "vertical"};
+                                              "vertical",
+                                              "policies"};
 constexpr std::string_view kModes[] = {"kubernetes", "predictive", "intelligent", "recommend"};
 constexpr std::string_view kWorkloadKinds[] = {"Deployment", "StatefulSet", "ReplicaSet"};
 constexpr std::string_view kHorizontalKeys[] = {"enabled", "minReplicas", "maxReplicas", "metrics",
@@ -70,6 +72,7 @@ class SettingsDecoder {
     DecodeGeneral(map);
     DecodeHorizontal(map);
     DecodeVertical(map);
+    CheckPolicyLayer(map, catalogue_, r_);
     return std::move(out_);
   }
 

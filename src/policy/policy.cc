@@ -17,6 +17,37 @@ Proposal BoundsPolicy::Apply(Proposal proposal, const PolicyContext& ctx) const 
   return proposal;
 }
 
+const double* PolicyContext::Find(std::span<const NamedValue> values, std::string_view name) {
+  for (const NamedValue& v : values) {
+    if (v.name == name) return &v.value;
+  }
+  return nullptr;
+}
+
+std::string_view StageName(Stage stage) {
+  switch (stage) {
+    case Stage::kPreference:
+      return "preference";
+    case Stage::kRateLimit:
+      return "rate limit";
+    case Stage::kBudget:
+      return "budget";
+    case Stage::kSafety:
+      return "safety";
+    case Stage::kBounds:
+      return "bounds";
+  }
+  return "?";
+}
+
+void PolicyChain::Add(std::unique_ptr<Policy> policy) {
+  // Keep policies sorted by stage; a policy goes after those of its own stage added before it.
+  auto at =
+      std::upper_bound(policies_.begin(), policies_.end(), policy->stage(),
+                       [](Stage s, const std::unique_ptr<Policy>& p) { return s < p->stage(); });
+  policies_.insert(at, std::move(policy));
+}
+
 Proposal PolicyChain::Apply(Proposal proposal, const PolicyContext& ctx) const {
   for (const auto& policy : policies_) proposal = policy->Apply(std::move(proposal), ctx);
   return proposal;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <initializer_list>
+#include <limits>
 #include <set>
 
 #include "crescendo/base/quantity.h"
@@ -17,6 +18,34 @@ namespace crescendo::sim {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Limits (docs/simulation.md, "Limits"): replicas of one service and of the whole scenario
+// (Kubernetes' documented cluster limits: at most 150,000 pods and 5,000 nodes,
+// https://kubernetes.io/docs/setup/best-practices/cluster-large/), the file's size, and any
+// other number (finite, and small enough to convert to the integer it counts).
+constexpr int32_t kMaxServiceReplicas = 10000;
+constexpr int64_t kMaxScenarioReplicas = 150000;
+constexpr int32_t kMaxNodes = 5000;
+constexpr uintmax_t kMaxFileBytes = 16 << 20;
+constexpr double kMaxNumber = 1e12;
+
+// Returns `text` in double quotes for a message, cut to 60 bytes, control bytes as \xNN.
+std::string Excerpt(std::string_view text) {
+  constexpr size_t kMax = 60;
+  std::string out = "\"";
+  for (size_t i = 0; i < std::min(text.size(), kMax); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+      constexpr char kHex[] = "0123456789abcdef";
+      out += std::string("\\x") + kHex[c >> 4] + kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += "\"";
+  if (text.size() > kMax) out += "... (" + std::to_string(text.size()) + " bytes)";
+  return out;
+}
 
 // Reads typed fields from YAML nodes; every error names the file, the line and the field path.
 class Fields {
@@ -37,20 +66,25 @@ class Fields {
       if (std::find(known.begin(), known.end(), key) == known.end()) {
         std::string list;
         for (std::string_view k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-        return Error(kv.first, path + "." + key, "unknown field (expected one of: " + list + ")");
+        return Error(kv.first, path + "." + Excerpt(key),
+                     "unknown field (expected one of: " + list + ")");
       }
     }
     return Status::Ok();
   }
 
   StatusOr<double> Number(const YAML::Node& map, const std::string& key, const std::string& path,
-                          double fallback, double min, bool above_min = false) const {
+                          double fallback, double min, bool above_min = false,
+                          double max = kMaxNumber) const {
     YAML::Node n = map[key];
     if (!n) return fallback;
     std::string p = path + "." + key;
     double v = 0;
-    if (!n.IsScalar() || !YAML::convert<double>::decode(n, v) || std::isnan(v)) {
-      return Error(n, p, "expected a number, found " + Text(n));
+    if (!n.IsScalar() || !YAML::convert<double>::decode(n, v) || !std::isfinite(v)) {
+      return Error(n, p, "expected a finite number, found " + Text(n));
+    }
+    if (v > max) {
+      return Error(n, p, "expected a number <= " + Trimmed(max) + ", found " + Text(n));
     }
     if (v < min || (above_min && v == min)) {
       return Error(n, p,
@@ -58,6 +92,16 @@ class Fields {
                        ", found " + Text(n));
     }
     return v;
+  }
+
+  // Returns a whole number in [min, max], for the fields that count (replicas, nodes, seconds).
+  StatusOr<int32_t> Count(const YAML::Node& map, const std::string& key, const std::string& path,
+                          int32_t fallback, int32_t min, int32_t max) const {
+    CRESCENDO_ASSIGN_OR_RETURN(double v, Number(map, key, path, fallback, min, false, max));
+    if (v != std::floor(v)) {
+      return Error(map[key], path + "." + key, "expected a whole number, found " + Text(map[key]));
+    }
+    return static_cast<int32_t>(v);
   }
 
   StatusOr<std::string> String(const YAML::Node& map, const std::string& key,
@@ -124,7 +168,7 @@ class Fields {
 
  private:
   static std::string Text(const YAML::Node& n) {
-    if (n.IsScalar()) return "\"" + n.as<std::string>() + "\"";
+    if (n.IsScalar()) return Excerpt(n.Scalar());
     return n.IsSequence() ? "a list" : "a mapping";
   }
   static std::string Trimmed(double v) {
@@ -183,6 +227,7 @@ class Loader {
   std::optional<Duration> duration_;
   std::vector<std::pair<TraceLoadOptions, TraceSummary>> trace_specs_;
   std::vector<size_t> trace_services_;
+  int64_t total_max_replicas_ = 0;
   // Generated loads, built once the start is known: (service index, builder).
   std::vector<std::pair<size_t, std::function<std::shared_ptr<const LoadProfile>(Timestamp)>>>
       generated_;
@@ -190,7 +235,15 @@ class Loader {
 
 StatusOr<ScenarioFile> Loader::Load() {
   std::error_code ec;
+  if (fs::is_directory(path_, ec)) {
+    return InvalidArgumentError("scenario " + path_ + ": is a directory, expected a YAML file");
+  }
   if (!fs::is_regular_file(path_, ec)) return NotFoundError("scenario " + path_ + ": no such file");
+  if (fs::file_size(path_, ec) > kMaxFileBytes) {
+    return InvalidArgumentError("scenario " + path_ +
+                                ": larger than 16 MiB; a scenario names its "
+                                "traces instead of holding them");
+  }
   YAML::Node root;
   try {
     root = YAML::LoadFile(path_);
@@ -213,7 +266,8 @@ Status Loader::Top(const YAML::Node& root) {
   out_.path = path_;
   CRESCENDO_ASSIGN_OR_RETURN(out_.name,
                              f_.String(root, "name", "scenario", fs::path(path_).stem().string()));
-  CRESCENDO_ASSIGN_OR_RETURN(double seed, f_.Number(root, "seed", "scenario", 1, 0));
+  CRESCENDO_ASSIGN_OR_RETURN(
+      double seed, f_.Count(root, "seed", "scenario", 1, 0, std::numeric_limits<int32_t>::max()));
   out_.seed = seed_override_.value_or(static_cast<uint64_t>(seed));
   if (root["start"]) {
     StatusOr<Timestamp> t = ParseRfc3339(root["start"].as<std::string>());
@@ -224,11 +278,20 @@ Status Loader::Top(const YAML::Node& root) {
     CRESCENDO_ASSIGN_OR_RETURN(duration_, f_.Time(root, "duration", "scenario", {}));
   }
   CRESCENDO_ASSIGN_OR_RETURN(out_.interval, f_.Time(root, "interval", "scenario", seconds(15)));
-  if (out_.interval.count() <= 0)
-    return f_.Error(root["interval"], "scenario.interval", "expected > 0");
+  if (out_.interval < seconds(1)) {
+    return f_.Error(root["interval"], "scenario.interval", "expected at least 1s");
+  }
   if (YAML::Node s = root["strategies"]) {
     if (!s.IsSequence()) return f_.Error(s, "scenario.strategies", "expected a list of names");
-    for (const YAML::Node& name : s) out_.strategies.push_back(name.as<std::string>());
+    for (const YAML::Node& name : s) {
+      const std::string strategy = name.as<std::string>();
+      if (strategy.empty() || std::find(out_.strategies.begin(), out_.strategies.end(), strategy) !=
+                                  out_.strategies.end()) {
+        return f_.Error(name, "scenario.strategies",
+                        "expected distinct, non-empty names, found " + Excerpt(strategy));
+      }
+      out_.strategies.push_back(strategy);
+    }
   }
   if (root["nodes"]) {
     CRESCENDO_ASSIGN_OR_RETURN(out_.nodes, Nodes(root["nodes"]));
@@ -256,10 +319,8 @@ StatusOr<NodePoolSpec> Loader::Nodes(const YAML::Node& n) {
                              f_.Quantity(n, "cpu", p, spec.capacity.cpu_millis, true));
   CRESCENDO_ASSIGN_OR_RETURN(spec.capacity.memory_bytes,
                              f_.Quantity(n, "memory", p, spec.capacity.memory_bytes, false));
-  CRESCENDO_ASSIGN_OR_RETURN(double min, f_.Number(n, "min", p, spec.min_nodes, 0));
-  CRESCENDO_ASSIGN_OR_RETURN(double max, f_.Number(n, "max", p, spec.max_nodes, 1));
-  spec.min_nodes = static_cast<int32_t>(min);
-  spec.max_nodes = static_cast<int32_t>(max);
+  CRESCENDO_ASSIGN_OR_RETURN(spec.min_nodes, f_.Count(n, "min", p, spec.min_nodes, 0, kMaxNodes));
+  CRESCENDO_ASSIGN_OR_RETURN(spec.max_nodes, f_.Count(n, "max", p, spec.max_nodes, 1, kMaxNodes));
   CRESCENDO_ASSIGN_OR_RETURN(spec.provisioning, f_.Delay(n, "provisioning", p, spec.provisioning));
   CRESCENDO_ASSIGN_OR_RETURN(spec.empty_node_removal,
                              f_.Time(n, "empty_node_removal", p, spec.empty_node_removal));
@@ -316,8 +377,8 @@ StatusOr<PodModel> Loader::Pod(const YAML::Node& n, const std::string& p, PodMod
   pod.scheduling_jitter = scheduling.spread;
   CRESCENDO_ASSIGN_OR_RETURN(pod.service_time_ms,
                              f_.Number(n, "service_time_ms", p, pod.service_time_ms, 0, true));
-  CRESCENDO_ASSIGN_OR_RETURN(double workers, f_.Number(n, "workers", p, pod.workers_per_pod, 1));
-  pod.workers_per_pod = static_cast<int32_t>(workers);
+  CRESCENDO_ASSIGN_OR_RETURN(pod.workers_per_pod,
+                             f_.Count(n, "workers", p, pod.workers_per_pod, 1, 100000));
   if (YAML::Node curve = n["latency_curve"]) {
     if (!curve.IsSequence())
       return f_.Error(curve, p + ".latency_curve", "expected [[utilization, ms], ...]");
@@ -326,7 +387,13 @@ StatusOr<PodModel> Loader::Pod(const YAML::Node& n, const std::string& p, PodMod
       if (!point.IsSequence() || point.size() != 2) {
         return f_.Error(point, p + ".latency_curve", "expected a pair [utilization, latency_ms]");
       }
-      pod.latency_curve.push_back({point[0].as<double>(), point[1].as<double>()});
+      const double utilization = point[0].as<double>();
+      const double latency_ms = point[1].as<double>();
+      if (!std::isfinite(utilization) || !std::isfinite(latency_ms) || utilization < 0 ||
+          latency_ms < 0) {
+        return f_.Error(point, p + ".latency_curve", "expected finite numbers >= 0");
+      }
+      pod.latency_curve.push_back({utilization, latency_ms});
     }
   }
   CRESCENDO_ASSIGN_OR_RETURN(pod.request_timeout_ms, f_.Number(n, "request_timeout_ms", p,
@@ -353,7 +420,7 @@ StatusOr<MetricSpec> Loader::Metric(const YAML::Node& n, const std::string& p) {
   if (t == std::end(kTypes)) {
     return f_.Error(
         n["type"], p + ".type",
-        "expected Resource, ContainerResource, Pods, Object or External, found \"" + type + "\"");
+        "expected Resource, ContainerResource, Pods, Object or External, found " + Excerpt(type));
   }
   m.type = t->second;
   CRESCENDO_ASSIGN_OR_RETURN(m.name, f_.String(n, "name", p, ""));
@@ -366,14 +433,14 @@ StatusOr<MetricSpec> Loader::Metric(const YAML::Node& n, const std::string& p) {
   CRESCENDO_ASSIGN_OR_RETURN(std::string kind, f_.String(target, "type", tp, "Utilization"));
   if (kind == "Utilization") {
     m.target.type = MetricTargetType::kUtilization;
-    CRESCENDO_ASSIGN_OR_RETURN(double u, f_.Number(target, "averageUtilization", tp, 80, 0, true));
-    m.target.average_utilization = static_cast<int32_t>(u);
+    CRESCENDO_ASSIGN_OR_RETURN(m.target.average_utilization,
+                               f_.Count(target, "averageUtilization", tp, 80, 1, 1000));
     return m;
   }
   const char* field = kind == "AverageValue" ? "averageValue" : kind == "Value" ? "value" : nullptr;
   if (field == nullptr) {
     return f_.Error(target["type"], tp + ".type",
-                    "expected Utilization, AverageValue or Value, found \"" + kind + "\"");
+                    "expected Utilization, AverageValue or Value, found " + Excerpt(kind));
   }
   YAML::Node v = target[field];
   StatusOr<crescendo::Quantity> q =
@@ -393,8 +460,8 @@ StatusOr<ScalingRules> Loader::Rules(const YAML::Node& n, const std::string& p) 
       f_.Known(n, p, {"stabilizationWindowSeconds", "selectPolicy", "policies", "tolerance"}));
   ScalingRules r;
   if (n["stabilizationWindowSeconds"]) {
-    CRESCENDO_ASSIGN_OR_RETURN(double w, f_.Number(n, "stabilizationWindowSeconds", p, 0, 0));
-    r.stabilization_window_seconds = static_cast<int32_t>(w);
+    CRESCENDO_ASSIGN_OR_RETURN(r.stabilization_window_seconds,
+                               f_.Count(n, "stabilizationWindowSeconds", p, 0, 0, 3600));
   }
   if (n["tolerance"]) {
     CRESCENDO_ASSIGN_OR_RETURN(r.tolerance, f_.Number(n, "tolerance", p, 0, 0));
@@ -402,7 +469,7 @@ StatusOr<ScalingRules> Loader::Rules(const YAML::Node& n, const std::string& p) 
   if (YAML::Node s = n["selectPolicy"]) {
     std::string v = s.as<std::string>();
     if (v != "Max" && v != "Min" && v != "Disabled") {
-      return f_.Error(s, p + ".selectPolicy", "expected Max, Min or Disabled, found \"" + v + "\"");
+      return f_.Error(s, p + ".selectPolicy", "expected Max, Min or Disabled, found " + Excerpt(v));
     }
     r.select_policy = v == "Max"   ? SelectPolicy::kMax
                       : v == "Min" ? SelectPolicy::kMin
@@ -415,27 +482,35 @@ StatusOr<ScalingRules> Loader::Rules(const YAML::Node& n, const std::string& p) 
       CRESCENDO_RETURN_IF_ERROR(f_.Known(pol, pp, {"type", "value", "periodSeconds"}));
       CRESCENDO_ASSIGN_OR_RETURN(std::string type, f_.String(pol, "type", pp, ""));
       if (type != "Pods" && type != "Percent") {
-        return f_.Error(pol, pp + ".type", "expected Pods or Percent, found \"" + type + "\"");
+        return f_.Error(pol, pp + ".type", "expected Pods or Percent, found " + Excerpt(type));
       }
-      CRESCENDO_ASSIGN_OR_RETURN(double value, f_.Number(pol, "value", pp, 0, 0, true));
-      CRESCENDO_ASSIGN_OR_RETURN(double period, f_.Number(pol, "periodSeconds", pp, 0, 0, true));
-      r.policies.push_back({type == "Pods" ? ScalingPolicyType::kPods : ScalingPolicyType::kPercent,
-                            static_cast<int32_t>(value), static_cast<int32_t>(period)});
+      CRESCENDO_ASSIGN_OR_RETURN(int32_t value, f_.Count(pol, "value", pp, 0, 1, 1000000));
+      // Kubernetes accepts periodSeconds of 1 to 1800 (autoscaling/v2 HPAScalingPolicy).
+      CRESCENDO_ASSIGN_OR_RETURN(int32_t period, f_.Count(pol, "periodSeconds", pp, 0, 1, 1800));
+      r.policies.push_back(
+          {type == "Pods" ? ScalingPolicyType::kPods : ScalingPolicyType::kPercent, value, period});
     }
   }
   return r;
 }
 
 Status Loader::Horizontal(const YAML::Node& n, const std::string& p, HorizontalSpec& h) {
-  CRESCENDO_ASSIGN_OR_RETURN(double min, f_.Number(n, "min_replicas", p, 1, 0));
-  CRESCENDO_ASSIGN_OR_RETURN(double max, f_.Number(n, "max_replicas", p, 10, 1));
-  h.min_replicas = static_cast<int32_t>(min);
-  h.max_replicas = static_cast<int32_t>(max);
+  CRESCENDO_ASSIGN_OR_RETURN(h.min_replicas,
+                             f_.Count(n, "min_replicas", p, 1, 0, kMaxServiceReplicas));
+  CRESCENDO_ASSIGN_OR_RETURN(h.max_replicas,
+                             f_.Count(n, "max_replicas", p, 10, 1, kMaxServiceReplicas));
+  total_max_replicas_ += h.max_replicas;
+  if (total_max_replicas_ > kMaxScenarioReplicas) {
+    return f_.Error(n["max_replicas"], p + ".max_replicas",
+                    "the services' max_replicas add up to " + std::to_string(total_max_replicas_) +
+                        ", expected at most " + std::to_string(kMaxScenarioReplicas) +
+                        " pods in one scenario");
+  }
   if (n["target_cpu_utilization"]) {
-    CRESCENDO_ASSIGN_OR_RETURN(double u, f_.Number(n, "target_cpu_utilization", p, 80, 0, true));
     MetricSpec cpu;
     cpu.name = "cpu";
-    cpu.target.average_utilization = static_cast<int32_t>(u);
+    CRESCENDO_ASSIGN_OR_RETURN(cpu.target.average_utilization,
+                               f_.Count(n, "target_cpu_utilization", p, 80, 1, 100));
     h.metrics.push_back(cpu);
   }
   if (YAML::Node metrics = n["metrics"]) {
@@ -471,7 +546,7 @@ Status Loader::Business(const YAML::Node& n, const std::string& p, ServiceSpec& 
     CRESCENDO_ASSIGN_OR_RETURN(std::string kind, f_.String(n[i], "kind", bp, "per_request"));
     if (kind != "per_request" && kind != "backlog") {
       return f_.Error(n[i], bp + ".kind",
-                      "expected per_request or backlog, found \"" + kind + "\"");
+                      "expected per_request or backlog, found " + Excerpt(kind));
     }
     m.kind = kind == "backlog" ? BusinessMetricSpec::Kind::kBacklog
                                : BusinessMetricSpec::Kind::kPerRequest;
@@ -565,7 +640,12 @@ Status Loader::Load(const YAML::Node& n, const std::string& p, SimService& s, ui
       if (!at.ok() || (!out.empty() && *at < out.back().offset)) {
         return f_.Error(step, p + ".steps", "expected [offset, rps] pairs with ascending offsets");
       }
-      out.push_back({*at, step[1].as<double>()});
+      const double rps = step[1].as<double>();
+      if (!std::isfinite(rps) || rps < 0 || rps > kMaxNumber) {
+        return f_.Error(step[1], p + ".steps",
+                        "expected a finite rps >= 0, found " + Excerpt(step[1].Scalar()));
+      }
+      out.push_back({*at, rps});
     }
     if (out.empty()) return f_.Error(steps, p + ".steps", "expected at least one [offset, rps]");
     generated_.emplace_back(service, [out](Timestamp start) { return StepLoad(start, out); });
@@ -611,8 +691,8 @@ Status Loader::Service(const YAML::Node& n, const YAML::Node& defaults, size_t i
   s.initial_replicas_from_load =
       !initial || (initial.IsScalar() && initial.as<std::string>() == "auto");
   if (!s.initial_replicas_from_load) {
-    CRESCENDO_ASSIGN_OR_RETURN(double replicas, f_.Number(n, "initial_replicas", p, 1, 0));
-    s.spec.initial_replicas = static_cast<int32_t>(replicas);
+    CRESCENDO_ASSIGN_OR_RETURN(s.spec.initial_replicas,
+                               f_.Count(n, "initial_replicas", p, 1, 0, kMaxServiceReplicas));
   }
   uint64_t seed = out_.seed * 0x9E3779B97F4A7C15ULL + index + 1;
   CRESCENDO_RETURN_IF_ERROR(Load(n["load"], p + ".load", s, seed));
@@ -673,8 +753,8 @@ StatusOr<VerticalSpec> Loader::Vertical(const YAML::Node& n, const std::string& 
     *bound = r;
   }
   v.container_policies.push_back(policy);
-  CRESCENDO_ASSIGN_OR_RETURN(double min_replicas, f_.Number(n, "min_replicas", p, 2, 1));
-  v.min_replicas = static_cast<int32_t>(min_replicas);
+  CRESCENDO_ASSIGN_OR_RETURN(v.min_replicas,
+                             f_.Count(n, "min_replicas", p, 2, 1, kMaxServiceReplicas));
   CRESCENDO_ASSIGN_OR_RETURN(v.eviction_tolerance, f_.Number(n, "eviction_tolerance", p, 0.5, 0));
   if (v.eviction_tolerance > 1) {
     return f_.Error(n["eviction_tolerance"], p + ".eviction_tolerance",

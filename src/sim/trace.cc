@@ -1,5 +1,6 @@
 #include "crescendo/sim/trace.h"
 
+#include <fmt/format.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -13,6 +14,33 @@
 
 namespace crescendo::sim {
 namespace {
+
+// Limits (docs/simulation.md, "Limits"): a line longer than this is refused rather than held in
+// memory, and a value (requests/s or any load unit) above kMaxValue is refused as absurd.
+constexpr size_t kMaxLineBytes = 1 << 20;
+constexpr double kMaxValue = 1e12;
+// Times from 1970-01-01 to 2200-01-01 (unix seconds): nanoseconds since 1970 and the span
+// between any two such times fit in 64 bits.
+constexpr double kMinUnixSeconds = 0;
+constexpr double kMaxUnixSeconds = 7258118400.0;
+
+// Returns `text` in double quotes for a message, cut to 60 bytes, control bytes as \xNN.
+std::string Excerpt(std::string_view text) {
+  constexpr size_t kMax = 60;
+  std::string out = "\"";
+  for (size_t i = 0; i < std::min(text.size(), kMax); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+      constexpr char kHex[] = "0123456789abcdef";
+      out += std::string("\\x") + kHex[c >> 4] + kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += "\"";
+  if (text.size() > kMax) out += "... (" + std::to_string(text.size()) + " bytes)";
+  return out;
+}
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
@@ -62,7 +90,9 @@ std::optional<double> ParseDouble(std::string_view s) {
   char* end = nullptr;
   errno = 0;
   double v = std::strtod(buffer.c_str(), &end);
-  if (end != buffer.c_str() + buffer.size() || errno == ERANGE) return std::nullopt;
+  if (end != buffer.c_str() + buffer.size() || errno == ERANGE || !std::isfinite(v)) {
+    return std::nullopt;
+  }
   return v;
 }
 
@@ -71,6 +101,8 @@ std::optional<Timestamp> ParseTime(std::string_view s, Duration unit) {
   if (IsNumber(s)) {
     std::optional<double> v = ParseDouble(s);
     if (!v) return std::nullopt;
+    const double seconds = *v * static_cast<double>(unit.count()) / 1e9;
+    if (!(seconds >= kMinUnixSeconds && seconds <= kMaxUnixSeconds)) return std::nullopt;
     return Timestamp(Duration(static_cast<int64_t>(std::llround(*v * unit.count()))));
   }
   if (s.size() < 19) return std::nullopt;
@@ -82,7 +114,19 @@ std::optional<Timestamp> ParseTime(std::string_view s, Duration unit) {
   if (!zoned) text += 'Z';
   StatusOr<Timestamp> t = ParseRfc3339(text);
   if (!t.ok()) return std::nullopt;
+  const double seconds = ToUnixSeconds(*t);
+  if (seconds < kMinUnixSeconds || seconds > kMaxUnixSeconds) return std::nullopt;
   return *t;
+}
+
+// Returns the error of the gzip stream (plain files have none): a file cut short or corrupt.
+std::optional<std::string> GzipError(void* file) {
+  int code = Z_OK;
+  const char* message = gzerror(static_cast<gzFile>(file), &code);
+  if (code == Z_OK || code == Z_STREAM_END) return std::nullopt;
+  if (code == Z_BUF_ERROR) return "truncated gzip (the file ends inside the compressed stream)";
+  if (code == Z_ERRNO) return std::string("read error: ") + std::strerror(errno);
+  return std::string("corrupt gzip: ") + (message != nullptr ? message : "unknown error");
 }
 
 // Returns the index of `column` (a header name or a 1-based number) in `header`.
@@ -100,7 +144,11 @@ std::optional<size_t> FindColumn(const std::vector<std::string_view>& header,
 
 std::string Join(const std::vector<std::string_view>& fields) {
   std::string out;
-  for (std::string_view f : fields) out += (out.empty() ? "\"" : ", \"") + std::string(f) + "\"";
+  constexpr size_t kMaxShown = 20;
+  for (size_t i = 0; i < std::min(fields.size(), kMaxShown); ++i) {
+    out += (out.empty() ? "" : ", ") + Excerpt(fields[i]);
+  }
+  if (fields.size() > kMaxShown) out += fmt::format(" and {} more", fields.size() - kMaxShown);
   return out;
 }
 
@@ -112,6 +160,9 @@ TraceReader::~TraceReader() {
 
 StatusOr<std::unique_ptr<TraceReader>> TraceReader::Open(const TraceOptions& options) {
   std::error_code ec;
+  if (std::filesystem::is_directory(options.path, ec)) {
+    return InvalidArgumentError("trace " + options.path + ": is a directory, expected a CSV file");
+  }
   if (!std::filesystem::is_regular_file(options.path, ec)) {
     return NotFoundError("trace " + options.path + ": no such file");
   }
@@ -119,6 +170,8 @@ StatusOr<std::unique_ptr<TraceReader>> TraceReader::Open(const TraceOptions& opt
   reader->options_ = options;
   reader->file_ = gzopen(options.path.c_str(), "rb");
   if (reader->file_ == nullptr) {
+    if (errno == EACCES)
+      return PermissionDeniedError("trace " + options.path + ": permission denied");
     return NotFoundError("trace " + options.path + ": cannot open (" + std::strerror(errno) + ")");
   }
   CRESCENDO_RETURN_IF_ERROR(reader->ReadHeader());
@@ -128,9 +181,16 @@ StatusOr<std::unique_ptr<TraceReader>> TraceReader::Open(const TraceOptions& opt
 bool TraceReader::ReadLine() {
   line_.clear();
   char buffer[4096];
+  bool overlong = false;
   while (gzgets(static_cast<gzFile>(file_), buffer, sizeof(buffer)) != nullptr) {
-    line_ += buffer;
-    if (!line_.empty() && line_.back() == '\n') break;
+    const size_t n = std::strlen(buffer);
+    const bool ends = n > 0 && buffer[n - 1] == '\n';
+    if (!overlong) line_.append(buffer, n);
+    if (line_.size() > kMaxLineBytes) {  // keep kMaxLineBytes + 1 bytes: Next() refuses it
+      overlong = true;
+      line_.resize(kMaxLineBytes + 1);
+    }
+    if (ends) break;
   }
   if (line_.empty()) return false;
   while (!line_.empty() && (line_.back() == '\n' || line_.back() == '\r')) line_.pop_back();
@@ -143,8 +203,17 @@ Status TraceReader::LineError(std::string_view what) const {
                               std::string(what));
 }
 
+// Returns the error of the line just read, if any: the gzip stream's, or a line too long.
+static std::optional<std::string> LineProblem(void* file, const std::string& line) {
+  if (std::optional<std::string> gz = GzipError(file)) return gz;
+  if (line.size() > kMaxLineBytes) return "line longer than 1 MiB (is this a CSV trace?)";
+  return std::nullopt;
+}
+
 Status TraceReader::ReadHeader() {
-  if (!ReadLine()) return LineError("empty file (expected a header row)");
+  const bool read = ReadLine();
+  if (std::optional<std::string> problem = LineProblem(file_, line_)) return LineError(*problem);
+  if (!read) return LineError("empty file (expected a header row)");
   if (options_.delimiter == 0) options_.delimiter = FindDelimiter(line_);
   std::vector<std::string_view> header;
   Split(line_, options_.delimiter, header);
@@ -161,8 +230,9 @@ Status TraceReader::ReadHeader() {
     std::optional<size_t> index =
         w.asked.empty() ? std::optional<size_t>(w.fallback) : FindColumn(header, w.asked);
     if (!index || *index >= header.size()) {
-      return LineError(std::string(w.role) + " column \"" + (w.asked.empty() ? "2" : w.asked) +
-                       "\" not found in the header (columns: " + Join(header) + ")");
+      return LineError(std::string(w.role) + " column " +
+                       Excerpt(w.asked.empty() ? (w.fallback == 0 ? "1" : "2") : w.asked) +
+                       " not found in the header (columns: " + Join(header) + ")");
     }
     *w.index = *index;
     *w.name = std::string(header[*index]);
@@ -170,8 +240,8 @@ Status TraceReader::ReadHeader() {
   if (!options_.filter_column.empty()) {
     filter_index_ = FindColumn(header, options_.filter_column);
     if (!filter_index_) {
-      return LineError("filter column \"" + options_.filter_column +
-                       "\" not found in the header (columns: " + Join(header) + ")");
+      return LineError("filter column " + Excerpt(options_.filter_column) +
+                       " not found in the header (columns: " + Join(header) + ")");
     }
   }
   return Status::Ok();
@@ -179,7 +249,10 @@ Status TraceReader::ReadHeader() {
 
 StatusOr<std::optional<TraceRow>> TraceReader::Next() {
   std::vector<std::string_view> fields;
-  while (ReadLine()) {
+  while (true) {
+    const bool read = ReadLine();
+    if (std::optional<std::string> problem = LineProblem(file_, line_)) return LineError(*problem);
+    if (!read) break;
     if (Trim(line_).empty()) continue;
     Split(line_, options_.delimiter, fields);
     size_t needed = std::max({time_index_, value_index_, filter_index_.value_or(0)}) + 1;
@@ -191,8 +264,9 @@ StatusOr<std::optional<TraceRow>> TraceReader::Next() {
     if (filter_index_ && fields[*filter_index_] != options_.filter_value) continue;
     std::optional<Timestamp> time = ParseTime(fields[time_index_], options_.time_unit);
     if (!time) {
-      return LineError("time column \"" + time_name_ + "\": \"" + std::string(fields[time_index_]) +
-                       "\" is not a time (expected unix time, ISO 8601 or YYYY-MM-DD HH:MM:SS)");
+      return LineError("time column " + Excerpt(time_name_) + ": " + Excerpt(fields[time_index_]) +
+                       " is not a time (expected unix time, ISO 8601 or YYYY-MM-DD HH:MM:SS, from "
+                       "1970 to 2200)");
     }
     ++rows_;
     if (last_time_ && *time < *last_time_) {
@@ -211,13 +285,13 @@ StatusOr<std::optional<TraceRow>> TraceReader::Next() {
       return std::optional<TraceRow>(row);
     }
     row.value = ParseDouble(v);
-    if (!row.value || std::isnan(*row.value)) {
-      return LineError("value column \"" + value_name_ + "\": \"" + std::string(v) +
-                       "\" is not a number");
+    if (!row.value) {
+      return LineError("value column " + Excerpt(value_name_) + ": " + Excerpt(v) +
+                       " is not a finite number");
     }
-    if (*row.value < 0) {
-      return LineError("value column \"" + value_name_ + "\": " + std::string(v) +
-                       " is negative (expected a load >= 0)");
+    if (*row.value < 0 || *row.value > kMaxValue) {
+      return LineError("value column " + Excerpt(value_name_) + ": " + Excerpt(v) +
+                       " is out of range (expected a load from 0 to 1e12)");
     }
     return std::optional<TraceRow>(row);
   }
@@ -269,9 +343,8 @@ Status ScanValues(TraceReader& reader, TraceSummary& s, StepFinder& steps) {
   }
   if (values < 2) {
     return InvalidArgumentError("trace " + s.path +
-                                ": expected at least two rows with values in "
-                                "column \"" +
-                                s.value_column + "\", found " + std::to_string(values));
+                                ": expected at least two rows with values in column " +
+                                Excerpt(s.value_column) + ", found " + std::to_string(values));
   }
   s.mean_value = sum / static_cast<double>(values);
   return Status::Ok();

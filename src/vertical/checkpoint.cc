@@ -59,7 +59,13 @@ struct Where {
   }
 };
 
-std::string Found(const json& j) { return "found " + j.dump(); }
+// Returns "found <the value as JSON>", cut to 60 bytes so a huge value is not echoed back.
+std::string Found(const json& j) {
+  constexpr size_t kMax = 60;
+  std::string text = j.dump(-1, ' ', /*ensure_ascii=*/true, json::error_handler_t::replace);
+  if (text.size() <= kMax) return "found " + text;
+  return "found " + text.substr(0, kMax) + "... (" + std::to_string(text.size()) + " bytes)";
+}
 
 StatusOr<std::optional<Timestamp>> ParseTime(const json& parent, const char* key,
                                              const std::string& field, const Where& w) {
@@ -80,8 +86,9 @@ StatusOr<HistogramCheckpoint> ParseHistogram(const json& parent, const char* key
   CRESCENDO_ASSIGN_OR_RETURN(h.reference_timestamp, ParseTime(*it, "referenceTimestamp",
                                                               field + ".referenceTimestamp", w));
   if (auto tw = it->find("totalWeight"); tw != it->end() && !tw->is_null()) {
-    if (!tw->is_number())
-      return w.Error(field + ".totalWeight", Found(*tw) + ", expected a number");
+    if (!tw->is_number() || !std::isfinite(tw->get<double>()) || tw->get<double>() < 0) {
+      return w.Error(field + ".totalWeight", Found(*tw) + ", expected a finite number >= 0");
+    }
     h.total_weight = tw->get<double>();
   }
   auto bw = it->find("bucketWeights");
@@ -89,7 +96,7 @@ StatusOr<HistogramCheckpoint> ParseHistogram(const json& parent, const char* key
   if (!bw->is_object())
     return w.Error(field + ".bucketWeights", Found(*bw) + ", expected an object");
   for (const auto& [bucket_text, weight] : bw->items()) {
-    const std::string f = field + ".bucketWeights[\"" + bucket_text + "\"]";
+    const std::string f = field + ".bucketWeights[" + Found(bucket_text).substr(6) + "]";
     size_t used = 0;
     int bucket = 0;
     try {
@@ -214,8 +221,9 @@ StatusOr<std::vector<VpaCheckpoint>> ParseCheckpointsJson(std::string_view text,
   json root;
   try {
     root = json::parse(text);
-  } catch (const json::parse_error& e) {
-    return InvalidArgumentError(std::string(source) + ": not JSON (" + e.what() +
+  } catch (const json::exception& e) {  // syntax, or a number out of range
+    return InvalidArgumentError(std::string(source) + ": not JSON (" +
+                                std::string(e.what()).substr(0, 160) +
                                 "); expected a VerticalPodAutoscalerCheckpoint or a list of them");
   }
   const json* items = &root;

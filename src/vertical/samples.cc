@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -20,6 +21,33 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
     s.remove_suffix(1);
   return s;
+}
+
+// Limits of one sample (docs/vertical.md): far above any real container, low enough that the
+// histograms' sums and exponential weights stay finite.
+constexpr double kMaxCpuCores = 1e6;
+constexpr double kMaxMemoryBytes = 1e18;
+// Times from 1970-01-01 to 2200-01-01 (unix seconds): nanoseconds since 1970 and the span
+// between any two such times fit in 64 bits.
+constexpr double kMinUnixSeconds = 0;
+constexpr double kMaxUnixSeconds = 7258118400.0;
+
+// Returns `text` quoted for a message: at most 60 bytes, control bytes as \xNN.
+std::string Quoted(std::string_view text) {
+  constexpr size_t kMax = 60;
+  std::string out = "\"";
+  for (size_t i = 0; i < std::min(text.size(), kMax); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+      constexpr char kHex[] = "0123456789abcdef";
+      out += std::string("\\x") + kHex[c >> 4] + kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += "\"";
+  if (text.size() > kMax) out += "... (" + std::to_string(text.size()) + " bytes)";
+  return out;
 }
 
 Status LineError(std::string_view source, int line, std::string_view field,
@@ -82,14 +110,17 @@ std::optional<double> ParseNumber(std::string_view text) {
 // A row as strings, whatever the input format; empty means absent.
 using Row = std::map<std::string, std::string>;
 
-Status Amount(const Row& row, const char* field, std::string_view source, int line,
+Status Amount(const Row& row, const char* field, std::string_view source, int line, double max,
               std::optional<double>* out) {
   auto it = row.find(field);
   if (it == row.end() || it->second.empty()) return Status::Ok();
   std::optional<double> v = ParseNumber(it->second);
-  if (!v || *v < 0) {
+  if (!v || *v < 0 || *v > max) {
+    char bound[32];
+    std::snprintf(bound, sizeof(bound), "%g", max);
     return LineError(source, line, field,
-                     "found \"" + it->second + "\", expected a non-negative number or nothing");
+                     "found " + Quoted(it->second) + ", expected a finite number from 0 to " +
+                         bound + ", or nothing");
   }
   *out = *v;
   return Status::Ok();
@@ -103,7 +134,8 @@ StatusOr<UsageRecord> RecordFromRow(const Row& row, std::string_view source, int
   if (!time.ok()) {
     return LineError(
         source, line, "timestamp",
-        "found \"" + ts + "\", expected RFC 3339 (2026-11-27T18:00:00Z) or unix seconds");
+        "found " + Quoted(ts) +
+            ", expected RFC 3339 (2026-11-27T18:00:00Z) or unix seconds, from 1970 to 2200");
   }
   r.time = *time;
   r.pod = row.at("pod");
@@ -111,10 +143,12 @@ StatusOr<UsageRecord> RecordFromRow(const Row& row, std::string_view source, int
   if (r.pod.empty()) return LineError(source, line, "pod", "empty, expected a pod name");
   if (r.container.empty())
     return LineError(source, line, "container", "empty, expected a container name");
-  CRESCENDO_RETURN_IF_ERROR(Amount(row, "cpu", source, line, &r.cpu_cores));
-  CRESCENDO_RETURN_IF_ERROR(Amount(row, "memory", source, line, &r.memory_bytes));
-  CRESCENDO_RETURN_IF_ERROR(Amount(row, "cpu_request", source, line, &r.cpu_request_cores));
-  CRESCENDO_RETURN_IF_ERROR(Amount(row, "memory_request", source, line, &r.memory_request_bytes));
+  CRESCENDO_RETURN_IF_ERROR(Amount(row, "cpu", source, line, kMaxCpuCores, &r.cpu_cores));
+  CRESCENDO_RETURN_IF_ERROR(Amount(row, "memory", source, line, kMaxMemoryBytes, &r.memory_bytes));
+  CRESCENDO_RETURN_IF_ERROR(
+      Amount(row, "cpu_request", source, line, kMaxCpuCores, &r.cpu_request_cores));
+  CRESCENDO_RETURN_IF_ERROR(
+      Amount(row, "memory_request", source, line, kMaxMemoryBytes, &r.memory_request_bytes));
   const std::string& event = row.at("event");
   if (event == "oom" || event == "OOM") {
     r.oom = true;
@@ -123,7 +157,8 @@ StatusOr<UsageRecord> RecordFromRow(const Row& row, std::string_view source, int
                        "empty on an oom row, expected the memory at the OOM kill");
     }
   } else if (!event.empty()) {
-    return LineError(source, line, "event", "found \"" + event + "\", expected nothing or \"oom\"");
+    return LineError(source, line, "event",
+                     "found " + Quoted(event) + ", expected nothing or \"oom\"");
   }
   if (!r.cpu_cores && !r.memory_bytes) {
     return LineError(source, line, "cpu,memory", "both empty, expected at least one sample");
@@ -143,8 +178,8 @@ StatusOr<std::vector<UsageRecord>> ParseCsv(std::string_view text, std::string_v
         for (const char* k : kOptional) known = known || f == k;
         if (!known) {
           return LineError(source, line_no, "header",
-                           "unknown column \"" + f +
-                               "\", expected timestamp,pod,container,cpu,memory,event "
+                           "unknown column " + Quoted(f) +
+                               ", expected timestamp,pod,container,cpu,memory,event "
                                "(and optionally cpu_request, memory_request)");
         }
       }
@@ -182,8 +217,8 @@ StatusOr<std::vector<UsageRecord>> ParseJsonLines(std::string_view text, std::st
     nlohmann::json j;
     try {
       j = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& e) {
-      return LineError(source, line_no, "line", std::string("not JSON (") + e.what() + ")");
+    } catch (const nlohmann::json::exception& e) {  // syntax, or a number out of range
+      return LineError(source, line_no, "line", "not JSON: " + Quoted(e.what()));
     }
     if (!j.is_object()) return LineError(source, line_no, "line", "expected a JSON object");
     Row row;
@@ -196,7 +231,7 @@ StatusOr<std::vector<UsageRecord>> ParseJsonLines(std::string_view text, std::st
         row[key] = value.dump();
       } else {
         return LineError(source, line_no, key,
-                         "found " + value.dump() + ", expected a string or number");
+                         "found " + Quoted(value.dump()) + ", expected a string or number");
       }
     }
     CRESCENDO_ASSIGN_OR_RETURN(UsageRecord r, RecordFromRow(row, source, line_no));
@@ -209,8 +244,17 @@ StatusOr<std::vector<UsageRecord>> ParseJsonLines(std::string_view text, std::st
 
 StatusOr<Timestamp> ParseTimestamp(std::string_view text) {
   text = Trim(text);
-  if (std::optional<double> unix_seconds = ParseNumber(text)) return FromUnixSeconds(*unix_seconds);
-  return ParseRfc3339(text);
+  auto in_range = [](double unix_seconds) {
+    return unix_seconds >= kMinUnixSeconds && unix_seconds <= kMaxUnixSeconds;
+  };
+  const Status out_of_range = InvalidArgumentError("time out of range, expected 1970 to 2200");
+  if (std::optional<double> unix_seconds = ParseNumber(text)) {
+    if (!in_range(*unix_seconds)) return out_of_range;
+    return FromUnixSeconds(*unix_seconds);
+  }
+  CRESCENDO_ASSIGN_OR_RETURN(Timestamp t, ParseRfc3339(text));
+  if (!in_range(ToUnixSeconds(t))) return out_of_range;
+  return t;
 }
 
 StatusOr<std::vector<UsageRecord>> ParseUsageRecords(std::string_view text,

@@ -25,6 +25,7 @@
 #include "crescendo/model/autoscaling.h"
 #include "crescendo/model/ids.h"
 #include "crescendo/model/resources.h"
+#include "crescendo/policy/registry.h"
 
 namespace crescendo::config {
 
@@ -86,6 +87,12 @@ struct Tenant {
   std::string display_name;
   std::string tier;                       // a key of Config::tiers
   std::vector<std::string> environments;  // where the tenant runs; empty: every environment
+  // Its share when capacity runs short (docs/tenancy.md): weight (> 0) in weighted DRF, the CPU
+  // and memory it gets first (zero: none), and caps over all its services that replace the
+  // tier's quota when set.
+  double weight = 1.0;
+  Resources guarantee;
+  std::optional<TierQuota> quota;
   Location location;
 };
 
@@ -133,6 +140,7 @@ struct ServiceConfig {
   bool tenant_isolation = true;    // keep the tenant's pods and quota apart from others
   bool cost_optimization = false;  // let the cost optimizer resize or move this service
   std::map<std::string, std::string> labels;
+  std::vector<policy::PolicySpec> policies;  // `policies:`, see docs/policies.md
   // Every effective value with its origin, in schema order (what `config show` prints).
   std::vector<Setting> settings;
 

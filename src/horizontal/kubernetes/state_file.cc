@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
@@ -31,7 +34,10 @@ Json ScalarToJson(const YAML::Node& n) {
       return s;
     }
   }
-  if (std::regex_match(s, kFloat)) return std::stod(s);
+  if (std::regex_match(s, kFloat)) {
+    const double v = std::strtod(s.c_str(), nullptr);
+    return std::isfinite(v) ? Json(v) : Json(s);  // out of range: left a string, refused later
+  }
   return s;
 }
 
@@ -59,15 +65,17 @@ StatusOr<Json> ParseTree(std::string_view text, std::string_view source) {
   if (first != std::string_view::npos && (text[first] == '{' || text[first] == '[')) {
     try {
       return Json::parse(text);
-    } catch (const Json::parse_error& e) {
-      return InvalidArgumentError(fmt::format("{}: invalid JSON: {}", source, e.what()));
+    } catch (const Json::exception& e) {  // syntax, or a number out of range
+      return InvalidArgumentError(
+          fmt::format("{}: invalid JSON: {}", source, std::string(e.what()).substr(0, 160)));
     }
   }
   try {
     return YamlToJson(YAML::Load(std::string(text)));
   } catch (const YAML::Exception& e) {
     return InvalidArgumentError(fmt::format("{}: invalid YAML at line {}, column {}: {}", source,
-                                            e.mark.line + 1, e.mark.column + 1, e.msg));
+                                            e.mark.line + 1, e.mark.column + 1,
+                                            e.msg.substr(0, 160)));
   }
 }
 
@@ -148,12 +156,14 @@ class Node {
     return static_cast<int32_t>(v);
   }
   StatusOr<double> Number() const {
-    if (present() && j_->is_number()) return j_->get<double>();
+    if (present() && j_->is_number() && std::isfinite(j_->get<double>())) {
+      return j_->get<double>();
+    }
     if (present() && j_->is_string()) {  // a quantity such as "0.05" (behavior tolerances)
       auto q = Quantity::Parse(j_->get<std::string>());
-      if (q.ok()) return q->AsDouble();
+      if (q.ok() && std::isfinite(q->AsDouble())) return q->AsDouble();
     }
-    return Error("a number");
+    return Error("a finite number");
   }
   StatusOr<bool> Bool() const {
     if (!present() || !j_->is_boolean()) return Error("true or false");
@@ -175,7 +185,12 @@ class Node {
   }
   // A Go duration string ("30s") or a number of seconds.
   StatusOr<Duration> DurationValue() const {
-    if (present() && j_->is_number()) return FromSeconds(j_->get<double>());
+    constexpr double kMaxSeconds = 100.0 * 365 * 24 * 3600;  // far below Duration's range
+    if (present() && j_->is_number()) {
+      const double seconds = j_->get<double>();
+      if (std::isfinite(seconds) && std::abs(seconds) <= kMaxSeconds) return FromSeconds(seconds);
+      return Error("a duration of at most 100 years");
+    }
     if (present() && j_->is_string()) {
       auto d = ParseDuration(j_->get<std::string>());
       if (d.ok()) return d;
@@ -331,6 +346,14 @@ Status ParseHpaConditions(const Node& n, std::vector<HpaCondition>* out) {
 
 Status ParseHpa(const Node& hpa, HpaState* s) {
   if (!hpa.present()) return hpa.Error("a HorizontalPodAutoscaler (autoscaling/v2)");
+  // autoscaling/v1 has another shape (targetCPUUtilizationPercentage, no metrics or behavior):
+  // explaining it as v2 would silently ignore its target.
+  const std::string api_version = hpa["apiVersion"].StringOr("autoscaling/v2");
+  if (api_version != "autoscaling/v2" && api_version != "autoscaling/v2beta2") {
+    return hpa["apiVersion"].Error(
+        "autoscaling/v2 (convert with kubectl get hpa -o yaml from an "
+        "API server of Kubernetes 1.23 or later)");
+  }
   s->name = hpa["metadata"]["name"].StringOr("");
   s->ns = hpa["metadata"]["namespace"].StringOr("default");
   const Node spec = hpa["spec"];
@@ -652,6 +675,11 @@ Status ParseSettings(const Node& n, HpaControllerSettings* s) {
   return Status::Ok();
 }
 
+// The top-level keys of a state file; any other is a typo that would be silently ignored.
+constexpr std::string_view kStateKeys[] = {
+    "hpa",     "scale",      "pods", "podMetrics",      "customMetrics", "externalMetrics",
+    "history", "controller", "now",  "proposedReplicas"};
+
 Status ParseState(const Node& root, HpaState* s) {
   CRESCENDO_RETURN_IF_ERROR(ParseHpa(root["hpa"], s));
   CRESCENDO_ASSIGN_OR_RETURN(s->spec_replicas, root["scale"]["specReplicas"].Int32());
@@ -680,6 +708,15 @@ StatusOr<HpaState> ParseHpaState(std::string_view text, std::string_view source)
     return InvalidArgumentError(
         fmt::format("{}: the state is {}, expected a map with hpa, scale, pods, ... and now",
                     source, tree.type_name()));
+  }
+  for (const auto& [key, value] : tree.items()) {
+    if (std::find(std::begin(kStateKeys), std::end(kStateKeys), key) != std::end(kStateKeys)) {
+      continue;
+    }
+    return InvalidArgumentError(fmt::format(
+        "{}: unknown top-level key \"{}\"{}, expected hpa, scale, pods, podMetrics, "
+        "customMetrics, externalMetrics, history, controller, now and proposedReplicas",
+        source, key.substr(0, 60), key.size() > 60 ? "..." : ""));
   }
   HpaState state;
   CRESCENDO_RETURN_IF_ERROR(ParseState(Node(&tree, "", source), &state));

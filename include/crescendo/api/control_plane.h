@@ -1,0 +1,92 @@
+// ControlPlane: the REST API of `crescendo serve` (/api/v1, /healthz, /readyz, /metrics,
+// /openapi.json) as a function from a request to a response, over a Store. HttpServer puts it on
+// a socket; tests and the fuzz target call Handle() directly.
+//
+// Every /api/v1 request carries "Authorization: Bearer crs_<id>_<secret>"; the token's grants
+// (security/rbac.h) decide what it may do (the route table in src/api/routes.cc says which role
+// and scope each endpoint needs; docs/control-plane.md lists them). Errors are JSON
+// {"code", "message", "field"} with the status their cause calls for:
+//   400 malformed JSON, wrong types, unknown fields, bad names, an invalid configuration (with
+//       the same located diagnostics as `crescendo config validate`);
+//   401 no token, a malformed, unknown or revoked token;  403 the token's roles do not allow it;
+//   404 no such route or object;  409 a change made against a stale configuration version;
+//   413 a body over the limit;  429 the token's rate limit;  503 the store is unreachable.
+// Denied uses of tokens, logins (a token's first use in this process) and every configuration
+// change are appended to the audit log.
+//
+// Time comes from the injected clock. Thread safety: Handle() may run on many threads at once.
+#ifndef CRESCENDO_API_CONTROL_PLANE_H_
+#define CRESCENDO_API_CONTROL_PLANE_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "crescendo/base/clock.h"
+#include "crescendo/base/status.h"
+#include "crescendo/config/loader.h"
+#include "crescendo/store/store.h"
+
+namespace crescendo::api {
+
+class MetricsExporter;
+
+struct ApiRequest {
+  std::string method;  // "GET", "PUT", "POST", ...
+  std::string path;    // without the query string
+  std::map<std::string, std::string> query;
+  std::string authorization;  // the Authorization header's value; may be empty
+  std::string body;
+  std::string remote;  // the peer's address, for the audit log
+};
+
+struct ApiResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+};
+
+// Opens sealed values (decision traces) of a tenant; see security::Keyring::OpenFor.
+using OpenSealedFn = std::function<StatusOr<std::string>(
+    const std::string& tenant, int64_t key_version, const std::string& sealed)>;
+
+struct ControlPlaneOptions {
+  store::Store* store = nullptr;        // REQUIRES: non-null; not owned
+  Clock* clock = nullptr;               // REQUIRES: non-null; not owned
+  std::string environment = "prod";     // whose services /tenants/{t}/services lists
+  config::LoadOptions load_options;     // how configuration changes are validated
+  size_t max_body_bytes = 1 << 20;      // larger bodies: 413
+  double rate_per_second = 100;         // per token: sustained requests per second ...
+  double burst = 200;                   // ... and the bucket's size
+  OpenSealedFn open_sealed;             // null: sealed traces are returned sealed
+  MetricsExporter* exporter = nullptr;  // /metrics; null: 404
+  std::function<bool()> engine_ready;   // /readyz also needs it; null: always ready
+};
+
+class ControlPlane {
+ public:
+  // Errors: InvalidArgument when the store or the clock is missing.
+  static StatusOr<std::unique_ptr<ControlPlane>> Create(ControlPlaneOptions options);
+  ~ControlPlane();
+
+  ApiResponse Handle(const ApiRequest& request);
+
+  // Returns the OpenAPI 3 document the server answers to (served at /openapi.json).
+  static const nlohmann::json& OpenApi();
+
+ private:
+  struct Impl;
+  explicit ControlPlane(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Returns one audit entry as the API and `crescendo audit export` write it: {"seq", "time",
+// "actor", "action", "target", "tenant", "outcome", "detail" (JSON), "prev_hash", "hash"}.
+nlohmann::json AuditJson(const store::AuditEntry& entry);
+
+}  // namespace crescendo::api
+
+#endif  // CRESCENDO_API_CONTROL_PLANE_H_

@@ -1,0 +1,50 @@
+// HttpServer: puts a ControlPlane on a socket (cpp-httplib), over HTTP or TLS.
+//
+// Every request goes to ControlPlane::Handle() on the server's worker threads. With a client CA,
+// TLS requires and verifies client certificates (mutual TLS). Bodies over the control plane's
+// limit are refused with 413 before they are read whole.
+//
+// Thread safety: Start() and Stop() from one thread; requests are served on the server's own.
+#ifndef CRESCENDO_API_HTTP_SERVER_H_
+#define CRESCENDO_API_HTTP_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "crescendo/api/control_plane.h"
+#include "crescendo/base/status.h"
+
+namespace crescendo::api {
+
+struct HttpServerOptions {
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free one
+  std::string tls_cert;                   // PEM files; both set: HTTPS
+  std::string tls_key;
+  std::string tls_client_ca;  // set: clients must present a certificate signed by this CA
+  int threads = 32;           // each open keep-alive connection holds one while it lasts
+  size_t max_body_bytes = 1 << 20;
+};
+
+class HttpServer {
+ public:
+  // Starts serving `plane` (not owned; must outlive the server). Errors: InvalidArgument for a
+  // malformed address or half a TLS pair, Unavailable when it cannot listen or the certificate
+  // does not load (the message names which).
+  static StatusOr<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options,
+                                                     ControlPlane* plane);
+  ~HttpServer();  // Stop()
+
+  // Stops accepting, finishes the requests in flight, joins the threads.
+  void Stop();
+  int port() const { return port_; }
+
+ private:
+  struct Impl;
+  explicit HttpServer(std::unique_ptr<Impl> impl, int port);
+  std::unique_ptr<Impl> impl_;
+  int port_;
+};
+
+}  // namespace crescendo::api
+
+#endif  // CRESCENDO_API_HTTP_SERVER_H_

@@ -1,0 +1,91 @@
+// Placement: which nodes, of which types, and which pod on which node, at the least cost.
+//
+// The problem is multi-dimensional vector bin packing with heterogeneous bins (variable-sized
+// vector bin packing): every pod has a demand per resource (cpu, memory, any extended resource),
+// every node type a capacity per resource, a price per hour and optionally a maximum count. A
+// placement puts every pod on exactly one node so that, on every node and in every resource,
+// the demands sum to at most the node's capacity; its cost is the sum of its nodes' prices.
+//
+// Amounts are integers in whatever unit the caller chose per resource (the CLI uses millicores
+// and bytes); a pod's demand and a node type's capacity in one resource share that unit.
+//
+// Solvers here:
+//   FirstFitDecreasing, BestFitDecreasing  the baselines (item-centric greedy heuristics).
+//   SolvePlacement                         the baselines, then the grouping genetic algorithm
+//                                          (gga.h), then, for small problems, the exact CBC
+//                                          model (exact.h); every answer carries its lower
+//                                          bound (bounds.h) and gap.
+//
+// Thread safety: every function is reentrant; values only.
+#ifndef CRESCENDO_OPTIMIZE_PLACEMENT_H_
+#define CRESCENDO_OPTIMIZE_PLACEMENT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crescendo/base/status.h"
+
+namespace crescendo::optimize {
+
+struct Pod {
+  std::string name;
+  std::vector<int64_t> demand;  // one amount >= 0 per PlacementProblem::resources
+};
+
+struct NodeType {
+  std::string name;
+  std::vector<int64_t> capacity;     // one amount >= 0 per PlacementProblem::resources
+  double price_per_hour = 0;         // > 0
+  std::optional<int64_t> max_count;  // at most this many nodes of the type; none: unlimited
+};
+
+struct PlacementProblem {
+  std::vector<std::string> resources;  // names, e.g. {"cpu", "memory"}; at least one
+  std::vector<Pod> pods;
+  std::vector<NodeType> node_types;  // at least one
+};
+
+// One node of a placement: its type (an index into node_types) and its pods (indices into pods).
+struct PlacedNode {
+  int type = 0;
+  std::vector<int> pods;
+};
+
+struct Placement {
+  std::vector<PlacedNode> nodes;
+  double cost = 0;  // sum of the nodes' prices per hour
+};
+
+// Returns OK when the problem is well formed: at least one resource and one node type, every
+// vector of the resources' length, amounts >= 0, prices > 0 and finite, max_count >= 0, and
+// every pod fits on at least one node type that may be used.
+// Errors: InvalidArgument naming the pod or node type, the field, and what was expected.
+Status ValidateProblem(const PlacementProblem& problem);
+
+// Returns OK when `placement` is a placement of `problem`: every pod on exactly one node, no node
+// over capacity in any resource, no type used more than its max_count, and `cost` equal to the
+// sum of the nodes' prices (to 1e-9 relative).
+// Errors: FailedPrecondition naming the pod, node or type at fault.
+Status CheckPlacement(const PlacementProblem& problem, const Placement& placement);
+
+// Returns the sum of the prices of `nodes`.
+double PlacementCost(const PlacementProblem& problem, const std::vector<PlacedNode>& nodes);
+
+// First-Fit Decreasing: pods in decreasing order of their size (the sum over resources of the
+// demand over the largest capacity of any type in that resource); each goes on the first open
+// node where it fits; when none, a node of the most cost-effective type that holds it is opened
+// (capacity valued at the resource prices of the cover LP, see bounds.h; within 1% of the
+// best value per price, the larger type).
+// At the end every node is changed to the cheapest type that holds its pods.
+// Errors: those of ValidateProblem; ResourceExhausted when the max_counts run out.
+StatusOr<Placement> FirstFitDecreasing(const PlacementProblem& problem);
+
+// Best-Fit Decreasing: as FirstFitDecreasing, but each pod goes on the open node it leaves with
+// the least normalized free capacity (summed over resources).
+StatusOr<Placement> BestFitDecreasing(const PlacementProblem& problem);
+
+}  // namespace crescendo::optimize
+
+#endif  // CRESCENDO_OPTIMIZE_PLACEMENT_H_

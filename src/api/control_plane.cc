@@ -1,0 +1,688 @@
+#include "crescendo/api/control_plane.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <mutex>
+#include <set>
+
+#include "api/request_decoding.h"
+#include "api/routes.h"
+#include "crescendo/api/metrics_exporter.h"
+#include "crescendo/security/rbac.h"
+#include "crescendo/security/token.h"
+
+namespace crescendo::api {
+namespace {
+
+using Json = nlohmann::json;
+using security::Allows;
+using security::Grant;
+using security::Role;
+
+constexpr int64_t kDefaultLimit = 50;
+constexpr int64_t kMaxLimit = 1000;
+
+ApiResponse JsonResponse(int status, const Json& body) {
+  return {status, "application/json", body.dump(-1, ' ', false, Json::error_handler_t::replace)};
+}
+
+ApiResponse Error(int status, std::string code, std::string message, std::string field = "") {
+  return JsonResponse(status, {{"code", code}, {"message", message}, {"field", field}});
+}
+
+ApiResponse FromStatus(const Status& s, std::string field = "") {
+  switch (s.code()) {
+    case StatusCode::kInvalidArgument:
+      return Error(400, "invalid_argument", s.message(), field);
+    case StatusCode::kUnauthenticated:
+      return Error(401, "unauthenticated", s.message(), field);
+    case StatusCode::kPermissionDenied:
+      return Error(403, "permission_denied", s.message(), field);
+    case StatusCode::kNotFound:
+      return Error(404, "not_found", s.message(), field);
+    case StatusCode::kAborted:
+    case StatusCode::kAlreadyExists:
+      return Error(409, "conflict", s.message(), field);
+    case StatusCode::kResourceExhausted:
+      return Error(429, "rate_limited", s.message(), field);
+    case StatusCode::kUnavailable:
+      return Error(503, "unavailable", s.message(), field);
+    default:
+      return Error(500, "internal", s.message(), field);
+  }
+}
+
+std::string Sha256Hex(std::string_view text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr);
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < size; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+// Per-token token buckets: `rate` requests per second sustained, `burst` at once.
+class RateLimiter {
+ public:
+  RateLimiter(double rate, double burst) : rate_(rate), burst_(burst) {}
+  bool Allow(const std::string& key, Timestamp now) {
+    std::lock_guard lock(mu_);
+    Bucket& b = buckets_.try_emplace(key, Bucket{burst_, now}).first->second;
+    b.tokens = std::min(burst_, b.tokens + rate_ * ToSeconds(now - b.last));
+    b.last = now;
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  }
+
+ private:
+  struct Bucket {
+    double tokens;
+    Timestamp last;
+  };
+  std::mutex mu_;
+  double rate_, burst_;
+  std::map<std::string, Bucket> buckets_;
+};
+
+struct Caller {
+  std::string token;
+  std::string name;
+  std::vector<Grant> grants;
+  std::string Actor() const { return "token " + token + " (" + name + ")"; }
+};
+
+// A configuration version with its validated Config.
+struct Loaded {
+  store::ConfigVersion version;
+  std::shared_ptr<const config::Config> config;
+};
+
+// What a change touches: the tenants whose settings differ, and whether anything global does.
+struct Affected {
+  std::set<std::string> tenants;
+  bool global = false;
+};
+
+using SettingMap = std::map<std::string, std::string>;
+
+SettingMap Values(const std::vector<config::Setting>& settings) {
+  SettingMap out;
+  for (const config::Setting& s : settings) out[s.path] = s.value;
+  return out;
+}
+
+Affected AffectedBy(const config::Config* before, const config::Config& after) {
+  Affected a;
+  if (before == nullptr) {
+    a.global = true;
+    return a;
+  }
+  SettingMap old_global = Values(before->settings), new_global = Values(after.settings);
+  std::set<std::string> paths;
+  for (const auto& [p, v] : old_global) paths.insert(p);
+  for (const auto& [p, v] : new_global) paths.insert(p);
+  for (const std::string& p : paths) {
+    auto o = old_global.find(p);
+    auto n = new_global.find(p);
+    if (o != old_global.end() && n != new_global.end() && o->second == n->second) continue;
+    if (p.starts_with("tenants.")) {
+      a.tenants.insert(p.substr(8, p.find('.', 8) - 8));
+    } else {
+      a.global = true;
+    }
+  }
+  std::map<std::string, std::pair<std::string, SettingMap>> services;
+  for (const config::ServiceConfig& s : before->services) {
+    services[s.id.ToString()] = {s.id.tenant, Values(s.settings)};
+  }
+  std::set<std::string> seen;
+  for (const config::ServiceConfig& s : after.services) {
+    const std::string id = s.id.ToString();
+    seen.insert(id);
+    auto it = services.find(id);
+    if (it == services.end() || it->second.second != Values(s.settings))
+      a.tenants.insert(s.id.tenant);
+  }
+  for (const auto& [id, entry] : services) {
+    if (!seen.contains(id)) a.tenants.insert(entry.first);
+  }
+  return a;
+}
+
+Json TraceJson(const std::string& text) {
+  Json j = Json::parse(text, nullptr, false);
+  return j.is_discarded() ? Json(text) : j;
+}
+
+}  // namespace
+
+struct ControlPlane::Impl {
+  ControlPlaneOptions o;
+  RateLimiter limiter;
+  std::mutex mu;  // guards loaded, verified
+  std::shared_ptr<const Loaded> loaded;
+  std::map<std::string, std::string> verified;  // token id -> SHA-256 of its verified secret
+
+  explicit Impl(ControlPlaneOptions options)
+      : o(std::move(options)), limiter(o.rate_per_second, o.burst) {}
+
+  Timestamp Now() const { return o.clock->Now(); }
+
+  void Audit(std::string actor, std::string action, std::string target, std::string tenant,
+             std::string outcome, const Json& detail) {
+    store::AuditEntry e;
+    e.time = Now();
+    e.actor = std::move(actor);
+    e.action = std::move(action);
+    e.target = std::move(target);
+    e.tenant = std::move(tenant);
+    e.outcome = std::move(outcome);
+    e.detail = detail.dump(-1, ' ', false, Json::error_handler_t::replace);
+    o.store->AppendAudit(e).status().IgnoreError();  // the request's answer does not depend on it
+  }
+
+  // Returns the newest configuration, loading it again when its version changed.
+  StatusOr<std::shared_ptr<const Loaded>> Current() {
+    CRESCENDO_ASSIGN_OR_RETURN(int64_t newest, o.store->LatestConfigVersionNumber());
+    {
+      std::lock_guard lock(mu);
+      if (loaded && loaded->version.version == newest) return loaded;
+    }
+    if (newest == 0) return std::shared_ptr<const Loaded>();
+    CRESCENDO_ASSIGN_OR_RETURN(store::ConfigVersion v, o.store->GetConfigVersion(newest));
+    std::vector<config::SourceText> sources;
+    for (const auto& [path, text] : v.files) sources.push_back({path, text});
+    config::LoadResult result = config::LoadConfig(sources, o.load_options);
+    if (!result.ok()) {
+      return FailedPreconditionError("stored configuration version " + std::to_string(newest) +
+                                     " does not load: " + result.Report());
+    }
+    auto l = std::make_shared<const Loaded>(Loaded{std::move(v), result.config});
+    std::lock_guard lock(mu);
+    loaded = l;
+    return l;
+  }
+
+  StatusOr<Caller> Authenticate(const ApiRequest& req) {
+    static constexpr std::string_view kBearer = "Bearer ";
+    auto deny = [&](const std::string& token, const std::string& why) {
+      Audit("anonymous " + req.remote, "auth.denied", token.empty() ? "-" : "token " + token, "",
+            "denied", {{"reason", why}, {"path", req.path}});
+      return UnauthenticatedError(why);
+    };
+    if (req.authorization.empty()) {
+      return deny("", "missing \"Authorization: Bearer <token>\" header");
+    }
+    if (!req.authorization.starts_with(kBearer)) {
+      return deny("", "the Authorization header must be \"Bearer <token>\"");
+    }
+    StatusOr<security::BearerParts> parts =
+        security::ParseBearer(std::string_view(req.authorization).substr(kBearer.size()));
+    if (!parts.ok()) return deny("", parts.status().message());
+    CRESCENDO_ASSIGN_OR_RETURN(std::optional<store::TokenRecord> record,
+                               o.store->FindToken(parts->id));
+    if (!record) return deny(parts->id, "unknown token " + parts->id);
+    if (record->revoked) return deny(parts->id, "token " + parts->id + " was revoked");
+    const std::string digest = Sha256Hex(parts->secret);
+    bool cached = false;
+    {
+      std::lock_guard lock(mu);
+      auto it = verified.find(parts->id);
+      cached = it != verified.end() && it->second.size() == digest.size() &&
+               CRYPTO_memcmp(it->second.data(), digest.data(), digest.size()) == 0;
+    }
+    if (!cached) {
+      if (!security::VerifySecret(record->secret_hash, parts->secret)) {
+        return deny(parts->id, "the secret of token " + parts->id + " does not match");
+      }
+      std::lock_guard lock(mu);
+      verified[parts->id] = digest;
+    }
+    StatusOr<std::vector<Grant>> grants = security::GrantsFromJson(record->grants);
+    if (!grants.ok()) return InternalError("token " + parts->id + ": " + grants.status().message());
+    Caller caller{record->id, record->name, *grants};
+    if (!cached)
+      Audit(caller.Actor(), "auth.login", "token " + caller.token, "", "ok",
+            {{"remote", req.remote}});
+    return caller;
+  }
+
+  ApiResponse Forbidden(const Caller& c, const ApiRequest& req, const std::string& tenant,
+                        const std::string& why) {
+    Audit(c.Actor(), "auth.denied", req.method + " " + req.path, tenant, "denied",
+          {{"reason", why}});
+    return Error(403, "permission_denied", why);
+  }
+
+  ApiResponse Handle(const ApiRequest& req) {
+    if (req.body.size() > o.max_body_bytes) {
+      return Error(413, "payload_too_large",
+                   "the body has " + std::to_string(req.body.size()) + " bytes; the limit is " +
+                       std::to_string(o.max_body_bytes));
+    }
+    std::map<std::string, std::string> params;
+    bool path_known = false;
+    const Route* route = MatchRoute(req.method, req.path, &params, &path_known);
+    if (route == nullptr) {
+      return path_known
+                 ? Error(405, "method_not_allowed", req.method + " is not served at " + req.path)
+                 : Error(404, "not_found", "no route " + req.path);
+    }
+    if (route->scope == Scope::kPublic) return Public(*route);
+    StatusOr<Caller> caller = Authenticate(req);
+    if (!caller.ok()) return FromStatus(caller.status());
+    if (!limiter.Allow(caller->token, Now())) {
+      return Error(429, "rate_limited",
+                   "token " + caller->token + " exceeded " + std::to_string(o.rate_per_second) +
+                       " requests per second");
+    }
+    for (const auto& [key, value] : req.query) {
+      if (std::find(route->query.begin(), route->query.end(), key) == route->query.end()) {
+        return Error(400, "invalid_argument", "unknown query parameter", key);
+      }
+    }
+    const std::string tenant = params.count("tenant") ? params["tenant"] : "";
+    if (route->scope == Scope::kTenant && !IsValidName(tenant)) {
+      return Error(400, "invalid_argument",
+                   "expected a tenant name of [a-z0-9-] (at most 63 characters)", "tenant");
+    }
+    if (route->scope == Scope::kGlobal && !Allows(caller->grants, route->role, "")) {
+      return Forbidden(*caller, req, "",
+                       "needs a global " + std::string(security::RoleName(route->role)) + " grant");
+    }
+    if (route->scope == Scope::kTenant && !Allows(caller->grants, route->role, tenant)) {
+      return Forbidden(
+          *caller, req, tenant,
+          "needs " + std::string(security::RoleName(route->role)) + " on tenant " + tenant);
+    }
+    if (route->scope == Scope::kChange) {
+      bool any = false;
+      for (const Grant& g : caller->grants) any = any || g.role >= Role::kOperator;
+      if (!any) return Forbidden(*caller, req, "", "needs an operator or admin grant");
+    }
+    return Dispatch(*route, req, *caller, params);
+  }
+
+  ApiResponse Public(const Route& route) {
+    if (route.operation_id == "health") return JsonResponse(200, {{"status", "ok"}});
+    if (route.operation_id == "openapi") return JsonResponse(200, ControlPlane::OpenApi());
+    if (route.operation_id == "metrics") {
+      if (o.exporter == nullptr) return Error(404, "not_found", "no metrics exporter");
+      return {200, "text/plain; version=0.0.4", o.exporter->RenderText()};
+    }
+    Status store = o.store->Ping();
+    bool engine = !o.engine_ready || o.engine_ready();
+    Json checks = {{"store", store.ok() ? "ok" : store.message()},
+                   {"engine", engine ? "ok" : "not ticking"}};
+    bool ready = store.ok() && engine;
+    return JsonResponse(ready ? 200 : 503,
+                        {{"status", ready ? "ready" : "not ready"}, {"checks", checks}});
+  }
+
+  ApiResponse Dispatch(const Route& r, const ApiRequest& req, const Caller& c,
+                       std::map<std::string, std::string>& params) {
+    const std::string& id = r.operation_id;
+    if (id == "whoami") {
+      return JsonResponse(200, {{"token", c.token},
+                                {"name", c.name},
+                                {"grants", Json::parse(security::GrantsToJson(c.grants))}});
+    }
+    if (id == "getConfig") return GetConfig(0);
+    if (id == "getConfigVersion") {
+      std::optional<int64_t> v = ParseBoundedInt(params["version"], 1, INT64_MAX);
+      if (!v) return Error(400, "invalid_argument", "expected a version number >= 1", "version");
+      return GetConfig(*v);
+    }
+    if (id == "listConfigVersions") return ListVersions();
+    if (id == "changeConfig") return ChangeConfig(req, c);
+    if (id == "rollbackConfig") return RollbackConfig(req, c);
+    if (id == "listAudit") return ListAudit(req);
+    if (id == "verifyAudit") return VerifyAudit();
+    if (id == "listTenants") return ListTenants(c, "");
+    if (id == "getTenant") return ListTenants(c, params["tenant"]);
+    if (id == "listServices") return ListServices(params["tenant"]);
+    if (id == "listDecisions") return ListDecisions(req, params["tenant"], params["service"]);
+    if (id == "listSensitiveMetrics") return ListMetrics(req, params["tenant"]);
+    return Error(500, "internal", "route " + id + " has no handler");
+  }
+
+  std::optional<int64_t> Limit(const ApiRequest& req, ApiResponse* error) {
+    auto it = req.query.find("limit");
+    if (it == req.query.end()) return kDefaultLimit;
+    std::optional<int64_t> v = ParseBoundedInt(it->second, 1, kMaxLimit);
+    if (!v) *error = Error(400, "invalid_argument", "expected an integer in [1, 1000]", "limit");
+    return v;
+  }
+
+  ApiResponse GetConfig(int64_t version) {
+    StatusOr<std::shared_ptr<const Loaded>> current = Current();
+    if (!current.ok()) return FromStatus(current.status());
+    if (!*current) return Error(404, "not_found", "no configuration has been stored yet");
+    store::ConfigVersion v = (*current)->version;
+    Json services = Json::array();
+    if (version != 0 && version != v.version) {
+      StatusOr<store::ConfigVersion> other = o.store->GetConfigVersion(version);
+      if (!other.ok()) return FromStatus(other.status(), "version");
+      v = *other;
+    } else {
+      for (const config::ServiceConfig& s : (*current)->config->services) {
+        services.push_back(s.id.ToString());
+      }
+    }
+    return JsonResponse(200, {{"version", v.version},
+                              {"author", v.author},
+                              {"time", FormatRfc3339(v.time)},
+                              {"message", v.message},
+                              {"diff", v.diff},
+                              {"files", v.files},
+                              {"services", services}});
+  }
+
+  ApiResponse ListVersions() {
+    StatusOr<std::vector<store::ConfigVersion>> versions = o.store->ListConfigVersions();
+    if (!versions.ok()) return FromStatus(versions.status());
+    Json out = Json::array();
+    for (const store::ConfigVersion& v : *versions) {
+      out.push_back({{"version", v.version},
+                     {"author", v.author},
+                     {"time", FormatRfc3339(v.time)},
+                     {"message", v.message},
+                     {"diff", v.diff}});
+    }
+    return JsonResponse(200, {{"versions", out}});
+  }
+
+  // Validates `files` as the next version after `base` and stores it when `c` may make it.
+  ApiResponse Store(const ApiRequest& req, const Caller& c, int64_t base,
+                    std::map<std::string, std::string> files, const std::string& message,
+                    const std::string& action) {
+    StatusOr<std::shared_ptr<const Loaded>> current = Current();
+    if (!current.ok()) return FromStatus(current.status());
+    const int64_t newest = *current ? (*current)->version.version : 0;
+    if (base != newest) {
+      return Error(409, "conflict",
+                   "the configuration is at version " + std::to_string(newest) +
+                       ", the change was made against version " + std::to_string(base) +
+                       ": read it again and retry",
+                   "base_version");
+    }
+    std::vector<config::SourceText> sources;
+    for (const auto& [path, text] : files) sources.push_back({path, text});
+    config::LoadResult result = config::LoadConfig(sources, o.load_options);
+    if (!result.ok()) {
+      Json diagnostics = Json::array();
+      std::string field;
+      for (const config::Diagnostic& d : result.diagnostics) {
+        if (d.severity != config::Severity::kError) continue;
+        if (field.empty()) field = d.location.ToString() + " " + d.path;
+        diagnostics.push_back({{"file", d.location.file},
+                               {"line", d.location.line},
+                               {"column", d.location.column},
+                               {"path", d.path},
+                               {"found", d.found},
+                               {"expected", d.expected},
+                               {"message", d.ToString()}});
+      }
+      Json body = {{"code", "invalid_configuration"},
+                   {"message", result.Report()},
+                   {"field", field},
+                   {"diagnostics", diagnostics}};
+      return JsonResponse(400, body);
+    }
+    Affected affected = AffectedBy(*current ? (*current)->config.get() : nullptr, *result.config);
+    if (affected.global || affected.tenants.empty()) {
+      if (!Allows(c.grants, Role::kAdmin, "")) {
+        return Forbidden(c, req, "",
+                         "the change affects global settings (or no effective setting): it "
+                         "needs a global admin grant");
+      }
+    }
+    for (const std::string& t : affected.tenants) {
+      if (!Allows(c.grants, Role::kOperator, t)) {
+        return Forbidden(c, req, t,
+                         "the change affects tenant " + t + ": it needs operator on " + t);
+      }
+    }
+    store::ConfigVersion v;
+    v.author = c.Actor();
+    v.time = Now();
+    v.message = message;
+    v.files = std::move(files);
+    store::AuditEntry audit;
+    audit.time = v.time;
+    audit.actor = c.Actor();
+    audit.action = action;
+    audit.tenant =
+        affected.tenants.size() == 1 && !affected.global ? *affected.tenants.begin() : "";
+    audit.outcome = "ok";
+    audit.detail =
+        Json{{"message", message}, {"tenants", affected.tenants}, {"global", affected.global}}.dump(
+            -1, ' ', false, Json::error_handler_t::replace);
+    StatusOr<store::ConfigVersion> stored =
+        o.store->AppendConfigVersion(std::move(v), base, std::move(audit));
+    if (!stored.ok()) return FromStatus(stored.status(), "base_version");
+    return JsonResponse(
+        201, {{"version", stored->version}, {"diff", stored->diff}, {"tenants", affected.tenants}});
+  }
+
+  ApiResponse ChangeConfig(const ApiRequest& req, const Caller& c) {
+    DecodeError error;
+    std::optional<ConfigChange> change = DecodeConfigChange(req.body, &error);
+    if (!change) return Error(400, "invalid_argument", error.message, error.field);
+    StatusOr<std::shared_ptr<const Loaded>> current = Current();
+    if (!current.ok()) return FromStatus(current.status());
+    std::map<std::string, std::string> files;
+    if (*current) files = (*current)->version.files;
+    for (const auto& [path, text] : change->files) {
+      if (text) {
+        files[path] = *text;
+      } else if (files.erase(path) == 0) {
+        return Error(400, "invalid_argument", "no such file to remove", "files." + path);
+      }
+    }
+    return Store(req, c, change->base_version, std::move(files), change->message, "config.change");
+  }
+
+  ApiResponse RollbackConfig(const ApiRequest& req, const Caller& c) {
+    DecodeError error;
+    std::optional<Rollback> r = DecodeRollback(req.body, &error);
+    if (!r) return Error(400, "invalid_argument", error.message, error.field);
+    StatusOr<store::ConfigVersion> target = o.store->GetConfigVersion(r->version);
+    if (!target.ok()) return FromStatus(target.status(), "version");
+    std::string message =
+        r->message.empty() ? "rollback to version " + std::to_string(r->version) : r->message;
+    return Store(req, c, r->base_version, target->files, message, "config.rollback");
+  }
+
+  ApiResponse ListTenants(const Caller& c, const std::string& only) {
+    StatusOr<std::shared_ptr<const Loaded>> current = Current();
+    if (!current.ok()) return FromStatus(current.status());
+    Json tenants = Json::array();
+    if (*current) {
+      for (const auto& [name, t] : (*current)->config->tenants) {
+        if (!only.empty() && name != only) continue;
+        if (!Allows(c.grants, Role::kViewer, name)) continue;
+        tenants.push_back({{"name", name}, {"display_name", t.display_name}, {"tier", t.tier}});
+      }
+    }
+    if (only.empty()) return JsonResponse(200, {{"tenants", tenants}});
+    if (tenants.empty()) return Error(404, "not_found", "no tenant " + only, "tenant");
+    return JsonResponse(200, tenants[0]);
+  }
+
+  Json DecisionJson(const store::DecisionRecord& d) {
+    Json trace = d.trace;
+    if (d.key_version > 0 && o.open_sealed) {
+      StatusOr<std::string> opened = o.open_sealed(d.tenant, d.key_version, d.trace);
+      trace = opened.ok() ? TraceJson(*opened) : Json("sealed: " + opened.status().message());
+    } else if (d.key_version == 0) {
+      trace = TraceJson(d.trace);
+    }
+    return {{"tick", d.tick},
+            {"time", FormatRfc3339(d.time)},
+            {"current_replicas", d.current_replicas},
+            {"desired_replicas", d.desired_replicas},
+            {"applied", d.applied},
+            {"status", d.status},
+            {"trace", trace}};
+  }
+
+  // The services of `tenant` in the served environment, or an error response.
+  std::optional<std::vector<const config::ServiceConfig*>> ServicesOf(const std::string& tenant,
+                                                                      ApiResponse* error) {
+    StatusOr<std::shared_ptr<const Loaded>> current = Current();
+    if (!current.ok()) {
+      *error = FromStatus(current.status());
+      return std::nullopt;
+    }
+    if (!*current ||
+        (!(*current)->config->tenants.contains(tenant) && tenant != config::kSharedTenant)) {
+      *error = Error(404, "not_found", "no tenant " + tenant, "tenant");
+      return std::nullopt;
+    }
+    std::vector<const config::ServiceConfig*> out;
+    for (const config::ServiceConfig& s : (*current)->config->services) {
+      if (s.id.tenant == tenant && s.id.environment == o.environment) out.push_back(&s);
+    }
+    return out;
+  }
+
+  ApiResponse ListServices(const std::string& tenant) {
+    ApiResponse error;
+    auto services = ServicesOf(tenant, &error);
+    if (!services) return error;
+    Json out = Json::array();
+    for (const config::ServiceConfig* s : *services) {
+      Json entry = {{"service", s->service},
+                    {"id", s->id.ToString()},
+                    {"mode", config::AutoscalingModeName(s->mode)},
+                    {"min_replicas", s->horizontal ? s->horizontal->min_replicas : 0},
+                    {"max_replicas", s->horizontal ? s->horizontal->max_replicas : 0}};
+      StatusOr<std::vector<store::DecisionRecord>> last =
+          o.store->ListDecisions(s->id.ToString(), 1);
+      if (!last.ok()) return FromStatus(last.status());
+      if (!last->empty()) entry["last_decision"] = DecisionJson(last->front());
+      out.push_back(entry);
+    }
+    return JsonResponse(200, {{"services", out}});
+  }
+
+  ApiResponse ListDecisions(const ApiRequest& req, const std::string& tenant,
+                            const std::string& service) {
+    ApiResponse error;
+    std::optional<int64_t> limit = Limit(req, &error);
+    if (!limit) return error;
+    if (!IsValidName(service)) {
+      return Error(400, "invalid_argument", "expected a service name of [a-z0-9-]", "service");
+    }
+    auto services = ServicesOf(tenant, &error);
+    if (!services) return error;
+    Json out = Json::array();
+    bool found = false;
+    for (const config::ServiceConfig* s : *services) {
+      if (s->service != service) continue;
+      found = true;
+      StatusOr<std::vector<store::DecisionRecord>> decisions =
+          o.store->ListDecisions(s->id.ToString(), *limit);
+      if (!decisions.ok()) return FromStatus(decisions.status());
+      for (const store::DecisionRecord& d : *decisions) out.push_back(DecisionJson(d));
+    }
+    if (!found) {
+      return Error(404, "not_found",
+                   "tenant " + tenant + " has no service " + service + " in " + o.environment,
+                   "service");
+    }
+    return JsonResponse(200, {{"decisions", out}});
+  }
+
+  ApiResponse ListMetrics(const ApiRequest& req, const std::string& tenant) {
+    ApiResponse error;
+    std::optional<int64_t> limit = Limit(req, &error);
+    if (!limit) return error;
+    if (!ServicesOf(tenant, &error)) return error;
+    StatusOr<std::vector<store::MetricRollup>> rollups = o.store->ListRollups(tenant, *limit);
+    if (!rollups.ok()) return FromStatus(rollups.status());
+    Json out = Json::array();
+    for (const store::MetricRollup& m : *rollups) {
+      std::string value = "sealed";
+      if (o.open_sealed) {
+        StatusOr<std::string> opened = o.open_sealed(m.tenant, m.key_version, m.sealed);
+        value = opened.ok() ? *opened : "sealed: " + opened.status().message();
+      }
+      out.push_back({{"workload", m.workload},
+                     {"metric", m.metric},
+                     {"time", FormatRfc3339(m.time)},
+                     {"value", value}});
+    }
+    return JsonResponse(200, {{"metrics", out}});
+  }
+
+  ApiResponse ListAudit(const ApiRequest& req) {
+    ApiResponse error;
+    std::optional<int64_t> limit = Limit(req, &error);
+    if (!limit) return error;
+    int64_t after = 0;
+    if (auto it = req.query.find("after"); it != req.query.end()) {
+      std::optional<int64_t> v = ParseBoundedInt(it->second, 0, INT64_MAX);
+      if (!v) return Error(400, "invalid_argument", "expected an integer >= 0", "after");
+      after = *v;
+    }
+    StatusOr<std::vector<store::AuditEntry>> entries = o.store->ListAudit(after, *limit);
+    if (!entries.ok()) return FromStatus(entries.status());
+    Json out = Json::array();
+    for (const store::AuditEntry& e : *entries) out.push_back(AuditJson(e));
+    return JsonResponse(200, {{"entries", out}});
+  }
+
+  ApiResponse VerifyAudit() {
+    StatusOr<store::AuditHead> head = o.store->GetAuditHead();
+    if (!head.ok()) return FromStatus(head.status());
+    StatusOr<std::vector<store::AuditEntry>> entries = o.store->ListAudit(0, INT64_MAX);
+    if (!entries.ok()) return FromStatus(entries.status());
+    std::optional<store::AuditFinding> f = store::VerifyAuditChain(*entries, *head);
+    Json out = {{"ok", !f.has_value()}, {"entries", entries->size()}};
+    if (f) {
+      out["seq"] = f->seq;
+      out["problem"] = f->problem;
+      out["message"] = f->message;
+    }
+    return JsonResponse(200, out);
+  }
+};
+
+nlohmann::json AuditJson(const store::AuditEntry& e) {
+  return {{"seq", e.seq},
+          {"time", FormatRfc3339(e.time)},
+          {"actor", e.actor},
+          {"action", e.action},
+          {"target", e.target},
+          {"tenant", e.tenant},
+          {"outcome", e.outcome},
+          {"detail", TraceJson(e.detail)},
+          {"prev_hash", e.prev_hash},
+          {"hash", e.hash}};
+}
+
+StatusOr<std::unique_ptr<ControlPlane>> ControlPlane::Create(ControlPlaneOptions options) {
+  if (options.store == nullptr || options.clock == nullptr) {
+    return InvalidArgumentError("control plane: a store and a clock are required");
+  }
+  if (options.rate_per_second <= 0 || options.burst < 1) {
+    return InvalidArgumentError("control plane: the rate limit must be > 0 with a burst >= 1");
+  }
+  return std::unique_ptr<ControlPlane>(
+      new ControlPlane(std::make_unique<Impl>(std::move(options))));
+}
+
+ControlPlane::ControlPlane(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ControlPlane::~ControlPlane() = default;
+
+ApiResponse ControlPlane::Handle(const ApiRequest& request) { return impl_->Handle(request); }
+
+}  // namespace crescendo::api

@@ -1,0 +1,466 @@
+#include "crescendo/api/control_plane.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "crescendo/api/metrics_exporter.h"
+#include "crescendo/config/config_files.h"
+#include "crescendo/security/rbac.h"
+#include "crescendo/security/token.h"
+
+namespace crescendo::api {
+namespace {
+
+using Json = nlohmann::json;
+namespace fs = std::filesystem;
+
+constexpr char kOwn[] = "harmonia";
+constexpr char kOther[] = "nightowl";
+
+// The roles of the matrix: no token, then each role granted on the own tenant, then globally.
+enum class Who { kNone, kViewerOwn, kOperatorOwn, kAdminOwn, kViewerAll, kOperatorAll, kAdminAll };
+const std::vector<std::pair<Who, std::string>> kWho = {{Who::kNone, "none"},
+                                                       {Who::kViewerOwn, "viewer:harmonia"},
+                                                       {Who::kOperatorOwn, "operator:harmonia"},
+                                                       {Who::kAdminOwn, "admin:harmonia"},
+                                                       {Who::kViewerAll, "viewer"},
+                                                       {Who::kOperatorAll, "operator"},
+                                                       {Who::kAdminAll, "admin"}};
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class ControlPlaneTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("crescendo_api_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto opened = store::OpenStore((dir_ / "state.db").string());
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(opened).value();
+    // Version 1: the example configuration.
+    store::ConfigVersion v;
+    v.author = "test";
+    v.time = clock_.Now();
+    const fs::path root = fs::path(std::getenv("CRESCENDO_SOURCE_DIR")) / "examples/config";
+    for (const auto& entry : fs::recursive_directory_iterator(root)) {
+      if (entry.is_regular_file()) {
+        v.files[fs::relative(entry.path(), root).string()] = ReadFile(entry.path());
+      }
+    }
+    ASSERT_TRUE(store_->AppendConfigVersion(v, 0, {}).ok());
+    for (const auto& [who, grant] : kWho) {
+      if (who == Who::kNone) continue;
+      auto minted = security::MintToken();
+      ASSERT_TRUE(minted.ok());
+      auto parsed = security::ParseGrant(grant);
+      ASSERT_TRUE(parsed.ok());
+      store::TokenRecord record{minted->id,   grant,
+                                minted->hash, security::GrantsToJson({*parsed}),
+                                clock_.Now(), std::nullopt};
+      ASSERT_TRUE(store_->PutToken(record, {}).ok());
+      tokens_[who] = minted->bearer;
+    }
+    ControlPlaneOptions options;
+    options.store = store_.get();
+    options.clock = &clock_;
+    options.exporter = &exporter_;
+    options.burst = 1e6;
+    options.max_body_bytes = 64 * 1024;
+    plane_ = std::move(ControlPlane::Create(options)).value();
+    own_service_ = FirstService(kOwn);
+    other_service_ = FirstService(kOther);
+  }
+  void TearDown() override {
+    plane_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  ApiResponse Call(Who who, std::string method, std::string path, std::string body = "",
+                   std::map<std::string, std::string> query = {}) {
+    ApiRequest r{std::move(method), std::move(path),
+                 std::move(query),  who == Who::kNone ? "" : "Bearer " + tokens_[who],
+                 std::move(body),   "test"};
+    return plane_->Handle(r);
+  }
+  std::string FirstService(const std::string& tenant) {
+    ApiResponse r = Call(Who::kAdminAll, "GET", "/api/v1/tenants/" + tenant + "/services");
+    Json j = Json::parse(r.body);
+    EXPECT_FALSE(j["services"].empty()) << tenant << ": " << r.body;
+    return j["services"].empty() ? "" : j["services"][0]["service"].get<std::string>();
+  }
+  int64_t Version() { return *store_->LatestConfigVersionNumber(); }
+  std::map<std::string, std::string> Files() {
+    StatusOr<std::optional<store::ConfigVersion>> latest = store_->LatestConfigVersion();
+    EXPECT_TRUE(latest.ok() && latest->has_value());
+    return latest.ok() && latest->has_value() ? (*latest)->files
+                                              : std::map<std::string, std::string>();
+  }
+  std::string File(const std::string& path) { return Files()[path]; }
+  // A change of one tenant's settings (its minReplicas, flipped between 3 and 4 so every call
+  // changes it), or of a tier's priority (global).
+  std::string Change(const std::string& what) {
+    std::string tenants = File("tenants.yaml"), tiers = File("tiers.yaml");
+    auto flip = [](std::string& text, size_t at, const std::string& key) {
+      at += key.size();
+      text[at] = text[at] == '3' ? '4' : '3';
+    };
+    std::map<std::string, std::string> files;
+    if (what == kOwn) {
+      flip(tenants, tenants.find("minReplicas: ", tenants.find("harmonia:")), "minReplicas: ");
+      files["tenants.yaml"] = tenants;
+    } else if (what == kOther) {
+      const std::string anchor = "    environments: [staging, prod]\n";
+      size_t at = tenants.find(anchor) + anchor.size();
+      if (tenants.compare(at, 15, "    horizontal:") != 0) {
+        tenants.insert(at, "    horizontal:\n      minReplicas: 3\n");
+      }
+      flip(tenants, tenants.find("minReplicas: ", at), "minReplicas: ");
+      files["tenants.yaml"] = tenants;
+    } else {
+      flip(tiers, tiers.find("priority: 1"), "priority: 1");
+      files["tiers.yaml"] = tiers;
+    }
+    return Json{{"base_version", Version()}, {"files", files}, {"message", "test"}}.dump();
+  }
+
+  SimulatedClock clock_{FromUnixSeconds(1795392000)};
+  MetricsExporter exporter_;
+  fs::path dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<ControlPlane> plane_;
+  std::map<Who, std::string> tokens_;
+  std::string own_service_, other_service_;
+};
+
+bool IsGlobal(Who w) {
+  return w == Who::kViewerAll || w == Who::kOperatorAll || w == Who::kAdminAll;
+}
+bool AtLeastOperator(Who w) {
+  return w == Who::kOperatorOwn || w == Who::kAdminOwn || w == Who::kOperatorAll ||
+         w == Who::kAdminAll;
+}
+
+// The RBAC matrix: every endpoint x every role x own/other tenant, the expected status of each.
+TEST_F(ControlPlaneTest, RbacMatrix) {
+  struct Endpoint {
+    std::string name;
+    std::function<ApiResponse(Who, const std::string& tenant)> call;
+    std::function<int(Who, bool own)> expected;
+    bool per_tenant;
+  };
+  auto any_token = [](Who w, bool) { return w == Who::kNone ? 401 : 200; };
+  auto global = [](security::Role role) {
+    return [role](Who w, bool) {
+      if (w == Who::kNone) return 401;
+      if (role == security::Role::kAdmin) return w == Who::kAdminAll ? 200 : 403;
+      return IsGlobal(w) ? 200 : 403;
+    };
+  };
+  auto tenant_viewer = [](Who w, bool own) {
+    if (w == Who::kNone) return 401;
+    return IsGlobal(w) || own ? 200 : 403;
+  };
+  auto change_of = [](bool tenant_change) {
+    return [tenant_change](Who w, bool own) {
+      if (w == Who::kNone) return 401;
+      if (!tenant_change) return w == Who::kAdminAll ? 201 : 403;
+      if (w == Who::kOperatorAll || w == Who::kAdminAll) return 201;
+      return own && AtLeastOperator(w) ? 201 : 403;
+    };
+  };
+  auto service_of = [this](const std::string& t) {
+    return t == kOwn ? own_service_ : other_service_;
+  };
+  const std::vector<Endpoint> endpoints = {
+      {"GET /healthz", [this](Who w, const std::string&) { return Call(w, "GET", "/healthz"); },
+       [](Who, bool) { return 200; }, false},
+      {"GET /readyz", [this](Who w, const std::string&) { return Call(w, "GET", "/readyz"); },
+       [](Who, bool) { return 200; }, false},
+      {"GET /metrics", [this](Who w, const std::string&) { return Call(w, "GET", "/metrics"); },
+       [](Who, bool) { return 200; }, false},
+      {"GET /openapi.json",
+       [this](Who w, const std::string&) { return Call(w, "GET", "/openapi.json"); },
+       [](Who, bool) { return 200; }, false},
+      {"GET whoami", [this](Who w, const std::string&) { return Call(w, "GET", "/api/v1/whoami"); },
+       any_token, false},
+      {"GET tenants",
+       [this](Who w, const std::string&) { return Call(w, "GET", "/api/v1/tenants"); }, any_token,
+       false},
+      {"GET config", [this](Who w, const std::string&) { return Call(w, "GET", "/api/v1/config"); },
+       global(security::Role::kViewer), false},
+      {"GET config/versions",
+       [this](Who w, const std::string&) { return Call(w, "GET", "/api/v1/config/versions"); },
+       global(security::Role::kViewer), false},
+      {"GET config/versions/1",
+       [this](Who w, const std::string&) { return Call(w, "GET", "/api/v1/config/versions/1"); },
+       global(security::Role::kViewer), false},
+      {"GET audit", [this](Who w, const std::string&) { return Call(w, "GET", "/api/v1/audit"); },
+       global(security::Role::kAdmin), false},
+      {"GET audit/verify",
+       [this](Who w, const std::string&) { return Call(w, "GET", "/api/v1/audit/verify"); },
+       global(security::Role::kAdmin), false},
+      {"GET tenants/{t}",
+       [this](Who w, const std::string& t) { return Call(w, "GET", "/api/v1/tenants/" + t); },
+       tenant_viewer, true},
+      {"GET tenants/{t}/services",
+       [this](Who w, const std::string& t) {
+         return Call(w, "GET", "/api/v1/tenants/" + t + "/services");
+       },
+       tenant_viewer, true},
+      {"GET tenants/{t}/services/{s}/decisions",
+       [this, service_of](Who w, const std::string& t) {
+         return Call(w, "GET",
+                     "/api/v1/tenants/" + t + "/services/" + service_of(t) + "/decisions");
+       },
+       tenant_viewer, true},
+      {"GET tenants/{t}/metrics",
+       [this](Who w, const std::string& t) {
+         return Call(w, "GET", "/api/v1/tenants/" + t + "/metrics");
+       },
+       tenant_viewer, true},
+      {"PUT config (tenant's settings)",
+       [this](Who w, const std::string& t) { return Call(w, "PUT", "/api/v1/config", Change(t)); },
+       change_of(true), true},
+      {"PUT config (a tier: global)",
+       [this](Who w, const std::string&) {
+         return Call(w, "PUT", "/api/v1/config", Change("tier"));
+       },
+       change_of(false), false},
+      {"POST config/rollback (tenant's settings)",
+       [this](Who w, const std::string& t) {
+         // As admin: change the tenant, then roll that change back as `w`.
+         int64_t before = Version();
+         EXPECT_EQ(Call(Who::kAdminAll, "PUT", "/api/v1/config", Change(t)).status, 201);
+         return Call(w, "POST", "/api/v1/config/rollback",
+                     Json{{"version", before}, {"base_version", Version()}}.dump());
+       },
+       change_of(true), true},
+  };
+  int checked = 0;
+  for (const Endpoint& e : endpoints) {
+    for (const auto& [who, name] : kWho) {
+      for (bool own : e.per_tenant ? std::vector<bool>{true, false} : std::vector<bool>{true}) {
+        const int64_t version = Version();
+        ApiResponse r = e.call(who, own ? kOwn : kOther);
+        const int want = e.expected(who, own);
+        EXPECT_EQ(r.status, want) << e.name << " as " << name << " on " << (own ? "own" : "other")
+                                  << " tenant: " << r.body;
+        if (r.status >= 400) {
+          Json j = Json::parse(r.body);
+          EXPECT_TRUE(j.contains("code") && j.contains("message") && j.contains("field")) << r.body;
+          if (e.name.starts_with("PUT")) {
+            EXPECT_EQ(Version(), version) << "a refused change stored";
+          }
+        }
+        ++checked;
+      }
+    }
+  }
+  EXPECT_EQ(checked, 7 * (endpoints.size() + 6));  // 6 endpoints are per tenant
+  // Every denial was audited, and the chain holds.
+  auto entries = store_->ListAudit(0, 1 << 30);
+  EXPECT_GT(std::count_if(entries->begin(), entries->end(),
+                          [](const store::AuditEntry& e) { return e.action == "auth.denied"; }),
+            0);
+  EXPECT_FALSE(store::VerifyAuditChain(*entries, *store_->GetAuditHead()).has_value());
+}
+
+TEST_F(ControlPlaneTest, BadRequestsAreRefusedWithClearErrorsAndChangeNothing) {
+  struct Case {
+    std::string name;
+    std::string method, path, body;
+    int status;
+    std::string field;
+  };
+  const std::string ok_files = "{\"tiers.yaml\": \"x: 1\"}";
+  const std::vector<Case> cases = {
+      {"malformed JSON", "PUT", "/api/v1/config", "{\"base_version\": 1,", 400, ""},
+      {"not an object", "PUT", "/api/v1/config", "[1, 2]", 400, ""},
+      {"wrong type", "PUT", "/api/v1/config",
+       "{\"base_version\": \"1\", \"files\": " + ok_files + "}", 400, "base_version"},
+      {"negative version", "PUT", "/api/v1/config",
+       "{\"base_version\": -1, \"files\": " + ok_files + "}", 400, "base_version"},
+      {"unknown field", "PUT", "/api/v1/config",
+       "{\"base_version\": 1, \"files\": " + ok_files + ", \"force\": true}", 400, "force"},
+      {"path traversal", "PUT", "/api/v1/config",
+       "{\"base_version\": 1, \"files\": {\"../../etc/passwd.yaml\": \"x\"}}", 400,
+       "files.../../etc/passwd.yaml"},
+      {"absolute path", "PUT", "/api/v1/config",
+       "{\"base_version\": 1, \"files\": {\"/etc/x.yaml\": \"x\"}}", 400, "files./etc/x.yaml"},
+      {"file text not a string", "PUT", "/api/v1/config",
+       "{\"base_version\": 1, \"files\": {\"a.yaml\": 5}}", 400, "files.a.yaml"},
+      {"removing a missing file", "PUT", "/api/v1/config",
+       "{\"base_version\": 1, \"files\": {\"nope.yaml\": null}}", 400, "files.nope.yaml"},
+      {"SQL metacharacters in a tenant", "GET", "/api/v1/tenants/x';DROP TABLE tokens;--", "", 400,
+       "tenant"},
+      {"SQL metacharacters in a service", "GET",
+       "/api/v1/tenants/harmonia/services/a'OR'1'='1/decisions", "", 400, "service"},
+      {"invalid UTF-8 in a tenant", "GET", "/api/v1/tenants/\xc0\xff/services", "", 400, "tenant"},
+      {"invalid UTF-8 in a file name", "PUT", "/api/v1/config",
+       "{\"base_version\": 1, \"files\": {\"\xc0.yaml\": \"x\"}}", 400, ""},
+      {"unknown tenant", "GET", "/api/v1/tenants/nobody/services", "", 404, "tenant"},
+      {"unknown version", "GET", "/api/v1/config/versions/99", "", 404, "version"},
+      {"version not a number", "GET", "/api/v1/config/versions/one", "", 400, "version"},
+      {"unknown route", "GET", "/api/v1/nothing", "", 404, ""},
+      {"wrong method", "DELETE", "/api/v1/config", "", 405, ""},
+      {"huge body", "PUT", "/api/v1/config", std::string(64 * 1024 + 1, ' '), 413, ""},
+      {"stale version", "PUT", "/api/v1/config",
+       "{\"base_version\": 0, \"files\": " + ok_files + "}", 409, "base_version"},
+      {"rollback to a missing version", "POST", "/api/v1/config/rollback",
+       "{\"version\": 42, \"base_version\": 1}", 404, "version"},
+  };
+  for (const Case& c : cases) {
+    ApiResponse r = Call(Who::kAdminAll, c.method, c.path, c.body);
+    EXPECT_EQ(r.status, c.status) << c.name << ": " << r.body;
+    Json j = Json::parse(r.body, nullptr, false);
+    ASSERT_TRUE(j.is_object()) << c.name;
+    EXPECT_EQ(j.value("field", "?"), c.field) << c.name << ": " << r.body;
+    EXPECT_FALSE(j.value("message", "").empty()) << c.name;
+  }
+  EXPECT_EQ(Version(), 1);
+  EXPECT_EQ(store_->ListTokens()->size(), 6u);
+  ApiResponse limit = Call(Who::kAdminAll, "GET", "/api/v1/audit", "", {{"limit", "0"}});
+  EXPECT_EQ(limit.status, 400);
+  ApiResponse unknown_query = Call(Who::kAdminAll, "GET", "/api/v1/audit", "", {{"sort", "x"}});
+  EXPECT_EQ(unknown_query.status, 400);
+}
+
+TEST_F(ControlPlaneTest, AnInvalidConfigurationIsRefusedWithTheLocatedErrorsOfConfigValidate) {
+  std::string tiers = File("tiers.yaml");
+  tiers.replace(tiers.find("priority: 100"), 13, "priority: high");
+  Json body = {{"base_version", 1}, {"files", {{"tiers.yaml", tiers}}}};
+  ApiResponse r = Call(Who::kAdminAll, "PUT", "/api/v1/config", body.dump());
+  ASSERT_EQ(r.status, 400) << r.body;
+  Json j = Json::parse(r.body);
+  EXPECT_EQ(j["code"], "invalid_configuration");
+  // The same diagnostics config validate prints: file:line:column, key path, found, expected.
+  std::vector<config::SourceText> sources;
+  for (const auto& [path, text] : Files()) {
+    sources.push_back({path, path == "tiers.yaml" ? tiers : text});
+  }
+  config::LoadResult direct = config::LoadConfig(sources, {});
+  ASSERT_FALSE(direct.ok());
+  EXPECT_EQ(j["message"], direct.Report());
+  EXPECT_EQ(j["field"], "tiers.yaml:6:15 tiers.free.priority");
+  EXPECT_EQ(j["diagnostics"][0]["line"], 6);
+  EXPECT_EQ(Version(), 1);
+}
+
+TEST_F(ControlPlaneTest, TokensAreRateLimitedRevokedAndTheirLoginsAudited) {
+  ControlPlaneOptions options;
+  options.store = store_.get();
+  options.clock = &clock_;
+  options.rate_per_second = 1;
+  options.burst = 3;
+  auto plane = std::move(ControlPlane::Create(options)).value();
+  ApiRequest r{"GET", "/api/v1/whoami", {}, "Bearer " + tokens_[Who::kViewerAll], "", "t"};
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(plane->Handle(r).status, 200);
+  EXPECT_EQ(plane->Handle(r).status, 429);
+  clock_.Advance(std::chrono::seconds(1));
+  EXPECT_EQ(plane->Handle(r).status, 200);
+  // A wrong secret for a known id, a malformed token, then a revoked one.
+  std::string wrong = tokens_[Who::kViewerAll];
+  wrong.back() = wrong.back() == '0' ? '1' : '0';
+  r.authorization = "Bearer " + wrong;
+  EXPECT_EQ(plane->Handle(r).status, 401);
+  r.authorization = "Basic abc";
+  EXPECT_EQ(plane->Handle(r).status, 401);
+  const std::string id = tokens_[Who::kViewerAll].substr(4, 12);
+  ASSERT_TRUE(store_->RevokeToken(id, clock_.Now(), {}).ok());
+  r.authorization = "Bearer " + tokens_[Who::kViewerAll];
+  ApiResponse revoked = plane->Handle(r);
+  EXPECT_EQ(revoked.status, 401);
+  EXPECT_NE(revoked.body.find("revoked"), std::string::npos);
+  auto entries = *store_->ListAudit(0, 1000);
+  std::map<std::string, int> actions;
+  for (const store::AuditEntry& e : entries) {
+    if (e.target == "token " + id) ++actions[e.action + "/" + e.outcome];
+  }
+  EXPECT_EQ(actions["auth.login/ok"], 1);
+  EXPECT_EQ(actions["auth.denied/denied"], 2);  // the wrong secret and the revoked token
+}
+
+TEST_F(ControlPlaneTest, ChangesAreVersionedWithTheirDiffAndRolledBack) {
+  std::string tiers = File("tiers.yaml");
+  tiers.replace(tiers.find("priority: 100"), 13, "priority: 150");
+  Json body = {{"base_version", 1}, {"files", {{"tiers.yaml", tiers}}}, {"message", "raise free"}};
+  ApiResponse r = Call(Who::kAdminAll, "PUT", "/api/v1/config", body.dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(Json::parse(r.body)["diff"],
+            "--- tiers.yaml\n+++ tiers.yaml\n-    priority: 100\n+    priority: 150\n");
+  // The same change again, against the old version: 409, nothing stored.
+  EXPECT_EQ(Call(Who::kAdminAll, "PUT", "/api/v1/config", body.dump()).status, 409);
+  ApiResponse back = Call(Who::kAdminAll, "POST", "/api/v1/config/rollback",
+                          Json{{"version", 1}, {"base_version", 2}}.dump());
+  ASSERT_EQ(back.status, 201) << back.body;
+  StatusOr<store::ConfigVersion> first = store_->GetConfigVersion(1);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(File("tiers.yaml"), first->files.at("tiers.yaml"));
+  Json versions = Json::parse(Call(Who::kViewerAll, "GET", "/api/v1/config/versions").body);
+  ASSERT_EQ(versions["versions"].size(), 3u);
+  EXPECT_EQ(versions["versions"][1]["message"], "raise free");
+  EXPECT_NE(versions["versions"][1]["author"].get<std::string>().find("admin"), std::string::npos);
+  EXPECT_EQ(versions["versions"][2]["message"], "rollback to version 1");
+}
+
+// The OpenAPI document in the repository is the one the server serves, and every operation it
+// describes answers with a documented status and the documented required fields.
+TEST_F(ControlPlaneTest, OpenApiDocumentMatchesTheServer) {
+  const fs::path file = fs::path(std::getenv("CRESCENDO_SOURCE_DIR")) / "api/openapi.json";
+  Json committed = Json::parse(ReadFile(file), nullptr, false);
+  EXPECT_EQ(committed, ControlPlane::OpenApi())
+      << "api/openapi.json is stale: regenerate it with `crescendo serve --print-openapi`";
+  const Json& doc = ControlPlane::OpenApi();
+  const Json& schemas = doc["components"]["schemas"];
+  int operations = 0;
+  for (const auto& [path, methods] : doc["paths"].items()) {
+    for (const auto& [method, op] : methods.items()) {
+      std::string concrete = path;
+      for (auto [from, to] : std::vector<std::pair<std::string, std::string>>{
+               {"{tenant}", kOwn}, {"{service}", own_service_}, {"{version}", "1"}}) {
+        if (size_t at = concrete.find(from); at != std::string::npos)
+          concrete.replace(at, from.size(), to);
+      }
+      std::string upper = method;
+      for (char& c : upper) c = static_cast<char>(std::toupper(c));
+      std::string body;
+      if (op["operationId"] == "changeConfig") body = Change("tier");
+      if (op["operationId"] == "rollbackConfig") {
+        body = Json{{"version", 1}, {"base_version", Version()}}.dump();
+      }
+      ApiResponse r = Call(Who::kAdminAll, upper, concrete, body);
+      ASSERT_TRUE(op["responses"].contains(std::to_string(r.status)))
+          << upper << " " << concrete << " answered " << r.status << ": " << r.body;
+      if (r.status >= 300 || r.content_type != "application/json") {
+        ++operations;
+        continue;
+      }
+      const Json& content =
+          op["responses"][std::to_string(r.status)]["content"]["application/json"];
+      std::string ref = content["schema"]["$ref"];
+      const Json& schema = schemas[ref.substr(ref.rfind('/') + 1)];
+      Json answer = Json::parse(r.body);
+      for (const Json& field : schema.value("required", Json::array())) {
+        EXPECT_TRUE(answer.contains(field.get<std::string>()))
+            << upper << " " << concrete << " lacks " << field << ": " << r.body;
+      }
+      ++operations;
+    }
+  }
+  EXPECT_EQ(operations, 17);
+}
+
+}  // namespace
+}  // namespace crescendo::api

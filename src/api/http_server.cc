@@ -1,0 +1,109 @@
+#include "crescendo/api/http_server.h"
+
+#include <httplib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <thread>
+
+namespace crescendo::api {
+
+struct HttpServer::Impl {
+  std::unique_ptr<httplib::Server> server;
+  std::thread thread;
+};
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl, int port)
+    : impl_(std::move(impl)), port_(port) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::Stop() {
+  if (!impl_ || !impl_->server) return;
+  impl_->server->stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+  impl_->server.reset();
+}
+
+StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options,
+                                                        ControlPlane* plane) {
+  const size_t colon = options.listen.rfind(':');
+  int port = -1;
+  if (colon != std::string::npos) {
+    try {
+      port = std::stoi(options.listen.substr(colon + 1));
+    } catch (const std::exception&) {
+      port = -1;
+    }
+  }
+  if (colon == std::string::npos || colon == 0 || port < 0 || port > 65535) {
+    return InvalidArgumentError("--listen \"" + options.listen +
+                                "\": expected HOST:PORT, e.g. 127.0.0.1:8080");
+  }
+  const std::string host = options.listen.substr(0, colon);
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    return InvalidArgumentError("--tls-cert and --tls-key go together");
+  }
+  auto impl = std::make_unique<Impl>();
+  if (!options.tls_cert.empty()) {
+    impl->server = std::make_unique<httplib::SSLServer>(
+        options.tls_cert.c_str(), options.tls_key.c_str(),
+        options.tls_client_ca.empty() ? nullptr : options.tls_client_ca.c_str());
+  } else {
+    impl->server = std::make_unique<httplib::Server>();
+  }
+  httplib::Server& server = *impl->server;
+  if (!server.is_valid()) {
+    return UnavailableError(
+        "TLS: cannot load --tls-cert " + options.tls_cert + ", --tls-key " + options.tls_key +
+        (options.tls_client_ca.empty() ? "" : " or --tls-client-ca " + options.tls_client_ca));
+  }
+  const int threads = options.threads;
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // httplib refuses larger bodies itself (413) before reading them; the error handler below
+  // gives that answer the API's JSON shape.
+  server.set_payload_max_length(options.max_body_bytes);
+  // Answers go out as headers and body in two writes: without TCP_NODELAY, Nagle's algorithm
+  // holds the body until the client's delayed ACK (up to 40 ms on Linux) on a keep-alive
+  // connection. Accepted sockets inherit the option from the listening one on Linux.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
+  });
+  auto handler = [plane](const httplib::Request& req, httplib::Response& res) {
+    ApiRequest request;
+    request.method = req.method;
+    request.path = req.path;
+    for (const auto& [key, value] : req.params) request.query[key] = value;
+    request.authorization = req.get_header_value("Authorization");
+    request.body = req.body;
+    request.remote = req.remote_addr;
+    ApiResponse response = plane->Handle(request);
+    res.status = response.status;
+    res.set_content(response.body, response.content_type.c_str());
+  };
+  for (auto route : {&httplib::Server::Get, &httplib::Server::Post, &httplib::Server::Put,
+                     &httplib::Server::Delete, &httplib::Server::Patch}) {
+    (server.*route)(".*", handler);
+  }
+  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;  // the control plane answered already
+    std::string code = res.status == 413 ? "payload_too_large" : "http_error";
+    std::string message = res.status == 413 ? "the body is over the size limit"
+                                            : "the request was refused by the HTTP layer";
+    res.set_content("{\"code\":\"" + code + "\",\"message\":\"" + message + "\",\"field\":\"\"}",
+                    "application/json");
+  });
+  int bound =
+      port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
+  if (bound <= 0) {
+    return UnavailableError("cannot listen on " + options.listen +
+                            " (address in use, or not an address of this host)");
+  }
+  impl->thread = std::thread([&server] { server.listen_after_bind(); });
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl), bound));
+}
+
+}  // namespace crescendo::api

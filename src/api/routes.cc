@@ -1,0 +1,242 @@
+#include "api/routes.h"
+
+namespace crescendo::api {
+namespace {
+
+using security::Role;
+
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t start = 1;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    out.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::span<const Route> Routes() {
+  static const std::vector<Route> kRoutes = {
+      {"GET",
+       "/healthz",
+       "health",
+       "Liveness: the process serves requests",
+       Scope::kPublic,
+       Role::kViewer,
+       200,
+       {},
+       "",
+       "Status",
+       {}},
+      {"GET",
+       "/readyz",
+       "ready",
+       "Readiness: the store answers and the engine ticks (503 otherwise)",
+       Scope::kPublic,
+       Role::kViewer,
+       200,
+       {503},
+       "",
+       "Status",
+       {}},
+      {"GET",
+       "/metrics",
+       "metrics",
+       "Crescendo's own metrics, Prometheus text format",
+       Scope::kPublic,
+       Role::kViewer,
+       200,
+       {},
+       "",
+       "Text",
+       {}},
+      {"GET",
+       "/openapi.json",
+       "openapi",
+       "This document",
+       Scope::kPublic,
+       Role::kViewer,
+       200,
+       {},
+       "",
+       "Object",
+       {}},
+      {"GET",
+       "/api/v1/whoami",
+       "whoami",
+       "The calling token and its grants",
+       Scope::kAnyToken,
+       Role::kViewer,
+       200,
+       {401, 429, 503},
+       "",
+       "Identity",
+       {}},
+      {"GET",
+       "/api/v1/config",
+       "getConfig",
+       "The newest configuration version: its files and the services it defines",
+       Scope::kGlobal,
+       Role::kViewer,
+       200,
+       {401, 403, 404, 429, 503},
+       "",
+       "Config",
+       {}},
+      {"PUT",
+       "/api/v1/config",
+       "changeConfig",
+       "Replace, add or remove configuration files; validated as `crescendo config validate` "
+       "does, stored as a new version only when valid",
+       Scope::kChange,
+       Role::kOperator,
+       201,
+       {400, 401, 403, 409, 413, 429, 503},
+       "ConfigChange",
+       "VersionCreated",
+       {}},
+      {"GET",
+       "/api/v1/config/versions",
+       "listConfigVersions",
+       "Every configuration version: who, when, why and its diff",
+       Scope::kGlobal,
+       Role::kViewer,
+       200,
+       {401, 403, 429, 503},
+       "",
+       "VersionList",
+       {}},
+      {"GET",
+       "/api/v1/config/versions/{version}",
+       "getConfigVersion",
+       "One configuration version with its files",
+       Scope::kGlobal,
+       Role::kViewer,
+       200,
+       {400, 401, 403, 404, 429, 503},
+       "",
+       "Config",
+       {}},
+      {"POST",
+       "/api/v1/config/rollback",
+       "rollbackConfig",
+       "Store an earlier version's files as a new version",
+       Scope::kChange,
+       Role::kOperator,
+       201,
+       {400, 401, 403, 404, 409, 413, 429, 503},
+       "Rollback",
+       "VersionCreated",
+       {}},
+      {"GET",
+       "/api/v1/tenants",
+       "listTenants",
+       "The tenants the token may see",
+       Scope::kAnyToken,
+       Role::kViewer,
+       200,
+       {401, 429, 503},
+       "",
+       "TenantList",
+       {}},
+      {"GET",
+       "/api/v1/tenants/{tenant}",
+       "getTenant",
+       "One tenant",
+       Scope::kTenant,
+       Role::kViewer,
+       200,
+       {400, 401, 403, 404, 429, 503},
+       "",
+       "Tenant",
+       {}},
+      {"GET",
+       "/api/v1/tenants/{tenant}/services",
+       "listServices",
+       "The tenant's services in the served environment, with their latest decision",
+       Scope::kTenant,
+       Role::kViewer,
+       200,
+       {400, 401, 403, 404, 429, 503},
+       "",
+       "ServiceList",
+       {}},
+      {"GET",
+       "/api/v1/tenants/{tenant}/services/{service}/decisions",
+       "listDecisions",
+       "The service's newest decisions, each with its trace (newest first)",
+       Scope::kTenant,
+       Role::kViewer,
+       200,
+       {400, 401, 403, 404, 429, 503},
+       "",
+       "DecisionList",
+       {"limit"}},
+      {"GET",
+       "/api/v1/tenants/{tenant}/metrics",
+       "listSensitiveMetrics",
+       "The tenant's sensitive metric samples, decrypted for the caller (newest first)",
+       Scope::kTenant,
+       Role::kViewer,
+       200,
+       {400, 401, 403, 404, 429, 503},
+       "",
+       "MetricList",
+       {"limit"}},
+      {"GET",
+       "/api/v1/audit",
+       "listAudit",
+       "Audit log entries after a sequence number",
+       Scope::kGlobal,
+       Role::kAdmin,
+       200,
+       {400, 401, 403, 429, 503},
+       "",
+       "AuditList",
+       {"after", "limit"}},
+      {"GET",
+       "/api/v1/audit/verify",
+       "verifyAudit",
+       "Check the audit chain; name the first altered, removed or reordered entry",
+       Scope::kGlobal,
+       Role::kAdmin,
+       200,
+       {401, 403, 429, 503},
+       "",
+       "AuditVerification",
+       {}},
+  };
+  return kRoutes;
+}
+
+const Route* MatchRoute(std::string_view method, std::string_view path,
+                        std::map<std::string, std::string>* params, bool* path_known) {
+  *path_known = false;
+  if (path.empty() || path.front() != '/') return nullptr;
+  const std::vector<std::string_view> got = Segments(path);
+  for (const Route& r : Routes()) {
+    const std::vector<std::string_view> want = Segments(r.path);
+    if (want.size() != got.size()) continue;
+    std::map<std::string, std::string> found;
+    bool match = true;
+    for (size_t i = 0; i < want.size() && match; ++i) {
+      if (want[i].starts_with('{')) {
+        found[std::string(want[i].substr(1, want[i].size() - 2))] = std::string(got[i]);
+      } else {
+        match = want[i] == got[i];
+      }
+    }
+    if (!match) continue;
+    *path_known = true;
+    if (r.method != method) continue;
+    *params = std::move(found);
+    return &r;
+  }
+  return nullptr;
+}
+
+}  // namespace crescendo::api

@@ -1,0 +1,513 @@
+// `crescendo serve`: the engine as a long-running service with the control plane's API.
+//
+//   crescendo serve --store PATH|URL --master-key-file FILE [--config DIR...] [--env prod]
+//                   [--listen 127.0.0.1:8080] [--backend sim] [--speed N] [--interval 30s]
+//                   [--retention 168h] [--tls-cert F --tls-key F [--tls-client-ca F]]
+//   crescendo serve --print-openapi
+//
+// The engine ticks on the simulator in its own thread, its simulated world advancing at
+// wall-clock speed times --speed. Each tick's decisions (traces sealed per tenant), the sealed
+// samples of the tenants' business metrics, the engine's checkpoint and an audit entry per
+// applied change are written to the store in one transaction. A configuration version stored
+// through the API is applied to the engine at the next tick. When the store does not answer the
+// engine skips its ticks (every workload keeps what it has) and /readyz says so, until it
+// answers again. SIGTERM or SIGINT: the tick in flight finishes and is recorded, the server
+// stops, the store closes. Exit codes: 0 after a clean stop, 1 when it cannot start, 2 bad flags.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "cli/command.h"
+#include "cli/config_scenario.h"
+#include "cli/run_command.h"
+#include "crescendo/api/control_plane.h"
+#include "crescendo/api/http_server.h"
+#include "crescendo/api/metrics_exporter.h"
+#include "crescendo/config/config_files.h"
+#include "crescendo/config/loader.h"
+#include "crescendo/engine/engine.h"
+#include "crescendo/security/crypto.h"
+#include "crescendo/sim/world.h"
+#include "crescendo/store/store.h"
+
+namespace crescendo::cli {
+namespace {
+
+using Json = nlohmann::json;
+
+// The simulated world starts where `crescendo run` starts it (run_command.cc).
+constexpr int64_t kScenarioStartUnix = 1795392000;  // 2026-11-23T00:00:00Z
+constexpr int64_t kConfigCheckEvery = 1;            // ticks between configuration checks
+constexpr int64_t kRetentionEvery = 100;            // ticks between retention sweeps
+
+std::atomic<bool> g_stop{false};
+void OnStopSignal(int) { g_stop = true; }
+
+struct ServeFlags {
+  std::string store;
+  std::string listen = "127.0.0.1:8080";
+  std::string backend = "sim";
+  double speed = 1;
+  std::vector<std::string> config;
+  std::string env = "prod";
+  std::string interval;
+  std::string retention = "168h";
+  uint64_t seed = 1;
+  std::string master_key_file;
+  std::string tls_cert, tls_key, tls_client_ca;
+  double rate = 100;
+  bool print_openapi = false;
+};
+
+StatusOr<std::string> ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFoundError(path + ": cannot open for reading");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The master key: --master-key-file, else $CRESCENDO_MASTER_KEY.
+StatusOr<security::Key> MasterKey(const std::string& file) {
+  if (!file.empty()) {
+    CRESCENDO_ASSIGN_OR_RETURN(std::string text, ReadText(file));
+    return security::ParseMasterKey(text, "--master-key-file " + file);
+  }
+  if (const char* env = std::getenv("CRESCENDO_MASTER_KEY"); env != nullptr && *env != '\0') {
+    return security::ParseMasterKey(env, "environment variable CRESCENDO_MASTER_KEY");
+  }
+  return InvalidArgumentError(
+      "no master key: pass --master-key-file FILE or set CRESCENDO_MASTER_KEY (64 hex digits, "
+      "e.g. from `openssl rand -hex 32`); it encrypts the tenants' data keys");
+}
+
+// Stores the files under `paths` as the first configuration version when the store has none.
+Status SeedConfig(store::Store& store, const std::vector<std::string>& paths, Timestamp now,
+                  std::ostream& log) {
+  CRESCENDO_ASSIGN_OR_RETURN(int64_t newest, store.LatestConfigVersionNumber());
+  if (newest > 0) {
+    if (!paths.empty()) {
+      log << "serve: the store holds configuration version " << newest
+          << "; --config is ignored (change it through the API)\n";
+    }
+    return Status::Ok();
+  }
+  if (paths.empty()) {
+    return FailedPreconditionError(
+        "the store holds no configuration yet: pass --config DIR to store its files as version 1");
+  }
+  config::LocalConfigFiles files;
+  CRESCENDO_ASSIGN_OR_RETURN(std::vector<std::string> expanded, files.Expand(paths));
+  store::ConfigVersion v;
+  v.author = "crescendo serve --config";
+  v.time = now;
+  v.message = "initial configuration";
+  for (const std::string& path : expanded) {
+    CRESCENDO_ASSIGN_OR_RETURN(std::string text, files.Read(path));
+    std::string name = path;
+    for (const std::string& root : paths) {
+      std::string prefix = root.ends_with("/") ? root : root + "/";
+      if (name.starts_with(prefix)) name = name.substr(prefix.size());
+    }
+    v.files[name] = text;
+  }
+  store::AuditEntry audit;
+  audit.time = now;
+  audit.actor = "serve";
+  audit.action = "config.change";
+  return store.AppendConfigVersion(v, 0, audit).status();
+}
+
+StatusOr<std::shared_ptr<const config::Config>> LoadVersion(const store::ConfigVersion& v) {
+  std::vector<config::SourceText> sources;
+  for (const auto& [path, text] : v.files) sources.push_back({path, text});
+  config::LoadOptions options;
+  options.environment = config::CaptureOverrideVariables();
+  config::LoadResult result = config::LoadConfig(sources, options);
+  if (!result.ok()) {
+    return InvalidArgumentError("configuration version " + std::to_string(v.version) + ": " +
+                                result.Report());
+  }
+  return result.config;
+}
+
+Json TraceJson(const std::vector<TraceEntry>& trace) {
+  Json out = Json::array();
+  for (const TraceEntry& t : trace) {
+    out.push_back(
+        {{"step", t.step}, {"before", t.before}, {"after", t.after}, {"reason", t.reason}});
+  }
+  return out;
+}
+
+// The engine on the simulator, ticking in its own thread.
+class EngineLoop {
+ public:
+  struct Options {
+    store::Store* store;
+    security::Key master;
+    std::string environment;
+    uint64_t seed;
+    Duration interval;
+    double speed;
+    Duration retention;
+    api::MetricsExporter* exporter;
+    std::ostream* log;
+  };
+
+  static StatusOr<std::unique_ptr<EngineLoop>> Create(Options o) {
+    auto loop = std::unique_ptr<EngineLoop>(new EngineLoop(std::move(o)));
+    CRESCENDO_RETURN_IF_ERROR(loop->Build());
+    return loop;
+  }
+
+  ~EngineLoop() { Stop(); }
+
+  void Start() {
+    thread_ = std::thread([this] { Loop(); });
+  }
+  // Finishes the tick in flight, records it, and returns.
+  void Stop() {
+    {
+      std::lock_guard lock(wake_mu_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  bool ready() const { return ready_; }
+
+  StatusOr<std::string> OpenSealed(const std::string& tenant, int64_t version,
+                                   const std::string& sealed) {
+    std::lock_guard lock(keys_mu_);
+    return keyring_.OpenFor(tenant, version, sealed);
+  }
+
+ private:
+  explicit EngineLoop(Options o) : o_(std::move(o)), clock_(FromUnixSeconds(kScenarioStartUnix)) {}
+
+  Status Build() {
+    CRESCENDO_ASSIGN_OR_RETURN(std::vector<store::DataKey> stored, o_.store->ListDataKeys());
+    std::vector<security::WrappedKey> wrapped;
+    for (const store::DataKey& k : stored) wrapped.push_back({k.tenant, k.version, k.wrapped});
+    CRESCENDO_ASSIGN_OR_RETURN(keyring_, security::Keyring::Load(o_.master, wrapped));
+    CRESCENDO_ASSIGN_OR_RETURN(std::optional<store::ConfigVersion> version,
+                               o_.store->LatestConfigVersion());
+    if (!version) return FailedPreconditionError("the store holds no configuration");
+    CRESCENDO_ASSIGN_OR_RETURN(config_, LoadVersion(*version));
+    config_version_ = version->version;
+    CRESCENDO_ASSIGN_OR_RETURN(std::optional<store::Checkpoint> checkpoint,
+                               o_.store->LatestCheckpoint());
+    start_ = checkpoint ? checkpoint->time : FromUnixSeconds(kScenarioStartUnix);
+    tick_ = checkpoint ? checkpoint->tick : 0;
+    CRESCENDO_ASSIGN_OR_RETURN(sim::ScenarioSpec scenario,
+                               ScenarioFromConfig(*config_, o_.environment, o_.seed, start_));
+    for (const sim::ServiceSpec& s : scenario.services) {
+      for (const sim::BusinessMetricSpec& b : s.business_metrics) sensitive_.insert(b.name);
+    }
+    CRESCENDO_ASSIGN_OR_RETURN(std::unique_ptr<sim::World> world, sim::World::Create(scenario));
+    world_ = std::move(world);
+    clock_.SleepUntil(start_);
+    metrics::CollectorOptions collector;
+    collector.threads = 2;
+    collector.seed = o_.seed;
+    CRESCENDO_ASSIGN_OR_RETURN(collector_, metrics::Collector::Create(collector, {world_}, clock_));
+    std::vector<WorkloadConfig> workloads = WorkloadsOf(*config_, o_.environment);
+    EngineOptions engine;
+    engine.backend = world_.get();
+    engine.collector = collector_.get();
+    engine.bindings = SimBindings(config_.get(), workloads);
+    CRESCENDO_ASSIGN_OR_RETURN(engine_, Engine::Create(engine, workloads));
+    if (checkpoint) {
+      Json state = Json::parse(checkpoint->state, nullptr, false);
+      CRESCENDO_RETURN_IF_ERROR(
+          engine_->Restore(state).WithContext("checkpoint of tick " + std::to_string(tick_)));
+      *o_.log << "serve: resumed the engine from the checkpoint of tick " << tick_ << " ("
+              << FormatRfc3339(start_) << ")\n";
+    }
+    ready_ = true;
+    return Status::Ok();
+  }
+
+  void Loop() {
+    const auto period = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(ToSeconds(o_.interval) / o_.speed));
+    auto next = std::chrono::steady_clock::now() + period;
+    int64_t ticks_here = 0;
+    while (true) {
+      {
+        std::unique_lock lock(wake_mu_);
+        if (wake_.wait_until(lock, next, [this] { return stopping_; })) return;
+      }
+      next += period;
+      if (!o_.store->Ping().ok()) {
+        if (ready_) *o_.log << "serve: the store does not answer; holding every workload\n";
+        ready_ = false;
+        continue;  // no tick: nothing is applied while nothing can be recorded
+      }
+      if (++ticks_here % kConfigCheckEvery == 0) ApplyNewConfig();
+      Status s = Tick();
+      if (!s.ok()) {
+        *o_.log << "serve: tick " << tick_ << " not recorded: " << s.message() << "\n";
+        ready_ = false;
+        continue;
+      }
+      if (!ready_) *o_.log << "serve: the store answers again\n";
+      ready_ = true;
+      if (tick_ % kRetentionEvery == 0) {
+        StatusOr<int64_t> deleted = o_.store->DeleteBefore(clock_.Now() - o_.retention);
+        if (deleted.ok() && *deleted > 0) {
+          *o_.log << "serve: retention deleted " << *deleted << " rows older than "
+                  << FormatDuration(o_.retention) << "\n";
+        }
+      }
+    }
+  }
+
+  void ApplyNewConfig() {
+    StatusOr<int64_t> newest = o_.store->LatestConfigVersionNumber();
+    if (!newest.ok() || *newest == config_version_) return;
+    StatusOr<store::ConfigVersion> v = o_.store->GetConfigVersion(*newest);
+    if (!v.ok()) return;
+    StatusOr<std::shared_ptr<const config::Config>> loaded = LoadVersion(*v);
+    config_version_ = *newest;
+    if (!loaded.ok()) {
+      *o_.log << "serve: " << loaded.status().message() << "\n";
+      return;
+    }
+    Status s = engine_->UpdateWorkloads(WorkloadsOf(**loaded, o_.environment));
+    *o_.log << "serve: applied configuration version " << *newest
+            << (s.ok() ? "" : ": " + s.message()) << "\n";
+    if (s.ok()) config_ = *loaded;
+  }
+
+  Status Tick() {
+    const Timestamp now = start_ + o_.interval * (tick_ + 1);
+    world_->Advance(now);
+    clock_.SleepUntil(now);
+    const TickReport report = engine_->RunOnce(now);
+    store::TickRecord record;
+    record.checkpoint = {
+        tick_ + 1, now, engine_->Checkpoint().dump(-1, ' ', false, Json::error_handler_t::replace)};
+    std::lock_guard lock(keys_mu_);
+    for (const Decision& d : report.decisions) {
+      store::DecisionRecord r;
+      r.tick = tick_ + 1;
+      r.time = now;
+      r.workload = d.workload.ToString();
+      r.tenant = d.workload.tenant;
+      r.current_replicas = d.current_replicas;
+      r.desired_replicas = d.desired_replicas;
+      r.applied = d.applied;
+      r.status = d.status.ok() ? "" : d.status.message();
+      CRESCENDO_ASSIGN_OR_RETURN(
+          r.trace,
+          keyring_.SealFor(r.tenant,
+                           TraceJson(d.trace).dump(-1, ' ', false, Json::error_handler_t::replace),
+                           &r.key_version));
+      if (d.applied && d.desired_replicas != d.current_replicas) {
+        store::AuditEntry e;
+        e.time = now;
+        e.actor = "engine";
+        e.action = "decision.applied";
+        e.target = r.workload;
+        e.tenant = r.tenant;
+        e.detail =
+            Json{{"from", d.current_replicas}, {"to", d.desired_replicas}, {"tick", r.tick}}.dump(
+                -1, ' ', false, Json::error_handler_t::replace);
+        record.audit.push_back(e);
+      }
+      record.decisions.push_back(std::move(r));
+      if (o_.exporter != nullptr) {
+        o_.exporter->CountDecision(d.desired_replicas > d.current_replicas   ? "up"
+                                   : d.desired_replicas < d.current_replicas ? "down"
+                                                                             : "hold");
+      }
+    }
+    CRESCENDO_RETURN_IF_ERROR(SealSensitiveMetrics(now, record));
+    if (keyring_.changed()) {
+      CRESCENDO_ASSIGN_OR_RETURN(std::vector<security::WrappedKey> wrapped,
+                                 keyring_.Wrap(o_.master));
+      std::vector<store::DataKey> keys;
+      for (const security::WrappedKey& w : wrapped)
+        keys.push_back({w.tenant, w.version, w.wrapped, now});
+      store::AuditEntry e;
+      e.time = now;
+      e.actor = "engine";
+      e.action = "keys.create";
+      CRESCENDO_RETURN_IF_ERROR(o_.store->PutDataKeys(keys, e));
+      keyring_.mark_saved();
+    }
+    CRESCENDO_RETURN_IF_ERROR(o_.store->RecordTick(record));
+    ++tick_;
+    if (o_.exporter != nullptr) {
+      Duration elapsed{};
+      for (const StepTiming& t : report.timings) elapsed += t.elapsed;
+      o_.exporter->ObserveTick(elapsed);
+      o_.exporter->UpdateSources(report.sources, now);
+    }
+    return Status::Ok();
+  }
+
+  // Reads each business metric of the tick and stores it sealed under its tenant's key.
+  // REQUIRES: keys_mu_ held.
+  Status SealSensitiveMetrics(Timestamp now, store::TickRecord& record) {
+    std::vector<WorkloadId> ids;
+    for (const WorkloadConfig& w : engine_->workloads()) ids.push_back(w.id);
+    for (const std::string& metric : sensitive_) {
+      MetricRequest request{metric, SimQueryFor(metric), ids, now};
+      StatusOr<std::vector<WorkloadMetric>> read = world_->Read(request);
+      if (!read.ok()) continue;
+      for (size_t i = 0; i < read->size() && i < ids.size(); ++i) {
+        const WorkloadMetric& m = (*read)[i];
+        if (!m.status.ok() || !m.value) continue;
+        store::MetricRollup r{ids[i].tenant, ids[i].ToString(), metric, now, "", 0};
+        CRESCENDO_ASSIGN_OR_RETURN(
+            r.sealed,
+            keyring_.SealFor(r.tenant,
+                             Json(*m.value).dump(-1, ' ', false, Json::error_handler_t::replace),
+                             &r.key_version));
+        record.rollups.push_back(std::move(r));
+      }
+    }
+    return Status::Ok();
+  }
+
+  Options o_;
+  SimulatedClock clock_;
+  std::shared_ptr<const config::Config> config_;
+  int64_t config_version_ = 0;
+  Timestamp start_;
+  int64_t tick_ = 0;
+  std::set<std::string> sensitive_;
+  std::shared_ptr<sim::World> world_;
+  std::unique_ptr<metrics::Collector> collector_;
+  std::unique_ptr<Engine> engine_;
+  std::mutex keys_mu_;  // guards keyring_ (the tick seals, API threads open)
+  security::Keyring keyring_;
+  std::atomic<bool> ready_{false};
+  std::thread thread_;
+  std::mutex wake_mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+};
+
+int RunServe(const ServeFlags& f, CommandContext& ctx) {
+  auto fail = [&ctx](const Status& s, int code) {
+    ctx.err << "crescendo serve: " << s.message() << "\n";
+    return code;
+  };
+  if (f.print_openapi) {
+    ctx.out << api::ControlPlane::OpenApi().dump(2) << "\n";
+    return 0;
+  }
+  if (f.store.empty()) return fail(InvalidArgumentError("--store is required"), 2);
+  if (f.backend != "sim") {
+    return fail(UnavailableError("--backend " + f.backend +
+                                 ": this build runs the embedded simulator (--backend sim)"),
+                2);
+  }
+  if (!(f.speed > 0)) return fail(InvalidArgumentError("--speed must be > 0"), 2);
+  StatusOr<Duration> interval = f.interval.empty()
+                                    ? DefaultInterval(std::getenv("SCALING_INTERVAL"))
+                                    : ParseDuration(f.interval);
+  if (!interval.ok() || interval->count() <= 0) {
+    return fail(InvalidArgumentError("--interval: expected a positive Go duration such as 30s"), 2);
+  }
+  StatusOr<Duration> retention = ParseDuration(f.retention);
+  if (!retention.ok() || retention->count() <= 0) {
+    return fail(InvalidArgumentError("--retention: expected a positive Go duration such as 168h"),
+                2);
+  }
+  StatusOr<security::Key> master = MasterKey(f.master_key_file);
+  if (!master.ok()) return fail(master.status(), 2);
+  StatusOr<std::unique_ptr<store::Store>> store = store::OpenStore(f.store);
+  if (!store.ok()) return fail(store.status().WithContext("--store"), 1);
+  RealClock wall;
+  Status seeded = SeedConfig(**store, f.config, wall.Now(), ctx.err);
+  if (!seeded.ok()) return fail(seeded, 1);
+  api::MetricsExporter exporter;
+  StatusOr<std::unique_ptr<EngineLoop>> loop = EngineLoop::Create(
+      {store->get(), *master, f.env, f.seed, *interval, f.speed, *retention, &exporter, &ctx.err});
+  if (!loop.ok()) return fail(loop.status(), 1);
+  api::ControlPlaneOptions options;
+  options.store = store->get();
+  options.clock = &wall;
+  options.environment = f.env;
+  options.load_options.environment = config::CaptureOverrideVariables();
+  options.rate_per_second = f.rate;
+  options.burst = 2 * f.rate;
+  options.exporter = &exporter;
+  EngineLoop* engine = loop->get();
+  options.open_sealed = [engine](const std::string& tenant, int64_t version,
+                                 const std::string& sealed) {
+    return engine->OpenSealed(tenant, version, sealed);
+  };
+  options.engine_ready = [engine] { return engine->ready(); };
+  StatusOr<std::unique_ptr<api::ControlPlane>> plane = api::ControlPlane::Create(options);
+  if (!plane.ok()) return fail(plane.status(), 1);
+  api::HttpServerOptions http;
+  http.listen = f.listen;
+  http.tls_cert = f.tls_cert;
+  http.tls_key = f.tls_key;
+  http.tls_client_ca = f.tls_client_ca;
+  http.max_body_bytes = options.max_body_bytes;
+  StatusOr<std::unique_ptr<api::HttpServer>> server = api::HttpServer::Start(http, plane->get());
+  if (!server.ok()) return fail(server.status().WithContext("--listen"), 1);
+  g_stop = false;
+  std::signal(SIGTERM, OnStopSignal);
+  std::signal(SIGINT, OnStopSignal);
+  (*loop)->Start();
+  const std::string host = f.listen.substr(0, f.listen.rfind(':'));
+  ctx.err << "serve: listening on " << (f.tls_cert.empty() ? "http" : "https") << "://" << host
+          << ":" << (*server)->port() << " (store "
+          << (f.store.find("://") == std::string::npos ? f.store : "postgresql") << ", environment "
+          << f.env << ", speed " << f.speed << "x)\n"
+          << std::flush;
+  while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ctx.err << "serve: stopping: finishing the tick in flight\n";
+  (*loop)->Stop();
+  (*server)->Stop();
+  ctx.err << "serve: stopped\n";
+  return 0;
+}
+
+}  // namespace
+
+void RegisterServeCommand(CLI::App& app, CommandContext& ctx) {
+  auto f = std::make_shared<ServeFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "serve", "Run the engine as a service with the control plane's REST API (/api/v1)");
+  cmd->add_option("--store", f->store,
+                  "Where state lives: a SQLite file path, or a postgresql:// URL")
+      ->envname("CRESCENDO_STORE");
+  cmd->add_option("--listen", f->listen, "HOST:PORT to serve on (port 0: a free one)");
+  cmd->add_option("--backend", f->backend, "sim (the embedded simulator)");
+  cmd->add_option("--speed", f->speed, "Simulated time runs this many times faster than wall time");
+  cmd->add_option("--config", f->config,
+                  "Configuration files or directories stored as version 1 when the store has none");
+  cmd->add_option("--env", f->env, "Environment of the configuration to run (default prod)");
+  cmd->add_option("--interval", f->interval,
+                  "Scaling interval (default $SCALING_INTERVAL, else 30s)");
+  cmd->add_option("--retention", f->retention,
+                  "Delete decisions and metric samples older than this (simulated time)");
+  cmd->add_option("--seed", f->seed, "Seed of the simulated world");
+  cmd->add_option("--master-key-file", f->master_key_file,
+                  "File holding the master key (64 hex digits); else $CRESCENDO_MASTER_KEY");
+  cmd->add_option("--tls-cert", f->tls_cert, "Serve HTTPS with this certificate (PEM)");
+  cmd->add_option("--tls-key", f->tls_key, "... and this private key (PEM)");
+  cmd->add_option("--tls-client-ca", f->tls_client_ca,
+                  "Require client certificates signed by this CA (mutual TLS)");
+  cmd->add_option("--rate-limit", f->rate, "Requests per second per token (burst: twice that)");
+  cmd->add_flag("--print-openapi", f->print_openapi, "Print the OpenAPI document and exit");
+  cmd->callback([f, &ctx] { ctx.exit_code = RunServe(*f, ctx); });
+}
+
+}  // namespace crescendo::cli
