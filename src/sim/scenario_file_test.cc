@@ -138,7 +138,7 @@ TEST(ScenarioFileTest, ErrorsNameFileLineAndField) {
       {"unknown field",
        "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n    colour: red\n"
        "    load: {constant: 1}\n",
-       ":5: services[0].colour: unknown field"},
+       ":5: services[0].\"colour\": unknown field"},
       {"bad id",
        "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b\n    load: {constant: "
        "1}\n",

@@ -87,8 +87,9 @@ TEST(TraceReaderTest, ErrorsNameFileLineAndColumn) {
   const Case cases[] = {
       {"bad time", "t,v\n1995-07-01 00:00:00,1\n1995-07-0x 00:01:00,2\n", "",
        ":3: time column \"t\": \"1995-07-0x 00:01:00\" is not a time"},
-      {"bad value", "t,v\n1,1\n2,abc\n", "", ":3: value column \"v\": \"abc\" is not a number"},
-      {"negative", "t,v\n1,-4\n", "", ":2: value column \"v\": -4 is negative"},
+      {"bad value", "t,v\n1,1\n2,abc\n", "",
+       ":3: value column \"v\": \"abc\" is not a finite number"},
+      {"negative", "t,v\n1,-4\n", "", ":2: value column \"v\": \"-4\" is out of range"},
       {"backwards", "t,v\n10,1\n5,1\n", "", ":3: time 1970-01-01T00:00:05Z is earlier"},
       {"short row", "t,v,w\n1,2,3\n4\n", "w", ":3: expected at least 3 fields, found 1"},
       {"no column", "t,v\n1,2\n", "count",

@@ -76,7 +76,7 @@ TEST(SamplesTest, ErrorsNameTheLineAndField) {
        "s.csv:2: timestamp: found \"yesterday\", expected RFC 3339 (2026-11-27T18:00:00Z) or unix "
        "seconds"},
       {"negative cpu", header + "0,p,c,-1,1,\n",
-       "s.csv:2: cpu: found \"-1\", expected a non-negative number or nothing"},
+       "s.csv:2: cpu: found \"-1\", expected a finite number from 0 to 1e+06, or nothing"},
       {"bad memory", header + "0,p,c,1,1Gi,\n", "s.csv:2: memory: found \"1Gi\""},
       {"unknown event", header + "0,p,c,1,1,evicted\n",
        "s.csv:2: event: found \"evicted\", expected nothing or \"oom\""},

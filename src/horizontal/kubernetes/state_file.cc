@@ -713,10 +713,10 @@ StatusOr<HpaState> ParseHpaState(std::string_view text, std::string_view source)
     if (std::find(std::begin(kStateKeys), std::end(kStateKeys), key) != std::end(kStateKeys)) {
       continue;
     }
-    return InvalidArgumentError(fmt::format(
-        "{}: unknown top-level key \"{}\"{}, expected hpa, scale, pods, podMetrics, "
-        "customMetrics, externalMetrics, history, controller, now and proposedReplicas",
-        source, key.substr(0, 60), key.size() > 60 ? "..." : ""));
+    return InvalidArgumentError(
+        fmt::format("{}: unknown top-level key \"{}\"{}, expected hpa, scale, pods, podMetrics, "
+                    "customMetrics, externalMetrics, history, controller, now and proposedReplicas",
+                    source, key.substr(0, 60), key.size() > 60 ? "..." : ""));
   }
   HpaState state;
   CRESCENDO_RETURN_IF_ERROR(ParseState(Node(&tree, "", source), &state));
