@@ -14,9 +14,11 @@
 // Strategies (EvaluationStrategies):
 //   fixed      the row's own cpu_request / memory_request (the allocation the team set by hand)
 //   vpa        the VPA recommender's target (WorkloadModel, plain VPA semantics)
-//   crescendo  CPU sized ahead from the daily cycle and the last hours, calibrated by a rolling
-//              backtest of its own forecast; memory as `spike-aware` (VPA, sized for recurring
-//              spikes), never below VPA's target (see cycle_sizing.h in src/vertical/)
+//   crescendo  CPU sized ahead from the daily cycle and the last hour, calibrated by a rolling
+//              backtest of its own forecast, on the containers where a second backtest shows it
+//              cheaper than VPA's target and no less safe (VPA's target elsewhere); memory as
+//              `spike-aware` (VPA, sized for recurring spikes), never below VPA's target
+//              (src/vertical/cycle/cycle_sizing.h)
 //
 // Thread safety: pure functions; a SizingPolicy is used by one thread.
 #ifndef CRESCENDO_VERTICAL_REPLAY_H_
