@@ -10,6 +10,7 @@
 #include "crescendo/base/status.h"
 #include "crescendo/config/config.h"
 #include "crescendo/engine/engine.h"
+#include "crescendo/engine/tenant_arbiter.h"
 #include "crescendo/sim/world.h"
 
 namespace crescendo::cli {
@@ -28,6 +29,16 @@ StatusOr<sim::ScenarioSpec> ScenarioFromConfig(const config::Config& config,
 // horizontally, with its effective specs and the strategies of its mode (StrategiesForMode).
 std::vector<WorkloadConfig> WorkloadsOf(const config::Config& config,
                                         const std::string& environment);
+
+// Returns the tenant arbitration of `environment`: the configuration's tenants (tier, weight,
+// guarantee, quota: the tenant's own, else its tier's), the isolation its services carry
+// (TENANT_ISOLATION; the strictest where they differ), the environment's `capacity`, and each
+// service's shape (its simulated pod's requests, its priority). nullopt when the environment
+// sets no capacity: there is nothing to share out. `note`, when given, says which it was.
+std::optional<TenantArbiterOptions> TenancyOf(const config::Config& config,
+                                              const std::string& environment,
+                                              const sim::ScenarioSpec& scenario,
+                                              std::string* note = nullptr);
 
 // Returns the simulator's query for a catalogue metric: a latency metric reads the simulated
 // mean latency ("latency_ms"), a request-rate metric "requests_per_second", any other its own

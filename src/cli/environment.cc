@@ -73,7 +73,11 @@ StatusOr<EnvironmentOverrides> ReadEnvironmentOverrides(
                     *o.min_replicas, *o.max_replicas));
   }
   if (const std::string* v = get("TENANT_ISOLATION")) {
-    CRESCENDO_ASSIGN_OR_RETURN(o.tenant_isolation, Switch("TENANT_ISOLATION", *v));
+    o.tenant_isolation = config::ParseTenantIsolation(*v);
+    if (!o.tenant_isolation) {
+      return Bad("TENANT_ISOLATION", *v,
+                 "strict, soft or none (enabled and true mean soft, disabled and false none)");
+    }
   }
   if (const std::string* v = get("COST_OPTIMIZATION")) {
     CRESCENDO_ASSIGN_OR_RETURN(o.cost_optimization, Switch("COST_OPTIMIZATION", *v));
@@ -108,8 +112,10 @@ std::vector<std::string> DescribeOverrides(const EnvironmentOverrides& o) {
     out.push_back(fmt::format("MAX_REPLICAS={}: maxReplicas of every service", *o.max_replicas));
   }
   if (o.tenant_isolation) {
-    out.push_back("TENANT_ISOLATION=" + OnOff(*o.tenant_isolation) +
-                  ": valid; no effect on the simulator yet (no tenant arbitration in the loop)");
+    out.push_back(
+        "TENANT_ISOLATION=" + std::string(config::TenantIsolationName(*o.tenant_isolation)) +
+        ": valid; no effect without --config (tenant arbitration needs the "
+        "configuration's tenants and the environment's capacity)");
   }
   if (o.cost_optimization) {
     out.push_back("COST_OPTIMIZATION=" + OnOff(*o.cost_optimization) +

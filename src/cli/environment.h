@@ -26,9 +26,12 @@ struct EnvironmentOverrides {
   std::optional<Duration> interval;  // SCALING_INTERVAL, 1s to 1h
   std::optional<int32_t> min_replicas;  // MIN_REPLICAS, 0 to kMaxReplicas
   std::optional<int32_t> max_replicas;  // MAX_REPLICAS, 1 to kMaxReplicas
-  // TENANT_ISOLATION, COST_OPTIMIZATION: enabled/true or disabled/false. Validated and reported;
-  // the simulator has no tenant arbitration or cost optimizer yet, so they change no decision.
-  std::optional<bool> tenant_isolation;
+  // TENANT_ISOLATION: strict, soft or none (enabled/true mean soft, disabled/false none); it
+  // acts through a configuration (run --config: tenant arbitration over the environment's
+  // capacity); without one there are no tenants to arbitrate, so it is validated and reported.
+  std::optional<config::TenantIsolation> tenant_isolation;
+  // COST_OPTIMIZATION: enabled/true or disabled/false; validated and reported (the optimize
+  // commands read it; the simulator's loop has no cost optimizer).
   std::optional<bool> cost_optimization;
 
   bool empty() const;

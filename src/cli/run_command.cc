@@ -312,6 +312,19 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
   engine_options.bindings = SimBindings(config.get(), workloads);
   CRESCENDO_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine,
                              Engine::Create(engine_options, workloads));
+  // Tenant arbitration over the environment's capacity, rebuilt with each configuration.
+  std::unique_ptr<TenantArbiter> arbiter;
+  std::string tenancy_note;
+  auto arbitrate = [&](const config::Config& c) -> Status {
+    std::optional<TenantArbiterOptions> tenancy =
+        TenancyOf(c, options.environment, scenario, &tenancy_note);
+    std::unique_ptr<TenantArbiter> next;
+    if (tenancy) CRESCENDO_ASSIGN_OR_RETURN(next, TenantArbiter::Create(*std::move(tenancy)));
+    engine->SetArbiter(next.get());
+    arbiter = std::move(next);
+    return Status::Ok();
+  };
+  if (config) CRESCENDO_RETURN_IF_ERROR(arbitrate(*config));
   std::map<WorkloadId, size_t> index;
   for (size_t s = 0; s < scenario.services.size(); ++s) index[scenario.services[s].id] = s;
 
@@ -349,6 +362,7 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
       config::ReloadOutcome o = forced ? watcher->Reload() : watcher->CheckForChanges();
       if (o.kind == config::ReloadOutcome::Kind::kApplied) {
         Status s = engine->UpdateWorkloads(WorkloadsOf(*watcher->Current(), options.environment));
+        if (s.ok()) s = arbitrate(*watcher->Current());
         ++summary.config_reloads;
         if (options.log) *options.log << o.Summary() << (s.ok() ? "" : "\n" + s.ToString()) << "\n";
       } else if (o.kind == config::ReloadOutcome::Kind::kRejected) {
@@ -369,6 +383,15 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
     summary.decisions += static_cast<int64_t>(report.decisions.size());
     summary.decisions_digest = DigestTick(summary.decisions_digest, k, report);
     for (const Decision& d : report.decisions) {
+      for (const TraceEntry& e : d.trace) {
+        if (e.before == e.after) continue;
+        if (e.step.find('@') != std::string::npos) ++summary.policy_actions[e.step];
+        if (e.step == "arbitrate" && e.after < e.before) {
+          RunSummary::TenantCuts& cut = summary.tenant_cuts[d.workload.tenant];
+          ++cut.decisions;
+          cut.replica_seconds += (e.before - e.after) * ToSeconds(options.interval);
+        }
+      }
       if (options.exporter != nullptr) {
         options.exporter->CountDecision(d.desired_replicas > d.current_replicas   ? "up"
                                         : d.desired_replicas < d.current_replicas ? "down"
@@ -406,6 +429,7 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
   summary.tick_ms_mean = ran > 0 ? tick_ms_total / static_cast<double>(ran) : 0;
   summary.state_bytes = engine->StateBytes();
   summary.services = world->Stats();
+  summary.tenancy = tenancy_note;
   return summary;
 }
 
@@ -438,6 +462,14 @@ std::string SummaryJson(const RunSummary& summary) {
       {"state_bytes", summary.state_bytes},
       {"environment_overrides", summary.options.overrides},
       {"services", services}};
+  if (!summary.tenancy.empty()) {
+    nlohmann::ordered_json cuts = nlohmann::ordered_json::object();
+    for (const auto& [tenant, c] : summary.tenant_cuts) {
+      cuts[tenant] = {{"decisions", c.decisions}, {"replica_seconds", c.replica_seconds}};
+    }
+    j["tenancy"] = {{"arbitration", summary.tenancy}, {"cut", std::move(cuts)}};
+  }
+  if (!summary.policy_actions.empty()) j["policy_actions"] = summary.policy_actions;
   return j.dump(2) + "\n";
 }
 
@@ -458,6 +490,16 @@ std::string SummaryTable(const RunSummary& summary) {
       FormatDuration(summary.options.duration), summary.options.strategy, summary.options.seed,
       summary.scaling_actions, summary.errors, pod_hours, summary.tick_ms_mean,
       summary.tick_ms_max);
+  if (!summary.tenancy.empty()) {
+    out += summary.tenancy + "\n";
+    for (const auto& [tenant, c] : summary.tenant_cuts) {
+      out += fmt::format("  tenant {}: {} decisions cut, {:.0f} replica-seconds withheld\n", tenant,
+                         c.decisions, c.replica_seconds);
+    }
+  }
+  for (const auto& [policy, n] : summary.policy_actions) {
+    out += fmt::format("policy {} changed {} decisions\n", policy, n);
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -56,6 +57,16 @@ struct RunSummary {
   double tick_ms_mean = 0;
   double tick_ms_max = 0;
   std::vector<sim::ServiceStats> services;
+  // With --config: how tenants share the environment ("tenant arbitration (soft) over ..." or
+  // why there is none), the decisions each configured policy changed (by "name@file:line"), and
+  // per tenant the decisions arbitration cut and the replica-seconds it withheld.
+  std::string tenancy;
+  std::map<std::string, int64_t> policy_actions;
+  struct TenantCuts {
+    int64_t decisions = 0;
+    double replica_seconds = 0;
+  };
+  std::map<std::string, TenantCuts> tenant_cuts;
   // replicas[s][k]: replicas of service s after the k-th tick this process ran (tests, plots).
   std::vector<std::vector<int32_t>> replicas;
   std::vector<std::vector<double>> load_rps;

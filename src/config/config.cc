@@ -12,6 +12,18 @@ std::string_view AutoscalingModeName(AutoscalingMode mode) {
   return kModeNames[static_cast<size_t>(mode)];
 }
 
+std::string_view TenantIsolationName(TenantIsolation isolation) {
+  constexpr std::string_view kNames[] = {"strict", "soft", "none"};
+  return kNames[static_cast<size_t>(isolation)];
+}
+
+std::optional<TenantIsolation> ParseTenantIsolation(std::string_view text) {
+  if (text == "strict") return TenantIsolation::kStrict;
+  if (text == "soft" || text == "enabled" || text == "true") return TenantIsolation::kSoft;
+  if (text == "none" || text == "disabled" || text == "false") return TenantIsolation::kNone;
+  return std::nullopt;
+}
+
 std::optional<AutoscalingMode> ParseAutoscalingMode(std::string_view text) {
   for (size_t i = 0; i < std::size(kModeNames); ++i) {
     if (kModeNames[i] == text) return static_cast<AutoscalingMode>(i);

@@ -156,7 +156,7 @@ TEST(LoaderTest, DecodesTypedValues) {
   EXPECT_EQ(api.metric_bindings[0].source, "cluster");
   EXPECT_EQ(api.tier, "std");
   EXPECT_EQ(api.priority, 100);
-  EXPECT_TRUE(api.tenant_isolation);
+  EXPECT_EQ(api.tenant_isolation, TenantIsolation::kSoft);
   EXPECT_FALSE(api.cost_optimization);
   EXPECT_FALSE(api.vertical.has_value());
   EXPECT_FALSE(
@@ -219,7 +219,7 @@ const OverrideCase kOverrideCases[] = {
      {{"TENANT_ISOLATION", "disabled"}},
      "dev/tiny/default/api",
      "tenantIsolation",
-     "disabled",
+     "none",  // the older switch value, shown as the mode it means
      "environment variable TENANT_ISOLATION"},
     {"cost_optimization",
      {{"COST_OPTIMIZATION", "enabled"}},
@@ -257,7 +257,7 @@ TEST(OverrideTest, SetsTypedValuesOfEveryService) {
   for (const ServiceConfig& s : result.config->services) {
     EXPECT_EQ(s.mode, AutoscalingMode::kPredictive) << s.id.ToString();
     EXPECT_EQ(s.scaling_interval, std::chrono::minutes(1));
-    EXPECT_FALSE(s.tenant_isolation);
+    EXPECT_EQ(s.tenant_isolation, TenantIsolation::kNone);
     EXPECT_TRUE(s.cost_optimization);
     if (s.service == "batch") {
       EXPECT_FALSE(s.horizontal.has_value());

@@ -106,7 +106,7 @@ class SettingsDecoder {
     } else {
       RecordDefault("scalingInterval", FormatDuration(config().scaling_interval));
     }
-    DecodeSwitch(map, "tenantIsolation", config().tenant_isolation);
+    DecodeIsolation(map);
     DecodeSwitch(map, "costOptimization", config().cost_optimization);
     if (const Node* n = GetValue(map, "priority")) {
       if (auto p = r_.Int(*n, 0, 1000)) {
@@ -134,6 +134,22 @@ class SettingsDecoder {
     }
     apply(fallback);
     RecordDefault(std::string(key), std::string(names[fallback]));
+  }
+
+  void DecodeIsolation(const Node& map) {
+    TenantIsolation& value = config().tenant_isolation;
+    if (const Node* n = GetValue(map, "tenantIsolation")) {
+      std::optional<TenantIsolation> parsed;
+      if (n->is_scalar()) parsed = ParseTenantIsolation(n->scalar);
+      if (!parsed) {
+        r_.Error(*n, n->Describe(), "strict, soft or none (enabled means soft, disabled none)");
+        return;
+      }
+      value = *parsed;
+      Record("tenantIsolation", std::string(TenantIsolationName(value)), *n);
+      return;
+    }
+    RecordDefault("tenantIsolation", std::string(TenantIsolationName(value)));
   }
 
   void DecodeSwitch(const Node& map, std::string_view key, bool& value) {

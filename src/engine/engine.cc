@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
 #include <set>
 #include <unordered_map>
 
@@ -80,7 +83,39 @@ struct Engine::Slot {
   std::unique_ptr<StrategyState> vertical_state;
   std::optional<Timestamp> last_seen;
   std::vector<size_t> metric_bindings;  // per effective metric; kNoBinding when none
+  // Configured policies only (WorkloadConfig::policies set):
+  std::vector<std::pair<std::string, size_t>> policy_bindings;  // metric name, binding
+  std::vector<SpendAccount> accounts;   // parallel to the chain's policies (budgets use theirs)
+  std::optional<Timestamp> accrued_to;  // accounts hold the spending up to here
+  std::vector<ReplicaRecord> history;   // replicas applied, oldest first (rate-limit windows)
 };
+
+namespace {
+
+// A rate-limit window is at most 24 h (src/policy/kinds/rate_limit.cc); one record older than
+// that stays, as the count in force at the window's start. Bounded in count too.
+constexpr Duration kHistoryKept = std::chrono::hours(24);
+constexpr size_t kMaxHistory = 4096;
+
+void Remember(std::vector<ReplicaRecord>& history, Timestamp now, int32_t replicas) {
+  history.push_back({now, replicas});
+  size_t drop = 0;
+  while (drop + 1 < history.size() && history[drop + 1].time <= now - kHistoryKept) ++drop;
+  drop = std::max(drop, history.size() > kMaxHistory ? history.size() - kMaxHistory : 0);
+  history.erase(history.begin(), history.begin() + static_cast<std::ptrdiff_t>(drop));
+}
+
+// The value a policy reads for a metric: the workload-level value, else the pods' mean.
+std::optional<double> ScalarOf(const WorkloadMetric& m) {
+  if (!m.status.ok()) return std::nullopt;
+  if (m.value) return m.value;
+  if (m.pods.empty()) return std::nullopt;
+  double sum = 0;
+  for (const PodMetric& p : m.pods) sum += p.value;
+  return sum / static_cast<double>(m.pods.size());
+}
+
+}  // namespace
 
 // One tick's working data.
 struct Engine::Tick {
@@ -177,6 +212,29 @@ Status Engine::Install(std::vector<WorkloadConfig> workloads) {
     }
     if (it != old.end() && s.vertical != nullptr && it->second->vertical == s.vertical) {
       s.vertical_state = std::move(it->second->vertical_state);
+    }
+    if (w.policies != nullptr) {
+      for (const std::string& m : w.policy_metrics) {
+        auto b = binding_index_.find(m);
+        if (b != binding_index_.end()) s.policy_bindings.emplace_back(m, b->second);
+      }
+      s.accounts.resize(w.policies->size());
+      if (it != old.end()) {
+        // Accounts follow their policy by name: a reload that keeps a budget keeps its spending.
+        const WorkloadConfig& before = workloads_[static_cast<size_t>(it->second - slots_.data())];
+        if (before.policies != nullptr) {
+          for (size_t p = 0; p < w.policies->size(); ++p) {
+            for (size_t q = 0; q < before.policies->size(); ++q) {
+              if (before.policies->policies()[q]->name() == w.policies->policies()[p]->name() &&
+                  q < it->second->accounts.size()) {
+                s.accounts[p] = it->second->accounts[q];
+              }
+            }
+          }
+          s.accrued_to = it->second->accrued_to;
+        }
+        s.history = std::move(it->second->history);
+      }
     }
     if (s.horizontal_state == nullptr) s.horizontal_state = s.horizontal->NewState();
     if (s.vertical != nullptr && s.vertical_state == nullptr) {
@@ -283,10 +341,44 @@ void Engine::Recommend(Tick& t) {
 }
 
 void Engine::ApplyPolicies(Tick& t) {
+  std::vector<NamedValue> metrics, spent;
   for (size_t w = 0; w < workloads_.size(); ++w) {
-    if (t.states[w] == nullptr) continue;
-    PolicyContext ctx{&workloads_[w].id, &workloads_[w].horizontal, t.now};
-    t.proposals[w] = policies_.Apply(std::move(t.proposals[w]), ctx);
+    const WorkloadState* state = t.states[w];
+    if (state == nullptr) continue;
+    const WorkloadConfig& config = workloads_[w];
+    PolicyContext ctx{&config.id, &config.horizontal, t.now};
+    if (config.policies == nullptr) {
+      t.proposals[w] = policies_.Apply(std::move(t.proposals[w]), ctx);
+      continue;
+    }
+    Slot& s = slots_[w];
+    const PolicyChain& chain = *config.policies;
+    const std::optional<Resources> requests =
+        state->pod_requests == Resources{} ? std::nullopt : std::optional(state->pod_requests);
+    // What ran since the last tick was paid for: the replicas the cluster has now.
+    spent.clear();
+    for (size_t p = 0; p < chain.size(); ++p) {
+      const Policy& policy = *chain.policies()[p];
+      const Timestamp from = s.accrued_to.value_or(t.now);
+      if (policy.Accrue(s.accounts[p], state->spec_replicas, requests, from, t.now)) {
+        spent.push_back({policy.name(), s.accounts[p].spent});
+      }
+    }
+    s.accrued_to = t.now;
+    metrics.clear();
+    for (const auto& [name, b] : s.policy_bindings) {
+      if (std::optional<double> v = ScalarOf(t.collected.metrics[b][w])) {
+        metrics.push_back({name, *v});
+      }
+    }
+    ctx.metrics = metrics;
+    ctx.spent = spent;
+    ctx.tier = config.tier;
+    ctx.priority = config.priority;
+    ctx.labels = &config.labels;
+    ctx.current_requests = requests;
+    ctx.history = s.history;
+    t.proposals[w] = chain.Apply(std::move(t.proposals[w]), ctx);
   }
 }
 
@@ -347,6 +439,9 @@ void Engine::Record(Tick& t) {
       s.last_seen = t.now;
       s.horizontal->Commit(*s.horizontal_state, d.current_replicas,
                            d.applied ? d.desired_replicas : d.current_replicas, t.now);
+      if (workloads_[w].policies != nullptr && d.applied) {
+        Remember(s.history, t.now, d.desired_replicas);
+      }
       if (s.vertical != nullptr && t.vertical[w]) {
         const bool applied = t.report.vertical[w] && t.report.vertical[w]->applied;
         s.vertical->Commit(*s.vertical_state, *t.vertical[w], applied, t.now);
@@ -444,10 +539,87 @@ nlohmann::json Engine::Checkpoint() const {
       entry["vertical"] = {{"strategy", workloads_[w].vertical_strategy},
                            {"state", s.vertical_state->ToJson()}};
     }
+    if (const PolicyChain* chain = workloads_[w].policies.get()) {
+      nlohmann::json accounts = nlohmann::json::array(), history = nlohmann::json::array();
+      for (size_t p = 0; p < chain->size(); ++p) {
+        if (s.accounts[p] == SpendAccount{}) continue;
+        accounts.push_back(
+            {{"policy", chain->policies()[p]->name()},
+             {"spent", s.accounts[p].spent},
+             {"period_start", s.accounts[p].period_start.time_since_epoch().count()}});
+      }
+      for (const ReplicaRecord& r : s.history) {
+        history.push_back({r.time.time_since_epoch().count(), r.replicas});
+      }
+      entry["policies"] = {
+          {"accounts", std::move(accounts)},
+          {"history", std::move(history)},
+          {"accrued_to", s.accrued_to ? nlohmann::json(s.accrued_to->time_since_epoch().count())
+                                      : nlohmann::json(nullptr)}};
+    }
     out.push_back(std::move(entry));
   }
   return {{"version", 1}, {"workloads", std::move(out)}};
 }
+
+namespace {
+
+// A checkpoint entry's "policies": {"accounts": [{"policy", "spent", "period_start"}],
+// "history": [[ns, replicas], ...], "accrued_to": ns|null}. Accounts of policies the chain no
+// longer has are dropped.
+StatusOr<Engine::PolicyRecords> PoliciesFromJson(const nlohmann::json& j, const PolicyChain& chain,
+                                                 const std::string& where) {
+  Engine::PolicyRecords out;
+  out.accounts.resize(chain.size());
+  if (!j.is_object() || !j.value("accounts", nlohmann::json()).is_array() ||
+      !j.value("history", nlohmann::json()).is_array()) {
+    return InvalidArgumentError(where + ": expected {\"accounts\": [...], \"history\": [...]}");
+  }
+  const nlohmann::json& accounts = j["accounts"];
+  for (size_t i = 0; i < accounts.size(); ++i) {
+    const nlohmann::json& a = accounts[i];
+    if (!a.is_object() || !a.value("policy", nlohmann::json()).is_string() ||
+        !a.value("spent", nlohmann::json()).is_number() ||
+        !a.value("period_start", nlohmann::json()).is_number_integer() ||
+        !std::isfinite(a["spent"].get<double>()) || a["spent"].get<double>() < 0) {
+      return InvalidArgumentError(
+          fmt::format("{}.accounts[{}]: expected {{\"policy\": name, \"spent\": a number >= 0, "
+                      "\"period_start\": nanoseconds}}",
+                      where, i));
+    }
+    for (size_t p = 0; p < chain.size(); ++p) {
+      if (chain.policies()[p]->name() == a["policy"].get<std::string>()) {
+        out.accounts[p] = {a["spent"].get<double>(),
+                           Timestamp(Duration(a["period_start"].get<int64_t>()))};
+      }
+    }
+  }
+  const nlohmann::json& history = j["history"];
+  for (size_t i = 0; i < history.size(); ++i) {
+    const nlohmann::json& h = history[i];
+    if (!h.is_array() || h.size() != 2 || !h[0].is_number_integer() || !h[1].is_number_integer() ||
+        h[1].get<int64_t>() < 0 || h[1].get<int64_t>() > std::numeric_limits<int32_t>::max() ||
+        (!out.history.empty() &&
+         Timestamp(Duration(h[0].get<int64_t>())) < out.history.back().time)) {
+      return InvalidArgumentError(
+          fmt::format("{}.history[{}]: expected [nanoseconds, replicas], oldest first", where, i));
+    }
+    if (out.history.size() == kMaxHistory) {
+      return InvalidArgumentError(
+          fmt::format("{}.history: more than {} records", where, kMaxHistory));
+    }
+    out.history.push_back({Timestamp(Duration(h[0].get<int64_t>())), h[1].get<int32_t>()});
+  }
+  const nlohmann::json& to = j.value("accrued_to", nlohmann::json());
+  if (to.is_number_integer()) {
+    out.accrued_to = Timestamp(Duration(to.get<int64_t>()));
+  } else if (!to.is_null()) {
+    return InvalidArgumentError(where + ".accrued_to: expected nanoseconds or null");
+  }
+  return out;
+}
+
+}  // namespace
 
 Status Engine::Restore(const nlohmann::json& checkpoint, size_t* skipped) {
   if (!checkpoint.is_object() || checkpoint.value("version", 0) != 1 ||
@@ -462,6 +634,7 @@ Status Engine::Restore(const nlohmann::json& checkpoint, size_t* skipped) {
     size_t slot;
     std::unique_ptr<StrategyState> horizontal, vertical;
     std::optional<Timestamp> last_seen;
+    std::optional<PolicyRecords> policies;
   };
   std::vector<Restored> restored;
   size_t skip = 0;
@@ -482,7 +655,7 @@ Status Engine::Restore(const nlohmann::json& checkpoint, size_t* skipped) {
       continue;
     }
     const size_t w = it->second;
-    Restored r{w, nullptr, nullptr, std::nullopt};
+    Restored r{w, nullptr, nullptr, std::nullopt, std::nullopt};
     StatusOr<std::unique_ptr<StrategyState>> hs = slots_[w].horizontal->RestoreState(h["state"]);
     if (!hs.ok()) return hs.status().WithContext(where + " (" + id.ToString() + ")");
     r.horizontal = *std::move(hs);
@@ -495,6 +668,11 @@ Status Engine::Restore(const nlohmann::json& checkpoint, size_t* skipped) {
     }
     const nlohmann::json& seen = e.value("last_seen", nlohmann::json());
     if (seen.is_number_integer()) r.last_seen = Timestamp(Duration(seen.get<int64_t>()));
+    if (const PolicyChain* chain = workloads_[w].policies.get();
+        chain != nullptr && e.contains("policies")) {
+      CRESCENDO_ASSIGN_OR_RETURN(r.policies,
+                                 PoliciesFromJson(e["policies"], *chain, where + ".policies"));
+    }
     restored.push_back(std::move(r));
   }
   for (Restored& r : restored) {
@@ -502,6 +680,11 @@ Status Engine::Restore(const nlohmann::json& checkpoint, size_t* skipped) {
     s.horizontal_state = std::move(r.horizontal);
     if (r.vertical != nullptr) s.vertical_state = std::move(r.vertical);
     s.last_seen = r.last_seen;
+    if (r.policies) {
+      s.accounts = std::move(r.policies->accounts);
+      s.history = std::move(r.policies->history);
+      s.accrued_to = r.policies->accrued_to;
+    }
   }
   if (skipped != nullptr) *skipped = skip;
   return Status::Ok();
@@ -536,6 +719,7 @@ std::vector<metrics::MetricBinding> BindAllTo(const std::vector<WorkloadConfig>&
   for (const WorkloadConfig& w : workloads) {
     for (const MetricSpec& m : EffectiveMetrics(w.horizontal)) names.insert(m.name);
     if (w.vertical) names.insert({"cpu", "memory"});
+    if (w.policies != nullptr) names.insert(w.policy_metrics.begin(), w.policy_metrics.end());
   }
   std::vector<metrics::MetricBinding> out;
   for (const std::string& name : names) {

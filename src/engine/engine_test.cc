@@ -327,6 +327,107 @@ TEST_F(EngineTest, WorkloadsThatLeaveLoseTheirState) {
   EXPECT_EQ(c["workloads"][0]["horizontal"]["state"]["scale_up_events"].size(), 1u);  // kept
 }
 
+// A budget-like policy that caps at 10 - spent and records what it saw; the spend is one unit
+// per replica-hour. Lets the test see what the engine hands policies.
+class SpyPolicy final : public Policy {
+ public:
+  std::string_view name() const override { return "spy"; }
+  Proposal Apply(Proposal p, const PolicyContext& ctx) const override {
+    const double* spent = PolicyContext::Find(ctx.spent, "spy");
+    const double* load = PolicyContext::Find(ctx.metrics, "queue");
+    seen_spent.push_back(spent ? *spent : -1);
+    seen_metric.push_back(load ? *load : -1);
+    seen_history.push_back(ctx.history.size());
+    seen_tier = std::string(ctx.tier);
+    const int32_t cap = static_cast<int32_t>(10 - (spent ? *spent : 0));
+    if (p.desired_replicas > cap) p.Record("spy@policies.yaml:3", cap, "spent");
+    return p;
+  }
+  bool Accrue(SpendAccount& a, int32_t replicas, const std::optional<Resources>&, Timestamp from,
+              Timestamp to) const override {
+    a.spent += replicas * ToSeconds(to - from) / 3600.0;
+    return true;
+  }
+  mutable std::vector<double> seen_spent, seen_metric;
+  mutable std::vector<size_t> seen_history;
+  mutable std::string seen_tier;
+};
+
+// Reports the workload-level value `queue` for each workload.
+class QueueMetric : public MetricSource {
+ public:
+  std::string_view name() const override { return "queue-source"; }
+  StatusOr<std::vector<WorkloadMetric>> Read(const MetricRequest& request) override {
+    std::vector<WorkloadMetric> out;
+    for (size_t i = 0; i < request.workloads.size(); ++i) {
+      WorkloadMetric m;
+      m.metric = request.metric;
+      m.value = 42;
+      m.time = request.now;
+      out.push_back(std::move(m));
+    }
+    return out;
+  }
+};
+
+TEST_F(EngineTest, ConfiguredPoliciesSeeMetricsSpendingAndHistoryAndCheckpointThem) {
+  auto chain = std::make_shared<PolicyChain>();
+  chain->Add(std::make_unique<BoundsPolicy>());
+  auto spy_owned = std::make_unique<SpyPolicy>();
+  const SpyPolicy* spy = spy_owned.get();
+  chain->Add(std::move(spy_owned));
+  WorkloadConfig w = Workload("api", 1, 50);
+  w.policies = chain;
+  w.policy_metrics = {"queue"};
+  w.tier = "premium";
+  auto queue = std::make_shared<QueueMetric>();
+  cluster_.replicas_[w.id] = 2;
+  w.horizontal_strategy = "target-utilization";
+  auto collector = *metrics::Collector::Create({}, {metrics_, queue}, clock_);
+  EngineOptions o;
+  o.backend = &cluster_;
+  o.collector = collector.get();
+  o.bindings = BindAllTo({w}, "fake");
+  for (metrics::MetricBinding& b : o.bindings) {
+    if (b.metric == "queue") b.source = "queue-source";
+  }
+  ASSERT_EQ(o.bindings.size(), 2u);  // cpu for the HPA, queue for the policy
+  auto engine = *Engine::Create(o, {w});
+  metrics_->cpu_millis = {{"api", 4000}};  // 4x the request: the HPA wants far more than 10
+  // Ticks an hour apart: 2 replicas for the first hour, then whatever was applied.
+  std::vector<int32_t> desired;
+  for (int h = 0; h < 4; ++h) {
+    TickReport r = engine->RunOnce(kT0 + std::chrono::hours(h));
+    desired.push_back(r.decisions[0].desired_replicas);
+  }
+  // Spent: nothing yet; then the 10 replicas applied ran for an hour (10); the cap 10 - 10 = 0
+  // is raised to minReplicas 1 by the bounds, which run last; then 1 a hour.
+  EXPECT_EQ(spy->seen_spent, (std::vector<double>{0, 10, 11, 12}));
+  EXPECT_EQ(desired, (std::vector<int32_t>{10, 1, 1, 1}));
+  EXPECT_EQ(spy->seen_metric, (std::vector<double>{42, 42, 42, 42}));
+  EXPECT_EQ(spy->seen_history, (std::vector<size_t>{0, 1, 2, 2}));  // two changes applied
+  EXPECT_EQ(spy->seen_tier, "premium");
+
+  // The accounts and history are checkpointed and restored exactly.
+  const nlohmann::json c = engine->Checkpoint();
+  const nlohmann::json& policies = c["workloads"][0]["policies"];
+  ASSERT_EQ(policies["accounts"].size(), 1u);
+  EXPECT_EQ(policies["accounts"][0]["policy"], "spy");
+  EXPECT_EQ(policies["accounts"][0]["spent"], 12.0);
+  EXPECT_EQ(policies["history"].size(), 2u);
+  auto restored = *Engine::Create(o, {w});
+  ASSERT_TRUE(restored->Restore(nlohmann::json::parse(c.dump())).ok());
+  EXPECT_EQ(restored->Checkpoint(), c);
+
+  // A malformed record is refused whole, naming where.
+  nlohmann::json bad = c;
+  bad["workloads"][0]["policies"]["history"][1] = {"soon", 3};
+  Status s = restored->Restore(bad);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("workloads[0].policies.history[1]"), std::string::npos) << s.message();
+  EXPECT_EQ(restored->Checkpoint(), c);
+}
+
 TEST(StrategiesTest, ModesMapToStrategies) {
   EXPECT_EQ(StrategiesForMode("kubernetes")->vertical, "vpa");
   EXPECT_EQ(StrategiesForMode("predictive")->horizontal, "predictive");

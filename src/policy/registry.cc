@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <set>
 
 #include "policy/kinds/kinds.h"
 
@@ -227,6 +228,42 @@ PolicyChain BuildChain(std::span<const PolicySpec> specs, const BuildEnvironment
   // A fixed year keeps validation deterministic; 2026 has both daylight-saving changes.
   CheckScheduleConflicts(schedules, ParseRfc3339("2026-01-01T00:00:00Z").value(), reader);
   return chain;
+}
+
+namespace {
+
+bool IsNameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+void CollectNamed(const SpecNode& node, std::span<const std::string> catalogue,
+                  std::set<std::string>& out) {
+  if (node.kind == SpecNode::Kind::kScalar) {
+    auto known = [&](std::string_view name) {
+      return std::find(catalogue.begin(), catalogue.end(), name) != catalogue.end();
+    };
+    if (node.key == "metric" && known(node.scalar)) out.insert(node.scalar);
+    const std::string& text = node.scalar;
+    for (std::string_view prefix : {std::string_view("metrics."), std::string_view("forecast.")}) {
+      for (size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at + 1)) {
+        if (at > 0 && IsNameChar(text[at - 1])) continue;  // e.g. "mymetrics."
+        size_t end = at + prefix.size();
+        while (end < text.size() && IsNameChar(text[end])) ++end;
+        std::string_view name(text.data() + at + prefix.size(), end - at - prefix.size());
+        if (known(name)) out.emplace(name);
+      }
+    }
+  }
+  for (const SpecNode& child : node.children) CollectNamed(child, catalogue, out);
+}
+
+}  // namespace
+
+std::vector<std::string> MetricsNamed(std::span<const PolicySpec> specs,
+                                      std::span<const std::string> catalogue) {
+  std::set<std::string> out;
+  for (const PolicySpec& spec : specs) CollectNamed(spec.params, catalogue, out);
+  return {out.begin(), out.end()};
 }
 
 }  // namespace crescendo::policy

@@ -41,6 +41,18 @@ std::string_view AutoscalingModeName(AutoscalingMode mode);
 // Parses the names AutoscalingModeName returns; nullopt for anything else.
 std::optional<AutoscalingMode> ParseAutoscalingMode(std::string_view text);
 
+// How tenants share capacity (TENANT_ISOLATION, docs/tenancy.md):
+//   strict  each tenant confined to its entitlement; quotas enforced; no borrowing;
+//   soft    shared capacity; guarantees and quotas enforced; idle capacity lent and reclaimed;
+//   none    everything shared; guarantees and quotas ignored.
+enum class TenantIsolation { kStrict, kSoft, kNone };
+
+// Returns "strict", "soft" or "none".
+std::string_view TenantIsolationName(TenantIsolation isolation);
+// Parses "strict", "soft" and "none", and the older switch values: "enabled" and "true" mean
+// soft, "disabled" and "false" none. nullopt for anything else.
+std::optional<TenantIsolation> ParseTenantIsolation(std::string_view text);
+
 // The tenant id of a service that serves every tenant from one deployment.
 inline constexpr std::string_view kSharedTenant = "shared";
 // The metric source of the built-in cpu and memory metrics: the cluster backend's resource
@@ -137,7 +149,7 @@ struct ServiceConfig {
   std::string tier;
   int32_t priority = 0;  // the tier's, unless the service sets its own
   Duration scaling_interval = std::chrono::seconds(15);
-  bool tenant_isolation = true;    // keep the tenant's pods and quota apart from others
+  TenantIsolation tenant_isolation = TenantIsolation::kSoft;  // TENANT_ISOLATION
   bool cost_optimization = false;  // let the cost optimizer resize or move this service
   std::map<std::string, std::string> labels;
   std::vector<policy::PolicySpec> policies;  // `policies:`, see docs/policies.md

@@ -11,7 +11,9 @@
 // recommend  per workload, its horizontal strategy and (when it has a VerticalSpec) its vertical
 //            strategy, each a pure function of the context and the state the engine keeps for
 //            it (model/state.h). Strategies that forecast do it here, on their own state.
-// policies   the PolicyChain (bounds; the policy work adds its rules here).
+// policies   each workload's PolicyChain (its configured policies, or the HPA bounds alone), with
+//            the metrics they name, the replicas applied recently and, for cost budgets, what
+//            was spent in the budget's period (engine-owned accounts, checkpointed).
 // arbitrate  across workloads: the Arbiter (a pass-through until tenant shares and capacity
 //            arbitration land; docs/architecture.md).
 // apply      SetReplicas for a changed replica count, SetResources for a vertical change, unless
@@ -66,6 +68,15 @@ struct WorkloadConfig {
   std::string vertical_strategy = "vpa";           // a name of NewVerticalStrategy()
   bool apply = true;                               // false: compute and record only
   std::string mode = "kubernetes";                 // the mode it came from, for reports
+  // The service's configured policies (policy::BuildChain, the HPA bounds included), run in the
+  // policies stage; null: the HPA bounds alone. Shared: one chain may serve many workloads.
+  std::shared_ptr<const PolicyChain> policies;
+  // What those policies read: the catalogue metrics they name (collected for them; a metric
+  // without a binding has no value), the tenant's tier, the service's priority and labels.
+  std::vector<std::string> policy_metrics;
+  std::string tier;
+  int32_t priority = 0;
+  std::map<std::string, std::string> labels;
 };
 
 // Returns workload `id` with its specs, run by `plan`'s strategies; `mode` names it in reports.
@@ -161,6 +172,14 @@ class Engine {
 
   // Returns the bytes of all the workloads' states.
   size_t StateBytes() const;
+
+  // A workload's policy records, as checkpointed: budget accounts (parallel to its chain's
+  // policies), the replicas applied recently, how far the accounts run.
+  struct PolicyRecords {
+    std::vector<SpendAccount> accounts;
+    std::vector<ReplicaRecord> history;
+    std::optional<Timestamp> accrued_to;
+  };
 
   const std::vector<WorkloadConfig>& workloads() const { return workloads_; }
 

@@ -77,6 +77,13 @@ enum class Stage {
 };
 std::string_view StageName(Stage stage);
 
+// What a policy that keeps an account (a cost budget) has spent in its current period.
+struct SpendAccount {
+  double spent = 0;        // in the policy's currency
+  Timestamp period_start;  // the start of the period `spent` belongs to
+  friend bool operator==(const SpendAccount&, const SpendAccount&) = default;
+};
+
 class Policy {
  public:
   virtual ~Policy() = default;
@@ -84,6 +91,17 @@ class Policy {
   virtual Stage stage() const { return Stage::kPreference; }
   // Returns `proposal` constrained by this policy.
   virtual Proposal Apply(Proposal proposal, const PolicyContext& ctx) const = 0;
+  // For a policy that keeps an account (a budget): adds to `account` what `replicas` pods of
+  // `requests` cost over [from, to), first starting a new period (nothing spent) when `to` lies
+  // in a later period than the account's. Returns false, leaving `account` alone, for a policy
+  // without one (the default). The engine keeps the accounts and passes them back as
+  // PolicyContext::spent.
+  virtual bool Accrue(SpendAccount& account, int32_t replicas,
+                      const std::optional<Resources>& requests, Timestamp from,
+                      Timestamp to) const {
+    (void)account, (void)replicas, (void)requests, (void)from, (void)to;
+    return false;
+  }
 };
 
 // Clamps desired replicas into [spec.min_replicas, spec.max_replicas]. Trace reasons follow the

@@ -129,6 +129,11 @@ PolicyChain BuildChain(std::span<const PolicySpec> specs, const BuildEnvironment
                        std::vector<SpecError>& errors,
                        const PolicyRegistry& registry = PolicyRegistry::Builtin());
 
+// Returns the names of `catalogue` that `specs` read: a `metric:` parameter, or `metrics.X` or
+// `forecast.X` in an expression, sorted and unique. The engine collects these for the policies.
+std::vector<std::string> MetricsNamed(std::span<const PolicySpec> specs,
+                                      std::span<const std::string> catalogue);
+
 // The trace step of a configured policy: "<name>@<file:line>".
 std::string TraceStep(std::string_view name, const SpecLocation& source);
 

@@ -89,6 +89,30 @@ class Budget final : public ConfiguredPolicy {
     return Timestamp(std::chrono::duration_cast<Duration>(tp.time_since_epoch()));
   }
 
+  // Spends at the price of the size the pods run at: the degraded price once they run at the
+  // degraded size, the budget's price otherwise.
+  bool Accrue(SpendAccount& account, int32_t replicas, const std::optional<Resources>& requests,
+              Timestamp from, Timestamp to) const override {
+    const Timestamp start = PeriodStart(to);
+    if (account.period_start != start) account = SpendAccount{0, start};
+    const Timestamp begin = std::max(from, start);
+    if (to <= begin || replicas <= 0) return true;
+    const bool degraded = p_.degrade && p_.degraded_size && requests == p_.degraded_size;
+    account.spent +=
+        replicas * (degraded ? p_.degraded_price : p_.price) * (ToSeconds(to - begin) / 3600.0);
+    return true;
+  }
+
+ private:
+  Timestamp PeriodStart(Timestamp now) const {
+    cctz::civil_second local =
+        cctz::convert(std::chrono::floor<std::chrono::seconds>(now), p_.zone);
+    cctz::civil_second start = p_.monthly ? cctz::civil_second(cctz::civil_month(local))
+                                          : cctz::civil_second(cctz::civil_day(local));
+    auto tp = p_.zone.lookup(start).pre;
+    return Timestamp(std::chrono::duration_cast<Duration>(tp.time_since_epoch()));
+  }
+
   BudgetParams p_;
 };
 

@@ -295,6 +295,63 @@ INSTANTIATE_TEST_SUITE_P(Table, BudgetTest,
                              // 1 April: 720 h left, 3000 affords 3000 / 360 = 8
                              BudgetCase{"new_month", "2026-04-01T00:00:00Z", 0, 80, 8}));
 
+// The engine keeps a budget's account with Accrue(): replica-hours at the price, reset when a
+// new period starts in the budget's time zone, at the degraded price at the degraded size.
+TEST(BudgetAccrueTest, SpendsReplicaHoursAndResetsEachPeriod) {
+  PolicySpec spec = Spec(
+      "daily",
+      M({{"kind", S("budget")},
+         {"amount", S("100")},
+         {"currency", S("EUR")},
+         {"period", S("day")},
+         {"timeZone", S("Europe/Paris")},
+         {"pricePerReplicaHour", S("0.5")},
+         {"onExhausted", S("degrade")},
+         {"degrade",
+          M({{"pricePerReplicaHour", S("0.25")}, {"cpu", S("500m")}, {"memory", S("1Gi")}})}}));
+  BuildEnvironment env = Env();
+  env.budgets = {"daily"};
+  std::unique_ptr<Policy> policy = Build(spec, env);
+  ASSERT_NE(policy, nullptr);
+  auto at = [](const char* t) { return ParseRfc3339(t).value(); };
+  SpendAccount a;
+  // 4 replicas for 2 h at 0.5: 4.
+  ASSERT_TRUE(
+      policy->Accrue(a, 4, std::nullopt, at("2026-06-10T08:00:00Z"), at("2026-06-10T10:00:00Z")));
+  EXPECT_DOUBLE_EQ(a.spent, 4.0);
+  EXPECT_EQ(a.period_start, at("2026-06-09T22:00:00Z"));  // midnight in Paris (UTC+2)
+  // At the degraded size the price is 0.25: 4 replicas for 1 h add 1.
+  ASSERT_TRUE(policy->Accrue(a, 4, Resources{500, int64_t{1} << 30}, at("2026-06-10T10:00:00Z"),
+                             at("2026-06-10T11:00:00Z")));
+  EXPECT_DOUBLE_EQ(a.spent, 5.0);
+  // Across Paris midnight: only the part in the new day counts, from zero.
+  ASSERT_TRUE(
+      policy->Accrue(a, 2, std::nullopt, at("2026-06-10T21:00:00Z"), at("2026-06-10T23:00:00Z")));
+  EXPECT_EQ(a.period_start, at("2026-06-10T22:00:00Z"));
+  EXPECT_DOUBLE_EQ(a.spent, 1.0);
+  // A policy without an account says so and leaves it alone.
+  BoundsPolicy bounds;
+  SpendAccount untouched{7, at("2026-06-10T22:00:00Z")};
+  EXPECT_FALSE(bounds.Accrue(untouched, 3, std::nullopt, at("2026-06-10T23:00:00Z"),
+                             at("2026-06-11T00:00:00Z")));
+  EXPECT_EQ(untouched.spent, 7);
+}
+
+TEST(MetricsNamedTest, FindsCatalogueMetricsInParametersAndExpressions) {
+  std::vector<PolicySpec> specs = {
+      Spec("p95",
+           M({{"kind", S("slo")}, {"metric", S("latency_p95_ms")}, {"objective", S("200")}})),
+      Spec("queue", M({{"kind", S("expression")},
+                       {"replicas", S("int(metrics.audio_queue_length / 50) + "
+                                      "int(forecast.requests_per_second / 100)")},
+                       {"when", S("mymetrics.unknown > 1")}}))};
+  const std::vector<std::string> catalogue = {"audio_queue_length", "latency_p95_ms",
+                                              "requests_per_second", "unused"};
+  EXPECT_EQ(
+      MetricsNamed(specs, catalogue),
+      (std::vector<std::string>{"audio_queue_length", "latency_p95_ms", "requests_per_second"}));
+}
+
 TEST(BudgetDegradeTest, MovesToTheCheaperSizeThenCaps) {
   PolicySpec spec = Spec(
       "monthly",
