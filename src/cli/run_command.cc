@@ -319,7 +319,9 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
     std::optional<TenantArbiterOptions> tenancy =
         TenancyOf(c, options.environment, scenario, &tenancy_note);
     std::unique_ptr<TenantArbiter> next;
-    if (tenancy) CRESCENDO_ASSIGN_OR_RETURN(next, TenantArbiter::Create(*std::move(tenancy)));
+    if (tenancy) {
+      CRESCENDO_ASSIGN_OR_RETURN(next, TenantArbiter::Create(*std::move(tenancy)));
+    }
     engine->SetArbiter(next.get());
     arbiter = std::move(next);
     return Status::Ok();
