@@ -199,6 +199,15 @@ class Search {
       if (oq >= 0) load -= in_.Size(oq)[r];
       if (load > cap[r]) return false;
     }
+    if (!internal::AllowedOn(in_, fi, bin.type)) return false;
+    if (fj >= 0 && !internal::AllowedOn(in_, fj, bin.type)) return false;
+    for (int g : {in_.group[fi], fj >= 0 ? in_.group[fj] : -1}) {
+      if (g < 0) continue;
+      int count = internal::GroupCount(in_, bin, g);
+      count -= (op >= 0 && in_.group[op] == g) + (oq >= 0 && in_.group[oq] == g);
+      count += (in_.group[fi] == g) + (fj >= 0 && in_.group[fj] == g);
+      if (count > in_.group_cap[g]) return false;
+    }
     return true;
   }
 

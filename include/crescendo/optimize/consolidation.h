@@ -12,7 +12,9 @@
 // shares the most pods with it (greedy, largest overlap first): the pods already there stay. When
 // moves wait on each other in a cycle (every destination full until another pod leaves), one pod
 // of the cycle goes to any node with room for the time being (one extra eviction); when no node
-// has room, a temporary node of the largest type is added for the waves and removed at the end.
+// has room, a temporary node of the largest type allowed is added for the waves and removed at
+// the end. Pods move only onto node types their constraints allow (placement.h); the
+// max_per_node of a service is met by the target, not checked on the way there.
 //
 // Thread safety: reentrant.
 #ifndef CRESCENDO_OPTIMIZE_CONSOLIDATION_H_
