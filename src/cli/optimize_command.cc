@@ -238,13 +238,18 @@ void PrintBill(const optimize::ProviderBill& b, const std::set<std::string>& opt
       << std::setprecision(0) << b.cost_per_hour * 730 << "/month), lower bound $"
       << std::setprecision(3) << b.lower_bound << "/h, gap " << std::setprecision(1) << 100 * b.gap
       << "%, idle $" << std::setprecision(3) << b.idle_per_hour << "/h\n";
-  out << std::left << std::setw(42) << "service" << std::setw(12) << "tenant" << std::setw(11)
-      << "pool" << std::right << std::setw(5) << "pods" << std::setw(10) << "$/hour"
+  size_t width = 8;
+  for (const optimize::ServiceBill& s : b.services) width = std::max(width, s.service.size() + 2);
+  const int name_width = static_cast<int>(width);
+  out << std::left << std::setw(name_width) << "service" << std::setw(12) << "tenant"
+      << std::setw(11) << "pool" << std::right << std::setw(5) << "pods" << std::setw(10)
+      << "$/hour"
       << "  spot advice\n";
   for (const optimize::ServiceBill& s : b.services) {
-    out << std::left << std::setw(42) << s.service << std::setw(12) << s.tenant << std::setw(11)
-        << (optimized.count(s.service) ? "optimized" : "fixed") << std::right << std::setw(5)
-        << s.pods << std::setw(10) << std::setprecision(4) << s.cost_per_hour << "  ";
+    out << std::left << std::setw(name_width) << s.service << std::setw(12) << s.tenant
+        << std::setw(11) << (optimized.count(s.service) ? "optimized" : "fixed") << std::right
+        << std::setw(5) << s.pods << std::setw(10) << std::setprecision(4) << s.cost_per_hour
+        << "  ";
     if (s.spot_eligible) {
       out << "spot, " << s.spot_reason << ", saves $" << s.spot_net_savings_per_hour << "/h net";
     } else {
