@@ -7,18 +7,32 @@
 namespace crescendo::optimize {
 namespace {
 
-using Load = std::vector<int64_t>;
+// What a node holds, or has reserved: an amount per resource and the pods per service (of
+// the services with a max_per_node).
+struct Load {
+  Load(size_t dims, int64_t amount) : amounts(dims, amount) {}
+  std::vector<int64_t> amounts;
+  std::map<std::string, int32_t> services;
+};
 
 bool Holds(const PlacementProblem& p, int type, const Load& load, int pod) {
   if (PodTypeConflict(p, pod, type)) return false;
-  for (size_t r = 0; r < load.size(); ++r) {
-    if (load[r] + p.pods[pod].demand[r] > p.node_types[type].capacity[r]) return false;
+  for (size_t r = 0; r < load.amounts.size(); ++r) {
+    if (load.amounts[r] + p.pods[pod].demand[r] > p.node_types[type].capacity[r]) return false;
+  }
+  const Pod& q = p.pods[pod];
+  if (q.max_per_node > 0) {
+    auto it = load.services.find(q.service);
+    if (it != load.services.end() && it->second >= q.max_per_node) return false;
   }
   return true;
 }
 
 void Shift(const PlacementProblem& p, Load& load, int pod, int sign) {
-  for (size_t r = 0; r < load.size(); ++r) load[r] += sign * p.pods[pod].demand[r];
+  for (size_t r = 0; r < load.amounts.size(); ++r) {
+    load.amounts[r] += sign * p.pods[pod].demand[r];
+  }
+  if (p.pods[pod].max_per_node > 0) load.services[p.pods[pod].service] += sign;
 }
 
 std::map<std::string, int32_t> Budgets(const ConsolidationInput& in) {

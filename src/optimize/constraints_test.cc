@@ -289,11 +289,20 @@ TEST(ConstraintsTest, ConsolidationMovesOnlyToAllowedTypes) {
   StatusOr<ConsolidationPlan> plan = PlanConsolidation(in);
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   EXPECT_TRUE(VerifyPlan(in, *plan).ok()) << VerifyPlan(in, *plan).ToString();
+  // Replays the plan: arrivals land before departures leave, and no node ever holds two web
+  // replicas (max_per_node 1) nor a pod on a type it may not use.
+  std::vector<std::multiset<std::string>> on(plan->nodes.size());
+  for (size_t k = 0; k < current.nodes.size(); ++k) {
+    for (int i : current.nodes[k].pods) on[k].insert(p.pods[i].service);
+  }
   for (const auto& wave : plan->waves) {
     for (const PodMove& m : wave) {
       EXPECT_FALSE(PodTypeConflict(p, m.pod, plan->nodes[m.to].type).has_value())
           << p.pods[m.pod].name;
+      on[m.to].insert(p.pods[m.pod].service);
     }
+    for (const auto& services : on) EXPECT_LE(services.count("web"), 1u);
+    for (const PodMove& m : wave) on[m.from].erase(on[m.from].find(p.pods[m.pod].service));
   }
   EXPECT_LT(plan->cost_after, plan->cost_before);
 }
