@@ -160,3 +160,135 @@ TEST(OptimizeCostTest, BadCatalogueAndProvider) {
 
 }  // namespace
 }  // namespace crescendo::cli
+
+namespace crescendo::cli {
+namespace {
+
+TEST(OptimizeCostTest, ConfigPricesItsServicesInTwoPools) {
+  const std::string json = ::testing::TempDir() + "config-bills.json";
+  const std::vector<std::string> args = {
+      "optimize",     "cost",  "--config",    SourcePath("examples/config"),
+      "--provider",   "aws",   "--catalogue", SourcePath("data/prices/catalogue.csv"),
+      "--time-limit", "200ms", "--json",      json};
+  ::unsetenv("COST_OPTIMIZATION");
+  Result r = RunOptimize(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* want : {"configuration ", "environment prod", "== aws us-east-1",
+                           "cost optimization: on for ", "pool", "spot advice saves"}) {
+    EXPECT_NE(r.out.find(want), std::string::npos) << want << "\n" << r.out;
+  }
+  nlohmann::json j = nlohmann::json::parse(std::ifstream(json));
+  ASSERT_EQ(j["providers"].size(), 1u);
+  const size_t services = j["providers"][0]["services"].size();
+  ASSERT_GT(services, 0u);
+
+  // COST_OPTIMIZATION=enabled overrides every service's costOptimization: one optimized pool.
+  ::setenv("COST_OPTIMIZATION", "enabled", 1);
+  r = RunOptimize(args);
+  ::unsetenv("COST_OPTIMIZATION");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string all = "on for " + std::to_string(services) + " of " + std::to_string(services);
+  EXPECT_NE(r.out.find(all), std::string::npos) << r.out;
+  j = nlohmann::json::parse(std::ifstream(json));
+  for (const auto& s : j["providers"][0]["services"]) EXPECT_TRUE(s["cost_optimization"]);
+  const double optimized = j["providers"][0]["cost_per_hour"].get<double>();
+
+  ::setenv("COST_OPTIMIZATION", "disabled", 1);
+  r = RunOptimize(args);
+  ::unsetenv("COST_OPTIMIZATION");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("on for 0 of"), std::string::npos) << r.out;
+  j = nlohmann::json::parse(std::ifstream(json));
+  for (const auto& s : j["providers"][0]["services"]) EXPECT_FALSE(s["cost_optimization"]);
+  // The fixed pool costs at least what the optimized placement costs, up to the solver's gap.
+  EXPECT_GE(j["providers"][0]["cost_per_hour"].get<double>() * 1.05, optimized);
+}
+
+TEST(OptimizeCostTest, ScenarioOrConfigNotBoth) {
+  Result r = RunOptimize({"optimize", "cost"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("expected exactly one of --scenario FILE and --config DIR, found neither"),
+            std::string::npos)
+      << r.err;
+  r = RunOptimize({"optimize", "cost", "--scenario", "a.yaml", "--config", "dir"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("found both"), std::string::npos) << r.err;
+}
+
+const char kConsolidatePods[] =
+    "name,cpu,memory,service\n"
+    "web-0,1,1Gi,web\nweb-1,1,1Gi,web\nweb-2,1,1Gi,web\nweb-3,1,1Gi,web\n"
+    "db-0,2,4Gi,db\nworker-0,500m,512Mi,\n";
+const char kConsolidateNodes[] =
+    "type,cpu,memory,price\n"
+    "small,2,4Gi,0.10\n"
+    "large,8,16Gi,0.30\n";
+// Every pod alone on a node: 5 small and 1 large, 0.80/h; all fit on one large node (0.30/h).
+const char kConsolidateCurrent[] =
+    "node,type,pods\n"
+    "n1,small,web-0\nn2,small,web-1\nn3,small,web-2\nn4,small,web-3\n"
+    "n5,large,db-0\nn6,small,worker-0\n";
+
+TEST(OptimizeConsolidateTest, PlansWithinThePdb) {
+  const std::string pods = TempFile("c-pods.csv", kConsolidatePods);
+  const std::string nodes = TempFile("c-nodes.csv", kConsolidateNodes);
+  const std::string current = TempFile("c-current.csv", kConsolidateCurrent);
+  const std::string json = ::testing::TempDir() + "plan.json";
+  Result r = RunOptimize({"optimize", "consolidate", "--pods", pods, "--nodes", nodes,
+                          "--placement", current, "--pdb", "web=1", "--pdb", "db=0", "--time-limit",
+                          "1s", "--json", json});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  const nlohmann::json j = nlohmann::json::parse(std::ifstream(json));
+  EXPECT_NEAR(j["cost_before"].get<double>(), 0.80, 1e-9);
+  EXPECT_NEAR(j["cost_after"].get<double>(), 0.30, 1e-9);
+  int64_t moves = 0;
+  for (const auto& wave : j["waves"]) {
+    int web = 0;
+    for (const auto& m : wave) {
+      const std::string pod = m["pod"];
+      EXPECT_NE(pod, "db-0") << "db has a budget of 0 and needs not move";
+      web += pod.starts_with("web-") ? 1 : 0;
+      ++moves;
+    }
+    EXPECT_LE(web, 1) << wave.dump();
+  }
+  EXPECT_EQ(j["evictions"].get<int64_t>(), moves);
+  // The large node that holds db-0 stays; the five small ones go.
+  EXPECT_EQ(j["removed"].size(), 5u);
+  EXPECT_NE(r.out.find("remove   n1 (small)"), std::string::npos) << r.out;
+}
+
+TEST(OptimizeConsolidateTest, BadInput) {
+  const std::string pods = TempFile("c-pods.csv", kConsolidatePods);
+  const std::string nodes = TempFile("c-nodes.csv", kConsolidateNodes);
+  struct Case {
+    const char* name;
+    std::string current;
+    std::string pdb;
+    const char* error;
+  };
+  const Case cases[] = {
+      {"pdb", kConsolidateCurrent, "web", "--pdb: expected SERVICE=MAX_UNAVAILABLE"},
+      {"header", "node,pods\n", "web=1", "current.csv:1: expected the header `node,type,pods`"},
+      {"type", "node,type,pods\nn1,huge,web-0\n", "web=1",
+       "current.csv:2: column \"type\": expected a node type of the nodes file, found \"huge\""},
+      {"unknown pod", "node,type,pods\nn1,large,web-9\n", "web=1",
+       "current.csv:2: column \"pods\": expected pods of the pods file, found \"web-9\""},
+      {"twice", "node,type,pods\nn1,large,web-0;web-0\n", "web=1",
+       "current.csv:2: column \"pods\": pod \"web-0\" already on line 2"},
+      {"missing", "node,type,pods\nn1,large,web-0\n", "web=1",
+       "current.csv: pod \"web-1\" is on no node"},
+      {"over capacity", "node,type,pods\nn1,small,web-0;web-1;web-2;web-3;db-0;worker-0\n", "web=1",
+       "current.csv: node 0 (small): cpu 6500 over capacity 2000"},
+  };
+  for (const Case& c : cases) {
+    const std::string current = TempFile("current.csv", c.current);
+    Result r = RunOptimize({"optimize", "consolidate", "--pods", pods, "--nodes", nodes,
+                            "--placement", current, "--pdb", c.pdb, "--time-limit", "200ms"});
+    EXPECT_EQ(r.exit_code, 2) << c.name;
+    EXPECT_NE(r.err.find(c.error), std::string::npos) << c.name << ": " << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace crescendo::cli

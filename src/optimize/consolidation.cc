@@ -7,17 +7,32 @@
 namespace crescendo::optimize {
 namespace {
 
-using Load = std::vector<int64_t>;
+// What a node holds, or has reserved: an amount per resource and the pods per service (of
+// the services with a max_per_node).
+struct Load {
+  Load(size_t dims, int64_t amount) : amounts(dims, amount) {}
+  std::vector<int64_t> amounts;
+  std::map<std::string, int32_t> services;
+};
 
 bool Holds(const PlacementProblem& p, int type, const Load& load, int pod) {
-  for (size_t r = 0; r < load.size(); ++r) {
-    if (load[r] + p.pods[pod].demand[r] > p.node_types[type].capacity[r]) return false;
+  if (PodTypeConflict(p, pod, type)) return false;
+  for (size_t r = 0; r < load.amounts.size(); ++r) {
+    if (load.amounts[r] + p.pods[pod].demand[r] > p.node_types[type].capacity[r]) return false;
+  }
+  const Pod& q = p.pods[pod];
+  if (q.max_per_node > 0) {
+    auto it = load.services.find(q.service);
+    if (it != load.services.end() && it->second >= q.max_per_node) return false;
   }
   return true;
 }
 
 void Shift(const PlacementProblem& p, Load& load, int pod, int sign) {
-  for (size_t r = 0; r < load.size(); ++r) load[r] += sign * p.pods[pod].demand[r];
+  for (size_t r = 0; r < load.amounts.size(); ++r) {
+    load.amounts[r] += sign * p.pods[pod].demand[r];
+  }
+  if (p.pods[pod].max_per_node > 0) load.services[p.pods[pod].service] += sign;
 }
 
 std::map<std::string, int32_t> Budgets(const ConsolidationInput& in) {
@@ -83,11 +98,13 @@ Status Validate(const ConsolidationInput& in) {
   return CheckPlacement(*in.problem, in.target).WithContext("target placement");
 }
 
-// The largest node type (by the sum of its capacities over the largest capacities).
-int LargestType(const PlacementProblem& p) {
+// The largest node type that holds `pod` and that its constraints allow (by the sum of its
+// capacities).
+int LargestTypeFor(const PlacementProblem& p, int pod) {
   int best = 0;
   double best_size = -1;
   for (size_t t = 0; t < p.node_types.size(); ++t) {
+    if (!Holds(p, static_cast<int>(t), Load(p.resources.size(), 0), pod)) continue;
     double size = 0;
     for (size_t r = 0; r < p.resources.size(); ++r) size += p.node_types[t].capacity[r];
     if (size > best_size) {
@@ -165,7 +182,7 @@ StatusOr<ConsolidationPlan> PlanConsolidation(const ConsolidationInput& in) {
       }
       if (spot < 0) {
         spot = static_cast<int>(plan.nodes.size());
-        plan.nodes.push_back({.type = LargestType(p), .existing = false});
+        plan.nodes.push_back({.type = LargestTypeFor(p, pod), .existing = false});
         plan.added.push_back(spot);
         load.emplace_back(p.resources.size(), 0);
         kept.push_back(0);

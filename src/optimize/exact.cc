@@ -8,6 +8,8 @@
 #include <OsiClpSolverInterface.hpp>
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <string>
 #include <vector>
 
 namespace crescendo::optimize {
@@ -66,6 +68,10 @@ StatusOr<ExactResult> SolveExact(const PlacementProblem& p, const Placement& sta
   CoinPackedMatrix m(false, 0, 0);
   m.setDimensions(0, l.columns);
   std::vector<double> row_lo, row_hi;
+  std::map<std::string, std::vector<int>> services;  // with a max_per_node: service -> pods
+  for (int i = 0; i < l.pods; ++i) {
+    if (p.pods[i].max_per_node > 0) services[p.pods[i].service].push_back(i);
+  }
   for (int t = 0; t < types; ++t) {
     const NodeType& type = p.node_types[t];
     for (int k = 0; k < l.nodes[t]; ++k) {
@@ -74,6 +80,7 @@ StatusOr<ExactResult> SolveExact(const PlacementProblem& p, const Placement& sta
         for (int r = 0; r < dims; ++r) {
           if (p.pods[i].demand[r] > type.capacity[r]) col_hi[l.X(i, t, k)] = 0;
         }
+        if (PodTypeConflict(p, i, t)) col_hi[l.X(i, t, k)] = 0;
         AddRow(m, row_lo, row_hi, {l.X(i, t, k), l.Y(t, k)}, {1, -1}, -COIN_DBL_MAX, 0);
       }
       for (int r = 0; r < dims; ++r) {
@@ -86,6 +93,13 @@ StatusOr<ExactResult> SolveExact(const PlacementProblem& p, const Placement& sta
           vals.push_back(static_cast<double>(p.pods[i].demand[r]) / type.capacity[r]);
         }
         if (cols.size() > 1) AddRow(m, row_lo, row_hi, cols, vals, -COIN_DBL_MAX, 0);
+      }
+      // At most max_per_node pods of a service on the node.
+      for (const auto& [service, pods] : services) {
+        std::vector<int> cols;
+        for (int i : pods) cols.push_back(l.X(i, t, k));
+        AddRow(m, row_lo, row_hi, cols, std::vector<double>(cols.size(), 1), -COIN_DBL_MAX,
+               p.pods[pods.front()].max_per_node);
       }
       if (k > 0) AddRow(m, row_lo, row_hi, {l.Y(t, k), l.Y(t, k - 1)}, {1, -1}, -COIN_DBL_MAX, 0);
     }

@@ -21,6 +21,12 @@ void AddItem(PlacementProblem& p, int64_t size) {
 
 }  // namespace
 
+PlacementProblem OneDimensional(const std::vector<int64_t>& sizes, int64_t capacity) {
+  PlacementProblem p = OneBinType(capacity);
+  for (int64_t size : sizes) AddItem(p, size);
+  return p;
+}
+
 PlacementProblem FalkenauerUniform(int items, uint64_t seed) {
   Random rng(seed);
   PlacementProblem p = OneBinType(150);

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <numeric>
+#include <string>
+#include <utility>
 
 namespace crescendo::optimize::internal {
 
@@ -43,7 +46,50 @@ Instance MakeInstance(const PlacementProblem& problem, const LowerBounds& bounds
     }
     in.type_value.push_back(v);
   }
+  // Constraints: the allowed types per pod, the services with a max_per_node, rule classes.
+  in.group.assign(in.items, -1);
+  in.rule_class.assign(in.items, 0);
+  std::map<std::string, int> groups;
+  bool any_conflict = false;
+  std::vector<char> allowed(static_cast<size_t>(in.items) * in.types, 1);
+  for (int i = 0; i < in.items; ++i) {
+    const Pod& pod = problem.pods[i];
+    if (pod.max_per_node > 0) {
+      auto [it, fresh] = groups.emplace(pod.service, static_cast<int>(groups.size()));
+      if (fresh) in.group_cap.push_back(pod.max_per_node);
+      in.group[i] = it->second;
+    }
+    for (int t = 0; t < in.types; ++t) {
+      if (PodTypeConflict(problem, i, t)) {
+        allowed[static_cast<size_t>(i) * in.types + t] = 0;
+        any_conflict = true;
+      }
+    }
+  }
+  if (any_conflict) in.allowed = std::move(allowed);
+  std::map<std::pair<std::string, int>, int> classes;  // (allowed row, group) -> class
+  for (int i = 0; i < in.items; ++i) {
+    std::string row;
+    if (!in.allowed.empty()) {
+      row.assign(in.allowed.begin() + static_cast<std::ptrdiff_t>(i) * in.types,
+                 in.allowed.begin() + static_cast<std::ptrdiff_t>(i + 1) * in.types);
+    }
+    in.rule_class[i] =
+        classes.emplace(std::make_pair(row, in.group[i]), static_cast<int>(classes.size()))
+            .first->second;
+  }
   return in;
+}
+
+bool BinAllowedOn(const Instance& in, const Bin& bin, int type) {
+  if (in.allowed.empty()) return true;
+  return std::all_of(bin.items.begin(), bin.items.end(),
+                     [&](int item) { return AllowedOn(in, item, type); });
+}
+
+int GroupCount(const Instance& in, const Bin& bin, int group) {
+  return static_cast<int>(std::count_if(bin.items.begin(), bin.items.end(),
+                                        [&](int item) { return in.group[item] == group; }));
 }
 
 bool FitsLoad(const Instance& in, const int64_t* load, int type) {
@@ -60,7 +106,9 @@ bool Fits(const Instance& in, const Bin& bin, int item) {
   for (int r = 0; r < in.dims; ++r) {
     if (bin.load[r] + s[r] > cap[r]) return false;
   }
-  return true;
+  if (!AllowedOn(in, item, bin.type)) return false;
+  const int g = in.group[item];
+  return g < 0 || GroupCount(in, bin, g) < in.group_cap[g];
 }
 
 Bin NewBin(const Instance& in, int type) {
@@ -102,11 +150,12 @@ bool Available(const Instance& in, const Counts& counts, int type) {
   return in.max_count[type] < 0 || counts[type] < in.max_count[type];
 }
 
-int CheapestTypeFor(const Instance& in, const int64_t* load, const Counts& counts, int current) {
+int CheapestTypeFor(const Instance& in, const Bin& bin, const Counts& counts) {
+  const int current = bin.type;
   int best = -1;
   for (int t = 0; t < in.types; ++t) {
     if (t != current && !Available(in, counts, t)) continue;
-    if (!FitsLoad(in, load, t)) continue;
+    if (!FitsLoad(in, bin.load.data(), t) || !BinAllowedOn(in, bin, t)) continue;
     if (best < 0 || in.price[t] < in.price[best] ||
         (in.price[t] == in.price[best] && t == current)) {
       best = t;
@@ -118,7 +167,7 @@ int CheapestTypeFor(const Instance& in, const int64_t* load, const Counts& count
 void RightSize(const Instance& in, std::vector<Bin>& bins, Counts& counts, size_t first) {
   if (in.types == 1) return;
   for (size_t b = first; b < bins.size(); ++b) {
-    const int t = CheapestTypeFor(in, bins[b].load.data(), counts, bins[b].type);
+    const int t = CheapestTypeFor(in, bins[b], counts);
     if (t < 0 || t == bins[b].type) continue;
     --counts[bins[b].type];
     ++counts[t];
@@ -146,13 +195,14 @@ constexpr double kRatioTie = 0.01;
 int MostCostEffectiveType(const Instance& in, const Counts& counts, int item) {
   double best_ratio = 0;
   for (int t = 0; t < in.types; ++t) {
-    if (Available(in, counts, t) && FitsLoad(in, in.Size(item), t)) {
+    if (Available(in, counts, t) && FitsLoad(in, in.Size(item), t) && AllowedOn(in, item, t)) {
       best_ratio = std::max(best_ratio, in.type_value[t] / in.price[t]);
     }
   }
   int best = -1;
   for (int t = 0; t < in.types; ++t) {
     if (!Available(in, counts, t) || !FitsLoad(in, in.Size(item), t)) continue;
+    if (!AllowedOn(in, item, t)) continue;
     if (in.type_value[t] / in.price[t] < best_ratio * (1 - kRatioTie)) continue;
     if (best < 0 || in.type_value[t] > in.type_value[best]) best = t;
   }
@@ -282,13 +332,15 @@ bool PackItemsBinCentric(const Instance& in, const std::vector<int>& items, std:
     double best_score = -1;
     for (int t = 0; t < in.types; ++t) {
       if (!Available(in, counts, t) || !FitsLoad(in, in.Size(left[first]), t)) continue;
+      if (!AllowedOn(in, left[first], t)) continue;
       if (in.types == 1) {
         score[t] = best_score = 1;
         break;
       }
       Bin trial = NewBin(in, t);
-      double value = 0;
-      for (size_t k = first; k < left.size(); ++k) {
+      AddItem(in, trial, left[first]);
+      double value = in.value[left[first]];
+      for (size_t k = first + 1; k < left.size(); ++k) {
         if (used[k] || !Fits(in, trial, left[k])) continue;
         AddItem(in, trial, left[k]);
         value += in.value[left[k]];

@@ -23,6 +23,13 @@ struct Instance {
   std::vector<double> weight;      // per item: sum_r size / largest capacity in r
   std::vector<double> value;       // per item: size valued at the cover LP's resource prices
   std::vector<double> type_value;  // per type: capacity valued at the same prices
+  // Constraints (placement.h), flattened. `allowed` is items x types (empty: every pod may go
+  // on every type); `group` the item's service among those with a max_per_node (-1: none);
+  // `rule_class` equal for items whose constraints are equal.
+  std::vector<char> allowed;
+  std::vector<int> group;
+  std::vector<int> group_cap;
+  std::vector<int> rule_class;
 
   const int64_t* Size(int item) const { return &size[static_cast<size_t>(item) * dims]; }
   const int64_t* Cap(int type) const { return &cap[static_cast<size_t>(type) * dims]; }
@@ -41,7 +48,20 @@ struct Bin {
 using Counts = std::vector<int64_t>;
 
 bool FitsLoad(const Instance& in, const int64_t* load, int type);
+// True when the item's constraints allow `type` (sizes not considered).
+inline bool AllowedOn(const Instance& in, int item, int type) {
+  return in.allowed.empty() || in.allowed[static_cast<size_t>(item) * in.types + type] != 0;
+}
+// True when every item of `bin` may go on `type` (sizes not considered).
+bool BinAllowedOn(const Instance& in, const Bin& bin, int type);
+// Returns how many items of `group` the bin holds.
+int GroupCount(const Instance& in, const Bin& bin, int group);
+// True when the item fits `bin`: capacity, its type allowed, its service's max_per_node.
 bool Fits(const Instance& in, const Bin& bin, int item);
+// True when the two items' constraints are equal (so either may stand for the other).
+inline bool SameRules(const Instance& in, int a, int b) {
+  return in.rule_class[a] == in.rule_class[b];
+}
 Bin NewBin(const Instance& in, int type);
 void AddItem(const Instance& in, Bin& bin, int item);
 // Removes items[pos] from `bin` (order not kept).
@@ -51,9 +71,9 @@ double Fill(const Instance& in, const Bin& bin);
 // True when one more node of `type` may be opened.
 bool Available(const Instance& in, const Counts& counts, int type);
 
-// Returns the cheapest type that holds `load`, given that the node now has `current` (which it
-// frees); -1 when none may be used.
-int CheapestTypeFor(const Instance& in, const int64_t* load, const Counts& counts, int current);
+// Returns the cheapest type that holds `bin` (its load and its items' constraints), given that
+// the node now has bin.type (which it frees); -1 when none may be used.
+int CheapestTypeFor(const Instance& in, const Bin& bin, const Counts& counts);
 
 // Changes every bin from `first` on to the cheapest type that holds it.
 void RightSize(const Instance& in, std::vector<Bin>& bins, Counts& counts, size_t first = 0);

@@ -1,6 +1,8 @@
 #include "crescendo/optimize/placement.h"
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
 
 #include "optimize/packing.h"
@@ -32,6 +34,51 @@ bool FitsType(const Pod& pod, const NodeType& t) {
   return true;
 }
 
+struct Taint {
+  std::string key;
+  std::optional<std::string> value;
+  std::string effect;
+};
+
+// Parses "key[=value]:Effect".
+StatusOr<Taint> ParseTaint(const std::string& text) {
+  const size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return InvalidArgumentError("expected key[=value]:Effect, found \"" + text + "\"");
+  }
+  Taint t;
+  t.effect = text.substr(colon + 1);
+  if (t.effect != "NoSchedule" && t.effect != "PreferNoSchedule" && t.effect != "NoExecute") {
+    return InvalidArgumentError(
+        "expected the effect NoSchedule, PreferNoSchedule or NoExecute, "
+        "found \"" +
+        t.effect + "\"");
+  }
+  const std::string kv = text.substr(0, colon);
+  const size_t eq = kv.find('=');
+  t.key = kv.substr(0, eq);
+  if (eq != std::string::npos) t.value = kv.substr(eq + 1);
+  if (t.key.empty()) return InvalidArgumentError("expected a taint key, found \"" + text + "\"");
+  return t;
+}
+
+bool Tolerates(const Pod& pod, const Taint& taint) {
+  for (const std::string& tol : pod.tolerations) {
+    const size_t eq = tol.find('=');
+    if (tol.substr(0, eq) != taint.key) continue;
+    if (eq == std::string::npos || (taint.value && *taint.value == tol.substr(eq + 1))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool TenantHasPool(const PlacementProblem& problem, const std::string& tenant) {
+  if (tenant.empty()) return false;
+  return std::any_of(problem.node_types.begin(), problem.node_types.end(),
+                     [&](const NodeType& t) { return t.tenant == tenant; });
+}
+
 StatusOr<Placement> Greedy(const PlacementProblem& problem, FitRule rule) {
   CRESCENDO_RETURN_IF_ERROR(ValidateProblem(problem));
   const LowerBounds bounds = ComputeLowerBounds(problem);
@@ -48,6 +95,29 @@ StatusOr<Placement> Greedy(const PlacementProblem& problem, FitRule rule) {
 }
 
 }  // namespace
+
+std::optional<std::string> PodTypeConflict(const PlacementProblem& problem, int pod, int type) {
+  const Pod& p = problem.pods[pod];
+  const NodeType& t = problem.node_types[type];
+  for (const auto& [key, value] : p.node_selector) {
+    auto it = t.labels.find(key);
+    const bool match =
+        it != t.labels.end() ? it->second == value : key == kInstanceTypeLabel && value == t.name;
+    if (!match) return "its node_selector " + key + "=" + value + " does not match";
+  }
+  for (const std::string& text : t.taints) {
+    StatusOr<Taint> taint = ParseTaint(text);
+    if (!taint.ok() || taint->effect == "PreferNoSchedule") continue;
+    if (!Tolerates(p, *taint)) return "it does not tolerate the taint " + text;
+  }
+  if (!t.tenant.empty() && t.tenant != p.tenant) {
+    return "the type is dedicated to tenant " + t.tenant;
+  }
+  if (t.tenant.empty() && TenantHasPool(problem, p.tenant)) {
+    return "tenant " + p.tenant + " runs only on its dedicated pool";
+  }
+  return std::nullopt;
+}
 
 Status ValidateProblem(const PlacementProblem& problem) {
   const size_t dims = problem.resources.size();
@@ -66,16 +136,46 @@ Status ValidateProblem(const PlacementProblem& problem) {
       return InvalidArgumentError(what + ".max_count: expected a count >= 0, found " +
                                   std::to_string(*t.max_count));
     }
+    for (const std::string& taint : t.taints) {
+      CRESCENDO_RETURN_IF_ERROR(ParseTaint(taint).status().WithContext(what + ".taints"));
+    }
   }
-  for (const Pod& pod : problem.pods) {
+  std::map<std::string, int32_t> per_node;  // service -> max_per_node
+  for (size_t i = 0; i < problem.pods.size(); ++i) {
+    const Pod& pod = problem.pods[i];
     CRESCENDO_RETURN_IF_ERROR(CheckVector(pod.demand, dims, "pod \"" + pod.name + "\".demand"));
+    if (pod.max_per_node < 0) {
+      return InvalidArgumentError("pod \"" + pod.name +
+                                  "\".max_per_node: expected a count >= 0, found " +
+                                  std::to_string(pod.max_per_node));
+    }
+    if (pod.max_per_node > 0 && pod.service.empty()) {
+      return InvalidArgumentError("pod \"" + pod.name +
+                                  "\".max_per_node: expected a service to count, found none");
+    }
+    if (!pod.service.empty()) {
+      auto [it, fresh] = per_node.emplace(pod.service, pod.max_per_node);
+      if (!fresh && it->second != pod.max_per_node) {
+        return InvalidArgumentError("pod \"" + pod.name + "\".max_per_node: expected " +
+                                    std::to_string(it->second) + " as for the other pods of " +
+                                    "service \"" + pod.service + "\", found " +
+                                    std::to_string(pod.max_per_node));
+      }
+    }
     bool fits = false;
-    for (const NodeType& t : problem.node_types) {
-      fits = fits || ((!t.max_count || *t.max_count > 0) && FitsType(pod, t));
+    std::string why;
+    for (size_t t = 0; t < problem.node_types.size() && !fits; ++t) {
+      const NodeType& type = problem.node_types[t];
+      if ((type.max_count && *type.max_count == 0) || !FitsType(pod, type)) continue;
+      std::optional<std::string> conflict =
+          PodTypeConflict(problem, static_cast<int>(i), static_cast<int>(t));
+      fits = !conflict;
+      if (conflict && why.empty()) why = " allowed (on \"" + type.name + "\": " + *conflict + ")";
     }
     if (!fits) {
       return InvalidArgumentError("pod \"" + pod.name +
-                                  "\": expected to fit on at least one node type, fits on none");
+                                  "\": expected to fit on at least one node type, fits on none" +
+                                  why);
     }
   }
   return Status::Ok();
@@ -99,12 +199,23 @@ Status CheckPlacement(const PlacementProblem& problem, const Placement& placemen
     const NodeType& t = problem.node_types[node.type];
     ++per_type[node.type];
     std::vector<int64_t> load(problem.resources.size(), 0);
+    std::map<std::string, int32_t> services;  // pods per service on the node
     for (int pod : node.pods) {
       if (pod < 0 || pod >= static_cast<int>(problem.pods.size())) {
         return FailedPreconditionError(where + ": no pod " + std::to_string(pod));
       }
       if (seen[pod]++ > 0) {
         return FailedPreconditionError("pod \"" + problem.pods[pod].name + "\" placed twice");
+      }
+      const Pod& p = problem.pods[pod];
+      if (std::optional<std::string> conflict = PodTypeConflict(problem, pod, node.type)) {
+        return FailedPreconditionError("pod \"" + p.name + "\" on " + where + " (" + t.name +
+                                       "): " + *conflict);
+      }
+      if (!p.service.empty() && ++services[p.service] > p.max_per_node && p.max_per_node > 0) {
+        return FailedPreconditionError(where + " (" + t.name + "): more than " +
+                                       std::to_string(p.max_per_node) + " pods of service \"" +
+                                       p.service + "\"");
       }
       for (size_t r = 0; r < load.size(); ++r) load[r] += problem.pods[pod].demand[r];
     }

@@ -1,6 +1,10 @@
 // 10,000 pods on up to 1,000 nodes of 20 types: the plan's gap to the lower bound and its time.
 // Counters: cost, lower_bound, gap_pct (to the cover-LP bound), nodes, ffd_gap_pct.
+//
+// The solver's 10 s limit is read from the thread's CPU time, so that the figure is that of
+// "10 s on one core" however loaded the machine is (the wall time shows the load).
 #include <benchmark/benchmark.h>
+#include <time.h>
 
 #include "crescendo/base/clock.h"
 #include "crescendo/optimize/instances.h"
@@ -9,11 +13,25 @@
 namespace crescendo::optimize {
 namespace {
 
+// A clock that reads the calling thread's CPU time (CLOCK_THREAD_CPUTIME_ID).
+class ThreadCpuClock final : public Clock {
+ public:
+  Timestamp Now() const override {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return Timestamp(std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec));
+  }
+  void SleepUntil(Timestamp deadline) override {
+    while (Now() < deadline) {
+    }
+  }
+};
+
 void BM_SolveClusterPlacement(benchmark::State& state) {
   const int pods = static_cast<int>(state.range(0));
   const int types = static_cast<int>(state.range(1));
   const PlacementProblem p = ClusterInstance(pods, types, /*seed=*/11);
-  RealClock clock;
+  ThreadCpuClock clock;
   SolveResult last;
   for (auto _ : state) {
     StatusOr<SolveResult> r = SolvePlacement(

@@ -12,7 +12,10 @@
 // shares the most pods with it (greedy, largest overlap first): the pods already there stay. When
 // moves wait on each other in a cycle (every destination full until another pod leaves), one pod
 // of the cycle goes to any node with room for the time being (one extra eviction); when no node
-// has room, a temporary node of the largest type is added for the waves and removed at the end.
+// has room, a temporary node of the largest type allowed is added for the waves and removed at
+// the end. Pods move only onto node types their constraints allow (placement.h), and never onto
+// a node that holds (or is receiving) max_per_node pods of their service already, so
+// anti-affinity holds at every step.
 //
 // Thread safety: reentrant.
 #ifndef CRESCENDO_OPTIMIZE_CONSOLIDATION_H_
@@ -67,7 +70,8 @@ StatusOr<ConsolidationPlan> PlanConsolidation(const ConsolidationInput& input);
 
 // Replays `plan` from input.current and returns OK when: added nodes come first, each wave moves
 // at most max_unavailable pods of a group, every destination holds what is on it plus what
-// arrives before anything leaves, removed nodes are empty, and the end state places every pod.
+// arrives before anything leaves (capacity, the pods' constraints and max_per_node), removed
+// nodes are empty, and the end state places every pod.
 // Errors: FailedPrecondition naming the wave, pod or node at fault.
 Status VerifyPlan(const ConsolidationInput& input, const ConsolidationPlan& plan);
 

@@ -3,7 +3,9 @@
 // Variables: y_tk = 1 when node k of type t is used (k < K_t, K_t = the nodes of type t the
 // start placement uses plus the extra ones that may help, capped at max_count), x_itk = 1 when
 // pod i is on that node. Minimize sum p_t y_tk subject to: each pod on one node; on each node
-// and resource, sum_i d_ir x_itk <= cap_tr y_tk; x_itk <= y_tk; y_t,k+1 <= y_tk (symmetry).
+// and resource, sum_i d_ir x_itk <= cap_tr y_tk; x_itk <= y_tk; y_t,k+1 <= y_tk (symmetry);
+// x_itk = 0 where the pod's constraints bar type t; on each node, sum over a service's pods of
+// x_itk <= its max_per_node.
 // The start placement is given to CBC as its first incumbent.
 //
 // Thread safety: reentrant.

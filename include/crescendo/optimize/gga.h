@@ -41,7 +41,7 @@ struct GgaOptions {
   uint64_t seed = 1;
   Duration time_limit = std::chrono::seconds(10);
   int64_t max_generations = -1;  // < 0: no limit but the time
-  int population_size = 30;      // >= 2; at most max(8, 300,000 / pods) are kept
+  int population_size = 30;      // >= 2; at most max(4, 50,000 / pods) are kept
   double target_cost = 0;        // stop when the best cost is at most this (a lower bound)
 };
 

@@ -13,12 +13,14 @@
 #define CRESCENDO_OPTIMIZE_INSTANCES_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "crescendo/optimize/placement.h"
 
 namespace crescendo::optimize {
 
-// One resource ("size"), one node type ("bin", price 1, unlimited).
+// One resource ("size"), one node type ("bin", price 1, unlimited), items "i0", "i1", ...
+PlacementProblem OneDimensional(const std::vector<int64_t>& sizes, int64_t capacity);
 PlacementProblem FalkenauerUniform(int items, uint64_t seed);
 // REQUIRES: items % 3 == 0.
 PlacementProblem FalkenauerTriplets(int items, uint64_t seed);

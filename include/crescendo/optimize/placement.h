@@ -16,11 +16,27 @@
 //                                          model (exact.h); every answer carries its lower
 //                                          bound (bounds.h) and gap.
 //
+// Constraints (all optional; their defaults constrain nothing), as the Kubernetes scheduler
+// reads them (https://kubernetes.io/docs/concepts/scheduling-eviction/):
+//   node affinity      a pod's node_selector: labels its node type must carry (a type carries
+//                      its `labels` and node.kubernetes.io/instance-type=<its name>);
+//   taints             a node type's taints with effect NoSchedule or NoExecute repel every pod
+//                      that does not tolerate them; PreferNoSchedule is a preference and ignored;
+//   dedicated pools    a node type with a `tenant` takes only that tenant's pods, and a tenant
+//                      that has such types runs only on them (strict isolation: a pool per
+//                      tenant);
+//   anti-affinity and  at most `max_per_node` pods of one `service` on a node (1 is hard
+//   spread per node    anti-affinity; topology spread over hostnames with a skew bound);
+//                      topology spread over zones is not modelled.
+// Every solver respects them; CheckPlacement verifies them; the lower bounds ignore them (they
+// stay valid, and loosen).
+//
 // Thread safety: every function is reentrant; values only.
 #ifndef CRESCENDO_OPTIMIZE_PLACEMENT_H_
 #define CRESCENDO_OPTIMIZE_PLACEMENT_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +48,13 @@ namespace crescendo::optimize {
 struct Pod {
   std::string name;
   std::vector<int64_t> demand;  // one amount >= 0 per PlacementProblem::resources
+  std::map<std::string, std::string> node_selector;  // labels the node type must carry
+  // Taints tolerated: "key" (any value and effect) or "key=value" (any effect).
+  std::vector<std::string> tolerations;
+  std::string tenant;        // empty: none (then never on a dedicated pool)
+  std::string service;       // the replicas of one service share it; empty: none
+  int32_t max_per_node = 0;  // pods of `service` on one node at most; 0: no limit; one value
+                             // for all pods of a service
 };
 
 struct NodeType {
@@ -39,6 +62,9 @@ struct NodeType {
   std::vector<int64_t> capacity;     // one amount >= 0 per PlacementProblem::resources
   double price_per_hour = 0;         // > 0
   std::optional<int64_t> max_count;  // at most this many nodes of the type; none: unlimited
+  std::map<std::string, std::string> labels;
+  std::vector<std::string> taints;  // "key=value:Effect" or "key:Effect"
+  std::string tenant;               // a pool dedicated to this tenant; empty: shared
 };
 
 struct PlacementProblem {
@@ -58,15 +84,26 @@ struct Placement {
   double cost = 0;  // sum of the nodes' prices per hour
 };
 
+// The label every node type carries with its name, as Kubernetes nodes do.
+inline constexpr char kInstanceTypeLabel[] = "node.kubernetes.io/instance-type";
+
+// Returns why pod `pod` may not run on node type `type` (its node_selector, a taint it does not
+// tolerate, or a dedicated pool), or nothing when it may. Sizes are not considered.
+// REQUIRES: valid indices.
+std::optional<std::string> PodTypeConflict(const PlacementProblem& problem, int pod, int type);
+
 // Returns OK when the problem is well formed: at least one resource and one node type, every
-// vector of the resources' length, amounts >= 0, prices > 0 and finite, max_count >= 0, and
-// every pod fits on at least one node type that may be used.
+// vector of the resources' length, amounts >= 0, prices > 0 and finite, max_count >= 0, taints
+// of the form key[=value]:Effect with Effect NoSchedule, PreferNoSchedule or NoExecute,
+// max_per_node >= 0 and equal within a service, and every pod fits on at least one node type
+// that may be used and that its constraints allow.
 // Errors: InvalidArgument naming the pod or node type, the field, and what was expected.
 Status ValidateProblem(const PlacementProblem& problem);
 
 // Returns OK when `placement` is a placement of `problem`: every pod on exactly one node, no node
-// over capacity in any resource, no type used more than its max_count, and `cost` equal to the
-// sum of the nodes' prices (to 1e-9 relative).
+// over capacity in any resource, every pod on a type its constraints allow, no node with more
+// than max_per_node pods of a service, no type used more than its max_count, and `cost` equal
+// to the sum of the nodes' prices (to 1e-9 relative).
 // Errors: FailedPrecondition naming the pod, node or type at fault.
 Status CheckPlacement(const PlacementProblem& problem, const Placement& placement);
 

@@ -7,6 +7,12 @@
 // the placement, prove it optimal, or raise the lower bound. Every answer states its gap to the
 // best lower bound.
 //
+// Before the GA, with one node type whose demand leaves at most half a node of waste in some
+// resource (every node of an optimum nearly full, as in Falkenauer's triplets), an exact-fill
+// search (src/optimize/exact_fill.h) looks for a packing into the bound's number of nodes, for
+// up to three quarters of the time when no waste is allowed (a perfect packing), else a tenth
+// (method "exact-fill").
+//
 // Thread safety: reentrant; `clock` is only read (to stop at the time limit).
 #ifndef CRESCENDO_OPTIMIZE_SOLVE_H_
 #define CRESCENDO_OPTIMIZE_SOLVE_H_
@@ -36,7 +42,7 @@ struct SolveResult {
   bool proven_optimal = false;
   double ffd_cost = 0;
   double bfd_cost = 0;
-  std::string method;  // which step found the placement: "ffd", "bfd", "gga" or "cbc"
+  std::string method;  // which step found it: "ffd", "bfd", "exact-fill", "gga" or "cbc"
   int64_t generations = 0;
 };
 
