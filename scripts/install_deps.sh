@@ -19,6 +19,9 @@ packages=(
   clang clang-format clang-tidy libclang-rt-14-dev
   # real components used by the integration tests
   prometheus prometheus-alertmanager influxdb postgresql chromium
+  # the operations scripts (scripts/ops/: HTTP and JSON) and their bats tests (tests/ops/)
+  curl jq
+  bats
 )
 # Node.js and npm drive the browser tests; this machine kind ships them (NodeSource build, npm
 # included), a plain Debian takes its own packages.

@@ -9,6 +9,7 @@
 #include "api/request_decoding.h"
 #include "api/routes.h"
 #include "crescendo/api/metrics_exporter.h"
+#include "crescendo/config/watcher.h"
 #include "crescendo/security/rbac.h"
 #include "crescendo/security/token.h"
 
@@ -344,6 +345,7 @@ struct ControlPlane::Impl {
     if (id == "rollbackConfig") return RollbackConfig(req, c);
     if (id == "listAudit") return ListAudit(req);
     if (id == "verifyAudit") return VerifyAudit();
+    if (id == "applyRetention") return ApplyRetention(req, c);
     if (id == "listTenants") return ListTenants(c, "");
     if (id == "getTenant") return ListTenants(c, params["tenant"]);
     if (id == "listServices") return ListServices(params["tenant"]);
@@ -399,9 +401,11 @@ struct ControlPlane::Impl {
   }
 
   // Validates `files` as the next version after `base` and stores it when `c` may make it.
+  // With `dry_run`, answers 200 with what the change would store (the version it would get, the
+  // effective settings it changes, the tenants it affects) and stores nothing.
   ApiResponse Store(const ApiRequest& req, const Caller& c, int64_t base,
                     std::map<std::string, std::string> files, const std::string& message,
-                    const std::string& action) {
+                    const std::string& action, bool dry_run = false) {
     StatusOr<std::shared_ptr<const Loaded>> current = Current();
     if (!current.ok()) return FromStatus(current.status());
     const int64_t newest = *current ? (*current)->version.version : 0;
@@ -449,6 +453,15 @@ struct ControlPlane::Impl {
                          "the change affects tenant " + t + ": it needs operator on " + t);
       }
     }
+    if (dry_run) {
+      std::string changes =
+          *current ? config::DiffConfigs(*(*current)->config, *result.config).ToString() : "";
+      return JsonResponse(200, {{"dry_run", true},
+                                {"version", newest + 1},
+                                {"diff", changes},
+                                {"tenants", affected.tenants},
+                                {"global", affected.global}});
+    }
     store::ConfigVersion v;
     v.author = c.Actor();
     v.time = Now();
@@ -486,7 +499,14 @@ struct ControlPlane::Impl {
         return Error(400, "invalid_argument", "no such file to remove", "files." + path);
       }
     }
-    return Store(req, c, change->base_version, std::move(files), change->message, "config.change");
+    bool dry_run = false;
+    if (auto it = req.query.find("dry_run"); it != req.query.end()) {
+      std::optional<int64_t> v = ParseBoundedInt(it->second, 0, 1);
+      if (!v) return Error(400, "invalid_argument", "expected 0 or 1", "dry_run");
+      dry_run = *v == 1;
+    }
+    return Store(req, c, change->base_version, std::move(files), change->message, "config.change",
+                 dry_run);
   }
 
   ApiResponse RollbackConfig(const ApiRequest& req, const Caller& c) {
@@ -638,6 +658,74 @@ struct ControlPlane::Impl {
     Json out = Json::array();
     for (const store::AuditEntry& e : *entries) out.push_back(AuditJson(e));
     return JsonResponse(200, {{"entries", out}});
+  }
+
+  // Deletes (or, dry_run=1, counts) decisions and metric samples older than older_than_seconds
+  // before the newest checkpoint's simulated time, as `serve --retention` does every 100 ticks.
+  ApiResponse ApplyRetention(const ApiRequest& req, const Caller& c) {
+    auto it = req.query.find("older_than_seconds");
+    if (it == req.query.end()) {
+      return Error(400, "invalid_argument", "required: older_than_seconds (an integer >= 1)",
+                   "older_than_seconds");
+    }
+    std::optional<int64_t> seconds = ParseBoundedInt(it->second, 1, INT64_MAX / 1000000000);
+    if (!seconds) {
+      return Error(400, "invalid_argument", "expected an integer >= 1", "older_than_seconds");
+    }
+    bool dry_run = false;
+    if (auto d = req.query.find("dry_run"); d != req.query.end()) {
+      std::optional<int64_t> v = ParseBoundedInt(d->second, 0, 1);
+      if (!v) return Error(400, "invalid_argument", "expected 0 or 1", "dry_run");
+      dry_run = *v == 1;
+    }
+    StatusOr<std::optional<store::Checkpoint>> newest = o.store->LatestCheckpoint();
+    if (!newest.ok()) return FromStatus(newest.status());
+    if (!*newest) return Error(404, "not_found", "the engine has recorded no tick yet");
+    const Timestamp cutoff = (*newest)->time - std::chrono::seconds(*seconds);
+    Json out = {{"dry_run", dry_run},
+                {"newest_tick", FormatRfc3339((*newest)->time)},
+                {"cutoff", FormatRfc3339(cutoff)}};
+    if (dry_run) return CountBefore(cutoff, std::move(out));
+    StatusOr<int64_t> deleted = o.store->DeleteBefore(cutoff);
+    if (!deleted.ok()) return FromStatus(deleted.status());
+    out["deleted"] = *deleted;
+    Audit(c.Actor(), "retention.delete", "decisions, metric_rollups", "", "ok",
+          {{"cutoff", FormatRfc3339(cutoff)}, {"deleted", *deleted}});
+    return JsonResponse(200, out);
+  }
+
+  // Adds to `out` the rows older than `cutoff`: decisions per configured workload and metric
+  // samples per tenant (rows of workloads no longer configured are deleted but not listed).
+  ApiResponse CountBefore(Timestamp cutoff, Json out) {
+    StatusOr<std::shared_ptr<const Loaded>> current = Current();
+    if (!current.ok()) return FromStatus(current.status());
+    Json decisions = Json::object(), samples = Json::object();
+    int64_t total = 0;
+    if (*current) {
+      std::set<std::string> tenants;
+      for (const config::ServiceConfig& s : (*current)->config->services) {
+        tenants.insert(s.id.tenant);
+        StatusOr<std::vector<store::DecisionRecord>> all =
+            o.store->ListDecisions(s.id.ToString(), INT64_MAX);
+        if (!all.ok()) return FromStatus(all.status());
+        int64_t n = 0;
+        for (const store::DecisionRecord& d : *all) n += d.time < cutoff ? 1 : 0;
+        if (n > 0) decisions[s.id.ToString()] = n;
+        total += n;
+      }
+      for (const std::string& t : tenants) {
+        StatusOr<std::vector<store::MetricRollup>> all = o.store->ListRollups(t, INT64_MAX);
+        if (!all.ok()) return FromStatus(all.status());
+        int64_t n = 0;
+        for (const store::MetricRollup& m : *all) n += m.time < cutoff ? 1 : 0;
+        if (n > 0) samples[t] = n;
+        total += n;
+      }
+    }
+    out["decisions"] = decisions;
+    out["metric_samples"] = samples;
+    out["would_delete"] = total;
+    return JsonResponse(200, out);
   }
 
   ApiResponse VerifyAudit() {

@@ -459,7 +459,91 @@ TEST_F(ControlPlaneTest, OpenApiDocumentMatchesTheServer) {
       ++operations;
     }
   }
-  EXPECT_EQ(operations, 17);
+  EXPECT_EQ(operations, 18);
+}
+
+TEST_F(ControlPlaneTest, DryRunChangeValidatesAndStoresNothing) {
+  const int64_t before = Version();
+  ApiResponse r =
+      Call(Who::kOperatorOwn, "PUT", "/api/v1/config", Change(kOwn), {{"dry_run", "1"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  Json j = Json::parse(r.body);
+  EXPECT_TRUE(j["dry_run"].get<bool>());
+  EXPECT_EQ(j["version"], before + 1);
+  EXPECT_NE(j["diff"].get<std::string>().find("horizontal.minReplicas"), std::string::npos)
+      << r.body;
+  EXPECT_EQ(j["tenants"], Json::array({kOwn}));
+  EXPECT_EQ(Version(), before);
+  struct Case {
+    std::string name;
+    Who who;
+    std::string body;
+    std::map<std::string, std::string> query;
+    int status;
+  };
+  const std::vector<Case> cases = {
+      {"another tenant's change", Who::kOperatorOwn, Change(kOther), {{"dry_run", "1"}}, 403},
+      {"a global change by an operator",
+       Who::kOperatorAll,
+       Change("tier"),
+       {{"dry_run", "1"}},
+       403},
+      {"dry_run not 0 or 1", Who::kAdminAll, Change(kOwn), {{"dry_run", "yes"}}, 400},
+      {"dry_run=0 stores", Who::kAdminAll, Change(kOwn), {{"dry_run", "0"}}, 201},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(Call(c.who, "PUT", "/api/v1/config", c.body, c.query).status, c.status) << c.name;
+  }
+  EXPECT_EQ(Version(), before + 1);
+}
+
+TEST_F(ControlPlaneTest, RetentionCountsThenDeletesOlderRows) {
+  ApiResponse services = Call(Who::kAdminAll, "GET", "/api/v1/tenants/harmonia/services");
+  const std::string workload = Json::parse(services.body)["services"][0]["id"];
+  const Timestamp start = FromUnixSeconds(1795392000);
+  EXPECT_EQ(
+      Call(Who::kAdminAll, "POST", "/api/v1/retention", "", {{"older_than_seconds", "60"}}).status,
+      404)
+      << "no tick recorded yet";
+  for (int tick = 1; tick <= 10; ++tick) {
+    store::TickRecord t;
+    t.checkpoint = {tick, start + std::chrono::minutes(tick), "{}"};
+    store::DecisionRecord d;
+    d.tick = tick;
+    d.time = t.checkpoint.time;
+    d.workload = workload;
+    d.tenant = kOwn;
+    d.trace = "[]";
+    t.decisions.push_back(d);
+    ASSERT_TRUE(store_->RecordTick(t).ok());
+  }
+  // The newest tick is at start+10m; older than 4 minutes: the ticks at 1..5 minutes.
+  const std::vector<std::pair<std::map<std::string, std::string>, int>> refused = {
+      {{}, 400},
+      {{{"older_than_seconds", "0"}}, 400},
+      {{{"older_than_seconds", "x"}}, 400},
+      {{{"older_than_seconds", "240"}, {"dry_run", "2"}}, 400},
+  };
+  for (const auto& [query, status] : refused) {
+    EXPECT_EQ(Call(Who::kAdminAll, "POST", "/api/v1/retention", "", query).status, status);
+  }
+  EXPECT_EQ(Call(Who::kOperatorAll, "POST", "/api/v1/retention", "",
+                 {{"older_than_seconds", "240"}, {"dry_run", "1"}})
+                .status,
+            403);
+  ApiResponse dry = Call(Who::kAdminAll, "POST", "/api/v1/retention", "",
+                         {{"older_than_seconds", "240"}, {"dry_run", "1"}});
+  ASSERT_EQ(dry.status, 200) << dry.body;
+  Json j = Json::parse(dry.body);
+  EXPECT_EQ(j["decisions"][workload], 5) << dry.body;
+  EXPECT_EQ(j["would_delete"], 5);
+  EXPECT_EQ(j["cutoff"], "2026-11-23T00:06:00Z");
+  EXPECT_EQ(store_->ListDecisions(workload, 100)->size(), 10u) << "a dry run deleted";
+  ApiResponse done =
+      Call(Who::kAdminAll, "POST", "/api/v1/retention", "", {{"older_than_seconds", "240"}});
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(Json::parse(done.body)["deleted"], 5);
+  EXPECT_EQ(store_->ListDecisions(workload, 100)->size(), 5u);
 }
 
 }  // namespace
