@@ -19,8 +19,9 @@ packages=(
   clang clang-format clang-tidy libclang-rt-14-dev
   # real components used by the integration tests
   prometheus prometheus-alertmanager influxdb postgresql chromium
-  # the operations scripts (scripts/ops/: HTTP and JSON) and their bats tests (tests/ops/)
-  curl jq
+  # the operations scripts (scripts/ops/: HTTP, JSON, YAML edits) and their bats tests
+  # (tests/ops/, which read the SQLite store with sqlite3)
+  curl jq yq sqlite3
   bats
 )
 # Node.js and npm drive the browser tests; this machine kind ships them (NodeSource build, npm
