@@ -244,6 +244,9 @@ class OpsMetrics {
         .Set(period_seconds);
     shards_.Set(1);
     owned_.Set(1);
+    // Every reason's series exists from the start, so rate() and increase() see its first one.
+    for (const char* reason : {"store_unavailable", "record_failed"})
+      failures_.Add({{"reason", reason}});
   }
 
   void Failed(const std::string& reason, bool holding) {
@@ -268,9 +271,8 @@ class OpsMetrics {
       load_.Add(labels).Set(world.LoadRps(d.workload));
       per_tenant[tenant] += now;
       ++services[tenant];
-      if (d.desired_replicas != d.current_replicas && !d.applied) {
-        held_.Add({{"tenant", tenant}}).Increment();
-      }
+      prometheus::Counter& held = held_.Add({{"tenant", tenant}});  // exists from the first tick
+      if (d.desired_replicas != d.current_replicas && !d.applied) held.Increment();
     }
     for (const auto& [tenant, sum] : per_tenant) {
       tenant_replicas_.Add({{"tenant", tenant}}).Set(sum);
