@@ -459,7 +459,7 @@ TEST_F(ControlPlaneTest, OpenApiDocumentMatchesTheServer) {
       ++operations;
     }
   }
-  EXPECT_EQ(operations, 18);
+  EXPECT_EQ(operations, 20);
 }
 
 TEST_F(ControlPlaneTest, DryRunChangeValidatesAndStoresNothing) {
@@ -495,6 +495,46 @@ TEST_F(ControlPlaneTest, DryRunChangeValidatesAndStoresNothing) {
     EXPECT_EQ(Call(c.who, "PUT", "/api/v1/config", c.body, c.query).status, c.status) << c.name;
   }
   EXPECT_EQ(Version(), before + 1);
+}
+
+// The dashboard's events: one snapshot of what the token may see, in text/event-stream.
+TEST_F(ControlPlaneTest, EventsShowOnlyWhatTheTokenMaySee) {
+  auto snapshot = [this](Who who, std::map<std::string, std::string> query = {}) {
+    ApiResponse r = Call(who, "GET", "/api/v1/events", "", std::move(query));
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.content_type, "text/event-stream");
+    EXPECT_TRUE(r.body.starts_with("retry: 1000\nid: 0\nevent: snapshot\ndata: ")) << r.body;
+    const size_t data = r.body.find("data: ") + 6;
+    return Json::parse(r.body.substr(data, r.body.find('\n', data) - data));
+  };
+  auto tenants = [](const Json& s) {
+    std::vector<std::string> names;
+    for (const Json& t : s["tenants"]) names.push_back(t["name"]);
+    return names;
+  };
+  const Json admin = snapshot(Who::kAdminAll);
+  EXPECT_EQ(tenants(admin),
+            (std::vector<std::string>{"harmonia", "kinderklang", "nightowl", "shared"}));
+  EXPECT_TRUE(admin.contains("audit") && !admin["audit"].empty());
+  EXPECT_FALSE(admin["tenants"][0]["services"].empty());
+  EXPECT_TRUE(admin["tenants"][0]["sla"].contains("over_target_ratio"));
+  const Json own = snapshot(Who::kOperatorOwn);
+  EXPECT_EQ(tenants(own), std::vector<std::string>{kOwn});
+  EXPECT_FALSE(own.contains("audit")) << "the audit log is for global admins";
+  EXPECT_EQ(own.dump().find(kOther), std::string::npos) << own.dump();
+  EXPECT_FALSE(snapshot(Who::kViewerAll).contains("audit"));
+  // With `after` and no newer tick, it answers when `wait` runs out.
+  EXPECT_EQ(snapshot(Who::kViewerOwn, {{"after", "0"}, {"wait", "0"}})["tick"], 0);
+  const std::vector<std::pair<std::map<std::string, std::string>, int>> refused = {
+      {{{"after", "-1"}}, 400}, {{{"wait", "26"}}, 400}, {{{"since", "1"}}, 400}};
+  for (const auto& [query, status] : refused) {
+    EXPECT_EQ(Call(Who::kAdminAll, "GET", "/api/v1/events", "", query).status, status);
+  }
+  EXPECT_EQ(Call(Who::kNone, "GET", "/api/v1/events").status, 401);
+  ApiResponse page = Call(Who::kNone, "GET", "/");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(page.body.find("/api/v1/events"), std::string::npos);
 }
 
 TEST_F(ControlPlaneTest, RetentionCountsThenDeletesOlderRows) {

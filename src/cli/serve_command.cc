@@ -164,6 +164,8 @@ Json TraceJson(const std::vector<TraceEntry>& trace) {
 //   crescendo_decisions_held_total{tenant}         decisions that wanted a change not applied
 //   crescendo_workload_replicas{tenant,service}    replicas after the last tick
 //   crescendo_workload_load_rps{tenant,service}    offered load at the last tick
+//   crescendo_workload_pod_cpu_millis{tenant,service}, crescendo_workload_pod_memory_bytes
+//                                                  the pod requests a vertical decision set
 //   crescendo_tenant_replicas{tenant}              sum of the tenant's replicas
 //   crescendo_tenant_replica_quota{tenant}         its tier's quota.maxReplicas (the budget)
 //   crescendo_tenant_cost_total{tenant}            simulated cost (pod-hours x price)
@@ -206,6 +208,14 @@ class OpsMetrics {
                   .Name("crescendo_workload_load_rps")
                   .Help("Offered load of the workload at the last tick, requests per second")
                   .Register(r)),
+        pod_cpu_(prometheus::BuildGauge()
+                     .Name("crescendo_workload_pod_cpu_millis")
+                     .Help("CPU request per pod (millicores) set by the last vertical decision")
+                     .Register(r)),
+        pod_memory_(prometheus::BuildGauge()
+                        .Name("crescendo_workload_pod_memory_bytes")
+                        .Help("Memory request per pod (bytes) set by the last vertical decision")
+                        .Register(r)),
         tenant_replicas_(prometheus::BuildGauge()
                              .Name("crescendo_tenant_replicas")
                              .Help("Sum of the tenant's replicas after the last tick")
@@ -269,6 +279,10 @@ class OpsMetrics {
       const prometheus::Labels labels = {{"tenant", tenant}, {"service", d.workload.name}};
       replicas_.Add(labels).Set(now);
       load_.Add(labels).Set(world.LoadRps(d.workload));
+      if (d.pod_requests) {
+        pod_cpu_.Add(labels).Set(static_cast<double>(d.pod_requests->cpu_millis));
+        pod_memory_.Add(labels).Set(static_cast<double>(d.pod_requests->memory_bytes));
+      }
       per_tenant[tenant] += now;
       ++services[tenant];
       prometheus::Counter& held = held_.Add({{"tenant", tenant}});  // exists from the first tick
@@ -309,6 +323,8 @@ class OpsMetrics {
   prometheus::Family<prometheus::Counter>& held_;
   prometheus::Family<prometheus::Gauge>& replicas_;
   prometheus::Family<prometheus::Gauge>& load_;
+  prometheus::Family<prometheus::Gauge>& pod_cpu_;
+  prometheus::Family<prometheus::Gauge>& pod_memory_;
   prometheus::Family<prometheus::Gauge>& tenant_replicas_;
   prometheus::Family<prometheus::Gauge>& quota_;
   prometheus::Family<prometheus::Counter>& cost_;
