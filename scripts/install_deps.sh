@@ -55,7 +55,7 @@ fi
 
 # npm packages of the browser tests (playwright-core drives Debian's Chromium).
 root="$(cd "$(dirname "$0")/.." && pwd)"
-for dir in "$root"/tests/integration/*/; do
+for dir in "$root"/tests/integration/*/ "$root"/tests/ops/dashboard/; do
   # Install again whenever the lock file changed since the last install (a stamp in
   # node_modules records the lock it was installed from).
   if [ -f "$dir/package.json" ] && ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.crescendo-lock"; then
