@@ -11,8 +11,9 @@ Usage: $SCRIPT_NAME --older-than DURATION [--dry-run] [--server URL] [--token TO
 Deletes the decisions (with their traces) and the sealed metric samples older than DURATION
 before the engine's newest tick (simulated time, as \`crescendo serve --retention\` counts).
 It always lists first what it will delete, per workload and per tenant (POST
-/api/v1/retention?dry_run=1), then deletes (the same call without dry_run) and prints how many
-rows went; the deletion is recorded in the audit log. Needs a global admin token.
+/api/v1/retention?dry_run=1), then deletes what is older than the cutoff it listed (though
+the engine ticked since) and prints how many rows went; the deletion is in the audit log.
+Needs a global admin token.
 
   --older-than DURATION   e.g. 90m, 72h, 7d, 1h30m (at least 1s)
   --dry-run               list only; delete nothing
@@ -47,6 +48,9 @@ if [ "$DRY_RUN" = 1 ]; then
   echo "dry run: nothing was deleted"
   exit 0
 fi
-api POST "/api/v1/retention?older_than_seconds=$SECONDS_OUT"
+# Delete with the cutoff listed above, though the engine ticked since.
+cutoff="$(jq -r .cutoff <<<"$API_BODY")"
+before="$(date -u -d "$cutoff" +%s)" || die 1 "the server answered a cutoff date cannot read: $cutoff"
+api POST "/api/v1/retention?before_unix_seconds=$before"
 [ "$API_STATUS" = 200 ] || api_fail "deleting what is older than $OLDER"
 echo "deleted $(jq -r .deleted <<<"$API_BODY") rows older than $(jq -r .cutoff <<<"$API_BODY")"

@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 usage() {
   cat <<USAGE
 Usage: $SCRIPT_NAME --service NAME [--env ENV] [--min N] [--max N] [--cpu-utilization PCT]
-                   [--disable | --enable] [--dry-run] [--server URL] [--token TOKEN]
+                   [--disable | --enable] [--message TEXT] [--dry-run] [--server URL] [--token TOKEN]
 
 Sets the service's horizontal settings for one environment (services.NAME.perEnvironment.ENV.
 horizontal, which wins over the service's defaults) in the file of the newest configuration
@@ -20,6 +20,7 @@ and this script prints what it changes before storing it.
   --min N, --max N        minReplicas, maxReplicas (1..10000)
   --cpu-utilization PCT   target average CPU utilization (1..100)
   --disable, --enable     horizontal.enabled
+  --message TEXT          why (kept with the version)
   --dry-run               check and show the change; store nothing
   --server URL, --token TOKEN   as in every script (\$CRESCENDO_SERVER, \$CRESCENDO_TOKEN)
 
@@ -29,11 +30,12 @@ Exit: 0 done, 1 failure, 2 bad input, 3 refused by the server, 4 target not supp
 USAGE
 }
 
-SERVICE="" ENV_NAME="prod" MIN="" MAX="" CPU="" ENABLED=""
+SERVICE="" MESSAGE="" ENV_NAME="prod" MIN="" MAX="" CPU="" ENABLED=""
 while [ $# -gt 0 ]; do
   if common_flag "$@"; then shift "$SHIFT_BY"; continue; fi
   case "$1" in
     --service) need_value "$1" "$#"; SERVICE="$2"; shift 2 ;;
+    --message) need_value "$1" "$#"; MESSAGE="$2"; shift 2 ;;
     --env) need_value "$1" "$#"; ENV_NAME="$2"; shift 2 ;;
     --min) need_value "$1" "$#"; MIN="$2"; shift 2 ;;
     --max) need_value "$1" "$#"; MAX="$2"; shift 2 ;;
@@ -63,4 +65,4 @@ what=()
 [ -z "$MAX" ] || { filter+=" | .perEnvironment[\$env].horizontal.maxReplicas = ($MAX)"; what+=("maxReplicas $MAX"); }
 [ -z "$CPU" ] || { filter+=" | .perEnvironment[\$env].horizontal.metrics.cpu = {utilization: $CPU}"; what+=("cpu utilization $CPU%"); }
 [ -z "$ENABLED" ] || { filter+=" | .perEnvironment[\$env].horizontal.enabled = $ENABLED"; what+=("enabled $ENABLED"); }
-edit_service "$SERVICE" "$filter" "configure_hpa.sh: $SERVICE in $ENV_NAME: ${what[*]}" --arg env "$ENV_NAME"
+edit_service "$SERVICE" "$filter" "${MESSAGE:-configure_hpa.sh: $SERVICE in $ENV_NAME: ${what[*]}}" --arg env "$ENV_NAME"

@@ -8,7 +8,7 @@ usage() {
   cat <<USAGE
 Usage: $SCRIPT_NAME --service NAME [--mode MODE] [--container NAME] [--resources LIST]
                   [--min-cpu Q] [--max-cpu Q] [--min-memory Q] [--max-memory Q]
-                  [--disable] [--dry-run] [--server URL] [--token TOKEN]
+                  [--disable] [--message TEXT] [--dry-run] [--server URL] [--token TOKEN]
 
 Sets services.NAME.vertical (VPA semantics: updateMode and containerPolicies) in the file of
 the newest configuration version that defines the service, and stores it as a new version.
@@ -23,6 +23,7 @@ minAllowed <= maxAllowed) and this script prints what it changes before storing 
   --min-cpu Q, --max-cpu Q, --min-memory Q, --max-memory Q
                      minAllowed / maxAllowed (Kubernetes quantities: 250m, 2, 512Mi, 4Gi)
   --disable          vertical.enabled: false
+  --message TEXT     why (kept with the version)
   --dry-run          check and show the change; store nothing
   --server URL, --token TOKEN   as in every script
 
@@ -32,12 +33,13 @@ Exit: 0 done, 1 failure, 2 bad input, 3 refused by the server, 4 target not supp
 USAGE
 }
 
-SERVICE="" MODE="" CONTAINER="*" RESOURCES="" DISABLE=0
+SERVICE="" MESSAGE="" MODE="" CONTAINER="*" RESOURCES="" DISABLE=0
 declare -A BOUNDS=()
 while [ $# -gt 0 ]; do
   if common_flag "$@"; then shift "$SHIFT_BY"; continue; fi
   case "$1" in
     --service) need_value "$1" "$#"; SERVICE="$2"; shift 2 ;;
+    --message) need_value "$1" "$#"; MESSAGE="$2"; shift 2 ;;
     --mode) need_value "$1" "$#"; MODE="$2"; shift 2 ;;
     --container) need_value "$1" "$#"; CONTAINER="$2"; shift 2 ;;
     --resources) need_value "$1" "$#"; RESOURCES="$2"; shift 2 ;;
@@ -86,4 +88,4 @@ else
     what+=", $side.$resource ${BOUNDS[$flag]}"
   done
 fi
-edit_service "$SERVICE" "$filter" "setup_vpa.sh: $SERVICE: $what" --arg c "$CONTAINER"
+edit_service "$SERVICE" "$filter" "${MESSAGE:-setup_vpa.sh: $SERVICE: $what}" --arg c "$CONTAINER"

@@ -813,17 +813,22 @@ struct ControlPlane::Impl {
   }
 
   // Deletes (or, dry_run=1, counts) decisions and metric samples older than older_than_seconds
-  // before the newest checkpoint's simulated time, as `serve --retention` does every 100 ticks.
+  // before the newest checkpoint's simulated time (as `serve --retention` does every 100 ticks),
+  // or older than before_unix_seconds (so a deletion can use the cutoff its dry run listed).
   ApiResponse ApplyRetention(const ApiRequest& req, const Caller& c) {
-    auto it = req.query.find("older_than_seconds");
-    if (it == req.query.end()) {
-      return Error(400, "invalid_argument", "required: older_than_seconds (an integer >= 1)",
+    auto older = req.query.find("older_than_seconds");
+    auto before = req.query.find("before_unix_seconds");
+    if ((older == req.query.end()) == (before == req.query.end())) {
+      return Error(400, "invalid_argument",
+                   "give one of older_than_seconds (before the newest tick) and "
+                   "before_unix_seconds (a cutoff, e.g. the one a dry run answered)",
                    "older_than_seconds");
     }
-    std::optional<int64_t> seconds = ParseBoundedInt(it->second, 1, INT64_MAX / 1000000000);
-    if (!seconds) {
-      return Error(400, "invalid_argument", "expected an integer >= 1", "older_than_seconds");
-    }
+    const std::string field =
+        older != req.query.end() ? "older_than_seconds" : "before_unix_seconds";
+    std::optional<int64_t> seconds = ParseBoundedInt(
+        older != req.query.end() ? older->second : before->second, 1, INT64_MAX / 1000000000);
+    if (!seconds) return Error(400, "invalid_argument", "expected an integer >= 1", field);
     bool dry_run = false;
     if (auto d = req.query.find("dry_run"); d != req.query.end()) {
       std::optional<int64_t> v = ParseBoundedInt(d->second, 0, 1);
@@ -833,7 +838,9 @@ struct ControlPlane::Impl {
     StatusOr<std::optional<store::Checkpoint>> newest = o.store->LatestCheckpoint();
     if (!newest.ok()) return FromStatus(newest.status());
     if (!*newest) return Error(404, "not_found", "the engine has recorded no tick yet");
-    const Timestamp cutoff = (*newest)->time - std::chrono::seconds(*seconds);
+    const Timestamp cutoff = older != req.query.end()
+                                 ? (*newest)->time - std::chrono::seconds(*seconds)
+                                 : FromUnixSeconds(static_cast<double>(*seconds));
     Json out = {{"dry_run", dry_run},
                 {"newest_tick", FormatRfc3339((*newest)->time)},
                 {"cutoff", FormatRfc3339(cutoff)}};

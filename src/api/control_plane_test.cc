@@ -563,6 +563,8 @@ TEST_F(ControlPlaneTest, RetentionCountsThenDeletesOlderRows) {
       {{{"older_than_seconds", "0"}}, 400},
       {{{"older_than_seconds", "x"}}, 400},
       {{{"older_than_seconds", "240"}, {"dry_run", "2"}}, 400},
+      {{{"older_than_seconds", "240"}, {"before_unix_seconds", "1"}}, 400},
+      {{{"before_unix_seconds", "-5"}}, 400},
   };
   for (const auto& [query, status] : refused) {
     EXPECT_EQ(Call(Who::kAdminAll, "POST", "/api/v1/retention", "", query).status, status);
@@ -579,11 +581,16 @@ TEST_F(ControlPlaneTest, RetentionCountsThenDeletesOlderRows) {
   EXPECT_EQ(j["would_delete"], 5);
   EXPECT_EQ(j["cutoff"], "2026-11-23T00:06:00Z");
   EXPECT_EQ(store_->ListDecisions(workload, 100)->size(), 10u) << "a dry run deleted";
-  ApiResponse done =
-      Call(Who::kAdminAll, "POST", "/api/v1/retention", "", {{"older_than_seconds", "240"}});
+  // The cutoff a dry run listed (start+6m: ticks 1..5), whatever the newest tick is by then.
+  ApiResponse done = Call(Who::kAdminAll, "POST", "/api/v1/retention", "",
+                          {{"before_unix_seconds", std::to_string(1795392000 + 6 * 60)}});
   ASSERT_EQ(done.status, 200) << done.body;
   EXPECT_EQ(Json::parse(done.body)["deleted"], 5);
   EXPECT_EQ(store_->ListDecisions(workload, 100)->size(), 5u);
+  ApiResponse more =
+      Call(Who::kAdminAll, "POST", "/api/v1/retention", "", {{"older_than_seconds", "120"}});
+  ASSERT_EQ(more.status, 200) << more.body;
+  EXPECT_EQ(Json::parse(more.body)["deleted"], 2) << "the ticks at 6 and 7 minutes";
 }
 
 }  // namespace

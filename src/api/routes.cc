@@ -228,14 +228,15 @@ std::span<const Route> Routes() {
        "/api/v1/retention",
        "applyRetention",
        "Delete decisions and metric samples older than older_than_seconds before the newest "
-       "tick (simulated time); with dry_run=1, count them per workload and tenant instead",
+       "tick (simulated time), or before before_unix_seconds; with dry_run=1, count them per "
+       "workload and tenant instead",
        Scope::kGlobal,
        Role::kAdmin,
        200,
        {400, 401, 403, 404, 429, 503},
        "",
        "Object",
-       {"older_than_seconds", "dry_run"}},
+       {"older_than_seconds", "before_unix_seconds", "dry_run"}},
       {"GET",
        "/api/v1/audit/verify",
        "verifyAudit",

@@ -38,6 +38,8 @@ decision_rows() { sqlite3 "$STORE" 'SELECT COUNT(*) FROM decisions'; }
   assert_exit 0 "rows in all"
   [[ "$output" =~ deleted\ [1-9][0-9]*\ rows\ older\ than ]]
   cutoff="$(grep -o 'older than [0-9TZ:-]*' <<<"${output##*deleted}" | cut -d' ' -f3)"
+  listed="$(grep -o 'deleting what is older than [0-9TZ:-]*' <<<"$output" | cut -d' ' -f6)"
+  [ "$cutoff" = "$listed" ]  # it deletes what it listed, though the engine ticked since
   oldest="$(sqlite3 "$STORE" 'SELECT MIN(time_ns) FROM decisions')"
   [ "$oldest" -ge "$(( $(date -d "$cutoff" +%s) * 1000000000 ))" ]
   [ "$(sqlite3 "$STORE" "SELECT COUNT(*) FROM audit_log WHERE action = 'retention.delete'")" = 1 ]
