@@ -255,8 +255,9 @@ class OpsMetrics {
     shards_.Set(1);
     owned_.Set(1);
     // Every reason's series exists from the start, so rate() and increase() see its first one.
-    for (const char* reason : {"store_unavailable", "record_failed"})
+    for (const char* reason : {"store_unavailable", "record_failed"}) {
       failures_.Add({{"reason", reason}});
+    }
   }
 
   void Failed(const std::string& reason, bool holding) {

@@ -12,8 +12,7 @@ teardown_file() { stop_serve; }
 }
 
 @test "a dry run shows the change and stores nothing" {
-  cp -r "$REPO/examples/config" "$BATS_TEST_TMPDIR/config"
-  sed -i 's/maxReplicas: 80/maxReplicas: 66/' "$BATS_TEST_TMPDIR/config/services/public-api.yaml"
+  edited_config config services/public-api.yaml 's/maxReplicas: 80/maxReplicas: 66/'
   before="$(config_version)"
   run "$OPS/deploy_autoscaling.sh" --config "$BATS_TEST_TMPDIR/config" --dry-run
   assert_exit 0 "horizontal.maxReplicas 80 -> 66"
@@ -35,8 +34,7 @@ teardown_file() { stop_serve; }
 }
 
 @test "an invalid configuration is refused with its located error" {
-  cp -r "$REPO/examples/config" "$BATS_TEST_TMPDIR/bad"
-  sed -i 's/priority: 100/priority: 5000/' "$BATS_TEST_TMPDIR/bad/tiers.yaml"
+  edited_config bad tiers.yaml 's/priority: 100/priority: 5000/'
   before="$(config_version)"
   run "$OPS/deploy_autoscaling.sh" --config "$BATS_TEST_TMPDIR/bad"
   assert_exit 3 "tiers.yaml:"
@@ -44,16 +42,14 @@ teardown_file() { stop_serve; }
 }
 
 @test "a tenant operator may not deploy another tenant's change" {
-  cp -r "$REPO/examples/config" "$BATS_TEST_TMPDIR/other"
-  sed -i 's/maxReplicas: 12/maxReplicas: 11/' "$BATS_TEST_TMPDIR/other/tenants.yaml"
+  edited_config other tenants.yaml 's/maxReplicas: 12/maxReplicas: 11/'
   run "$OPS/deploy_autoscaling.sh" --config "$BATS_TEST_TMPDIR/other" --token "$OPERATOR_TOKEN"
   assert_exit 3 "HTTP 403"
   [[ "$output" == *"needs operator on kinderklang"* ]]
 }
 
 @test "deploys a changed directory as the next version" {
-  cp -r "$REPO/examples/config" "$BATS_TEST_TMPDIR/config2"
-  sed -i 's/maxReplicas: 80/maxReplicas: 64/' "$BATS_TEST_TMPDIR/config2/services/public-api.yaml"
+  edited_config config2 services/public-api.yaml 's/maxReplicas: 80/maxReplicas: 64/'
   before="$(config_version)"
   run "$OPS/deploy_autoscaling.sh" --config "$BATS_TEST_TMPDIR/config2" --message "bats deploy"
   assert_exit 0 "stored configuration version $((before + 1))"

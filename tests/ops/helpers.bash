@@ -66,3 +66,9 @@ assert_exit() {  # assert_exit CODE [TEXT]
 config_version() {
   curl -sf -H "Authorization: Bearer $CRESCENDO_TOKEN" "$CRESCENDO_SERVER/api/v1/config" | jq .version
 }
+
+# Copies examples/config to $BATS_TEST_TMPDIR/NAME and applies the sed EXPRESSION to FILE in it.
+edited_config() {  # edited_config NAME FILE EXPRESSION
+  cp -r "$REPO/examples/config" "$BATS_TEST_TMPDIR/$1"
+  sed -i "$3" "$BATS_TEST_TMPDIR/$1/$2"
+}
