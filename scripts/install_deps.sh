@@ -23,6 +23,10 @@ packages=(
   clang clang-format clang-tidy libclang-rt-14-dev
   # real components used by the integration tests
   prometheus prometheus-alertmanager influxdb postgresql chromium
+  # the operations scripts (scripts/ops/: HTTP, JSON, YAML edits) and their bats tests
+  # (tests/ops/, which read the SQLite store with sqlite3)
+  curl jq yq sqlite3
+  bats
 )
 # Node.js and npm drive the browser tests; this machine kind ships them (NodeSource build, npm
 # included), a plain Debian takes its own packages.
@@ -55,7 +59,7 @@ fi
 
 # npm packages of the browser tests (playwright-core drives Debian's Chromium).
 root="$(cd "$(dirname "$0")/.." && pwd)"
-for dir in "$root"/tests/integration/*/; do
+for dir in "$root"/tests/integration/*/ "$root"/tests/ops/dashboard/; do
   # Install again whenever the lock file changed since the last install (a stamp in
   # node_modules records the lock it was installed from).
   if [ -f "$dir/package.json" ] && ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.crescendo-lock"; then

@@ -2,13 +2,18 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <prometheus/registry.h>
 
+#include <chrono>
 #include <mutex>
 #include <set>
+#include <thread>
 
+#include "api/dashboard_assets.h"
 #include "api/request_decoding.h"
 #include "api/routes.h"
 #include "crescendo/api/metrics_exporter.h"
+#include "crescendo/config/watcher.h"
 #include "crescendo/security/rbac.h"
 #include "crescendo/security/token.h"
 
@@ -22,6 +27,11 @@ using security::Role;
 
 constexpr int64_t kDefaultLimit = 50;
 constexpr int64_t kMaxLimit = 1000;
+constexpr int64_t kEventDecisions = 40;  // decisions per service in a dashboard snapshot
+constexpr int64_t kEventAudit = 30;      // audit entries in a snapshot (global admins)
+constexpr int64_t kEventMaxWaitSeconds = 25;
+constexpr int kEventRetryMillis = 1000;
+constexpr auto kEventPoll = std::chrono::milliseconds(100);
 
 ApiResponse JsonResponse(int status, const Json& body) {
   return {status, "application/json", body.dump(-1, ' ', false, Json::error_handler_t::replace)};
@@ -312,6 +322,9 @@ struct ControlPlane::Impl {
   ApiResponse Public(const Route& route) {
     if (route.operation_id == "health") return JsonResponse(200, {{"status", "ok"}});
     if (route.operation_id == "openapi") return JsonResponse(200, ControlPlane::OpenApi());
+    if (route.operation_id == "dashboard") {
+      return {200, "text/html; charset=utf-8", std::string(DashboardHtml())};
+    }
     if (route.operation_id == "metrics") {
       if (o.exporter == nullptr) return Error(404, "not_found", "no metrics exporter");
       return {200, "text/plain; version=0.0.4", o.exporter->RenderText()};
@@ -344,6 +357,8 @@ struct ControlPlane::Impl {
     if (id == "rollbackConfig") return RollbackConfig(req, c);
     if (id == "listAudit") return ListAudit(req);
     if (id == "verifyAudit") return VerifyAudit();
+    if (id == "applyRetention") return ApplyRetention(req, c);
+    if (id == "events") return Events(req, c);
     if (id == "listTenants") return ListTenants(c, "");
     if (id == "getTenant") return ListTenants(c, params["tenant"]);
     if (id == "listServices") return ListServices(params["tenant"]);
@@ -399,9 +414,11 @@ struct ControlPlane::Impl {
   }
 
   // Validates `files` as the next version after `base` and stores it when `c` may make it.
+  // With `dry_run`, answers 200 with what the change would store (the version it would get, the
+  // effective settings it changes, the tenants it affects) and stores nothing.
   ApiResponse Store(const ApiRequest& req, const Caller& c, int64_t base,
                     std::map<std::string, std::string> files, const std::string& message,
-                    const std::string& action) {
+                    const std::string& action, bool dry_run = false) {
     StatusOr<std::shared_ptr<const Loaded>> current = Current();
     if (!current.ok()) return FromStatus(current.status());
     const int64_t newest = *current ? (*current)->version.version : 0;
@@ -449,6 +466,15 @@ struct ControlPlane::Impl {
                          "the change affects tenant " + t + ": it needs operator on " + t);
       }
     }
+    if (dry_run) {
+      std::string changes =
+          *current ? config::DiffConfigs(*(*current)->config, *result.config).ToString() : "";
+      return JsonResponse(200, {{"dry_run", true},
+                                {"version", newest + 1},
+                                {"diff", changes},
+                                {"tenants", affected.tenants},
+                                {"global", affected.global}});
+    }
     store::ConfigVersion v;
     v.author = c.Actor();
     v.time = Now();
@@ -486,7 +512,14 @@ struct ControlPlane::Impl {
         return Error(400, "invalid_argument", "no such file to remove", "files." + path);
       }
     }
-    return Store(req, c, change->base_version, std::move(files), change->message, "config.change");
+    bool dry_run = false;
+    if (auto it = req.query.find("dry_run"); it != req.query.end()) {
+      std::optional<int64_t> v = ParseBoundedInt(it->second, 0, 1);
+      if (!v) return Error(400, "invalid_argument", "expected 0 or 1", "dry_run");
+      dry_run = *v == 1;
+    }
+    return Store(req, c, change->base_version, std::move(files), change->message, "config.change",
+                 dry_run);
   }
 
   ApiResponse RollbackConfig(const ApiRequest& req, const Caller& c) {
@@ -638,6 +671,220 @@ struct ControlPlane::Impl {
     Json out = Json::array();
     for (const store::AuditEntry& e : *entries) out.push_back(AuditJson(e));
     return JsonResponse(200, {{"entries", out}});
+  }
+
+  // The dashboard's server-sent events: waits until a tick newer than `after` is recorded (or
+  // `wait` seconds; without `after`, not at all), then answers one `snapshot` event of what `c`
+  // may see. The stream ends
+  // there; EventSource-style clients reconnect after `retry` with the event's id as `after`.
+  ApiResponse Events(const ApiRequest& req, const Caller& c) {
+    int64_t after = -1, wait = 20;
+    if (auto it = req.query.find("after"); it != req.query.end()) {
+      std::optional<int64_t> v = ParseBoundedInt(it->second, 0, INT64_MAX);
+      if (!v) return Error(400, "invalid_argument", "expected a tick number >= 0", "after");
+      after = *v;
+    }
+    if (auto it = req.query.find("wait"); it != req.query.end()) {
+      std::optional<int64_t> v = ParseBoundedInt(it->second, 0, kEventMaxWaitSeconds);
+      if (!v) return Error(400, "invalid_argument", "expected seconds in [0, 25]", "wait");
+      wait = *v;
+    }
+    if (after < 0) wait = 0;  // no tick seen yet: answer at once
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait);
+    std::optional<store::Checkpoint> newest;
+    while (true) {
+      StatusOr<std::optional<store::Checkpoint>> read = o.store->LatestCheckpoint();
+      if (!read.ok()) return FromStatus(read.status());
+      newest = std::move(*read);
+      if ((newest && newest->tick > after) || std::chrono::steady_clock::now() >= deadline) break;
+      std::this_thread::sleep_for(kEventPoll);
+    }
+    StatusOr<Json> snapshot = Snapshot(c, newest);
+    if (!snapshot.ok()) return FromStatus(snapshot.status());
+    const int64_t tick = newest ? newest->tick : 0;
+    return {200, "text/event-stream",
+            "retry: " + std::to_string(kEventRetryMillis) + "\nid: " + std::to_string(tick) +
+                "\nevent: snapshot\ndata: " +
+                snapshot->dump(-1, ' ', false, Json::error_handler_t::replace) + "\n\n"};
+  }
+
+  // The exporter's samples of `family` as label set -> value, for the snapshot.
+  std::vector<std::pair<std::map<std::string, std::string>, double>> Samples(
+      const std::vector<prometheus::MetricFamily>& families, const std::string& family) {
+    std::vector<std::pair<std::map<std::string, std::string>, double>> out;
+    for (const prometheus::MetricFamily& f : families) {
+      if (f.name != family) continue;
+      for (const prometheus::ClientMetric& m : f.metric) {
+        std::map<std::string, std::string> labels;
+        for (const auto& l : m.label) labels[l.name] = l.value;
+        out.emplace_back(std::move(labels), f.type == prometheus::MetricType::Counter
+                                                ? m.counter.value
+                                                : m.gauge.value);
+      }
+    }
+    return out;
+  }
+
+  // What `c` may see now: its tenants (and the shared services for a global viewer) with their
+  // services' state and decisions, SLA and cost; the audit log for a global admin.
+  StatusOr<Json> Snapshot(const Caller& c, const std::optional<store::Checkpoint>& newest) {
+    CRESCENDO_ASSIGN_OR_RETURN(std::shared_ptr<const Loaded> current, Current());
+    Json out = {{"tick", newest ? newest->tick : 0},
+                {"time", newest ? FormatRfc3339(newest->time) : ""},
+                {"caller", {{"name", c.name}, {"token", c.token}}},
+                {"tenants", Json::array()}};
+    if (!current) return out;
+    std::vector<prometheus::MetricFamily> families;
+    if (o.exporter != nullptr) families = o.exporter->registry()->Collect();
+    // tenant -> {metric -> value}; "tenant/service" -> {metric -> value}
+    std::map<std::string, Json> per_tenant, per_service;
+    for (const char* f :
+         {"crescendo_tenant_replicas", "crescendo_tenant_replica_quota",
+          "crescendo_tenant_cost_total", "crescendo_tenant_seconds_over_target_total",
+          "crescendo_tenant_service_seconds_total"}) {
+      for (const auto& [labels, value] : Samples(families, f)) {
+        per_tenant[labels.count("tenant") ? labels.at("tenant") : ""][f] = value;
+      }
+    }
+    for (const char* f :
+         {"crescendo_workload_replicas", "crescendo_workload_load_rps",
+          "crescendo_workload_pod_cpu_millis", "crescendo_workload_pod_memory_bytes"}) {
+      for (const auto& [labels, value] : Samples(families, f)) {
+        if (!labels.count("tenant") || !labels.count("service")) continue;
+        per_service[labels.at("tenant") + "/" + labels.at("service")][f] = value;
+      }
+    }
+    std::vector<std::pair<std::string, Json>> tenants;
+    for (const auto& [name, t] : current->config->tenants) {
+      if (!Allows(c.grants, Role::kViewer, name)) continue;
+      tenants.push_back(
+          {name, {{"name", name}, {"display_name", t.display_name}, {"tier", t.tier}}});
+    }
+    if (Allows(c.grants, Role::kViewer, "")) {
+      tenants.push_back({std::string(config::kSharedTenant),
+                         {{"name", config::kSharedTenant},
+                          {"display_name", "Shared platform services"},
+                          {"tier", ""}}});
+    }
+    for (auto& [name, tenant] : tenants) {
+      const Json m = per_tenant.count(name) ? per_tenant[name] : Json::object();
+      const double seconds = m.value("crescendo_tenant_service_seconds_total", 0.0);
+      tenant["sla"] = {
+          {"objective", 0.99},
+          {"over_target_ratio",
+           seconds > 0 ? m.value("crescendo_tenant_seconds_over_target_total", 0.0) / seconds
+                       : 0.0},
+          {"cost", m.value("crescendo_tenant_cost_total", 0.0)},
+          {"replicas", m.value("crescendo_tenant_replicas", 0.0)},
+          {"replica_quota", m.value("crescendo_tenant_replica_quota", 0.0)}};
+      tenant["services"] = Json::array();
+      for (const config::ServiceConfig& s : current->config->services) {
+        if (s.id.tenant != name || s.id.environment != o.environment) continue;
+        CRESCENDO_ASSIGN_OR_RETURN(std::vector<store::DecisionRecord> decisions,
+                                   o.store->ListDecisions(s.id.ToString(), kEventDecisions));
+        Json list = Json::array();
+        for (const store::DecisionRecord& d : decisions) list.push_back(DecisionJson(d));
+        const std::string key = name + "/" + s.id.name;
+        const Json w = per_service.count(key) ? per_service[key] : Json::object();
+        tenant["services"].push_back(
+            {{"service", s.service},
+             {"id", s.id.ToString()},
+             {"mode", config::AutoscalingModeName(s.mode)},
+             {"min_replicas", s.horizontal ? s.horizontal->min_replicas : 0},
+             {"max_replicas", s.horizontal ? s.horizontal->max_replicas : 0},
+             {"replicas", w.value("crescendo_workload_replicas", 0.0)},
+             {"load_rps", w.value("crescendo_workload_load_rps", 0.0)},
+             {"pod_cpu_millis", w.value("crescendo_workload_pod_cpu_millis", 0.0)},
+             {"pod_memory_bytes", w.value("crescendo_workload_pod_memory_bytes", 0.0)},
+             {"decisions", list}});
+      }
+      out["tenants"].push_back(tenant);
+    }
+    if (Allows(c.grants, Role::kAdmin, "")) {
+      CRESCENDO_ASSIGN_OR_RETURN(store::AuditHead head, o.store->GetAuditHead());
+      CRESCENDO_ASSIGN_OR_RETURN(
+          std::vector<store::AuditEntry> entries,
+          o.store->ListAudit(std::max<int64_t>(0, head.count - kEventAudit), kEventAudit));
+      Json audit = Json::array();
+      for (auto it = entries.rbegin(); it != entries.rend(); ++it) audit.push_back(AuditJson(*it));
+      out["audit"] = audit;
+    }
+    return out;
+  }
+
+  // Deletes (or, dry_run=1, counts) decisions and metric samples older than older_than_seconds
+  // before the newest checkpoint's simulated time (as `serve --retention` does every 100 ticks),
+  // or older than before_unix_seconds (so a deletion can use the cutoff its dry run listed).
+  ApiResponse ApplyRetention(const ApiRequest& req, const Caller& c) {
+    auto older = req.query.find("older_than_seconds");
+    auto before = req.query.find("before_unix_seconds");
+    if ((older == req.query.end()) == (before == req.query.end())) {
+      return Error(400, "invalid_argument",
+                   "give one of older_than_seconds (before the newest tick) and "
+                   "before_unix_seconds (a cutoff, e.g. the one a dry run answered)",
+                   "older_than_seconds");
+    }
+    const std::string field =
+        older != req.query.end() ? "older_than_seconds" : "before_unix_seconds";
+    std::optional<int64_t> seconds = ParseBoundedInt(
+        older != req.query.end() ? older->second : before->second, 1, INT64_MAX / 1000000000);
+    if (!seconds) return Error(400, "invalid_argument", "expected an integer >= 1", field);
+    bool dry_run = false;
+    if (auto d = req.query.find("dry_run"); d != req.query.end()) {
+      std::optional<int64_t> v = ParseBoundedInt(d->second, 0, 1);
+      if (!v) return Error(400, "invalid_argument", "expected 0 or 1", "dry_run");
+      dry_run = *v == 1;
+    }
+    StatusOr<std::optional<store::Checkpoint>> newest = o.store->LatestCheckpoint();
+    if (!newest.ok()) return FromStatus(newest.status());
+    if (!*newest) return Error(404, "not_found", "the engine has recorded no tick yet");
+    const Timestamp cutoff = older != req.query.end()
+                                 ? (*newest)->time - std::chrono::seconds(*seconds)
+                                 : FromUnixSeconds(static_cast<double>(*seconds));
+    Json out = {{"dry_run", dry_run},
+                {"newest_tick", FormatRfc3339((*newest)->time)},
+                {"cutoff", FormatRfc3339(cutoff)}};
+    if (dry_run) return CountBefore(cutoff, std::move(out));
+    StatusOr<int64_t> deleted = o.store->DeleteBefore(cutoff);
+    if (!deleted.ok()) return FromStatus(deleted.status());
+    out["deleted"] = *deleted;
+    Audit(c.Actor(), "retention.delete", "decisions, metric_rollups", "", "ok",
+          {{"cutoff", FormatRfc3339(cutoff)}, {"deleted", *deleted}});
+    return JsonResponse(200, out);
+  }
+
+  // Adds to `out` the rows older than `cutoff`: decisions per configured workload and metric
+  // samples per tenant (rows of workloads no longer configured are deleted but not listed).
+  ApiResponse CountBefore(Timestamp cutoff, Json out) {
+    StatusOr<std::shared_ptr<const Loaded>> current = Current();
+    if (!current.ok()) return FromStatus(current.status());
+    Json decisions = Json::object(), samples = Json::object();
+    int64_t total = 0;
+    if (*current) {
+      std::set<std::string> tenants;
+      for (const config::ServiceConfig& s : (*current)->config->services) {
+        tenants.insert(s.id.tenant);
+        StatusOr<std::vector<store::DecisionRecord>> all =
+            o.store->ListDecisions(s.id.ToString(), INT64_MAX);
+        if (!all.ok()) return FromStatus(all.status());
+        int64_t n = 0;
+        for (const store::DecisionRecord& d : *all) n += d.time < cutoff ? 1 : 0;
+        if (n > 0) decisions[s.id.ToString()] = n;
+        total += n;
+      }
+      for (const std::string& t : tenants) {
+        StatusOr<std::vector<store::MetricRollup>> all = o.store->ListRollups(t, INT64_MAX);
+        if (!all.ok()) return FromStatus(all.status());
+        int64_t n = 0;
+        for (const store::MetricRollup& m : *all) n += m.time < cutoff ? 1 : 0;
+        if (n > 0) samples[t] = n;
+        total += n;
+      }
+    }
+    out["decisions"] = decisions;
+    out["metric_samples"] = samples;
+    out["would_delete"] = total;
+    return JsonResponse(200, out);
   }
 
   ApiResponse VerifyAudit() {

@@ -459,7 +459,138 @@ TEST_F(ControlPlaneTest, OpenApiDocumentMatchesTheServer) {
       ++operations;
     }
   }
-  EXPECT_EQ(operations, 17);
+  EXPECT_EQ(operations, 20);
+}
+
+TEST_F(ControlPlaneTest, DryRunChangeValidatesAndStoresNothing) {
+  const int64_t before = Version();
+  ApiResponse r =
+      Call(Who::kOperatorOwn, "PUT", "/api/v1/config", Change(kOwn), {{"dry_run", "1"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  Json j = Json::parse(r.body);
+  EXPECT_TRUE(j["dry_run"].get<bool>());
+  EXPECT_EQ(j["version"], before + 1);
+  EXPECT_NE(j["diff"].get<std::string>().find("horizontal.minReplicas"), std::string::npos)
+      << r.body;
+  EXPECT_EQ(j["tenants"], Json::array({kOwn}));
+  EXPECT_EQ(Version(), before);
+  struct Case {
+    std::string name;
+    Who who;
+    std::string body;
+    std::map<std::string, std::string> query;
+    int status;
+  };
+  const std::vector<Case> cases = {
+      {"another tenant's change", Who::kOperatorOwn, Change(kOther), {{"dry_run", "1"}}, 403},
+      {"a global change by an operator",
+       Who::kOperatorAll,
+       Change("tier"),
+       {{"dry_run", "1"}},
+       403},
+      {"dry_run not 0 or 1", Who::kAdminAll, Change(kOwn), {{"dry_run", "yes"}}, 400},
+      {"dry_run=0 stores", Who::kAdminAll, Change(kOwn), {{"dry_run", "0"}}, 201},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(Call(c.who, "PUT", "/api/v1/config", c.body, c.query).status, c.status) << c.name;
+  }
+  EXPECT_EQ(Version(), before + 1);
+}
+
+// The dashboard's events: one snapshot of what the token may see, in text/event-stream.
+TEST_F(ControlPlaneTest, EventsShowOnlyWhatTheTokenMaySee) {
+  auto snapshot = [this](Who who, std::map<std::string, std::string> query = {}) {
+    ApiResponse r = Call(who, "GET", "/api/v1/events", "", std::move(query));
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.content_type, "text/event-stream");
+    EXPECT_TRUE(r.body.starts_with("retry: 1000\nid: 0\nevent: snapshot\ndata: ")) << r.body;
+    const size_t data = r.body.find("data: ") + 6;
+    return Json::parse(r.body.substr(data, r.body.find('\n', data) - data));
+  };
+  auto tenants = [](const Json& s) {
+    std::vector<std::string> names;
+    for (const Json& t : s["tenants"]) names.push_back(t["name"]);
+    return names;
+  };
+  const Json admin = snapshot(Who::kAdminAll);
+  EXPECT_EQ(tenants(admin),
+            (std::vector<std::string>{"harmonia", "kinderklang", "nightowl", "shared"}));
+  EXPECT_TRUE(admin.contains("audit") && !admin["audit"].empty());
+  EXPECT_FALSE(admin["tenants"][0]["services"].empty());
+  EXPECT_TRUE(admin["tenants"][0]["sla"].contains("over_target_ratio"));
+  const Json own = snapshot(Who::kOperatorOwn);
+  EXPECT_EQ(tenants(own), std::vector<std::string>{kOwn});
+  EXPECT_FALSE(own.contains("audit")) << "the audit log is for global admins";
+  EXPECT_EQ(own.dump().find(kOther), std::string::npos) << own.dump();
+  EXPECT_FALSE(snapshot(Who::kViewerAll).contains("audit"));
+  // With `after` and no newer tick, it answers when `wait` runs out.
+  EXPECT_EQ(snapshot(Who::kViewerOwn, {{"after", "0"}, {"wait", "0"}})["tick"], 0);
+  const std::vector<std::pair<std::map<std::string, std::string>, int>> refused = {
+      {{{"after", "-1"}}, 400}, {{{"wait", "26"}}, 400}, {{{"since", "1"}}, 400}};
+  for (const auto& [query, status] : refused) {
+    EXPECT_EQ(Call(Who::kAdminAll, "GET", "/api/v1/events", "", query).status, status);
+  }
+  EXPECT_EQ(Call(Who::kNone, "GET", "/api/v1/events").status, 401);
+  ApiResponse page = Call(Who::kNone, "GET", "/");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(page.body.find("/api/v1/events"), std::string::npos);
+}
+
+TEST_F(ControlPlaneTest, RetentionCountsThenDeletesOlderRows) {
+  ApiResponse services = Call(Who::kAdminAll, "GET", "/api/v1/tenants/harmonia/services");
+  const std::string workload = Json::parse(services.body)["services"][0]["id"];
+  const Timestamp start = FromUnixSeconds(1795392000);
+  EXPECT_EQ(
+      Call(Who::kAdminAll, "POST", "/api/v1/retention", "", {{"older_than_seconds", "60"}}).status,
+      404)
+      << "no tick recorded yet";
+  for (int tick = 1; tick <= 10; ++tick) {
+    store::TickRecord t;
+    t.checkpoint = {tick, start + std::chrono::minutes(tick), "{}"};
+    store::DecisionRecord d;
+    d.tick = tick;
+    d.time = t.checkpoint.time;
+    d.workload = workload;
+    d.tenant = kOwn;
+    d.trace = "[]";
+    t.decisions.push_back(d);
+    ASSERT_TRUE(store_->RecordTick(t).ok());
+  }
+  // The newest tick is at start+10m; older than 4 minutes: the ticks at 1..5 minutes.
+  const std::vector<std::pair<std::map<std::string, std::string>, int>> refused = {
+      {{}, 400},
+      {{{"older_than_seconds", "0"}}, 400},
+      {{{"older_than_seconds", "x"}}, 400},
+      {{{"older_than_seconds", "240"}, {"dry_run", "2"}}, 400},
+      {{{"older_than_seconds", "240"}, {"before_unix_seconds", "1"}}, 400},
+      {{{"before_unix_seconds", "-5"}}, 400},
+  };
+  for (const auto& [query, status] : refused) {
+    EXPECT_EQ(Call(Who::kAdminAll, "POST", "/api/v1/retention", "", query).status, status);
+  }
+  EXPECT_EQ(Call(Who::kOperatorAll, "POST", "/api/v1/retention", "",
+                 {{"older_than_seconds", "240"}, {"dry_run", "1"}})
+                .status,
+            403);
+  ApiResponse dry = Call(Who::kAdminAll, "POST", "/api/v1/retention", "",
+                         {{"older_than_seconds", "240"}, {"dry_run", "1"}});
+  ASSERT_EQ(dry.status, 200) << dry.body;
+  Json j = Json::parse(dry.body);
+  EXPECT_EQ(j["decisions"][workload], 5) << dry.body;
+  EXPECT_EQ(j["would_delete"], 5);
+  EXPECT_EQ(j["cutoff"], "2026-11-23T00:06:00Z");
+  EXPECT_EQ(store_->ListDecisions(workload, 100)->size(), 10u) << "a dry run deleted";
+  // The cutoff a dry run listed (start+6m: ticks 1..5), whatever the newest tick is by then.
+  ApiResponse done = Call(Who::kAdminAll, "POST", "/api/v1/retention", "",
+                          {{"before_unix_seconds", std::to_string(1795392000 + 6 * 60)}});
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(Json::parse(done.body)["deleted"], 5);
+  EXPECT_EQ(store_->ListDecisions(workload, 100)->size(), 5u);
+  ApiResponse more =
+      Call(Who::kAdminAll, "POST", "/api/v1/retention", "", {{"older_than_seconds", "120"}});
+  ASSERT_EQ(more.status, 200) << more.body;
+  EXPECT_EQ(Json::parse(more.body)["deleted"], 2) << "the ticks at 6 and 7 minutes";
 }
 
 }  // namespace

@@ -13,12 +13,17 @@
 // engine skips its ticks (every workload keeps what it has) and /readyz says so, until it
 // answers again. SIGTERM or SIGINT: the tick in flight finishes and is recorded, the server
 // stops, the store closes. Exit codes: 0 after a clean stop, 1 when it cannot start, 2 bad flags.
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -147,6 +152,190 @@ Json TraceJson(const std::vector<TraceEntry>& trace) {
   return out;
 }
 
+// The operational metrics of `serve` (beside api::MetricsExporter's), the inputs of the alerting
+// rules in monitoring/prometheus/crescendo-alerts.yaml and of the Grafana dashboard:
+//   crescendo_ticks_total                          ticks recorded
+//   crescendo_tick_failures_total{reason}          ticks skipped (store_unavailable) or not
+//                                                  recorded (record_failed)
+//   crescendo_last_tick_timestamp_seconds          wall-clock Unix time of the last recorded tick
+//   crescendo_tick_period_seconds                  the wall-clock time between ticks
+//                                                  (--interval / --speed)
+//   crescendo_engine_holding                       1 while every workload is held (store down)
+//   crescendo_decisions_held_total{tenant}         decisions that wanted a change not applied
+//   crescendo_workload_replicas{tenant,service}    replicas after the last tick
+//   crescendo_workload_load_rps{tenant,service}    offered load at the last tick
+//   crescendo_workload_pod_cpu_millis{tenant,service}, crescendo_workload_pod_memory_bytes
+//                                                  the pod requests a vertical decision set
+//   crescendo_tenant_replicas{tenant}              sum of the tenant's replicas
+//   crescendo_tenant_replica_quota{tenant}         its tier's quota.maxReplicas (the budget)
+//   crescendo_tenant_cost_total{tenant}            simulated cost (pod-hours x price)
+//   crescendo_tenant_seconds_over_target_total{tenant}  service-seconds with load over capacity
+//   crescendo_tenant_service_seconds_total{tenant} service-seconds simulated (the SLA's total)
+//   crescendo_shards, crescendo_shard_owned{shard} shards of the workload set and whether this
+//                                                  process owns each (serve runs one shard)
+// Thread safety: Update() from the engine thread; the registry is read by /metrics.
+class OpsMetrics {
+ public:
+  explicit OpsMetrics(prometheus::Registry& r, double period_seconds)
+      : ticks_(prometheus::BuildCounter()
+                   .Name("crescendo_ticks_total")
+                   .Help("Engine ticks recorded")
+                   .Register(r)
+                   .Add({})),
+        failures_(prometheus::BuildCounter()
+                      .Name("crescendo_tick_failures_total")
+                      .Help("Ticks skipped or not recorded, by reason")
+                      .Register(r)),
+        last_tick_(prometheus::BuildGauge()
+                       .Name("crescendo_last_tick_timestamp_seconds")
+                       .Help("Wall-clock Unix time of the last recorded tick")
+                       .Register(r)
+                       .Add({})),
+        holding_(prometheus::BuildGauge()
+                     .Name("crescendo_engine_holding")
+                     .Help("1 while the engine holds every workload (the store does not answer)")
+                     .Register(r)
+                     .Add({})),
+        held_(prometheus::BuildCounter()
+                  .Name("crescendo_decisions_held_total")
+                  .Help("Decisions that wanted a replica change the backend did not apply")
+                  .Register(r)),
+        replicas_(prometheus::BuildGauge()
+                      .Name("crescendo_workload_replicas")
+                      .Help("Replicas of the workload after the last tick")
+                      .Register(r)),
+        load_(prometheus::BuildGauge()
+                  .Name("crescendo_workload_load_rps")
+                  .Help("Offered load of the workload at the last tick, requests per second")
+                  .Register(r)),
+        pod_cpu_(prometheus::BuildGauge()
+                     .Name("crescendo_workload_pod_cpu_millis")
+                     .Help("CPU request per pod (millicores) set by the last vertical decision")
+                     .Register(r)),
+        pod_memory_(prometheus::BuildGauge()
+                        .Name("crescendo_workload_pod_memory_bytes")
+                        .Help("Memory request per pod (bytes) set by the last vertical decision")
+                        .Register(r)),
+        tenant_replicas_(prometheus::BuildGauge()
+                             .Name("crescendo_tenant_replicas")
+                             .Help("Sum of the tenant's replicas after the last tick")
+                             .Register(r)),
+        quota_(prometheus::BuildGauge()
+                   .Name("crescendo_tenant_replica_quota")
+                   .Help("The tenant's tier quota.maxReplicas: its replica budget")
+                   .Register(r)),
+        cost_(prometheus::BuildCounter()
+                  .Name("crescendo_tenant_cost_total")
+                  .Help("Simulated cost of the tenant's pods (pod-hours x costPerPodHour)")
+                  .Register(r)),
+        over_(prometheus::BuildCounter()
+                  .Name("crescendo_tenant_seconds_over_target_total")
+                  .Help("Service-seconds (simulated) in which load exceeded ready capacity")
+                  .Register(r)),
+        service_seconds_(prometheus::BuildCounter()
+                             .Name("crescendo_tenant_service_seconds_total")
+                             .Help("Service-seconds simulated: the SLA ratio's denominator")
+                             .Register(r)),
+        shards_(prometheus::BuildGauge()
+                    .Name("crescendo_shards")
+                    .Help("Shards the workload set is split into")
+                    .Register(r)
+                    .Add({})),
+        owned_(prometheus::BuildGauge()
+                   .Name("crescendo_shard_owned")
+                   .Help("1 when this process owns the shard")
+                   .Register(r)
+                   .Add({{"shard", "0"}})) {
+    prometheus::BuildGauge()
+        .Name("crescendo_tick_period_seconds")
+        .Help("Wall-clock seconds between ticks (--interval / --speed)")
+        .Register(r)
+        .Add({})
+        .Set(period_seconds);
+    shards_.Set(1);
+    owned_.Set(1);
+    // Every reason's series exists from the start, so rate() and increase() see its first one.
+    for (const char* reason : {"store_unavailable", "record_failed"}) {
+      failures_.Add({{"reason", reason}});
+    }
+  }
+
+  void Failed(const std::string& reason, bool holding) {
+    failures_.Add({{"reason", reason}}).Increment();
+    holding_.Set(holding ? 1 : 0);
+  }
+
+  // Records a tick at wall-clock `wall_unix`: its decisions, the world's cumulative statistics
+  // and the tenants' quotas from `config`.
+  void Update(double wall_unix, const TickReport& report, const sim::World& world,
+              const config::Config& config, Duration interval) {
+    ticks_.Increment();
+    last_tick_.Set(wall_unix);
+    holding_.Set(0);
+    std::map<std::string, double> per_tenant;
+    std::map<std::string, int> services;
+    for (const Decision& d : report.decisions) {
+      const std::string& tenant = d.workload.tenant;
+      const int32_t now = d.applied ? d.desired_replicas : d.current_replicas;
+      const prometheus::Labels labels = {{"tenant", tenant}, {"service", d.workload.name}};
+      replicas_.Add(labels).Set(now);
+      load_.Add(labels).Set(world.LoadRps(d.workload));
+      if (d.pod_requests) {
+        pod_cpu_.Add(labels).Set(static_cast<double>(d.pod_requests->cpu_millis));
+        pod_memory_.Add(labels).Set(static_cast<double>(d.pod_requests->memory_bytes));
+      }
+      per_tenant[tenant] += now;
+      ++services[tenant];
+      prometheus::Counter& held = held_.Add({{"tenant", tenant}});  // exists from the first tick
+      if (d.desired_replicas != d.current_replicas && !d.applied) held.Increment();
+    }
+    for (const auto& [tenant, sum] : per_tenant) {
+      tenant_replicas_.Add({{"tenant", tenant}}).Set(sum);
+      service_seconds_.Add({{"tenant", tenant}}).Increment(ToSeconds(interval) * services[tenant]);
+      auto t = config.tenants.find(tenant);
+      if (t == config.tenants.end()) continue;
+      auto tier = config.tiers.find(t->second.tier);
+      if (tier != config.tiers.end() && tier->second.quota.max_replicas) {
+        quota_.Add({{"tenant", tenant}}).Set(*tier->second.quota.max_replicas);
+      }
+    }
+    std::map<std::string, std::pair<double, double>> totals;  // tenant -> cost, over target
+    for (const sim::ServiceStats& s : world.Stats()) {
+      totals[s.id.tenant].first += s.cost;
+      totals[s.id.tenant].second += s.seconds_over_target;
+    }
+    for (const auto& [tenant, t] : totals) {
+      auto& [cost, over] = last_totals_[tenant];
+      // The world's figures are cumulative since it was built; a rebuilt world restarts them.
+      const double d_cost = t.first >= cost ? t.first - cost : t.first;
+      const double d_over = t.second >= over ? t.second - over : t.second;
+      cost_.Add({{"tenant", tenant}}).Increment(d_cost);
+      over_.Add({{"tenant", tenant}}).Increment(d_over);
+      cost = t.first;
+      over = t.second;
+    }
+  }
+
+ private:
+  prometheus::Counter& ticks_;
+  prometheus::Family<prometheus::Counter>& failures_;
+  prometheus::Gauge& last_tick_;
+  prometheus::Gauge& holding_;
+  prometheus::Family<prometheus::Counter>& held_;
+  prometheus::Family<prometheus::Gauge>& replicas_;
+  prometheus::Family<prometheus::Gauge>& load_;
+  prometheus::Family<prometheus::Gauge>& pod_cpu_;
+  prometheus::Family<prometheus::Gauge>& pod_memory_;
+  prometheus::Family<prometheus::Gauge>& tenant_replicas_;
+  prometheus::Family<prometheus::Gauge>& quota_;
+  prometheus::Family<prometheus::Counter>& cost_;
+  prometheus::Family<prometheus::Counter>& over_;
+  prometheus::Family<prometheus::Counter>& service_seconds_;
+  prometheus::Gauge& shards_;
+  prometheus::Gauge& owned_;
+  std::map<std::string, std::pair<double, double>> last_totals_;
+};
+
 // The engine on the simulator, ticking in its own thread.
 class EngineLoop {
  public:
@@ -159,6 +348,8 @@ class EngineLoop {
     double speed;
     Duration retention;
     api::MetricsExporter* exporter;
+    OpsMetrics* ops;  // may be null
+    Clock* wall;      // the wall clock the metrics' timestamps come from
     std::ostream* log;
   };
 
@@ -250,6 +441,7 @@ class EngineLoop {
       if (!o_.store->Ping().ok()) {
         if (ready_) *o_.log << "serve: the store does not answer; holding every workload\n";
         ready_ = false;
+        if (o_.ops != nullptr) o_.ops->Failed("store_unavailable", true);
         continue;  // no tick: nothing is applied while nothing can be recorded
       }
       if (++ticks_here % kConfigCheckEvery == 0) ApplyNewConfig();
@@ -257,6 +449,7 @@ class EngineLoop {
       if (!s.ok()) {
         *o_.log << "serve: tick " << tick_ << " not recorded: " << s.message() << "\n";
         ready_ = false;
+        if (o_.ops != nullptr) o_.ops->Failed("record_failed", false);
         continue;
       }
       if (!ready_) *o_.log << "serve: the store answers again\n";
@@ -353,6 +546,9 @@ class EngineLoop {
       o_.exporter->ObserveTick(elapsed);
       o_.exporter->UpdateSources(report.sources, now);
     }
+    if (o_.ops != nullptr) {
+      o_.ops->Update(ToUnixSeconds(o_.wall->Now()), report, *world_, *config_, o_.interval);
+    }
     return Status::Ok();
   }
 
@@ -434,8 +630,10 @@ int RunServe(const ServeFlags& f, CommandContext& ctx) {
   Status seeded = SeedConfig(**store, f.config, wall.Now(), ctx.err);
   if (!seeded.ok()) return fail(seeded, 1);
   api::MetricsExporter exporter;
-  StatusOr<std::unique_ptr<EngineLoop>> loop = EngineLoop::Create(
-      {store->get(), *master, f.env, f.seed, *interval, f.speed, *retention, &exporter, &ctx.err});
+  OpsMetrics ops(*exporter.registry(), ToSeconds(*interval) / f.speed);
+  StatusOr<std::unique_ptr<EngineLoop>> loop =
+      EngineLoop::Create({store->get(), *master, f.env, f.seed, *interval, f.speed, *retention,
+                          &exporter, &ops, &wall, &ctx.err});
   if (!loop.ok()) return fail(loop.status(), 1);
   api::ControlPlaneOptions options;
   options.store = store->get();
