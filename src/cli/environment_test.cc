@@ -109,14 +109,16 @@ TEST(EnvironmentOverridesTest, RunWithoutConfigHonoursEachVariable) {
   }
   EXPECT_TRUE(plain_outside);  // the variables changed something
 
-  // Validated and reported, but no decision changes: the simulator has no tenant arbitration or
-  // cost optimizer yet.
+  // Validated and reported, but no decision changes: without a configuration there are no
+  // tenants to arbitrate, and the loop has no cost optimizer.
   std::string err;
   const nlohmann::json reported = RunWith(
       {{"TENANT_ISOLATION", "disabled"}, {"COST_OPTIMIZATION", "enabled"}}, run, path, &err);
   EXPECT_EQ(reported["decisions_digest"], plain["decisions_digest"]);
   ASSERT_EQ(reported["environment_overrides"].size(), 2u);
-  EXPECT_NE(err.find("TENANT_ISOLATION=disabled: valid; no effect"), std::string::npos) << err;
+  EXPECT_NE(err.find("TENANT_ISOLATION=none: valid; no effect without --config"),
+            std::string::npos)
+      << err;
   EXPECT_NE(err.find("COST_OPTIMIZATION=enabled: valid; no effect"), std::string::npos) << err;
   EXPECT_TRUE(plain["environment_overrides"].empty());
 }

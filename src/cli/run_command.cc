@@ -200,7 +200,17 @@ struct Resume {
   int64_t scaling_actions = 0;
   int64_t resizes = 0;
   int64_t errors = 0;
+  std::map<std::string, int64_t> policy_actions;
+  std::map<std::string, RunSummary::TenantCuts> tenant_cuts;
 };
+
+Json CutsJson(const std::map<std::string, RunSummary::TenantCuts>& cuts) {
+  Json out = Json::object();
+  for (const auto& [tenant, c] : cuts) {
+    out[tenant] = {{"decisions", c.decisions}, {"replica_seconds", c.replica_seconds}};
+  }
+  return out;
+}
 
 StatusOr<std::optional<Resume>> LoadCheckpoint(const std::string& path, const RunOptions& o) {
   std::ifstream file(path, std::ios::binary);
@@ -238,6 +248,18 @@ StatusOr<std::optional<Resume>> LoadCheckpoint(const std::string& path, const Ru
     r.scaling_actions = j.at("scaling_actions").get<int64_t>();
     r.resizes = j.at("resizes").get<int64_t>();
     r.errors = j.at("errors").get<int64_t>();
+    // Written since policies and tenant arbitration run in the loop; older checkpoints lack them.
+    if (!j.value("policy_actions", Json::object()).is_object() ||
+        !j.value("tenant_cuts", Json::object()).is_object()) {
+      return bad("policy_actions and tenant_cuts must be objects");
+    }
+    for (const auto& [policy, n] : j.value("policy_actions", Json::object()).items()) {
+      r.policy_actions[policy] = n.get<int64_t>();
+    }
+    for (const auto& [tenant, c] : j.value("tenant_cuts", Json::object()).items()) {
+      r.tenant_cuts[tenant] = {c.at("decisions").get<int64_t>(),
+                               c.at("replica_seconds").get<double>()};
+    }
   } catch (const Json::exception& e) {
     return bad(std::string("missing or malformed field: ") + e.what());
   }
@@ -353,6 +375,8 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
     summary.scaling_actions = resume->scaling_actions;
     summary.resizes = resume->resizes;
     summary.errors = resume->errors;
+    summary.policy_actions = resume->policy_actions;
+    summary.tenant_cuts = resume->tenant_cuts;
     summary.resumed_from_tick = resume->tick;
     first = resume->tick + 1;
   }
@@ -420,6 +444,8 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
                          {"scaling_actions", summary.scaling_actions},
                          {"resizes", summary.resizes},
                          {"errors", summary.errors},
+                         {"policy_actions", summary.policy_actions},
+                         {"tenant_cuts", CutsJson(summary.tenant_cuts)},
                          {"engine", engine->Checkpoint()},
                          {"world_log", backend.log()}};
       CRESCENDO_RETURN_IF_ERROR(WriteAtomically(options.checkpoint_path, checkpoint.dump()));

@@ -221,6 +221,12 @@ const OverrideCase kOverrideCases[] = {
      "tenantIsolation",
      "none",  // the older switch value, shown as the mode it means
      "environment variable TENANT_ISOLATION"},
+    {"isolation_strict",
+     {{"TENANT_ISOLATION", "strict"}},
+     "dev/tiny/default/api",
+     "tenantIsolation",
+     "strict",
+     "environment variable TENANT_ISOLATION"},
     {"cost_optimization",
      {{"COST_OPTIMIZATION", "enabled"}},
      "prod/shared/default/web",

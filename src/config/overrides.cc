@@ -38,6 +38,12 @@ bool IsValid(std::string_view variable, const Node& value, FieldReader& reader) 
   }
   if (variable == "MIN_REPLICAS") return reader.Int(value, 0, kInt32Max).has_value();
   if (variable == "MAX_REPLICAS") return reader.Int(value, 1, kInt32Max).has_value();
+  if (variable == "TENANT_ISOLATION") {
+    if (ParseTenantIsolation(value.scalar)) return true;
+    reader.Error(value, value.Describe(),
+                 "strict, soft or none (enabled means soft, disabled none)");
+    return false;
+  }
   return reader.Switch(value).has_value();
 }
 
