@@ -226,7 +226,27 @@ ApiClient::ApiClient(const Credentials& credentials, const ClientOptions& option
   while (credentials_.server.ends_with('/')) credentials_.server.pop_back();
 }
 
-ApiClient::~ApiClient() = default;
+ApiClient::~ApiClient() {
+  for (void* h : idle_) curl_easy_cleanup(static_cast<CURL*>(h));
+}
+
+void* ApiClient::AcquireHandle() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!idle_.empty()) {
+      void* h = idle_.back();
+      idle_.pop_back();
+      curl_easy_reset(static_cast<CURL*>(h));
+      return h;
+    }
+  }
+  return curl_easy_init();
+}
+
+void ApiClient::ReleaseHandle(void* h) {
+  std::lock_guard<std::mutex> lock(mu_);
+  idle_.push_back(h);
+}
 
 std::string ApiClient::BearerToken() const {
   if (!credentials_.token_file.empty()) {
@@ -276,7 +296,7 @@ StatusOr<ApiResponse> ApiClient::Once(std::string_view method, const std::string
   Transfer t;
   std::atomic<bool> never{false};
   t.stop = &never;
-  CURL* h = curl_easy_init();
+  CURL* h = static_cast<CURL*>(AcquireHandle());
   const std::string url = credentials_.server + path;
   const std::string m(method);
   char error[CURL_ERROR_SIZE] = {0};
@@ -293,7 +313,11 @@ StatusOr<ApiResponse> ApiClient::Once(std::string_view method, const std::string
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
   const CURLcode code = curl_easy_perform(h);
   curl_slist_free_all(headers);
-  curl_easy_cleanup(h);
+  if (code == CURLE_OK) {
+    ReleaseHandle(h);  // keeps its connection for the next request
+  } else {
+    curl_easy_cleanup(h);  // the connection's state is unknown
+  }
   if (code != CURLE_OK) {
     std::string what = error[0] != '\0' ? error : curl_easy_strerror(code);
     if (code == CURLE_OPERATION_TIMEDOUT) {

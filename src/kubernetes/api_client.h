@@ -16,6 +16,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "crescendo/base/clock.h"
 #include "crescendo/base/random.h"
@@ -95,12 +96,15 @@ class ApiClient {
                              const std::string& body, std::string_view content_type);
   std::string BearerToken() const;
   void WaitForToken();
+  void* AcquireHandle();  // a CURL* from the pool, or a new one
+  void ReleaseHandle(void* handle);
 
   Credentials credentials_;
   ClientOptions options_;
   std::string user_agent_;
   Clock* clock_;
-  std::mutex mu_;  // guards bucket_ and random_
+  std::mutex mu_;            // guards bucket_, random_ and idle_
+  std::vector<void*> idle_;  // CURL handles with their open connections
   TokenBucket bucket_;
   Random random_;
   std::atomic<int64_t> requests_{0}, retries_{0}, throttled_{0}, conflicts_{0}, relists_{0},
