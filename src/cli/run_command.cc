@@ -19,6 +19,7 @@
 #include "crescendo/config/watcher.h"
 #include "crescendo/engine/engine.h"
 #include "crescendo/engine/strategies.h"
+#include "crescendo/kubernetes/controller.h"
 
 namespace crescendo::cli {
 namespace {
@@ -442,6 +443,74 @@ std::string SummaryTable(const RunSummary& summary) {
   return out;
 }
 
+namespace {
+
+struct KubernetesFlags {
+  std::string kubeconfig;  // empty: the in-cluster service account
+  std::string context;
+  std::string lease_namespace;  // empty: no leases, this replica acts on every workload
+  int32_t shards = 32;
+};
+
+// `run --backend kubernetes`: the engine over the cluster on the real clock (see
+// crescendo/kubernetes/controller.h). Returns the exit code: 2 for bad flags or configuration,
+// 1 when the cluster cannot be reached.
+int RunKubernetesBackend(const KubernetesFlags& k, const RunOptions& options, CommandContext& ctx) {
+  kubernetes::ControllerOptions c;
+  StatusOr<kubernetes::Credentials> credentials =
+      k.kubeconfig.empty()
+          ? kubernetes::InClusterCredentials("/var/run/secrets/kubernetes.io/serviceaccount",
+                                             std::getenv("KUBERNETES_SERVICE_HOST"),
+                                             std::getenv("KUBERNETES_SERVICE_PORT"))
+          : kubernetes::LoadKubeconfig(k.kubeconfig, k.context);
+  if (!credentials.ok()) {
+    ctx.err << "crescendo run: " << credentials.status().message() << "\n";
+    return 2;
+  }
+  c.cluster.credentials = *credentials;
+  c.cluster.environment = options.environment;
+  const char* pod = std::getenv("POD_NAME");  // the Downward API's metadata.name
+  c.cluster.identity = pod != nullptr && *pod != '\0' ? pod : "crescendo";
+  c.interval = options.interval;
+  c.duration = options.duration;
+  c.log = &ctx.err;
+  if (!options.config_paths.empty()) {
+    config::LoadOptions load;
+    load.environment = config::CaptureOverrideVariables();
+    StatusOr<std::unique_ptr<config::ConfigWatcher>> watcher = config::ConfigWatcher::Create(
+        options.config_paths, load, std::make_shared<config::LocalConfigFiles>());
+    if (!watcher.ok()) {
+      ctx.err << "crescendo run: " << watcher.status().message() << "\n";
+      return 2;
+    }
+    c.configured = WorkloadsOf(*(*watcher)->Current(), options.environment);
+  }
+  if (!k.lease_namespace.empty()) {
+    kubernetes::LeaseOptions leases;
+    leases.ns = k.lease_namespace;
+    leases.identity = c.cluster.identity;
+    leases.shards = k.shards;
+    leases.settle = options.interval;
+    leases.lease_duration = std::max<Duration>(std::chrono::seconds(15), options.interval * 3);
+    c.leases = leases;
+  }
+  StatusOr<kubernetes::ControllerSummary> s = kubernetes::RunController(c);
+  if (!s.ok()) {
+    ctx.err << "crescendo run: " << s.status().message() << "\n";
+    return 1;
+  }
+  ctx.out << fmt::format(
+      "{} ticks of {} on {}: {} workloads, {} scaling actions, {} resizes, {} errors, {} under "
+      "a foreign autoscaler; {} requests, {} retries, {} throttled, {} conflicts, {} relists, "
+      "{} watch restarts, {} events\n",
+      s->ticks, FormatDuration(options.interval), credentials->server, s->workloads, s->scaled,
+      s->resized, s->errors, s->foreign, s->client.requests, s->client.retries, s->client.throttled,
+      s->client.conflicts, s->client.relists, s->client.watch_restarts, s->client.events);
+  return 0;
+}
+
+}  // namespace
+
 void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
   struct Flags {
     std::string backend = "sim";
@@ -458,11 +527,22 @@ void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
     std::string checkpoint;
   };
   auto flags = std::make_shared<Flags>();
+  auto kube = std::make_shared<KubernetesFlags>();
   CLI::App* run =
       app.add_subcommand("run", "Run the control loop (default: the embedded simulator)");
   run->add_option("--backend", flags->backend, "sim (default) or kubernetes")
       ->check(CLI::IsMember({"sim", "kubernetes"}));
-  run->add_option("--duration", flags->duration, "Simulated time to run (Go duration)");
+  run->add_option("--kubeconfig", kube->kubeconfig,
+                  "With --backend kubernetes: the kubeconfig (default: the in-cluster service "
+                  "account)");
+  run->add_option("--context", kube->context, "With --kubeconfig: the context (default: current)");
+  run->add_option("--lease-namespace", kube->lease_namespace,
+                  "With --backend kubernetes: shard the workloads among replicas through Leases "
+                  "in this namespace");
+  run->add_option("--shards", kube->shards, "With --lease-namespace: the number of shards");
+  run->add_option("--duration", flags->duration,
+                  "Simulated time to run (Go duration); with --backend kubernetes, real time "
+                  "(0s: until stopped)");
   run->add_option("--interval", flags->interval,
                   "Scaling interval (Go duration; default $SCALING_INTERVAL, else 30s)");
   run->add_option("--seed", flags->seed, "Seed of the generated scenario");
@@ -488,11 +568,6 @@ void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
       ctx.err << "crescendo run: " << s.message() << "\n";
       ctx.exit_code = code;
     };
-    if (flags->backend != "sim") {
-      return fail(UnavailableError("--backend kubernetes needs a reachable API server; this build "
-                                   "runs the embedded simulator (--backend sim)"),
-                  1);
-    }
     RunOptions options;
     options.seed = flags->seed;
     options.strategy = flags->strategy;
@@ -518,6 +593,10 @@ void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
                                       : ParseDuration(flags->interval);
     if (!interval.ok()) return fail(interval.status().WithContext("--interval"), 2);
     options.interval = *interval;
+    if (flags->backend == "kubernetes") {
+      ctx.exit_code = RunKubernetesBackend(*kube, options, ctx);
+      return;
+    }
     ProgressBar bar(ctx.err, "simulating", !flags->no_progress);
     StatusOr<RunSummary> summary =
         RunOnSimulator(options, [&bar](int64_t k, int64_t total) { bar.Update(k, total); });

@@ -396,7 +396,6 @@ std::vector<ApiCall> RequiredApiCalls() {
       {"autoscaling.k8s.io", "verticalpodautoscalers", "watch"},
       {"metrics.k8s.io", "pods", "list"},
       {"events.k8s.io", "events", "create"},
-      {"coordination.k8s.io", "leases", "get"},
       {"coordination.k8s.io", "leases", "list"},
       {"coordination.k8s.io", "leases", "create"},
       {"coordination.k8s.io", "leases", "update"},

@@ -5,7 +5,8 @@
 namespace crescendo::kubernetes {
 
 std::string KeyOf(const nlohmann::json& object) {
-  const nlohmann::json& m = object.at("metadata");
+  if (!object.is_object() || !object.contains("metadata")) return "/";
+  const nlohmann::json& m = object["metadata"];
   return m.value("namespace", "") + "/" + m.value("name", "");
 }
 
@@ -47,7 +48,10 @@ Status Informer::List() {
     if (!list.is_object() || !list.contains("items") || !list["items"].is_array()) {
       return InvalidArgumentError("GET " + path + ": expected a list with items");
     }
-    for (nlohmann::json& item : list["items"]) objects[KeyOf(item)] = std::move(item);
+    for (nlohmann::json& item : list["items"]) {
+      std::string key = KeyOf(item);  // before the move
+      objects[key] = std::move(item);
+    }
     const nlohmann::json& meta = list.value("metadata", nlohmann::json::object());
     rv = meta.value("resourceVersion", "");
     cont = meta.value("continue", "");
@@ -76,7 +80,8 @@ bool Informer::Apply(std::string_view line, bool* gone) {
   if (type == "DELETED") {
     objects_.erase(KeyOf(object));
   } else if (type == "ADDED" || type == "MODIFIED") {
-    objects_[KeyOf(object)] = std::move(object);
+    std::string key = KeyOf(object);  // before the move
+    objects_[key] = std::move(object);
   }
   generation_++;
   return true;

@@ -57,7 +57,8 @@ class Leases final : public ShardLeases {
     if (r.status != 200) return StatusFromResponse("GET", list, r);
     Json body = Json::parse(r.body, nullptr, false);
     for (Json& l : body.value("items", Json::array())) {
-      leases[l["metadata"].value("name", "")] = std::move(l);
+      std::string name = l["metadata"].value("name", "");  // before the move
+      leases[name] = std::move(l);
     }
     const std::string me = kMemberPrefix + options_.identity;
     CRESCENDO_RETURN_IF_ERROR(Hold(me, leases, now, /*shard=*/-1));
