@@ -563,7 +563,7 @@ void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
                   "Resume from this checkpoint when it exists, and save the engine's state and "
                   "the simulated time to it atomically after every tick");
   run->add_flag("--no-progress", flags->no_progress, "Do not draw the progress bar");
-  run->callback([flags, &ctx] {
+  run->callback([flags, kube, &ctx] {
     auto fail = [&ctx](const Status& s, int code) {
       ctx.err << "crescendo run: " << s.message() << "\n";
       ctx.exit_code = code;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <set>
 #include <thread>
 
@@ -84,6 +85,7 @@ StatusOr<ControllerSummary> RunController(const ControllerOptions& options) {
       metrics::Collector::Create(collector_options, {cluster->metrics()}, clock));
   ControllerSummary summary;
   std::set<std::string> reported;
+  std::map<std::string, std::string> explained;  // workload -> its last logged explanation
   std::vector<WorkloadConfig> workloads =
       Plan(options, cluster->Workloads(), &summary.foreign, options.log, &reported);
   EngineOptions engine_options;
@@ -126,10 +128,14 @@ StatusOr<ControllerSummary> RunController(const ControllerOptions& options) {
     summary.workloads = static_cast<int64_t>(engine->workloads().size());
     if (options.log == nullptr) continue;
     for (const Decision& d : report.decisions) {
-      if (d.applied || !d.status.ok()) {
-        *options.log << FormatRfc3339(report.time) << " " << d.workload.ToString() << " "
-                     << (d.status.ok() ? "" : d.status.ToString() + " ") << d.Explain() << "\n";
+      // One line when a change is applied, a step fails, or the explanation changes.
+      std::string line = (d.status.ok() ? "" : d.status.ToString() + " ") + d.Explain();
+      std::string& last = explained[d.workload.ToString()];
+      if (d.applied || !d.status.ok() || line != last) {
+        *options.log << FormatRfc3339(report.time) << " " << d.workload.ToString() << " " << line
+                     << "\n";
       }
+      last = std::move(line);
     }
   }
   summary.client = cluster->stats();

@@ -5,7 +5,8 @@
 // crescendo.io/min-replicas and crescendo.io/max-replicas, Kubernetes' default metric), skips and
 // reports those under a foreign HPA or VPA, and runs Engine::RunOnce every `interval` on the
 // real clock, reading cpu and memory from metrics.k8s.io. With `leases`, it acts only on the
-// workloads of the shards it holds (ShardLeases), reconciled every lease_duration / 3.
+// workloads of the shards it holds (ShardLeases), reconciled every lease_duration / 3. It logs
+// a workload's decision when a change is applied, a step fails, or the explanation changes.
 //
 // Errors: those of Connect(), ShardLeases::Create() and Engine::Create(); a tick's failures are
 // logged and counted, never fatal.

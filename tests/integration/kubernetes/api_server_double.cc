@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <ctime>
 #include <fstream>
@@ -15,8 +16,9 @@ namespace {
 using Json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-std::string Now3339() {
-  std::time_t t = std::time(nullptr);
+// The current time, or `ago_seconds` before it, in RFC 3339.
+std::string Now3339(int ago_seconds = 0) {
+  std::time_t t = std::time(nullptr) - ago_seconds;
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
   return buf;
@@ -94,6 +96,7 @@ struct ApiServerDouble::State {
     int status, count, retry_after;
   };
   std::vector<Fault> faults;
+  int faults_answered = 0, faults_logged = 0;
   std::vector<Request> requests;
   std::vector<Write> writes;
   std::vector<LeaseRecord> lease_records;
@@ -114,7 +117,8 @@ struct ApiServerDouble::State {
     cv.notify_all();
   }
 
-  Json MakePod(const Json& d, int index) {
+  // A Running, Ready pod of Deployment `d` that started `age_seconds` ago.
+  Json MakePod(const Json& d, int index, int age_seconds) {
     const std::string name = d["metadata"]["name"];
     Json spec = d["spec"]["template"]["spec"];
     return {{"apiVersion", "v1"},
@@ -127,7 +131,7 @@ struct ApiServerDouble::State {
             {"spec", spec},
             {"status",
              {{"phase", "Running"},
-              {"startTime", Now3339()},
+              {"startTime", Now3339(age_seconds)},
               {"conditions",
                Json::array(
                    {{{"type", "Ready"}, {"status", "True"}, {"lastTransitionTime", Now3339()}}})},
@@ -136,13 +140,14 @@ struct ApiServerDouble::State {
   }
 
   // REQUIRES: mu held. Makes the Deployment's pods match spec.replicas.
-  void Reconcile(const std::string& key) {
+  // New pods started `age_seconds` ago (Deployments added by the test are long settled).
+  void Reconcile(const std::string& key, int age_seconds = 0) {
     Json d = deployments.at(key);
     const int32_t want = d["spec"]["replicas"];
     const std::string prefix = key + "-";
     int have = 0;
     for (auto& [k, p] : pods) have += k.rfind(prefix, 0) == 0 ? 1 : 0;
-    for (int i = have; i < want; ++i) Put("pods", pods, MakePod(d, i), "ADDED");
+    for (int i = have; i < want; ++i) Put("pods", pods, MakePod(d, i, age_seconds), "ADDED");
     for (int i = have - 1; i >= want; --i) {
       auto it = pods.find(prefix + std::to_string(i));
       if (it != pods.end()) Put("pods", pods, it->second, "DELETED");
@@ -212,10 +217,13 @@ void ApiServerDouble::State::Serve(const std::string& collection, const std::str
         }
         cv.wait_for(l, std::chrono::milliseconds(200));
         if (drop_generation != s->generation) return false;  // cut the connection
-        for (const Change& c : history) {
-          if (c.rv <= s->cursor || c.collection != collection) continue;
-          send({{"type", c.type}, {"object", c.object}});
+        auto first = std::upper_bound(history.begin(), history.end(), s->cursor,
+                                      [](int64_t v, const Change& c) { return v < c.rv; });
+        for (auto it = first; it != history.end(); ++it) {
+          const Change& c = *it;
           s->cursor = c.rv;
+          if (c.collection != collection) continue;
+          send({{"type", c.type}, {"object", c.object}});
         }
         if (Clock::now() >= s->end) {
           sink.done();
@@ -238,6 +246,7 @@ void ApiServerDouble::State::Serve(const std::string& collection, const std::str
 
 void ApiServerDouble::State::Routes() {
   server.new_task_queue = [] { return new httplib::ThreadPool(96); };
+  server.set_tcp_nodelay(true);  // else Nagle and delayed ACKs add 40 ms to each answer
   server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(mu);
     for (Fault& f : faults) {
@@ -247,8 +256,8 @@ void ApiServerDouble::State::Routes() {
       f.count--;
       Fail(res, f.status, "injected by the test");
       if (f.retry_after >= 0) res.set_header("Retry-After", std::to_string(f.retry_after));
-      requests.push_back(
-          {Clock::now(), req.get_header_value("User-Agent"), req.method, req.path, f.status});
+      // httplib 0.11 reports a pre-routing answer to the logger twice: the id keeps one.
+      res.set_header("X-Fault-Id", std::to_string(++faults_answered));
       return httplib::Server::HandlerResponse::Handled;
     }
     return httplib::Server::HandlerResponse::Unhandled;
@@ -256,6 +265,11 @@ void ApiServerDouble::State::Routes() {
   server.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
     std::lock_guard<std::mutex> lock(mu);
     if (res.status == 0) return;
+    if (res.has_header("X-Fault-Id")) {
+      const int id = std::stoi(res.get_header_value("X-Fault-Id"));
+      if (id <= faults_logged) return;
+      faults_logged = id;
+    }
     requests.push_back(
         {Clock::now(), req.get_header_value("User-Agent"), req.method, req.path, res.status});
   });
@@ -496,7 +510,7 @@ void ApiServerDouble::AddDeployment(const std::string& ns, const std::string& na
                 {"spec", {{"containers", Json::array({container})}}}}}}},
             {"status", {{"replicas", 0}}}};
   state_->Put("deployments", state_->deployments, d, "ADDED");
-  state_->Reconcile(ns + "/" + name);
+  state_->Reconcile(ns + "/" + name, /*age_seconds=*/600);
 }
 
 void ApiServerDouble::AddHpa(const std::string& ns, const std::string& name,

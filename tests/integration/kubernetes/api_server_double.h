@@ -11,7 +11,8 @@
 // resourceVersion; one older than the compacted history gets an ERROR event with a 410
 // "Expired" Status, as the real server sends it. The VPA's group is not installed (404).
 //
-// A Deployment owns `spec.replicas` pods named NAME-K, Running and Ready, labelled app=NAME.
+// A Deployment owns `spec.replicas` pods named NAME-K, Running and Ready, labelled app=NAME;
+// those of AddDeployment started 10 minutes before, those added by a scale-up just now.
 //
 // Faults: FailNext() answers the next matching requests with a status (429 with Retry-After,
 // 409, 500, 503); DropWatches() cuts every open watch connection; Compact() forgets the

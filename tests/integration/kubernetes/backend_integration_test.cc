@@ -127,6 +127,7 @@ TEST_F(BackendTest, BacksOffOnThrottlingHonouringRetryAfterAndOnServerErrors) {
   ASSERT_TRUE(cluster_->backend().SetReplicas(kWeb, 3).ok());
   EXPECT_GE(Steady::now() - start, std::chrono::seconds(1));
   EXPECT_EQ(cluster_->stats().throttled, 1);
+  EXPECT_EQ(Count("GET", "/deployments/web/scale", 429), 1);
   server_.FailNext("PUT", "/deployments/web/scale", 500, 2);
   server_.FailNext("PUT", "/deployments/web/scale", 503, 1);
   ASSERT_TRUE(cluster_->backend().SetReplicas(kWeb, 2).ok());
