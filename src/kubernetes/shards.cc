@@ -14,6 +14,8 @@ namespace {
 constexpr char kMemberPrefix[] = "crescendo-member-";
 constexpr char kShardPrefix[] = "crescendo-shard-";
 
+// FNV-1a, 64 bits (Fowler, Noll and Vo; offset basis and prime from the FNV specification,
+// draft-eastlake-fnv).
 uint64_t Fnv1a(std::string_view text, uint64_t h = 14695981039346656037ull) {
   for (unsigned char c : text) {
     h ^= c;
@@ -22,7 +24,8 @@ uint64_t Fnv1a(std::string_view text, uint64_t h = 14695981039346656037ull) {
   return h;
 }
 
-// A 64-bit finalizer (splitmix64's) so nearby inputs spread.
+// SplitMix64's finalizer (Steele, Lea and Flood, "Fast splittable pseudorandom number
+// generators", 2014), so nearby inputs spread over all 64 bits.
 uint64_t Mix(uint64_t x) {
   x += 0x9E3779B97F4A7C15ull;
   x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;

@@ -73,8 +73,10 @@ StatusOr<Credentials> InClusterCredentials(const std::string& dir, const char* s
                                            const char* service_port);
 
 struct ClientOptions {
-  double qps = 20;     // client-go's default is 5 qps, burst 10; a controller of many workloads
-  int32_t burst = 40;  // needs more (the HPA controller runs with 20/30 in kube-controller-manager)
+  // client-go's rest.Config defaults are 5 qps, burst 10; kube-controller-manager (the HPA's
+  // home) runs with --kube-api-qps 20 and --kube-api-burst 30. Crescendo posts Events too.
+  double qps = 20;
+  int32_t burst = 40;
   int32_t max_attempts = 6;  // per request, on 429, 5xx and transport errors
   Duration initial_backoff = std::chrono::milliseconds(100);
   Duration max_backoff = std::chrono::seconds(10);

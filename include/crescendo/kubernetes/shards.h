@@ -37,7 +37,7 @@ struct LeaseOptions {
   std::string ns = "crescendo";  // where the Leases live
   std::string identity;          // REQUIRES: non-empty, unique per replica (the pod name)
   int32_t shards = 32;
-  Duration lease_duration = std::chrono::seconds(15);  // client-go leader election's default
+  Duration lease_duration = std::chrono::seconds(15);  // --leader-elect-lease-duration's default
   Duration safety_margin = std::chrono::seconds(2);    // stop acting this long before expiry
   Duration settle = std::chrono::seconds(30);          // one tick: wait before acting
 };
