@@ -41,6 +41,7 @@ std::string DeploymentPath(const std::string& ns, const std::string& name) {
 }
 
 class Cluster;
+using PodIndex = std::map<std::string, std::vector<Json>>;  // namespace -> pods
 
 class Backend final : public ClusterBackend {
  public:
@@ -110,16 +111,26 @@ class Cluster final : public KubernetesCluster {
   // The Deployment of `id`, or null.
   Json Deployment(const WorkloadId& id) const { return deployments_.Get(id.ns + "/" + id.name); }
 
-  // The pods the deployment's selector matches, in its namespace.
-  std::vector<Json> PodsOf(const Json& deployment) const {
-    std::vector<Json> out;
-    const std::string ns = deployment["metadata"].value("namespace", "");
+  // Every pod, by namespace: built once per snapshot or metrics read, so a tick costs one pass
+  // over the pods instead of one per workload.
+  PodIndex PodsByNamespace() const {
+    PodIndex index;
+    pods_.ForEach(
+        [&](const Json& pod) { index[pod["metadata"].value("namespace", "")].push_back(pod); });
+    return index;
+  }
+
+  // The pods of `index` the deployment's selector matches, in its namespace.
+  static std::vector<const Json*> Select(const Json& deployment, const PodIndex& index) {
+    std::vector<const Json*> out;
+    auto it = index.find(deployment["metadata"].value("namespace", ""));
+    if (it == index.end()) return out;
     const Json& selector = deployment["spec"].value("selector", Json::object());
-    pods_.ForEach([&](const Json& pod) {
-      const Json& meta = pod["metadata"];
-      if (meta.value("namespace", "") != ns) return;
-      if (SelectorMatches(selector, meta.value("labels", Json::object()))) out.push_back(pod);
-    });
+    for (const Json& pod : it->second) {
+      if (SelectorMatches(selector, pod["metadata"].value("labels", Json::object()))) {
+        out.push_back(&pod);
+      }
+    }
     return out;
   }
 
@@ -209,12 +220,13 @@ class Cluster final : public KubernetesCluster {
 StatusOr<ClusterSnapshot> Backend::Snapshot() {
   ClusterSnapshot snapshot;
   snapshot.time = cluster_->clock().Now();
+  const PodIndex pods = cluster_->PodsByNamespace();
   for (const ManagedWorkload& m : cluster_->Workloads()) {
     Json d = cluster_->Deployment(m.id);
     if (d.is_null()) continue;
     WorkloadState w = DeploymentStateOf(d);
     w.id = m.id;
-    for (const Json& pod : cluster_->PodsOf(d)) w.pods.push_back(PodStateOf(pod));
+    for (const Json* pod : Cluster::Select(d, pods)) w.pods.push_back(PodStateOf(*pod));
     snapshot.workloads.push_back(std::move(w));
   }
   return snapshot;
@@ -271,8 +283,9 @@ Status Backend::SetResources(const WorkloadId& workload, const ResourceUpdate& u
   int in_place = 0, evicted = 0;
   if (update.method != ResizeMethod::kTemplateOnly) {
     std::map<std::string, PodState> pods;
-    for (const Json& p : cluster_->PodsOf(d)) {
-      PodState s = PodStateOf(p);
+    const PodIndex index = cluster_->PodsByNamespace();  // outlives the pointers into it
+    for (const Json* p : Cluster::Select(d, index)) {
+      PodState s = PodStateOf(*p);
       pods[s.name] = s;
     }
     for (const std::string& name : update.pods) {
@@ -327,6 +340,15 @@ StatusOr<std::vector<WorkloadMetric>> PodMetricsSource::Read(const MetricRequest
       by_namespace.emplace(id.ns, Json::parse(r->body, nullptr, false));
     }
   }
+  // PodMetrics by namespace and pod name, and the pods by namespace.
+  std::map<std::string, std::map<std::string, const Json*>> samples;
+  for (const auto& [ns, list] : by_namespace) {
+    if (!list.ok() || !list->is_object() || !list->contains("items")) continue;
+    for (const Json& pm : (*list)["items"]) {
+      samples[ns][pm["metadata"].value("name", "")] = &pm;
+    }
+  }
+  const PodIndex pods = cluster_->PodsByNamespace();
   for (size_t i = 0; i < request.workloads.size(); ++i) {
     const WorkloadId& id = request.workloads[i];
     const StatusOr<Json>& list = by_namespace.at(id.ns);
@@ -339,18 +361,17 @@ StatusOr<std::vector<WorkloadMetric>> PodMetricsSource::Read(const MetricRequest
       out[i].status = NotFoundError(id.ToString() + ": no such Deployment");
       continue;
     }
-    std::map<std::string, bool> mine;
-    for (const Json& p : cluster_->PodsOf(d)) mine[p["metadata"].value("name", "")] = true;
-    const Json& items = list->value("items", Json::array());
-    for (const Json& pm : items) {
-      const std::string pod = pm["metadata"].value("name", "");
-      if (!mine.count(pod)) continue;
+    for (const Json* pod : Cluster::Select(d, pods)) {
+      const std::string name = (*pod)["metadata"].value("name", "");
+      auto found = samples[id.ns].find(name);
+      if (found == samples[id.ns].end()) continue;  // no sample yet (a new or unready pod)
+      const Json& pm = *found->second;
       StatusOr<Timestamp> t = ParseRfc3339(pm.value("timestamp", ""));
       StatusOr<Duration> window = ParseDuration(pm.value("window", "0s"));
       for (const Json& c : pm.value("containers", Json::array())) {
         const Resources usage = ResourcesOf(c.value("usage", Json::object()));
         out[i].pods.push_back(
-            {pod, static_cast<double>(cpu ? usage.cpu_millis : usage.memory_bytes),
+            {name, static_cast<double>(cpu ? usage.cpu_millis : usage.memory_bytes),
              t.ok() ? *t : request.now, window.ok() ? *window : Duration(0), c.value("name", "")});
       }
     }

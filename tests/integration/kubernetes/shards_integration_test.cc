@@ -145,22 +145,30 @@ TEST(ShardsTest, ThreeReplicasShareTheWorkloadsAndTakeOverAKilledOne) {
     if (holder_at(lease, killed_at) == "r2") killed_shards.insert(lease);
   }
   EXPECT_FALSE(killed_shards.empty());
-  Steady::duration slowest{0};
+  // From the kill, and from the killed replica's last renewal of the Lease (when it would
+  // expire minus kLease): the survivors take it at their first renewal round after expiry.
+  Steady::duration slowest{0}, slowest_after_renewal{0};
   for (const std::string& lease : killed_shards) {
-    Steady::time_point moved = Steady::time_point::max();
+    Steady::time_point moved = Steady::time_point::max(), last_renewal{};
     for (const auto& rec : records) {
-      if (rec.name == lease && rec.time > killed_at && !rec.holder.empty() && rec.holder != "r2") {
+      if (rec.name != lease) continue;
+      if (rec.time <= killed_at && rec.holder == "r2") last_renewal = rec.time;
+      if (rec.time > killed_at && !rec.holder.empty() && rec.holder != "r2") {
         moved = std::min(moved, rec.time);
       }
     }
     ASSERT_NE(moved, Steady::time_point::max()) << lease << " never moved";
     slowest = std::max(slowest, moved - killed_at);
+    slowest_after_renewal = std::max(slowest_after_renewal, moved - last_renewal);
   }
-  EXPECT_LE(slowest, kLease + kReconcile);
+  // One lease duration, plus one renewal round (which a tick's writes may delay by a second).
+  EXPECT_LE(slowest_after_renewal, kLease + 2 * kReconcile);
+  EXPECT_LE(slowest, kLease + 2 * kReconcile);
   std::printf(
-      "shards: %zu writes; killed replica's %zu shards moved within %.2f s "
-      "(lease %lld s); unfenced writes %d; doubled periods %d\n",
+      "shards: %zu writes; killed replica's %zu shards moved within %.2f s of the kill, %.2f s "
+      "of its last renewal (lease %lld s); unfenced writes %d; doubled periods %d\n",
       writes.size(), killed_shards.size(), std::chrono::duration<double>(slowest).count(),
+      std::chrono::duration<double>(slowest_after_renewal).count(),
       static_cast<long long>(kLease.count()), unfenced, doubled);
   for (auto& r : replicas) EXPECT_GT(r->writes.load(), 0) << r->identity;
   // After the kill, only the two survivors hold shards, together all of them.
