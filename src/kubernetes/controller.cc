@@ -100,18 +100,18 @@ StatusOr<ControllerSummary> RunController(const ControllerOptions& options) {
   }
   CRESCENDO_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine,
                              Engine::Create(engine_options, workloads));
+  std::unique_ptr<LeaseRenewer> renewer;
+  if (leases) {
+    std::ostream* log = options.log;
+    renewer = std::make_unique<LeaseRenewer>(
+        leases.get(), &clock, options.leases->lease_duration / 3, [log](const Status& s) {
+          if (log != nullptr) *log << "kubernetes: leases: " << s.ToString() << "\n";
+        });
+  }
   const Timestamp start = clock.Now();
-  Timestamp next_lease = start;
   for (Timestamp next = start;; next += options.interval) {
     if (options.stop != nullptr && options.stop->load()) break;
     if (options.duration.count() > 0 && next - start >= options.duration) break;
-    while (leases && next_lease <= next) {  // renew the leases on their own cadence
-      clock.SleepUntil(next_lease);
-      Status s = leases->Reconcile();
-      if (!s.ok() && options.log != nullptr)
-        *options.log << "kubernetes: leases: " << s.ToString() << "\n";
-      next_lease += options.leases->lease_duration / 3;
-    }
     clock.SleepUntil(next);
     std::vector<WorkloadConfig> now_managed =
         Plan(options, cluster->Workloads(), &summary.foreign, options.log, &reported);

@@ -183,6 +183,25 @@ std::string OwnerOf(int32_t shard, const std::vector<std::string>& members) {
   return best;
 }
 
+LeaseRenewer::LeaseRenewer(ShardLeases* leases, Clock* clock, Duration every,
+                           std::function<void(const Status&)> on_error)
+    : thread_([this, leases, clock, every, on_error = std::move(on_error)] {
+        for (Timestamp next = clock->Now(); !stop_; next += every) {
+          // Sleep in short steps so the destructor never waits a whole round.
+          while (!stop_ && clock->Now() < next) {
+            clock->SleepUntil(std::min(next, clock->Now() + std::chrono::milliseconds(50)));
+          }
+          if (stop_) break;
+          Status s = leases->Reconcile();
+          if (!s.ok() && on_error) on_error(s);
+        }
+      }) {}
+
+LeaseRenewer::~LeaseRenewer() {
+  stop_ = true;
+  thread_.join();
+}
+
 StatusOr<std::unique_ptr<ShardLeases>> ShardLeases::Create(const Credentials& credentials,
                                                            const ClientOptions& client,
                                                            LeaseOptions options, Clock* clock) {

@@ -21,9 +21,12 @@
 #ifndef CRESCENDO_KUBERNETES_SHARDS_H_
 #define CRESCENDO_KUBERNETES_SHARDS_H_
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "crescendo/base/clock.h"
@@ -61,6 +64,22 @@ class ShardLeases {
   virtual bool MayAct(const WorkloadId& workload) const = 0;
   // The shards held now, sorted.
   virtual std::vector<int32_t> Held() const = 0;
+};
+
+// Calls `leases`->Reconcile() every `every` on its own thread, so a long tick never delays a
+// renewal; a failed round goes to `on_error` (may be null). The destructor stops and joins it.
+// REQUIRES: `leases` and `clock` outlive the renewer.
+class LeaseRenewer {
+ public:
+  LeaseRenewer(ShardLeases* leases, Clock* clock, Duration every,
+               std::function<void(const Status&)> on_error);
+  ~LeaseRenewer();
+  LeaseRenewer(const LeaseRenewer&) = delete;
+  LeaseRenewer& operator=(const LeaseRenewer&) = delete;
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
 };
 
 }  // namespace crescendo::kubernetes
