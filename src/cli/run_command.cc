@@ -24,6 +24,7 @@
 #include "crescendo/config/watcher.h"
 #include "crescendo/engine/engine.h"
 #include "crescendo/engine/strategies.h"
+#include "crescendo/kubernetes/controller.h"
 
 namespace crescendo::cli {
 namespace {
@@ -552,11 +553,6 @@ struct RunFlags {
 
 // Checks the flags and the environment and builds the options, before any work starts.
 StatusOr<RunOptions> OptionsFromFlags(const RunFlags& f) {
-  if (f.backend != "sim") {
-    return FailedPreconditionError(
-        "--backend kubernetes needs a reachable API server; this build runs the embedded "
-        "simulator only (--backend sim)");
-  }
   if (f.env_given && f.config.empty()) {
     return InvalidArgumentError("--env " + Quote(f.env) +
                                 " selects an environment of --config; without --config the "
@@ -573,8 +569,11 @@ StatusOr<RunOptions> OptionsFromFlags(const RunFlags& f) {
   options.config_paths = f.config;
   options.environment = f.env;
   options.checkpoint_path = f.checkpoint;
-  CRESCENDO_ASSIGN_OR_RETURN(options.duration,
-                             ParseDurationFlag("--duration", f.duration, kMinInterval));
+  // On a cluster the run lasts real time, and 0s means until stopped.
+  const bool cluster = f.backend == "kubernetes";
+  CRESCENDO_ASSIGN_OR_RETURN(
+      options.duration,
+      ParseDurationFlag("--duration", f.duration, cluster ? Duration{0} : kMinInterval));
   if (!f.interval.empty()) {
     CRESCENDO_ASSIGN_OR_RETURN(options.interval,
                                ParseDurationFlag("--interval", f.interval, kMinInterval));
@@ -594,7 +593,7 @@ StatusOr<RunOptions> OptionsFromFlags(const RunFlags& f) {
     return InvalidArgumentError("--strategy: empty, expected one of " +
                                 fmt::format("{}", fmt::join(HorizontalStrategyNames(), ", ")));
   }
-  CRESCENDO_RETURN_IF_ERROR(CheckTicks(options.duration, options.interval).status());
+  if (!cluster) CRESCENDO_RETURN_IF_ERROR(CheckTicks(options.duration, options.interval).status());
   return options;
 }
 
@@ -607,16 +606,91 @@ Status WriteOutput(const std::string& path, const std::string& text) {
   return Status::Ok();
 }
 
+struct KubernetesFlags {
+  std::string kubeconfig;  // empty: the in-cluster service account
+  std::string context;
+  std::string lease_namespace;  // empty: no leases, this replica acts on every workload
+  int32_t shards = 32;
+};
+
+// `run --backend kubernetes`: the engine over the cluster on the real clock (see
+// crescendo/kubernetes/controller.h). Returns the exit code: 2 for bad flags or configuration,
+// 1 when the cluster cannot be reached.
+int RunKubernetesBackend(const KubernetesFlags& k, const RunOptions& options, CommandContext& ctx) {
+  kubernetes::ControllerOptions c;
+  StatusOr<kubernetes::Credentials> credentials =
+      k.kubeconfig.empty()
+          ? kubernetes::InClusterCredentials("/var/run/secrets/kubernetes.io/serviceaccount",
+                                             std::getenv("KUBERNETES_SERVICE_HOST"),
+                                             std::getenv("KUBERNETES_SERVICE_PORT"))
+          : kubernetes::LoadKubeconfig(k.kubeconfig, k.context);
+  if (!credentials.ok()) {
+    ctx.err << "crescendo run: " << credentials.status().message() << "\n";
+    return 2;
+  }
+  c.cluster.credentials = *credentials;
+  c.cluster.environment = options.environment;
+  const char* pod = std::getenv("POD_NAME");  // the Downward API's metadata.name
+  c.cluster.identity = pod != nullptr && *pod != '\0' ? pod : "crescendo";
+  c.interval = options.interval;
+  c.duration = options.duration;
+  c.log = &ctx.err;
+  if (!options.config_paths.empty()) {
+    config::LoadOptions load;
+    load.environment = config::CaptureOverrideVariables();
+    StatusOr<std::unique_ptr<config::ConfigWatcher>> watcher = config::ConfigWatcher::Create(
+        options.config_paths, load, std::make_shared<config::LocalConfigFiles>());
+    if (!watcher.ok()) {
+      ctx.err << "crescendo run: " << watcher.status().message() << "\n";
+      return 2;
+    }
+    c.configured = WorkloadsOf(*(*watcher)->Current(), options.environment);
+  }
+  if (!k.lease_namespace.empty()) {
+    kubernetes::LeaseOptions leases;
+    leases.ns = k.lease_namespace;
+    leases.identity = c.cluster.identity;
+    leases.shards = k.shards;
+    leases.settle = options.interval;
+    leases.lease_duration = std::max<Duration>(std::chrono::seconds(15), options.interval * 3);
+    c.leases = leases;
+  }
+  StatusOr<kubernetes::ControllerSummary> s = kubernetes::RunController(c);
+  if (!s.ok()) {
+    ctx.err << "crescendo run: " << s.status().message() << "\n";
+    return 1;
+  }
+  ctx.out << fmt::format(
+      "{} ticks of {} on {}: {} workloads, {} scaling actions, {} resizes, {} errors, {} under "
+      "a foreign autoscaler; {} requests, {} retries, {} throttled, {} conflicts, {} relists, "
+      "{} watch restarts, {} events\n",
+      s->ticks, FormatDuration(options.interval), credentials->server, s->workloads, s->scaled,
+      s->resized, s->errors, s->foreign, s->client.requests, s->client.retries, s->client.throttled,
+      s->client.conflicts, s->client.relists, s->client.watch_restarts, s->client.events);
+  return 0;
+}
+
 }  // namespace
 
 void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
   auto flags = std::make_shared<RunFlags>();
+  auto kube = std::make_shared<KubernetesFlags>();
   CLI::App* run =
       app.add_subcommand("run", "Run the control loop (default: the embedded simulator)");
   run->add_option("--backend", flags->backend, "sim (default) or kubernetes")
       ->check(CLI::IsMember({"sim", "kubernetes"}));
-  run->add_option("--duration", flags->duration, "Simulated time to run (Go duration, >= 1s)")
-      ->check(GoDuration(kMinInterval));
+  run->add_option("--kubeconfig", kube->kubeconfig,
+                  "With --backend kubernetes: the kubeconfig (default: the in-cluster service "
+                  "account)");
+  run->add_option("--context", kube->context, "With --kubeconfig: the context (default: current)");
+  run->add_option("--lease-namespace", kube->lease_namespace,
+                  "With --backend kubernetes: shard the workloads among replicas through Leases "
+                  "in this namespace");
+  run->add_option("--shards", kube->shards, "With --lease-namespace: the number of shards");
+  run->add_option("--duration", flags->duration,
+                  "Simulated time to run (Go duration, >= 1s); with --backend kubernetes, real "
+                  "time (0s: until stopped)")
+      ->check(GoDuration(Duration{0}));
   run->add_option("--interval", flags->interval,
                   "Scaling interval (Go duration, >= 1s; default $SCALING_INTERVAL, else 30s)")
       ->check(GoDuration(kMinInterval));
@@ -645,7 +719,7 @@ void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
                   "the simulated time to it atomically after every tick")
       ->check(WritableFile());
   run->add_flag("--no-progress", flags->no_progress, "Do not draw the progress bar");
-  run->callback([flags, &ctx] {
+  run->callback([flags, kube, &ctx] {
     auto fail = [&ctx](const Status& s) { Fail(ctx, "run", s); };
     StatusOr<RunOptions> options = OptionsFromFlags(*flags);
     if (!options.ok()) return fail(options.status());
@@ -663,6 +737,10 @@ void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
       ctx.err << "serving metrics at http://" << flags->metrics_listen << "/metrics\n";
     }
     for (const std::string& line : options->overrides) ctx.err << line << "\n";
+    if (flags->backend == "kubernetes") {
+      ctx.exit_code = RunKubernetesBackend(*kube, *options, ctx);
+      return;
+    }
     ProgressBar bar(ctx.err, "simulating", !flags->no_progress);
     StatusOr<RunSummary> summary =
         RunOnSimulator(*options, [&bar](int64_t k, int64_t total) { bar.Update(k, total); });
