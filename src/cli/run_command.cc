@@ -250,16 +250,17 @@ StatusOr<std::optional<Resume>> LoadCheckpoint(const std::string& path, const Ru
     r.resizes = j.at("resizes").get<int64_t>();
     r.errors = j.at("errors").get<int64_t>();
     // Written since policies and tenant arbitration run in the loop; older checkpoints lack them.
-    if (!j.value("policy_actions", Json::object()).is_object() ||
-        !j.value("tenant_cuts", Json::object()).is_object()) {
+    const Json actions = j.contains("policy_actions") ? j["policy_actions"] : Json::object();
+    const Json cuts = j.contains("tenant_cuts") ? j["tenant_cuts"] : Json::object();
+    if (!actions.is_object() || !cuts.is_object()) {
       return bad("policy_actions and tenant_cuts must be objects");
     }
-    for (const auto& [policy, n] : j.value("policy_actions", Json::object()).items()) {
-      r.policy_actions[policy] = n.get<int64_t>();
+    for (auto it = actions.begin(); it != actions.end(); ++it) {
+      r.policy_actions[it.key()] = it.value().get<int64_t>();
     }
-    for (const auto& [tenant, c] : j.value("tenant_cuts", Json::object()).items()) {
-      r.tenant_cuts[tenant] = {c.at("decisions").get<int64_t>(),
-                               c.at("replica_seconds").get<double>()};
+    for (auto it = cuts.begin(); it != cuts.end(); ++it) {
+      r.tenant_cuts[it.key()] = {it.value().at("decisions").get<int64_t>(),
+                                 it.value().at("replica_seconds").get<double>()};
     }
   } catch (const Json::exception& e) {
     return bad(std::string("missing or malformed field: ") + e.what());
