@@ -7,30 +7,15 @@
 #include <sstream>
 
 #include "cli/command.h"
+#include "cli/command_test_util.h"
 
 namespace crescendo::cli {
 namespace {
 
-struct Result {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
+using Result = testing::CommandResult;
 
-Result RunPolicy(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  CommandContext ctx{out, err};
-  CLI::App app{"test", "crescendo"};
-  RegisterPolicyCommands(app, ctx);
-  RegisterConfigCommands(app, ctx);
-  std::vector<const char*> argv = {"crescendo"};
-  for (const auto& a : args) argv.push_back(a.c_str());
-  try {
-    app.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const CLI::ParseError& e) {
-    return {2, out.str(), e.what()};
-  }
-  return {ctx.exit_code, out.str(), err.str()};
+Result RunPolicy(const std::vector<std::string>& args) {
+  return testing::RunCommands({&RegisterPolicyCommands, &RegisterConfigCommands}, args);
 }
 
 std::string Source(const std::string& relative) {

@@ -45,6 +45,9 @@
 namespace crescendo::cli {
 namespace {
 
+// The keyring's owner of the engine checkpoint's key: not a DNS label, so no tenant has it.
+constexpr std::string_view kCheckpointKeyOwner = "engine:checkpoint";
+
 using Json = nlohmann::json;
 
 // The simulated world starts where `crescendo run` starts it (run_command.cc).
@@ -418,6 +421,18 @@ class EngineLoop {
     CRESCENDO_ASSIGN_OR_RETURN(engine_, Engine::Create(engine, workloads));
     if (checkpoint) {
       Json state = Json::parse(checkpoint->state, nullptr, false);
+      if (state.is_object() && state.contains("sealed")) {
+        if (!state["sealed"].is_string() ||
+            !state.value("key_version", Json()).is_number_integer()) {
+          return DataLossError("checkpoint of tick " + std::to_string(tick_) +
+                               ": expected {\"sealed\": text, \"key_version\": n}");
+        }
+        CRESCENDO_ASSIGN_OR_RETURN(
+            std::string opened,
+            keyring_.OpenFor(std::string(kCheckpointKeyOwner), state["key_version"].get<int64_t>(),
+                             state["sealed"].get<std::string>()));
+        state = Json::parse(opened, nullptr, false);
+      }
       CRESCENDO_RETURN_IF_ERROR(
           engine_->Restore(state).WithContext("checkpoint of tick " + std::to_string(tick_)));
       *o_.log << "serve: resumed the engine from the checkpoint of tick " << tick_ << " ("
@@ -487,9 +502,17 @@ class EngineLoop {
     clock_.SleepUntil(now);
     const TickReport report = engine_->RunOnce(now);
     store::TickRecord record;
-    record.checkpoint = {
-        tick_ + 1, now, engine_->Checkpoint().dump(-1, ' ', false, Json::error_handler_t::replace)};
     std::lock_guard lock(keys_mu_);
+    // The engine's state holds what it learnt from the metrics (a forecaster's samples of a
+    // business metric, for one): sealed like the metrics themselves.
+    int64_t checkpoint_key = 0;
+    CRESCENDO_ASSIGN_OR_RETURN(
+        std::string sealed_state,
+        keyring_.SealFor(std::string(kCheckpointKeyOwner),
+                         engine_->Checkpoint().dump(-1, ' ', false, Json::error_handler_t::replace),
+                         &checkpoint_key));
+    record.checkpoint = {tick_ + 1, now,
+                         Json{{"sealed", sealed_state}, {"key_version", checkpoint_key}}.dump()};
     for (const Decision& d : report.decisions) {
       store::DecisionRecord r;
       r.tick = tick_ + 1;

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "crescendo/base/quantity.h"
+#include "crescendo/base/text.h"
 #include "spec_validation.h"
 
 namespace crescendo::sim {
@@ -28,24 +29,6 @@ constexpr int64_t kMaxScenarioReplicas = 150000;
 constexpr int32_t kMaxNodes = 5000;
 constexpr uintmax_t kMaxFileBytes = 16 << 20;
 constexpr double kMaxNumber = 1e12;
-
-// Returns `text` in double quotes for a message, cut to 60 bytes, control bytes as \xNN.
-std::string Excerpt(std::string_view text) {
-  constexpr size_t kMax = 60;
-  std::string out = "\"";
-  for (size_t i = 0; i < std::min(text.size(), kMax); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
-      constexpr char kHex[] = "0123456789abcdef";
-      out += std::string("\\x") + kHex[c >> 4] + kHex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += "\"";
-  if (text.size() > kMax) out += "... (" + std::to_string(text.size()) + " bytes)";
-  return out;
-}
 
 // Reads typed fields from YAML nodes; every error names the file, the line and the field path.
 class Fields {
@@ -66,7 +49,7 @@ class Fields {
       if (std::find(known.begin(), known.end(), key) == known.end()) {
         std::string list;
         for (std::string_view k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-        return Error(kv.first, path + "." + Excerpt(key),
+        return Error(kv.first, path + "." + QuoteExcerpt(key),
                      "unknown field (expected one of: " + list + ")");
       }
     }
@@ -168,7 +151,7 @@ class Fields {
 
  private:
   static std::string Text(const YAML::Node& n) {
-    if (n.IsScalar()) return Excerpt(n.Scalar());
+    if (n.IsScalar()) return QuoteExcerpt(n.Scalar());
     return n.IsSequence() ? "a list" : "a mapping";
   }
   static std::string Trimmed(double v) {
@@ -288,7 +271,7 @@ Status Loader::Top(const YAML::Node& root) {
       if (strategy.empty() || std::find(out_.strategies.begin(), out_.strategies.end(), strategy) !=
                                   out_.strategies.end()) {
         return f_.Error(name, "scenario.strategies",
-                        "expected distinct, non-empty names, found " + Excerpt(strategy));
+                        "expected distinct, non-empty names, found " + QuoteExcerpt(strategy));
       }
       out_.strategies.push_back(strategy);
     }
@@ -418,9 +401,9 @@ StatusOr<MetricSpec> Loader::Metric(const YAML::Node& n, const std::string& p) {
   auto t = std::find_if(std::begin(kTypes), std::end(kTypes),
                         [&](const auto& k) { return k.first == type; });
   if (t == std::end(kTypes)) {
-    return f_.Error(
-        n["type"], p + ".type",
-        "expected Resource, ContainerResource, Pods, Object or External, found " + Excerpt(type));
+    return f_.Error(n["type"], p + ".type",
+                    "expected Resource, ContainerResource, Pods, Object or External, found " +
+                        QuoteExcerpt(type));
   }
   m.type = t->second;
   CRESCENDO_ASSIGN_OR_RETURN(m.name, f_.String(n, "name", p, ""));
@@ -440,7 +423,7 @@ StatusOr<MetricSpec> Loader::Metric(const YAML::Node& n, const std::string& p) {
   const char* field = kind == "AverageValue" ? "averageValue" : kind == "Value" ? "value" : nullptr;
   if (field == nullptr) {
     return f_.Error(target["type"], tp + ".type",
-                    "expected Utilization, AverageValue or Value, found " + Excerpt(kind));
+                    "expected Utilization, AverageValue or Value, found " + QuoteExcerpt(kind));
   }
   YAML::Node v = target[field];
   StatusOr<crescendo::Quantity> q =
@@ -469,7 +452,8 @@ StatusOr<ScalingRules> Loader::Rules(const YAML::Node& n, const std::string& p) 
   if (YAML::Node s = n["selectPolicy"]) {
     std::string v = s.as<std::string>();
     if (v != "Max" && v != "Min" && v != "Disabled") {
-      return f_.Error(s, p + ".selectPolicy", "expected Max, Min or Disabled, found " + Excerpt(v));
+      return f_.Error(s, p + ".selectPolicy",
+                      "expected Max, Min or Disabled, found " + QuoteExcerpt(v));
     }
     r.select_policy = v == "Max"   ? SelectPolicy::kMax
                       : v == "Min" ? SelectPolicy::kMin
@@ -482,7 +466,7 @@ StatusOr<ScalingRules> Loader::Rules(const YAML::Node& n, const std::string& p) 
       CRESCENDO_RETURN_IF_ERROR(f_.Known(pol, pp, {"type", "value", "periodSeconds"}));
       CRESCENDO_ASSIGN_OR_RETURN(std::string type, f_.String(pol, "type", pp, ""));
       if (type != "Pods" && type != "Percent") {
-        return f_.Error(pol, pp + ".type", "expected Pods or Percent, found " + Excerpt(type));
+        return f_.Error(pol, pp + ".type", "expected Pods or Percent, found " + QuoteExcerpt(type));
       }
       CRESCENDO_ASSIGN_OR_RETURN(int32_t value, f_.Count(pol, "value", pp, 0, 1, 1000000));
       // Kubernetes accepts periodSeconds of 1 to 1800 (autoscaling/v2 HPAScalingPolicy).
@@ -546,7 +530,7 @@ Status Loader::Business(const YAML::Node& n, const std::string& p, ServiceSpec& 
     CRESCENDO_ASSIGN_OR_RETURN(std::string kind, f_.String(n[i], "kind", bp, "per_request"));
     if (kind != "per_request" && kind != "backlog") {
       return f_.Error(n[i], bp + ".kind",
-                      "expected per_request or backlog, found " + Excerpt(kind));
+                      "expected per_request or backlog, found " + QuoteExcerpt(kind));
     }
     m.kind = kind == "backlog" ? BusinessMetricSpec::Kind::kBacklog
                                : BusinessMetricSpec::Kind::kPerRequest;
@@ -643,7 +627,7 @@ Status Loader::Load(const YAML::Node& n, const std::string& p, SimService& s, ui
       const double rps = step[1].as<double>();
       if (!std::isfinite(rps) || rps < 0 || rps > kMaxNumber) {
         return f_.Error(step[1], p + ".steps",
-                        "expected a finite rps >= 0, found " + Excerpt(step[1].Scalar()));
+                        "expected a finite rps >= 0, found " + QuoteExcerpt(step[1].Scalar()));
       }
       out.push_back({*at, rps});
     }

@@ -12,6 +12,8 @@
 #include <map>
 #include <vector>
 
+#include "crescendo/base/text.h"
+
 namespace crescendo::sim {
 namespace {
 
@@ -23,24 +25,6 @@ constexpr double kMaxValue = 1e12;
 // between any two such times fit in 64 bits.
 constexpr double kMinUnixSeconds = 0;
 constexpr double kMaxUnixSeconds = 7258118400.0;
-
-// Returns `text` in double quotes for a message, cut to 60 bytes, control bytes as \xNN.
-std::string Excerpt(std::string_view text) {
-  constexpr size_t kMax = 60;
-  std::string out = "\"";
-  for (size_t i = 0; i < std::min(text.size(), kMax); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
-      constexpr char kHex[] = "0123456789abcdef";
-      out += std::string("\\x") + kHex[c >> 4] + kHex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += "\"";
-  if (text.size() > kMax) out += "... (" + std::to_string(text.size()) + " bytes)";
-  return out;
-}
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
@@ -146,7 +130,7 @@ std::string Join(const std::vector<std::string_view>& fields) {
   std::string out;
   constexpr size_t kMaxShown = 20;
   for (size_t i = 0; i < std::min(fields.size(), kMaxShown); ++i) {
-    out += (out.empty() ? "" : ", ") + Excerpt(fields[i]);
+    out += (out.empty() ? "" : ", ") + QuoteExcerpt(fields[i]);
   }
   if (fields.size() > kMaxShown) out += fmt::format(" and {} more", fields.size() - kMaxShown);
   return out;
@@ -231,7 +215,7 @@ Status TraceReader::ReadHeader() {
         w.asked.empty() ? std::optional<size_t>(w.fallback) : FindColumn(header, w.asked);
     if (!index || *index >= header.size()) {
       return LineError(std::string(w.role) + " column " +
-                       Excerpt(w.asked.empty() ? (w.fallback == 0 ? "1" : "2") : w.asked) +
+                       QuoteExcerpt(w.asked.empty() ? (w.fallback == 0 ? "1" : "2") : w.asked) +
                        " not found in the header (columns: " + Join(header) + ")");
     }
     *w.index = *index;
@@ -240,7 +224,7 @@ Status TraceReader::ReadHeader() {
   if (!options_.filter_column.empty()) {
     filter_index_ = FindColumn(header, options_.filter_column);
     if (!filter_index_) {
-      return LineError("filter column " + Excerpt(options_.filter_column) +
+      return LineError("filter column " + QuoteExcerpt(options_.filter_column) +
                        " not found in the header (columns: " + Join(header) + ")");
     }
   }
@@ -264,7 +248,8 @@ StatusOr<std::optional<TraceRow>> TraceReader::Next() {
     if (filter_index_ && fields[*filter_index_] != options_.filter_value) continue;
     std::optional<Timestamp> time = ParseTime(fields[time_index_], options_.time_unit);
     if (!time) {
-      return LineError("time column " + Excerpt(time_name_) + ": " + Excerpt(fields[time_index_]) +
+      return LineError("time column " + QuoteExcerpt(time_name_) + ": " +
+                       QuoteExcerpt(fields[time_index_]) +
                        " is not a time (expected unix time, ISO 8601 or YYYY-MM-DD HH:MM:SS, from "
                        "1970 to 2200)");
     }
@@ -286,11 +271,11 @@ StatusOr<std::optional<TraceRow>> TraceReader::Next() {
     }
     row.value = ParseDouble(v);
     if (!row.value) {
-      return LineError("value column " + Excerpt(value_name_) + ": " + Excerpt(v) +
+      return LineError("value column " + QuoteExcerpt(value_name_) + ": " + QuoteExcerpt(v) +
                        " is not a finite number");
     }
     if (*row.value < 0 || *row.value > kMaxValue) {
-      return LineError("value column " + Excerpt(value_name_) + ": " + Excerpt(v) +
+      return LineError("value column " + QuoteExcerpt(value_name_) + ": " + QuoteExcerpt(v) +
                        " is out of range (expected a load from 0 to 1e12)");
     }
     return std::optional<TraceRow>(row);
@@ -344,7 +329,7 @@ Status ScanValues(TraceReader& reader, TraceSummary& s, StepFinder& steps) {
   if (values < 2) {
     return InvalidArgumentError("trace " + s.path +
                                 ": expected at least two rows with values in column " +
-                                Excerpt(s.value_column) + ", found " + std::to_string(values));
+                                QuoteExcerpt(s.value_column) + ", found " + std::to_string(values));
   }
   s.mean_value = sum / static_cast<double>(values);
   return Status::Ok();

@@ -8,6 +8,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "crescendo/base/text.h"
+
 namespace crescendo::vertical {
 namespace {
 
@@ -31,24 +33,6 @@ constexpr double kMaxMemoryBytes = 1e18;
 // between any two such times fit in 64 bits.
 constexpr double kMinUnixSeconds = 0;
 constexpr double kMaxUnixSeconds = 7258118400.0;
-
-// Returns `text` quoted for a message: at most 60 bytes, control bytes as \xNN.
-std::string Quoted(std::string_view text) {
-  constexpr size_t kMax = 60;
-  std::string out = "\"";
-  for (size_t i = 0; i < std::min(text.size(), kMax); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
-      constexpr char kHex[] = "0123456789abcdef";
-      out += std::string("\\x") + kHex[c >> 4] + kHex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += "\"";
-  if (text.size() > kMax) out += "... (" + std::to_string(text.size()) + " bytes)";
-  return out;
-}
 
 Status LineError(std::string_view source, int line, std::string_view field,
                  const std::string& what) {
@@ -119,7 +103,7 @@ Status Amount(const Row& row, const char* field, std::string_view source, int li
     char bound[32];
     std::snprintf(bound, sizeof(bound), "%g", max);
     return LineError(source, line, field,
-                     "found " + Quoted(it->second) + ", expected a finite number from 0 to " +
+                     "found " + QuoteExcerpt(it->second) + ", expected a finite number from 0 to " +
                          bound + ", or nothing");
   }
   *out = *v;
@@ -134,7 +118,7 @@ StatusOr<UsageRecord> RecordFromRow(const Row& row, std::string_view source, int
   if (!time.ok()) {
     return LineError(
         source, line, "timestamp",
-        "found " + Quoted(ts) +
+        "found " + QuoteExcerpt(ts) +
             ", expected RFC 3339 (2026-11-27T18:00:00Z) or unix seconds, from 1970 to 2200");
   }
   r.time = *time;
@@ -158,7 +142,7 @@ StatusOr<UsageRecord> RecordFromRow(const Row& row, std::string_view source, int
     }
   } else if (!event.empty()) {
     return LineError(source, line, "event",
-                     "found " + Quoted(event) + ", expected nothing or \"oom\"");
+                     "found " + QuoteExcerpt(event) + ", expected nothing or \"oom\"");
   }
   if (!r.cpu_cores && !r.memory_bytes) {
     return LineError(source, line, "cpu,memory", "both empty, expected at least one sample");
@@ -178,7 +162,7 @@ StatusOr<std::vector<UsageRecord>> ParseCsv(std::string_view text, std::string_v
         for (const char* k : kOptional) known = known || f == k;
         if (!known) {
           return LineError(source, line_no, "header",
-                           "unknown column " + Quoted(f) +
+                           "unknown column " + QuoteExcerpt(f) +
                                ", expected timestamp,pod,container,cpu,memory,event "
                                "(and optionally cpu_request, memory_request)");
         }
@@ -218,7 +202,7 @@ StatusOr<std::vector<UsageRecord>> ParseJsonLines(std::string_view text, std::st
     try {
       j = nlohmann::json::parse(line);
     } catch (const nlohmann::json::exception& e) {  // syntax, or a number out of range
-      return LineError(source, line_no, "line", "not JSON: " + Quoted(e.what()));
+      return LineError(source, line_no, "line", "not JSON: " + QuoteExcerpt(e.what()));
     }
     if (!j.is_object()) return LineError(source, line_no, "line", "expected a JSON object");
     Row row;
@@ -231,7 +215,7 @@ StatusOr<std::vector<UsageRecord>> ParseJsonLines(std::string_view text, std::st
         row[key] = value.dump();
       } else {
         return LineError(source, line_no, key,
-                         "found " + Quoted(value.dump()) + ", expected a string or number");
+                         "found " + QuoteExcerpt(value.dump()) + ", expected a string or number");
       }
     }
     CRESCENDO_ASSIGN_OR_RETURN(UsageRecord r, RecordFromRow(row, source, line_no));
