@@ -1,10 +1,13 @@
 #include "config/node.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cctype>
 #include <exception>
+#include <optional>
+#include <sstream>
 #include <string>
 
 namespace crescendo::config {
@@ -223,11 +226,56 @@ std::string IndexPath(std::string_view parent, size_t index) {
   return std::string(parent) + "[" + std::to_string(index) + "]";
 }
 
+namespace {
+
+// Sees where each document of a stream starts, and nothing else.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { last = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+  YAML::Mark last = YAML::Mark::null_mark();
+};
+
+// Returns the mark where `text` makes YAML::LoadAll loop forever, if it does. yaml-cpp 0.7
+// (Debian 12's) keeps reporting an empty document at the same place on some malformed input
+// (a stray ',' after a block, for one): jbeder/yaml-cpp#1040, fixed upstream by PR #1319
+// ("avoid possible infinite loop in LoadAll()"). A first pass over the events alone stops there.
+std::optional<YAML::Mark> LoadAllWouldLoop(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts starts;
+  std::optional<int> previous;
+  while (parser.HandleNextDocument(starts)) {
+    if (previous && *previous == starts.last.pos) return starts.last;
+    previous = starts.last.pos;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::vector<Node> ParseDocuments(std::string_view text, const std::string& file,
                                  DiagnosticList& diagnostics, const ParseLimits& limits) {
   std::vector<YAML::Node> yaml_documents;
   try {
-    yaml_documents = YAML::LoadAll(std::string(text));
+    const std::string source(text);
+    if (std::optional<YAML::Mark> stuck = LoadAllWouldLoop(source)) {
+      diagnostics.AddError(ToLocation(*stuck, file), "",
+                           "invalid YAML (a document the parser cannot get past)",
+                           "well-formed YAML");
+      return {};
+    }
+    yaml_documents = YAML::LoadAll(source);
   } catch (const YAML::Exception& e) {
     diagnostics.AddError(ToLocation(e.mark, file), "", "invalid YAML (" + e.msg + ")",
                          "well-formed YAML");

@@ -73,6 +73,13 @@ const InvalidCase kInvalidCases[] = {
      .path = "",
      .found = "invalid YAML",
      .expected = "well-formed YAML"},
+    // yaml-cpp 0.7's LoadAll loops forever here (jbeder/yaml-cpp#1040); found by the fuzzer.
+    {.name = "yaml_stray_comma_after_a_block",
+     .yaml = "    tier: premium\n , where\n",
+     .location = "case.yaml:2:2",
+     .path = "",
+     .found = "invalid YAML (a document the parser cannot get past)",
+     .expected = "well-formed YAML"},
     {.name = "document_is_a_list",
      .yaml = "- services\n- tenants\n",
      .location = "case.yaml:1:1",

@@ -187,7 +187,7 @@ std::string RecommendationToJson(const PodRecommendation& recommendation, int in
   }
   nlohmann::json root = nlohmann::json::object();
   root["containerRecommendations"] = std::move(containers);
-  return root.dump(indent);
+  return root.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace crescendo::vertical

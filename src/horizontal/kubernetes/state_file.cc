@@ -98,7 +98,8 @@ class Node {
   }
 
   Status Error(std::string_view expected) const {
-    const std::string found = present() ? j_->dump() : "nothing";
+    const std::string found =
+        present() ? j_->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : "nothing";
     return InvalidArgumentError(fmt::format("{}: {}: {}, expected {}", source_, path_,
                                             found.size() > 80 ? found.substr(0, 77) + "..." : found,
                                             expected));
