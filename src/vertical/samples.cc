@@ -33,6 +33,8 @@ constexpr double kMaxMemoryBytes = 1e18;
 // between any two such times fit in 64 bits.
 constexpr double kMinUnixSeconds = 0;
 constexpr double kMaxUnixSeconds = 7258118400.0;
+// A Kubernetes object name is at most 253 bytes (a DNS subdomain).
+constexpr size_t kMaxNameBytes = 253;
 
 Status LineError(std::string_view source, int line, std::string_view field,
                  const std::string& what) {
@@ -127,6 +129,17 @@ StatusOr<UsageRecord> RecordFromRow(const Row& row, std::string_view source, int
   if (r.pod.empty()) return LineError(source, line, "pod", "empty, expected a pod name");
   if (r.container.empty())
     return LineError(source, line, "container", "empty, expected a container name");
+  // Names travel into checkpoints and JSON output: printable UTF-8 only, as Kubernetes names are.
+  for (const auto& [field, name] :
+       {std::pair<const char*, const std::string*>{"pod", &r.pod}, {"container", &r.container}}) {
+    if (name->size() > kMaxNameBytes || !IsPrintableUtf8(*name)) {
+      return LineError(source, line, field,
+                       "found " + QuoteExcerpt(*name) +
+                           ", expected a name of printable UTF-8, at "
+                           "most " +
+                           std::to_string(kMaxNameBytes) + " bytes");
+    }
+  }
   CRESCENDO_RETURN_IF_ERROR(Amount(row, "cpu", source, line, kMaxCpuCores, &r.cpu_cores));
   CRESCENDO_RETURN_IF_ERROR(Amount(row, "memory", source, line, kMaxMemoryBytes, &r.memory_bytes));
   CRESCENDO_RETURN_IF_ERROR(

@@ -84,6 +84,11 @@ TEST(SamplesTest, ErrorsNameTheLineAndField) {
       {"no sample", header + "0,p,c,,,\n", "s.csv:2: cpu,memory: both empty"},
       {"field count", header + "\n0,p,c,1\n", "s.csv:3: row: found 4 fields, expected 6"},
       {"empty pod", header + "0,,c,1,1,\n", "s.csv:2: pod: empty"},
+      {"container not UTF-8",
+       header + "0,p,model-\xf7"
+                "erver,1,1,\n",
+       "s.csv:2: container: found \"model-\\xf7erver\", expected a name of printable UTF-8"},
+      {"pod with a control byte", header + "0,p\x01,c,1,1,\n", "s.csv:2: pod: found \"p\\x01\""},
       {"bad json", "{\"timestamp\":0,\n", "s.csv:1: line: not JSON"},
   };
   for (const Case& c : cases) {

@@ -159,7 +159,7 @@ std::string ExplanationToJson(const HpaExplanation& x) {
       {"error", d.status.ok() ? Json(nullptr) : Json(d.status.message())},
       {"history", History(d.state)},
   };
-  return out.dump(2) + "\n";
+  return out.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 std::string ExplanationToText(const HpaExplanation& x) {
