@@ -253,7 +253,9 @@ bool Histogram::Equals(const Histogram& other) const {
 
 HistogramCheckpoint Histogram::SaveToCheckpoint() const {
   HistogramCheckpoint result;
-  result.total_weight = total_weight_;
+  // Subtracting samples (memory peaks replaced in their interval) can leave a rounding residue
+  // just below zero; a checkpoint's totalWeight is never negative, and loading one refuses it.
+  result.total_weight = std::max(0.0, total_weight_);
   double max_weight = 0.0;
   for (int b = min_bucket_; b <= max_bucket_; ++b)
     max_weight = std::max(max_weight, BucketWeight(b));

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -67,7 +68,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)crescendo::vertical::RecommendationToJson(rec);
   crescendo::vertical::WorkloadModel again;
   for (const auto& c : model.Export("fuzz", "default", now)) {
-    if (!again.Import(c).ok()) std::abort();
+    if (crescendo::Status s = again.Import(c); !s.ok()) {
+      std::fprintf(stderr, "exported checkpoint does not import: %s\n", s.ToString().c_str());
+      std::abort();
+    }
   }
   CheckRecommendation(again.Recommend({.now = now}));
   return 0;
