@@ -83,6 +83,7 @@ StatusOr<sim::ScenarioSpec> ScenarioFromConfig(const config::Config& config,
   spec.seed = seed;
   spec.start = start;
   size_t fallback = 0;
+  const std::vector<std::string> catalogue = CatalogueOf(config);
   for (const config::ServiceConfig& s : config.services) {
     if (!InEnvironment(s, environment)) continue;
     if (s.horizontal->max_replicas > kMaxReplicas) {
@@ -115,7 +116,7 @@ StatusOr<sim::ScenarioSpec> ScenarioFromConfig(const config::Config& config,
       }
       business.insert(m.name);
     }
-    for (const std::string& m : policy::MetricsNamed(s.policies, CatalogueOf(config))) {
+    for (const std::string& m : policy::MetricsNamed(s.policies, catalogue)) {
       business.insert(m);
     }
     for (const std::string& m : business) {

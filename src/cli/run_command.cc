@@ -493,11 +493,8 @@ std::string SummaryJson(const RunSummary& summary) {
       {"environment_overrides", summary.options.overrides},
       {"services", services}};
   if (!summary.tenancy.empty()) {
-    nlohmann::ordered_json cuts = nlohmann::ordered_json::object();
-    for (const auto& [tenant, c] : summary.tenant_cuts) {
-      cuts[tenant] = {{"decisions", c.decisions}, {"replica_seconds", c.replica_seconds}};
-    }
-    j["tenancy"] = {{"arbitration", summary.tenancy}, {"cut", std::move(cuts)}};
+    j["tenancy"] = {{"arbitration", summary.tenancy},
+                    {"cut", nlohmann::ordered_json(CutsJson(summary.tenant_cuts))}};
   }
   if (!summary.policy_actions.empty()) j["policy_actions"] = summary.policy_actions;
   return j.dump(2) + "\n";

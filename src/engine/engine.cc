@@ -105,6 +105,15 @@ void Remember(std::vector<ReplicaRecord>& history, Timestamp now, int32_t replic
   history.erase(history.begin(), history.begin() + static_cast<std::ptrdiff_t>(drop));
 }
 
+// Returns the position of the policy named `name` in `chain`, if it has one. Budget accounts
+// follow their policy by name across reloads and checkpoints.
+std::optional<size_t> PolicyIndex(const PolicyChain& chain, std::string_view name) {
+  for (size_t p = 0; p < chain.size(); ++p) {
+    if (chain.policies()[p]->name() == name) return p;
+  }
+  return std::nullopt;
+}
+
 // The value a policy reads for a metric: the workload-level value, else the pods' mean.
 std::optional<double> ScalarOf(const WorkloadMetric& m) {
   if (!m.status.ok()) return std::nullopt;
@@ -223,12 +232,10 @@ Status Engine::Install(std::vector<WorkloadConfig> workloads) {
         // Accounts follow their policy by name: a reload that keeps a budget keeps its spending.
         const WorkloadConfig& before = workloads_[static_cast<size_t>(it->second - slots_.data())];
         if (before.policies != nullptr) {
-          for (size_t p = 0; p < w.policies->size(); ++p) {
-            for (size_t q = 0; q < before.policies->size(); ++q) {
-              if (before.policies->policies()[q]->name() == w.policies->policies()[p]->name() &&
-                  q < it->second->accounts.size()) {
-                s.accounts[p] = it->second->accounts[q];
-              }
+          for (size_t q = 0; q < it->second->accounts.size(); ++q) {
+            const std::string_view name = before.policies->policies()[q]->name();
+            if (std::optional<size_t> p = PolicyIndex(*w.policies, name)) {
+              s.accounts[*p] = it->second->accounts[q];
             }
           }
           s.accrued_to = it->second->accrued_to;
@@ -587,11 +594,9 @@ StatusOr<Engine::PolicyRecords> PoliciesFromJson(const nlohmann::json& j, const 
                       "\"period_start\": nanoseconds}}",
                       where, i));
     }
-    for (size_t p = 0; p < chain.size(); ++p) {
-      if (chain.policies()[p]->name() == a["policy"].get<std::string>()) {
-        out.accounts[p] = {a["spent"].get<double>(),
-                           Timestamp(Duration(a["period_start"].get<int64_t>()))};
-      }
+    if (std::optional<size_t> p = PolicyIndex(chain, a["policy"].get<std::string>())) {
+      out.accounts[*p] = {a["spent"].get<double>(),
+                          Timestamp(Duration(a["period_start"].get<int64_t>()))};
     }
   }
   const nlohmann::json& history = j["history"];
