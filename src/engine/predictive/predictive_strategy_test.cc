@@ -1,6 +1,6 @@
 // The predictive strategy as a whole: options, the reactive floor, and scaling ahead of a
 // periodic load its forecaster has learnt (a small closed loop: the test applies each proposal).
-#include "crescendo/engine/predictive_strategy.h"
+#include "engine/predictive/predictive_strategy.h"
 
 #include <gtest/gtest.h>
 
