@@ -45,7 +45,11 @@ bool Integer(const Json& j, const std::string& field, int64_t min, bool required
   if (!j.contains(field)) return !required || Fail(error, field, "is required");
   const Json& v = j[field];
   if (!v.is_number_integer()) return Fail(error, field, "expected an integer");
-  if (v.is_number_unsigned() ? v.get<uint64_t>() > INT64_MAX : v.get<int64_t>() < min) {
+  // JSON reads a non-negative integer as unsigned: check it against both ends.
+  const bool out_of_range = v.is_number_unsigned()
+                                ? v.get<uint64_t>() > INT64_MAX || v.get<int64_t>() < min
+                                : v.get<int64_t>() < min;
+  if (out_of_range) {
     return Fail(error, field, "expected an integer >= " + std::to_string(min));
   }
   *out = v.get<int64_t>();
