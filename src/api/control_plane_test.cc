@@ -108,7 +108,9 @@ class ControlPlaneTest : public ::testing::Test {
                   {"containers",
                    {{{"name", "app"},
                      {"target", {{"cpu_millis", 250}, {"memory_bytes", 1 << 28}}},
-                     {"limits", {{"cpu_millis", 0}, {"memory_bytes", 0}}}}}},
+                     {"lowerBound", {{"cpu_millis", 200}, {"memory_bytes", 1 << 27}}},
+                     {"upperBound", {{"cpu_millis", 900}, {"memory_bytes", 1 << 29}}}}}},
+                  {"containers_tick", 1},
                   {"pods", Json::array()},
                   {"trace", Json::array()}}}}
         .dump();

@@ -83,11 +83,13 @@ Json Schemas() {
   s["MetricList"] = Obj({"metrics"}, {{"metrics", Arr("Metric")}});
   const Json amounts = {{"type", "object"},
                         {"properties", {{"cpu_millis", kInt}, {"memory_bytes", kInt}}}};
-  s["ContainerTarget"] = Obj({"name", "target"}, {{"name", kStr},
-                                                  {"target", amounts},
-                                                  {"limits", amounts},
-                                                  {"lowerBound", amounts},
-                                                  {"upperBound", amounts}});
+  s["ContainerTarget"] = Obj(
+      {"name"},
+      {{"name", kStr},
+       {"target", amounts},
+       {"lowerBound", amounts},
+       {"upperBound", amounts},
+       {"template", Obj({"requests", "limits"}, {{"requests", amounts}, {"limits", amounts}})}});
   const Json trace = {{"type", "array"}, {"items", {{"type", "object"}}}};
   s["Recommendation"] = Obj(
       {"service", "id", "tick", "time", "horizontal"},
@@ -105,6 +107,7 @@ Json Schemas() {
                         {{"applied", kBool},
                          {"update", kStr},
                          {"containers", Arr("ContainerTarget")},
+                         {"containers_tick", kInt},
                          {"pods", {{"type", "array"}, {"items", kStr}}},
                          {"trace", trace}})}});
   s["Recommendation"]["properties"]["vertical"]["nullable"] = true;

@@ -30,6 +30,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -41,6 +42,7 @@
 #include "crescendo/api/control_plane.h"
 #include "crescendo/api/http_server.h"
 #include "crescendo/api/metrics_exporter.h"
+#include "crescendo/base/quantity.h"
 #include "crescendo/config/config_files.h"
 #include "crescendo/config/loader.h"
 #include "crescendo/engine/engine.h"
@@ -184,9 +186,36 @@ Json AmountsJson(const Resources& r) {
   return {{"cpu_millis", r.cpu_millis}, {"memory_bytes", r.memory_bytes}};
 }
 
+// The VPA recommendation of each container, read back from a vertical trace: the VPA strategies
+// explain every resource they cover as "<container> <cpu|memory> request <old> -> <new>: <rule>
+// (lowerBound <q>, upperBound <q>)" with the new request as the entry's `after`
+// (ExplainResource, src/vertical/vpa/vpa_strategy.cc), while VerticalDecision carries no
+// PodRecommendation. Returns container -> {"target", "lowerBound", "upperBound"}, each
+// {"cpu_millis", "memory_bytes"} for the resources the recommendation covers.
+Json RecommendedBounds(const std::vector<TraceEntry>& trace) {
+  static const std::regex kExplained(
+      R"(^(\S+) (cpu|memory) request .*\(lowerBound (\S+), upperBound (\S+)\))");
+  Json out = Json::object();
+  for (const TraceEntry& t : trace) {
+    std::smatch m;
+    if (!std::regex_search(t.reason, m, kExplained)) continue;
+    const bool cpu = m[2] == "cpu";
+    StatusOr<Quantity> lower = Quantity::Parse(m[3].str());
+    StatusOr<Quantity> upper = Quantity::Parse(m[4].str());
+    if (!lower.ok() || !upper.ok()) continue;
+    const char* key = cpu ? "cpu_millis" : "memory_bytes";
+    Json& c = out[m[1].str()];
+    c["target"][key] = static_cast<int64_t>(t.after);
+    c["lowerBound"][key] = cpu ? lower->MilliValue() : lower->Value();
+    c["upperBound"][key] = cpu ? upper->MilliValue() : upper->Value();
+  }
+  return out;
+}
+
 // What the API answers for a workload's recommendation (GET .../recommendations): the
-// horizontal decision and, for a workload sized vertically, the vertical one (per container the
-// template's target requests and limits; empty containers: the template is kept).
+// horizontal decision and, for a workload sized vertically, the vertical one: per container
+// the VPA target and bounds (RecommendedBounds) and, when the template changes, its new
+// requests and limits (`template`).
 Json RecommendationJson(const Decision& d, const std::optional<VerticalDecision>& v) {
   Json out = {{"horizontal",
                {{"current_replicas", d.current_replicas},
@@ -196,10 +225,20 @@ Json RecommendationJson(const Decision& d, const std::optional<VerticalDecision>
                 {"trace", TraceJson(d.trace)}}},
               {"vertical", nullptr}};
   if (!v) return out;
+  Json recommended = RecommendedBounds(v->trace);
   Json containers = Json::array();
+  for (auto& [name, bounds] : recommended.items()) {
+    bounds["name"] = name;
+    containers.push_back(bounds);
+  }
   for (const ContainerResources& c : v->containers) {
-    containers.push_back(
-        {{"name", c.name}, {"target", AmountsJson(c.requests)}, {"limits", AmountsJson(c.limits)}});
+    auto it = std::find_if(containers.begin(), containers.end(),
+                           [&](const Json& j) { return j["name"] == c.name; });
+    if (it == containers.end()) {
+      containers.push_back({{"name", c.name}});
+      it = containers.end() - 1;
+    }
+    (*it)["template"] = {{"requests", AmountsJson(c.requests)}, {"limits", AmountsJson(c.limits)}};
   }
   out["vertical"] = {{"applied", v->applied},
                      {"update", UpdateName(v->update)},
@@ -689,13 +728,12 @@ class EngineLoop {
       store::RecommendationRecord rec{
           d.workload.ToString(), d.workload.tenant, tick_ + 1, now, "", 0};
       const std::optional<VerticalDecision> none;
+      Json doc = RecommendationJson(d, i < report.vertical.size() ? report.vertical[i] : none);
+      KeepVerticalTargets(rec.workload, tick_ + 1, doc);
       CRESCENDO_ASSIGN_OR_RETURN(
           rec.sealed,
-          keyring_.SealFor(
-              rec.tenant,
-              RecommendationJson(d, i < report.vertical.size() ? report.vertical[i] : none)
-                  .dump(-1, ' ', false, Json::error_handler_t::replace),
-              &rec.key_version));
+          keyring_.SealFor(rec.tenant, doc.dump(-1, ' ', false, Json::error_handler_t::replace),
+                           &rec.key_version));
       record.recommendations.push_back(std::move(rec));
       store::DecisionRecord r;
       r.tick = tick_ + 1;
@@ -758,6 +796,21 @@ class EngineLoop {
     return Status::Ok();
   }
 
+  // A vertical strategy runs less often than the engine ticks (the VPA once a minute); between
+  // its runs a recommendation carries the containers of its last run, and `containers_tick`
+  // says which tick that was.
+  void KeepVerticalTargets(const std::string& workload, int64_t tick, Json& doc) {
+    Json& vertical = doc["vertical"];
+    if (vertical.is_null()) return;
+    if (!vertical["containers"].empty()) {
+      last_vertical_[workload] = {tick, vertical["containers"]};
+      vertical["containers_tick"] = tick;
+    } else if (auto it = last_vertical_.find(workload); it != last_vertical_.end()) {
+      vertical["containers"] = it->second.second;
+      vertical["containers_tick"] = it->second.first;
+    }
+  }
+
   // Reads each business metric of the tick and stores it sealed under its tenant's key.
   // REQUIRES: keys_mu_ held.
   Status SealSensitiveMetrics(Timestamp now, store::TickRecord& record) {
@@ -789,6 +842,8 @@ class EngineLoop {
   Timestamp start_;
   int64_t tick_ = 0;
   std::set<std::string> sensitive_;
+  // workload -> the tick and containers of its last vertical run (engine thread only)
+  std::map<std::string, std::pair<int64_t, Json>> last_vertical_;
   std::shared_ptr<sim::World> world_;
   std::unique_ptr<metrics::Collector> collector_;
   std::unique_ptr<Engine> engine_;

@@ -276,9 +276,12 @@ def case_sqlite(env):
     sized = [r["vertical"] for r in recommendations if r["vertical"]]
     check(sized and all(isinstance(v["trace"], list) and v["update"] for v in sized),
           f"no vertical recommendation: {json.dumps(recommendations)[:600]}")
-    for v in sized:  # a template the recommendation changes: its per-container targets
-        for c in v["containers"]:
-            check(c["target"]["cpu_millis"] > 0 and c["target"]["memory_bytes"] > 0, f"target {c}")
+    bounded = [c for v in sized for c in v["containers"] if "lowerBound" in c]
+    check(bounded, f"no container with VPA bounds: {json.dumps(sized)[:600]}")
+    for c in bounded:  # the VPA recommendation of each resource it covers
+        for resource in c["target"]:
+            check(0 < c["lowerBound"][resource] <= c["upperBound"][resource] and
+                  c["target"][resource] > 0, f"bounds of {c}")
     status, _ = request(port, "GET", f"/api/v1/tenants/harmonia/services/{name}/recommendations",
                         viewer)
     check(status == 403, f"nightowl's viewer read harmonia's recommendation: {status}")
