@@ -3,6 +3,7 @@
 
 #include <map>
 #include <mutex>
+#include <set>
 
 #include "crescendo/kubernetes/kubernetes.h"
 #include "kubernetes/api_client.h"
@@ -16,7 +17,17 @@ constexpr char kModeAnnotation[] = "crescendo.io/mode";
 constexpr char kTenantAnnotation[] = "crescendo.io/tenant";
 constexpr char kMinAnnotation[] = "crescendo.io/min-replicas";
 constexpr char kMaxAnnotation[] = "crescendo.io/max-replicas";
-constexpr char kDeployments[] = "/apis/apps/v1/deployments";
+// The workload kinds Crescendo scales and resizes: each has spec.replicas, spec.selector,
+// spec.template and the `scale` subresource (apps/v1).
+struct Kind {
+  const char* kind;      // "Deployment"
+  const char* resource;  // "deployments"
+};
+constexpr Kind kDeployment{"Deployment", "deployments"};
+constexpr Kind kStatefulSet{"StatefulSet", "statefulsets"};
+constexpr Kind kReplicaSet{"ReplicaSet", "replicasets"};
+constexpr Kind kKinds[] = {kDeployment, kStatefulSet, kReplicaSet};
+constexpr char kNoSuchWorkload[] = "no such Deployment, StatefulSet or standalone ReplicaSet";
 constexpr char kPods[] = "/api/v1/pods";
 constexpr char kHpas[] = "/apis/autoscaling/v2/horizontalpodautoscalers";
 constexpr char kVpas[] = "/apis/autoscaling.k8s.io/v1/verticalpodautoscalers";
@@ -36,9 +47,27 @@ int32_t IntAnnotation(const Json& object, const char* key, int32_t fallback) {
   }
 }
 
-std::string DeploymentPath(const std::string& ns, const std::string& name) {
-  return fmt::format("/apis/apps/v1/namespaces/{}/deployments/{}", ns, name);
+std::string CollectionPath(const Kind& k) { return fmt::format("/apis/apps/v1/{}", k.resource); }
+
+std::string WorkloadPath(const Kind& k, const std::string& ns, const std::string& name) {
+  return fmt::format("/apis/apps/v1/namespaces/{}/{}/{}", ns, k.resource, name);
 }
+
+// A ReplicaSet whose controller is a Deployment belongs to that Deployment: scaling it would
+// fight the Deployment controller, so only standalone ReplicaSets are workloads.
+bool OwnedByDeployment(const Json& object) {
+  const Json& meta = object["metadata"];
+  for (const Json& ref : meta.value("ownerReferences", Json::array())) {
+    if (ref.value("controller", false) && ref.value("kind", "") == "Deployment") return true;
+  }
+  return false;
+}
+
+// A workload object and its kind (null object: none).
+struct Found {
+  Json object;
+  const Kind* kind = nullptr;
+};
 
 class Cluster;
 using PodIndex = std::map<std::string, std::vector<Json>>;  // namespace -> pods
@@ -70,7 +99,9 @@ class Cluster final : public KubernetesCluster {
   explicit Cluster(KubernetesOptions options, std::unique_ptr<ApiClient> client)
       : options_(std::move(options)),
         client_(std::move(client)),
-        deployments_(client_.get(), kDeployments),
+        deployments_(client_.get(), CollectionPath(kDeployment)),
+        statefulsets_(client_.get(), CollectionPath(kStatefulSet), /*optional=*/true),
+        replicasets_(client_.get(), CollectionPath(kReplicaSet), /*optional=*/true),
         pods_(client_.get(), kPods),
         hpas_(client_.get(), kHpas, /*optional=*/true),
         vpas_(client_.get(), kVpas, /*optional=*/true),
@@ -79,6 +110,8 @@ class Cluster final : public KubernetesCluster {
 
   Status Start() {
     CRESCENDO_RETURN_IF_ERROR(deployments_.Start());
+    CRESCENDO_RETURN_IF_ERROR(statefulsets_.Start());
+    CRESCENDO_RETURN_IF_ERROR(replicasets_.Start());
     CRESCENDO_RETURN_IF_ERROR(pods_.Start());
     CRESCENDO_RETURN_IF_ERROR(hpas_.Start());
     return vpas_.Start();
@@ -95,21 +128,33 @@ class Cluster final : public KubernetesCluster {
   std::vector<ManagedWorkload> Workloads() const override {
     std::map<std::string, std::string> foreign = ForeignAutoscalers();
     std::vector<ManagedWorkload> out;
-    deployments_.ForEach([&](const Json& d) {
-      std::optional<ManagedWorkload> w = Managed(d);
-      if (!w) return;
-      auto it = foreign.find(KeyOf(d));
-      if (it != foreign.end()) {
-        w->foreign_autoscaler = true;
-        w->autoscaler = it->second;
-      }
-      out.push_back(std::move(*w));
-    });
+    std::set<std::string> seen;  // one workload per namespace and name: the first kind wins
+    for (const Kind& k : kKinds) {
+      InformerOf(k).ForEach([&](const Json& d) {
+        if (&k == &kKinds[2] && OwnedByDeployment(d)) return;
+        std::optional<ManagedWorkload> w = Managed(d);
+        if (!w || !seen.insert(KeyOf(d)).second) return;
+        auto it = foreign.find(KeyOf(d));
+        if (it != foreign.end()) {
+          w->foreign_autoscaler = true;
+          w->autoscaler = it->second;
+        }
+        out.push_back(std::move(*w));
+      });
+    }
     return out;
   }
 
-  // The Deployment of `id`, or null.
-  Json Deployment(const WorkloadId& id) const { return deployments_.Get(id.ns + "/" + id.name); }
+  // The workload `id` names: its Deployment, else StatefulSet, else standalone ReplicaSet.
+  Found Workload(const WorkloadId& id) const {
+    const std::string key = id.ns + "/" + id.name;
+    for (const Kind& k : kKinds) {
+      Json object = InformerOf(k).Get(key);
+      if (object.is_null() || (&k == &kKinds[2] && OwnedByDeployment(object))) continue;
+      return {std::move(object), &k};
+    }
+    return {};
+  }
 
   // Every pod, by namespace: built once per snapshot or metrics read, so a tick costs one pass
   // over the pods instead of one per workload.
@@ -152,11 +197,17 @@ class Cluster final : public KubernetesCluster {
     return Status::Ok();
   }
 
-  void PostEvent(const Json& deployment, std::string reason, std::string action, std::string note) {
-    const Json& meta = deployment["metadata"];
-    EventFields f{meta.value("namespace", ""), meta.value("name", ""), meta.value("uid", ""),
-                  std::move(reason),           std::move(action),      std::move(note),
-                  options_.identity,           clock().Now()};
+  void PostEvent(const Found& workload, std::string reason, std::string action, std::string note) {
+    const Json& meta = workload.object["metadata"];
+    EventFields f{meta.value("namespace", ""),
+                  meta.value("name", ""),
+                  meta.value("uid", ""),
+                  workload.kind->kind,
+                  std::move(reason),
+                  std::move(action),
+                  std::move(note),
+                  options_.identity,
+                  clock().Now()};
     const std::string path = fmt::format("/apis/events.k8s.io/v1/namespaces/{}/events", f.ns);
     StatusOr<ApiResponse> r = client_->Call("POST", path, EventOf(f).dump());
     if (r.ok() && r->status / 100 == 2) client_->CountEvent();
@@ -179,8 +230,9 @@ class Cluster final : public KubernetesCluster {
     return w;
   }
 
-  // "namespace/deployment" -> "HorizontalPodAutoscaler ns/name" for every HPA or VPA that
-  // targets a Deployment and is not labelled app.kubernetes.io/managed-by=crescendo.
+  // "namespace/name" -> "HorizontalPodAutoscaler ns/name" for every HPA or VPA that targets a
+  // Deployment, StatefulSet or ReplicaSet and is not labelled
+  // app.kubernetes.io/managed-by=crescendo.
   std::map<std::string, std::string> ForeignAutoscalers() const {
     std::map<std::string, std::string> out;
     auto add = [&out](const Json& a, const char* kind, const char* ref) {
@@ -188,7 +240,10 @@ class Cluster final : public KubernetesCluster {
       const Json labels = meta.value("labels", Json::object());
       if (labels.value("app.kubernetes.io/managed-by", "") == "crescendo") return;
       const Json target = a.value("spec", Json::object()).value(ref, Json::object());
-      if (target.value("kind", "") != "Deployment") return;
+      const std::string target_kind = target.value("kind", "");
+      bool ours = false;
+      for (const Kind& k : kKinds) ours |= target_kind == k.kind;
+      if (!ours) return;
       out[meta.value("namespace", "") + "/" + target.value("name", "")] =
           std::string(kind) + " " + KeyOf(a);
     };
@@ -202,6 +257,8 @@ class Cluster final : public KubernetesCluster {
   const KubernetesOptions& options() const { return options_; }
   ~Cluster() override {
     deployments_.Stop();
+    statefulsets_.Stop();
+    replicasets_.Stop();
     pods_.Stop();
     hpas_.Stop();
     vpas_.Stop();
@@ -210,7 +267,11 @@ class Cluster final : public KubernetesCluster {
  private:
   KubernetesOptions options_;
   std::unique_ptr<ApiClient> client_;
-  Informer deployments_, pods_, hpas_, vpas_;
+  const Informer& InformerOf(const Kind& k) const {
+    return &k == &kKinds[0] ? deployments_ : &k == &kKinds[1] ? statefulsets_ : replicasets_;
+  }
+
+  Informer deployments_, statefulsets_, replicasets_, pods_, hpas_, vpas_;
   Backend backend_;
   std::shared_ptr<PodMetricsSource> metrics_;
   mutable std::mutex mu_;
@@ -222,11 +283,11 @@ StatusOr<ClusterSnapshot> Backend::Snapshot() {
   snapshot.time = cluster_->clock().Now();
   const PodIndex pods = cluster_->PodsByNamespace();
   for (const ManagedWorkload& m : cluster_->Workloads()) {
-    Json d = cluster_->Deployment(m.id);
-    if (d.is_null()) continue;
-    WorkloadState w = DeploymentStateOf(d);
+    const Found f = cluster_->Workload(m.id);
+    if (f.kind == nullptr) continue;
+    WorkloadState w = WorkloadStateOf(f.object);
     w.id = m.id;
-    for (const Json* pod : Cluster::Select(d, pods)) w.pods.push_back(PodStateOf(*pod));
+    for (const Json* pod : Cluster::Select(f.object, pods)) w.pods.push_back(PodStateOf(*pod));
     snapshot.workloads.push_back(std::move(w));
   }
   return snapshot;
@@ -234,9 +295,9 @@ StatusOr<ClusterSnapshot> Backend::Snapshot() {
 
 Status Backend::SetReplicas(const WorkloadId& workload, int32_t replicas) {
   CRESCENDO_RETURN_IF_ERROR(cluster_->MayWrite(workload));
-  const Json d = cluster_->Deployment(workload);
-  if (d.is_null()) return NotFoundError(workload.ToString() + ": no such Deployment");
-  const std::string path = DeploymentPath(workload.ns, workload.name) + "/scale";
+  const Found d = cluster_->Workload(workload);
+  if (d.kind == nullptr) return NotFoundError(workload.ToString() + ": " + kNoSuchWorkload);
+  const std::string path = WorkloadPath(*d.kind, workload.ns, workload.name) + "/scale";
   ApiClient& client = cluster_->client();
   for (int attempt = 0; attempt <= cluster_->options().conflict_retries; ++attempt) {
     // Read the scale, then write it back with the resourceVersion read: a concurrent change
@@ -262,9 +323,9 @@ Status Backend::SetReplicas(const WorkloadId& workload, int32_t replicas) {
 
 Status Backend::SetResources(const WorkloadId& workload, const ResourceUpdate& update) {
   CRESCENDO_RETURN_IF_ERROR(cluster_->MayWrite(workload));
-  const Json d = cluster_->Deployment(workload);
-  if (d.is_null()) return NotFoundError(workload.ToString() + ": no such Deployment");
-  const WorkloadState state = DeploymentStateOf(d);
+  const Found d = cluster_->Workload(workload);
+  if (d.kind == nullptr) return NotFoundError(workload.ToString() + ": " + kNoSuchWorkload);
+  const WorkloadState state = WorkloadStateOf(d.object);
   for (const ContainerResources& c : update.containers) {
     bool known = false;
     for (const ContainerResources& t : state.template_containers) known |= t.name == c.name;
@@ -275,7 +336,7 @@ Status Backend::SetResources(const WorkloadId& workload, const ResourceUpdate& u
   }
   ApiClient& client = cluster_->client();
   const Json pod_patch = ContainersPatch(update.containers);
-  const std::string path = DeploymentPath(workload.ns, workload.name);
+  const std::string path = WorkloadPath(*d.kind, workload.ns, workload.name);
   CRESCENDO_ASSIGN_OR_RETURN(ApiResponse r,
                              client.Call("PATCH", path, WrapInTemplate(pod_patch).dump(),
                                          "application/strategic-merge-patch+json"));
@@ -284,7 +345,7 @@ Status Backend::SetResources(const WorkloadId& workload, const ResourceUpdate& u
   if (update.method != ResizeMethod::kTemplateOnly) {
     std::map<std::string, PodState> pods;
     const PodIndex index = cluster_->PodsByNamespace();  // outlives the pointers into it
-    for (const Json* p : Cluster::Select(d, index)) {
+    for (const Json* p : Cluster::Select(d.object, index)) {
       PodState s = PodStateOf(*p);
       pods[s.name] = s;
     }
@@ -356,12 +417,12 @@ StatusOr<std::vector<WorkloadMetric>> PodMetricsSource::Read(const MetricRequest
       out[i].status = UnavailableError(list.status().message());
       continue;
     }
-    const Json d = cluster_->Deployment(id);
-    if (d.is_null()) {
-      out[i].status = NotFoundError(id.ToString() + ": no such Deployment");
+    const Found d = cluster_->Workload(id);
+    if (d.kind == nullptr) {
+      out[i].status = NotFoundError(id.ToString() + ": " + kNoSuchWorkload);
       continue;
     }
-    for (const Json* pod : Cluster::Select(d, pods)) {
+    for (const Json* pod : Cluster::Select(d.object, pods)) {
       const std::string name = (*pod)["metadata"].value("name", "");
       auto found = samples[id.ns].find(name);
       if (found == samples[id.ns].end()) continue;  // no sample yet (a new or unready pod)
@@ -407,6 +468,16 @@ std::vector<ApiCall> RequiredApiCalls() {
       {"apps", "deployments", "patch"},
       {"apps", "deployments/scale", "get"},
       {"apps", "deployments/scale", "update"},
+      {"apps", "statefulsets", "list"},
+      {"apps", "statefulsets", "watch"},
+      {"apps", "statefulsets", "patch"},
+      {"apps", "statefulsets/scale", "get"},
+      {"apps", "statefulsets/scale", "update"},
+      {"apps", "replicasets", "list"},
+      {"apps", "replicasets", "watch"},
+      {"apps", "replicasets", "patch"},
+      {"apps", "replicasets/scale", "get"},
+      {"apps", "replicasets/scale", "update"},
       {"", "pods", "list"},
       {"", "pods", "watch"},
       {"", "pods/resize", "patch"},

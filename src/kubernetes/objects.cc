@@ -139,12 +139,12 @@ PodState PodStateOf(const Json& pod) {
   return p;
 }
 
-WorkloadState DeploymentStateOf(const Json& deployment) {
+WorkloadState WorkloadStateOf(const Json& workload) {
   WorkloadState w;
-  const Json& spec = Field(deployment, "spec");
+  const Json& spec = Field(workload, "spec");
   const Json& replicas = Field(spec, "replicas");
   w.spec_replicas = replicas.is_number() ? replicas.get<int32_t>() : 1;  // the API's default
-  const Json& status_replicas = Field(Field(deployment, "status"), "replicas");
+  const Json& status_replicas = Field(Field(workload, "status"), "replicas");
   w.status_replicas = status_replicas.is_number() ? status_replicas.get<int32_t>() : 0;
   w.template_containers = ContainersOf(Field(Field(spec, "template"), "spec"));
   for (const ContainerResources& c : w.template_containers) {
@@ -217,7 +217,7 @@ Json EventOf(const EventFields& f) {
           {"reason", f.reason},
           {"regarding",
            {{"apiVersion", "apps/v1"},
-            {"kind", "Deployment"},
+            {"kind", f.kind},
             {"namespace", f.ns},
             {"name", f.name},
             {"uid", f.uid}}},

@@ -1,8 +1,9 @@
 // Conversions between the Kubernetes API's JSON objects and Crescendo's model (pure).
 //
-// Shapes: apps/v1 Deployment, core/v1 Pod (status.conditions PodResizePending and
-// PodResizeInProgress, Kubernetes 1.33+), autoscaling/v1 Scale, events.k8s.io/v1 Event,
-// as the API reference documents them (https://kubernetes.io/docs/reference/kubernetes-api/).
+// Shapes: apps/v1 Deployment, StatefulSet and ReplicaSet (the fields they share), core/v1 Pod
+// (status.conditions PodResizePending and PodResizeInProgress, Kubernetes 1.33+), autoscaling/v1
+// Scale, events.k8s.io/v1 Event, as the API reference documents them
+// (https://kubernetes.io/docs/reference/kubernetes-api/).
 #ifndef CRESCENDO_KUBERNETES_OBJECTS_H_
 #define CRESCENDO_KUBERNETES_OBJECTS_H_
 
@@ -24,8 +25,9 @@ Json AmountsJson(const Resources& r);
 
 // Returns the pod's state as the snapshot holds it.
 PodState PodStateOf(const Json& pod);
-// Returns spec and status replicas and the template's containers; id and pods are left empty.
-WorkloadState DeploymentStateOf(const Json& deployment);
+// Returns spec and status replicas and the template's containers of a Deployment, StatefulSet or
+// ReplicaSet; id and pods are left empty.
+WorkloadState WorkloadStateOf(const Json& workload);
 
 // Whether `labels` satisfy a LabelSelector's matchLabels and matchExpressions (In, NotIn,
 // Exists, DoesNotExist). An empty selector matches nothing, as for a Deployment.
@@ -40,14 +42,15 @@ Json ContainersPatch(const std::vector<ContainerResources>& containers);
 Json WrapInTemplate(const Json& pod_patch);
 
 struct EventFields {
-  std::string ns, name, uid;  // the Deployment
+  std::string ns, name, uid;  // the workload
+  std::string kind;           // Deployment, StatefulSet, ReplicaSet
   std::string reason;         // ScaledUp, ScaledDown, Resized, ResizedInPlace, Evicted
   std::string action;         // Scale, Resize
   std::string note;
   std::string instance;  // reportingInstance
   Timestamp time;
 };
-// An events.k8s.io/v1 Event about a Deployment, with a unique name.
+// An events.k8s.io/v1 Event about a workload, with a unique name.
 Json EventOf(const EventFields& f);
 
 // Formats a MicroTime ("2026-11-27T18:00:00.000000Z").

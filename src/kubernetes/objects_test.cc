@@ -44,7 +44,7 @@ TEST(ObjectsTest, ReadsAPodWithItsResizeStatusAndOomKill) {
 TEST(ObjectsTest, ReadsADeploymentDefaultingReplicasToOne) {
   const Json d = Json::parse(R"({"metadata": {"name": "web"}, "spec": {"template": {"spec":
     {"containers": [{"name": "main", "resources": {"requests": {"cpu": "0.5"}}}]}}}})");
-  const WorkloadState w = DeploymentStateOf(d);
+  const WorkloadState w = WorkloadStateOf(d);
   EXPECT_EQ(w.spec_replicas, 1);
   EXPECT_EQ(w.status_replicas, 0);
   EXPECT_EQ(w.pod_requests.cpu_millis, 500);
@@ -85,9 +85,10 @@ TEST(ObjectsTest, WritesPatchesScalesAndEvents) {
   EXPECT_EQ(scale["spec"]["replicas"], 5);
   EXPECT_EQ(scale["kind"], "Scale");
   const Timestamp t = FromUnixSeconds(1795392000) + std::chrono::microseconds(1500);
-  const Json e = EventOf({"shop", "web", "uid-1", "ScaledUp", "Scale", "2 -> 5", "r0", t});
+  const Json e =
+      EventOf({"shop", "web", "uid-1", "StatefulSet", "ScaledUp", "Scale", "2 -> 5", "r0", t});
   EXPECT_EQ(e["eventTime"], "2026-11-23T00:00:00.001500Z");
-  EXPECT_EQ(e["regarding"]["kind"], "Deployment");
+  EXPECT_EQ(e["regarding"]["kind"], "StatefulSet");
   EXPECT_EQ(e["reportingController"], "crescendo.io/autoscaler");
   EXPECT_EQ(e["reason"], "ScaledUp");
 }

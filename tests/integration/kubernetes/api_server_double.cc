@@ -1,5 +1,6 @@
 #include "api_server_double.h"
 
+#include <gtest/gtest.h>
 #include <httplib.h>
 
 #include <algorithm>
@@ -84,7 +85,15 @@ struct ApiServerDouble::State {
   int open_watches = 0;
   bool metrics_available = true;
   std::map<std::string, Json> deployments, pods, hpas, leases;  // "ns/name" -> object
-  std::map<std::string, std::pair<int64_t, int64_t>> usage;     // deployment key -> cpu, memory
+  std::map<std::string, Json> statefulsets, replicasets;        // "ns/name" -> object
+
+  // REQUIRES: `resource` is deployments, statefulsets or replicasets.
+  std::map<std::string, Json>& Workloads(const std::string& resource) {
+    return resource == "deployments"    ? deployments
+           : resource == "statefulsets" ? statefulsets
+                                        : replicasets;
+  }
+  std::map<std::string, std::pair<int64_t, int64_t>> usage;  // deployment key -> cpu, memory
   struct Change {
     int64_t rv;
     std::string collection, type;
@@ -139,10 +148,11 @@ struct ApiServerDouble::State {
                Json::array({{{"name", "main"}, {"restartCount", 0}, {"ready", true}}})}}}};
   }
 
-  // REQUIRES: mu held. Makes the Deployment's pods match spec.replicas.
-  // New pods started `age_seconds` ago (Deployments added by the test are long settled).
-  void Reconcile(const std::string& key, int age_seconds = 0) {
-    Json d = deployments.at(key);
+  // REQUIRES: mu held. Makes the workload's pods match spec.replicas.
+  // New pods started `age_seconds` ago (workloads added by the test are long settled).
+  void Reconcile(const std::string& resource, const std::string& key, int age_seconds = 0) {
+    std::map<std::string, Json>& store = Workloads(resource);
+    Json d = store.at(key);
     const int32_t want = d["spec"]["replicas"];
     const std::string prefix = key + "-";
     int have = 0;
@@ -155,7 +165,7 @@ struct ApiServerDouble::State {
     if (d["status"]["replicas"] != want) {
       d["status"]["replicas"] = want;
       d["status"]["readyReplicas"] = want;
-      Put("deployments", deployments, d, "MODIFIED");
+      Put(resource, store, d, "MODIFIED");
     }
   }
 
@@ -276,16 +286,26 @@ void ApiServerDouble::State::Routes() {
   server.Get("/apis/apps/v1/deployments", [this](const auto& req, auto& res) {
     Serve("deployments", "DeploymentList", deployments, req, res);
   });
+  server.Get("/apis/apps/v1/statefulsets", [this](const auto& req, auto& res) {
+    Serve("statefulsets", "StatefulSetList", statefulsets, req, res);
+  });
+  server.Get("/apis/apps/v1/replicasets", [this](const auto& req, auto& res) {
+    Serve("replicasets", "ReplicaSetList", replicasets, req, res);
+  });
   server.Get("/api/v1/pods",
              [this](const auto& req, auto& res) { Serve("pods", "PodList", pods, req, res); });
   server.Get("/apis/autoscaling/v2/horizontalpodautoscalers", [this](const auto& req, auto& res) {
     Serve("hpas", "HorizontalPodAutoscalerList", hpas, req, res);
   });
-  const std::string scale = R"(/apis/apps/v1/namespaces/([^/]+)/deployments/([^/]+)/scale)";
+  const std::string workload =
+      R"(/apis/apps/v1/namespaces/([^/]+)/(deployments|statefulsets|replicasets)/([^/]+))";
+  const std::string scale = workload + "/scale";
   server.Get(scale, [this](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(mu);
-    auto it = deployments.find(std::string(req.matches[1]) + "/" + std::string(req.matches[2]));
-    if (it == deployments.end()) return Fail(res, 404, "deployments.apps not found");
+    const std::string resource = req.matches[2];
+    std::map<std::string, Json>& store = Workloads(resource);
+    auto it = store.find(std::string(req.matches[1]) + "/" + std::string(req.matches[3]));
+    if (it == store.end()) return Fail(res, 404, resource + ".apps not found");
     const Json& d = it->second;
     Reply(res, 200,
           {{"kind", "Scale"},
@@ -302,9 +322,11 @@ void ApiServerDouble::State::Routes() {
   });
   server.Put(scale, [this](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(mu);
-    const std::string key = std::string(req.matches[1]) + "/" + std::string(req.matches[2]);
-    auto it = deployments.find(key);
-    if (it == deployments.end()) return Fail(res, 404, "deployments.apps not found");
+    const std::string resource = req.matches[2];
+    std::map<std::string, Json>& store = Workloads(resource);
+    const std::string key = std::string(req.matches[1]) + "/" + std::string(req.matches[3]);
+    auto it = store.find(key);
+    if (it == store.end()) return Fail(res, 404, resource + ".apps not found");
     Json body = Json::parse(req.body, nullptr, false);
     if (!body.is_object() || !body["spec"]["replicas"].is_number()) {
       return Fail(res, 400, "expected a Scale with spec.replicas");
@@ -313,34 +335,34 @@ void ApiServerDouble::State::Routes() {
     if (rv_sent.is_string() && rv_sent != it->second["metadata"]["resourceVersion"]) {
       return Reply(res, 409,
                    StatusObject(409, "Conflict",
-                                "Operation cannot be fulfilled on deployments.apps \"" +
-                                    std::string(req.matches[2]) +
+                                "Operation cannot be fulfilled on " + resource + ".apps \"" +
+                                    std::string(req.matches[3]) +
                                     "\": the object has been modified; please apply your "
                                     "changes to the latest version and try again"));
     }
     Json d = it->second;
     d["spec"]["replicas"] = body["spec"]["replicas"];
-    Put("deployments", deployments, d, "MODIFIED");
+    Put(resource, store, d, "MODIFIED");
     writes.push_back({Clock::now(), req.get_header_value("User-Agent"), req.matches[1],
-                      req.matches[2], body["spec"]["replicas"].get<int32_t>()});
-    Reconcile(key);
-    body["metadata"]["resourceVersion"] = deployments[key]["metadata"]["resourceVersion"];
+                      req.matches[3], body["spec"]["replicas"].get<int32_t>()});
+    Reconcile(resource, key);
+    body["metadata"]["resourceVersion"] = store[key]["metadata"]["resourceVersion"];
     Reply(res, 200, body);
   });
-  server.Patch(R"(/apis/apps/v1/namespaces/([^/]+)/deployments/([^/]+))",
-               [this](const httplib::Request& req, httplib::Response& res) {
-                 std::lock_guard<std::mutex> lock(mu);
-                 const std::string key =
-                     std::string(req.matches[1]) + "/" + std::string(req.matches[2]);
-                 auto it = deployments.find(key);
-                 if (it == deployments.end()) return Fail(res, 404, "deployments.apps not found");
-                 Json patch = Json::parse(req.body, nullptr, false);
-                 Json d = it->second;
-                 MergeContainers(d["spec"]["template"]["spec"]["containers"],
-                                 patch["spec"]["template"]["spec"]["containers"]);
-                 Put("deployments", deployments, d, "MODIFIED");
-                 Reply(res, 200, deployments[key]);
-               });
+  server.Patch(workload, [this](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(mu);
+    const std::string resource = req.matches[2];
+    std::map<std::string, Json>& store = Workloads(resource);
+    const std::string key = std::string(req.matches[1]) + "/" + std::string(req.matches[3]);
+    auto it = store.find(key);
+    if (it == store.end()) return Fail(res, 404, resource + ".apps not found");
+    Json patch = Json::parse(req.body, nullptr, false);
+    Json d = it->second;
+    MergeContainers(d["spec"]["template"]["spec"]["containers"],
+                    patch["spec"]["template"]["spec"]["containers"]);
+    Put(resource, store, d, "MODIFIED");
+    Reply(res, 200, store[key]);
+  });
   server.Patch(R"(/api/v1/namespaces/([^/]+)/pods/([^/]+)/resize)",
                [this](const httplib::Request& req, httplib::Response& res) {
                  std::lock_guard<std::mutex> lock(mu);
@@ -488,6 +510,16 @@ void ApiServerDouble::WriteKubeconfig(const std::string& path) const {
 void ApiServerDouble::AddDeployment(const std::string& ns, const std::string& name,
                                     int32_t replicas, int64_t cpu_request_millis,
                                     const Json& annotations) {
+  AddWorkload("Deployment", ns, name, replicas, cpu_request_millis, annotations);
+}
+
+void ApiServerDouble::AddWorkload(const std::string& kind, const std::string& ns,
+                                  const std::string& name, int32_t replicas,
+                                  int64_t cpu_request_millis, const Json& annotations,
+                                  const std::string& owner_deployment) {
+  const std::string resource = kind == "Deployment"    ? "deployments"
+                               : kind == "StatefulSet" ? "statefulsets"
+                                                       : "replicasets";
   std::lock_guard<std::mutex> lock(state_->mu);
   Json container = {
       {"name", "main"},
@@ -496,7 +528,7 @@ void ApiServerDouble::AddDeployment(const std::string& ns, const std::string& na
        {{"requests", {{"cpu", std::to_string(cpu_request_millis) + "m"}, {"memory", "128Mi"}}},
         {"limits", Json::object()}}}};
   Json d = {{"apiVersion", "apps/v1"},
-            {"kind", "Deployment"},
+            {"kind", kind},
             {"metadata",
              {{"name", name},
               {"namespace", ns},
@@ -509,8 +541,15 @@ void ApiServerDouble::AddDeployment(const std::string& ns, const std::string& na
                {{"metadata", {{"labels", {{"app", name}}}}},
                 {"spec", {{"containers", Json::array({container})}}}}}}},
             {"status", {{"replicas", 0}}}};
-  state_->Put("deployments", state_->deployments, d, "ADDED");
-  state_->Reconcile(ns + "/" + name, /*age_seconds=*/600);
+  if (!owner_deployment.empty()) {
+    d["metadata"]["ownerReferences"] = Json::array({{{"apiVersion", "apps/v1"},
+                                                     {"kind", "Deployment"},
+                                                     {"name", owner_deployment},
+                                                     {"uid", ns + "-" + owner_deployment},
+                                                     {"controller", true}}});
+  }
+  state_->Put(resource, state_->Workloads(resource), d, "ADDED");
+  state_->Reconcile(resource, ns + "/" + name, /*age_seconds=*/600);
 }
 
 void ApiServerDouble::AddHpa(const std::string& ns, const std::string& name,
@@ -576,7 +615,13 @@ std::vector<Json> ApiServerDouble::events() const {
 }
 int32_t ApiServerDouble::Replicas(const std::string& ns, const std::string& name) const {
   std::lock_guard<std::mutex> lock(state_->mu);
-  return state_->deployments.at(ns + "/" + name)["spec"]["replicas"];
+  for (const char* resource : {"deployments", "statefulsets", "replicasets"}) {
+    const auto& store = state_->Workloads(resource);
+    auto it = store.find(ns + "/" + name);
+    if (it != store.end()) return it->second["spec"]["replicas"];
+  }
+  ADD_FAILURE() << "no workload " << ns << "/" << name;
+  return -1;
 }
 Json ApiServerDouble::Deployment(const std::string& ns, const std::string& name) const {
   std::lock_guard<std::mutex> lock(state_->mu);

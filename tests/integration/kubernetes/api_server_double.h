@@ -43,6 +43,12 @@ class ApiServerDouble {
 
   void AddDeployment(const std::string& ns, const std::string& name, int32_t replicas,
                      int64_t cpu_request_millis, const nlohmann::json& annotations);
+  // A Deployment, StatefulSet or ReplicaSet (`kind`) with one container "main" and pods
+  // labelled app=<name>; `owner_deployment`, for a ReplicaSet, names the Deployment that
+  // controls it (an ownerReference with controller: true).
+  void AddWorkload(const std::string& kind, const std::string& ns, const std::string& name,
+                   int32_t replicas, int64_t cpu_request_millis, const nlohmann::json& annotations,
+                   const std::string& owner_deployment = "");
   // An autoscaling/v2 HPA on Deployment `target`; `ours`: labelled managed-by crescendo.
   void AddHpa(const std::string& ns, const std::string& name, const std::string& target, bool ours);
   // Every pod of the Deployment uses this much (container "main").

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -106,6 +107,47 @@ TEST_F(RunTest, RefusesABadKubeconfigWithItsLocation) {
   Outcome run = RunCrescendo("--backend kubernetes --kubeconfig " + bad + " --duration 2s");
   EXPECT_NE(run.exit_code, 0);
   EXPECT_NE(run.output.find(bad + ": contexts"), std::string::npos) << run.output;
+}
+
+}  // namespace
+}  // namespace crescendo
+
+namespace crescendo {
+namespace {
+
+// StatefulSets and standalone ReplicaSets are workloads like Deployments (the `scale`
+// subresource of their own kind, Events about them); a ReplicaSet a Deployment controls is not
+// (scaling it would fight the Deployment controller).
+TEST(RunKindsTest, ScalesStatefulSetsAndStandaloneReplicaSetsNotOwnedOnes) {
+  if (std::string(CRESCENDO_BINARY).empty()) GTEST_SKIP() << "the crescendo binary is not built";
+  testing::ApiServerDouble server;
+  const std::string kubeconfig = ::testing::TempDir() + "/kubeconfig-kinds";
+  server.WriteKubeconfig(kubeconfig);
+  const nlohmann::json annotations = {{"crescendo.io/mode", "kubernetes"},
+                                      {"crescendo.io/max-replicas", "8"}};
+  server.AddWorkload("StatefulSet", "data", "kafka", 2, 100, annotations);
+  server.AddWorkload("ReplicaSet", "data", "legacy", 2, 100, annotations);
+  server.AddWorkload("ReplicaSet", "data", "web-5d8f", 2, 100, annotations, "web");
+  for (const char* name : {"kafka", "legacy", "web-5d8f"}) {
+    server.SetUsage("data", name, 300, 100 << 20);  // 300% of the request: scale up
+  }
+  testing::Outcome run = testing::RunCrescendo("--backend kubernetes --kubeconfig " + kubeconfig +
+                                               " --interval 1s --duration 3s");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_GT(server.Replicas("data", "kafka"), 2) << run.output;
+  EXPECT_GT(server.Replicas("data", "legacy"), 2) << run.output;
+  EXPECT_EQ(server.Replicas("data", "web-5d8f"), 2) << run.output;
+  std::set<std::string> scaled;
+  for (const auto& r : server.requests()) {
+    if (r.method == "PUT" && r.status == 200) scaled.insert(r.path);
+  }
+  EXPECT_TRUE(scaled.contains("/apis/apps/v1/namespaces/data/statefulsets/kafka/scale"));
+  EXPECT_TRUE(scaled.contains("/apis/apps/v1/namespaces/data/replicasets/legacy/scale"));
+  EXPECT_FALSE(scaled.contains("/apis/apps/v1/namespaces/data/replicasets/web-5d8f/scale"));
+  std::set<std::string> kinds;
+  for (const auto& e : server.events()) kinds.insert(e["regarding"]["kind"].get<std::string>());
+  EXPECT_TRUE(kinds.contains("StatefulSet")) << run.output;
+  EXPECT_TRUE(kinds.contains("ReplicaSet")) << run.output;
 }
 
 }  // namespace
