@@ -143,11 +143,15 @@ void WorkloadModel::GarbageCollect(Timestamp now) {
 }
 
 PodRecommendation WorkloadModel::Recommend(const RecommendRequest& request) const {
+  // Without an HPA every resource is vertically controllable (coordination.h): no map needed.
   std::map<std::string, ResourceSelection> allowed;
-  for (const auto& [container, state] : aggregates_) {
-    allowed[container] = VerticallyControllable(request.horizontal, container);
+  if (request.horizontal != nullptr) {
+    for (const auto& [container, state] : aggregates_) {
+      allowed[container] = VerticallyControllable(request.horizontal, container);
+    }
   }
-  PodRecommendation rec = RecommendPod(*recommender_, aggregates_, request.spec, &allowed);
+  PodRecommendation rec = RecommendPod(*recommender_, aggregates_, request.spec,
+                                       request.horizontal != nullptr ? &allowed : nullptr);
   if (!request.spike_aware) return rec;
   std::map<std::string, SpikeTracker::Finding> findings;
   for (const auto& [container, tracker] : spikes_) {
