@@ -181,8 +181,15 @@ void Observe(const PodState& pod, const PodContainerState& c, Timestamp now, Con
 }
 
 void ObservePods(const VerticalContext& ctx, VpaState& state, std::vector<TraceEntry>* trace) {
+  // Pods are usually listed in name order, the map's: each is looked for after the previous.
+  auto& watches = state.pods();
+  auto next = watches.begin();
   for (const PodState& pod : ctx.workload->pods) {
-    PodWatch& watch = state.pods().try_emplace(pod.name).first->second;
+    if (next == watches.end() || next->first != pod.name) {
+      next = watches.try_emplace(pod.name).first;
+    }
+    PodWatch& watch = next->second;
+    ++next;
     if (pod.resize == ResizeStatus::kNone) {
       watch.resize_seen.reset();
     } else if (!watch.resize_seen) {

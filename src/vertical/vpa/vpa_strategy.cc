@@ -188,6 +188,8 @@ VerticalProposal VpaPipeline::Recommend(const VerticalContext& ctx, StrategyStat
     return proposal;
   }
   s.set_last_run(ctx.now);
+  // Two entries per template container and a closing note, grown once.
+  proposal.trace.reserve(proposal.trace.size() + 2 * ctx.workload->template_containers.size() + 2);
 
   FeedTick(ctx, s, &proposal.trace);
   const PodRecommendation recommendation = recommend_(s.model(), ctx);
