@@ -89,6 +89,21 @@ Fixture Make(const std::string& strategy, bool vertical = false) {
   return f;
 }
 
+// Moves the world and the clock `step` on (15 s: one HPA tick).
+void Advance(Fixture& f, Duration step = std::chrono::seconds(15)) {
+  f.now += step;
+  f.world->Advance(f.now);
+  f.clock->SleepUntil(f.now);
+}
+
+// Runs `ticks` ticks of 15 s outside any timing.
+void RunTicks(Fixture& f, int ticks) {
+  for (int i = 0; i < ticks; ++i) {
+    Advance(f);
+    (void)f.engine->RunOnce(f.now);
+  }
+}
+
 void BM_SnapshotOnly(benchmark::State& state) {
   Fixture f = Make("target-utilization");
   size_t pods = 0;
@@ -109,9 +124,7 @@ void BM_EngineTick(benchmark::State& state, const char* strategy, bool vertical)
   int64_t decisions = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    f.now += std::chrono::seconds(15);
-    f.world->Advance(f.now);
-    f.clock->SleepUntil(f.now);
+    Advance(f);
     state.ResumeTiming();
     TickReport r = f.engine->RunOnce(f.now);
     decisions += static_cast<int64_t>(r.decisions.size());
@@ -201,15 +214,8 @@ void BM_VpaRunTick(benchmark::State& state) {
   std::map<std::string, double> stage_ms;  // wall time per stage of the tick
   for (auto _ : state) {
     state.PauseTiming();
-    for (int between = 0; between < 3; ++between) {
-      f.now += std::chrono::seconds(15);
-      f.world->Advance(f.now);
-      f.clock->SleepUntil(f.now);
-      (void)f.engine->RunOnce(f.now);
-    }
-    f.now += std::chrono::seconds(15);
-    f.world->Advance(f.now);
-    f.clock->SleepUntil(f.now);
+    RunTicks(f, 3);  // between VPA runs
+    Advance(f);
     double start = ProcessCpuSeconds();
     (void)f.world->SnapshotInto(scratch);
     snapshot_cpu += ProcessCpuSeconds() - start;
@@ -253,9 +259,7 @@ Fixture& Warmed(const std::string& strategy, Duration warm_up) {
   if (it != fixtures->end()) return it->second;
   Fixture f = Make(strategy);
   for (Timestamp end = f.now + warm_up; f.now < end;) {
-    f.now += std::chrono::minutes(1);
-    f.world->Advance(f.now);
-    f.clock->SleepUntil(f.now);
+    Advance(f, std::chrono::minutes(1));
     (void)f.engine->RunOnce(f.now);
   }
   return fixtures->emplace(strategy, std::move(f)).first->second;
@@ -268,9 +272,7 @@ void BM_EngineTickWarmed(benchmark::State& state, const char* strategy) {
   int64_t forecasts = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    f.now += std::chrono::seconds(15);
-    f.world->Advance(f.now);
-    f.clock->SleepUntil(f.now);
+    Advance(f);
     state.ResumeTiming();
     TickReport r = f.engine->RunOnce(f.now);
     for (const Decision& d : r.decisions) {
@@ -299,12 +301,7 @@ BENCHMARK_CAPTURE(BM_EngineTickWarmed, predictive, "predictive")
 // kubernetes strategy with 25 ticks of history (its recommendation logs at their steady size).
 void BM_Checkpoint(benchmark::State& state) {
   Fixture f = Make("kubernetes");
-  for (int i = 0; i < 25; ++i) {
-    f.now += std::chrono::seconds(15);
-    f.world->Advance(f.now);
-    f.clock->SleepUntil(f.now);
-    (void)f.engine->RunOnce(f.now);
-  }
+  RunTicks(f, 25);
   size_t bytes = 0;
   for (auto _ : state) {
     const std::string text = f.engine->Checkpoint().dump();
@@ -321,12 +318,7 @@ BENCHMARK(BM_Checkpoint)->Unit(benchmark::kMillisecond)->Iterations(5)->MeasureP
 // after 25 ticks (7 VPA runs), write (JSON text) and read timed apart, per whole engine.
 void BM_CheckpointVertical(benchmark::State& state) {
   Fixture f = Make("kubernetes", /*vertical=*/true);
-  for (int i = 0; i < 25; ++i) {
-    f.now += std::chrono::seconds(15);
-    f.world->Advance(f.now);
-    f.clock->SleepUntil(f.now);
-    (void)f.engine->RunOnce(f.now);
-  }
+  RunTicks(f, 25);
   size_t bytes = 0;
   double write_cpu = 0, read_cpu = 0;
   for (auto _ : state) {
