@@ -55,6 +55,7 @@ PodResourceRecommender::PodResourceRecommender(const RecommenderOptions& options
       1.0, 1.0,
       WithMargin(margin, PercentileEstimator(options.upper_bound_percentile,
                                              options.upper_bound_percentile)));
+  one_container_ = WithPodMinimum(1);
 }
 
 PodResourceRecommender::PodResourceRecommender(EstimatorPtr target, EstimatorPtr lower_bound,
@@ -63,21 +64,28 @@ PodResourceRecommender::PodResourceRecommender(EstimatorPtr target, EstimatorPtr
     : target_(std::move(target)),
       lower_bound_(std::move(lower_bound)),
       upper_bound_(std::move(upper_bound)),
-      options_(options) {}
+      options_(options),
+      one_container_(WithPodMinimum(1)) {}
+
+PodResourceRecommender::Wrapped PodResourceRecommender::WithPodMinimum(size_t containers) const {
+  const double fraction = 1.0 / static_cast<double>(containers);
+  const Resources min{
+      ScaleResource(CpuMillisFromCores(options_.pod_min_cpu_millicores * 0.001), fraction),
+      ScaleResource(ResourceAmountFromDouble(options_.pod_min_memory_mb * 1024 * 1024), fraction)};
+  return {WithMinResources(min, target_), WithMinResources(min, lower_bound_),
+          WithMinResources(min, upper_bound_)};
+}
 
 std::map<std::string, PodResourceRecommender::Estimates> PodResourceRecommender::Estimate(
     const std::map<std::string, const AggregateContainerState*>& states) const {
   std::map<std::string, Estimates> result;
   if (states.empty()) return result;
-  const double fraction = 1.0 / static_cast<double>(states.size());
-  const Resources min{
-      ScaleResource(CpuMillisFromCores(options_.pod_min_cpu_millicores * 0.001), fraction),
-      ScaleResource(ResourceAmountFromDouble(options_.pod_min_memory_mb * 1024 * 1024), fraction)};
-  const EstimatorPtr target = WithMinResources(min, target_);
-  const EstimatorPtr lower = WithMinResources(min, lower_bound_);
-  const EstimatorPtr upper = WithMinResources(min, upper_bound_);
+  // Most pods have one container: its estimators are built once, in the constructor.
+  const Wrapped built = states.size() == 1 ? Wrapped{} : WithPodMinimum(states.size());
+  const Wrapped& e = states.size() == 1 ? one_container_ : built;
   for (const auto& [name, state] : states) {
-    result[name] = {target->Estimate(*state), lower->Estimate(*state), upper->Estimate(*state)};
+    result[name] = {e.target->Estimate(*state), e.lower_bound->Estimate(*state),
+                    e.upper_bound->Estimate(*state)};
   }
   return result;
 }

@@ -35,20 +35,50 @@ size_t HeapBytes(const std::string& s) {
 }  // namespace
 
 WorkloadModel::WorkloadModel(const AggregationConfig* config, SpikeOptions spike_options)
-    : config_(config), spike_options_(spike_options), recommender_(&VpaRecommender()) {}
+    : config_(config), spike_options_(spike_options), recommender_(&VpaRecommender()) {
+  ResetHints();
+}
 
 AggregateContainerState& WorkloadModel::AggregateFor(const std::string& container) {
   return aggregates_.try_emplace(container, config_).first->second;
 }
 
+WorkloadModel::ContainerMap::iterator WorkloadModel::FindContainer(std::string_view pod,
+                                                                   std::string_view container) {
+  const auto is = [&](ContainerMap::iterator it) {
+    return it != containers_.end() && it->first.first == pod && it->first.second == container;
+  };
+  if (container_hint_ != containers_.end()) {
+    if (is(container_hint_)) return container_hint_;
+    if (auto next = std::next(container_hint_); is(next)) return container_hint_ = next;
+  }
+  auto found = containers_.find(std::pair<std::string_view, std::string_view>(pod, container));
+  if (found != containers_.end()) container_hint_ = found;
+  return found;
+}
+
+SpikeTracker& WorkloadModel::SpikesFor(const std::string& container) {
+  if (spike_hint_ == spikes_.end() || spike_hint_->first != container) {
+    spike_hint_ = spikes_.try_emplace(container).first;
+  }
+  return spike_hint_->second;
+}
+
+void WorkloadModel::ResetHints() {
+  container_hint_ = containers_.end();
+  spike_hint_ = spikes_.end();
+}
+
 bool WorkloadModel::Add(const UsageRecord& r) {
-  AggregateContainerState& aggregate = AggregateFor(r.container);
-  auto found = containers_.find(std::pair<std::string_view, std::string_view>(r.pod, r.container));
+  // A (pod, container) state always has its container's aggregate (GarbageCollect drops both),
+  // so the aggregate is looked up only for a new state.
+  auto found = FindContainer(r.pod, r.container);
   if (found == containers_.end()) {
-    found = containers_.try_emplace({r.pod, r.container}, &aggregate).first;
+    AggregateContainerState& aggregate = AggregateFor(r.container);
+    found = container_hint_ = containers_.try_emplace({r.pod, r.container}, &aggregate).first;
   }
   ContainerState& state = found->second;
-  SpikeTracker& spikes = spikes_[r.container];
+  SpikeTracker& spikes = SpikesFor(r.container);
   bool ok = true;
   if (r.oom) {
     const int64_t before = state.MaxMemoryPeak();
@@ -100,6 +130,7 @@ std::vector<VpaCheckpoint> WorkloadModel::Export(const std::string& vpa_name, co
 }
 
 void WorkloadModel::GarbageCollect(Timestamp now) {
+  ResetHints();
   for (auto it = aggregates_.begin(); it != aggregates_.end();) {
     if (!it->second.IsExpired(now)) {
       ++it;
@@ -112,11 +143,15 @@ void WorkloadModel::GarbageCollect(Timestamp now) {
 }
 
 PodRecommendation WorkloadModel::Recommend(const RecommendRequest& request) const {
+  // Without an HPA every resource is vertically controllable (coordination.h): no map needed.
   std::map<std::string, ResourceSelection> allowed;
-  for (const auto& [container, state] : aggregates_) {
-    allowed[container] = VerticallyControllable(request.horizontal, container);
+  if (request.horizontal != nullptr) {
+    for (const auto& [container, state] : aggregates_) {
+      allowed[container] = VerticallyControllable(request.horizontal, container);
+    }
   }
-  PodRecommendation rec = RecommendPod(*recommender_, aggregates_, request.spec, &allowed);
+  PodRecommendation rec = RecommendPod(*recommender_, aggregates_, request.spec,
+                                       request.horizontal != nullptr ? &allowed : nullptr);
   if (!request.spike_aware) return rec;
   std::map<std::string, SpikeTracker::Finding> findings;
   for (const auto& [container, tracker] : spikes_) {
@@ -127,11 +162,13 @@ PodRecommendation WorkloadModel::Recommend(const RecommendRequest& request) cons
 }
 
 size_t WorkloadModel::ForgetPods(const std::function<bool(const std::string& pod)>& gone) {
+  ResetHints();
   return std::erase_if(containers_, [&](const auto& entry) { return gone(entry.first.first); });
 }
 
 void WorkloadModel::CopyFrom(const WorkloadModel& other) {
   assert(config_ == other.config_ && "models with different aggregation configs");
+  ResetHints();
   spike_options_ = other.spike_options_;
   CopyMapReusing(aggregates_, other.aggregates_);
   CopyMapReusing(containers_, other.containers_);
@@ -200,6 +237,7 @@ Status WorkloadModel::FromExactJson(const nlohmann::json& json) {
   aggregates_.swap(aggregates);  // map nodes stay put: the containers' pointers remain valid
   containers_.swap(containers);
   spikes_.swap(spikes);
+  ResetHints();
   return Status::Ok();
 }
 

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
 namespace crescendo::vertical {
 namespace {
 
@@ -143,6 +146,71 @@ TEST(WorkloadModelTest, GarbageCollectsExpiredContainers) {
   model.GarbageCollect(kT0 + hours(24 * 8));
   EXPECT_TRUE(model.aggregates().empty());
   EXPECT_TRUE(model.Recommend({.now = kT0 + hours(24 * 8)}).containers.empty());
+}
+
+}  // namespace
+}  // namespace crescendo::vertical
+
+namespace crescendo::vertical {
+namespace {
+
+// What a lookup-hint case feeds: per minute, usage of the listed (pod, container) pairs in the
+// given order, and before minute `forget_at` the pods named in `forget` are forgotten.
+struct HintCase {
+  const char* name;
+  std::vector<std::pair<std::string, std::string>> order;
+  int forget_at = -1;
+  std::vector<std::string> forget;
+};
+
+// Feeds `c` into `model`; when `cold`, every Add() runs on a fresh copy (CopyFrom forgets the
+// look-up hints), so that the hinted and the plain look-ups can be compared.
+void FeedHintCase(const HintCase& c, WorkloadModel& model, bool cold) {
+  WorkloadModel scratch;
+  for (int minute = 0; minute < 30; ++minute) {
+    if (minute == c.forget_at) {
+      model.ForgetPods([&](const std::string& pod) {
+        return std::find(c.forget.begin(), c.forget.end(), pod) != c.forget.end();
+      });
+    }
+    for (size_t i = 0; i < c.order.size(); ++i) {
+      const auto& [pod, container] = c.order[i];
+      UsageRecord r = Record(kT0 + minutes(minute), pod, 0.1 + 0.01 * static_cast<double>(i),
+                             1e8 * static_cast<double>(1 + (minute + static_cast<int>(i)) % 7));
+      r.container = container;
+      r.oom = minute == 20 && i == 0;
+      if (cold) {
+        scratch.CopyFrom(model);
+        scratch.Add(r);
+        model.CopyFrom(scratch);
+      } else {
+        model.Add(r);
+      }
+    }
+  }
+  model.GarbageCollect(kT0 + minutes(30));
+}
+
+TEST(WorkloadModelTest, LookupHintsChangeNothing) {
+  const std::vector<HintCase> cases = {
+      {"pods in name order", {{"web-0", "app"}, {"web-1", "app"}, {"web-2", "app"}}},
+      {"pods in reverse order", {{"web-2", "app"}, {"web-1", "app"}, {"web-0", "app"}}},
+      {"two containers, interleaved",
+       {{"web-0", "app"}, {"web-0", "sidecar"}, {"web-1", "sidecar"}, {"web-1", "app"}}},
+      {"a pod forgotten, then back",
+       {{"web-0", "app"}, {"web-1", "app"}, {"web-2", "app"}},
+       10,
+       {"web-1"}},
+      {"every pod forgotten", {{"web-0", "app"}, {"web-1", "app"}}, 5, {"web-0", "web-1"}},
+  };
+  for (const HintCase& c : cases) {
+    WorkloadModel hinted, cold;
+    FeedHintCase(c, hinted, /*cold=*/false);
+    FeedHintCase(c, cold, /*cold=*/true);
+    EXPECT_EQ(cold.ToExactJson(), hinted.ToExactJson()) << c.name;
+    EXPECT_EQ(cold.container_state_count(), hinted.container_state_count()) << c.name;
+    EXPECT_GT(hinted.container_state_count(), 0u) << c.name;
+  }
 }
 
 }  // namespace

@@ -86,10 +86,17 @@ class PodResourceRecommender {
       const std::map<std::string, const AggregateContainerState*>& states) const;
 
  private:
+  // The three estimators wrapped with the pod minimum split over `containers` containers.
+  struct Wrapped {
+    EstimatorPtr target, lower_bound, upper_bound;
+  };
+  Wrapped WithPodMinimum(size_t containers) const;
+
   EstimatorPtr target_;
   EstimatorPtr lower_bound_;
   EstimatorPtr upper_bound_;
   RecommenderOptions options_;
+  Wrapped one_container_;  // WithPodMinimum(1): immutable, shared by concurrent Estimate() calls
 };
 
 // Returns the policy for `container`: the one naming it, else the "*" one, else null.

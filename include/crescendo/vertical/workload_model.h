@@ -112,9 +112,20 @@ class WorkloadModel {
              std::pair<std::string_view, std::string_view>(b.first, b.second);
     }
   };
-  std::map<std::pair<std::string, std::string>, ContainerState, PodContainerLess>
-      containers_;  // (pod, container)
+  using ContainerMap =
+      std::map<std::pair<std::string, std::string>, ContainerState, PodContainerLess>;
+  // Returns the state of (pod, container), or containers_.end(). Usage comes pod by pod in name
+  // order, so the entry found last and the one after it are tried before the tree is searched.
+  ContainerMap::iterator FindContainer(std::string_view pod, std::string_view container);
+  // Returns the tracker of `container`, made when missing (the one used last tried first).
+  SpikeTracker& SpikesFor(const std::string& container);
+  // Forgets the look-up hints; called by every change that may erase map entries.
+  void ResetHints();
+
+  ContainerMap containers_;  // (pod, container)
   std::map<std::string, SpikeTracker> spikes_;
+  ContainerMap::iterator container_hint_;                     // containers_.end(): none
+  std::map<std::string, SpikeTracker>::iterator spike_hint_;  // spikes_.end(): none
 };
 
 }  // namespace crescendo::vertical

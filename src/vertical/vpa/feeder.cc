@@ -132,6 +132,15 @@ void FeedMetric(const WorkloadMetric* metric, bool is_cpu, const VerticalContext
   }
 }
 
+// Returns whether `pods` are named `names`, in that order.
+bool SameNames(const std::vector<PodState>& pods, const std::vector<std::string>& names) {
+  if (pods.size() != names.size()) return false;
+  for (size_t i = 0; i < pods.size(); ++i) {
+    if (pods[i].name != names[i]) return false;
+  }
+  return true;
+}
+
 ContainerWatch FirstSight(const PodState& pod, const PodContainerState& c) {
   ContainerWatch w;
   w.name = c.name;
@@ -181,8 +190,15 @@ void Observe(const PodState& pod, const PodContainerState& c, Timestamp now, Con
 }
 
 void ObservePods(const VerticalContext& ctx, VpaState& state, std::vector<TraceEntry>* trace) {
+  // Pods are usually listed in name order, the map's: each is looked for after the previous.
+  auto& watches = state.pods();
+  auto next = watches.begin();
   for (const PodState& pod : ctx.workload->pods) {
-    PodWatch& watch = state.pods().try_emplace(pod.name).first->second;
+    if (next == watches.end() || next->first != pod.name) {
+      next = watches.try_emplace(pod.name).first;
+    }
+    PodWatch& watch = next->second;
+    ++next;
     if (pod.resize == ResizeStatus::kNone) {
       watch.resize_seen.reset();
     } else if (!watch.resize_seen) {
@@ -206,13 +222,20 @@ void ObservePods(const VerticalContext& ctx, VpaState& state, std::vector<TraceE
 
 void FeedTick(const VerticalContext& ctx, VpaState& state, std::vector<TraceEntry>* trace) {
   const PodIndex pods(ctx.workload->pods);
-  const auto gone = [&](const std::string& pod) { return pods.Find(pod) == nullptr; };
-  // The model's states are ordered by pod name: Find() sorts the index once for them.
-  state.model().ForgetPods(gone);
-  std::erase_if(state.pods(), [&](const auto& entry) { return gone(entry.first); });
+  // After a FeedTick every pod watched and every pod with a container state was listed (only
+  // listed pods are added; the others were forgotten): with the same list, none is gone.
+  if (!SameNames(ctx.workload->pods, state.listed_pods())) {
+    const auto gone = [&](const std::string& pod) { return pods.Find(pod) == nullptr; };
+    // The model's states are ordered by pod name: Find() sorts the index once for them.
+    state.model().ForgetPods(gone);
+    std::erase_if(state.pods(), [&](const auto& entry) { return gone(entry.first); });
+  }
   FeedMetric(ctx.cpu, /*is_cpu=*/true, ctx, pods, state.model(), trace);
   FeedMetric(ctx.memory, /*is_cpu=*/false, ctx, pods, state.model(), trace);
   ObservePods(ctx, state, trace);
+  std::vector<std::string>& listed = state.listed_pods();
+  listed.resize(ctx.workload->pods.size());
+  for (size_t i = 0; i < listed.size(); ++i) listed[i] = ctx.workload->pods[i].name;
 }
 
 }  // namespace crescendo::vertical

@@ -118,6 +118,7 @@ void VpaState::CopyFrom(const StrategyState& other) {
   CopyMapReusing(pods_, from.pods_);
   last_gc_ = from.last_gc_;
   last_run_ = from.last_run_;
+  listed_pods_ = from.listed_pods_;
 }
 
 nlohmann::json VpaState::ToJson() const {
@@ -139,6 +140,10 @@ size_t VpaState::Bytes() const {
     bytes += kMapNodeBytes + sizeof(name) + sizeof(pod) + HeapBytes(name) +
              pod.containers.capacity() * sizeof(ContainerWatch);
     for (const ContainerWatch& c : pod.containers) bytes += HeapBytes(c.name);
+  }
+  // The listed names by their length, not capacity: a copy reuses whatever buffers it had.
+  for (const std::string& name : listed_pods_) {
+    bytes += sizeof(name) + (name.size() > 15 ? name.size() + 1 : 0);
   }
   return bytes;
 }

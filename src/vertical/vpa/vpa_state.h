@@ -95,12 +95,18 @@ class VpaState final : public StrategyState {
   // When the strategy last fed, recommended and chose pods (unset before the first run).
   std::optional<Timestamp> last_run() const { return last_run_; }
   void set_last_run(Timestamp t) { last_run_ = t; }
+  // The names of the pods listed at the last FeedTick, in the snapshot's order: while the list
+  // stays the same no pod is gone, so FeedTick need not look for pods to forget (feeder.h).
+  // Derived, not checkpointed: empty in a restored state (FeedTick then looks). Whatever adds a
+  // pod watch or a container state outside FeedTick must clear it.
+  std::vector<std::string>& listed_pods() { return listed_pods_; }
 
  private:
   WorkloadModel model_;
   std::map<std::string, PodWatch, std::less<>> pods_;
   Timestamp last_gc_{};
   std::optional<Timestamp> last_run_;
+  std::vector<std::string> listed_pods_;
 };
 
 }  // namespace crescendo::vertical

@@ -26,11 +26,18 @@ std::string TargetRule(bool cpu) {
          "% margin";
 }
 
-std::string Amount(bool cpu, int64_t amount) {
-  return cpu ? CpuQuantityString(amount) : MemoryQuantityString(amount);
+// TargetRule(cpu), built once: the options are VPA's defaults, the same for every workload.
+const std::string& CachedTargetRule(bool cpu) {
+  static const std::string* const rules = new std::string[2]{TargetRule(false), TargetRule(true)};
+  return rules[cpu ? 1 : 0];
 }
 
-// One trace entry for one resource of one container the recommendation covers.
+void AppendAmount(std::string& out, bool cpu, int64_t amount) {
+  out += cpu ? CpuQuantityString(amount) : MemoryQuantityString(amount);
+}
+
+// One trace entry for one resource of one container the recommendation covers. The reason is
+// built in one buffer: this runs for every container of every workload on every VPA run.
 TraceEntry ExplainResource(const std::string& step, const ContainerResources& before,
                            const ContainerResources& after, const ContainerRecommendation& rec,
                            bool cpu) {
@@ -42,20 +49,39 @@ TraceEntry ExplainResource(const std::string& step, const ContainerResources& be
   const RecommendedAmounts& upper = rec.upper_bound;
   const std::optional<int64_t> lo = cpu ? lower.cpu_millis : lower.memory_bytes;
   const std::optional<int64_t> up = cpu ? upper.cpu_millis : upper.memory_bytes;
-  const char* resource = cpu ? "cpu" : "memory";
-  std::string reason = before.name + " " + resource + " request ";
-  reason += old_request == new_request ? Amount(cpu, new_request) + " held"
-                                       : (old_request == 0 ? "unset" : Amount(cpu, old_request)) +
-                                             " -> " + Amount(cpu, new_request);
-  reason += ": " + TargetRule(cpu);
-  if (lo && up)
-    reason += " (lowerBound " + Amount(cpu, *lo) + ", upperBound " + Amount(cpu, *up) + ")";
+  const std::string_view resource = cpu ? "cpu" : "memory";
+  std::string reason;
+  reason.reserve(160);
+  reason.append(before.name).append(" ").append(resource).append(" request ");
+  if (old_request == new_request) {
+    AppendAmount(reason, cpu, new_request);
+    reason += " held";
+  } else {
+    if (old_request == 0) {
+      reason += "unset";
+    } else {
+      AppendAmount(reason, cpu, old_request);
+    }
+    reason += " -> ";
+    AppendAmount(reason, cpu, new_request);
+  }
+  reason.append(": ").append(CachedTargetRule(cpu));
+  if (lo && up) {
+    reason += " (lowerBound ";
+    AppendAmount(reason, cpu, *lo);
+    reason += ", upperBound ";
+    AppendAmount(reason, cpu, *up);
+    reason += ")";
+  }
   if (old_limit != new_limit) {
-    reason += "; limit " + Amount(cpu, old_limit) + " -> " + Amount(cpu, new_limit) +
-              ", kept in proportion";
+    reason += "; limit ";
+    AppendAmount(reason, cpu, old_limit);
+    reason += " -> ";
+    AppendAmount(reason, cpu, new_limit);
+    reason += ", kept in proportion";
   }
   for (const std::string& note : rec.notes) {
-    if (note.starts_with(resource)) reason += "; " + note;
+    if (note.starts_with(resource)) reason.append("; ").append(note);
   }
   return {step, static_cast<double>(old_request), static_cast<double>(new_request),
           std::move(reason)};
@@ -162,6 +188,8 @@ VerticalProposal VpaPipeline::Recommend(const VerticalContext& ctx, StrategyStat
     return proposal;
   }
   s.set_last_run(ctx.now);
+  // Two entries per template container and a closing note, grown once.
+  proposal.trace.reserve(proposal.trace.size() + 2 * ctx.workload->template_containers.size() + 2);
 
   FeedTick(ctx, s, &proposal.trace);
   const PodRecommendation recommendation = recommend_(s.model(), ctx);
