@@ -1,0 +1,37 @@
+// The "intelligent" vertical strategy: the "vpa" pipeline (vpa/vpa_strategy.h) whose
+// recommendation is
+//   - for memory, the spike-aware one (spike_aware/spike_aware_strategy.h): VPA's target from
+//     observed peaks, sized for recurring spikes, never below what the pods were seen to use
+//     (OOM safety); left to the HPA when the HPA scales on memory (coordination.h);
+//   - for CPU, when this tick's horizontal proposal (VerticalContext::horizontal_proposal)
+//     carries a pod size, that size: the one the `intelligent` horizontal strategy decided its
+//     replicas against (src/engine/intelligent/joint.h), split over the containers in the
+//     proportion of the template's requests and kept within each container's minAllowed and
+//     maxAllowed. The bounds the updater reads are widened to hold both the current requests
+//     and the new target, so running pods are not evicted for a size that only shrinks; new
+//     pods get it, and pods whose request is below VPA's lower bound are brought to it.
+//     Without a planned size (a failed read, no VPA control of CPU) CPU is left as spike-aware
+//     leaves it.
+// The CPU that the HPA's utilization reads is not a conflict here: the horizontal strategy
+// reads utilization against its reference pod, not against the size set below.
+//
+// Thread safety: as VpaPipeline.
+#ifndef CRESCENDO_SRC_VERTICAL_INTELLIGENT_INTELLIGENT_STRATEGY_H_
+#define CRESCENDO_SRC_VERTICAL_INTELLIGENT_INTELLIGENT_STRATEGY_H_
+
+#include <memory>
+
+#include "crescendo/vertical/strategy.h"
+#include "crescendo/vertical/workload_model.h"
+
+namespace crescendo::vertical {
+
+// The "intelligent" recommendation step.
+PodRecommendation IntelligentRecommendation(const WorkloadModel& model, const VerticalContext& ctx);
+
+// Returns the "intelligent" strategy.
+std::unique_ptr<VerticalRecommender> NewIntelligentStrategy();
+
+}  // namespace crescendo::vertical
+
+#endif  // CRESCENDO_SRC_VERTICAL_INTELLIGENT_INTELLIGENT_STRATEGY_H_
