@@ -111,7 +111,12 @@ WorkloadState AtReference(const WorkloadState& w, int64_t reference) {
   auto rescale = [reference](Resources& pod, auto& containers) {
     if (pod.cpu_millis <= 0) return;
     const double factor = static_cast<double>(reference) / static_cast<double>(pod.cpu_millis);
-    for (auto& c : containers) c.requests.cpu_millis = Scaled(c.requests.cpu_millis, factor);
+    int64_t left = reference;  // the rounding goes to the last container: the sum is exact
+    for (size_t i = 0; i < containers.size(); ++i) {
+      int64_t& cpu = containers[i].requests.cpu_millis;
+      cpu = i + 1 == containers.size() ? left : Scaled(cpu, factor);
+      left -= cpu;
+    }
     pod.cpu_millis = reference;
   };
   rescale(view.pod_requests, view.template_containers);
