@@ -263,6 +263,7 @@ void IntelligentStrategy::Plan(const HorizontalContext& ctx, const HorizontalCon
   in.min_replicas = ctx.spec->min_replicas;
   in.max_replicas = ctx.spec->max_replicas;
   in.replica_floor = replicas;
+  in.reference_cpu_millis = *s.reference_cpu_millis;
   in.cpu_floor_millis =
       std::max(options_.pod_min_cpu_millis,
                static_cast<int64_t>(std::ceil(busiest * (1 + options_.usage_margin))));

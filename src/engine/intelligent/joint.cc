@@ -46,12 +46,17 @@ JointChoice ChooseJoint(const JointInput& in) {
   std::optional<JointChoice> best;
   for (int32_t n = lowest; n <= in.max_replicas; ++n) {
     const int64_t needed = NeededCpu(in, n);
-    const int64_t cpu = std::max(needed, floor);
+    int64_t cpu = std::max(needed, floor);
     if (cpu > Cap(in)) continue;  // pods this large are not allowed: more of them
+    // Below maxReplicas a pod never outgrows the reference: the replicas (predictive's, decided
+    // for the reference pod) carry the demand beyond it.
+    const bool capped = n < in.max_replicas && in.reference_cpu_millis > 0 &&
+                        cpu > std::max(in.reference_cpu_millis, floor);
+    if (capped) cpu = std::max(in.reference_cpu_millis, floor);
     const double cost = CostPerHour(in, n, cpu);
-    if (!best || cost < best->cost_per_hour) best = JointChoice{n, cpu, cost, true, ""};
-    // From here on the floor holds the size: every further pod only adds cost.
-    if (needed <= floor) break;
+    if (!best || cost < best->cost_per_hour) best = JointChoice{n, cpu, cost, !capped, ""};
+    // From here on the floor (or the reference) holds the size: every further pod adds cost.
+    if (needed <= floor || capped) break;
   }
   if (!best) {
     // Not coverable: every replica allowed, each as large as allowed.
@@ -64,8 +69,13 @@ JointChoice ChooseJoint(const JointInput& in) {
       "{} pods x {}m cover {} cores at {:.0f}% and {} at 100%{} (floor {}m a pod, predictive "
       "{} pods)",
       best->replicas, best->cpu_millis, Cores(in.cpu_demand_millis), in.target_utilization * 100,
-      Cores(in.cpu_demand_upper_millis), best->covered ? "" : " only partly: at the bounds", floor,
-      in.replica_floor);
+      Cores(in.cpu_demand_upper_millis),
+      best->covered                      ? ""
+      : best->replicas < in.max_replicas ? " only partly: the reference pod"
+                                           " caps the size, the replicas"
+                                           " carry the rest"
+                                         : " only partly: at the bounds",
+      floor, in.replica_floor);
   return *best;
 }
 

@@ -35,6 +35,21 @@ const Case kCases[] = {
     // Forecast up: 3500m -> 5000m at 70% over the same pods: they grow to 1250m.
     {"forecast_up_grows_the_pods", [](JointInput& in) { in.cpu_demand_millis = 3500; }, 4, 1250,
      true},
+    // The same with a 1000m reference pod: capped there, predictive's replicas carry the rest.
+    {"reference_caps_the_growth",
+     [](JointInput& in) {
+       in.cpu_demand_millis = 3500;
+       in.reference_cpu_millis = 1000;
+     },
+     4, 1000, false},
+    // At maxReplicas the reference no longer caps: the pods grow.
+    {"reference_lifted_at_max_replicas",
+     [](JointInput& in) {
+       in.cpu_demand_millis = 3500;
+       in.reference_cpu_millis = 1000;
+       in.max_replicas = 4;
+     },
+     4, 1250, true},
     // Forecast down: 700m -> 1000m at 70% over 4 pods: 250m each.
     {"forecast_down_shrinks_the_pods", [](JointInput& in) { in.cpu_demand_millis = 700; }, 4, 250,
      true},

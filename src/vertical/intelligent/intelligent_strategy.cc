@@ -89,6 +89,9 @@ PodRecommendation IntelligentRecommendation(const WorkloadModel& model,
     if (!c.target.cpu_millis) continue;  // not controlled (policy) or no sample yet
     const double share = ShareOf(ctx.workload->template_containers, c.container_name);
     int64_t cpu = static_cast<int64_t>(std::ceil(static_cast<double>(planned) * share));
+    // Never below VPA's lower bound: the P50 of the usage history with its margin (the floor
+    // the horizontal strategy saw is only the use of this tick).
+    cpu = std::max(cpu, c.lower_bound.cpu_millis.value_or(0));
     if (const ContainerResourcePolicy* p = PolicyFor(ctx.spec, c.container_name)) {
       if (p->min_allowed && p->min_allowed->cpu_millis > 0) {
         cpu = std::max(cpu, p->min_allowed->cpu_millis);
