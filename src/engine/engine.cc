@@ -330,7 +330,8 @@ void Engine::Recommend(Tick& t) {
         t.own_metrics[w].empty()
             ? std::span<const WorkloadMetric>(&t.collected.metrics[s.metric_bindings[0]][w], 1)
             : std::span<const WorkloadMetric>(t.own_metrics[w]);
-    HorizontalContext ctx{state, metrics, &config.horizontal, t.now, nullptr};
+    HorizontalContext ctx{state, metrics, &config.horizontal,
+                          t.now, nullptr, config.vertical ? &*config.vertical : nullptr};
     t.proposals[w] = s.horizontal->Recommend(ctx, *s.horizontal_state);
     d.current_replicas = t.proposals[w].current_replicas = state->spec_replicas;
     if (s.vertical == nullptr) continue;
@@ -343,6 +344,7 @@ void Engine::Recommend(Tick& t) {
     vctx.spec = &*config.vertical;
     vctx.horizontal = &config.horizontal;
     vctx.now = t.now;
+    vctx.horizontal_proposal = &t.proposals[w];  // decided first: a joint size is in it
     t.vertical[w] = s.vertical->Recommend(vctx, *s.vertical_state);
   }
 }

@@ -6,6 +6,7 @@
 #include "crescendo/forecast/forecaster.h"
 #include "crescendo/horizontal/kubernetes_hpa.h"
 #include "crescendo/horizontal/target_utilization.h"
+#include "engine/intelligent/intelligent_strategy.h"
 #include "engine/predictive/predictive_strategy.h"
 
 namespace crescendo {
@@ -15,6 +16,7 @@ using Factory = std::function<std::unique_ptr<HorizontalRecommender>()>;
 
 const std::map<std::string, Factory, std::less<>>& Registry() {
   static const auto* registry = new std::map<std::string, Factory, std::less<>>{
+      {"intelligent", [] { return NewDefaultIntelligentStrategy(); }},
       {"kubernetes", [] { return hpa::NewKubernetesHpaRecommender(); }},
       {"predictive", [] { return NewDefaultPredictiveStrategy(); }},
       {"target-utilization", [] { return std::make_unique<TargetUtilizationRecommender>(); }},
@@ -58,9 +60,8 @@ StatusOr<std::unique_ptr<HorizontalRecommender>> NewHorizontalStrategy(std::stri
 
 StatusOr<ModeStrategies> StrategiesForMode(std::string_view mode) {
   if (mode == "kubernetes") return ModeStrategies{"kubernetes", "vpa", true};
-  if (mode == "predictive" || mode == "intelligent") {
-    return ModeStrategies{"predictive", "spike-aware", true};
-  }
+  if (mode == "predictive") return ModeStrategies{"predictive", "spike-aware", true};
+  if (mode == "intelligent") return ModeStrategies{"intelligent", "intelligent", true};
   if (mode == "recommend") return ModeStrategies{"kubernetes", "vpa", false};
   return NotFoundError("unknown mode \"" + std::string(mode) +
                        "\" (known: intelligent, kubernetes, predictive, recommend)");

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "crescendo/vertical/strategy.h"
+#include "vertical/intelligent/intelligent_strategy.h"
 #include "vertical/spike_aware/spike_aware_strategy.h"
 #include "vertical/vpa/vpa_strategy.h"
 
@@ -13,6 +14,7 @@ using Factory = std::function<std::unique_ptr<VerticalRecommender>()>;
 
 const std::map<std::string, Factory, std::less<>>& Registry() {
   static const auto* registry = new std::map<std::string, Factory, std::less<>>{
+      {"intelligent", vertical::NewIntelligentStrategy},
       {"spike-aware", vertical::NewSpikeAwareStrategy},
       {"vpa", vertical::NewVpaStrategy},
   };

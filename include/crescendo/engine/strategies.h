@@ -1,5 +1,8 @@
 // Horizontal strategies by name: the one place that maps a name to a recommender.
 //
+//   "intelligent"         replicas and pod CPU decided together: predictive replicas on the
+//                         reference pod, then the cheapest (replicas, size) pair covering the
+//                         forecast CPU demand (src/engine/intelligent/intelligent_strategy.h)
 //   "kubernetes"          the Kubernetes-exact HPA (autoscaling/v2), the baseline
 //   "predictive"          the HPA as a floor, scaled ahead of forecast load (a plug-in:
 //                         src/engine/predictive/); takes parameters, e.g.
@@ -33,7 +36,10 @@ std::vector<std::string> HorizontalStrategyNames();
 //                aware of the other (their known conflict on a resource both act on included);
 //   predictive   the predictive strategy and the spike-aware vertical strategy, which leaves the
 //                resources that drive the HPA to it;
-//   intelligent  for now the same as predictive (policies, arbitration and cost join it as they
+//   intelligent  the intelligent strategies, horizontal and vertical: replicas and pod size
+//                decided jointly in one tick, the horizontal proposal (with the size its
+//                replicas were decided against) made first and read by the vertical one; never
+//                fewer replicas than predictive (policies, arbitration and cost join it as they
 //                land; docs/architecture.md);
 //   recommend    as kubernetes, decided and recorded but never applied.
 struct ModeStrategies {

@@ -43,6 +43,9 @@ struct HorizontalContext {
   const HorizontalSpec* spec = nullptr;     // REQUIRES: non-null
   Timestamp now;
   const Forecast* forecast = nullptr;  // optional
+  // The workload's VPA when it is sized vertically (null: it is not), for strategies that
+  // decide the pod size with the replicas (the `intelligent` strategy reads its bounds).
+  const VerticalSpec* vertical = nullptr;
 };
 
 class HorizontalRecommender {

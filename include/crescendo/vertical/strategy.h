@@ -49,6 +49,10 @@ struct VerticalContext {
   const HorizontalSpec* horizontal = nullptr;  // the workload's HPA; null: none
   Timestamp now;
   const Forecast* forecast = nullptr;  // optional: the workload's load forecast
+  // This tick's horizontal proposal, made before the vertical one (null: none). When the
+  // horizontal strategy sized the pods with the replicas, its pod_requests is the per-pod size
+  // its replica count was decided against (the `intelligent` strategies).
+  const Proposal* horizontal_proposal = nullptr;
 };
 
 // How running pods are brought to the template (from VerticalSpec::update_mode).
@@ -97,8 +101,9 @@ class VerticalRecommender {
 };
 
 // Returns a vertical strategy by name: "vpa" (the VPA recommender, admission controller and
-// updater, exactly) or "spike-aware" (the same, sized for recurring memory spikes, see
-// spike.h). Errors: NotFound listing the known names.
+// updater, exactly), "spike-aware" (the same, sized for recurring memory spikes, see
+// spike.h) or "intelligent" (spike-aware, with the CPU per pod that this tick's horizontal
+// proposal decided its replicas against). Errors: NotFound listing the known names.
 StatusOr<std::unique_ptr<VerticalRecommender>> NewVerticalStrategy(std::string_view name);
 // Returns the known vertical strategy names, alphabetical.
 std::vector<std::string> VerticalStrategyNames();

@@ -542,7 +542,8 @@ TEST(VpaStrategyTest, IgnoresTheHpa) {
 }
 
 TEST(VerticalStrategyRegistryTest, FindsStrategiesByName) {
-  EXPECT_EQ((std::vector<std::string>{"spike-aware", "vpa"}), VerticalStrategyNames());
+  EXPECT_EQ((std::vector<std::string>{"intelligent", "spike-aware", "vpa"}),
+            VerticalStrategyNames());
   for (const std::string& name : VerticalStrategyNames()) {
     StatusOr<std::unique_ptr<VerticalRecommender>> strategy = NewVerticalStrategy(name);
     ASSERT_TRUE(strategy.ok()) << name;
@@ -550,7 +551,7 @@ TEST(VerticalStrategyRegistryTest, FindsStrategiesByName) {
   }
   StatusOr<std::unique_ptr<VerticalRecommender>> unknown = NewVerticalStrategy("goldilocks");
   EXPECT_EQ(StatusCode::kNotFound, unknown.status().code());
-  EXPECT_EQ("unknown vertical strategy \"goldilocks\" (known: spike-aware, vpa)",
+  EXPECT_EQ("unknown vertical strategy \"goldilocks\" (known: intelligent, spike-aware, vpa)",
             unknown.status().message());
 }
 
