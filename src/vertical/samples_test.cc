@@ -138,21 +138,30 @@ TEST(VpaManifestTest, Errors) {
   };
   const Case cases[] = {
       {"containerPolicies:\n- containerName: a\n  mode: Sometimes\n",
-       "v.yaml:3: containerPolicies[0].mode: found \"Sometimes\", expected Auto or Off"},
+       "v.yaml:3:9: containerPolicies[0].mode: found \"Sometimes\", expected Auto or Off"},
       {"resourcePolicy:\n  containerPolicies:\n  - maxAllowed: {cpu: 2x}\n",
-       "v.yaml:3: resourcePolicy.containerPolicies[0].maxAllowed.cpu: "},
+       "v.yaml:3:23: resourcePolicy.containerPolicies[0].maxAllowed.cpu: found \"2x\", expected a "
+       "Kubernetes quantity"},
       {"containerPolicies:\n- controlledResources: [gpu]\n",
-       "v.yaml:2: containerPolicies[0].controlledResources: found \"gpu\", expected cpu or memory"},
+       "v.yaml:2:25: containerPolicies[0].controlledResources: found \"gpu\", expected cpu or "
+       "memory"},
       {"containerPolicies:\n- minAlowed: {cpu: 1}\n",
-       "v.yaml:2: containerPolicies[0].minAlowed: unknown field"},
+       "v.yaml:2:3: containerPolicies[0].minAlowed: found unknown field \"minAlowed\", expected "
+       "containerName, mode"},
+      {"containerPolicies:\n- minAllowed: {gpu: 1}\n",
+       "v.yaml:2:16: containerPolicies[0].minAllowed.gpu: found unknown resource \"gpu\", "
+       "expected cpu or memory"},
       {"kind: HorizontalPodAutoscaler\nspec: {}\n",
-       "v.yaml:1: kind: found \"HorizontalPodAutoscaler\""},
-      {"a: [\n", "v.yaml:"},
+       "v.yaml:1:7: kind: found \"HorizontalPodAutoscaler\", expected VerticalPodAutoscaler"},
+      {"a: [\n", "v.yaml:2:1: found invalid YAML"},
+      {"- 1\n", "v.yaml:1:1: found a sequence, expected a VerticalPodAutoscaler document"},
+      {"a: 1\na: 2\n", "v.yaml:2:1: a: found a second \"a\" key"},
   };
   for (const Case& c : cases) {
     auto r = ParseVpaManifest(c.yaml, "v.yaml");
     ASSERT_FALSE(r.ok()) << c.yaml;
-    EXPECT_EQ(0u, r.status().message().find(c.message)) << r.status().message();
+    EXPECT_EQ(0u, r.status().message().find(c.message)) << c.message << "\n"
+                                                        << r.status().message();
   }
 }
 
