@@ -28,6 +28,10 @@ const YamlNode& YamlNode::operator[](std::string_view k) const {
   return node != nullptr ? *node : Missing();
 }
 
+const YamlNode& YamlNode::operator[](size_t index) const {
+  return is_sequence() && index < children.size() ? children[index] : Missing();
+}
+
 const YamlNode& YamlNode::Missing() {
   static const YamlNode* const missing = new YamlNode();
   return *missing;

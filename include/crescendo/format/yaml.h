@@ -51,6 +51,12 @@ struct YamlNode {
   const YamlNode& operator[](std::string_view k) const;
   // Returns false only for Missing(): an absent entry (an explicit null is present).
   bool present() const { return this != &Missing(); }
+  // Sequence access: item `index`, or Missing() when out of range or when this is not a sequence.
+  const YamlNode& operator[](size_t index) const;
+  // The children: a sequence's items, a map's entries (each with its key); none for scalars.
+  size_t size() const { return children.size(); }
+  std::vector<YamlNode>::const_iterator begin() const { return children.begin(); }
+  std::vector<YamlNode>::const_iterator end() const { return children.end(); }
   // Sets entry `k` (appending it when absent) to `value`, keeping value's locations.
   void Set(std::string_view k, YamlNode value);
   // Removes entry `k`; returns whether it existed.
