@@ -115,7 +115,9 @@ StatusOr<CsvTable> ParseCsv(std::string_view text, const std::string& file,
                           "a line of " + std::to_string(line.size()) + " bytes",
                           "at most " + std::to_string(options.max_line_bytes) + " bytes a line");
     }
-    if (TrimBlanks(line).empty() || line == "\r") continue;
+    std::string_view content = TrimBlanks(line);
+    if (content.empty() || content == "\r") continue;
+    if (options.comment_lines && content.front() == '#') continue;
     CRESCENDO_ASSIGN_OR_RETURN(std::vector<CsvField> fields,
                                SplitCsvLine(line, file, line_number, options.dialect));
     if (options.header && table.header_line == 0) {

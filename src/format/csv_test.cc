@@ -72,6 +72,17 @@ TEST(CsvTest, ReadsAHeaderAndRowsSkippingBlankLines) {
             "f.csv:4: row: found 2 fields, expected 3 as in the header");
 }
 
+TEST(CsvTest, SkipsCommentLinesWhenAsked) {
+  CsvOptions options;
+  options.header = false;
+  options.comment_lines = true;
+  StatusOr<CsvTable> t = ParseCsv("# a comment\n  # another\na,b\n", "f.csv", options);
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  ASSERT_EQ(t->rows.size(), 1u);
+  EXPECT_EQ(t->rows[0].line, 3);
+  EXPECT_EQ(ParseCsv("# a comment\n", "f.csv", {}).value().header.front(), "# a comment");
+}
+
 TEST(CsvTest, EnforcesItsLimits) {
   CsvOptions options;
   options.max_line_bytes = 4;

@@ -43,7 +43,8 @@ StatusOr<std::vector<CsvField>> SplitCsvLine(std::string_view line, const std::s
 
 struct CsvOptions {
   CsvDialect dialect;
-  bool header = true;  // the first non-blank line names the columns
+  bool header = true;          // the first non-blank line names the columns
+  bool comment_lines = false;  // skip lines whose first non-blank byte is '#'
   size_t max_line_bytes = size_t{1} << 20;
   size_t max_rows = size_t{50} << 20;  // rows after the header
 };
