@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "crescendo/format/file.h"
+
 namespace crescendo::sim {
 namespace {
 
@@ -248,6 +250,47 @@ TEST(ScenarioFileTest, ExampleScenariosLoad) {
     ++loaded;
   }
   EXPECT_GE(loaded, 1);
+}
+
+}  // namespace
+}  // namespace crescendo::sim
+
+namespace crescendo::sim {
+namespace {
+
+// Scenario files are read through the format layer's file seam, so a test can hand one in from
+// memory, and every way a file can be missing reads the same.
+TEST(ScenarioFileTest, ReadsThroughTheFileSeam) {
+  format::InMemoryFileReader files;
+  files.AddFile("/mem/s.yaml",
+                "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
+                "    load: {constant: 5}\n");
+  files.AddFile("/mem/huge.yaml", std::string((16 << 20) + 1, '#'));
+  files.AddDirectory("/mem/dir");
+  format::ScopedFileReader seam(files);
+  StatusOr<ScenarioFile> f = LoadScenarioFile("/mem/s.yaml");
+  ASSERT_TRUE(f.ok()) << f.status().message();
+  EXPECT_EQ(f->name, "s");
+  ASSERT_EQ(f->services.size(), 1u);
+  struct Case {
+    std::string path;
+    StatusCode code;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"/mem/none.yaml", StatusCode::kNotFound, "scenario /mem/none.yaml: no such file"},
+      {"/mem/dir", StatusCode::kInvalidArgument,
+       "scenario /mem/dir: is a directory, expected a file"},
+      {"/mem/huge.yaml", StatusCode::kInvalidArgument,
+       "scenario /mem/huge.yaml: 16777217 bytes, expected at most 16777216 bytes (16 MiB); a "
+       "scenario names its traces instead of holding them"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.path);
+    StatusOr<ScenarioFile> bad = LoadScenarioFile(c.path);
+    EXPECT_EQ(bad.status().code(), c.code);
+    EXPECT_EQ(bad.status().message(), c.message);
+  }
 }
 
 }  // namespace
