@@ -76,3 +76,11 @@ function(crescendo_layer)
     endforeach()
   endif()
 endfunction()
+
+# crescendo_white_box(<target> <layer>...): an executable outside src/ (an integration test of a
+# layer's own classes, e.g. a metric source plug-in against its real server) may include the
+# private headers of the named layers, which it must link directly. tools/check_layering.py reads
+# these calls; nothing else may include another layer's src/.
+function(crescendo_white_box target)
+  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/src)
+endfunction()

@@ -13,13 +13,16 @@ What each file may use is derived from CMake, not from a table here:
     with the library and TEST_DEPS; *_fuzzer.cc targets link the library only, so fuzzers get DEPS).
   - app/CMakeLists.txt and tests/**/CMakeLists.txt: add_executable(<target> <sources>) and
     target_link_libraries(<target> ... crescendo::<layer> ...). A file listed in no target
-    follows the targets of the nearest CMakeLists.txt above it (all of them at once).
+    follows the targets of the nearest CMakeLists.txt above it (all of them at once). An
+    integration test of a layer's own classes declares crescendo_white_box(<target> <layer>...):
+    it may then include the private headers of the named layers that the target links directly.
 Every quoted include is resolved as the compiler does (the file's folder, then include/, then
 src/) and classified by where it lands: include/crescendo/<layer>/ is a contract of <layer>;
 src/<layer>/ is a private header of <layer>, for <layer>'s own files only (not for its
 contracts, whose users do not have src/ on their include path); a file under app/ or tests/ is
-private to the CMake folder it sits in. <crescendo/...> and other angle includes that resolve
-in the tree are checked the same way; other angle includes are system headers.
+private to the CMake folder it sits in (and to executables that build sources from there).
+<crescendo/...> and other angle includes that resolve in the tree are checked the same way;
+other angle includes are system headers.
 
 Findings (one line each, "file:line: what; what is allowed"): a forbidden include, a folder
 under src/ or include/ that is not a declared layer, an include that resolves nowhere, a link to
@@ -193,6 +196,7 @@ class Executable:
     folder: str  # relative folder of its CMakeLists.txt
     sources: set  # relative paths
     links: list = dataclasses.field(default_factory=list)  # [(target as written, layer or None)]
+    white_box: set = dataclasses.field(default_factory=set)  # layers whose src/ it may include
 
 
 def _layer_targets(items):
@@ -279,6 +283,8 @@ def read_executables(root):
                     continue
                 if cmd.name == "target_link_libraries":
                     exe.links.extend(_layer_targets(cmd.args[1:]))
+                elif cmd.name == "crescendo_white_box":
+                    exe.white_box.update(cmd.args[1:])
                 elif cmd.name == "target_sources":
                     exe.sources.update(_source_path(a, folder) for a in cmd.args[1:]
                                        if a not in ("PRIVATE", "PUBLIC", "INTERFACE"))
@@ -394,13 +400,19 @@ class Rules:
     layer: str | None  # its own layer: own contracts and private headers
     contracts: frozenset  # layers whose contracts it may include (own layer included)
     home: str | None = None  # for executables: the folder whose files it may include
+    shared: frozenset = frozenset()  # for executables: other folders of sources it builds
+    white_box: frozenset = frozenset()  # for executables: layers whose src/ it may include
 
     def allowed(self):
         parts = [f"contracts of {', '.join(sorted(self.contracts)) or 'no layer'}"]
         if self.layer:
             parts.append(f"private headers of src/{self.layer}/")
+        for layer in sorted(self.white_box):
+            parts.append(f"private headers of src/{layer}/ (crescendo_white_box)")
         if self.home:
             parts.append(f"files under {self.home}/")
+        for folder in sorted(self.shared):
+            parts.append(f"files under {folder}/ (it builds sources from there)")
         return f"{self.who} may include {'; '.join(parts)} ({self.where})"
 
 
@@ -417,16 +429,26 @@ def layer_rules(layer, closure, tests):
 
 def executable_rules(exes, closure):
     """The rules all of `exes` satisfy at once (a shared header must build in each)."""
-    contracts = None
+    contracts, white_box, shared = None, None, None
     for exe in exes:
+        # The folders of sources it builds from outside its own (e.g. a shared test fixture).
+        folders = {exe.folder} | {os.path.dirname(src) for src in exe.sources}
+        shared = folders if shared is None else shared & folders
         mine = set()
         for _, target in exe.links:
             if target in closure:
                 mine |= {target} | closure[target]
         contracts = mine if contracts is None else contracts & mine
+        # White-box access only to layers the target links directly.
+        linked = {target for _, target in exe.links}
+        box = exe.white_box & linked
+        white_box = box if white_box is None else white_box & box
     names = ", ".join(f"'{e.name}'" for e in exes)
     return Rules(f"executable {names}", f"{exes[0].cmake} target_link_libraries", None,
-                 frozenset(contracts or ()), exes[0].folder)
+                 frozenset(contracts or ()),
+                 exes[0].folder if exes[0].folder in (shared or set()) else None,
+                 white_box=frozenset(white_box or ()),
+                 shared=frozenset((shared or set()) - {exes[0].folder}))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -558,7 +580,7 @@ def check_include(rel, inc, rules, layers, names):
                                       f"({why}); {rules.allowed()}")
     if kind == "private":
         in_contract = rel.startswith("include/")
-        if layer == rules.layer and not in_contract:
+        if (layer == rules.layer or layer in rules.white_box) and not in_contract:
             return None
         why = ("a contract may not include a private header: src/ is PRIVATE to the library, "
                "so its users cannot see it") if in_contract else \
@@ -566,6 +588,8 @@ def check_include(rel, inc, rules, layers, names):
         return Finding(rel, inc.line, f"includes {inc.text}, a private header of layer "
                                       f"'{layer}' ({inc.resolved}); {why}; {rules.allowed()}")
     if rules.home and (inc.resolved + "/").startswith(rules.home + "/"):
+        return None
+    if os.path.dirname(inc.resolved) in rules.shared:
         return None
     return Finding(rel, inc.line, f"includes {inc.text} ({inc.resolved}), which is neither a "
                                   f"contract nor a file of its own folder; {rules.allowed()}")
@@ -727,6 +751,38 @@ SELF_TEST_CASES = [
     ("an integration test may use only what its target links",
      {"tests/integration/metrics/metrics_it_test.cc": '#include "crescendo/engine/engine.h"\n'},
      [("tests/integration/metrics/metrics_it_test.cc:1", "a contract of layer 'engine'")]),
+    ("crescendo_white_box lets a test include the private headers of a layer it links",
+     {"tests/integration/metrics/CMakeLists.txt":
+          "add_executable(metrics_it\n  server.cc\n  metrics_it_test.cc)\n"
+          "target_link_libraries(metrics_it PRIVATE crescendo::horizontal GTest::gtest_main)\n"
+          "crescendo_white_box(metrics_it horizontal)\n",
+      "tests/integration/metrics/metrics_it_test.cc":
+          '#include "horizontal/service_model.h"\n#include "horizontal/kubernetes/evaluation.h"\n'},
+     []),
+    ("crescendo_white_box reaches only the layers it names, and only linked ones",
+     {"tests/integration/metrics/CMakeLists.txt":
+          "add_executable(metrics_it\n  server.cc\n  metrics_it_test.cc)\n"
+          "target_link_libraries(metrics_it PRIVATE crescendo::engine GTest::gtest_main)\n"
+          "crescendo_white_box(metrics_it horizontal cli)\n",
+      "tests/integration/metrics/metrics_it_test.cc":
+          '#include "horizontal/service_model.h"\n#include "cli/cli_impl.h"\n',
+      "src/cli/cli_impl.h": "#pragma once\n"},
+     [("tests/integration/metrics/metrics_it_test.cc:1", "private header of layer 'horizontal'"),
+      ("tests/integration/metrics/metrics_it_test.cc:2", "private header of layer 'cli'")]),
+    ("a test may include the headers of another test folder whose sources it builds",
+     {"tests/integration/kubernetes/CMakeLists.txt":
+          "add_executable(k8s_it k8s_it_test.cc ../metrics/server.cc)\n"
+          "target_link_libraries(k8s_it PRIVATE crescendo::model)\n",
+      "tests/integration/kubernetes/k8s_it_test.cc":
+          '#include "../metrics/server.h"\n#include "../metrics/other.h"\n',
+      "tests/integration/metrics/other.h": "#pragma once\n"},
+     []),
+    ("a test may not include the headers of another test folder it builds nothing from",
+     {"tests/integration/kubernetes/CMakeLists.txt":
+          "add_executable(k8s_it k8s_it_test.cc)\n"
+          "target_link_libraries(k8s_it PRIVATE crescendo::model)\n",
+      "tests/integration/kubernetes/k8s_it_test.cc": '#include "../metrics/server.h"\n'},
+     [("tests/integration/kubernetes/k8s_it_test.cc:1", "neither a contract nor a file")]),
     ("a layer may not include the files of a test folder",
      {"src/engine/bad.cc": '#include "../../tests/integration/metrics/server.h"\n'},
      [("src/engine/bad.cc:1", "neither a contract nor a file of its own folder")]),

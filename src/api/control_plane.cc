@@ -12,6 +12,7 @@
 #include "api/dashboard_assets.h"
 #include "api/request_decoding.h"
 #include "api/routes.h"
+#include "api/simulations.h"
 #include "crescendo/api/metrics_exporter.h"
 #include "crescendo/config/watcher.h"
 #include "crescendo/security/rbac.h"
@@ -100,12 +101,42 @@ class RateLimiter {
   std::map<std::string, Bucket> buckets_;
 };
 
+// Who called: a bearer token (its id) or a client certificate identity (its bound subject).
 struct Caller {
   std::string token;
   std::string name;
   std::vector<Grant> grants;
-  std::string Actor() const { return "token " + token + " (" + name + ")"; }
+  bool certificate = false;
+  std::string Actor() const {
+    return (certificate ? "certificate " : "token ") + token + " (" + name + ")";
+  }
+  std::string Key() const { return (certificate ? "certificate:" : "token:") + token; }
 };
+
+constexpr size_t kMaxCertificateNames = 16;
+constexpr size_t kMaxSubjectBytes = 255;
+
+// The 400 answer of a configuration that does not load: the validate report, the first error's
+// location as the field, and every error located.
+ApiResponse InvalidConfiguration(const config::LoadResult& result) {
+  Json diagnostics = Json::array();
+  std::string field;
+  for (const config::Diagnostic& d : result.diagnostics) {
+    if (d.severity != config::Severity::kError) continue;
+    if (field.empty()) field = d.location.ToString() + " " + d.path;
+    diagnostics.push_back({{"file", d.location.file},
+                           {"line", d.location.line},
+                           {"column", d.location.column},
+                           {"path", d.path},
+                           {"found", d.found},
+                           {"expected", d.expected},
+                           {"message", d.ToString()}});
+  }
+  return JsonResponse(400, {{"code", "invalid_configuration"},
+                            {"message", result.Report()},
+                            {"field", field},
+                            {"diagnostics", diagnostics}});
+}
 
 // A configuration version with its validated Config.
 struct Loaded {
@@ -178,9 +209,13 @@ struct ControlPlane::Impl {
   std::mutex mu;  // guards loaded, verified
   std::shared_ptr<const Loaded> loaded;
   std::map<std::string, std::string> verified;  // token id -> SHA-256 of its verified secret
+  std::set<std::string> certified;              // subjects that logged in (audited once)
+  SimulationRuns simulations;
 
   explicit Impl(ControlPlaneOptions options)
-      : o(std::move(options)), limiter(o.rate_per_second, o.burst) {}
+      : o(std::move(options)),
+        limiter(o.rate_per_second, o.burst),
+        simulations(o.max_running_simulations, o.max_stored_simulations, o.clock) {}
 
   Timestamp Now() const { return o.clock->Now(); }
 
@@ -226,6 +261,13 @@ struct ControlPlane::Impl {
             "denied", {{"reason", why}, {"path", req.path}});
       return UnauthenticatedError(why);
     };
+    if (req.client_certificate && !req.client_certificate->verified) {
+      return deny("", "the client certificate was not verified by the server's client CA: " +
+                          req.client_certificate->error);
+    }
+    if (req.authorization.empty() && req.client_certificate) {
+      return AuthenticateCertificate(req, *req.client_certificate);
+    }
     if (req.authorization.empty()) {
       return deny("", "missing \"Authorization: Bearer <token>\" header");
     }
@@ -263,6 +305,41 @@ struct ControlPlane::Impl {
     return caller;
   }
 
+  // A verified client certificate: the first of its names (CN, then alternative names) bound to
+  // an identity.
+  StatusOr<Caller> AuthenticateCertificate(const ApiRequest& req, const ClientCertificate& cert) {
+    std::string names;
+    for (size_t i = 0; i < cert.names.size() && i < kMaxCertificateNames; ++i) {
+      const std::string& subject = cert.names[i];
+      names += (names.empty() ? "" : ", ") + subject;
+      if (subject.empty() || subject.size() > kMaxSubjectBytes) continue;
+      CRESCENDO_ASSIGN_OR_RETURN(std::optional<store::IdentityRecord> identity,
+                                 o.store->FindIdentity(subject));
+      if (!identity) continue;
+      StatusOr<std::vector<Grant>> grants = security::GrantsFromJson(identity->grants);
+      if (!grants.ok()) {
+        return InternalError("identity " + subject + ": " + grants.status().message());
+      }
+      Caller caller{identity->subject, identity->name, *grants, true};
+      bool first = false;
+      {
+        std::lock_guard lock(mu);
+        first = certified.insert(subject).second;
+      }
+      if (first) {
+        Audit(caller.Actor(), "auth.login", "certificate " + subject, "", "ok",
+              {{"remote", req.remote}});
+      }
+      return caller;
+    }
+    const std::string why = "no identity is bound to the client certificate (" +
+                            (names.empty() ? std::string("it has no CN nor names") : names) +
+                            "): bind one with `crescendo identity bind`, or send a bearer token";
+    Audit("anonymous " + req.remote, "auth.denied", "certificate", "", "denied",
+          {{"reason", why}, {"path", req.path}});
+    return UnauthenticatedError(why);
+  }
+
   ApiResponse Forbidden(const Caller& c, const ApiRequest& req, const std::string& tenant,
                         const std::string& why) {
     Audit(c.Actor(), "auth.denied", req.method + " " + req.path, tenant, "denied",
@@ -287,7 +364,7 @@ struct ControlPlane::Impl {
     if (route->scope == Scope::kPublic) return Public(*route);
     StatusOr<Caller> caller = Authenticate(req);
     if (!caller.ok()) return FromStatus(caller.status());
-    if (!limiter.Allow(caller->token, Now())) {
+    if (!limiter.Allow(caller->Key(), Now())) {
       return Error(429, "rate_limited",
                    "token " + caller->token + " exceeded " + std::to_string(o.rate_per_second) +
                        " requests per second");
@@ -311,10 +388,14 @@ struct ControlPlane::Impl {
           *caller, req, tenant,
           "needs " + std::string(security::RoleName(route->role)) + " on tenant " + tenant);
     }
-    if (route->scope == Scope::kChange) {
+    if (route->scope == Scope::kChange || route->scope == Scope::kSimulation) {
       bool any = false;
-      for (const Grant& g : caller->grants) any = any || g.role >= Role::kOperator;
-      if (!any) return Forbidden(*caller, req, "", "needs an operator or admin grant");
+      for (const Grant& g : caller->grants) any = any || g.role >= route->role;
+      if (!any) {
+        return Forbidden(
+            *caller, req, "",
+            "needs a " + std::string(security::RoleName(route->role)) + " grant (or a higher one)");
+      }
     }
     return Dispatch(*route, req, *caller, params);
   }
@@ -344,6 +425,7 @@ struct ControlPlane::Impl {
     if (id == "whoami") {
       return JsonResponse(200, {{"token", c.token},
                                 {"name", c.name},
+                                {"method", c.certificate ? "client_certificate" : "bearer"},
                                 {"grants", Json::parse(security::GrantsToJson(c.grants))}});
     }
     if (id == "getConfig") return GetConfig(0);
@@ -364,6 +446,10 @@ struct ControlPlane::Impl {
     if (id == "listServices") return ListServices(params["tenant"]);
     if (id == "listDecisions") return ListDecisions(req, params["tenant"], params["service"]);
     if (id == "listSensitiveMetrics") return ListMetrics(req, params["tenant"]);
+    if (id == "getRecommendations") return GetRecommendations(params["tenant"], params["service"]);
+    if (id == "startSimulation") return StartSimulation(req, c);
+    if (id == "listSimulations") return ListSimulations(c);
+    if (id == "getSimulation") return GetSimulation(req, c, params["simulation"]);
     return Error(500, "internal", "route " + id + " has no handler");
   }
 
@@ -432,26 +518,7 @@ struct ControlPlane::Impl {
     std::vector<config::SourceText> sources;
     for (const auto& [path, text] : files) sources.push_back({path, text});
     config::LoadResult result = config::LoadConfig(sources, o.load_options);
-    if (!result.ok()) {
-      Json diagnostics = Json::array();
-      std::string field;
-      for (const config::Diagnostic& d : result.diagnostics) {
-        if (d.severity != config::Severity::kError) continue;
-        if (field.empty()) field = d.location.ToString() + " " + d.path;
-        diagnostics.push_back({{"file", d.location.file},
-                               {"line", d.location.line},
-                               {"column", d.location.column},
-                               {"path", d.path},
-                               {"found", d.found},
-                               {"expected", d.expected},
-                               {"message", d.ToString()}});
-      }
-      Json body = {{"code", "invalid_configuration"},
-                   {"message", result.Report()},
-                   {"field", field},
-                   {"diagnostics", diagnostics}};
-      return JsonResponse(400, body);
-    }
+    if (!result.ok()) return InvalidConfiguration(result);
     Affected affected = AffectedBy(*current ? (*current)->config.get() : nullptr, *result.config);
     if (affected.global || affected.tenants.empty()) {
       if (!Allows(c.grants, Role::kAdmin, "")) {
@@ -632,6 +699,143 @@ struct ControlPlane::Impl {
                    "service");
     }
     return JsonResponse(200, {{"decisions", out}});
+  }
+
+  // The service's newest recommendation, as the tick recorded it (sealed under the tenant's key).
+  ApiResponse GetRecommendations(const std::string& tenant, const std::string& service) {
+    if (!IsValidName(service)) {
+      return Error(400, "invalid_argument", "expected a service name of [a-z0-9-]", "service");
+    }
+    ApiResponse error;
+    auto services = ServicesOf(tenant, &error);
+    if (!services) return error;
+    auto s = std::find_if(services->begin(), services->end(),
+                          [&](const config::ServiceConfig* x) { return x->service == service; });
+    if (s == services->end()) {
+      return Error(404, "not_found",
+                   "tenant " + tenant + " has no service " + service + " in " + o.environment,
+                   "service");
+    }
+    const std::string id = (*s)->id.ToString();
+    StatusOr<std::optional<store::RecommendationRecord>> r = o.store->LatestRecommendation(id);
+    if (!r.ok()) return FromStatus(r.status());
+    if (!*r) {
+      return Error(404, "not_found", "the engine has recorded no recommendation for " + id + " yet",
+                   "service");
+    }
+    std::string text = (*r)->sealed;
+    if ((*r)->key_version > 0) {
+      if (!o.open_sealed) {
+        return Error(503, "unavailable", "this server cannot open sealed recommendations");
+      }
+      StatusOr<std::string> opened = o.open_sealed((*r)->tenant, (*r)->key_version, text);
+      if (!opened.ok()) return FromStatus(opened.status());
+      text = *opened;
+    }
+    Json out = Json::parse(text, nullptr, false);
+    if (!out.is_object()) return Error(500, "internal", "the stored recommendation is not JSON");
+    out["service"] = service;
+    out["id"] = id;
+    out["tick"] = (*r)->tick;
+    out["time"] = FormatRfc3339((*r)->time);
+    return JsonResponse(200, out);
+  }
+
+  // Validates a what-if request, checks that `c` may run it, and starts it in the background.
+  ApiResponse StartSimulation(const ApiRequest& req, const Caller& c) {
+    if (!o.prepare_simulation) {
+      return Error(503, "unavailable", "this server was started without a simulator");
+    }
+    DecodeError decode;
+    std::optional<SimulationRequest> r = DecodeSimulationRequest(req.body, &decode);
+    if (!r) return Error(400, "invalid_argument", decode.message, decode.field);
+    if (!Allows(c.grants, Role::kOperator, r->tenant)) {
+      return Forbidden(c, req, r->tenant,
+                       r->tenant.empty() ? "a simulation of every tenant's services needs a "
+                                           "global operator grant (or name your tenant)"
+                                         : "needs operator on tenant " + r->tenant);
+    }
+    const int64_t max_seconds = ToSeconds(o.max_simulation_duration);
+    if (r->duration_seconds > max_seconds) {
+      return Error(400, "invalid_argument",
+                   "expected at most " + std::to_string(max_seconds) + " seconds (" +
+                       FormatDuration(o.max_simulation_duration) + ")",
+                   "duration_seconds");
+    }
+    SimulationSpec spec{
+        r->scenario, r->tenant, nullptr, r->strategies, std::chrono::seconds(r->duration_seconds),
+        r->seed};
+    if (r->scenario == "config") {
+      StatusOr<std::shared_ptr<const Loaded>> current = Current();
+      if (!current.ok()) return FromStatus(current.status());
+      if (!*current) return Error(404, "not_found", "no configuration has been stored yet");
+      std::map<std::string, std::string> files = (*current)->version.files;
+      for (const auto& [path, text] : r->files) {
+        if (text) {
+          files[path] = *text;
+        } else if (files.erase(path) == 0) {
+          return Error(400, "invalid_argument", "no such file to remove", "files." + path);
+        }
+      }
+      std::vector<config::SourceText> sources;
+      for (const auto& [path, text] : files) sources.push_back({path, text});
+      config::LoadResult proposed = config::LoadConfig(sources, o.load_options);
+      if (!proposed.ok()) return InvalidConfiguration(proposed);
+      if (!r->tenant.empty() && !proposed.config->tenants.contains(r->tenant)) {
+        return Error(404, "not_found", "no tenant " + r->tenant + " in the configuration",
+                     "tenant");
+      }
+      spec.config = proposed.config;
+    }
+    std::string field;
+    StatusOr<SimulationJob> job = o.prepare_simulation(spec, &field);
+    if (!job.ok()) return FromStatus(job.status(), field);
+    SimulationRun run;
+    run.tenant = r->tenant;
+    run.scenario = r->scenario;
+    run.strategies = r->strategies;
+    run.duration_seconds = r->duration_seconds;
+    run.seed = r->seed;
+    run.requested_by = c.Actor();
+    StatusOr<Json> started = simulations.Start(std::move(run), *std::move(job));
+    if (!started.ok()) return Error(429, "too_many_simulations", started.status().message());
+    Json files = Json::array();
+    for (const auto& [path, text] : r->files) files.push_back(path);
+    Audit(c.Actor(), "simulation.start", "simulation " + (*started)["id"].get<std::string>(),
+          r->tenant, "ok",
+          {{"scenario", r->scenario},
+           {"strategies", r->strategies},
+           {"duration_seconds", r->duration_seconds},
+           {"seed", r->seed},
+           {"files", files}});
+    return JsonResponse(201, *started);
+  }
+
+  ApiResponse ListSimulations(const Caller& c) {
+    Json out = Json::array();
+    for (auto& [tenant, run] : simulations.List()) {
+      if (Allows(c.grants, Role::kViewer, tenant)) out.push_back(std::move(run));
+    }
+    return JsonResponse(200, {{"simulations", out}});
+  }
+
+  ApiResponse GetSimulation(const ApiRequest& req, const Caller& c, const std::string& id) {
+    if (!IsValidSimulationId(id)) {
+      return Error(400, "invalid_argument", "expected a simulation id of 16 hex digits",
+                   "simulation");
+    }
+    std::string tenant;
+    std::optional<Json> run = simulations.Find(id, true, &tenant);
+    if (!run) {
+      return Error(404, "not_found", "no simulation " + id + " (finished runs are evicted)",
+                   "simulation");
+    }
+    if (!Allows(c.grants, Role::kViewer, tenant)) {
+      return Forbidden(c, req, tenant,
+                       tenant.empty() ? "a simulation of every tenant needs a global viewer grant"
+                                      : "needs viewer on tenant " + tenant);
+    }
+    return JsonResponse(200, *run);
   }
 
   ApiResponse ListMetrics(const ApiRequest& req, const std::string& tenant) {
@@ -919,6 +1123,13 @@ nlohmann::json AuditJson(const store::AuditEntry& e) {
 StatusOr<std::unique_ptr<ControlPlane>> ControlPlane::Create(ControlPlaneOptions options) {
   if (options.store == nullptr || options.clock == nullptr) {
     return InvalidArgumentError("control plane: a store and a clock are required");
+  }
+  if (options.max_running_simulations < 1 ||
+      options.max_stored_simulations < options.max_running_simulations ||
+      options.max_simulation_duration <= Duration::zero()) {
+    return InvalidArgumentError(
+        "control plane: simulations need 1 <= max running <= max stored and a positive maximum "
+        "duration");
   }
   if (options.rate_per_second <= 0 || options.burst < 1) {
     return InvalidArgumentError("control plane: the rate limit must be > 0 with a burst >= 1");

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "crescendo/api/metrics_exporter.h"
 #include "crescendo/config/config_files.h"
@@ -77,9 +78,80 @@ class ControlPlaneTest : public ::testing::Test {
     options.exporter = &exporter_;
     options.burst = 1e6;
     options.max_body_bytes = 64 * 1024;
+    options.prepare_simulation = FakeSimulator();
+    options.max_running_simulations = 1000;
+    options.max_stored_simulations = 1000;
     plane_ = std::move(ControlPlane::Create(options)).value();
     own_service_ = FirstService(kOwn);
     other_service_ = FirstService(kOther);
+  }
+  // Records a tick in which each tenant's first service has a recommendation (in the clear).
+  void RecordRecommendations() {
+    store::TickRecord tick;
+    tick.checkpoint = {1, clock_.Now(), "{}"};
+    for (const std::string t : {kOwn, kOther}) {
+      tick.recommendations.push_back({ServiceId(t), t, 1, clock_.Now(), Recommendation(t), 0});
+    }
+    ASSERT_TRUE(store_->RecordTick(tick).ok());
+  }
+  // The document a tick stores for a tenant's service (see serve_command.cc).
+  static std::string Recommendation(const std::string& tenant) {
+    return Json{{"horizontal",
+                 {{"current_replicas", 2},
+                  {"desired_replicas", 3},
+                  {"applied", true},
+                  {"status", ""},
+                  {"trace", {{{"step", "recommend"}, {"reason", "cpu of " + tenant}}}}}},
+                {"vertical",
+                 {{"applied", false},
+                  {"update", "Off"},
+                  {"containers",
+                   {{{"name", "app"},
+                     {"target", {{"cpu_millis", 250}, {"memory_bytes", 1 << 28}}},
+                     {"lowerBound", {{"cpu_millis", 200}, {"memory_bytes", 1 << 27}}},
+                     {"upperBound", {{"cpu_millis", 900}, {"memory_bytes", 1 << 29}}}}}},
+                  {"containers_tick", 1},
+                  {"pods", Json::array()},
+                  {"trace", Json::array()}}}}
+        .dump();
+  }
+  // A simulator standing for serve's: strategy "unknown" is refused naming its field; a job
+  // reports its strategies and tenant, once `hold_` is false (or it is cancelled).
+  PrepareSimulationFn FakeSimulator() {
+    return [this](const SimulationSpec& spec, std::string* field) -> StatusOr<SimulationJob> {
+      if (spec.strategies[0] == "unknown") {
+        *field = "strategies[0]";
+        return InvalidArgumentError("unknown strategy \"unknown\"");
+      }
+      return SimulationJob([this, spec](const std::atomic<bool>& cancel) -> StatusOr<std::string> {
+        while (hold_ && !cancel) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        if (cancel) {
+          cancelled_ = true;
+          return Status(StatusCode::kCancelled, "cancelled");
+        }
+        return Json{{"strategies", spec.strategies},
+                    {"tenant", spec.tenant},
+                    {"has_config", spec.config != nullptr}}
+            .dump();
+      });
+    };
+  }
+  // Starts a simulation as `who` (of `tenant`'s services; "" for all) and returns its answer.
+  ApiResponse StartSimulation(Who who, const std::string& tenant,
+                              std::vector<std::string> strategies = {"kubernetes"}) {
+    Json body = {
+        {"scenario", "music-streaming"}, {"strategies", strategies}, {"duration_seconds", 3600}};
+    if (!tenant.empty()) body["tenant"] = tenant;
+    return Call(who, "POST", "/api/v1/simulations", body.dump());
+  }
+  // Polls a simulation until it is no longer running; returns its last answer.
+  Json AwaitSimulation(const std::string& id) {
+    for (int i = 0; i < 2000; ++i) {
+      Json j = Json::parse(Call(Who::kAdminAll, "GET", "/api/v1/simulations/" + id).body);
+      if (j.value("state", "") != "running") return j;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return Json();
   }
   void TearDown() override {
     plane_.reset();
@@ -99,6 +171,11 @@ class ControlPlaneTest : public ::testing::Test {
     Json j = Json::parse(r.body);
     EXPECT_FALSE(j["services"].empty()) << tenant << ": " << r.body;
     return j["services"].empty() ? "" : j["services"][0]["service"].get<std::string>();
+  }
+  std::string ServiceId(const std::string& tenant) {
+    ApiResponse r = Call(Who::kAdminAll, "GET", "/api/v1/tenants/" + tenant + "/services");
+    Json j = Json::parse(r.body);
+    return j["services"].empty() ? "" : j["services"][0]["id"].get<std::string>();
   }
   int64_t Version() { return *store_->LatestConfigVersionNumber(); }
   std::map<std::string, std::string> Files() {
@@ -142,6 +219,8 @@ class ControlPlaneTest : public ::testing::Test {
   std::unique_ptr<ControlPlane> plane_;
   std::map<Who, std::string> tokens_;
   std::string own_service_, other_service_;
+  std::atomic<bool> hold_{false};
+  std::atomic<bool> cancelled_{false};
 };
 
 bool IsGlobal(Who w) {
@@ -154,6 +233,7 @@ bool AtLeastOperator(Who w) {
 
 // The RBAC matrix: every endpoint x every role x own/other tenant, the expected status of each.
 TEST_F(ControlPlaneTest, RbacMatrix) {
+  RecordRecommendations();
   struct Endpoint {
     std::string name;
     std::function<ApiResponse(Who, const std::string& tenant)> call;
@@ -230,6 +310,37 @@ TEST_F(ControlPlaneTest, RbacMatrix) {
          return Call(w, "GET", "/api/v1/tenants/" + t + "/metrics");
        },
        tenant_viewer, true},
+      {"GET tenants/{t}/services/{s}/recommendations",
+       [this, service_of](Who w, const std::string& t) {
+         return Call(w, "GET",
+                     "/api/v1/tenants/" + t + "/services/" + service_of(t) + "/recommendations");
+       },
+       tenant_viewer, true},
+      {"POST simulations (a tenant's services)",
+       [this](Who w, const std::string& t) { return StartSimulation(w, t); }, change_of(true),
+       true},
+      {"POST simulations (every service: global)",
+       [this](Who w, const std::string&) { return StartSimulation(w, ""); },
+       [](Who w, bool) {
+         if (w == Who::kNone) return 401;
+         return w == Who::kOperatorAll || w == Who::kAdminAll ? 201 : 403;
+       },
+       false},
+      {"GET simulations",
+       [this](Who w, const std::string&) { return Call(w, "GET", "/api/v1/simulations"); },
+       any_token, false},
+      {"GET simulations/{id} (a tenant's)",
+       [this](Who w, const std::string& t) {
+         const std::string id = Json::parse(StartSimulation(Who::kAdminAll, t).body)["id"];
+         return Call(w, "GET", "/api/v1/simulations/" + id);
+       },
+       tenant_viewer, true},
+      {"GET simulations/{id} (every service: global)",
+       [this](Who w, const std::string&) {
+         const std::string id = Json::parse(StartSimulation(Who::kAdminAll, "").body)["id"];
+         return Call(w, "GET", "/api/v1/simulations/" + id);
+       },
+       global(security::Role::kViewer), false},
       {"PUT config (tenant's settings)",
        [this](Who w, const std::string& t) { return Call(w, "PUT", "/api/v1/config", Change(t)); },
        change_of(true), true},
@@ -268,13 +379,19 @@ TEST_F(ControlPlaneTest, RbacMatrix) {
       }
     }
   }
-  EXPECT_EQ(checked, 7 * (endpoints.size() + 6));  // 6 endpoints are per tenant
+  EXPECT_EQ(checked, 7 * (endpoints.size() + 9));  // 9 endpoints are per tenant
   // Every denial was audited, and the chain holds.
   auto entries = store_->ListAudit(0, 1 << 30);
   EXPECT_GT(std::count_if(entries->begin(), entries->end(),
                           [](const store::AuditEntry& e) { return e.action == "auth.denied"; }),
             0);
   EXPECT_FALSE(store::VerifyAuditChain(*entries, *store_->GetAuditHead()).has_value());
+  // Every simulation started was audited: the allowed starts of the POST rows (4 roles on the own
+  // tenant, 2 on the other, 2 global), and one per call of the GET rows (7 x 2 tenants, 7).
+  EXPECT_EQ(
+      std::count_if(entries->begin(), entries->end(),
+                    [](const store::AuditEntry& e) { return e.action == "simulation.start"; }),
+      6 + 2 + 7 * 2 + 7);
 }
 
 TEST_F(ControlPlaneTest, BadRequestsAreRefusedWithClearErrorsAndChangeNothing) {
@@ -418,6 +535,7 @@ TEST_F(ControlPlaneTest, ChangesAreVersionedWithTheirDiffAndRolledBack) {
 // The OpenAPI document in the repository is the one the server serves, and every operation it
 // describes answers with a documented status and the documented required fields.
 TEST_F(ControlPlaneTest, OpenApiDocumentMatchesTheServer) {
+  RecordRecommendations();
   const fs::path file = fs::path(std::getenv("CRESCENDO_SOURCE_DIR")) / "api/openapi.json";
   Json committed = Json::parse(ReadFile(file), nullptr, false);
   EXPECT_EQ(committed, ControlPlane::OpenApi())
@@ -440,6 +558,15 @@ TEST_F(ControlPlaneTest, OpenApiDocumentMatchesTheServer) {
       if (op["operationId"] == "rollbackConfig") {
         body = Json{{"version", 1}, {"base_version", Version()}}.dump();
       }
+      if (op["operationId"] == "startSimulation") {
+        body =
+            Json{{"scenario", "config"}, {"strategies", {"kubernetes"}}, {"duration_seconds", 60}}
+                .dump();
+      }
+      if (op["operationId"] == "getSimulation") {
+        const std::string id = Json::parse(StartSimulation(Who::kAdminAll, kOwn).body)["id"];
+        concrete.replace(concrete.find("{simulation}"), 12, id);
+      }
       ApiResponse r = Call(Who::kAdminAll, upper, concrete, body);
       ASSERT_TRUE(op["responses"].contains(std::to_string(r.status)))
           << upper << " " << concrete << " answered " << r.status << ": " << r.body;
@@ -459,7 +586,7 @@ TEST_F(ControlPlaneTest, OpenApiDocumentMatchesTheServer) {
       ++operations;
     }
   }
-  EXPECT_EQ(operations, 20);
+  EXPECT_EQ(operations, 24);
 }
 
 TEST_F(ControlPlaneTest, DryRunChangeValidatesAndStoresNothing) {
@@ -591,6 +718,250 @@ TEST_F(ControlPlaneTest, RetentionCountsThenDeletesOlderRows) {
       Call(Who::kAdminAll, "POST", "/api/v1/retention", "", {{"older_than_seconds", "120"}});
   ASSERT_EQ(more.status, 200) << more.body;
   EXPECT_EQ(Json::parse(more.body)["deleted"], 2) << "the ticks at 6 and 7 minutes";
+}
+
+TEST_F(ControlPlaneTest, RecommendationsAreTheLatestRecordedOpenedForTheCaller) {
+  RecordRecommendations();
+  const std::string path = "/api/v1/tenants/harmonia/services/" + own_service_ + "/recommendations";
+  ApiResponse r = Call(Who::kViewerOwn, "GET", path);
+  ASSERT_EQ(r.status, 200) << r.body;
+  Json j = Json::parse(r.body);
+  EXPECT_EQ(j["service"], own_service_);
+  EXPECT_EQ(j["id"], ServiceId(kOwn));
+  EXPECT_EQ(j["tick"], 1);
+  EXPECT_EQ(j["horizontal"]["desired_replicas"], 3);
+  EXPECT_EQ(j["vertical"]["containers"][0]["target"]["cpu_millis"], 250);
+  // Sealed: opened with the tenant's key by the server; a newer tick replaces the older.
+  ControlPlaneOptions options;
+  options.store = store_.get();
+  options.clock = &clock_;
+  options.open_sealed = [](const std::string& tenant, int64_t version,
+                           const std::string& sealed) -> StatusOr<std::string> {
+    if (tenant != kOwn || version != 7) return DataLossError("wrong key");
+    return std::string(sealed.rbegin(), sealed.rend());  // "sealing" reverses the text
+  };
+  auto plane = std::move(ControlPlane::Create(options)).value();
+  store::TickRecord tick;
+  tick.checkpoint = {2, clock_.Now(), "{}"};
+  std::string doc = Recommendation("second");
+  tick.recommendations.push_back(
+      {ServiceId(kOwn), kOwn, 2, clock_.Now(), std::string(doc.rbegin(), doc.rend()), 7});
+  ASSERT_TRUE(store_->RecordTick(tick).ok());
+  ApiRequest req{"GET", path, {}, "Bearer " + tokens_[Who::kViewerOwn], "", "t"};
+  ApiResponse opened = plane->Handle(req);
+  ASSERT_EQ(opened.status, 200) << opened.body;
+  EXPECT_EQ(Json::parse(opened.body)["tick"], 2);
+  EXPECT_EQ(Json::parse(opened.body)["horizontal"]["trace"][0]["reason"], "cpu of second");
+  struct Case {
+    std::string name, path;
+    int status;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {"bad service name", "/api/v1/tenants/harmonia/services/A_B/recommendations", 400, "service"},
+      {"unknown service", "/api/v1/tenants/harmonia/services/nothing/recommendations", 404,
+       "service"},
+      {"unknown tenant", "/api/v1/tenants/nobody/services/x/recommendations", 404, "tenant"},
+  };
+  for (const Case& c : cases) {
+    ApiResponse bad = Call(Who::kAdminAll, "GET", c.path);
+    EXPECT_EQ(bad.status, c.status) << c.name << ": " << bad.body;
+    EXPECT_EQ(Json::parse(bad.body)["field"], c.field) << c.name;
+  }
+  // A service no tick has recommended for yet.
+  ApiResponse services = Call(Who::kAdminAll, "GET", "/api/v1/tenants/harmonia/services");
+  const std::string second = Json::parse(services.body)["services"][1]["service"];
+  ApiResponse none = Call(Who::kAdminAll, "GET",
+                          "/api/v1/tenants/harmonia/services/" + second + "/recommendations");
+  EXPECT_EQ(none.status, 404) << none.body;
+  EXPECT_NE(none.body.find("no recommendation"), std::string::npos);
+}
+
+TEST_F(ControlPlaneTest, SimulationsAreValidatedLikeChangesAndRefusedWithLocatedErrors) {
+  std::string tiers = File("tiers.yaml");
+  tiers.replace(tiers.find("priority: 100"), 13, "priority: high");
+  auto body = [](Json j) { return j.dump(); };
+  const Json ok = {
+      {"scenario", "config"}, {"strategies", {"kubernetes"}}, {"duration_seconds", 60}};
+  auto with = [&](const std::string& key, Json value) {
+    Json j = ok;
+    j[key] = std::move(value);
+    return j.dump();
+  };
+  struct Case {
+    std::string name, body;
+    int status;
+    std::string code, field;
+  };
+  const std::vector<Case> cases = {
+      {"malformed JSON", "{\"scenario\": ", 400, "invalid_argument", ""},
+      {"unknown field", with("force", true), 400, "invalid_argument", "force"},
+      {"no scenario", body({{"strategies", {"kubernetes"}}, {"duration_seconds", 60}}), 400,
+       "invalid_argument", "scenario"},
+      {"scenario not a name", with("scenario", "../x"), 400, "invalid_argument", "scenario"},
+      {"no strategies", with("strategies", Json::array()), 400, "invalid_argument", "strategies"},
+      {"too many strategies", with("strategies", std::vector<std::string>(9, "kubernetes")), 400,
+       "invalid_argument", "strategies"},
+      {"strategy not a name", with("strategies", {"kubernetes", "rm -rf"}), 400, "invalid_argument",
+       "strategies[1]"},
+      {"strategy the simulator does not know", with("strategies", {"unknown"}), 400,
+       "invalid_argument", "strategies[0]"},
+      {"duration zero", with("duration_seconds", 0), 400, "invalid_argument", "duration_seconds"},
+      {"duration over the maximum", with("duration_seconds", 48 * 3600 + 1), 400,
+       "invalid_argument", "duration_seconds"},
+      {"seed negative", with("seed", -1), 400, "invalid_argument", "seed"},
+      {"tenant not a name", with("tenant", "Harmonia"), 400, "invalid_argument", "tenant"},
+      {"unknown tenant", with("tenant", "nobody"), 404, "not_found", "tenant"},
+      {"files with a named scenario",
+       body({{"scenario", "music-streaming"},
+             {"files", {{"tiers.yaml", tiers}}},
+             {"strategies", {"kubernetes"}},
+             {"duration_seconds", 60}}),
+       400, "invalid_argument", "files"},
+      {"file path traversal", with("files", {{"../x.yaml", "a: 1"}}), 400, "invalid_argument",
+       "files.../x.yaml"},
+      {"removing a missing file", with("files", {{"nope.yaml", nullptr}}), 400, "invalid_argument",
+       "files.nope.yaml"},
+      {"an invalid proposed change", with("files", {{"tiers.yaml", tiers}}), 400,
+       "invalid_configuration", "tiers.yaml:6:15 tiers.free.priority"},
+  };
+  for (const Case& c : cases) {
+    ApiResponse r = Call(Who::kAdminAll, "POST", "/api/v1/simulations", c.body);
+    EXPECT_EQ(r.status, c.status) << c.name << ": " << r.body;
+    Json j = Json::parse(r.body, nullptr, false);
+    ASSERT_TRUE(j.is_object()) << c.name;
+    EXPECT_EQ(j.value("code", ""), c.code) << c.name << ": " << r.body;
+    EXPECT_EQ(j.value("field", "?"), c.field) << c.name << ": " << r.body;
+  }
+  // Nothing was started nor audited.
+  EXPECT_TRUE(
+      Json::parse(Call(Who::kAdminAll, "GET", "/api/v1/simulations").body)["simulations"].empty());
+  auto entries = *store_->ListAudit(0, 1 << 30);
+  EXPECT_EQ(
+      std::count_if(entries.begin(), entries.end(),
+                    [](const store::AuditEntry& e) { return e.action == "simulation.start"; }),
+      0);
+  EXPECT_EQ(Call(Who::kAdminAll, "GET", "/api/v1/simulations/XYZ").status, 400);
+  EXPECT_EQ(Call(Who::kAdminAll, "GET", "/api/v1/simulations/0123456789abcdef").status, 404);
+  // A valid proposed change reaches the simulator as a configuration, and the report comes back.
+  tiers = File("tiers.yaml");
+  tiers.replace(tiers.find("priority: 100"), 13, "priority: 150");
+  ApiResponse started = Call(Who::kOperatorOwn, "POST", "/api/v1/simulations", [&] {
+    Json j = ok;
+    j["tenant"] = kOwn;
+    j["files"] = {{"tiers.yaml", tiers}};
+    return j.dump();
+  }());
+  ASSERT_EQ(started.status, 201) << started.body;
+  Json done = AwaitSimulation(Json::parse(started.body)["id"]);
+  EXPECT_EQ(done["state"], "done") << done.dump();
+  EXPECT_EQ(done["report"],
+            (Json{{"strategies", {"kubernetes"}}, {"tenant", kOwn}, {"has_config", true}}));
+  EXPECT_EQ(Version(), 1) << "a simulated change is not stored";
+}
+
+TEST_F(ControlPlaneTest, SimulationsAreBoundedEvictedAndCancelledOnShutdown) {
+  ControlPlaneOptions options;
+  options.store = store_.get();
+  options.clock = &clock_;
+  options.prepare_simulation = FakeSimulator();
+  options.max_running_simulations = 1;
+  options.max_stored_simulations = 2;
+  plane_ = std::move(ControlPlane::Create(options)).value();
+  hold_ = true;
+  ApiResponse first = StartSimulation(Who::kOperatorOwn, kOwn);
+  ASSERT_EQ(first.status, 201) << first.body;
+  const std::string id = Json::parse(first.body)["id"];
+  EXPECT_EQ(Json::parse(first.body)["state"], "running");
+  ApiResponse busy = StartSimulation(Who::kOperatorOwn, kOwn);
+  EXPECT_EQ(busy.status, 429) << busy.body;
+  EXPECT_EQ(Json::parse(busy.body)["code"], "too_many_simulations");
+  hold_ = false;
+  EXPECT_EQ(AwaitSimulation(id)["state"], "done");
+  // Two more runs: three are more than two kept, so the oldest finished one goes.
+  for (int i = 0; i < 2; ++i) {
+    ApiResponse next = StartSimulation(Who::kOperatorOwn, kOwn, {"predictive"});
+    ASSERT_EQ(next.status, 201) << next.body;
+    EXPECT_EQ(AwaitSimulation(Json::parse(next.body)["id"])["report"]["strategies"][0],
+              "predictive");
+  }
+  EXPECT_EQ(Call(Who::kAdminAll, "GET", "/api/v1/simulations/" + id).status, 404);
+  Json list = Json::parse(Call(Who::kViewerOwn, "GET", "/api/v1/simulations").body);
+  EXPECT_EQ(list["simulations"].size(), 2u);
+  EXPECT_TRUE(
+      Json::parse(Call(Who::kViewerAll, "GET", "/api/v1/simulations").body)["simulations"].size() ==
+      2);
+  Json other = Json::parse(Call(Who::kOperatorAll, "GET", "/api/v1/simulations").body);
+  EXPECT_EQ(other["simulations"].size(), 2u);
+  // A run in flight when the control plane goes away is cancelled, not waited out.
+  hold_ = true;
+  ASSERT_EQ(StartSimulation(Who::kOperatorOwn, kOwn).status, 201);
+  plane_.reset();
+  EXPECT_TRUE(cancelled_);
+  EXPECT_FALSE(ControlPlane::Create([&] {
+                 ControlPlaneOptions bad = options;
+                 bad.max_stored_simulations = 0;
+                 return bad;
+               }())
+                   .ok());
+}
+
+TEST_F(ControlPlaneTest, ClientCertificatesBoundToIdentitiesAuthenticateOthersGet401) {
+  ASSERT_TRUE(store_
+                  ->PutIdentity({"ci.example.com", "ci robot",
+                                 security::GrantsToJson({*security::ParseGrant("viewer:harmonia")}),
+                                 clock_.Now()},
+                                {})
+                  .ok());
+  auto call = [this](const std::string& path, std::optional<ClientCertificate> cert,
+                     std::string authorization = "") {
+    ApiRequest r{"GET", path, {}, std::move(authorization), "", "10.0.0.1"};
+    r.client_certificate = std::move(cert);
+    return plane_->Handle(r);
+  };
+  const ClientCertificate bound{true, "", {"ci", "ci.example.com"}};  // CN, then a DNS name
+  const ClientCertificate unknown{true, "", {"someone"}};
+  const ClientCertificate untrusted{
+      false, "unable to get local issuer certificate", {"ci.example.com"}};
+  struct Case {
+    std::string name, path;
+    std::optional<ClientCertificate> cert;
+    std::string authorization;
+    int status;
+    std::string method;  // whoami's "method" when 200
+  };
+  const std::string bearer = "Bearer " + tokens_[Who::kAdminAll];
+  const std::vector<Case> cases = {
+      {"bound certificate", "/api/v1/whoami", bound, "", 200, "client_certificate"},
+      {"its tenant", "/api/v1/tenants/harmonia/services", bound, "", 200, ""},
+      {"another tenant", "/api/v1/tenants/nightowl/services", bound, "", 403, ""},
+      {"unbound certificate", "/api/v1/whoami", unknown, "", 401, ""},
+      {"untrusted certificate", "/api/v1/whoami", untrusted, "", 401, ""},
+      {"untrusted certificate with a token", "/api/v1/whoami", untrusted, bearer, 401, ""},
+      {"no certificate: the token", "/api/v1/whoami", std::nullopt, bearer, 200, "bearer"},
+      {"a token beside a certificate wins", "/api/v1/whoami", bound, bearer, 200, "bearer"},
+      {"no certificate, no token", "/api/v1/whoami", std::nullopt, "", 401, ""},
+  };
+  for (const Case& c : cases) {
+    ApiResponse r = call(c.path, c.cert, c.authorization);
+    EXPECT_EQ(r.status, c.status) << c.name << ": " << r.body;
+    if (!c.method.empty()) {
+      EXPECT_EQ(Json::parse(r.body)["method"], c.method) << c.name;
+    }
+  }
+  Json who = Json::parse(call("/api/v1/whoami", bound).body);
+  EXPECT_EQ(who["token"], "ci.example.com");
+  EXPECT_EQ(who["name"], "ci robot");
+  EXPECT_NE(call("/api/v1/whoami", untrusted).body.find("unable to get local issuer"),
+            std::string::npos);
+  auto entries = *store_->ListAudit(0, 1 << 30);
+  int logins = 0, denied = 0;
+  for (const store::AuditEntry& e : entries) {
+    if (e.action == "auth.login" && e.target == "certificate ci.example.com") ++logins;
+    if (e.action == "auth.denied" && e.actor == "anonymous 10.0.0.1") ++denied;
+  }
+  EXPECT_EQ(logins, 1) << "a certificate's first use in the process is audited once";
+  EXPECT_EQ(denied, 5);  // unbound, untrusted x3, no credentials
 }
 
 }  // namespace

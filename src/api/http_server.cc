@@ -3,11 +3,73 @@
 #include <httplib.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <sys/socket.h>
 
 #include <thread>
 
 namespace crescendo::api {
+
+namespace {
+
+// Sets up the TLS context: the server's certificate chain and key and, with a client CA, a
+// request for client certificates that the handshake accepts whatever they are, so that
+// ClientOf() can answer an untrusted one with 401 and a missing one can fall back to a token.
+bool SetUpTls(SSL_CTX& ctx, const HttpServerOptions& o) {
+  SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
+  SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION);
+  if (SSL_CTX_use_certificate_chain_file(&ctx, o.tls_cert.c_str()) != 1 ||
+      SSL_CTX_use_PrivateKey_file(&ctx, o.tls_key.c_str(), SSL_FILETYPE_PEM) != 1 ||
+      SSL_CTX_check_private_key(&ctx) != 1) {
+    return false;
+  }
+  if (o.tls_client_ca.empty()) return true;
+  if (SSL_CTX_load_verify_locations(&ctx, o.tls_client_ca.c_str(), nullptr) != 1) return false;
+  STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(o.tls_client_ca.c_str());
+  if (names == nullptr) return false;
+  SSL_CTX_set_client_CA_list(&ctx, names);
+  // The verification result stays in SSL_get_verify_result(); the handshake goes on.
+  SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER, [](int, X509_STORE_CTX*) { return 1; });
+  // Sessions are not resumed: a resumed session would skip the certificate exchange.
+  SSL_CTX_set_session_cache_mode(&ctx, SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_options(&ctx, SSL_OP_NO_TICKET);
+  return true;
+}
+
+std::string Text(const ASN1_STRING* s) {
+  if (s == nullptr) return "";
+  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                     static_cast<size_t>(ASN1_STRING_length(s)));
+}
+
+// The client certificate of the connection: its subject CN, then its DNS, email and URI names.
+std::optional<ClientCertificate> ClientOf(const SSL* ssl) {
+  if (ssl == nullptr) return std::nullopt;
+  X509* cert = SSL_get0_peer_certificate(ssl);
+  if (cert == nullptr) return std::nullopt;
+  ClientCertificate out;
+  const long result = SSL_get_verify_result(ssl);
+  out.verified = result == X509_V_OK;
+  if (!out.verified) out.error = X509_verify_cert_error_string(result);
+  X509_NAME* subject = X509_get_subject_name(cert);
+  for (int at = X509_NAME_get_index_by_NID(subject, NID_commonName, -1); at >= 0;
+       at = X509_NAME_get_index_by_NID(subject, NID_commonName, at)) {
+    out.names.push_back(Text(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, at))));
+  }
+  auto* alt =
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  for (int i = 0; alt != nullptr && i < sk_GENERAL_NAME_num(alt); ++i) {
+    const GENERAL_NAME* n = sk_GENERAL_NAME_value(alt, i);
+    if (n->type == GEN_DNS || n->type == GEN_EMAIL || n->type == GEN_URI) {
+      out.names.push_back(Text(n->d.ia5));
+    }
+  }
+  GENERAL_NAMES_free(alt);
+  return out;
+}
+
+}  // namespace
 
 struct HttpServer::Impl {
   std::unique_ptr<httplib::Server> server;
@@ -48,8 +110,7 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions&
   auto impl = std::make_unique<Impl>();
   if (!options.tls_cert.empty()) {
     impl->server = std::make_unique<httplib::SSLServer>(
-        options.tls_cert.c_str(), options.tls_key.c_str(),
-        options.tls_client_ca.empty() ? nullptr : options.tls_client_ca.c_str());
+        [&options](SSL_CTX& ctx) { return SetUpTls(ctx, options); });
   } else {
     impl->server = std::make_unique<httplib::Server>();
   }
@@ -80,6 +141,7 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions&
     request.authorization = req.get_header_value("Authorization");
     request.body = req.body;
     request.remote = req.remote_addr;
+    request.client_certificate = ClientOf(req.ssl);
     ApiResponse response = plane->Handle(request);
     res.status = response.status;
     res.set_content(response.body, response.content_type.c_str());

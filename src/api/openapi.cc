@@ -81,6 +81,62 @@ Json Schemas() {
   s["Metric"] = Obj({"workload", "metric", "time", "value"},
                     {{"workload", kStr}, {"metric", kStr}, {"time", kStr}, {"value", kStr}});
   s["MetricList"] = Obj({"metrics"}, {{"metrics", Arr("Metric")}});
+  const Json amounts = {{"type", "object"},
+                        {"properties", {{"cpu_millis", kInt}, {"memory_bytes", kInt}}}};
+  s["ContainerTarget"] = Obj(
+      {"name"},
+      {{"name", kStr},
+       {"target", amounts},
+       {"lowerBound", amounts},
+       {"upperBound", amounts},
+       {"template", Obj({"requests", "limits"}, {{"requests", amounts}, {"limits", amounts}})}});
+  const Json trace = {{"type", "array"}, {"items", {{"type", "object"}}}};
+  s["Recommendation"] = Obj(
+      {"service", "id", "tick", "time", "horizontal"},
+      {{"service", kStr},
+       {"id", kStr},
+       {"tick", kInt},
+       {"time", kStr},
+       {"horizontal", Obj({"current_replicas", "desired_replicas", "applied", "status", "trace"},
+                          {{"current_replicas", kInt},
+                           {"desired_replicas", kInt},
+                           {"applied", kBool},
+                           {"status", kStr},
+                           {"trace", trace}})},
+       {"vertical", Obj({"applied", "update", "containers", "pods", "trace"},
+                        {{"applied", kBool},
+                         {"update", kStr},
+                         {"containers", Arr("ContainerTarget")},
+                         {"containers_tick", kInt},
+                         {"pods", {{"type", "array"}, {"items", kStr}}},
+                         {"trace", trace}})}});
+  s["Recommendation"]["properties"]["vertical"]["nullable"] = true;
+  s["SimulationRequest"] = Obj(
+      {"scenario", "strategies", "duration_seconds"},
+      {{"scenario", kStr},
+       {"tenant", kStr},
+       {"files",
+        {{"type", "object"}, {"additionalProperties", {{"type", "string"}, {"nullable", true}}}}},
+       {"strategies", {{"type", "array"}, {"items", kStr}}},
+       {"duration_seconds", kInt},
+       {"seed", kInt}});
+  s["SimulationRequest"]["additionalProperties"] = false;
+  s["Simulation"] =
+      Obj({"id", "state", "scenario", "tenant", "strategies", "duration_seconds", "seed",
+           "requested_by", "created"},
+          {{"id", kStr},
+           {"state", {{"type", "string"}, {"enum", {"running", "done", "failed", "cancelled"}}}},
+           {"scenario", kStr},
+           {"tenant", kStr},
+           {"strategies", {{"type", "array"}, {"items", kStr}}},
+           {"duration_seconds", kInt},
+           {"seed", kInt},
+           {"requested_by", kStr},
+           {"created", kStr},
+           {"finished", kStr},
+           {"error", kStr},
+           {"report", {{"type", "object"}}}});
+  s["SimulationList"] = Obj({"simulations"}, {{"simulations", Arr("Simulation")}});
   s["AuditEntry"] = Obj({"seq", "time", "actor", "action", "target", "tenant", "outcome", "detail",
                          "prev_hash", "hash"},
                         {{"seq", kInt},
@@ -114,6 +170,9 @@ std::string ScopeText(const Route& r) {
     case Scope::kChange:
       return "operator on every tenant the change affects; admin when it affects anything "
              "global.";
+    case Scope::kSimulation:
+      return "A " + role + " grant on the simulation's tenant, or a global one (a global " + role +
+             " grant when it names no tenant).";
   }
   return "";
 }
@@ -132,12 +191,12 @@ std::string Reason(int status) {
       return "The token's roles do not allow this";
     case 404:
       return "No such object";
+    case 429:
+      return "Rate limit of the token exceeded, or too many simulations running";
     case 409:
       return "The change was made against a stale configuration version";
     case 413:
       return "Body too large";
-    case 429:
-      return "Rate limit of the token exceeded";
     case 503:
       return "The store or the engine is not available";
   }
@@ -199,6 +258,11 @@ Json Build() {
   doc["components"]["schemas"] = Schemas();
   doc["components"]["securitySchemes"]["bearer"] = {
       {"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "crs_<id>_<secret>"}};
+  // OpenAPI 3.0 has no mutual TLS scheme (3.1's "mutualTLS"): the bearer scheme says it.
+  doc["components"]["securitySchemes"]["bearer"]["description"] =
+      "A token of `crescendo token create`; or, without this header, a client certificate the "
+      "server's --tls-client-ca verifies whose subject CN or an alternative name is bound to "
+      "grants (`crescendo identity bind`)";
   return doc;
 }
 

@@ -45,7 +45,11 @@ bool Integer(const Json& j, const std::string& field, int64_t min, bool required
   if (!j.contains(field)) return !required || Fail(error, field, "is required");
   const Json& v = j[field];
   if (!v.is_number_integer()) return Fail(error, field, "expected an integer");
-  if (v.is_number_unsigned() ? v.get<uint64_t>() > INT64_MAX : v.get<int64_t>() < min) {
+  // JSON reads a non-negative integer as unsigned: check it against both ends.
+  const bool out_of_range = v.is_number_unsigned()
+                                ? v.get<uint64_t>() > INT64_MAX || v.get<int64_t>() < min
+                                : v.get<int64_t>() < min;
+  if (out_of_range) {
     return Fail(error, field, "expected an integer >= " + std::to_string(min));
   }
   *out = v.get<int64_t>();
@@ -64,6 +68,30 @@ bool Message(const Json& j, std::string* out, DecodeError* error) {
 
 bool NameChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
+// Decodes j["files"]: a non-empty object of configuration paths to YAML text or null.
+bool Files(const Json& j, std::map<std::string, std::optional<std::string>>* out,
+           DecodeError* error) {
+  if (!j.contains("files") || !j["files"].is_object() || j["files"].empty()) {
+    return Fail(error, "files",
+                "expected an object of file paths to YAML text (or null to remove)");
+  }
+  if (j["files"].size() > kMaxFiles) {
+    return Fail(error, "files", "more than " + std::to_string(kMaxFiles) + " files");
+  }
+  for (const auto& [path, text] : j["files"].items()) {
+    if (!IsValidConfigPath(path)) {
+      return Fail(error, "files." + path,
+                  "expected a relative path of [A-Za-z0-9_.-] segments ending in .yaml or .yml");
+    }
+    if (!text.is_string() && !text.is_null()) {
+      return Fail(error, "files." + path, "expected the YAML text as a string, or null to remove");
+    }
+    (*out)[path] =
+        text.is_null() ? std::nullopt : std::optional<std::string>(text.get<std::string>());
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<ConfigChange> DecodeConfigChange(std::string_view body, DecodeError* error) {
@@ -74,27 +102,7 @@ std::optional<ConfigChange> DecodeConfigChange(std::string_view body, DecodeErro
       !Message(*j, &change.message, error)) {
     return std::nullopt;
   }
-  if (!j->contains("files") || !(*j)["files"].is_object() || (*j)["files"].empty()) {
-    Fail(error, "files", "expected an object of file paths to YAML text (or null to remove)");
-    return std::nullopt;
-  }
-  if ((*j)["files"].size() > kMaxFiles) {
-    Fail(error, "files", "more than " + std::to_string(kMaxFiles) + " files");
-    return std::nullopt;
-  }
-  for (const auto& [path, text] : (*j)["files"].items()) {
-    if (!IsValidConfigPath(path)) {
-      Fail(error, "files." + path,
-           "expected a relative path of [A-Za-z0-9_.-] segments ending in .yaml or .yml");
-      return std::nullopt;
-    }
-    if (!text.is_string() && !text.is_null()) {
-      Fail(error, "files." + path, "expected the YAML text as a string, or null to remove");
-      return std::nullopt;
-    }
-    change.files[path] =
-        text.is_null() ? std::nullopt : std::optional<std::string>(text.get<std::string>());
-  }
+  if (!Files(*j, &change.files, error)) return std::nullopt;
   return change;
 }
 
@@ -107,6 +115,61 @@ std::optional<Rollback> DecodeRollback(std::string_view body, DecodeError* error
       !Message(*j, &r.message, error)) {
     return std::nullopt;
   }
+  return r;
+}
+
+std::optional<SimulationRequest> DecodeSimulationRequest(std::string_view body,
+                                                         DecodeError* error) {
+  std::optional<Json> j = Object(
+      body, {"scenario", "tenant", "files", "strategies", "duration_seconds", "seed"}, error);
+  if (!j) return std::nullopt;
+  SimulationRequest r;
+  if (!j->contains("scenario") || !(*j)["scenario"].is_string()) {
+    Fail(error, "scenario", "expected \"config\" (the current configuration) or a scenario name");
+    return std::nullopt;
+  }
+  r.scenario = (*j)["scenario"].get<std::string>();
+  if (r.scenario != "config" && !IsValidName(r.scenario)) {
+    Fail(error, "scenario", "expected \"config\" or a scenario name of [a-z0-9-]");
+    return std::nullopt;
+  }
+  if (j->contains("tenant")) {
+    const Json& t = (*j)["tenant"];
+    if (!t.is_string() || !IsValidName(t.get<std::string>())) {
+      Fail(error, "tenant", "expected a tenant name of [a-z0-9-] (at most 63 characters)");
+      return std::nullopt;
+    }
+    r.tenant = t.get<std::string>();
+  }
+  if (j->contains("files")) {
+    if (r.scenario != "config") {
+      Fail(error, "files", "a proposed change applies to scenario \"config\" only");
+      return std::nullopt;
+    }
+    if (!Files(*j, &r.files, error)) return std::nullopt;
+  }
+  const Json* strategies = j->contains("strategies") ? &(*j)["strategies"] : nullptr;
+  if (strategies == nullptr || !strategies->is_array() || strategies->empty() ||
+      strategies->size() > kMaxStrategies) {
+    Fail(error, "strategies",
+         "expected an array of 1 to " + std::to_string(kMaxStrategies) + " strategy names");
+    return std::nullopt;
+  }
+  for (size_t i = 0; i < strategies->size(); ++i) {
+    const Json& s = (*strategies)[i];
+    if (!s.is_string() || !IsValidName(s.get<std::string>())) {
+      Fail(error, "strategies[" + std::to_string(i) + "]",
+           "expected a strategy name of [a-z0-9-], e.g. kubernetes");
+      return std::nullopt;
+    }
+    r.strategies.push_back(s.get<std::string>());
+  }
+  int64_t seed = 1;
+  if (!Integer(*j, "duration_seconds", 1, true, &r.duration_seconds, error) ||
+      !Integer(*j, "seed", 0, false, &seed, error)) {
+    return std::nullopt;
+  }
+  r.seed = static_cast<uint64_t>(seed);
   return r;
 }
 

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace crescendo::api {
 
@@ -35,9 +36,26 @@ struct Rollback {
   std::string message;
 };
 
+// POST /api/v1/simulations: {"scenario": "config" | NAME, "tenant": NAME, "files": {PATH: TEXT or
+// null}, "strategies": [NAME, ...], "duration_seconds": N, "seed": N}. `files` (only with
+// "config") is a proposed change of the newest configuration version, as in ConfigChange; the
+// tenant (optional) keeps that tenant's services only.
+struct SimulationRequest {
+  std::string scenario;
+  std::string tenant;  // empty: every service
+  std::map<std::string, std::optional<std::string>> files;
+  std::vector<std::string> strategies;
+  int64_t duration_seconds = 0;
+  uint64_t seed = 1;
+};
+
+// The most strategies one simulation compares.
+inline constexpr size_t kMaxStrategies = 8;
+
 // Each returns nullopt and fills *error when the body does not decode.
 std::optional<ConfigChange> DecodeConfigChange(std::string_view body, DecodeError* error);
 std::optional<Rollback> DecodeRollback(std::string_view body, DecodeError* error);
+std::optional<SimulationRequest> DecodeSimulationRequest(std::string_view body, DecodeError* error);
 
 // True for a tenant or service name: 1-63 characters of [a-z0-9-], starting and ending with a
 // letter or digit (a Kubernetes DNS label, RFC 1123).

@@ -19,6 +19,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   crescendo::api::DecodeRollback(body, &error);
+  if (auto run = crescendo::api::DecodeSimulationRequest(body, &error)) {
+    if (run->strategies.empty() || run->duration_seconds < 1 ||
+        (run->scenario != "config" && !run->files.empty())) {
+      std::abort();  // an invalid request decoded
+    }
+    for (const auto& [path, text] : run->files) {
+      if (!crescendo::api::IsValidConfigPath(path)) std::abort();
+    }
+  }
   crescendo::api::IsValidName(body);
   crescendo::api::ParseBoundedInt(body, 0, 1000);
   return 0;

@@ -16,12 +16,14 @@ namespace crescendo::api {
 
 // Whose grant an endpoint needs.
 enum class Scope {
-  kPublic,    // no token (health, metrics, the OpenAPI document)
-  kAnyToken,  // any valid token; the answer is filtered to what it may see
-  kGlobal,    // a global grant of the route's role
-  kTenant,    // a grant of the route's role on the {tenant} of the path, or a global one
-  kChange,    // a configuration change: operator on every tenant it affects, admin when it
-              // affects anything global (decided after decoding the change)
+  kPublic,      // no token (health, metrics, the OpenAPI document)
+  kAnyToken,    // any valid token; the answer is filtered to what it may see
+  kGlobal,      // a global grant of the route's role
+  kTenant,      // a grant of the route's role on the {tenant} of the path, or a global one
+  kChange,      // a configuration change: operator on every tenant it affects, admin when it
+                // affects anything global (decided after decoding the change)
+  kSimulation,  // a grant of the route's role on the simulation's tenant (a global one when it
+                // names none), decided after decoding the request or finding the run
 };
 
 struct Route {

@@ -3,6 +3,9 @@
 //   crescendo token create --store S --name NAME --grant ROLE[:TENANT]... [--json]
 //   crescendo token revoke --store S ID
 //   crescendo token list   --store S
+//   crescendo identity bind   --store S --subject NAME --name NAME --grant ROLE[:TENANT]...
+//   crescendo identity unbind --store S SUBJECT
+//   crescendo identity list   --store S
 //   crescendo audit verify --store S
 //   crescendo audit export --store S [--output FILE]
 //   crescendo backup  --store S --to FILE
@@ -86,6 +89,17 @@ void WithStore(CommandContext& ctx, const std::string& prefix, const std::string
   }
 }
 
+// The grants as `token list` and `identity list` print them: "viewer,operator:harmonia".
+std::string GrantsText(const std::string& grants_json) {
+  std::string out;
+  for (const Json& g : Json::parse(grants_json, nullptr, false)) {
+    if (!g.is_object() || !g.contains("role") || !g.contains("tenant")) continue;
+    out += (out.empty() ? "" : ",") + g["role"].get<std::string>() +
+           (g["tenant"] == "*" ? "" : ":" + g["tenant"].get<std::string>());
+  }
+  return out;
+}
+
 void AddToken(CLI::App& app, CommandContext& ctx) {
   CLI::App* token = app.add_subcommand("token", "Create, revoke and list API bearer tokens");
   token->require_subcommand(1);
@@ -158,14 +172,89 @@ void AddToken(CLI::App& app, CommandContext& ctx) {
       CRESCENDO_ASSIGN_OR_RETURN(std::vector<store::TokenRecord> tokens, store.ListTokens());
       ctx.out << fmt::format("{:<14} {:<20} {:<24} {}\n", "ID", "NAME", "CREATED", "GRANTS");
       for (const store::TokenRecord& t : tokens) {
-        std::string grants;
-        for (const Json& g : Json::parse(t.grants)) {
-          grants += (grants.empty() ? "" : ",") + g["role"].get<std::string>() +
-                    (g["tenant"] == "*" ? "" : ":" + g["tenant"].get<std::string>());
-        }
+        const std::string grants = GrantsText(t.grants);
         ctx.out << fmt::format("{:<14} {:<20} {:<24} {}{}\n", t.id, t.name,
                                FormatRfc3339(t.created), grants,
                                t.revoked ? " (revoked " + FormatRfc3339(*t.revoked) + ")" : "");
+      }
+      return Status::Ok();
+    });
+  });
+}
+
+// Client certificate identities (mutual TLS): a certificate the server's --tls-client-ca
+// verifies and whose subject CN or an alternative name is a bound subject gets its grants.
+void AddIdentity(CLI::App& app, CommandContext& ctx) {
+  CLI::App* identity = app.add_subcommand(
+      "identity", "Bind client certificate subjects (mutual TLS) to grants, list and unbind them");
+  identity->require_subcommand(1);
+  struct Flags {
+    std::string store, subject, name;
+    std::vector<std::string> grants;
+  };
+  auto f = std::make_shared<Flags>();
+  auto store_flag = [f](CLI::App* cmd) {
+    cmd->add_option("--store", f->store, "SQLite path or postgresql:// URL")
+        ->required()
+        ->envname("CRESCENDO_STORE");
+  };
+  CLI::App* bind = identity->add_subcommand(
+      "bind", "Give the certificates whose CN or alternative name is SUBJECT these grants");
+  store_flag(bind);
+  bind->add_option("--subject", f->subject,
+                   "A certificate subject CN, or a DNS, email or URI alternative name")
+      ->required();
+  bind->add_option("--name", f->name, "Who or what the identity is (default: the subject)");
+  bind->add_option("--grant", f->grants,
+                   "ROLE (global) or ROLE:TENANT; ROLE is viewer, operator or admin")
+      ->required();
+  bind->callback([f, &ctx] {
+    if (f->subject.empty() || f->subject.size() > 255) {
+      ctx.err << "crescendo identity bind: --subject: expected 1 to 255 characters\n";
+      ctx.exit_code = 2;
+      return;
+    }
+    std::vector<security::Grant> grants;
+    for (const std::string& g : f->grants) {
+      StatusOr<security::Grant> parsed = security::ParseGrant(g);
+      if (!parsed.ok()) {
+        ctx.err << "crescendo identity bind: --grant " << parsed.status().message() << "\n";
+        ctx.exit_code = 2;
+        return;
+      }
+      grants.push_back(*parsed);
+    }
+    WithStore(ctx, "crescendo identity bind", f->store, [&](store::Store& store) -> Status {
+      store::IdentityRecord record{f->subject, f->name.empty() ? f->subject : f->name,
+                                   security::GrantsToJson(grants), RealClock().Now()};
+      CRESCENDO_RETURN_IF_ERROR(store.PutIdentity(
+          record, CliAudit("identity.bind", "certificate " + f->subject,
+                           {{"name", record.name}, {"grants", Json::parse(record.grants)}})));
+      ctx.out << "bound certificate subject " << f->subject << " to " << GrantsText(record.grants)
+              << "\n";
+      return Status::Ok();
+    });
+  });
+  CLI::App* unbind = identity->add_subcommand("unbind", "Remove a subject's binding");
+  store_flag(unbind);
+  unbind->add_option("subject", f->subject, "The bound subject")->required();
+  unbind->callback([f, &ctx] {
+    WithStore(ctx, "crescendo identity unbind", f->store, [&](store::Store& store) -> Status {
+      CRESCENDO_RETURN_IF_ERROR(store.DeleteIdentity(
+          f->subject, CliAudit("identity.unbind", "certificate " + f->subject)));
+      ctx.out << "unbound certificate subject " << f->subject << "\n";
+      return Status::Ok();
+    });
+  });
+  CLI::App* list = identity->add_subcommand("list", "List the bound subjects");
+  store_flag(list);
+  list->callback([f, &ctx] {
+    WithStore(ctx, "crescendo identity list", f->store, [&](store::Store& store) -> Status {
+      CRESCENDO_ASSIGN_OR_RETURN(std::vector<store::IdentityRecord> all, store.ListIdentities());
+      ctx.out << fmt::format("{:<32} {:<20} {:<31} {}\n", "SUBJECT", "NAME", "BOUND", "GRANTS");
+      for (const store::IdentityRecord& i : all) {
+        ctx.out << fmt::format("{:<32} {:<20} {:<31} {}\n", i.subject, i.name,
+                               FormatRfc3339(i.created), GrantsText(i.grants));
       }
       return Status::Ok();
     });
@@ -344,6 +433,7 @@ void AddKeys(CLI::App& app, CommandContext& ctx) {
 
 void RegisterControlPlaneCommands(CLI::App& app, CommandContext& ctx) {
   AddToken(app, ctx);
+  AddIdentity(app, ctx);
   AddAudit(app, ctx);
   AddBackup(app, ctx);
   AddKeys(app, ctx);

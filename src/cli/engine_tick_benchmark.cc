@@ -12,7 +12,6 @@
 #include <map>
 
 #include "crescendo/engine/engine.h"
-#include "crescendo/engine/predictive_strategy.h"
 #include "crescendo/engine/strategies.h"
 #include "crescendo/sim/world.h"
 

@@ -16,16 +16,20 @@
 
 #include "cli/command.h"
 #include "cli/config_scenario.h"
+#include "cli/config_sources.h"
 #include "cli/environment.h"
 #include "cli/progress.h"
 #include "cli/validate.h"
 #include "crescendo/api/metrics_server.h"
+#include "crescendo/base/clock.h"
 #include "crescendo/config/loader.h"
 #include "crescendo/config/watcher.h"
 #include "crescendo/engine/engine.h"
 #include "crescendo/engine/strategies.h"
 #include "crescendo/format/file.h"
 #include "crescendo/kubernetes/controller.h"
+#include "crescendo/metrics/http_client.h"
+#include "crescendo/metrics/registry.h"
 
 namespace crescendo::cli {
 namespace {
@@ -614,6 +618,7 @@ struct KubernetesFlags {
 // crescendo/kubernetes/controller.h). Returns the exit code: 2 for bad flags or configuration,
 // 1 when the cluster cannot be reached.
 int RunKubernetesBackend(const KubernetesFlags& k, const RunOptions& options, CommandContext& ctx) {
+  RealClock clock;  // the configured metric sources' (the controller keeps its own)
   kubernetes::ControllerOptions c;
   StatusOr<kubernetes::Credentials> credentials =
       k.kubeconfig.empty()
@@ -641,7 +646,21 @@ int RunKubernetesBackend(const KubernetesFlags& k, const RunOptions& options, Co
       ctx.err << "crescendo run: " << watcher.status().message() << "\n";
       return 2;
     }
-    c.configured = WorkloadsOf(*(*watcher)->Current(), options.environment);
+    const config::Config& config = *(*watcher)->Current();
+    c.configured = WorkloadsOf(config, options.environment);
+    metrics::SourceContext sources;
+    sources.http = metrics::NewCurlHttpClient();
+    sources.clock = &clock;
+    sources.env = metrics::ProcessEnvironment();
+    StatusOr<ConfiguredMetrics> configured = ConfiguredMetricsFor(
+        config, options.environment, c.configured, "kubernetes-metrics", sources);
+    if (!configured.ok()) {
+      ctx.err << "crescendo run: " << configured.status().message() << "\n";
+      return 2;
+    }
+    c.sources = std::move(configured->sources);
+    c.bindings = std::move(configured->bindings);
+    c.source_policies = std::move(configured->policies);
   }
   if (!k.lease_namespace.empty()) {
     kubernetes::LeaseOptions leases;

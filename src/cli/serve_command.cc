@@ -3,14 +3,19 @@
 //   crescendo serve --store PATH|URL --master-key-file FILE [--config DIR...] [--env prod]
 //                   [--listen 127.0.0.1:8080] [--backend sim] [--speed N] [--interval 30s]
 //                   [--retention 168h] [--tls-cert F --tls-key F [--tls-client-ca F]]
+//                   [--metrics-catalogue FILE]
 //   crescendo serve --print-openapi
 //
 // The engine ticks on the simulator in its own thread, its simulated world advancing at
-// wall-clock speed times --speed. Each tick's decisions (traces sealed per tenant), the sealed
-// samples of the tenants' business metrics, the engine's checkpoint and an audit entry per
-// applied change are written to the store in one transaction. A configuration version stored
-// through the API is applied to the engine at the next tick. When the store does not answer the
-// engine skips its ticks (every workload keeps what it has) and /readyz says so, until it
+// wall-clock speed times --speed. Each tick's decisions (traces sealed per tenant), each
+// workload's latest horizontal and vertical recommendation (sealed), the sealed samples of the
+// sensitive metrics (those --metrics-catalogue marks `sensitive`; without it, the scenario's
+// business metrics, the catalogue's default for kind business), the engine's checkpoint and an
+// audit entry per applied change are written to the store in one transaction. What-if
+// simulations started through the API run `crescendo simulate`'s code path (sim::RunSimulation,
+// one engine per strategy) on threads of their own, cancelled at shutdown. A configuration version
+// stored through the API is applied to the engine at the next tick. When the store does not answer
+// the engine skips its ticks (every workload keeps what it has) and /readyz says so, until it
 // answers again. SIGTERM or SIGINT: the tick in flight finishes and is recorded, the server
 // stops, the store closes. Exit codes: 0 after a clean stop, 1 when it cannot start, 2 bad flags.
 #include <prometheus/counter.h>
@@ -25,6 +30,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -32,13 +38,19 @@
 #include "cli/command.h"
 #include "cli/config_scenario.h"
 #include "cli/run_command.h"
+#include "cli/validate.h"
 #include "crescendo/api/control_plane.h"
 #include "crescendo/api/http_server.h"
 #include "crescendo/api/metrics_exporter.h"
+#include "crescendo/base/quantity.h"
 #include "crescendo/config/config_files.h"
 #include "crescendo/config/loader.h"
 #include "crescendo/engine/engine.h"
+#include "crescendo/engine/strategies.h"
+#include "crescendo/metrics/catalogue.h"
 #include "crescendo/security/crypto.h"
+#include "crescendo/sim/report.h"
+#include "crescendo/sim/runner.h"
 #include "crescendo/sim/world.h"
 #include "crescendo/store/store.h"
 
@@ -71,6 +83,7 @@ struct ServeFlags {
   std::string master_key_file;
   std::string tls_cert, tls_key, tls_client_ca;
   double rate = 100;
+  std::string metrics_catalogue;
   bool print_openapi = false;
 };
 
@@ -153,6 +166,178 @@ Json TraceJson(const std::vector<TraceEntry>& trace) {
         {{"step", t.step}, {"before", t.before}, {"after", t.after}, {"reason", t.reason}});
   }
   return out;
+}
+
+std::string_view UpdateName(VerticalUpdate u) {
+  switch (u) {
+    case VerticalUpdate::kOff:
+      return "Off";
+    case VerticalUpdate::kInitial:
+      return "Initial";
+    case VerticalUpdate::kRecreate:
+      return "Recreate";
+    case VerticalUpdate::kInPlaceOrRecreate:
+      return "InPlaceOrRecreate";
+  }
+  return "Off";
+}
+
+Json AmountsJson(const Resources& r) {
+  return {{"cpu_millis", r.cpu_millis}, {"memory_bytes", r.memory_bytes}};
+}
+
+// The VPA recommendation of each container, read back from a vertical trace: the VPA strategies
+// explain every resource they cover as "<container> <cpu|memory> request <old> -> <new>: <rule>
+// (lowerBound <q>, upperBound <q>)" with the new request as the entry's `after`
+// (ExplainResource, src/vertical/vpa/vpa_strategy.cc), while VerticalDecision carries no
+// PodRecommendation. Returns container -> {"target", "lowerBound", "upperBound"}, each
+// {"cpu_millis", "memory_bytes"} for the resources the recommendation covers.
+Json RecommendedBounds(const std::vector<TraceEntry>& trace) {
+  static const std::regex kExplained(
+      R"(^(\S+) (cpu|memory) request .*\(lowerBound (\S+), upperBound (\S+)\))");
+  Json out = Json::object();
+  for (const TraceEntry& t : trace) {
+    std::smatch m;
+    if (!std::regex_search(t.reason, m, kExplained)) continue;
+    const bool cpu = m[2] == "cpu";
+    StatusOr<Quantity> lower = Quantity::Parse(m[3].str());
+    StatusOr<Quantity> upper = Quantity::Parse(m[4].str());
+    if (!lower.ok() || !upper.ok()) continue;
+    const char* key = cpu ? "cpu_millis" : "memory_bytes";
+    Json& c = out[m[1].str()];
+    c["target"][key] = static_cast<int64_t>(t.after);
+    c["lowerBound"][key] = cpu ? lower->MilliValue() : lower->Value();
+    c["upperBound"][key] = cpu ? upper->MilliValue() : upper->Value();
+  }
+  return out;
+}
+
+// What the API answers for a workload's recommendation (GET .../recommendations): the
+// horizontal decision and, for a workload sized vertically, the vertical one: per container
+// the VPA target and bounds (RecommendedBounds) and, when the template changes, its new
+// requests and limits (`template`).
+Json RecommendationJson(const Decision& d, const std::optional<VerticalDecision>& v) {
+  Json out = {{"horizontal",
+               {{"current_replicas", d.current_replicas},
+                {"desired_replicas", d.desired_replicas},
+                {"applied", d.applied},
+                {"status", d.status.ok() ? "" : d.status.message()},
+                {"trace", TraceJson(d.trace)}}},
+              {"vertical", nullptr}};
+  if (!v) return out;
+  Json recommended = RecommendedBounds(v->trace);
+  Json containers = Json::array();
+  for (auto& [name, bounds] : recommended.items()) {
+    bounds["name"] = name;
+    containers.push_back(bounds);
+  }
+  for (const ContainerResources& c : v->containers) {
+    auto it = std::find_if(containers.begin(), containers.end(),
+                           [&](const Json& j) { return j["name"] == c.name; });
+    if (it == containers.end()) {
+      containers.push_back({{"name", c.name}});
+      it = containers.end() - 1;
+    }
+    (*it)["template"] = {{"requests", AmountsJson(c.requests)}, {"limits", AmountsJson(c.limits)}};
+  }
+  out["vertical"] = {{"applied", v->applied},
+                     {"update", UpdateName(v->update)},
+                     {"containers", containers},
+                     {"pods", v->pods},
+                     {"trace", TraceJson(v->trace)}};
+  return out;
+}
+
+// A load source that fails with Cancelled once `cancel` turns true: the simulation runner stops
+// at the next tick and returns that error.
+class CancellableSource : public sim::LoadSource {
+ public:
+  CancellableSource(std::unique_ptr<sim::LoadSource> inner, const std::atomic<bool>* cancel)
+      : inner_(std::move(inner)), cancel_(cancel) {}
+  StatusOr<std::optional<double>> RpsAt(Timestamp t) override {
+    if (cancel_->load()) {
+      return Status(StatusCode::kCancelled, "the simulation was cancelled: the server is stopping");
+    }
+    return inner_->RpsAt(t);
+  }
+
+ private:
+  std::unique_ptr<sim::LoadSource> inner_;
+  const std::atomic<bool>* cancel_;
+};
+
+constexpr std::string_view kBuiltinScenario = "music-streaming";
+
+// Checks a what-if request and returns its job: the scenario (the generated music streaming one,
+// or the request's configuration in `environment`), the tenant's services only when it names
+// one, each strategy on its own engine and cluster (sim::RunSimulation, as `crescendo simulate`),
+// the report as `simulate --json` writes it.
+StatusOr<api::SimulationJob> PrepareSimulation(const api::SimulationSpec& spec,
+                                               const std::string& environment, std::string* field) {
+  const Timestamp start = FromUnixSeconds(kScenarioStartUnix);
+  sim::ScenarioSpec scenario;
+  if (spec.scenario == kBuiltinScenario) {
+    scenario = sim::MusicStreamingScenario(spec.seed, start);
+  } else if (spec.scenario == "config" && spec.config != nullptr) {
+    StatusOr<sim::ScenarioSpec> built =
+        ScenarioFromConfig(*spec.config, environment, spec.seed, start);
+    if (!built.ok()) {
+      *field = "files";
+      return InvalidArgumentError(built.status().message());
+    }
+    scenario = *std::move(built);
+  } else {
+    *field = "scenario";
+    return InvalidArgumentError("unknown scenario \"" + spec.scenario +
+                                "\"; expected config (the current configuration) or " +
+                                std::string(kBuiltinScenario));
+  }
+  if (!spec.tenant.empty()) {
+    std::erase_if(scenario.services,
+                  [&](const sim::ServiceSpec& s) { return s.id.tenant != spec.tenant; });
+    if (scenario.services.empty()) {
+      *field = "tenant";
+      return InvalidArgumentError("the scenario has no service of tenant " + spec.tenant +
+                                  " in environment " + environment);
+    }
+  }
+  for (size_t i = 0; i < spec.strategies.size(); ++i) {
+    StatusOr<ModeStrategies> known = StrategiesForName(spec.strategies[i]);
+    if (!known.ok()) {
+      *field = "strategies[" + std::to_string(i) + "]";
+      return InvalidArgumentError(known.status().message());
+    }
+  }
+  sim::SimulationOptions options;
+  options.start = start;
+  options.end = start + spec.duration;
+  options.seed = spec.seed;
+  options.strategies = spec.strategies;
+  options.nodes = scenario.nodes;
+  options.resolve = StrategiesForName;
+  StatusOr<int64_t> ticks = CheckTicks(spec.duration, options.interval);
+  const int64_t work = (ticks.ok() ? *ticks : 0) * static_cast<int64_t>(scenario.services.size()) *
+                       static_cast<int64_t>(spec.strategies.size());
+  if (!ticks.ok() || work > kMaxServiceTicks) {
+    *field = "duration_seconds";
+    return InvalidArgumentError(ticks.ok() ? "the run would be " + std::to_string(work) +
+                                                 " service-ticks, expected at most " +
+                                                 std::to_string(kMaxServiceTicks) +
+                                                 ": shorten it or compare fewer strategies"
+                                           : ticks.status().message());
+  }
+  sim::LoadDescription load{"scenario", spec.scenario, spec.scenario, spec.seed, {}, {}, 1, 1};
+  for (const sim::ServiceSpec& s : scenario.services) load.services.push_back(s.id);
+  return api::SimulationJob(
+      [scenario, options, load](const std::atomic<bool>& cancel) -> StatusOr<std::string> {
+        std::vector<sim::SimService> services = sim::ServicesOf(scenario);
+        for (sim::SimService& s : services) {
+          s.source = std::make_unique<CancellableSource>(std::move(s.source), &cancel);
+        }
+        CRESCENDO_ASSIGN_OR_RETURN(sim::SimulationResult result,
+                                   sim::RunSimulation(services, options, NewHorizontalStrategy));
+        return sim::ResultJson(result, load);
+      });
 }
 
 // The operational metrics of `serve` (beside api::MetricsExporter's), the inputs of the alerting
@@ -354,6 +539,8 @@ class EngineLoop {
     OpsMetrics* ops;  // may be null
     Clock* wall;      // the wall clock the metrics' timestamps come from
     std::ostream* log;
+    // Decides which metrics are sealed and stored; null: the scenario's business metrics.
+    const metrics::MetricCatalogue* catalogue = nullptr;
   };
 
   static StatusOr<std::unique_ptr<EngineLoop>> Create(Options o) {
@@ -403,9 +590,7 @@ class EngineLoop {
     tick_ = checkpoint ? checkpoint->tick : 0;
     CRESCENDO_ASSIGN_OR_RETURN(sim::ScenarioSpec scenario,
                                ScenarioFromConfig(*config_, o_.environment, o_.seed, start_));
-    for (const sim::ServiceSpec& s : scenario.services) {
-      for (const sim::BusinessMetricSpec& b : s.business_metrics) sensitive_.insert(b.name);
-    }
+    SensitiveMetrics(scenario);
     CRESCENDO_ASSIGN_OR_RETURN(std::unique_ptr<sim::World> world, sim::World::Create(scenario));
     world_ = std::move(world);
     clock_.SleepUntil(start_);
@@ -418,6 +603,18 @@ class EngineLoop {
     engine.backend = world_.get();
     engine.collector = collector_.get();
     engine.bindings = SimBindings(config_.get(), workloads);
+    if (o_.catalogue != nullptr) {
+      for (const metrics::MetricBinding& b : engine.bindings) {
+        const metrics::MetricDefinition* m = o_.catalogue->Find(b.metric);
+        if (m != nullptr && m->sensitive) sensitive_.insert(b.metric);
+      }
+    }
+    std::string sealed;
+    for (const std::string& m : sensitive_) sealed += (sealed.empty() ? "" : ", ") + m;
+    *o_.log << "serve: sealing the samples of " << (sealed.empty() ? "no metric" : sealed)
+            << (o_.catalogue != nullptr ? " (marked sensitive in --metrics-catalogue)"
+                                        : " (the business metrics: no --metrics-catalogue)")
+            << "\n";
     CRESCENDO_ASSIGN_OR_RETURN(engine_, Engine::Create(engine, workloads));
     if (checkpoint) {
       Json state = Json::parse(checkpoint->state, nullptr, false);
@@ -440,6 +637,19 @@ class EngineLoop {
     }
     ready_ = true;
     return Status::Ok();
+  }
+
+  // The metrics whose samples are sealed and stored: those of the scenario's business metrics
+  // (and, below, of the engine's bindings) the catalogue marks sensitive; without a catalogue,
+  // every business metric (a business metric's default `sensitive` in the catalogue).
+  void SensitiveMetrics(const sim::ScenarioSpec& scenario) {
+    for (const sim::ServiceSpec& s : scenario.services) {
+      for (const sim::BusinessMetricSpec& b : s.business_metrics) {
+        const metrics::MetricDefinition* m =
+            o_.catalogue != nullptr ? o_.catalogue->Find(b.name) : nullptr;
+        if (o_.catalogue == nullptr || (m != nullptr && m->sensitive)) sensitive_.insert(b.name);
+      }
+    }
   }
 
   void Loop() {
@@ -513,7 +723,18 @@ class EngineLoop {
                          &checkpoint_key));
     record.checkpoint = {tick_ + 1, now,
                          Json{{"sealed", sealed_state}, {"key_version", checkpoint_key}}.dump()};
-    for (const Decision& d : report.decisions) {
+    for (size_t i = 0; i < report.decisions.size(); ++i) {
+      const Decision& d = report.decisions[i];
+      store::RecommendationRecord rec{
+          d.workload.ToString(), d.workload.tenant, tick_ + 1, now, "", 0};
+      const std::optional<VerticalDecision> none;
+      Json doc = RecommendationJson(d, i < report.vertical.size() ? report.vertical[i] : none);
+      KeepVerticalTargets(rec.workload, tick_ + 1, doc);
+      CRESCENDO_ASSIGN_OR_RETURN(
+          rec.sealed,
+          keyring_.SealFor(rec.tenant, doc.dump(-1, ' ', false, Json::error_handler_t::replace),
+                           &rec.key_version));
+      record.recommendations.push_back(std::move(rec));
       store::DecisionRecord r;
       r.tick = tick_ + 1;
       r.time = now;
@@ -575,6 +796,21 @@ class EngineLoop {
     return Status::Ok();
   }
 
+  // A vertical strategy runs less often than the engine ticks (the VPA once a minute); between
+  // its runs a recommendation carries the containers of its last run, and `containers_tick`
+  // says which tick that was.
+  void KeepVerticalTargets(const std::string& workload, int64_t tick, Json& doc) {
+    Json& vertical = doc["vertical"];
+    if (vertical.is_null()) return;
+    if (!vertical["containers"].empty()) {
+      last_vertical_[workload] = {tick, vertical["containers"]};
+      vertical["containers_tick"] = tick;
+    } else if (auto it = last_vertical_.find(workload); it != last_vertical_.end()) {
+      vertical["containers"] = it->second.second;
+      vertical["containers_tick"] = it->second.first;
+    }
+  }
+
   // Reads each business metric of the tick and stores it sealed under its tenant's key.
   // REQUIRES: keys_mu_ held.
   Status SealSensitiveMetrics(Timestamp now, store::TickRecord& record) {
@@ -606,6 +842,8 @@ class EngineLoop {
   Timestamp start_;
   int64_t tick_ = 0;
   std::set<std::string> sensitive_;
+  // workload -> the tick and containers of its last vertical run (engine thread only)
+  std::map<std::string, std::pair<int64_t, Json>> last_vertical_;
   std::shared_ptr<sim::World> world_;
   std::unique_ptr<metrics::Collector> collector_;
   std::unique_ptr<Engine> engine_;
@@ -652,11 +890,18 @@ int RunServe(const ServeFlags& f, CommandContext& ctx) {
   RealClock wall;
   Status seeded = SeedConfig(**store, f.config, wall.Now(), ctx.err);
   if (!seeded.ok()) return fail(seeded, 1);
+  std::optional<metrics::MetricCatalogue> catalogue;
+  if (!f.metrics_catalogue.empty()) {
+    StatusOr<metrics::MetricCatalogue> loaded =
+        metrics::MetricCatalogue::LoadFile(f.metrics_catalogue);
+    if (!loaded.ok()) return fail(loaded.status().WithContext("--metrics-catalogue"), 2);
+    catalogue = *std::move(loaded);
+  }
   api::MetricsExporter exporter;
   OpsMetrics ops(*exporter.registry(), ToSeconds(*interval) / f.speed);
   StatusOr<std::unique_ptr<EngineLoop>> loop =
       EngineLoop::Create({store->get(), *master, f.env, f.seed, *interval, f.speed, *retention,
-                          &exporter, &ops, &wall, &ctx.err});
+                          &exporter, &ops, &wall, &ctx.err, catalogue ? &*catalogue : nullptr});
   if (!loop.ok()) return fail(loop.status(), 1);
   api::ControlPlaneOptions options;
   options.store = store->get();
@@ -672,6 +917,9 @@ int RunServe(const ServeFlags& f, CommandContext& ctx) {
     return engine->OpenSealed(tenant, version, sealed);
   };
   options.engine_ready = [engine] { return engine->ready(); };
+  options.prepare_simulation = [env = f.env](const api::SimulationSpec& spec, std::string* field) {
+    return PrepareSimulation(spec, env, field);
+  };
   StatusOr<std::unique_ptr<api::ControlPlane>> plane = api::ControlPlane::Create(options);
   if (!plane.ok()) return fail(plane.status(), 1);
   api::HttpServerOptions http;
@@ -726,6 +974,9 @@ void RegisterServeCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--tls-key", f->tls_key, "... and this private key (PEM)");
   cmd->add_option("--tls-client-ca", f->tls_client_ca,
                   "Require client certificates signed by this CA (mutual TLS)");
+  cmd->add_option("--metrics-catalogue", f->metrics_catalogue,
+                  "Metric catalogue (docs/metrics.md) whose `sensitive` metrics are stored sealed "
+                  "(default: the business metrics)");
   cmd->add_option("--rate-limit", f->rate, "Requests per second per token (burst: twice that)");
   cmd->add_flag("--print-openapi", f->print_openapi, "Print the OpenAPI document and exit");
   cmd->callback([f, &ctx] { ctx.exit_code = RunServe(*f, ctx); });

@@ -3,10 +3,10 @@
 #include <functional>
 #include <map>
 
-#include "crescendo/engine/predictive_strategy.h"
 #include "crescendo/forecast/forecaster.h"
 #include "crescendo/horizontal/kubernetes_hpa.h"
 #include "crescendo/horizontal/target_utilization.h"
+#include "engine/predictive/predictive_strategy.h"
 
 namespace crescendo {
 namespace {

@@ -99,7 +99,7 @@ CRESCENDO_FORECASTER_BENCHMARKS(hw_additive_daily_weekly_1m,
                                 "holt_winters_additive(step=1m,season=24h,second_season=168h)")
 CRESCENDO_FORECASTER_BENCHMARKS(fft_1m, "fft(step=1m)")
 CRESCENDO_FORECASTER_BENCHMARKS(ensemble_1m, "ensemble(step=1m)")
-// The predictive strategy's default forecaster (engine/predictive_strategy.h).
+// The predictive strategy's default forecaster (src/engine/predictive/predictive_strategy.h).
 CRESCENDO_FORECASTER_BENCHMARKS(predictive_default_1m,
                                 "ensemble(step=1m,members=naive;holt_winters_additive(season=24h))")
 

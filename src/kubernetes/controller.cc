@@ -80,9 +80,11 @@ StatusOr<ControllerSummary> RunController(const ControllerOptions& options) {
   }
   metrics::CollectorOptions collector_options;
   collector_options.threads = 2;
-  CRESCENDO_ASSIGN_OR_RETURN(
-      std::unique_ptr<metrics::Collector> collector,
-      metrics::Collector::Create(collector_options, {cluster->metrics()}, clock));
+  collector_options.source_policies = options.source_policies;
+  std::vector<std::shared_ptr<MetricSource>> sources = {cluster->metrics()};
+  sources.insert(sources.end(), options.sources.begin(), options.sources.end());
+  CRESCENDO_ASSIGN_OR_RETURN(std::unique_ptr<metrics::Collector> collector,
+                             metrics::Collector::Create(collector_options, sources, clock));
   ControllerSummary summary;
   std::set<std::string> reported;
   std::map<std::string, std::string> explained;  // workload -> its last logged explanation
@@ -91,12 +93,15 @@ StatusOr<ControllerSummary> RunController(const ControllerOptions& options) {
   EngineOptions engine_options;
   engine_options.backend = &cluster->backend();
   engine_options.collector = collector.get();
-  // Bind every metric to metrics.k8s.io, and cpu and memory usage whatever the specs name.
-  engine_options.bindings = BindAllTo(workloads, "kubernetes-metrics");
-  for (const char* m : {"cpu", "memory"}) {
+  // The configured bindings; every other metric from metrics.k8s.io, and cpu and memory usage
+  // whatever the specs name.
+  engine_options.bindings = options.bindings;
+  std::vector<metrics::MetricBinding> fallback = BindAllTo(workloads, "kubernetes-metrics");
+  for (const char* m : {"cpu", "memory"}) fallback.push_back({m, "kubernetes-metrics", m});
+  for (const metrics::MetricBinding& f : fallback) {
     bool bound = false;
-    for (const metrics::MetricBinding& b : engine_options.bindings) bound |= b.metric == m;
-    if (!bound) engine_options.bindings.push_back({m, "kubernetes-metrics", m});
+    for (const metrics::MetricBinding& b : engine_options.bindings) bound |= b.metric == f.metric;
+    if (!bound) engine_options.bindings.push_back(f);
   }
   CRESCENDO_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine,
                              Engine::Create(engine_options, workloads));

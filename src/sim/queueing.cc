@@ -1,4 +1,4 @@
-#include "crescendo/sim/queueing.h"
+#include "sim/queueing.h"
 
 #include <algorithm>
 

@@ -6,6 +6,7 @@
 
 #include "downsampler.h"
 #include "latency_histogram.h"
+#include "sim/queueing.h"
 #include "test_strategies.h"
 
 namespace crescendo::sim {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "crescendo/sim/node_pool.h"
+#include "sim/queueing.h"
 
 namespace crescendo::sim {
 namespace {

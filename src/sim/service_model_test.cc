@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "crescendo/sim/node_pool.h"
-#include "crescendo/sim/queueing.h"
 #include "metric_view.h"
+#include "sim/queueing.h"
 
 namespace crescendo::sim {
 namespace {

@@ -33,6 +33,13 @@ std::span<const Migration> Migrations() {
        {"CREATE INDEX rollups_by_tenant ON metric_rollups (tenant, id)",
         "CREATE INDEX rollups_by_time ON metric_rollups (time_ns)",
         "CREATE INDEX decisions_by_time ON decisions (time_ns)"}},
+      {3,
+       "the latest recommendation of each workload; client certificate identities",
+       {"CREATE TABLE recommendations (workload TEXT PRIMARY KEY, tenant TEXT NOT NULL, tick "
+        "BIGINT NOT NULL, time_ns BIGINT NOT NULL, sealed TEXT NOT NULL, key_version BIGINT NOT "
+        "NULL)",
+        "CREATE TABLE identities (subject TEXT PRIMARY KEY, name TEXT NOT NULL, grants TEXT NOT "
+        "NULL, created_ns BIGINT NOT NULL)"}},
   };
   return kMigrations;
 }
@@ -55,6 +62,10 @@ std::span<const TableSpec> BackedUpTables() {
       {"audit_head", {"id", "entries", "hash"}, "id"},
       {"tokens", {"id", "name", "secret_hash", "grants", "created_ns", "revoked_ns"}, "id"},
       {"data_keys", {"tenant", "version", "wrapped", "created_ns"}, "tenant, version"},
+      {"recommendations",
+       {"workload", "tenant", "tick", "time_ns", "sealed", "key_version"},
+       "workload"},
+      {"identities", {"subject", "name", "grants", "created_ns"}, "subject"},
   };
   return kTables;
 }

@@ -183,10 +183,84 @@ class SqlStore final : public Store {
       CRESCENDO_RETURN_IF_ERROR(
           db_->Exec("DELETE FROM checkpoints WHERE tick < ?", {I(c.tick - kCheckpointsKept)})
               .status());
+      for (const RecommendationRecord& r : tick.recommendations) {
+        CRESCENDO_RETURN_IF_ERROR(
+            db_->Exec("DELETE FROM recommendations WHERE workload = ?", {r.workload}).status());
+        CRESCENDO_RETURN_IF_ERROR(
+            db_->Exec("INSERT INTO recommendations VALUES (?, ?, ?, ?, ?, ?)",
+                      {r.workload, r.tenant, I(r.tick), T(r.time), r.sealed, I(r.key_version)})
+                .status());
+      }
       for (const AuditEntry& e : tick.audit) {
         CRESCENDO_RETURN_IF_ERROR(AppendAuditLocked(e).status());
       }
       return Status::Ok();
+    });
+  }
+
+  StatusOr<std::optional<RecommendationRecord>> LatestRecommendation(
+      const std::string& workload) override {
+    std::lock_guard lock(mu_);
+    CRESCENDO_ASSIGN_OR_RETURN(
+        std::vector<Row> rows,
+        db_->Exec("SELECT workload, tenant, tick, time_ns, sealed, key_version FROM "
+                  "recommendations WHERE workload = ?",
+                  {workload}));
+    if (rows.empty()) return std::optional<RecommendationRecord>();
+    const Row& r = rows[0];
+    return std::optional<RecommendationRecord>(
+        RecommendationRecord{ToS(r[0]), ToS(r[1]), ToI(r[2]), ToT(r[3]), ToS(r[4]), ToI(r[5])});
+  }
+
+  Status PutIdentity(const IdentityRecord& identity, AuditEntry audit) override {
+    std::lock_guard lock(mu_);
+    return Write([&]() -> Status {
+      CRESCENDO_ASSIGN_OR_RETURN(
+          std::vector<Row> rows,
+          db_->Exec("SELECT subject FROM identities WHERE subject = ?", {identity.subject}));
+      if (!rows.empty()) {
+        return AlreadyExistsError("subject " + identity.subject +
+                                  " is already bound: unbind it first");
+      }
+      CRESCENDO_RETURN_IF_ERROR(
+          db_->Exec("INSERT INTO identities VALUES (?, ?, ?, ?)",
+                    {identity.subject, identity.name, identity.grants, T(identity.created)})
+              .status());
+      return AppendAuditLocked(audit).status();
+    });
+  }
+
+  StatusOr<std::optional<IdentityRecord>> FindIdentity(const std::string& subject) override {
+    std::lock_guard lock(mu_);
+    CRESCENDO_ASSIGN_OR_RETURN(
+        std::vector<Row> rows,
+        db_->Exec("SELECT subject, name, grants, created_ns FROM identities WHERE subject = ?",
+                  {subject}));
+    if (rows.empty()) return std::optional<IdentityRecord>();
+    return std::optional<IdentityRecord>(
+        IdentityRecord{ToS(rows[0][0]), ToS(rows[0][1]), ToS(rows[0][2]), ToT(rows[0][3])});
+  }
+
+  StatusOr<std::vector<IdentityRecord>> ListIdentities() override {
+    std::lock_guard lock(mu_);
+    CRESCENDO_ASSIGN_OR_RETURN(
+        std::vector<Row> rows,
+        db_->Exec("SELECT subject, name, grants, created_ns FROM identities ORDER BY subject"));
+    std::vector<IdentityRecord> out;
+    for (const Row& r : rows) out.push_back({ToS(r[0]), ToS(r[1]), ToS(r[2]), ToT(r[3])});
+    return out;
+  }
+
+  Status DeleteIdentity(const std::string& subject, AuditEntry audit) override {
+    std::lock_guard lock(mu_);
+    return Write([&]() -> Status {
+      CRESCENDO_ASSIGN_OR_RETURN(
+          std::vector<Row> rows,
+          db_->Exec("SELECT subject FROM identities WHERE subject = ?", {subject}));
+      if (rows.empty()) return NotFoundError("no identity is bound to subject " + subject);
+      CRESCENDO_RETURN_IF_ERROR(
+          db_->Exec("DELETE FROM identities WHERE subject = ?", {subject}).status());
+      return AppendAuditLocked(audit).status();
     });
   }
 

@@ -221,3 +221,56 @@ TEST(DiffFilesTest, NamesAddedRemovedAndChangedFiles) {
 
 }  // namespace
 }  // namespace crescendo::store
+
+namespace crescendo::store {
+namespace {
+
+TEST_F(StoreTest, EachTickReplacesAWorkloadsLatestRecommendation) {
+  struct Case {
+    int64_t tick;
+    std::string workload, sealed;
+  };
+  const std::vector<Case> ticks = {
+      {1, "prod/a/x/y", "first"}, {2, "prod/a/x/y", "second"}, {3, "prod/b/x/z", "other"}};
+  for (const Case& c : ticks) {
+    TickRecord t;
+    t.checkpoint = {c.tick, At(c.tick), "{}"};
+    t.recommendations.push_back({c.workload, "a", c.tick, At(c.tick), c.sealed, 1});
+    ASSERT_TRUE(store_->RecordTick(t).ok());
+  }
+  auto a = store_->LatestRecommendation("prod/a/x/y");
+  ASSERT_TRUE(a.ok() && a->has_value());
+  EXPECT_EQ((*a)->sealed, "second");
+  EXPECT_EQ((*a)->tick, 2);
+  EXPECT_EQ((*a)->key_version, 1);
+  auto none = store_->LatestRecommendation("prod/nobody/x/y");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  // A backup holds them, and a restore brings them back.
+  auto dump = store_->Dump();
+  ASSERT_TRUE(dump.ok());
+  EXPECT_EQ((*dump)["tables"]["recommendations"].size(), 2u);
+  ASSERT_TRUE(store_->Replace(*dump).ok());
+  EXPECT_EQ((*store_->LatestRecommendation("prod/b/x/z"))->sealed, "other");
+}
+
+TEST_F(StoreTest, IdentitiesAreBoundOnceListedAndUnboundWithAnAuditEntry) {
+  IdentityRecord ci{"ci", "ci robot", "[{\"role\":\"viewer\",\"tenant\":\"*\"}]", At(1)};
+  ASSERT_TRUE(store_->PutIdentity(ci, Entry("identity.bind", 1)).ok());
+  EXPECT_EQ(store_->PutIdentity(ci, Entry("identity.bind", 2)).code(), StatusCode::kAlreadyExists);
+  auto found = store_->FindIdentity("ci");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->grants, ci.grants);
+  EXPECT_EQ((*found)->name, "ci robot");
+  EXPECT_FALSE(store_->FindIdentity("CI")->has_value());  // subjects match exactly
+  EXPECT_EQ(store_->ListIdentities()->size(), 1u);
+  ASSERT_TRUE(store_->DeleteIdentity("ci", Entry("identity.unbind", 3)).ok());
+  EXPECT_EQ(store_->DeleteIdentity("ci", Entry("identity.unbind", 4)).code(),
+            StatusCode::kNotFound);
+  EXPECT_TRUE(store_->ListIdentities()->empty());
+  EXPECT_EQ(store_->ListAudit(0, 10)->size(), 2u);  // the refused calls appended nothing
+  EXPECT_FALSE(Verify().has_value());
+}
+
+}  // namespace
+}  // namespace crescendo::store

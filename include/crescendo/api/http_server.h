@@ -1,7 +1,10 @@
 // HttpServer: puts a ControlPlane on a socket (cpp-httplib), over HTTP or TLS.
 //
 // Every request goes to ControlPlane::Handle() on the server's worker threads. With a client CA,
-// TLS requires and verifies client certificates (mutual TLS). Bodies over the control plane's
+// TLS asks for client certificates (mutual TLS) and hands the control plane the certificate's
+// names and whether that CA verified it (ApiRequest::client_certificate): a verified certificate
+// bound to an identity authenticates, an unverified one is refused (401), and a client without
+// one uses a bearer token. Bodies over the control plane's
 // limit are refused with 413 before they are read whole.
 //
 // Thread safety: Start() and Stop() from one thread; requests are served on the server's own.
@@ -20,7 +23,7 @@ struct HttpServerOptions {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free one
   std::string tls_cert;                   // PEM files; both set: HTTPS
   std::string tls_key;
-  std::string tls_client_ca;  // set: clients must present a certificate signed by this CA
+  std::string tls_client_ca;  // set: client certificates are asked for and checked against it
   int threads = 32;           // each open keep-alive connection holds one while it lasts
   size_t max_body_bytes = 1 << 20;
 };

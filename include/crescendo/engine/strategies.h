@@ -1,9 +1,9 @@
 // Horizontal strategies by name: the one place that maps a name to a recommender.
 //
 //   "kubernetes"          the Kubernetes-exact HPA (autoscaling/v2), the baseline
-//   "predictive"          the HPA as a floor, scaled ahead of forecast load
-//   (predictive_strategy.h);
-//                         takes parameters: "predictive(quantile=0.9,flash_hold=5m)"
+//   "predictive"          the HPA as a floor, scaled ahead of forecast load (a plug-in:
+//                         src/engine/predictive/); takes parameters, e.g.
+//                         "predictive(quantile=0.9,flash_hold=5m)"
 //   "target-utilization"  the plain proportional rule, without tolerance or stabilization
 //
 // Later strategies add one line to src/engine/strategies.cc, kept alphabetical.

@@ -14,13 +14,18 @@
 #define CRESCENDO_KUBERNETES_CONTROLLER_H_
 
 #include <atomic>
+#include <map>
+#include <memory>
 #include <optional>
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include "crescendo/engine/engine.h"
 #include "crescendo/kubernetes/kubernetes.h"
 #include "crescendo/kubernetes/shards.h"
+#include "crescendo/metrics/collector.h"
+#include "crescendo/metrics/metric_source.h"
 
 namespace crescendo::kubernetes {
 
@@ -32,6 +37,13 @@ struct ControllerOptions {
   std::optional<LeaseOptions> leases;      // unset: one replica acts on every workload
   std::ostream* log = nullptr;             // one line per applied change and per error
   const std::atomic<bool>* stop = nullptr;
+  // The configuration's own metric sources (Prometheus, InfluxDB, CloudWatch, built by the
+  // metrics registry; see src/cli/config_sources.h), how each metric is read, and each source's
+  // deadline. A metric bound to none of them is read from metrics.k8s.io ("kubernetes-metrics"),
+  // and so are cpu and memory usage unless bound here.
+  std::vector<std::shared_ptr<MetricSource>> sources;
+  std::vector<metrics::MetricBinding> bindings;
+  std::map<std::string, metrics::SourcePolicy> source_policies;
 };
 
 struct ControllerSummary {

@@ -7,6 +7,7 @@
 //       unit: millicores          # see kUnits below
 //       window: 2m                # averaging window, a Go duration (default 1m)
 //       description: CPU used by the workload's containers
+//       sensitive: false          # stored only encrypted (default: true for business metrics)
 //       queries:
 //         prometheus: {query: 'sum by (namespace, pod) (rate(...{{{selector}}}[{{window}}]))',
 //                      scale: 1000}          # source value * scale = value in `unit`
@@ -58,6 +59,9 @@ struct MetricDefinition {
   std::string description;
   Duration window = std::chrono::minutes(1);
   std::map<std::string, SourceQuery> queries;  // by source name
+  // True when its values may be stored only encrypted (`crescendo serve` seals them under the
+  // tenant's data key): `sensitive:` in the YAML, else true for kind business, false for system.
+  bool sensitive = false;
 };
 
 class MetricCatalogue {

@@ -1,5 +1,6 @@
-// InfluxDB 1.x as a metric source (InfluxQL over /query) and as a sink for Crescendo's own
-// metrics (line protocol over /write).
+// The InfluxDB 1.x client: InfluxQL over /query (what the `influxdb` metric source plug-in,
+// src/metrics/influxdb/, reads through) and line protocol over /write (the sink for Crescendo's
+// own metrics, api/metrics_exporter.h).
 //
 // Queries are POSTed with epoch=ms and chunked=true: the server streams one JSON object per line,
 // and a series cut by a chunk boundary carries "partial":true and continues in the next object;
@@ -7,7 +8,7 @@
 // (u=, p=) or HTTP basic.
 // Reference: InfluxDB 1.x HTTP API (/query, /write) and line protocol documentation.
 //
-// Thread safety: the free functions are pure; Client and Source are safe for concurrent use.
+// Thread safety: the free functions are pure; Client is safe for concurrent use.
 #ifndef CRESCENDO_METRICS_INFLUXDB_H_
 #define CRESCENDO_METRICS_INFLUXDB_H_
 
@@ -24,7 +25,6 @@
 #include "crescendo/base/status.h"
 #include "crescendo/base/time.h"
 #include "crescendo/metrics/http_client.h"
-#include "crescendo/metrics/metric_source.h"
 
 namespace crescendo::metrics::influxdb {
 
@@ -102,35 +102,6 @@ class Client {
                               std::string body, std::string content_type, Duration timeout) const;
   std::shared_ptr<HttpClient> http_;
   ClientOptions options_;
-};
-
-struct SourceOptions {
-  ClientOptions client;
-  std::string namespace_tag = "namespace";
-  std::string pod_tag = "pod";
-  std::string workload_tag = "workload";  // a series without a pod tag but with this one is a
-                                          // workload-level value
-  size_t max_workloads_per_query = 500;
-};
-
-// The MetricSource. The query template (one SELECT) may use {{selector}} ("namespace" and pod
-// regex conditions), {{namespace}}, {{workload}}, {{pod}}, {{tenant}}, {{environment}} (regex
-// alternations for =~ /^(...)$/), {{window}} (an InfluxQL duration), {{window_seconds}},
-// {{start}} and {{end}} (millisecond time literals, e.g. "1700000000000ms": now - window, now).
-// Each series gives its newest non-null value of its first field column. Per workload: NotFound
-// when no series matched. Whole request: InvalidArgument for a bad template or a statement
-// error ("database not found" is NotFound), else the Client's errors.
-class Source final : public MetricSource {
- public:
-  Source(std::shared_ptr<HttpClient> http, SourceOptions options);
-  std::string_view name() const override { return "influxdb"; }
-  StatusOr<std::vector<WorkloadMetric>> Read(const MetricRequest& request) override;
-
- private:
-  Status ReadBatch(const MetricRequest& request, size_t first, size_t count,
-                   std::vector<WorkloadMetric>& out) const;
-  Client client_;
-  SourceOptions options_;
 };
 
 }  // namespace crescendo::metrics::influxdb

@@ -18,13 +18,13 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "crescendo/base/clock.h"
 #include "crescendo/base/status.h"
-#include "crescendo/metrics/aws.h"
 #include "crescendo/metrics/http_client.h"
 #include "crescendo/metrics/metric_source.h"
 
@@ -32,11 +32,16 @@ namespace crescendo::metrics {
 
 using SourceSettings = std::map<std::string, std::string>;
 
+// Looks up an environment variable; injected so tests never touch the real environment.
+using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
+// Returns the process environment (getenv).
+EnvLookup ProcessEnvironment();
+
 // What every factory may use. The sources share `http`; `clock` must outlive them.
 struct SourceContext {
   std::shared_ptr<HttpClient> http;
   Clock* clock = nullptr;
-  aws::EnvLookup env;  // environment variables (credentials, *_env secrets)
+  EnvLookup env;  // environment variables (credentials, *_env secrets)
 };
 
 using SourceFactory = std::function<StatusOr<std::shared_ptr<MetricSource>>(
@@ -51,6 +56,12 @@ class MetricSourceRegistry {
   StatusOr<std::shared_ptr<MetricSource>> Create(std::string_view type,
                                                  const SourceSettings& settings,
                                                  const SourceContext& context) const;
+  // As Create(), the source answering to `name` (its MetricSource::name(), what bindings and
+  // the collector's policies call it) instead of its type's name: e.g. two Prometheus servers
+  // configured as "prometheus" and "prometheus-eu".
+  StatusOr<std::shared_ptr<MetricSource>> CreateNamed(std::string name, std::string_view type,
+                                                      const SourceSettings& settings,
+                                                      const SourceContext& context) const;
   std::vector<std::string> Types() const;
 
  private:

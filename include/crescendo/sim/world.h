@@ -25,9 +25,15 @@
 #include "crescendo/sim/distribution.h"
 #include "crescendo/sim/load.h"
 #include "crescendo/sim/node_pool.h"
-#include "crescendo/sim/queueing.h"
 
 namespace crescendo::sim {
+
+// A configured latency curve: response time as a function of utilization (load divided by ready
+// capacity), linearly interpolated between points and held constant beyond the last one.
+struct LatencyPoint {
+  double utilization = 0;  // load / (ready pods * capacity_rps)
+  double latency_ms = 0;
+};
 
 // How a service's pods behave.
 //
@@ -59,7 +65,7 @@ struct PodModel {
   int64_t cpu_limit_millis = 0;
   int64_t memory_limit_bytes = 0;
   // Latency: an M/M/c queue with `workers_per_pod` servers per ready pod, each serving one
-  // request in `service_time_ms` on average (see queueing.h); or, when `latency_curve` is not
+  // request in `service_time_ms` on average (src/sim/queueing.h); or, when `latency_curve` is not
   // empty, that curve of latency against utilization. Requests that cannot be served (no ready
   // pod, or load beyond what the pods can serve) wait `request_timeout_ms` and are dropped.
   double service_time_ms = 50;

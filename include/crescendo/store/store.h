@@ -70,6 +70,27 @@ struct MetricRollup {
   int64_t key_version = 0;
 };
 
+// The newest recommendation of one workload (what the engine would do and why, horizontal and
+// vertical), replaced at every tick. `sealed` is a JSON document sealed under the tenant's data
+// key (its traces quote metric values); `key_version` names that key.
+struct RecommendationRecord {
+  std::string workload;  // WorkloadId::ToString()
+  std::string tenant;
+  int64_t tick = 0;
+  Timestamp time;
+  std::string sealed;
+  int64_t key_version = 0;
+};
+
+// A client certificate identity: a certificate whose subject CN or a subject alternative name
+// equals `subject` (and that the server's client CA verified) authenticates with `grants`.
+struct IdentityRecord {
+  std::string subject;  // e.g. "ci" (a CN) or "ci.example.com" (a DNS name)
+  std::string name;
+  std::string grants;  // JSON, as TokenRecord::grants
+  Timestamp created;
+};
+
 struct Checkpoint {
   int64_t tick = 0;
   Timestamp time;     // simulated time of the tick
@@ -100,6 +121,7 @@ struct TickRecord {
   std::vector<DecisionRecord> decisions;
   std::vector<MetricRollup> rollups;
   std::vector<AuditEntry> audit;  // appended to the chain (seq, hashes filled in)
+  std::vector<RecommendationRecord> recommendations;  // each replaces its workload's
 };
 
 class Store {
@@ -132,6 +154,9 @@ class Store {
   virtual StatusOr<std::vector<MetricRollup>> ListRollups(const std::string& tenant,
                                                           int64_t limit) = 0;
   virtual StatusOr<std::optional<Checkpoint>> LatestCheckpoint() = 0;
+  // Returns the newest recommendation of `workload`, or nullopt when no tick recorded one.
+  virtual StatusOr<std::optional<RecommendationRecord>> LatestRecommendation(
+      const std::string& workload) = 0;
 
   // Appends one entry to the audit chain; returns it with seq, prev_hash and hash set.
   virtual StatusOr<AuditEntry> AppendAudit(AuditEntry entry) = 0;
@@ -145,6 +170,14 @@ class Store {
   virtual StatusOr<std::vector<TokenRecord>> ListTokens() = 0;
   // Errors: NotFound.
   virtual Status RevokeToken(const std::string& id, Timestamp when, AuditEntry audit) = 0;
+
+  // Binds a client certificate subject to grants, with `audit`. Errors: AlreadyExists when the
+  // subject is bound (unbind it first).
+  virtual Status PutIdentity(const IdentityRecord& identity, AuditEntry audit) = 0;
+  virtual StatusOr<std::optional<IdentityRecord>> FindIdentity(const std::string& subject) = 0;
+  virtual StatusOr<std::vector<IdentityRecord>> ListIdentities() = 0;
+  // Removes a binding, with `audit`. Errors: NotFound.
+  virtual Status DeleteIdentity(const std::string& subject, AuditEntry audit) = 0;
 
   // Stores `keys` (each replacing the stored key of its tenant and version) with `audit`: a
   // server adds a new tenant's key, a rotation re-wraps or adds them all at once.

@@ -166,8 +166,11 @@ Choice Choose(const PredictiveInput& in, const PredictiveSettings& s, Predictive
   if (band == Band::kBelow) d.memory.distrust_until = in.now + s.below_band_hold;
   if (in.forecast != nullptr) Remember(d.memory.pending, *in.forecast, s);
   const int32_t reactive = in.reactive_replicas;
-  const std::string_view why =
-      in.no_forecast_reason.empty() ? "no forecast" : in.no_forecast_reason;
+  // Both arms string_views: with a string literal and a std::string the conditional would be a
+  // temporary std::string, gone before `why` is read.
+  const std::string_view why = in.no_forecast_reason.empty()
+                                   ? std::string_view("no forecast")
+                                   : std::string_view(in.no_forecast_reason);
   if (!in.observed_load) {
     d.mode = PredictiveMode::kNoForecast;
     return {reactive, fmt::format("NoForecast: no load signal ({}); reactive {}", why, reactive)};

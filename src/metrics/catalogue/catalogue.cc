@@ -89,7 +89,7 @@ class Reader {
   StatusOr<MetricDefinition> Metric(const std::string& name, const YamlNode& node) const {
     const std::string field = "metrics." + name;
     CRESCENDO_RETURN_IF_ERROR(
-        CheckKeys(node, field, {"kind", "unit", "window", "description", "queries"}));
+        CheckKeys(node, field, {"kind", "unit", "window", "description", "queries", "sensitive"}));
     MetricDefinition metric;
     metric.name = name;
     CRESCENDO_ASSIGN_OR_RETURN(std::string kind, Required(node, "kind", field + ".kind"));
@@ -97,6 +97,15 @@ class Reader {
       return Error(node["kind"], field + ".kind", "system or business");
     }
     metric.kind = kind == "system" ? MetricKind::kSystem : MetricKind::kBusiness;
+    metric.sensitive = metric.kind == MetricKind::kBusiness;
+    if (node["sensitive"]) {
+      CRESCENDO_ASSIGN_OR_RETURN(std::string text, Scalar(node["sensitive"], field + ".sensitive"));
+      if (text != "true" && text != "false") {
+        return Error(node["sensitive"], field + ".sensitive",
+                     "found \"" + text + "\"; expected true or false");
+      }
+      metric.sensitive = text == "true";
+    }
     CRESCENDO_ASSIGN_OR_RETURN(metric.unit, Required(node, "unit", field + ".unit"));
     if (std::find(std::begin(kUnits), std::end(kUnits), metric.unit) == std::end(kUnits)) {
       std::string list;

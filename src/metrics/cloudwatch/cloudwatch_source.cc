@@ -3,8 +3,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "crescendo/metrics/cloudwatch.h"
 #include "crescendo/metrics/query_template.h"
+#include "metrics/cloudwatch/cloudwatch.h"
 #include "metrics/common/workload_results.h"
 #include "metrics/json_util.h"
 

@@ -1,6 +1,6 @@
 // CloudWatch: query lines, response parsing, and the whole client against a local endpoint
 // (cpp-httplib) that verifies every request's SigV4 signature, throttles, and paginates.
-#include "crescendo/metrics/cloudwatch.h"
+#include "metrics/cloudwatch/cloudwatch.h"
 
 #include <gtest/gtest.h>
 #include <httplib.h>

@@ -2,7 +2,7 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "crescendo/metrics/aws.h"
+#include "metrics/cloudwatch/aws.h"
 
 namespace crescendo::metrics::aws {
 namespace {
@@ -14,14 +14,6 @@ std::string Trim(std::string_view s) {
 }
 
 }  // namespace
-
-EnvLookup ProcessEnvironment() {
-  return [](std::string_view name) -> std::optional<std::string> {
-    const char* value = std::getenv(std::string(name).c_str());
-    if (value == nullptr) return std::nullopt;
-    return std::string(value);
-  };
-}
 
 StatusOr<Credentials> CredentialsFromEnvironment(const EnvLookup& env) {
   const std::optional<std::string> key = env("AWS_ACCESS_KEY_ID");

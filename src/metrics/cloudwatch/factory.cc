@@ -1,5 +1,5 @@
-#include "crescendo/metrics/cloudwatch.h"
 #include "crescendo/metrics/registry.h"
+#include "metrics/cloudwatch/cloudwatch.h"
 #include "metrics/common/settings_reader.h"
 
 namespace crescendo::metrics {

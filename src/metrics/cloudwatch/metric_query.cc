@@ -1,6 +1,6 @@
 #include <charconv>
 
-#include "crescendo/metrics/cloudwatch.h"
+#include "metrics/cloudwatch/cloudwatch.h"
 
 namespace crescendo::metrics::cloudwatch {
 namespace {

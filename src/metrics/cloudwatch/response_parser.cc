@@ -1,6 +1,6 @@
 #include <cmath>
 
-#include "crescendo/metrics/cloudwatch.h"
+#include "metrics/cloudwatch/cloudwatch.h"
 #include "metrics/json_util.h"
 
 namespace crescendo::metrics::cloudwatch {

@@ -9,7 +9,7 @@
 #include <map>
 #include <vector>
 
-#include "crescendo/metrics/aws.h"
+#include "metrics/cloudwatch/aws.h"
 
 namespace crescendo::metrics::aws {
 namespace {

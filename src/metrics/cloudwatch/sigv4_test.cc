@@ -4,7 +4,7 @@
 #include <fstream>
 #include <map>
 
-#include "crescendo/metrics/aws.h"
+#include "metrics/cloudwatch/aws.h"
 
 namespace crescendo::metrics::aws {
 namespace {

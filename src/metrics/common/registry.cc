@@ -1,10 +1,37 @@
 #include "crescendo/metrics/registry.h"
 
 #include <charconv>
+#include <cstdlib>
 
 #include "metrics/common/settings_reader.h"
 
 namespace crescendo::metrics {
+namespace {
+
+// A source answering to another name (what the bindings call it), reading through `inner`.
+class RenamedSource final : public MetricSource {
+ public:
+  RenamedSource(std::string name, std::shared_ptr<MetricSource> inner)
+      : name_(std::move(name)), inner_(std::move(inner)) {}
+  std::string_view name() const override { return name_; }
+  StatusOr<std::vector<WorkloadMetric>> Read(const MetricRequest& request) override {
+    return inner_->Read(request);
+  }
+
+ private:
+  std::string name_;
+  std::shared_ptr<MetricSource> inner_;
+};
+
+}  // namespace
+
+EnvLookup ProcessEnvironment() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* value = std::getenv(std::string(name).c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
 
 Status MetricSourceRegistry::Register(std::string type, SourceFactory factory) {
   if (factories_.contains(type)) {
@@ -24,6 +51,15 @@ StatusOr<std::shared_ptr<MetricSource>> MetricSourceRegistry::Create(
                          "one of " + known);
   }
   return it->second(settings, context);
+}
+
+StatusOr<std::shared_ptr<MetricSource>> MetricSourceRegistry::CreateNamed(
+    std::string name, std::string_view type, const SourceSettings& settings,
+    const SourceContext& context) const {
+  CRESCENDO_ASSIGN_OR_RETURN(std::shared_ptr<MetricSource> source, Create(type, settings, context));
+  if (source->name() == name) return source;
+  return std::shared_ptr<MetricSource>(
+      std::make_shared<RenamedSource>(std::move(name), std::move(source)));
 }
 
 std::vector<std::string> MetricSourceRegistry::Types() const {

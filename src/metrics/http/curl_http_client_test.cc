@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "crescendo/metrics/http_client.h"
-#include "crescendo/metrics/prometheus.h"
+#include "metrics/prometheus/prometheus.h"
 
 namespace crescendo::metrics {
 namespace {

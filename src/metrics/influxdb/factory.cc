@@ -1,6 +1,7 @@
 #include "crescendo/metrics/influxdb.h"
 #include "crescendo/metrics/registry.h"
 #include "metrics/common/settings_reader.h"
+#include "metrics/influxdb/influxdb_source.h"
 
 namespace crescendo::metrics {
 

@@ -1,3 +1,5 @@
+#include "metrics/influxdb/influxdb_source.h"
+
 #include <cmath>
 
 #include "crescendo/metrics/influxdb.h"

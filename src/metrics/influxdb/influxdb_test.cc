@@ -6,6 +6,7 @@
 #include <map>
 
 #include "metrics/common/fake_http_client.h"
+#include "metrics/influxdb/influxdb_source.h"
 
 namespace crescendo::metrics::influxdb {
 namespace {

@@ -1,6 +1,6 @@
-#include "crescendo/metrics/prometheus.h"
 #include "crescendo/metrics/registry.h"
 #include "metrics/common/settings_reader.h"
+#include "metrics/prometheus/prometheus.h"
 
 namespace crescendo::metrics {
 

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "crescendo/metrics/prometheus.h"
+#include "metrics/prometheus/prometheus.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view body(reinterpret_cast<const char*>(data), size);

@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "crescendo/metrics/prometheus.h"
 #include "metrics/common/fake_http_client.h"
+#include "metrics/prometheus/prometheus.h"
 
 namespace crescendo::metrics::prometheus {
 namespace {

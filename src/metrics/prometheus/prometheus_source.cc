@@ -3,9 +3,9 @@
 #include <cstdio>
 #include <string>
 
-#include "crescendo/metrics/prometheus.h"
 #include "crescendo/metrics/query_template.h"
 #include "metrics/common/workload_results.h"
+#include "metrics/prometheus/prometheus.h"
 
 namespace crescendo::metrics::prometheus {
 namespace {

@@ -2,8 +2,8 @@
 
 #include <map>
 
-#include "crescendo/metrics/prometheus.h"
 #include "metrics/common/fake_http_client.h"
+#include "metrics/prometheus/prometheus.h"
 
 namespace crescendo::metrics::prometheus {
 namespace {

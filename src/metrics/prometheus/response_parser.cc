@@ -7,9 +7,9 @@
 #include <limits>
 #include <string>
 
-#include "crescendo/metrics/prometheus.h"
 #include "metrics/common/text_arena.h"
 #include "metrics/json_util.h"
+#include "metrics/prometheus/prometheus.h"
 
 namespace crescendo::metrics::prometheus {
 namespace {

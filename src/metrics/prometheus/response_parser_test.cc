@@ -3,7 +3,7 @@
 #include <cmath>
 #include <string>
 
-#include "crescendo/metrics/prometheus.h"
+#include "metrics/prometheus/prometheus.h"
 
 namespace crescendo::metrics::prometheus {
 namespace {

@@ -120,13 +120,109 @@ def change_own_tenant(port, token, reader=None):
                     "message": "flip harmonia minReplicas"})
 
 
+# The catalogue `serve --metrics-catalogue` reads in case_sqlite: audio_queue_length is marked
+# sensitive (stored sealed), active_streams explicitly not (not stored), and the scenario's other
+# business metrics are not in it (not stored).
+CATALOGUE = """metrics:
+  audio_queue_length:
+    kind: business
+    unit: count
+    sensitive: true
+    queries: {prometheus: 'sum(rabbitmq_queue_messages_ready{queue="audio"})'}
+  active_streams:
+    kind: business
+    unit: count
+    sensitive: false
+    queries: {prometheus: 'sum(active_streams)'}
+  cpu:
+    kind: system
+    unit: millicores
+    queries: {prometheus: 'sum(rate(container_cpu_usage_seconds_total[1m]))'}
+"""
+
+
+def await_simulation(port, token, sim_id, seconds=60):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        status, run = request(port, "GET", f"/api/v1/simulations/{sim_id}", token)
+        check(status == 200, f"simulation {sim_id}: {status} {run}")
+        if run["state"] != "running":
+            return run
+        time.sleep(0.2)
+    raise AssertionError(f"simulation {sim_id} still running after {seconds}s")
+
+
+def check_simulations(env, port, admin, operator, viewer):
+    """What-if runs through serve's simulator: a scenario, a proposed change, refusals."""
+    status, run = request(port, "POST", "/api/v1/simulations", operator,
+                          {"scenario": "config", "tenant": "harmonia",
+                           "strategies": ["kubernetes", "predictive"], "duration_seconds": 3600})
+    check(status == 201 and run["state"] == "running", f"start: {status} {run}")
+    done = await_simulation(port, env.harmonia_viewer, run["id"])
+    names = [s["name"] for s in done["report"]["strategies"]]
+    check(done["state"] == "done" and names == ["kubernetes", "predictive"], f"report: {done}")
+    ids = set(done["report"]["trace"]["services"])
+    check(ids and all("/harmonia/" in i for i in ids), f"not harmonia's services only: {ids}")
+    # The generated scenario of `crescendo simulate --scenario music-streaming` (its tenants are
+    # free, premium and enterprise): every service, so a global operator's.
+    status, run = request(port, "POST", "/api/v1/simulations", admin,
+                          {"scenario": "music-streaming", "strategies": ["kubernetes"],
+                           "duration_seconds": 3600, "seed": 7})
+    check(status == 201, f"start music-streaming: {status} {run}")
+    done = await_simulation(port, admin, run["id"])
+    check(done["state"] == "done" and len(done["report"]["trace"]["services"]) == 8,
+          f"music-streaming report: {json.dumps(done)[:400]}")
+    # The current configuration with harmonia's minReplicas raised: validated, not stored.
+    _, cfg = request(port, "GET", "/api/v1/config", admin)
+    text = cfg["files"]["tenants.yaml"]
+    at = text.find("minReplicas: ", text.find("harmonia:")) + len("minReplicas: ")
+    text = text[:at] + "9" + text[at + 1:]
+    status, run = request(port, "POST", "/api/v1/simulations", operator,
+                          {"scenario": "config", "tenant": "harmonia", "files": {"tenants.yaml": text},
+                           "strategies": ["kubernetes"], "duration_seconds": 1800})
+    check(status == 201, f"start with a change: {status} {run}")
+    done = await_simulation(port, admin, run["id"])
+    check(done["state"] == "done" and done["report"]["trace"]["services"],
+          f"report of a change: {json.dumps(done)[:400]}")
+    check(request(port, "GET", "/api/v1/config", admin)[1]["version"] == cfg["version"],
+          "a simulated change was stored")
+    refused = [
+        (operator, {"scenario": "config", "tenant": "harmonia", "strategies": ["nope"],
+                    "duration_seconds": 60}, 400, "strategies[0]"),
+        (operator, {"scenario": "music-streaming", "tenant": "harmonia",
+                    "strategies": ["kubernetes"], "duration_seconds": 60}, 400, "tenant"),
+        (operator, {"scenario": "config", "tenant": "harmonia",
+                    "files": {"tiers.yaml": "tiers: {free: {priority: high}}"},
+                    "strategies": ["kubernetes"], "duration_seconds": 60}, 400, None),
+        (operator, {"scenario": "music-streaming", "strategies": ["kubernetes"],
+                    "duration_seconds": 60}, 403, ""),
+        (viewer, {"scenario": "music-streaming", "tenant": "nightowl",
+                  "strategies": ["kubernetes"], "duration_seconds": 60}, 403, ""),
+        (admin, {"scenario": "music-streaming", "strategies": ["kubernetes"],
+                 "duration_seconds": 10 ** 9}, 400, "duration_seconds"),
+        (admin, {"scenario": "atlantis", "strategies": ["kubernetes"],
+                 "duration_seconds": 60}, 400, "scenario"),
+    ]
+    for token, body, want, field in refused:
+        status, err = request(port, "POST", "/api/v1/simulations", token, body)
+        check(status == want and (field is None or err["field"] == field),
+              f"refused simulation {body}: {status} {err}")
+    status, listed = request(port, "GET", "/api/v1/simulations", viewer)
+    check(status == 200 and listed["simulations"] == [], f"nightowl sees harmonia's runs: {listed}")
+    print("simulations: a scenario, a proposed change, and", len(refused), "refusals")
+
+
 def case_sqlite(env):
     store = os.path.join(env.dir, "state.db")
     admin = env.token(store, "admin")
     operator = env.token(store, "operator:harmonia")
     viewer = env.token(store, "viewer:nightowl")
+    env.harmonia_viewer = env.token(store, "viewer:harmonia")
+    catalogue = os.path.join(env.dir, "catalogue.yaml")
+    with open(catalogue, "w") as f:
+        f.write(CATALOGUE)
     port = free_port()
-    p = env.serve(store, port, "--speed", "120")
+    p = env.serve(store, port, "--speed", "120", "--metrics-catalogue", catalogue)
     wait_ready(port, p)
     # Real sockets: the public endpoints, the API, the error shapes.
     check(request(port, "GET", "/healthz")[0] == 200, "/healthz")
@@ -168,16 +264,51 @@ def case_sqlite(env):
                                 f"/api/v1/tenants/harmonia/services/{name}/decisions?limit=5", admin)
     check(status == 200 and decisions["decisions"] and
           isinstance(decisions["decisions"][0]["trace"], list), f"decisions: {decisions}")
+    # The latest recommendation of each of harmonia's services: horizontal, and vertical per
+    # container for those sized vertically; a viewer of harmonia reads them, nightowl's cannot.
+    recommendations = []
+    for s in services["services"]:
+        status, rec = request(port, "GET", f"/api/v1/tenants/harmonia/services/{s['service']}"
+                              "/recommendations", env.harmonia_viewer)
+        check(status == 200 and isinstance(rec["horizontal"]["trace"], list) and
+              rec["horizontal"]["desired_replicas"] >= 1, f"recommendation: {status} {rec}")
+        recommendations.append(rec)
+    sized = [r["vertical"] for r in recommendations if r["vertical"]]
+    check(sized and all(isinstance(v["trace"], list) and v["update"] for v in sized),
+          f"no vertical recommendation: {json.dumps(recommendations)[:600]}")
+    bounded = [c for v in sized for c in v["containers"] if "lowerBound" in c]
+    check(bounded, f"no container with VPA bounds: {json.dumps(sized)[:600]}")
+    for c in bounded:  # the VPA recommendation of each resource it covers
+        for resource in c["target"]:
+            check(0 < c["lowerBound"][resource] <= c["upperBound"][resource] and
+                  c["target"][resource] > 0, f"bounds of {c}")
+    status, _ = request(port, "GET", f"/api/v1/tenants/harmonia/services/{name}/recommendations",
+                        viewer)
+    check(status == 403, f"nightowl's viewer read harmonia's recommendation: {status}")
+    check_simulations(env, port, admin, operator, viewer)
+    # A long run in flight when serve stops is cancelled: serve still stops cleanly.
+    status, run = request(port, "POST", "/api/v1/simulations", admin,
+                          {"scenario": "music-streaming", "strategies": ["kubernetes", "predictive"],
+                           "duration_seconds": 48 * 3600})
+    check(status == 201, f"long run: {status} {run}")
     stop(p)
-    # The database holds no plaintext value of a sensitive metric, nor any trace text.
-    p = env.serve(store, port, "--speed", "3000")  # hours of simulated backlog
+    # The database holds no plaintext value of a metric the catalogue marks sensitive, nor any
+    # trace text (of decisions and recommendations).
+    p = env.serve(store, port, "--speed", "3000", "--metrics-catalogue", catalogue)
     wait_ready(port, p)
     time.sleep(4)
     values = set()
     for tenant in ("harmonia", "nightowl", "kinderklang"):
         _, m = request(port, "GET", f"/api/v1/tenants/{tenant}/metrics?limit=1000", admin)
+        stored = {x["metric"] for x in m["metrics"]}
+        check(stored <= {"audio_queue_length"}, f"{tenant}: stored metrics not marked sensitive: {stored}")
         values |= {x["value"] for x in m["metrics"] if len(x["value"]) >= 5}
     reasons = {t["reason"] for d in decisions["decisions"] for t in d["trace"] if len(t["reason"]) > 12}
+    for rec in recommendations:
+        for part in ("horizontal", "vertical"):
+            for t in (rec[part] or {}).get("trace", []):
+                if len(t["reason"]) > 12:
+                    reasons.add(t["reason"])
     stop(p)
     check(len(values) >= 3, f"too few distinctive sensitive values to test: {sorted(values)[:5]}")
     data = b""
@@ -194,7 +325,8 @@ def case_sqlite(env):
     check("intact" in r.stdout, r.stdout)
     lines = env.run("audit", "export", "--store", store).stdout.splitlines()
     actions = [json.loads(line)["action"] for line in lines]
-    for action in ("token.create", "config.change", "auth.denied", "auth.login", "decision.applied"):
+    for action in ("token.create", "config.change", "auth.denied", "auth.login", "decision.applied",
+                   "simulation.start"):
         check(action in actions, f"no {action} in the audit export")
 
 
@@ -356,41 +488,78 @@ def case_postgres(env):
 
 
 def case_tls(env):
+    """mTLS identities: a client certificate whose CN or alternative name is bound gets its
+    grants; an unbound or untrusted one gets 401; without one, bearer tokens work."""
     d = env.dir
     def ssl_run(*args):
         r = subprocess.run(["openssl", *args], capture_output=True, text=True, cwd=d)
         check(r.returncode == 0, f"openssl {args[0]}: {r.stderr}")
-    ssl_run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
-            "-days", "1", "-subj", "/CN=crescendo test CA")
-    for name, cn in (("server", "127.0.0.1"), ("client", "ci")):
+    for ca in ("ca", "rogue-ca"):
+        ssl_run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{ca}.key", "-out",
+                f"{ca}.pem", "-days", "1", "-subj", f"/CN=crescendo test {ca}")
+    # name, CN, extensions, signing CA
+    certs = [("server", "127.0.0.1", "subjectAltName=IP:127.0.0.1\n", "ca"),
+             ("client", "ci", "extendedKeyUsage=clientAuth\n", "ca"),
+             ("san", "someone-else", "extendedKeyUsage=clientAuth\nsubjectAltName=DNS:deploy.example.com\n", "ca"),
+             ("stranger", "stranger", "extendedKeyUsage=clientAuth\n", "ca"),
+             ("rogue", "ci", "extendedKeyUsage=clientAuth\n", "rogue-ca")]
+    for name, cn, ext, ca in certs:
         ssl_run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key", "-out",
                 f"{name}.csr", "-subj", f"/CN={cn}")
         with open(os.path.join(d, f"{name}.ext"), "w") as f:
-            f.write("subjectAltName=IP:127.0.0.1\n" if name == "server" else "extendedKeyUsage=clientAuth\n")
-        ssl_run("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            f.write(ext)
+        ssl_run("x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.pem", "-CAkey", f"{ca}.key",
                 "-CAcreateserial", "-out", f"{name}.pem", "-days", "1", "-extfile", f"{name}.ext")
     store = os.path.join(d, "state.db")
     admin = env.token(store, "admin")
+    env.run("identity", "bind", "--store", store, "--subject", "ci", "--name", "ci robot",
+            "--grant", "viewer:harmonia")
+    env.run("identity", "bind", "--store", store, "--subject", "deploy.example.com",
+            "--grant", "operator:nightowl")
+    listed = env.run("identity", "list", "--store", store).stdout
+    check("deploy.example.com" in listed and "viewer:harmonia" in listed, listed)
     port = free_port()
     p = env.serve(store, port, "--tls-cert", f"{d}/server.pem", "--tls-key", f"{d}/server.key",
                   "--tls-client-ca", f"{d}/ca.pem")
-    with_cert = ssl.create_default_context(cafile=f"{d}/ca.pem")
-    with_cert.load_cert_chain(f"{d}/client.pem", f"{d}/client.key")
-    wait_ready(port, p, tls=with_cert)
-    status, who = request(port, "GET", "/api/v1/whoami", admin, tls=with_cert)
-    check(status == 200 and who["name"] == "admin", f"whoami over mTLS: {status} {who}")
-    without = ssl.create_default_context(cafile=f"{d}/ca.pem")
-    try:
-        request(port, "GET", "/healthz", tls=without)
-        raise AssertionError("a client without a certificate was served")
-    except (ssl.SSLError, ConnectionError, http.client.HTTPException, OSError) as e:
-        print("no client certificate: refused:", type(e).__name__)
+
+    def client(name=None):
+        ctx = ssl.create_default_context(cafile=f"{d}/ca.pem")
+        if name:
+            ctx.load_cert_chain(f"{d}/{name}.pem", f"{d}/{name}.key")
+        return ctx
+    wait_ready(port, p, tls=client("client"))
+    cases = [  # certificate, token, path, status, whoami name
+        ("client", None, "/api/v1/whoami", 200, "ci robot"),
+        ("client", None, "/api/v1/tenants/harmonia/services", 200, None),
+        ("client", None, "/api/v1/tenants/nightowl/services", 403, None),
+        ("san", None, "/api/v1/whoami", 200, "deploy.example.com"),
+        ("san", None, "/api/v1/tenants/nightowl/services", 200, None),
+        ("stranger", None, "/api/v1/whoami", 401, None),
+        ("rogue", None, "/api/v1/whoami", 401, None),
+        ("rogue", admin, "/api/v1/whoami", 401, None),
+        (None, admin, "/api/v1/whoami", 200, "admin"),
+        (None, None, "/api/v1/whoami", 401, None),
+        ("client", admin, "/api/v1/whoami", 200, "admin"),
+        (None, None, "/healthz", 200, None),
+    ]
+    for cert, token, path, want, who in cases:
+        status, body = request(port, "GET", path, token, tls=client(cert))
+        check(status == want, f"{cert} {'+ token ' if token else ''}{path}: {status} {body}")
+        if who:
+            check(body["name"] == who, f"{cert}: whoami {body}")
+    status, body = request(port, "GET", "/api/v1/whoami", tls=client("rogue"))
+    check("not verified" in body["message"], f"untrusted: {body}")
     try:
         request(port, "GET", "/healthz")  # plain HTTP to the TLS port
         raise AssertionError("plain HTTP was served on the TLS port")
     except (ConnectionError, http.client.HTTPException, OSError):
         pass
     stop(p)
+    actions = [json.loads(line) for line in env.run("audit", "export", "--store", store).stdout.splitlines()]
+    logins = {a["target"] for a in actions if a["action"] == "auth.login"}
+    check({"certificate ci", "certificate deploy.example.com"} <= logins, f"logins: {logins}")
+    check(any(a["action"] == "identity.bind" for a in actions), "identity.bind not audited")
+    print(f"mTLS: {len(cases)} cases")
 
 
 def case_load(env):

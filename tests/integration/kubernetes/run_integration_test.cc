@@ -11,29 +11,15 @@
 #include <thread>
 
 #include "api_server_double.h"
+#include "run_crescendo.h"
 
 namespace crescendo {
 namespace {
 
 using testing::ApiServerDouble;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string output;
-};
-
-// Runs the crescendo binary with `args`, its output (stdout and stderr) captured.
-Outcome RunCrescendo(const std::string& args) {
-  const std::string out = ::testing::TempDir() + "/crescendo-run.out";
-  const std::string command = std::string(CRESCENDO_BINARY) + " run " + args + " >" + out + " 2>&1";
-  Outcome r;
-  r.exit_code = std::system(command.c_str());
-  std::ifstream in(out);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  r.output = ss.str();
-  return r;
-}
+using testing::Outcome;
+using testing::RunCrescendo;
 
 int CountRequests(const ApiServerDouble& server, const std::string& method, const std::string& part,
                   int status) {

@@ -6,6 +6,7 @@
 #include "crescendo/base/clock.h"
 #include "crescendo/metrics/collector.h"
 #include "crescendo/metrics/influxdb.h"
+#include "metrics/influxdb/influxdb_source.h"
 #include "server_process.h"
 
 namespace crescendo::metrics {

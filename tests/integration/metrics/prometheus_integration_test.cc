@@ -7,7 +7,7 @@
 
 #include "crescendo/base/clock.h"
 #include "crescendo/metrics/collector.h"
-#include "crescendo/metrics/prometheus.h"
+#include "metrics/prometheus/prometheus.h"
 #include "server_process.h"
 
 namespace crescendo::metrics {

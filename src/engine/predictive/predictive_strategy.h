@@ -23,8 +23,8 @@
 // and the core's memory (a few hundred bytes); the state's Bytes() reports the total.
 //
 // Thread safety: as HorizontalRecommender: Recommend() may run concurrently for different states.
-#ifndef CRESCENDO_ENGINE_PREDICTIVE_STRATEGY_H_
-#define CRESCENDO_ENGINE_PREDICTIVE_STRATEGY_H_
+#ifndef CRESCENDO_ENGINE_PREDICTIVE_PREDICTIVE_STRATEGY_H_
+#define CRESCENDO_ENGINE_PREDICTIVE_PREDICTIVE_STRATEGY_H_
 
 #include <map>
 #include <memory>
@@ -85,4 +85,4 @@ StatusOr<PredictiveStrategyOptions> PredictiveOptionsFromParams(
 
 }  // namespace crescendo
 
-#endif  // CRESCENDO_ENGINE_PREDICTIVE_STRATEGY_H_
+#endif  // CRESCENDO_ENGINE_PREDICTIVE_PREDICTIVE_STRATEGY_H_

@@ -1,6 +1,6 @@
 // The `predictive` strategy: the Kubernetes HPA's proposal as the floor, an online forecaster
 // per workload, and predictive::DecidePredictive to combine them (see predictive_strategy.h).
-#include "crescendo/engine/predictive_strategy.h"
+#include "engine/predictive/predictive_strategy.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

@@ -30,10 +30,10 @@
 #include "crescendo/base/clock.h"
 #include "crescendo/base/random.h"
 #include "crescendo/base/status.h"
-#include "crescendo/metrics/aws.h"
 #include "crescendo/metrics/http_client.h"
 #include "crescendo/metrics/metric_source.h"
 #include "crescendo/model/time_series.h"
+#include "metrics/cloudwatch/aws.h"
 
 namespace crescendo::metrics::cloudwatch {
 

@@ -20,6 +20,7 @@
 #include "crescendo/base/status.h"
 #include "crescendo/base/time.h"
 #include "crescendo/metrics/http_client.h"
+#include "crescendo/metrics/registry.h"
 
 namespace crescendo::metrics::aws {
 
@@ -68,10 +69,7 @@ Status SignHttpRequest(HttpRequest& request, const Credentials& credentials,
 Status Verify(const SigningInput& received, const Credentials& credentials, std::string_view region,
               std::string_view service);
 
-// Looks up an environment variable; injected so tests never touch the real environment.
-using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
-// Returns the process environment (getenv).
-EnvLookup ProcessEnvironment();
+using metrics::EnvLookup;
 
 // Returns the credentials in the environment. Errors: NotFound when AWS_ACCESS_KEY_ID is unset;
 // InvalidArgument when it is set but AWS_SECRET_ACCESS_KEY is not.

@@ -18,6 +18,8 @@
 #include <optional>
 #include <span>
 
+#include "crescendo/sim/world.h"
+
 namespace crescendo::sim {
 
 // Returns Erlang's C probability of waiting for `servers` servers and `offered_load` erlangs.
@@ -30,12 +32,6 @@ double ErlangC(int64_t servers, double offered_load);
 // REQUIRES: arrival_rps >= 0, service_rps > 0.
 std::optional<double> MmcResponseTimeMs(int64_t servers, double arrival_rps, double service_rps);
 
-// A configured latency curve: response time as a function of utilization (load divided by ready
-// capacity), linearly interpolated between points and held constant beyond the last one.
-struct LatencyPoint {
-  double utilization = 0;  // load / (ready pods * capacity_rps)
-  double latency_ms = 0;
-};
 // Returns the curve's latency at `utilization`. REQUIRES: points non-empty, ascending utilization.
 double CurveLatencyMs(std::span<const LatencyPoint> points, double utilization);
 

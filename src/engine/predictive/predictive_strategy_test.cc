@@ -1,6 +1,6 @@
 // The predictive strategy as a whole: options, the reactive floor, and scaling ahead of a
 // periodic load its forecaster has learnt (a small closed loop: the test applies each proposal).
-#include "crescendo/engine/predictive_strategy.h"
+#include "engine/predictive/predictive_strategy.h"
 
 #include <gtest/gtest.h>
 
@@ -188,6 +188,10 @@ TEST(PredictiveStrategyTest, WarmingUpFollowsTheReactiveRule) {
   EXPECT_EQ(p.trace.back().step, "predictive");
   EXPECT_NE(p.trace.back().reason.find("NoForecast"), std::string::npos) << p.trace.back().reason;
   EXPECT_NE(p.trace.back().reason.find("warming up"), std::string::npos) << p.trace.back().reason;
+  // The reason names the forecaster by its spec, in readable text.
+  const std::string& reason = p.trace.back().reason;
+  for (unsigned char c : reason) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << reason;
+  EXPECT_NE(reason.find("ensemble("), std::string::npos) << reason;
 }
 
 }  // namespace
