@@ -98,11 +98,10 @@ class Reader {
     }
     metric.kind = kind == "system" ? MetricKind::kSystem : MetricKind::kBusiness;
     metric.sensitive = metric.kind == MetricKind::kBusiness;
-    if (node["sensitive"]) {
+    if (node["sensitive"].present()) {
       CRESCENDO_ASSIGN_OR_RETURN(std::string text, Scalar(node["sensitive"], field + ".sensitive"));
       if (text != "true" && text != "false") {
-        return Error(node["sensitive"], field + ".sensitive",
-                     "found \"" + text + "\"; expected true or false");
+        return Error(node["sensitive"], field + ".sensitive", "true or false");
       }
       metric.sensitive = text == "true";
     }
