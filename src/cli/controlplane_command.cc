@@ -24,6 +24,7 @@
 #include "cli/command.h"
 #include "crescendo/api/control_plane.h"
 #include "crescendo/base/clock.h"
+#include "crescendo/format/file.h"
 #include "crescendo/security/crypto.h"
 #include "crescendo/security/rbac.h"
 #include "crescendo/security/token.h"
@@ -43,14 +44,6 @@ std::string Sha256Hex(std::string_view text) {
   std::string out;
   for (unsigned int i = 0; i < size; ++i) out += fmt::format("{:02x}", digest[i]);
   return out;
-}
-
-StatusOr<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFoundError(path + ": cannot open for reading");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // Writes `text` to `path` atomically: a temporary file beside it, flushed to disk, renamed.
@@ -357,7 +350,7 @@ void AddBackup(CLI::App& app, CommandContext& ctx) {
   restore->add_option("--from", r->path, "The backup file to read")->required();
   restore->callback([r, &ctx] {
     WithStore(ctx, "crescendo restore", r->store, [&](store::Store& store) -> Status {
-      CRESCENDO_ASSIGN_OR_RETURN(std::string text, ReadText(r->path));
+      CRESCENDO_ASSIGN_OR_RETURN(std::string text, format::ReadFile(r->path));
       const size_t newline = text.find('\n');
       Json header = Json::parse(text.substr(0, newline), nullptr, false);
       auto corrupt = [&](const std::string& why) {
@@ -407,12 +400,12 @@ void AddKeys(CLI::App& app, CommandContext& ctx) {
   rotate->add_option("--new-master-key-file", f->new_master, "The next master key");
   rotate->callback([f, &ctx] {
     WithStore(ctx, "crescendo keys rotate", f->store, [&](store::Store& store) -> Status {
-      CRESCENDO_ASSIGN_OR_RETURN(std::string text, ReadText(f->master));
+      CRESCENDO_ASSIGN_OR_RETURN(std::string text, format::ReadFile(f->master));
       CRESCENDO_ASSIGN_OR_RETURN(security::Key master,
                                  security::ParseMasterKey(text, "--master-key-file " + f->master));
       security::Key next = master;
       if (!f->new_master.empty()) {
-        CRESCENDO_ASSIGN_OR_RETURN(std::string t, ReadText(f->new_master));
+        CRESCENDO_ASSIGN_OR_RETURN(std::string t, format::ReadFile(f->new_master));
         CRESCENDO_ASSIGN_OR_RETURN(
             next, security::ParseMasterKey(t, "--new-master-key-file " + f->new_master));
       }

@@ -21,6 +21,7 @@
 #include "crescendo/base/clock.h"
 #include "crescendo/config/config_files.h"
 #include "crescendo/config/loader.h"
+#include "crescendo/format/file.h"
 #include "crescendo/optimize/consolidation.h"
 #include "crescendo/optimize/cost.h"
 #include "crescendo/optimize/csv.h"
@@ -32,14 +33,6 @@ namespace {
 
 using optimize::PlacementProblem;
 using optimize::SolveResult;
-
-StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFoundError(path + ": cannot open for reading");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 void Fail(CommandContext& ctx, const Status& s) {
   ctx.err << "crescendo optimize: " << s.message() << "\n";
@@ -60,8 +53,8 @@ StatusOr<Duration> ParseTimeLimit(const std::string& text, const std::string& ex
 // Reads and parses the pods and node types files.
 StatusOr<PlacementProblem> ReadProblem(const std::string& pods_path,
                                        const std::string& nodes_path) {
-  CRESCENDO_ASSIGN_OR_RETURN(std::string pods, ReadFile(pods_path));
-  CRESCENDO_ASSIGN_OR_RETURN(std::string nodes, ReadFile(nodes_path));
+  CRESCENDO_ASSIGN_OR_RETURN(std::string pods, format::ReadFile(pods_path));
+  CRESCENDO_ASSIGN_OR_RETURN(std::string nodes, format::ReadFile(nodes_path));
   return optimize::ParsePlacementCsv(pods, pods_path, nodes, nodes_path);
 }
 
@@ -373,7 +366,7 @@ void RunCost(const CostArgs& a, CommandContext& ctx) {
                                           "DIR, found " +
                                           std::string(a.scenario.empty() ? "neither" : "both")));
   }
-  StatusOr<std::string> text = ReadFile(a.catalogue);
+  StatusOr<std::string> text = format::ReadFile(a.catalogue);
   if (!text.ok()) return Fail(ctx, text.status());
   StatusOr<optimize::PriceCatalogue> catalogue = optimize::ParsePriceCatalogue(*text, a.catalogue);
   if (!catalogue.ok()) return Fail(ctx, catalogue.status());
@@ -447,7 +440,7 @@ void RunConsolidate(const ConsolidateArgs& a, CommandContext& ctx) {
   if (!budgets.ok()) return Fail(ctx, budgets.status());
   StatusOr<PlacementProblem> p = ReadProblem(a.pods, a.nodes);
   if (!p.ok()) return Fail(ctx, p.status());
-  StatusOr<std::string> current_text = ReadFile(a.placement);
+  StatusOr<std::string> current_text = format::ReadFile(a.placement);
   if (!current_text.ok()) return Fail(ctx, current_text.status());
   StatusOr<optimize::NamedPlacement> current =
       optimize::ParsePlacementFileCsv(*current_text, a.placement, *p);

@@ -19,6 +19,7 @@
 #include "crescendo/base/quantity.h"
 #include "crescendo/config/config_files.h"
 #include "crescendo/config/loader.h"
+#include "crescendo/format/file.h"
 #include "crescendo/policy/registry.h"
 
 namespace crescendo::cli {
@@ -183,14 +184,6 @@ class InputReader {
   std::string file_;
 };
 
-StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFoundError(path + ": cannot open for reading");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 StatusOr<const config::ServiceConfig*> FindService(const config::Config& c, const EvalInput& in,
                                                    const std::string& file) {
   std::vector<const config::ServiceConfig*> found = c.Select(in.service, in.environment, in.tenant);
@@ -239,7 +232,7 @@ StatusOr<json> Evaluate(const EvalFlags& flags) {
   config::LocalConfigFiles files;
   config::LoadResult loaded = config::LoadConfigFiles(flags.config, options, files);
   if (!loaded.ok()) return InvalidArgumentError(loaded.Report() + "configuration invalid");
-  CRESCENDO_ASSIGN_OR_RETURN(std::string text, ReadFile(flags.input));
+  CRESCENDO_ASSIGN_OR_RETURN(std::string text, format::ReadFile(flags.input));
   CRESCENDO_ASSIGN_OR_RETURN(EvalInput in, InputReader(flags.input).Read(text));
   CRESCENDO_ASSIGN_OR_RETURN(const config::ServiceConfig* service,
                              FindService(*loaded.config, in, flags.input));

@@ -26,6 +26,7 @@
 #include "crescendo/config/watcher.h"
 #include "crescendo/engine/engine.h"
 #include "crescendo/engine/strategies.h"
+#include "crescendo/format/file.h"
 #include "crescendo/kubernetes/controller.h"
 #include "crescendo/metrics/http_client.h"
 #include "crescendo/metrics/registry.h"
@@ -218,16 +219,14 @@ Json CutsJson(const std::map<std::string, RunSummary::TenantCuts>& cuts) {
 }
 
 StatusOr<std::optional<Resume>> LoadCheckpoint(const std::string& path, const RunOptions& o) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    if (errno == ENOENT) return std::optional<Resume>();
-    return UnavailableError(fmt::format("checkpoint {}: {}", path, std::strerror(errno)));
+  StatusOr<std::string> text = format::ReadFile(path, kMaxCheckpointBytes);
+  if (text.status().code() == StatusCode::kNotFound) return std::optional<Resume>();
+  if (!text.ok()) {
+    return Status(text.status().code(), "checkpoint " + std::string(text.status().message()));
   }
-  std::stringstream text;
-  text << file.rdbuf();
   Json j;
   try {
-    j = Json::parse(text.str());
+    j = Json::parse(*text);
   } catch (const Json::exception& e) {
     return InvalidArgumentError(fmt::format("checkpoint {}: not JSON: {}", path, e.what()));
   }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli/command.h"
+#include "crescendo/format/file.h"
 #include "crescendo/tenancy/arbitration.h"
 #include "crescendo/tenancy/arbitration_json.h"
 
@@ -72,11 +73,9 @@ void PrintText(const ArbitrationInput& in, const ArbitrationResult& r, std::ostr
 }
 
 void Arbitrate(const ArbitrateFlags& f, CommandContext& ctx) {
-  std::ifstream file(f.input, std::ios::binary);
-  if (!file) return Fail(ctx, NotFoundError(f.input + ": cannot open for reading"));
-  std::ostringstream text;
-  text << file.rdbuf();
-  StatusOr<ArbitrationInput> in = tenancy::ParseArbitrationJson(text.str(), f.input);
+  StatusOr<std::string> text = format::ReadFile(f.input);
+  if (!text.ok()) return Fail(ctx, text.status());
+  StatusOr<ArbitrationInput> in = tenancy::ParseArbitrationJson(*text, f.input);
   if (!in.ok()) return Fail(ctx, in.status());
   StatusOr<ArbitrationResult> r = tenancy::Arbitrate(*in);
   if (!r.ok()) return Fail(ctx, r.status());

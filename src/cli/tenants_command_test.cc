@@ -63,7 +63,7 @@ TEST(TenantsCommandTest, BadInputIsExitTwoWithTheField) {
                                  "found \"one\", expected a Kubernetes quantity"));
   Result missing = RunTenants({"tenants", "arbitrate", "--input", "/nonexistent.json"});
   EXPECT_EQ(missing.exit_code, 2);
-  EXPECT_THAT(missing.err, HasSubstr("/nonexistent.json: cannot open for reading"));
+  EXPECT_THAT(missing.err, HasSubstr("/nonexistent.json: no such file"));
 }
 
 }  // namespace

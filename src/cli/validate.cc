@@ -14,6 +14,8 @@
 #include <set>
 #include <utility>
 
+#include "crescendo/format/file.h"
+
 namespace crescendo::cli {
 namespace {
 
@@ -149,21 +151,10 @@ Status CheckReadableFile(const std::string& path) {
 }
 
 StatusOr<std::string> ReadInputFile(const std::string& path, int64_t max_bytes) {
-  CRESCENDO_RETURN_IF_ERROR(CheckReadableFile(path));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return OpenError(path, errno, "no such file");
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  if (size > max_bytes) {
-    return ResourceExhaustedError(
-        fmt::format("{}: {} bytes, expected at most {} (docs/cli.md, "
-                    "Limits)",
-                    path, static_cast<int64_t>(size), max_bytes));
-  }
-  in.seekg(0);
-  std::string text(static_cast<size_t>(std::max<std::streamoff>(size, 0)), '\0');
-  if (!in.read(text.data(), static_cast<std::streamsize>(text.size()))) {
-    return UnavailableError(fmt::format("{}: read error", path));
+  StatusOr<std::string> text =
+      format::ReadFile(path, static_cast<size_t>(std::max<int64_t>(max_bytes, 0)));
+  if (text.status().code() == StatusCode::kResourceExhausted) {
+    return ResourceExhaustedError(std::string(text.status().message()) + " (docs/cli.md, Limits)");
   }
   return text;
 }

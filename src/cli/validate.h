@@ -82,8 +82,10 @@ StatusOr<std::vector<std::string>> ParseStrategyList(std::string_view flag, std:
 // Errors: NotFound "no such file", InvalidArgument "is a directory", PermissionDenied.
 Status CheckReadableFile(const std::string& path);
 
-// Returns the contents of the file at `path` after CheckReadableFile and a size check.
-// Errors: those of CheckReadableFile; ResourceExhausted when larger than `max_bytes`.
+// Returns the contents of the file at `path`, read through the file seam (format::ReadFile, so
+// tests can replace the file system). Errors: those of format::ReadFile (NotFound, a directory,
+// PermissionDenied, Unavailable); ResourceExhausted "PATH: N bytes, expected at most MAX bytes
+// (docs/cli.md, Limits)" when larger than `max_bytes`.
 StatusOr<std::string> ReadInputFile(const std::string& path, int64_t max_bytes);
 
 // Checks, without truncating anything, that `path` can be written: not a directory, its folder

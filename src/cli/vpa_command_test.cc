@@ -86,7 +86,7 @@ TEST(VpaCommandTest, ErrorsNameTheFileAndLine) {
   Result r = RunVpa({"vpa", "recommend", "--samples", bad});
   EXPECT_EQ(2, r.exit_code);
   EXPECT_EQ("crescendo vpa recommend: " + bad +
-                ":2: cpu: found \"x\", expected a finite number from 0 to 1e+06, or nothing\n",
+                ":2:7: cpu: found \"x\", expected a finite number from 0 to 1e+06, or nothing\n",
             r.err);
   Result now =
       RunVpa({"vpa", "recommend", "--samples", Example("inference-samples.csv"), "--now", "soon"});

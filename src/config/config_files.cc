@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <system_error>
+
+#include "crescendo/format/file.h"
 
 namespace crescendo::config {
 
@@ -70,12 +70,7 @@ StatusOr<std::vector<std::string>> LocalConfigFiles::Expand(const std::vector<st
 }
 
 StatusOr<std::string> LocalConfigFiles::Read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFoundError(path + ": cannot open for reading");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return UnavailableError(path + ": read error");
-  return text.str();
+  return format::ReadFile(path);
 }
 
 StatusOr<FileStamp> LocalConfigFiles::Stat(const std::string& path) {

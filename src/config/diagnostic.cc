@@ -5,27 +5,6 @@
 
 namespace crescendo::config {
 
-namespace {
-constexpr std::string_view kBuiltIn = "built-in default";
-}  // namespace
-
-Location Location::InFile(std::string file, int line, int column) {
-  return Location{std::move(file), line, column};
-}
-
-Location Location::EnvironmentVariable(std::string_view name) {
-  return Location{"environment variable " + std::string(name), 0, 0};
-}
-
-Location Location::BuiltIn() { return Location{std::string(kBuiltIn), 0, 0}; }
-
-bool Location::is_built_in() const { return line == 0 && file == kBuiltIn; }
-
-std::string Location::ToString() const {
-  if (!is_file()) return file;
-  return file + ":" + std::to_string(line) + ":" + std::to_string(column);
-}
-
 std::string Diagnostic::ToString() const {
   std::string text = location.ToString();
   text += severity == Severity::kError ? ": error: " : ": warning: ";

@@ -1,84 +1,70 @@
 #include "forecast/trace_csv.h"
 
 #include <algorithm>
-#include <charconv>
-#include <fstream>
 #include <string_view>
 
+#include "crescendo/base/text.h"
+#include "crescendo/format/csv.h"
+#include "crescendo/format/file.h"
 #include "forecast/point_model.h"
 
 namespace crescendo::forecast {
 namespace {
 
-std::vector<std::string_view> SplitLine(std::string_view line, char delimiter) {
-  std::vector<std::string_view> fields;
-  size_t begin = 0;
-  for (size_t i = 0; i <= line.size(); ++i) {
-    if (i == line.size() || line[i] == delimiter) {
-      fields.push_back(line.substr(begin, i - begin));
-      begin = i + 1;
-    }
-  }
-  return fields;
-}
+using format::CsvField;
 
-StatusOr<double> ParseNumber(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  double v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
-    return InvalidArgumentError("expected a number, found '" + std::string(text) + "'");
-  }
-  return v;
-}
+// Recorded series for backtests: a year of one-second samples is about 32 million rows.
+constexpr size_t kMaxSeriesBytes = size_t{1} << 30;
 
-StatusOr<Timestamp> ParseTime(std::string_view text, TimeFormat format) {
+std::string ColumnName(size_t index) { return "column " + std::to_string(index + 1); }
+
+StatusOr<Timestamp> ParseTime(const std::string& file, int line, const CsvField& field,
+                              size_t index, TimeFormat format) {
   if (format == TimeFormat::kUnixSeconds) {
-    CRESCENDO_ASSIGN_OR_RETURN(double seconds, ParseNumber(text));
-    return FromUnixSeconds(seconds);
+    CRESCENDO_ASSIGN_OR_RETURN(std::optional<double> seconds,
+                               format::CsvNumber(file, line, field, ColumnName(index), {}));
+    return FromUnixSeconds(*seconds);
   }
-  std::string rfc3339(text);
-  if (rfc3339.size() != 19 || rfc3339[10] != ' ') {
-    return InvalidArgumentError("expected a time such as 1995-07-01 00:00:00, found '" + rfc3339 +
-                                "'");
+  std::string rfc3339 = field.text;
+  if (rfc3339.size() == 19 && rfc3339[10] == ' ') {
+    rfc3339[10] = 'T';
+    if (StatusOr<Timestamp> t = ParseRfc3339(rfc3339 + "Z"); t.ok()) return t;
   }
-  rfc3339[10] = 'T';
-  return ParseRfc3339(rfc3339 + "Z");
+  return format::CsvError(file, line, field, ColumnName(index), QuoteExcerpt(field.text),
+                          "a time such as 1995-07-01 00:00:00");
 }
 
-StatusOr<Sample> ParseRow(std::string_view line, const CsvSeriesFormat& format) {
-  const std::vector<std::string_view> fields = SplitLine(line, format.delimiter);
+StatusOr<Sample> ParseRow(const std::string& file, const format::CsvRow& row,
+                          const CsvSeriesFormat& format) {
   const size_t needed = std::max(format.time_column, format.value_column) + 1;
-  if (fields.size() < needed) {
-    return InvalidArgumentError("expected at least " + std::to_string(needed) + " columns, found " +
-                                std::to_string(fields.size()));
+  if (row.fields.size() < needed) {
+    return format::LocatedError(format::Location::InFile(file, row.line, 0), "row",
+                                std::to_string(row.fields.size()) + " columns",
+                                "at least " + std::to_string(needed) + " columns");
   }
-  StatusOr<Timestamp> time = ParseTime(fields[format.time_column], format.time_format);
-  if (!time.ok()) {
-    return time.status().WithContext("column " + std::to_string(format.time_column + 1));
-  }
-  StatusOr<double> value = ParseNumber(fields[format.value_column]);
-  if (!value.ok()) {
-    return value.status().WithContext("column " + std::to_string(format.value_column + 1));
-  }
-  return Sample{*time, *value};
+  CRESCENDO_ASSIGN_OR_RETURN(
+      Timestamp time, ParseTime(file, row.line, row.fields[format.time_column], format.time_column,
+                                format.time_format));
+  CRESCENDO_ASSIGN_OR_RETURN(std::optional<double> value,
+                             format::CsvNumber(file, row.line, row.fields[format.value_column],
+                                               ColumnName(format.value_column), {}));
+  return Sample{time, *value};
 }
 
 }  // namespace
 
 StatusOr<std::vector<Sample>> ReadCsvSeries(const std::string& path,
                                             const CsvSeriesFormat& format) {
-  std::ifstream in(path);
-  if (!in) return NotFoundError(path + ": cannot open the file");
+  CRESCENDO_ASSIGN_OR_RETURN(std::string text, format::ReadFile(path, kMaxSeriesBytes));
+  format::CsvOptions options;
+  options.dialect.delimiter = format.delimiter;
+  options.header = format.header;
+  CRESCENDO_ASSIGN_OR_RETURN(format::CsvTable table, format::ParseCsv(text, path, options));
   std::vector<Sample> rows;
-  std::string line;
-  for (int line_number = 1; std::getline(in, line); ++line_number) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty() || (format.header && line_number == 1)) continue;
-    StatusOr<Sample> row = ParseRow(line, format);
-    if (!row.ok()) return row.status().WithContext(path + ":" + std::to_string(line_number));
-    rows.push_back(*row);
+  rows.reserve(table.rows.size());
+  for (const format::CsvRow& row : table.rows) {
+    CRESCENDO_ASSIGN_OR_RETURN(Sample sample, ParseRow(path, row, format));
+    rows.push_back(sample);
   }
   std::stable_sort(rows.begin(), rows.end(),
                    [](const Sample& a, const Sample& b) { return a.time < b.time; });

@@ -1,7 +1,7 @@
 // Reading recorded series from CSV files, for backtests of the forecasters.
 //
-// A small reader for the forecast layer's own accuracy tests and tools (the simulator has its
-// own trace loader in the sim layer, which this layer may not include).
+// A small reader for the forecast layer's own accuracy tests and tools, on the format layer's
+// one CSV reader (the simulator's trace loader, in the sim layer, uses the same one).
 //
 // Thread safety: pure functions.
 #ifndef CRESCENDO_SRC_FORECAST_TRACE_CSV_H_
@@ -32,8 +32,10 @@ struct CsvSeriesFormat {
 };
 
 // Returns the (time, value) rows of `path` sorted by time; of rows with the same time the last
-// is kept. Empty lines are skipped. Errors: NotFound when the file cannot be opened;
-// InvalidArgument "<path>:<line>: ..." naming the column, what was found and what was expected.
+// is kept. Empty lines are skipped; the file is read through format::ReadFile and split by the
+// format layer's CSV reader (RFC 4180 quoting). Errors: those of format::ReadFile (NotFound, ...);
+// InvalidArgument in the one located form, "<path>:<line>:<column>: column N: found X, expected
+// Y" (a number must be finite).
 StatusOr<std::vector<Sample>> ReadCsvSeries(const std::string& path, const CsvSeriesFormat& format);
 
 enum class Aggregation { kMean, kSum };

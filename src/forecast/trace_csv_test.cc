@@ -52,12 +52,17 @@ struct ErrorCase {
 
 TEST(TraceCsvTest, ErrorsNameFileLineAndColumn) {
   const std::vector<ErrorCase> cases = {
-      {"ts,value\n1,2\n3,abc\n", {}, "bad.csv:3: column 2: expected a number, found 'abc'"},
-      {"ts,value\n1\n", {}, "bad.csv:2: expected at least 2 columns, found 1"},
+      {"ts,value\n1,2\n3,inf\n",
+       {},
+       "bad.csv:3:3: column 2: found \"inf\", expected a finite number"},
+      {"ts,value\n1,2\n3,abc\n",
+       {},
+       "bad.csv:3:3: column 2: found \"abc\", expected a finite number"},
+      {"ts,value\n1\n", {}, "bad.csv:2: row: found 1 columns, expected at least 2 columns"},
       {"h;v\n2014-01-01T00:00:00;1\n",
        {.delimiter = ';', .time_format = TimeFormat::kDateTime},
-       "bad.csv:2: column 1: expected a time such as 1995-07-01 00:00:00, found "
-       "'2014-01-01T00:00:00'"},
+       "bad.csv:2:1: column 1: found \"2014-01-01T00:00:00\", expected a time such as "
+       "1995-07-01 00:00:00"},
   };
   for (const ErrorCase& c : cases) {
     SCOPED_TRACE(c.message_part);

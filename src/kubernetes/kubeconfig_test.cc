@@ -27,8 +27,8 @@ TEST(KubeconfigTest, ReadsContextsTokensAndCertificatesAndLocatesErrors) {
   const std::vector<Case> cases = {
       {"current", good, "", "", "https://10.0.0.1:6443", "abc", "PEM"},
       {"named", good, "b", "", "https://k.example", "", "", true},
-      {"unknown context", good, "z", "contexts: expected an entry named \"z\""},
-      {"no current", "clusters: []\n", "", "current-context: expected"},
+      {"unknown context", good, "z", "contexts: found none, expected an entry named \"z\""},
+      {"no current", "clusters: []\n", "", "current-context: found nothing, expected"},
       {"no server",
        "current-context: a\nclusters:\n- name: c\n  cluster: {}\nusers:\n- name: u\n  user: {}\n"
        "contexts:\n- name: a\n  context: {cluster: c, user: u}\n",
@@ -37,13 +37,19 @@ TEST(KubeconfigTest, ReadsContextsTokensAndCertificatesAndLocatesErrors) {
        "current-context: a\nclusters:\n- name: c\n  cluster: {server: 'https://x', "
        "certificate-authority-data: '!!'}\nusers:\n- name: u\n  user: {}\n"
        "contexts:\n- name: a\n  context: {cluster: c, user: u}\n",
-       "", "certificate-authority-data: expected base64"},
+       "", "certificate-authority-data: found \"!!\", expected base64"},
       {"cert without key",
        "current-context: a\nclusters:\n- name: c\n  cluster: {server: 'https://x'}\n"
        "users:\n- name: u\n  user: {client-certificate: c.pem}\n"
        "contexts:\n- name: a\n  context: {cluster: c, user: u}\n",
-       "", "expected client-certificate and client-key together"},
-      {"yaml syntax", "clusters: [\n", "", ".yaml:"},
+       "", "found a client-certificate alone, expected client-certificate and client-key together"},
+      {"yaml syntax", "clusters: [\n", "", ".yaml:2:1: found invalid YAML"},
+      {"duplicate key", "a: 1\na: 2\n", "", ".yaml:2:1: a: found a second \"a\" key"},
+      {"insecure not a bool",
+       "current-context: a\nclusters:\n- name: c\n  cluster: {server: 'https://x', "
+       "insecure-skip-tls-verify: maybe}\nusers:\n- name: u\n  user: {}\n"
+       "contexts:\n- name: a\n  context: {cluster: c, user: u}\n",
+       "", "insecure-skip-tls-verify: found \"maybe\", expected true or false"},
   };
   for (const Case& c : cases) {
     const std::string path = dir + "/kubeconfig-case.yaml";

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "crescendo/base/quantity.h"
+#include "crescendo/format/csv.h"
 
 namespace crescendo::optimize {
 namespace {
@@ -28,24 +29,18 @@ struct Row {
   std::vector<std::string> fields;
 };
 
-// Splits `text` into rows of trimmed fields, skipping blank and '#' lines.
-std::vector<Row> Rows(std::string_view text) {
+// Splits `text` into rows of trimmed fields with the format layer's CSV reader, skipping blank
+// and '#' lines. Errors: the reader's (an unclosed quote, a line too long), located in `path`.
+StatusOr<std::vector<Row>> Rows(std::string_view text, const std::string& path) {
+  format::CsvOptions options;
+  options.header = false;
+  options.comment_lines = true;
+  CRESCENDO_ASSIGN_OR_RETURN(format::CsvTable table, format::ParseCsv(text, path, options));
   std::vector<Row> rows;
-  int line = 0;
-  while (!text.empty()) {
-    const size_t end = text.find('\n');
-    std::string_view l = text.substr(0, end);
-    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
-    ++line;
-    l = Trim(l);
-    if (l.empty() || l.front() == '#') continue;
-    Row row{.line = line, .fields = {}};
-    while (true) {
-      const size_t comma = l.find(',');
-      row.fields.emplace_back(Trim(l.substr(0, comma)));
-      if (comma == std::string_view::npos) break;
-      l = l.substr(comma + 1);
-    }
+  rows.reserve(table.rows.size());
+  for (format::CsvRow& csv_row : table.rows) {
+    Row row{.line = csv_row.line, .fields = {}};
+    for (format::CsvField& field : csv_row.fields) row.fields.push_back(std::move(field.text));
     rows.push_back(std::move(row));
   }
   return rows;
@@ -284,18 +279,19 @@ StatusOr<PlacementProblem> ParsePlacementCsv(std::string_view pods_text,
                                              std::string_view nodes_text,
                                              const std::string& nodes_path) {
   PlacementProblem p;
-  const std::vector<Row> pods = Rows(pods_text);
+  CRESCENDO_ASSIGN_OR_RETURN(const std::vector<Row> pods, Rows(pods_text, pods_path));
   CRESCENDO_ASSIGN_OR_RETURN(PodsLayout layout, PodsHeader(pods, pods_path));
   p.resources = layout.resources;
   CRESCENDO_RETURN_IF_ERROR(ParsePods(pods, pods_path, layout, p));
-  CRESCENDO_RETURN_IF_ERROR(ParseNodes(Rows(nodes_text), nodes_path, p));
+  CRESCENDO_ASSIGN_OR_RETURN(const std::vector<Row> nodes, Rows(nodes_text, nodes_path));
+  CRESCENDO_RETURN_IF_ERROR(ParseNodes(nodes, nodes_path, p));
   CRESCENDO_RETURN_IF_ERROR(ValidateProblem(p).WithContext(pods_path + ", " + nodes_path));
   return p;
 }
 
 StatusOr<NamedPlacement> ParsePlacementFileCsv(std::string_view text, const std::string& path,
                                                const PlacementProblem& problem) {
-  const std::vector<Row> rows = Rows(text);
+  CRESCENDO_ASSIGN_OR_RETURN(const std::vector<Row> rows, Rows(text, path));
   if (rows.empty() || rows[0].fields != std::vector<std::string>{"node", "type", "pods"}) {
     return Located(path, rows.empty() ? 1 : rows[0].line,
                    "expected the header `node,type,pods`, found " +

@@ -1,7 +1,5 @@
 #include "crescendo/sim/scenario_file.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -13,12 +11,15 @@
 
 #include "crescendo/base/quantity.h"
 #include "crescendo/base/text.h"
+#include "crescendo/format/file.h"
+#include "crescendo/format/yaml.h"
 #include "spec_validation.h"
 
 namespace crescendo::sim {
 namespace {
 
 namespace fs = std::filesystem;
+using format::YamlNode;
 
 // Limits (docs/simulation.md, "Limits"): replicas of one service and of the whole scenario
 // (Kubernetes' documented cluster limits: at most 150,000 pods and 5,000 nodes,
@@ -30,110 +31,112 @@ constexpr int32_t kMaxNodes = 5000;
 constexpr uintmax_t kMaxFileBytes = 16 << 20;
 constexpr double kMaxNumber = 1e12;
 
-// Reads typed fields from YAML nodes; every error names the file, the line and the field path.
+// Returns the number a scalar spells, or NaN (which every caller refuses) when it spells none.
+double AsDouble(const YamlNode& n) {
+  return format::ScalarAsDouble(n).value_or(std::numeric_limits<double>::quiet_NaN());
+}
+
+// Reads typed fields from YAML nodes; every error names the file, the line, the column and the
+// field path.
 class Fields {
  public:
   explicit Fields(std::string file) : file_(std::move(file)) {}
 
-  Status Error(const YAML::Node& node, const std::string& path, const std::string& what) const {
-    std::string line = node.Mark().is_null() ? "" : ":" + std::to_string(node.Mark().line + 1);
-    return InvalidArgumentError(file_ + line + ": " + path + ": " + what);
+  // Returns "FILE:LINE:COLUMN: PATH: WHAT" (FILE alone for a node without a location).
+  Status Error(const YamlNode& node, const std::string& path, const std::string& what) const {
+    std::string where = node.location.is_file() ? node.location.ToString() : file_;
+    return InvalidArgumentError(where + ": " + path + ": " + what);
+  }
+
+  // Returns format's one located form: "FILE:LINE:COLUMN: PATH: found X, expected EXPECTED".
+  Status Fail(const YamlNode& node, const std::string& path, const std::string& expected) const {
+    return Error(node, path, "found " + Text(node) + ", expected " + expected);
   }
 
   // Rejects keys of `map` not in `known`.
-  Status Known(const YAML::Node& map, const std::string& path,
+  Status Known(const YamlNode& map, const std::string& path,
                std::initializer_list<std::string_view> known) const {
-    if (!map.IsMap()) return Error(map, path, "expected a mapping");
-    for (const auto& kv : map) {
-      std::string key = kv.first.as<std::string>();
+    if (!map.is_map()) return Fail(map, path, "a mapping");
+    for (const YamlNode& entry : map) {
+      const std::string& key = entry.key;
       if (std::find(known.begin(), known.end(), key) == known.end()) {
         std::string list;
         for (std::string_view k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-        return Error(kv.first, path + "." + QuoteExcerpt(key),
-                     "unknown field (expected one of: " + list + ")");
+        return format::LocatedError(entry.key_location, path + "." + QuoteExcerpt(key),
+                                    "an unknown field", "one of: " + list);
       }
     }
     return Status::Ok();
   }
 
-  StatusOr<double> Number(const YAML::Node& map, const std::string& key, const std::string& path,
+  StatusOr<double> Number(const YamlNode& map, const std::string& key, const std::string& path,
                           double fallback, double min, bool above_min = false,
                           double max = kMaxNumber) const {
-    YAML::Node n = map[key];
-    if (!n) return fallback;
+    const YamlNode& n = map[key];
+    if (!n.present()) return fallback;
     std::string p = path + "." + key;
-    double v = 0;
-    if (!n.IsScalar() || !YAML::convert<double>::decode(n, v) || !std::isfinite(v)) {
-      return Error(n, p, "expected a finite number, found " + Text(n));
-    }
-    if (v > max) {
-      return Error(n, p, "expected a number <= " + Trimmed(max) + ", found " + Text(n));
-    }
+    const double v = AsDouble(n);
+    if (!std::isfinite(v)) return Fail(n, p, "a finite number");
+    if (v > max) return Fail(n, p, "a number <= " + Trimmed(max));
     if (v < min || (above_min && v == min)) {
-      return Error(n, p,
-                   std::string("expected a number ") + (above_min ? "> " : ">= ") + Trimmed(min) +
-                       ", found " + Text(n));
+      return Fail(n, p, std::string("a number ") + (above_min ? "> " : ">= ") + Trimmed(min));
     }
     return v;
   }
 
   // Returns a whole number in [min, max], for the fields that count (replicas, nodes, seconds).
-  StatusOr<int32_t> Count(const YAML::Node& map, const std::string& key, const std::string& path,
+  StatusOr<int32_t> Count(const YamlNode& map, const std::string& key, const std::string& path,
                           int32_t fallback, int32_t min, int32_t max) const {
     CRESCENDO_ASSIGN_OR_RETURN(double v, Number(map, key, path, fallback, min, false, max));
     if (v != std::floor(v)) {
-      return Error(map[key], path + "." + key, "expected a whole number, found " + Text(map[key]));
+      return Fail(map[key], path + "." + key, "a whole number");
     }
     return static_cast<int32_t>(v);
   }
 
-  StatusOr<std::string> String(const YAML::Node& map, const std::string& key,
-                               const std::string& path, std::string fallback) const {
-    YAML::Node n = map[key];
-    if (!n) return fallback;
-    if (!n.IsScalar()) return Error(n, path + "." + key, "expected a string");
-    return n.as<std::string>();
+  StatusOr<std::string> String(const YamlNode& map, const std::string& key, const std::string& path,
+                               std::string fallback) const {
+    const YamlNode& n = map[key];
+    if (!n.present()) return fallback;
+    if (!n.is_scalar()) return Fail(n, path + "." + key, "a string");
+    return n.scalar;
   }
 
-  StatusOr<Duration> Time(const YAML::Node& map, const std::string& key, const std::string& path,
+  StatusOr<Duration> Time(const YamlNode& map, const std::string& key, const std::string& path,
                           Duration fallback) const {
-    YAML::Node n = map[key];
-    if (!n) return fallback;
-    StatusOr<Duration> d = n.IsScalar() ? ParseDuration(n.as<std::string>())
-                                        : StatusOr<Duration>(InvalidArgumentError("not a scalar"));
+    const YamlNode& n = map[key];
+    if (!n.present()) return fallback;
+    StatusOr<Duration> d = n.is_scalar() ? ParseDuration(n.scalar)
+                                         : StatusOr<Duration>(InvalidArgumentError("not a scalar"));
     if (!d.ok() || d->count() < 0) {
-      return Error(n, path + "." + key,
-                   "expected a duration >= 0 such as \"30s\" or \"1m30s\", "
-                   "found " +
-                       Text(n));
+      return Fail(n, path + "." + key, "a duration >= 0 such as \"30s\" or \"1m30s\"");
     }
     return *d;
   }
 
   // Returns a Kubernetes quantity in milli-units (cpu) or units (memory), > 0.
-  StatusOr<int64_t> Quantity(const YAML::Node& map, const std::string& key, const std::string& path,
+  StatusOr<int64_t> Quantity(const YamlNode& map, const std::string& key, const std::string& path,
                              int64_t fallback, bool milli) const {
-    YAML::Node n = map[key];
-    if (!n) return fallback;
-    StatusOr<crescendo::Quantity> q = n.IsScalar()
-                                          ? crescendo::Quantity::Parse(n.as<std::string>())
+    const YamlNode& n = map[key];
+    if (!n.present()) return fallback;
+    StatusOr<crescendo::Quantity> q = n.is_scalar()
+                                          ? crescendo::Quantity::Parse(n.scalar)
                                           : StatusOr<crescendo::Quantity>(InvalidArgumentError(""));
     int64_t v = q.ok() ? (milli ? q->MilliValue() : q->Value()) : -1;
     if (v < 0) {
-      return Error(n, path + "." + key,
-                   std::string("expected a Kubernetes quantity >= 0 such as ") +
-                       (milli ? "\"500m\" or \"2\"" : "\"512Mi\" or \"1G\"") + ", found " +
-                       Text(n));
+      return Fail(n, path + "." + key,
+                  std::string("a Kubernetes quantity >= 0 such as ") +
+                      (milli ? "\"500m\" or \"2\"" : "\"512Mi\" or \"1G\""));
     }
     return v;
   }
 
-  StatusOr<DelaySpec> Delay(const YAML::Node& map, const std::string& key, const std::string& path,
+  StatusOr<DelaySpec> Delay(const YamlNode& map, const std::string& key, const std::string& path,
                             DelaySpec fallback) const {
-    YAML::Node n = map[key];
-    if (!n) return fallback;
+    const YamlNode& n = map[key];
+    if (!n.present()) return fallback;
     std::string p = path + "." + key;
-    if (n.IsScalar()) {  // a bare duration: fixed
+    if (n.is_scalar()) {  // a bare duration: fixed
       CRESCENDO_ASSIGN_OR_RETURN(Duration mean, Time(map, key, path, {}));
       return DelaySpec{DelayDistribution::kFixed, mean, {}};
     }
@@ -150,9 +153,10 @@ class Fields {
   const std::string& file() const { return file_; }
 
  private:
-  static std::string Text(const YAML::Node& n) {
-    if (n.IsScalar()) return QuoteExcerpt(n.Scalar());
-    return n.IsSequence() ? "a list" : "a mapping";
+  static std::string Text(const YamlNode& n) {
+    if (n.is_scalar()) return QuoteExcerpt(n.scalar);
+    if (n.is_null()) return "nothing";
+    return n.is_sequence() ? "a list" : "a mapping";
   }
   static std::string Trimmed(double v) {
     std::string s = std::to_string(v);
@@ -187,19 +191,18 @@ class Loader {
   StatusOr<ScenarioFile> Load();
 
  private:
-  Status Top(const YAML::Node& root);
-  StatusOr<NodePoolSpec> Nodes(const YAML::Node& n);
-  Status Service(const YAML::Node& n, const YAML::Node& defaults, size_t index);
-  StatusOr<PodModel> Pod(const YAML::Node& n, const std::string& path, PodModel pod);
-  Status Horizontal(const YAML::Node& n, const std::string& path, HorizontalSpec& h);
-  StatusOr<MetricSpec> Metric(const YAML::Node& n, const std::string& path);
-  StatusOr<ScalingRules> Rules(const YAML::Node& n, const std::string& path);
-  Status Business(const YAML::Node& n, const std::string& path, ServiceSpec& s);
-  StatusOr<VerticalSpec> Vertical(const YAML::Node& n, const std::string& path,
-                                  const PodModel& pod);
-  Status Load(const YAML::Node& n, const std::string& path, SimService& s, uint64_t seed);
-  Status Trace(const YAML::Node& n, const std::string& path, SimService& s);
-  StatusOr<DailyCycleSpec> Daily(const YAML::Node& n, const std::string& path, uint64_t seed);
+  Status Top(const YamlNode& root);
+  StatusOr<NodePoolSpec> Nodes(const YamlNode& n);
+  Status Service(const YamlNode& n, const YamlNode& defaults, size_t index);
+  StatusOr<PodModel> Pod(const YamlNode& n, const std::string& path, PodModel pod);
+  Status Horizontal(const YamlNode& n, const std::string& path, HorizontalSpec& h);
+  StatusOr<MetricSpec> Metric(const YamlNode& n, const std::string& path);
+  StatusOr<ScalingRules> Rules(const YamlNode& n, const std::string& path);
+  Status Business(const YamlNode& n, const std::string& path, ServiceSpec& s);
+  StatusOr<VerticalSpec> Vertical(const YamlNode& n, const std::string& path, const PodModel& pod);
+  Status Load(const YamlNode& n, const std::string& path, SimService& s, uint64_t seed);
+  Status Trace(const YamlNode& n, const std::string& path, SimService& s);
+  StatusOr<DailyCycleSpec> Daily(const YamlNode& n, const std::string& path, uint64_t seed);
   Status Window();
 
   Fields f_;
@@ -217,32 +220,21 @@ class Loader {
 };
 
 StatusOr<ScenarioFile> Loader::Load() {
-  std::error_code ec;
-  if (fs::is_directory(path_, ec)) {
-    return InvalidArgumentError("scenario " + path_ + ": is a directory, expected a YAML file");
+  StatusOr<std::string> text = format::ReadFile(path_, kMaxFileBytes);
+  if (text.status().code() == StatusCode::kResourceExhausted) {
+    return InvalidArgumentError("scenario " + std::string(text.status().message()) +
+                                " (16 MiB); a scenario names its traces instead of holding them");
   }
-  if (!fs::is_regular_file(path_, ec)) return NotFoundError("scenario " + path_ + ": no such file");
-  if (fs::file_size(path_, ec) > kMaxFileBytes) {
-    return InvalidArgumentError("scenario " + path_ +
-                                ": larger than 16 MiB; a scenario names its "
-                                "traces instead of holding them");
+  if (!text.ok()) {
+    return Status(text.status().code(), "scenario " + std::string(text.status().message()));
   }
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path_);
-  } catch (const YAML::Exception& e) {
-    return InvalidArgumentError(path_ + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
-  try {
-    CRESCENDO_RETURN_IF_ERROR(Top(root));
-  } catch (const YAML::Exception& e) {  // a type conversion yaml-cpp refused
-    return InvalidArgumentError(path_ + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
+  CRESCENDO_ASSIGN_OR_RETURN(YamlNode root, format::ParseYamlDocument(*text, path_));
+  CRESCENDO_RETURN_IF_ERROR(Top(root));
   CRESCENDO_RETURN_IF_ERROR(Window());
   return std::move(out_);
 }
 
-Status Loader::Top(const YAML::Node& root) {
+Status Loader::Top(const YamlNode& root) {
   CRESCENDO_RETURN_IF_ERROR(f_.Known(root, "scenario",
                                      {"name", "seed", "start", "duration", "interval", "strategies",
                                       "nodes", "defaults", "services"}));
@@ -252,39 +244,38 @@ Status Loader::Top(const YAML::Node& root) {
   CRESCENDO_ASSIGN_OR_RETURN(
       double seed, f_.Count(root, "seed", "scenario", 1, 0, std::numeric_limits<int32_t>::max()));
   out_.seed = seed_override_.value_or(static_cast<uint64_t>(seed));
-  if (root["start"]) {
-    StatusOr<Timestamp> t = ParseRfc3339(root["start"].as<std::string>());
+  if (root["start"].present()) {
+    StatusOr<Timestamp> t = ParseRfc3339(root["start"].scalar);
     if (!t.ok()) return f_.Error(root["start"], "scenario.start", t.status().message());
     start_ = *t;
   }
-  if (root["duration"]) {
+  if (root["duration"].present()) {
     CRESCENDO_ASSIGN_OR_RETURN(duration_, f_.Time(root, "duration", "scenario", {}));
   }
   CRESCENDO_ASSIGN_OR_RETURN(out_.interval, f_.Time(root, "interval", "scenario", seconds(15)));
   if (out_.interval < seconds(1)) {
-    return f_.Error(root["interval"], "scenario.interval", "expected at least 1s");
+    return f_.Fail(root["interval"], "scenario.interval", "at least 1s");
   }
-  if (YAML::Node s = root["strategies"]) {
-    if (!s.IsSequence()) return f_.Error(s, "scenario.strategies", "expected a list of names");
-    for (const YAML::Node& name : s) {
-      const std::string strategy = name.as<std::string>();
+  if (const YamlNode& s = root["strategies"]; s.present()) {
+    if (!s.is_sequence()) return f_.Fail(s, "scenario.strategies", "a list of names");
+    for (const YamlNode& name : s) {
+      const std::string strategy = name.scalar;
       if (strategy.empty() || std::find(out_.strategies.begin(), out_.strategies.end(), strategy) !=
                                   out_.strategies.end()) {
-        return f_.Error(name, "scenario.strategies",
-                        "expected distinct, non-empty names, found " + QuoteExcerpt(strategy));
+        return f_.Fail(name, "scenario.strategies", "distinct, non-empty names");
       }
       out_.strategies.push_back(strategy);
     }
   }
-  if (root["nodes"]) {
+  if (root["nodes"].present()) {
     CRESCENDO_ASSIGN_OR_RETURN(out_.nodes, Nodes(root["nodes"]));
   }
-  YAML::Node defaults = root["defaults"];
-  if (defaults) CRESCENDO_RETURN_IF_ERROR(f_.Known(defaults, "defaults", {"pod"}));
-  YAML::Node services = root["services"];
-  if (!services || !services.IsSequence() || services.size() == 0) {
-    return f_.Error(services ? services : root, "scenario.services",
-                    "expected a non-empty list of services");
+  const YamlNode& defaults = root["defaults"];
+  if (defaults.present()) CRESCENDO_RETURN_IF_ERROR(f_.Known(defaults, "defaults", {"pod"}));
+  const YamlNode& services = root["services"];
+  if (!services.is_sequence() || services.size() == 0) {
+    return f_.Fail(services.present() ? services : root, "scenario.services",
+                   "a non-empty list of services");
   }
   for (size_t i = 0; i < services.size(); ++i) {
     CRESCENDO_RETURN_IF_ERROR(Service(services[i], defaults, i));
@@ -292,7 +283,7 @@ Status Loader::Top(const YAML::Node& root) {
   return Status::Ok();
 }
 
-StatusOr<NodePoolSpec> Loader::Nodes(const YAML::Node& n) {
+StatusOr<NodePoolSpec> Loader::Nodes(const YamlNode& n) {
   const std::string p = "nodes";
   CRESCENDO_RETURN_IF_ERROR(f_.Known(
       n, p,
@@ -314,8 +305,8 @@ StatusOr<NodePoolSpec> Loader::Nodes(const YAML::Node& n) {
   return spec;
 }
 
-StatusOr<PodModel> Loader::Pod(const YAML::Node& n, const std::string& p, PodModel pod) {
-  if (!n) return pod;
+StatusOr<PodModel> Loader::Pod(const YamlNode& n, const std::string& p, PodModel pod) {
+  if (!n.present()) return pod;
   CRESCENDO_RETURN_IF_ERROR(
       f_.Known(n, p,
                {"capacity_rps", "container_name", "cpu_request", "memory_request",
@@ -327,7 +318,7 @@ StatusOr<PodModel> Loader::Pod(const YAML::Node& n, const std::string& p, PodMod
   CRESCENDO_ASSIGN_OR_RETURN(pod.container_name,
                              f_.String(n, "container_name", p, pod.container_name));
   if (pod.container_name.empty()) {
-    return f_.Error(n["container_name"], p + ".container_name", "expected a non-empty name");
+    return f_.Fail(n["container_name"], p + ".container_name", "a non-empty name");
   }
   CRESCENDO_ASSIGN_OR_RETURN(pod.requests.cpu_millis,
                              f_.Quantity(n, "cpu_request", p, pod.requests.cpu_millis, true));
@@ -362,19 +353,19 @@ StatusOr<PodModel> Loader::Pod(const YAML::Node& n, const std::string& p, PodMod
                              f_.Number(n, "service_time_ms", p, pod.service_time_ms, 0, true));
   CRESCENDO_ASSIGN_OR_RETURN(pod.workers_per_pod,
                              f_.Count(n, "workers", p, pod.workers_per_pod, 1, 100000));
-  if (YAML::Node curve = n["latency_curve"]) {
-    if (!curve.IsSequence())
-      return f_.Error(curve, p + ".latency_curve", "expected [[utilization, ms], ...]");
+  if (const YamlNode& curve = n["latency_curve"]; curve.present()) {
+    if (!curve.is_sequence())
+      return f_.Fail(curve, p + ".latency_curve", "[[utilization, ms], ...]");
     pod.latency_curve.clear();
-    for (const YAML::Node& point : curve) {
-      if (!point.IsSequence() || point.size() != 2) {
-        return f_.Error(point, p + ".latency_curve", "expected a pair [utilization, latency_ms]");
+    for (const YamlNode& point : curve) {
+      if (!point.is_sequence() || point.size() != 2) {
+        return f_.Fail(point, p + ".latency_curve", "a pair [utilization, latency_ms]");
       }
-      const double utilization = point[0].as<double>();
-      const double latency_ms = point[1].as<double>();
+      const double utilization = AsDouble(point[0]);
+      const double latency_ms = AsDouble(point[1]);
       if (!std::isfinite(utilization) || !std::isfinite(latency_ms) || utilization < 0 ||
           latency_ms < 0) {
-        return f_.Error(point, p + ".latency_curve", "expected finite numbers >= 0");
+        return f_.Fail(point, p + ".latency_curve", "finite numbers >= 0");
       }
       pod.latency_curve.push_back({utilization, latency_ms});
     }
@@ -388,7 +379,7 @@ StatusOr<PodModel> Loader::Pod(const YAML::Node& n, const std::string& p, PodMod
   return pod;
 }
 
-StatusOr<MetricSpec> Loader::Metric(const YAML::Node& n, const std::string& p) {
+StatusOr<MetricSpec> Loader::Metric(const YamlNode& n, const std::string& p) {
   CRESCENDO_RETURN_IF_ERROR(f_.Known(n, p, {"type", "name", "target"}));
   MetricSpec m;
   CRESCENDO_ASSIGN_OR_RETURN(std::string type, f_.String(n, "type", p, "Resource"));
@@ -401,15 +392,13 @@ StatusOr<MetricSpec> Loader::Metric(const YAML::Node& n, const std::string& p) {
   auto t = std::find_if(std::begin(kTypes), std::end(kTypes),
                         [&](const auto& k) { return k.first == type; });
   if (t == std::end(kTypes)) {
-    return f_.Error(n["type"], p + ".type",
-                    "expected Resource, ContainerResource, Pods, Object or External, found " +
-                        QuoteExcerpt(type));
+    return f_.Fail(n["type"], p + ".type", "Resource, ContainerResource, Pods, Object or External");
   }
   m.type = t->second;
   CRESCENDO_ASSIGN_OR_RETURN(m.name, f_.String(n, "name", p, ""));
-  if (m.name.empty()) return f_.Error(n, p + ".name", "expected a metric name such as cpu");
-  YAML::Node target = n["target"];
-  if (!target) return f_.Error(n, p + ".target", "expected a target");
+  if (m.name.empty()) return f_.Fail(n, p + ".name", "a metric name such as cpu");
+  const YamlNode& target = n["target"];
+  if (!target.present()) return f_.Fail(n, p + ".target", "a target");
   std::string tp = p + ".target";
   CRESCENDO_RETURN_IF_ERROR(
       f_.Known(target, tp, {"type", "averageUtilization", "averageValue", "value"}));
@@ -422,51 +411,49 @@ StatusOr<MetricSpec> Loader::Metric(const YAML::Node& n, const std::string& p) {
   }
   const char* field = kind == "AverageValue" ? "averageValue" : kind == "Value" ? "value" : nullptr;
   if (field == nullptr) {
-    return f_.Error(target["type"], tp + ".type",
-                    "expected Utilization, AverageValue or Value, found " + QuoteExcerpt(kind));
+    return f_.Fail(target["type"], tp + ".type", "Utilization, AverageValue or Value");
   }
-  YAML::Node v = target[field];
+  const YamlNode& v = target[field];
   StatusOr<crescendo::Quantity> q =
-      v ? crescendo::Quantity::Parse(v.as<std::string>())
-        : StatusOr<crescendo::Quantity>(InvalidArgumentError("missing"));
+      v.is_scalar() ? crescendo::Quantity::Parse(v.scalar)
+                    : StatusOr<crescendo::Quantity>(InvalidArgumentError("missing"));
   if (!q.ok())
-    return f_.Error(v ? v : target, tp + "." + field,
-                    "expected a quantity such as \"30\" or \"500m\"");
+    return f_.Fail(v.present() ? v : target, tp + "." + field,
+                   "a quantity such as \"30\" or \"500m\"");
   m.target.type =
       kind == "AverageValue" ? MetricTargetType::kAverageValue : MetricTargetType::kValue;
   (kind == "AverageValue" ? m.target.average_value : m.target.value) = *q;
   return m;
 }
 
-StatusOr<ScalingRules> Loader::Rules(const YAML::Node& n, const std::string& p) {
+StatusOr<ScalingRules> Loader::Rules(const YamlNode& n, const std::string& p) {
   CRESCENDO_RETURN_IF_ERROR(
       f_.Known(n, p, {"stabilizationWindowSeconds", "selectPolicy", "policies", "tolerance"}));
   ScalingRules r;
-  if (n["stabilizationWindowSeconds"]) {
+  if (n["stabilizationWindowSeconds"].present()) {
     CRESCENDO_ASSIGN_OR_RETURN(r.stabilization_window_seconds,
                                f_.Count(n, "stabilizationWindowSeconds", p, 0, 0, 3600));
   }
-  if (n["tolerance"]) {
+  if (n["tolerance"].present()) {
     CRESCENDO_ASSIGN_OR_RETURN(r.tolerance, f_.Number(n, "tolerance", p, 0, 0));
   }
-  if (YAML::Node s = n["selectPolicy"]) {
-    std::string v = s.as<std::string>();
+  if (const YamlNode& s = n["selectPolicy"]; s.present()) {
+    std::string v = s.scalar;
     if (v != "Max" && v != "Min" && v != "Disabled") {
-      return f_.Error(s, p + ".selectPolicy",
-                      "expected Max, Min or Disabled, found " + QuoteExcerpt(v));
+      return f_.Fail(s, p + ".selectPolicy", "Max, Min or Disabled");
     }
     r.select_policy = v == "Max"   ? SelectPolicy::kMax
                       : v == "Min" ? SelectPolicy::kMin
                                    : SelectPolicy::kDisabled;
   }
-  if (YAML::Node policies = n["policies"]) {
+  if (const YamlNode& policies = n["policies"]; policies.present()) {
     for (size_t i = 0; i < policies.size(); ++i) {
       std::string pp = p + ".policies[" + std::to_string(i) + "]";
-      const YAML::Node& pol = policies[i];
+      const YamlNode& pol = policies[i];
       CRESCENDO_RETURN_IF_ERROR(f_.Known(pol, pp, {"type", "value", "periodSeconds"}));
       CRESCENDO_ASSIGN_OR_RETURN(std::string type, f_.String(pol, "type", pp, ""));
       if (type != "Pods" && type != "Percent") {
-        return f_.Error(pol, pp + ".type", "expected Pods or Percent, found " + QuoteExcerpt(type));
+        return f_.Fail(pol, pp + ".type", "Pods or Percent");
       }
       CRESCENDO_ASSIGN_OR_RETURN(int32_t value, f_.Count(pol, "value", pp, 0, 1, 1000000));
       // Kubernetes accepts periodSeconds of 1 to 1800 (autoscaling/v2 HPAScalingPolicy).
@@ -478,7 +465,7 @@ StatusOr<ScalingRules> Loader::Rules(const YAML::Node& n, const std::string& p) 
   return r;
 }
 
-Status Loader::Horizontal(const YAML::Node& n, const std::string& p, HorizontalSpec& h) {
+Status Loader::Horizontal(const YamlNode& n, const std::string& p, HorizontalSpec& h) {
   CRESCENDO_ASSIGN_OR_RETURN(h.min_replicas,
                              f_.Count(n, "min_replicas", p, 1, 0, kMaxServiceReplicas));
   CRESCENDO_ASSIGN_OR_RETURN(h.max_replicas,
@@ -490,29 +477,29 @@ Status Loader::Horizontal(const YAML::Node& n, const std::string& p, HorizontalS
                         ", expected at most " + std::to_string(kMaxScenarioReplicas) +
                         " pods in one scenario");
   }
-  if (n["target_cpu_utilization"]) {
+  if (n["target_cpu_utilization"].present()) {
     MetricSpec cpu;
     cpu.name = "cpu";
     CRESCENDO_ASSIGN_OR_RETURN(cpu.target.average_utilization,
                                f_.Count(n, "target_cpu_utilization", p, 80, 1, 100));
     h.metrics.push_back(cpu);
   }
-  if (YAML::Node metrics = n["metrics"]) {
-    if (!metrics.IsSequence()) return f_.Error(metrics, p + ".metrics", "expected a list");
+  if (const YamlNode& metrics = n["metrics"]; metrics.present()) {
+    if (!metrics.is_sequence()) return f_.Fail(metrics, p + ".metrics", "a list");
     for (size_t i = 0; i < metrics.size(); ++i) {
       CRESCENDO_ASSIGN_OR_RETURN(MetricSpec m,
                                  Metric(metrics[i], p + ".metrics[" + std::to_string(i) + "]"));
       h.metrics.push_back(std::move(m));
     }
   }
-  if (YAML::Node b = n["behavior"]) {
+  if (const YamlNode& b = n["behavior"]; b.present()) {
     CRESCENDO_RETURN_IF_ERROR(f_.Known(b, p + ".behavior", {"scaleUp", "scaleDown"}));
     h.behavior.emplace();
-    if (b["scaleUp"]) {
+    if (b["scaleUp"].present()) {
       CRESCENDO_ASSIGN_OR_RETURN(h.behavior->scale_up,
                                  Rules(b["scaleUp"], p + ".behavior.scaleUp"));
     }
-    if (b["scaleDown"]) {
+    if (b["scaleDown"].present()) {
       CRESCENDO_ASSIGN_OR_RETURN(h.behavior->scale_down,
                                  Rules(b["scaleDown"], p + ".behavior.scaleDown"));
     }
@@ -520,8 +507,8 @@ Status Loader::Horizontal(const YAML::Node& n, const std::string& p, HorizontalS
   return Status::Ok();
 }
 
-Status Loader::Business(const YAML::Node& n, const std::string& p, ServiceSpec& s) {
-  if (!n.IsSequence()) return f_.Error(n, p, "expected a list");
+Status Loader::Business(const YamlNode& n, const std::string& p, ServiceSpec& s) {
+  if (!n.is_sequence()) return f_.Fail(n, p, "a list");
   for (size_t i = 0; i < n.size(); ++i) {
     std::string bp = p + "[" + std::to_string(i) + "]";
     CRESCENDO_RETURN_IF_ERROR(f_.Known(n[i], bp, {"name", "kind", "per_rps"}));
@@ -529,8 +516,7 @@ Status Loader::Business(const YAML::Node& n, const std::string& p, ServiceSpec& 
     CRESCENDO_ASSIGN_OR_RETURN(m.name, f_.String(n[i], "name", bp, ""));
     CRESCENDO_ASSIGN_OR_RETURN(std::string kind, f_.String(n[i], "kind", bp, "per_request"));
     if (kind != "per_request" && kind != "backlog") {
-      return f_.Error(n[i], bp + ".kind",
-                      "expected per_request or backlog, found " + QuoteExcerpt(kind));
+      return f_.Fail(n[i], bp + ".kind", "per_request or backlog");
     }
     m.kind = kind == "backlog" ? BusinessMetricSpec::Kind::kBacklog
                                : BusinessMetricSpec::Kind::kPerRequest;
@@ -540,7 +526,7 @@ Status Loader::Business(const YAML::Node& n, const std::string& p, ServiceSpec& 
   return Status::Ok();
 }
 
-StatusOr<DailyCycleSpec> Loader::Daily(const YAML::Node& n, const std::string& p, uint64_t seed) {
+StatusOr<DailyCycleSpec> Loader::Daily(const YamlNode& n, const std::string& p, uint64_t seed) {
   CRESCENDO_RETURN_IF_ERROR(
       f_.Known(n, p,
                {"peak_rps", "trough_fraction", "evening_peak_hour", "morning_hour",
@@ -560,7 +546,7 @@ StatusOr<DailyCycleSpec> Loader::Daily(const YAML::Node& n, const std::string& p
   CRESCENDO_ASSIGN_OR_RETURN(d.friday_evening_factor,
                              f_.Number(n, "friday_evening_factor", p, d.friday_evening_factor, 0));
   CRESCENDO_ASSIGN_OR_RETURN(d.noise_fraction, f_.Number(n, "noise", p, d.noise_fraction, 0));
-  if (YAML::Node bursts = n["bursts"]) {
+  if (const YamlNode& bursts = n["bursts"]; bursts.present()) {
     for (size_t i = 0; i < bursts.size(); ++i) {
       std::string bp = p + ".bursts[" + std::to_string(i) + "]";
       CRESCENDO_RETURN_IF_ERROR(f_.Known(bursts[i], bp, {"at", "multiplier", "ramp", "half_life"}));
@@ -575,20 +561,20 @@ StatusOr<DailyCycleSpec> Loader::Daily(const YAML::Node& n, const std::string& p
   return d;
 }
 
-Status Loader::Trace(const YAML::Node& n, const std::string& p, SimService& s) {
+Status Loader::Trace(const YamlNode& n, const std::string& p, SimService& s) {
   CRESCENDO_RETURN_IF_ERROR(f_.Known(n, p,
                                      {"path", "time_column", "value_column", "time_unit", "filter",
                                       "peak_pods", "rps_per_value", "compress"}));
   TraceLoadOptions o;
   CRESCENDO_ASSIGN_OR_RETURN(std::string file, f_.String(n, "path", p, ""));
-  if (file.empty()) return f_.Error(n, p + ".path", "expected the trace file's path");
+  if (file.empty()) return f_.Fail(n, p + ".path", "the trace file's path");
   fs::path resolved = ExpandEnv(file);
   if (resolved.is_relative()) resolved = fs::path(path_).parent_path() / resolved;
   o.trace.path = resolved.lexically_normal().string();
   CRESCENDO_ASSIGN_OR_RETURN(o.trace.time_column, f_.String(n, "time_column", p, ""));
   CRESCENDO_ASSIGN_OR_RETURN(o.trace.value_column, f_.String(n, "value_column", p, ""));
   CRESCENDO_ASSIGN_OR_RETURN(o.trace.time_unit, f_.Time(n, "time_unit", p, seconds(1)));
-  if (YAML::Node filter = n["filter"]) {
+  if (const YamlNode& filter = n["filter"]; filter.present()) {
     CRESCENDO_RETURN_IF_ERROR(f_.Known(filter, p + ".filter", {"column", "value"}));
     CRESCENDO_ASSIGN_OR_RETURN(o.trace.filter_column,
                                f_.String(filter, "column", p + ".filter", ""));
@@ -598,7 +584,7 @@ Status Loader::Trace(const YAML::Node& n, const std::string& p, SimService& s) {
   StatusOr<TraceSummary> summary = SummarizeTrace(o.trace);
   if (!summary.ok()) return f_.Error(n, p, summary.status().message());
   CRESCENDO_ASSIGN_OR_RETURN(o.rps_per_value, f_.Number(n, "rps_per_value", p, 1, 0, true));
-  if (n["peak_pods"]) {
+  if (n["peak_pods"].present()) {
     CRESCENDO_ASSIGN_OR_RETURN(double pods, f_.Number(n, "peak_pods", p, 1, 0, true));
     o.rps_per_value = ScaleToPeakPods(*summary, pods, s.spec.pod.capacity_rps);
   }
@@ -607,33 +593,32 @@ Status Loader::Trace(const YAML::Node& n, const std::string& p, SimService& s) {
   return Status::Ok();
 }
 
-Status Loader::Load(const YAML::Node& n, const std::string& p, SimService& s, uint64_t seed) {
-  if (!n) return f_.Error(n, p, "expected a load (constant, steps, daily or trace)");
+Status Loader::Load(const YamlNode& n, const std::string& p, SimService& s, uint64_t seed) {
+  if (!n.present()) return f_.Fail(n, p, "a load (constant, steps, daily or trace)");
   CRESCENDO_RETURN_IF_ERROR(f_.Known(n, p, {"constant", "steps", "daily", "trace"}));
-  if (n.size() != 1) return f_.Error(n, p, "expected exactly one of constant, steps, daily, trace");
+  if (n.size() != 1) return f_.Fail(n, p, "exactly one of constant, steps, daily, trace");
   size_t service = out_.services.size();
-  if (n["constant"]) {
+  if (n["constant"].present()) {
     CRESCENDO_ASSIGN_OR_RETURN(double rps, f_.Number(n, "constant", p, 0, 0));
     s.source = ProfileSource(ConstantLoad(rps));
-  } else if (YAML::Node steps = n["steps"]) {
+  } else if (const YamlNode& steps = n["steps"]; steps.present()) {
     std::vector<LoadStep> out;
-    for (const YAML::Node& step : steps) {
-      StatusOr<Duration> at = step.IsSequence() && step.size() == 2
-                                  ? ParseDuration(step[0].as<std::string>())
+    for (const YamlNode& step : steps) {
+      StatusOr<Duration> at = step.is_sequence() && step.size() == 2
+                                  ? ParseDuration(step[0].scalar)
                                   : StatusOr<Duration>(InvalidArgumentError(""));
       if (!at.ok() || (!out.empty() && *at < out.back().offset)) {
-        return f_.Error(step, p + ".steps", "expected [offset, rps] pairs with ascending offsets");
+        return f_.Fail(step, p + ".steps", "[offset, rps] pairs with ascending offsets");
       }
-      const double rps = step[1].as<double>();
+      const double rps = AsDouble(step[1]);
       if (!std::isfinite(rps) || rps < 0 || rps > kMaxNumber) {
-        return f_.Error(step[1], p + ".steps",
-                        "expected a finite rps >= 0, found " + QuoteExcerpt(step[1].Scalar()));
+        return f_.Fail(step[1], p + ".steps", "a finite rps >= 0");
       }
       out.push_back({*at, rps});
     }
-    if (out.empty()) return f_.Error(steps, p + ".steps", "expected at least one [offset, rps]");
+    if (out.empty()) return f_.Fail(steps, p + ".steps", "at least one [offset, rps]");
     generated_.emplace_back(service, [out](Timestamp start) { return StepLoad(start, out); });
-  } else if (n["daily"]) {
+  } else if (n["daily"].present()) {
     CRESCENDO_ASSIGN_OR_RETURN(DailyCycleSpec daily, Daily(n["daily"], p + ".daily", seed));
     generated_.emplace_back(service, [daily](Timestamp start) {
       DailyCycleSpec d = daily;
@@ -646,7 +631,7 @@ Status Loader::Load(const YAML::Node& n, const std::string& p, SimService& s, ui
   return Status::Ok();
 }
 
-Status Loader::Service(const YAML::Node& n, const YAML::Node& defaults, size_t index) {
+Status Loader::Service(const YamlNode& n, const YamlNode& defaults, size_t index) {
   std::string p = "services[" + std::to_string(index) + "]";
   CRESCENDO_RETURN_IF_ERROR(f_.Known(
       n, p,
@@ -655,25 +640,27 @@ Status Loader::Service(const YAML::Node& n, const YAML::Node& defaults, size_t i
   SimService s;
   CRESCENDO_ASSIGN_OR_RETURN(std::string id, f_.String(n, "id", p, ""));
   StatusOr<WorkloadId> parsed = WorkloadId::Parse(id);
-  if (!parsed.ok()) return f_.Error(n["id"] ? n["id"] : n, p + ".id", parsed.status().message());
+  if (!parsed.ok()) {
+    return f_.Error(n["id"].present() ? n["id"] : n, p + ".id", parsed.status().message());
+  }
   s.spec.id = *parsed;
   s.spec.load_profile = id;
   CRESCENDO_RETURN_IF_ERROR(Horizontal(n, p, s.spec.horizontal));
   PodModel base;
-  if (defaults && defaults["pod"]) {
+  if (defaults["pod"].present()) {
     CRESCENDO_ASSIGN_OR_RETURN(base, Pod(defaults["pod"], "defaults.pod", base));
   }
   CRESCENDO_ASSIGN_OR_RETURN(s.spec.pod, Pod(n["pod"], p + ".pod", base));
-  if (n["business_metrics"])
+  if (n["business_metrics"].present())
     CRESCENDO_RETURN_IF_ERROR(Business(n["business_metrics"], p + ".business_metrics", s.spec));
-  if (n["vertical"]) {
+  if (n["vertical"].present()) {
     CRESCENDO_ASSIGN_OR_RETURN(s.spec.vertical,
                                Vertical(n["vertical"], p + ".vertical", s.spec.pod));
   }
   CRESCENDO_ASSIGN_OR_RETURN(s.slo_latency_ms, f_.Number(n, "slo_latency_ms", p, 0, 0));
-  YAML::Node initial = n["initial_replicas"];
+  const YamlNode& initial = n["initial_replicas"];
   s.initial_replicas_from_load =
-      !initial || (initial.IsScalar() && initial.as<std::string>() == "auto");
+      !initial.present() || (initial.is_scalar() && initial.scalar == "auto");
   if (!s.initial_replicas_from_load) {
     CRESCENDO_ASSIGN_OR_RETURN(s.spec.initial_replicas,
                                f_.Count(n, "initial_replicas", p, 1, 0, kMaxServiceReplicas));
@@ -695,7 +682,7 @@ Status Loader::Service(const YAML::Node& n, const YAML::Node& defaults, size_t i
 // vertical: {update_mode: Auto, controlled_resources: [cpu, memory], min_allowed: {cpu, memory},
 //            max_allowed: {cpu, memory}, min_replicas: 2, eviction_tolerance: 0.5}
 // One container policy, for the pod's container.
-StatusOr<VerticalSpec> Loader::Vertical(const YAML::Node& n, const std::string& p,
+StatusOr<VerticalSpec> Loader::Vertical(const YamlNode& n, const std::string& p,
                                         const PodModel& pod) {
   CRESCENDO_RETURN_IF_ERROR(f_.Known(n, p,
                                      {"update_mode", "controlled_resources", "min_allowed",
@@ -705,30 +692,28 @@ StatusOr<VerticalSpec> Loader::Vertical(const YAML::Node& n, const std::string& 
   static const std::set<std::string> kModes = {"Off", "Initial", "Recreate", "InPlaceOrRecreate",
                                                "Auto"};
   if (!kModes.contains(v.update_mode)) {
-    return f_.Error(n["update_mode"], p + ".update_mode",
-                    "found \"" + v.update_mode +
-                        "\", expected Off, Initial, Recreate, InPlaceOrRecreate or Auto");
+    return f_.Fail(n["update_mode"], p + ".update_mode",
+                   "Off, Initial, Recreate, InPlaceOrRecreate or Auto");
   }
   ContainerResourcePolicy policy;
   policy.container_name = pod.container_name;
-  if (YAML::Node r = n["controlled_resources"]) {
-    if (!r.IsSequence() || r.size() == 0) {
-      return f_.Error(r, p + ".controlled_resources", "expected a non-empty list of cpu, memory");
+  if (const YamlNode& r = n["controlled_resources"]; r.present()) {
+    if (!r.is_sequence() || r.size() == 0) {
+      return f_.Fail(r, p + ".controlled_resources", "a non-empty list of cpu, memory");
     }
     policy.controlled_resources.clear();
-    for (const YAML::Node& name : r) {
-      const std::string resource = name.as<std::string>();
+    for (const YamlNode& name : r) {
+      const std::string resource = name.scalar;
       if (resource != "cpu" && resource != "memory") {
-        return f_.Error(name, p + ".controlled_resources",
-                        "found \"" + resource + "\", expected cpu or memory");
+        return f_.Fail(name, p + ".controlled_resources", "cpu or memory");
       }
       policy.controlled_resources.push_back(resource);
     }
   }
   for (auto [key, bound] : {std::pair{"min_allowed", &policy.min_allowed},
                             std::pair{"max_allowed", &policy.max_allowed}}) {
-    YAML::Node b = n[key];
-    if (!b) continue;
+    const YamlNode& b = n[key];
+    if (!b.present()) continue;
     const std::string bp = p + "." + key;
     CRESCENDO_RETURN_IF_ERROR(f_.Known(b, bp, {"cpu", "memory"}));
     Resources r;
@@ -741,8 +726,7 @@ StatusOr<VerticalSpec> Loader::Vertical(const YAML::Node& n, const std::string& 
                              f_.Count(n, "min_replicas", p, 2, 1, kMaxServiceReplicas));
   CRESCENDO_ASSIGN_OR_RETURN(v.eviction_tolerance, f_.Number(n, "eviction_tolerance", p, 0.5, 0));
   if (v.eviction_tolerance > 1) {
-    return f_.Error(n["eviction_tolerance"], p + ".eviction_tolerance",
-                    "expected a fraction in [0, 1]");
+    return f_.Fail(n["eviction_tolerance"], p + ".eviction_tolerance", "a fraction in [0, 1]");
   }
   return v;
 }

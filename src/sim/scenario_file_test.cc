@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "crescendo/format/file.h"
+
 namespace crescendo::sim {
 namespace {
 
@@ -134,56 +136,61 @@ TEST(ScenarioFileTest, ErrorsNameFileLineAndField) {
       {"bad capacity",
        "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
        "    pod: {capacity_rps: -3}\n    load: {constant: 1}\n",
-       ":5: services[0].pod.capacity_rps: expected a number > 0, found \"-3\""},
+       ":5:25: services[0].pod.capacity_rps: found \"-3\", expected a number > 0"},
       {"unknown field",
        "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n    colour: red\n"
        "    load: {constant: 1}\n",
-       ":5: services[0].\"colour\": unknown field"},
+       ":5:5: services[0].\"colour\": found an unknown field, expected one of: id,"},
       {"bad id",
        "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b\n    load: {constant: "
        "1}\n",
-       ":4: services[0].id: workload id \"a/b\""},
+       ":4:9: services[0].id: workload id \"a/b\""},
       {"bad duration",
        "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
        "    pod: {startup: {distribution: normal, mean: soon}}\n    load: {constant: 1}\n",
-       ":5: services[0].pod.startup.mean: expected a duration"},
+       ":5:49: services[0].pod.startup.mean: found \"soon\", expected a duration"},
       {"bad distribution",
        "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
        "    pod: {startup: {distribution: gamma}}\n    load: {constant: 1}\n",
-       ":5: services[0].pod.startup.distribution: unknown delay distribution \"gamma\""},
+       ":5:35: services[0].pod.startup.distribution: unknown delay distribution \"gamma\""},
       {"bad quantity",
        "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
        "    pod: {memory_request: lots}\n    load: {constant: 1}\n",
-       ":5: services[0].pod.memory_request: expected a Kubernetes quantity"},
+       ":5:27: services[0].pod.memory_request: found \"lots\", expected a Kubernetes quantity"},
       {"two loads",
        "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
        "    load: {constant: 1, steps: [[0s, 1]]}\n",
-       ":5: services[0].load: expected exactly one of"},
+       ":5:11: services[0].load: found a mapping, expected exactly one of"},
       {"missing trace", "services:\n  - id: a/b/c/d\n    load:\n      trace: {path: nothere.csv}\n",
-       ":4: services[0].load.trace: trace "},
+       ":4:14: services[0].load.trace: trace "},
       {"no start", "duration: 1h\nservices:\n  - id: a/b/c/d\n    load: {constant: 1}\n",
        ": scenario.start: expected a start time"},
       {"bad metric target",
        "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n    metrics:\n"
        "      - {type: Pods, name: rps, target: {type: Average}}\n    load: {constant: 1}\n",
-       ":6: services[0].metrics[0].target.type: expected Utilization, AverageValue or Value"},
-      {"not yaml", "services: [\n", ":2: "},
+       ":6:48: services[0].metrics[0].target.type: found \"Average\", expected Utilization, "
+       "AverageValue or Value"},
+      {"not yaml", "services: [\n", ":2:1: found invalid YAML"},
+      {"duplicate key", "duration: 1h\nduration: 2h\n",
+       ":2:1: duration: found a second \"duration\" key"},
       {"bad update mode",
        "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
        "    vertical: {update_mode: Sometimes}\n    load: {constant: 1}\n",
-       ":5: services[0].vertical.update_mode: found \"Sometimes\", expected Off, Initial"},
+       ":5:29: services[0].vertical.update_mode: found \"Sometimes\", expected Off, Initial"},
       {"bad controlled resource",
        "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
        "    vertical: {controlled_resources: [gpu]}\n    load: {constant: 1}\n",
-       ":5: services[0].vertical.controlled_resources: found \"gpu\", expected cpu or memory"},
+       ":5:39: services[0].vertical.controlled_resources: found \"gpu\", expected cpu or memory"},
       {"bad max allowed",
        "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
        "    vertical: {max_allowed: {cpu: many}}\n    load: {constant: 1}\n",
-       ":5: services[0].vertical.max_allowed.cpu: expected a Kubernetes quantity"},
+       ":5:35: services[0].vertical.max_allowed.cpu: found \"many\", expected a Kubernetes "
+       "quantity"},
       {"bad tolerance",
        "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
        "    vertical: {eviction_tolerance: 2}\n    load: {constant: 1}\n",
-       ":5: services[0].vertical.eviction_tolerance: expected a fraction in [0, 1]"},
+       ":5:36: services[0].vertical.eviction_tolerance: found \"2\", expected a fraction in [0, "
+       "1]"},
   };
   ScenarioDir dir;
   for (const Case& c : cases) {
@@ -243,6 +250,47 @@ TEST(ScenarioFileTest, ExampleScenariosLoad) {
     ++loaded;
   }
   EXPECT_GE(loaded, 1);
+}
+
+}  // namespace
+}  // namespace crescendo::sim
+
+namespace crescendo::sim {
+namespace {
+
+// Scenario files are read through the format layer's file seam, so a test can hand one in from
+// memory, and every way a file can be missing reads the same.
+TEST(ScenarioFileTest, ReadsThroughTheFileSeam) {
+  format::InMemoryFileReader files;
+  files.AddFile("/mem/s.yaml",
+                "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
+                "    load: {constant: 5}\n");
+  files.AddFile("/mem/huge.yaml", std::string((16 << 20) + 1, '#'));
+  files.AddDirectory("/mem/dir");
+  format::ScopedFileReader seam(files);
+  StatusOr<ScenarioFile> f = LoadScenarioFile("/mem/s.yaml");
+  ASSERT_TRUE(f.ok()) << f.status().message();
+  EXPECT_EQ(f->name, "s");
+  ASSERT_EQ(f->services.size(), 1u);
+  struct Case {
+    std::string path;
+    StatusCode code;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"/mem/none.yaml", StatusCode::kNotFound, "scenario /mem/none.yaml: no such file"},
+      {"/mem/dir", StatusCode::kInvalidArgument,
+       "scenario /mem/dir: is a directory, expected a file"},
+      {"/mem/huge.yaml", StatusCode::kInvalidArgument,
+       "scenario /mem/huge.yaml: 16777217 bytes, expected at most 16777216 bytes (16 MiB); a "
+       "scenario names its traces instead of holding them"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.path);
+    StatusOr<ScenarioFile> bad = LoadScenarioFile(c.path);
+    EXPECT_EQ(bad.status().code(), c.code);
+    EXPECT_EQ(bad.status().message(), c.message);
+  }
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "crescendo/base/text.h"
+#include "crescendo/format/csv.h"
 
 namespace crescendo::sim {
 namespace {
@@ -33,26 +34,6 @@ std::string_view Trim(std::string_view s) {
     s.remove_suffix(1);
   if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
   return s;
-}
-
-// Splits `line` at `delimiter` outside double quotes into `fields` (views into `line`).
-void Split(std::string_view line, char delimiter, std::vector<std::string_view>& fields) {
-  fields.clear();
-  size_t start = 0;
-  bool quoted = false;
-  for (size_t i = 0; i <= line.size(); ++i) {
-    if (i < line.size() && line[i] == '"') quoted = !quoted;
-    if (i == line.size() || (line[i] == delimiter && !quoted)) {
-      fields.push_back(Trim(line.substr(start, i - start)));
-      start = i + 1;
-    }
-  }
-}
-
-char FindDelimiter(std::string_view header) {
-  if (header.find(';') != std::string_view::npos) return ';';
-  if (header.find(',') != std::string_view::npos) return ',';
-  return '\t';
 }
 
 bool IsNumber(std::string_view s) {
@@ -198,9 +179,12 @@ Status TraceReader::ReadHeader() {
   const bool read = ReadLine();
   if (std::optional<std::string> problem = LineProblem(file_, line_)) return LineError(*problem);
   if (!read) return LineError("empty file (expected a header row)");
-  if (options_.delimiter == 0) options_.delimiter = FindDelimiter(line_);
+  if (options_.delimiter == 0) options_.delimiter = format::DetectDelimiter(line_);
+  CRESCENDO_ASSIGN_OR_RETURN(
+      std::vector<format::CsvField> header_fields,
+      format::SplitCsvLine(line_, options_.path, line_number_, {options_.delimiter, true}));
   std::vector<std::string_view> header;
-  Split(line_, options_.delimiter, header);
+  for (const format::CsvField& f : header_fields) header.push_back(f.text);
   struct Wanted {
     const std::string& asked;
     size_t fallback;
@@ -232,24 +216,25 @@ Status TraceReader::ReadHeader() {
 }
 
 StatusOr<std::optional<TraceRow>> TraceReader::Next() {
-  std::vector<std::string_view> fields;
   while (true) {
     const bool read = ReadLine();
     if (std::optional<std::string> problem = LineProblem(file_, line_)) return LineError(*problem);
     if (!read) break;
     if (Trim(line_).empty()) continue;
-    Split(line_, options_.delimiter, fields);
+    CRESCENDO_ASSIGN_OR_RETURN(
+        std::vector<format::CsvField> fields,
+        format::SplitCsvLine(line_, options_.path, line_number_, {options_.delimiter, true}));
     size_t needed = std::max({time_index_, value_index_, filter_index_.value_or(0)}) + 1;
     if (fields.size() < needed) {
       return LineError("expected at least " + std::to_string(needed) + " fields, found " +
                        std::to_string(fields.size()));
     }
     ++lines_;
-    if (filter_index_ && fields[*filter_index_] != options_.filter_value) continue;
-    std::optional<Timestamp> time = ParseTime(fields[time_index_], options_.time_unit);
+    if (filter_index_ && fields[*filter_index_].text != options_.filter_value) continue;
+    std::optional<Timestamp> time = ParseTime(fields[time_index_].text, options_.time_unit);
     if (!time) {
       return LineError("time column " + QuoteExcerpt(time_name_) + ": " +
-                       QuoteExcerpt(fields[time_index_]) +
+                       QuoteExcerpt(fields[time_index_].text) +
                        " is not a time (expected unix time, ISO 8601 or YYYY-MM-DD HH:MM:SS, from "
                        "1970 to 2200)");
     }
@@ -264,7 +249,7 @@ StatusOr<std::optional<TraceRow>> TraceReader::Next() {
     }
     last_time_ = time;
     TraceRow row{line_number_, *time, std::nullopt};
-    std::string_view v = fields[value_index_];
+    std::string_view v = fields[value_index_].text;
     if (v.empty() || v == "NaN" || v == "nan" || v == "NA") {
       ++missing_;
       return std::optional<TraceRow>(row);

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "crescendo/base/text.h"
+#include "crescendo/format/csv.h"
+#include "crescendo/format/location.h"
 
 namespace crescendo::vertical {
 namespace {
@@ -36,10 +38,12 @@ constexpr double kMaxUnixSeconds = 7258118400.0;
 // A Kubernetes object name is at most 253 bytes (a DNS subdomain).
 constexpr size_t kMaxNameBytes = 253;
 
-Status LineError(std::string_view source, int line, std::string_view field,
-                 const std::string& what) {
-  return InvalidArgumentError(std::string(source) + ":" + std::to_string(line) + ": " +
-                              std::string(field) + ": " + what);
+// Returns format's one located error: "SOURCE:LINE[:COLUMN]: FIELD: found F, expected E"
+// (column 0, for JSON lines, leaves the column out).
+Status LineError(std::string_view source, int line, int column, std::string_view field,
+                 std::string_view found, std::string_view expected) {
+  return format::LocatedError(format::Location::InFile(std::string(source), line, column), field,
+                              found, expected);
 }
 
 // Returns the non-blank lines of `text` with their 1-based numbers.
@@ -56,33 +60,6 @@ std::vector<std::pair<int, std::string_view>> NonBlankLines(std::string_view tex
   return lines;
 }
 
-// Splits one CSV line; double quotes enclose fields, "" is a quote inside them.
-std::vector<std::string> SplitCsv(std::string_view line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        fields.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        fields.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else {
-      fields.back() += c;
-    }
-  }
-  for (auto& f : fields) f = std::string(Trim(f));
-  return fields;
-}
-
 std::optional<double> ParseNumber(std::string_view text) {
   text = Trim(text);
   if (text.empty()) return std::nullopt;
@@ -93,51 +70,42 @@ std::optional<double> ParseNumber(std::string_view text) {
   return v;
 }
 
-// A row as strings, whatever the input format; empty means absent.
-using Row = std::map<std::string, std::string>;
+// A row's fields by column name, whatever the input format; an empty text means absent. A JSON
+// line's fields have column 0 (no column is known).
+using Row = std::map<std::string, format::CsvField>;
 
 Status Amount(const Row& row, const char* field, std::string_view source, int line, double max,
               std::optional<double>* out) {
   auto it = row.find(field);
-  if (it == row.end() || it->second.empty()) return Status::Ok();
-  std::optional<double> v = ParseNumber(it->second);
-  if (!v || *v < 0 || *v > max) {
-    char bound[32];
-    std::snprintf(bound, sizeof(bound), "%g", max);
-    return LineError(source, line, field,
-                     "found " + QuoteExcerpt(it->second) + ", expected a finite number from 0 to " +
-                         bound + ", or nothing");
-  }
-  *out = *v;
+  if (it == row.end()) return Status::Ok();
+  CRESCENDO_ASSIGN_OR_RETURN(*out, format::CsvNumber(std::string(source), line, it->second, field,
+                                                     {0, max, false, /*empty_ok=*/true}));
   return Status::Ok();
 }
 
 StatusOr<UsageRecord> RecordFromRow(const Row& row, std::string_view source, int line) {
   UsageRecord r;
   r.line = line;
-  const std::string& ts = row.at("timestamp");
-  auto time = ParseTimestamp(ts);
+  const format::CsvField& ts = row.at("timestamp");
+  auto time = ParseTimestamp(ts.text);
   if (!time.ok()) {
-    return LineError(
-        source, line, "timestamp",
-        "found " + QuoteExcerpt(ts) +
-            ", expected RFC 3339 (2026-11-27T18:00:00Z) or unix seconds, from 1970 to 2200");
+    return LineError(source, line, ts.column, "timestamp", QuoteExcerpt(ts.text),
+                     "RFC 3339 (2026-11-27T18:00:00Z) or unix seconds, from 1970 to 2200");
   }
   r.time = *time;
-  r.pod = row.at("pod");
-  r.container = row.at("container");
-  if (r.pod.empty()) return LineError(source, line, "pod", "empty, expected a pod name");
-  if (r.container.empty())
-    return LineError(source, line, "container", "empty, expected a container name");
+  r.pod = row.at("pod").text;
+  r.container = row.at("container").text;
   // Names travel into checkpoints and JSON output: printable UTF-8 only, as Kubernetes names are.
-  for (const auto& [field, name] :
-       {std::pair<const char*, const std::string*>{"pod", &r.pod}, {"container", &r.container}}) {
-    if (name->size() > kMaxNameBytes || !IsPrintableUtf8(*name)) {
-      return LineError(source, line, field,
-                       "found " + QuoteExcerpt(*name) +
-                           ", expected a name of printable UTF-8, at "
-                           "most " +
-                           std::to_string(kMaxNameBytes) + " bytes");
+  for (const char* field : {"pod", "container"}) {
+    const format::CsvField& name = row.at(field);
+    if (name.text.empty()) {
+      return LineError(source, line, name.column, field, "nothing",
+                       std::string("a ") + field + " name");
+    }
+    if (name.text.size() > kMaxNameBytes || !IsPrintableUtf8(name.text)) {
+      return LineError(
+          source, line, name.column, field, QuoteExcerpt(name.text),
+          "a name of printable UTF-8, at most " + std::to_string(kMaxNameBytes) + " bytes");
     }
   }
   CRESCENDO_RETURN_IF_ERROR(Amount(row, "cpu", source, line, kMaxCpuCores, &r.cpu_cores));
@@ -146,64 +114,57 @@ StatusOr<UsageRecord> RecordFromRow(const Row& row, std::string_view source, int
       Amount(row, "cpu_request", source, line, kMaxCpuCores, &r.cpu_request_cores));
   CRESCENDO_RETURN_IF_ERROR(
       Amount(row, "memory_request", source, line, kMaxMemoryBytes, &r.memory_request_bytes));
-  const std::string& event = row.at("event");
-  if (event == "oom" || event == "OOM") {
+  const format::CsvField& event = row.at("event");
+  if (event.text == "oom" || event.text == "OOM") {
     r.oom = true;
     if (!r.memory_bytes) {
-      return LineError(source, line, "memory",
-                       "empty on an oom row, expected the memory at the OOM kill");
+      return LineError(source, line, row.at("memory").column, "memory", "nothing on an oom row",
+                       "the memory at the OOM kill");
     }
-  } else if (!event.empty()) {
-    return LineError(source, line, "event",
-                     "found " + QuoteExcerpt(event) + ", expected nothing or \"oom\"");
+  } else if (!event.text.empty()) {
+    return LineError(source, line, event.column, "event", QuoteExcerpt(event.text),
+                     "nothing or \"oom\"");
   }
   if (!r.cpu_cores && !r.memory_bytes) {
-    return LineError(source, line, "cpu,memory", "both empty, expected at least one sample");
+    return LineError(source, line, row.at("cpu").column, "cpu,memory", "both empty",
+                     "at least one sample");
   }
   return r;
 }
 
 StatusOr<std::vector<UsageRecord>> ParseCsv(std::string_view text, std::string_view source) {
-  std::vector<UsageRecord> records;
-  std::vector<std::string> header;
-  for (auto [line_no, line] : NonBlankLines(text)) {
-    std::vector<std::string> fields = SplitCsv(line);
-    if (header.empty()) {
-      for (const std::string& f : fields) {
-        bool known = false;
-        for (const char* k : kRequired) known = known || f == k;
-        for (const char* k : kOptional) known = known || f == k;
-        if (!known) {
-          return LineError(source, line_no, "header",
-                           "unknown column " + QuoteExcerpt(f) +
-                               ", expected timestamp,pod,container,cpu,memory,event "
-                               "(and optionally cpu_request, memory_request)");
-        }
-      }
-      for (const char* k : kRequired) {
-        if (std::find(fields.begin(), fields.end(), k) == fields.end()) {
-          return LineError(source, line_no, "header",
-                           std::string("missing column \"") + k +
-                               "\", expected timestamp,pod,container,cpu,memory,event");
-        }
-      }
-      header = std::move(fields);
-      continue;
-    }
-    if (fields.size() != header.size()) {
-      return LineError(source, line_no, "row",
-                       "found " + std::to_string(fields.size()) + " fields, expected " +
-                           std::to_string(header.size()) + " as in the header");
-    }
-    Row row;
-    for (size_t i = 0; i < header.size(); ++i) row[header[i]] = fields[i];
-    CRESCENDO_ASSIGN_OR_RETURN(UsageRecord r, RecordFromRow(row, source, line_no));
-    records.push_back(std::move(r));
+  const std::string file(source);
+  CRESCENDO_ASSIGN_OR_RETURN(format::CsvTable table, format::ParseCsv(text, file));
+  const std::vector<std::string>& header = table.header;
+  if (table.header_line == 0) {
+    return LineError(source, 1, 1, "", "an empty file",
+                     "a header timestamp,pod,container,cpu,memory,event");
   }
-  if (header.empty()) {
-    return InvalidArgumentError(
-        std::string(source) +
-        ": empty, expected a header timestamp,pod,container,cpu,memory,event");
+  for (const std::string& f : header) {
+    bool known = false;
+    for (const char* k : kRequired) known = known || f == k;
+    for (const char* k : kOptional) known = known || f == k;
+    if (!known) {
+      return LineError(source, table.header_line, 0, "header", "unknown column " + QuoteExcerpt(f),
+                       "timestamp,pod,container,cpu,memory,event (and optionally cpu_request, "
+                       "memory_request)");
+    }
+  }
+  for (const char* k : kRequired) {
+    if (std::find(header.begin(), header.end(), k) == header.end()) {
+      return LineError(source, table.header_line, 0, "header",
+                       std::string("no column \"") + k + "\"",
+                       "timestamp,pod,container,cpu,memory,event");
+    }
+  }
+  std::vector<UsageRecord> records;
+  records.reserve(table.rows.size());
+  for (format::CsvRow& csv_row : table.rows) {
+    CRESCENDO_RETURN_IF_ERROR(format::RequireFieldCount(file, csv_row, header.size()));
+    Row row;
+    for (size_t i = 0; i < header.size(); ++i) row[header[i]] = std::move(csv_row.fields[i]);
+    CRESCENDO_ASSIGN_OR_RETURN(UsageRecord r, RecordFromRow(row, source, csv_row.line));
+    records.push_back(std::move(r));
   }
   return records;
 }
@@ -215,20 +176,22 @@ StatusOr<std::vector<UsageRecord>> ParseJsonLines(std::string_view text, std::st
     try {
       j = nlohmann::json::parse(line);
     } catch (const nlohmann::json::exception& e) {  // syntax, or a number out of range
-      return LineError(source, line_no, "line", "not JSON: " + QuoteExcerpt(e.what()));
+      return LineError(source, line_no, 0, "line", "not JSON: " + QuoteExcerpt(e.what()),
+                       "one JSON object a line");
     }
-    if (!j.is_object()) return LineError(source, line_no, "line", "expected a JSON object");
+    if (!j.is_object()) {
+      return LineError(source, line_no, 0, "line", QuoteExcerpt(j.dump()), "a JSON object");
+    }
     Row row;
-    for (const char* k : kRequired) row[k] = "";
+    for (const char* k : kRequired) row[k] = format::CsvField{"", 0};
     for (const auto& [key, value] : j.items()) {
       if (value.is_null()) continue;
       if (value.is_string()) {
-        row[key] = value.get<std::string>();
+        row[key] = format::CsvField{value.get<std::string>(), 0};
       } else if (value.is_number()) {
-        row[key] = value.dump();
+        row[key] = format::CsvField{value.dump(), 0};
       } else {
-        return LineError(source, line_no, key,
-                         "found " + QuoteExcerpt(value.dump()) + ", expected a string or number");
+        return LineError(source, line_no, 0, key, QuoteExcerpt(value.dump()), "a string or number");
       }
     }
     CRESCENDO_ASSIGN_OR_RETURN(UsageRecord r, RecordFromRow(row, source, line_no));

@@ -67,29 +67,38 @@ TEST(SamplesTest, ErrorsNameTheLineAndField) {
     const char* message;
   };
   const Case cases[] = {
-      {"empty", "", "s.csv: empty, expected a header"},
+      {"empty", "", "s.csv:1:1: found an empty file, expected a header"},
       {"missing column", "timestamp,pod,container,cpu,memory\n",
-       "s.csv:1: header: missing column \"event\""},
+       "s.csv:1: header: found no column \"event\", expected timestamp,pod"},
       {"unknown column", "timestamp,pod,container,cpu,memory,event,gpu\n",
-       "s.csv:1: header: unknown column \"gpu\""},
+       "s.csv:1: header: found unknown column \"gpu\", expected timestamp,pod"},
       {"bad time", header + "yesterday,p,c,1,1,\n",
-       "s.csv:2: timestamp: found \"yesterday\", expected RFC 3339 (2026-11-27T18:00:00Z) or unix "
+       "s.csv:2:1: timestamp: found \"yesterday\", expected RFC 3339 (2026-11-27T18:00:00Z) or "
+       "unix "
        "seconds"},
       {"negative cpu", header + "0,p,c,-1,1,\n",
-       "s.csv:2: cpu: found \"-1\", expected a finite number from 0 to 1e+06, or nothing"},
-      {"bad memory", header + "0,p,c,1,1Gi,\n", "s.csv:2: memory: found \"1Gi\""},
+       "s.csv:2:7: cpu: found \"-1\", expected a finite number from 0 to 1e+06, or nothing"},
+      {"bad memory", header + "0,p,c,1,1Gi,\n",
+       "s.csv:2:9: memory: found \"1Gi\", expected a finite number"},
       {"unknown event", header + "0,p,c,1,1,evicted\n",
-       "s.csv:2: event: found \"evicted\", expected nothing or \"oom\""},
-      {"oom without memory", header + "0,p,c,1,,oom\n", "s.csv:2: memory: empty on an oom row"},
-      {"no sample", header + "0,p,c,,,\n", "s.csv:2: cpu,memory: both empty"},
-      {"field count", header + "\n0,p,c,1\n", "s.csv:3: row: found 4 fields, expected 6"},
-      {"empty pod", header + "0,,c,1,1,\n", "s.csv:2: pod: empty"},
+       "s.csv:2:11: event: found \"evicted\", expected nothing or \"oom\""},
+      {"oom without memory", header + "0,p,c,1,,oom\n",
+       "s.csv:2:9: memory: found nothing on an oom row, expected the memory at the OOM kill"},
+      {"no sample", header + "0,p,c,,,\n",
+       "s.csv:2:7: cpu,memory: found both empty, expected at least one sample"},
+      {"field count", header + "\n0,p,c,1\n",
+       "s.csv:3: row: found 4 fields, expected 6 as in the header"},
+      {"empty pod", header + "0,,c,1,1,\n", "s.csv:2:3: pod: found nothing, expected a pod name"},
       {"container not UTF-8",
        header + "0,p,model-\xf7"
                 "erver,1,1,\n",
-       "s.csv:2: container: found \"model-\\xf7erver\", expected a name of printable UTF-8"},
-      {"pod with a control byte", header + "0,p\x01,c,1,1,\n", "s.csv:2: pod: found \"p\\x01\""},
-      {"bad json", "{\"timestamp\":0,\n", "s.csv:1: line: not JSON"},
+       "s.csv:2:5: container: found \"model-\\xf7erver\", expected a name of printable UTF-8"},
+      {"pod with a control byte", header + "0,p\x01,c,1,1,\n", "s.csv:2:3: pod: found \"p\\x01\""},
+      {"unclosed quote", header + "0,\"p,c,1,1,\n",
+       "s.csv:2:3: found a quote that is never closed"},
+      {"infinite cpu", header + "0,p,c,inf,1,\n",
+       "s.csv:2:7: cpu: found \"inf\", expected a finite"},
+      {"bad json", "{\"timestamp\":0,\n", "s.csv:1: line: found not JSON"},
   };
   for (const Case& c : cases) {
     auto r = ParseUsageRecords(c.text, "s.csv");
@@ -138,21 +147,30 @@ TEST(VpaManifestTest, Errors) {
   };
   const Case cases[] = {
       {"containerPolicies:\n- containerName: a\n  mode: Sometimes\n",
-       "v.yaml:3: containerPolicies[0].mode: found \"Sometimes\", expected Auto or Off"},
+       "v.yaml:3:9: containerPolicies[0].mode: found \"Sometimes\", expected Auto or Off"},
       {"resourcePolicy:\n  containerPolicies:\n  - maxAllowed: {cpu: 2x}\n",
-       "v.yaml:3: resourcePolicy.containerPolicies[0].maxAllowed.cpu: "},
+       "v.yaml:3:23: resourcePolicy.containerPolicies[0].maxAllowed.cpu: found \"2x\", expected a "
+       "Kubernetes quantity"},
       {"containerPolicies:\n- controlledResources: [gpu]\n",
-       "v.yaml:2: containerPolicies[0].controlledResources: found \"gpu\", expected cpu or memory"},
+       "v.yaml:2:25: containerPolicies[0].controlledResources: found \"gpu\", expected cpu or "
+       "memory"},
       {"containerPolicies:\n- minAlowed: {cpu: 1}\n",
-       "v.yaml:2: containerPolicies[0].minAlowed: unknown field"},
+       "v.yaml:2:3: containerPolicies[0].minAlowed: found unknown field \"minAlowed\", expected "
+       "containerName, mode"},
+      {"containerPolicies:\n- minAllowed: {gpu: 1}\n",
+       "v.yaml:2:16: containerPolicies[0].minAllowed.gpu: found unknown resource \"gpu\", "
+       "expected cpu or memory"},
       {"kind: HorizontalPodAutoscaler\nspec: {}\n",
-       "v.yaml:1: kind: found \"HorizontalPodAutoscaler\""},
-      {"a: [\n", "v.yaml:"},
+       "v.yaml:1:7: kind: found \"HorizontalPodAutoscaler\", expected VerticalPodAutoscaler"},
+      {"a: [\n", "v.yaml:2:1: found invalid YAML"},
+      {"- 1\n", "v.yaml:1:1: found a sequence, expected a VerticalPodAutoscaler document"},
+      {"a: 1\na: 2\n", "v.yaml:2:1: a: found a second \"a\" key"},
   };
   for (const Case& c : cases) {
     auto r = ParseVpaManifest(c.yaml, "v.yaml");
     ASSERT_FALSE(r.ok()) << c.yaml;
-    EXPECT_EQ(0u, r.status().message().find(c.message)) << r.status().message();
+    EXPECT_EQ(0u, r.status().message().find(c.message)) << c.message << "\n"
+                                                        << r.status().message();
   }
 }
 

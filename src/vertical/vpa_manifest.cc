@@ -1,121 +1,126 @@
 #include "crescendo/vertical/vpa_manifest.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <string>
 
 #include "crescendo/base/quantity.h"
+#include "crescendo/format/yaml.h"
 
 namespace crescendo::vertical {
 namespace {
 
-struct Ctx {
-  std::string_view source;
-  Status Error(const YAML::Node& node, const std::string& field, const std::string& what) const {
-    return InvalidArgumentError(std::string(source) + ":" + std::to_string(node.Mark().line + 1) +
-                                ": " + field + ": " + what);
-  }
-};
+using format::YamlNode;
 
-std::string Text(const YAML::Node& node) {
-  return node.IsScalar() ? "\"" + node.Scalar() + "\""
-                         : "a " + std::string(node.IsMap() ? "map" : "list");
+// Every error is format's one located form: "FILE:LINE:COLUMN: FIELD: found X, expected Y".
+Status Error(const YamlNode& node, const std::string& field, const std::string& expected) {
+  return format::LocatedError(node.location, field, node.Describe(), expected);
 }
 
-StatusOr<Resources> ParseResources(const YAML::Node& node, const std::string& field,
-                                   const Ctx& ctx) {
-  if (!node.IsMap())
-    return ctx.Error(node, field, "found " + Text(node) + ", expected a map of cpu/memory");
+Status UnknownKey(const YamlNode& entry, const std::string& field, const std::string& expected) {
+  return format::LocatedError(entry.key_location, field, "unknown field \"" + entry.key + "\"",
+                              expected);
+}
+
+StatusOr<Resources> ParseResources(const YamlNode& node, const std::string& field) {
+  if (!node.is_map()) return Error(node, field, "a map of cpu/memory");
   Resources r;
-  for (const auto& entry : node) {
-    const std::string name = entry.first.as<std::string>();
-    const std::string f = field + "." + name;
-    if (!entry.second.IsScalar()) return ctx.Error(entry.second, f, "expected a quantity");
-    auto q = Quantity::Parse(entry.second.Scalar());
-    if (!q.ok()) return ctx.Error(entry.second, f, q.status().message());
-    if (name == "cpu") {
+  for (const YamlNode& entry : node.children) {
+    const std::string f = field + "." + entry.key;
+    if (entry.key != "cpu" && entry.key != "memory") {
+      return format::LocatedError(entry.key_location, f, "unknown resource \"" + entry.key + "\"",
+                                  "cpu or memory");
+    }
+    auto q = entry.is_scalar() ? Quantity::Parse(entry.scalar) : InvalidArgumentError("");
+    if (!q.ok()) return Error(entry, f, "a Kubernetes quantity such as \"500m\" or \"512Mi\"");
+    if (entry.key == "cpu") {
       r.cpu_millis = q->MilliValue();
-    } else if (name == "memory") {
-      r.memory_bytes = q->Value();
     } else {
-      return ctx.Error(entry.first, f, "unknown resource, expected cpu or memory");
+      r.memory_bytes = q->Value();
     }
   }
   return r;
 }
 
-StatusOr<ContainerResourcePolicy> ParsePolicy(const YAML::Node& node, const std::string& field,
-                                              const Ctx& ctx) {
-  if (!node.IsMap()) return ctx.Error(node, field, "found " + Text(node) + ", expected a map");
+// Returns the scalar `node` when it is one of `allowed`, else the error naming them.
+StatusOr<std::string> OneOf(const YamlNode& node, const std::string& field,
+                            std::initializer_list<std::string_view> allowed) {
+  std::string list;
+  for (std::string_view a : allowed) {
+    if (node.is_scalar() && node.scalar == a) return node.scalar;
+    list += (list.empty() ? "" : " or ") + std::string(a);
+  }
+  return Error(node, field, list);
+}
+
+StatusOr<ContainerResourcePolicy> ParsePolicy(const YamlNode& node, const std::string& field) {
+  if (!node.is_map()) return Error(node, field, "a map");
   ContainerResourcePolicy p;
-  for (const auto& entry : node) {
-    const std::string key = entry.first.as<std::string>();
+  for (const YamlNode& v : node.children) {
+    const std::string& key = v.key;
     const std::string f = field + "." + key;
-    const YAML::Node& v = entry.second;
     if (key == "containerName") {
-      p.container_name = v.as<std::string>();
+      if (!v.is_scalar()) return Error(v, f, "a container name");
+      p.container_name = v.scalar;
     } else if (key == "mode") {
-      const std::string mode = v.as<std::string>();
-      if (mode != "Auto" && mode != "Off")
-        return ctx.Error(v, f, "found " + Text(v) + ", expected Auto or Off");
+      CRESCENDO_ASSIGN_OR_RETURN(std::string mode, OneOf(v, f, {"Auto", "Off"}));
       p.mode = mode == "Off" ? ContainerScalingMode::kOff : ContainerScalingMode::kAuto;
     } else if (key == "minAllowed" || key == "maxAllowed") {
-      CRESCENDO_ASSIGN_OR_RETURN(Resources r, ParseResources(v, f, ctx));
+      CRESCENDO_ASSIGN_OR_RETURN(Resources r, ParseResources(v, f));
       (key == "minAllowed" ? p.min_allowed : p.max_allowed) = r;
     } else if (key == "controlledResources") {
-      if (!v.IsSequence()) return ctx.Error(v, f, "found " + Text(v) + ", expected a list");
+      if (!v.is_sequence()) return Error(v, f, "a list");
       p.controlled_resources.clear();
-      for (const auto& item : v) {
-        const std::string name = item.as<std::string>();
-        if (name != "cpu" && name != "memory") {
-          return ctx.Error(item, f, "found " + Text(item) + ", expected cpu or memory");
-        }
+      for (const YamlNode& item : v.children) {
+        CRESCENDO_ASSIGN_OR_RETURN(std::string name, OneOf(item, f, {"cpu", "memory"}));
         p.controlled_resources.push_back(name);
       }
     } else if (key == "controlledValues") {
-      const std::string cv = v.as<std::string>();
-      if (cv != "RequestsAndLimits" && cv != "RequestsOnly") {
-        return ctx.Error(v, f, "found " + Text(v) + ", expected RequestsAndLimits or RequestsOnly");
-      }
+      CRESCENDO_ASSIGN_OR_RETURN(std::string cv,
+                                 OneOf(v, f, {"RequestsAndLimits", "RequestsOnly"}));
       p.controlled_values = cv == "RequestsOnly" ? ControlledValues::kRequestsOnly
                                                  : ControlledValues::kRequestsAndLimits;
     } else {
-      return ctx.Error(entry.first, f, "unknown field");
+      return UnknownKey(v, f,
+                        "containerName, mode, minAllowed, maxAllowed, controlledResources or "
+                        "controlledValues");
     }
   }
   return p;
 }
 
-StatusOr<VerticalSpec> ParseDocument(const YAML::Node& root, const Ctx& ctx) {
+StatusOr<VerticalSpec> ParseDocument(const YamlNode& root) {
   VerticalSpec spec;
-  YAML::Node policies;
+  const YamlNode* policies = &YamlNode::Missing();
   std::string field = "containerPolicies";
-  if (root["spec"]) {
-    if (root["kind"] && root["kind"].as<std::string>() != "VerticalPodAutoscaler") {
-      return ctx.Error(root["kind"], "kind",
-                       "found " + Text(root["kind"]) + ", expected VerticalPodAutoscaler");
+  if (root["spec"].present()) {
+    const YamlNode& kind = root["kind"];
+    if (kind.present() && !(kind.is_scalar() && kind.scalar == "VerticalPodAutoscaler")) {
+      return Error(kind, "kind", "VerticalPodAutoscaler");
     }
-    const YAML::Node spec_node = root["spec"];
-    if (spec_node["updatePolicy"] && spec_node["updatePolicy"]["updateMode"]) {
-      spec.update_mode = spec_node["updatePolicy"]["updateMode"].as<std::string>();
+    const YamlNode& spec_node = root["spec"];
+    const YamlNode& mode = spec_node["updatePolicy"]["updateMode"];
+    if (mode.present()) {
+      if (!mode.is_scalar()) return Error(mode, "spec.updatePolicy.updateMode", "an update mode");
+      spec.update_mode = mode.scalar;
     }
-    if (spec_node["resourcePolicy"]) policies = spec_node["resourcePolicy"]["containerPolicies"];
+    policies = &spec_node["resourcePolicy"]["containerPolicies"];
     field = "spec.resourcePolicy.containerPolicies";
-  } else if (root["resourcePolicy"]) {
-    policies = root["resourcePolicy"]["containerPolicies"];
+  } else if (root["resourcePolicy"].present()) {
+    policies = &root["resourcePolicy"]["containerPolicies"];
     field = "resourcePolicy.containerPolicies";
-  } else if (root["containerPolicies"]) {
-    policies = root["containerPolicies"];
+  } else if (root["containerPolicies"].present()) {
+    policies = &root["containerPolicies"];
   } else {
-    return ctx.Error(root, "document",
-                     "expected a VerticalPodAutoscaler, resourcePolicy or containerPolicies");
+    return format::LocatedError(root.location, "",
+                                "a map without spec, resourcePolicy or "
+                                "containerPolicies",
+                                "a VerticalPodAutoscaler, resourcePolicy or containerPolicies");
   }
-  if (!policies) return spec;
-  if (!policies.IsSequence()) return ctx.Error(policies, field, "expected a list");
-  for (size_t i = 0; i < policies.size(); ++i) {
+  if (!policies->present() || policies->is_null()) return spec;
+  if (!policies->is_sequence()) return Error(*policies, field, "a list");
+  for (size_t i = 0; i < policies->children.size(); ++i) {
     CRESCENDO_ASSIGN_OR_RETURN(
         ContainerResourcePolicy p,
-        ParsePolicy(policies[i], field + "[" + std::to_string(i) + "]", ctx));
+        ParsePolicy(policies->children[i], field + "[" + std::to_string(i) + "]"));
     spec.container_policies.push_back(std::move(p));
   }
   return spec;
@@ -124,18 +129,10 @@ StatusOr<VerticalSpec> ParseDocument(const YAML::Node& root, const Ctx& ctx) {
 }  // namespace
 
 StatusOr<VerticalSpec> ParseVpaManifest(std::string_view text, std::string_view source) {
-  Ctx ctx{source};
-  try {
-    YAML::Node root = YAML::Load(std::string(text));
-    if (!root.IsMap()) {
-      return InvalidArgumentError(std::string(source) +
-                                  ": expected a VerticalPodAutoscaler document");
-    }
-    return ParseDocument(root, ctx);
-  } catch (const YAML::Exception& e) {
-    return InvalidArgumentError(std::string(source) + ":" + std::to_string(e.mark.line + 1) + ": " +
-                                e.msg);
-  }
+  CRESCENDO_ASSIGN_OR_RETURN(format::YamlNode root,
+                             format::ParseYamlDocument(text, std::string(source)));
+  if (!root.is_map()) return Error(root, "", "a VerticalPodAutoscaler document (a map)");
+  return ParseDocument(root);
 }
 
 }  // namespace crescendo::vertical

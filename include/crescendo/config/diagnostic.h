@@ -15,28 +15,12 @@
 #include <string_view>
 #include <vector>
 
+#include "crescendo/format/location.h"
+
 namespace crescendo::config {
 
-// Where a value came from: a place in a file, an environment variable, or a built-in default.
-struct Location {
-  std::string file;  // file path; for non-file origins, a description (see the factories)
-  int line = 0;      // 1-based; 0 when the origin is not a place in a file
-  int column = 0;    // 1-based; 0 when the origin is not a place in a file
-
-  static Location InFile(std::string file, int line, int column);
-  // "environment variable MIN_REPLICAS".
-  static Location EnvironmentVariable(std::string_view name);
-  // "built-in default".
-  static Location BuiltIn();
-
-  bool is_file() const { return line > 0; }
-  bool is_built_in() const;
-  // Returns "file:line:column", or the description for non-file origins.
-  std::string ToString() const;
-
-  friend auto operator<=>(const Location&, const Location&) = default;
-  friend bool operator==(const Location&, const Location&) = default;
-};
+// Where a value came from (crescendo/format/location.h: every file reader's locations).
+using Location = format::Location;
 
 enum class Severity { kError, kWarning };
 

@@ -48,9 +48,11 @@ struct HpaState {
 };
 
 // Parses a state file. `source` names it in errors ("state.yaml").
-// Errors: InvalidArgument "<source>: <field path>: <what was found>, expected <what>", e.g.
-// "state.yaml: pods[2].status.phase: \"Runing\", expected one of Pending, Running, Succeeded,
-// Failed, Unknown"; syntax errors carry the parser's line and column.
+// Errors: InvalidArgument in the format layer's one located form, "<source>:<line>:<column>:
+// <field path>: found <what was there>, expected <what>", e.g. "state.yaml:7:40:
+// pods[2].status.phase: found \"Runing\", expected one of Pending, Running, Succeeded, Failed,
+// Unknown" (a missing field is placed at the nearest enclosing one; a JSON state has no
+// locations, so its errors start "<source>: <field path>: ...").
 StatusOr<HpaState> ParseHpaState(std::string_view text, std::string_view source);
 
 struct HpaExplanation {

@@ -129,55 +129,63 @@ INSTANTIATE_TEST_SUITE_P(
     Fields, ParseErrorTest,
     ::testing::Values(
         BadStateCase{"no hpa", "now: \"2026-11-27T18:00:00Z\"\nscale: {specReplicas: 1}\n",
-                     "state.yaml: hpa: nothing, expected a HorizontalPodAutoscaler"},
-        BadStateCase{"bad phase",
-                     kHead + "pods: [{metadata: {name: p}, status: {phase: Runing}}]\n",
-                     "state.yaml: pods[0].status.phase: \"Runing\", expected one of Pending, "
-                     "Running, Succeeded, Failed, Unknown"},
+                     "state.yaml: hpa: found nothing, expected a HorizontalPodAutoscaler"},
+        BadStateCase{
+            "bad phase", kHead + "pods: [{metadata: {name: p}, status: {phase: Runing}}]\n",
+            "state.yaml:4:46: pods[0].status.phase: found \"Runing\", expected one of Pending, "
+            "Running, Succeeded, Failed, Unknown"},
         BadStateCase{"bad quantity",
                      kHead +
                          "podMetrics: [{metadata: {name: p}, timestamp: \"2026-11-27T17:59:00Z\","
                          " containers: [{name: app, usage: {cpu: lots}}]}]\n",
-                     "state.yaml: podMetrics[0].containers[0].usage.cpu: \"lots\", expected a "
-                     "quantity"},
+                     "state.yaml:4:109: podMetrics[0].containers[0].usage.cpu: found \"lots\", "
+                     "expected a quantity"},
         BadStateCase{"no now", "scale: {specReplicas: 2}\nhpa: {spec: {maxReplicas: 5}}\n",
-                     "state.yaml: now: nothing, expected an RFC 3339 time"},
+                     "state.yaml: now: found nothing, expected an RFC 3339 time"},
         BadStateCase{"bad now",
                      "now: yesterday\nscale: {specReplicas: 2}\nhpa: {spec: {maxReplicas: 5}}\n",
-                     "state.yaml: now: \"yesterday\", expected an RFC 3339 time"},
+                     "state.yaml:1:6: now: found \"yesterday\", expected an RFC 3339 time"},
         BadStateCase{"no max replicas",
                      "now: \"2026-11-27T18:00:00Z\"\nscale: {specReplicas: 2}\nhpa: {spec: {}}\n",
-                     "state.yaml: hpa.spec.maxReplicas: nothing, expected an integer"},
+                     "state.yaml:3:13: hpa.spec.maxReplicas: found nothing, expected an integer"},
         BadStateCase{"no spec replicas",
                      "now: \"2026-11-27T18:00:00Z\"\nhpa: {spec: {maxReplicas: 5}}\n",
-                     "state.yaml: scale.specReplicas: nothing, expected an integer"},
-        BadStateCase{"unknown metric type",
-                     "now: \"2026-11-27T18:00:00Z\"\nscale: {specReplicas: 2}\n"
-                     "hpa: {spec: {maxReplicas: 5, metrics: [{type: Resources}]}}\n",
-                     "state.yaml: hpa.spec.metrics[0].type: \"Resources\", expected one of "
-                     "Resource, ContainerResource, Pods, Object, External"},
+                     "state.yaml: scale.specReplicas: found nothing, expected an integer"},
+        BadStateCase{
+            "unknown metric type",
+            "now: \"2026-11-27T18:00:00Z\"\nscale: {specReplicas: 2}\n"
+            "hpa: {spec: {maxReplicas: 5, metrics: [{type: Resources}]}}\n",
+            "state.yaml:3:47: hpa.spec.metrics[0].type: found \"Resources\", expected one of "
+            "Resource, ContainerResource, Pods, Object, External"},
         BadStateCase{
             "bad select policy",
             "now: \"2026-11-27T18:00:00Z\"\nscale: {specReplicas: 2}\n"
             "hpa: {spec: {maxReplicas: 5, behavior: {scaleUp: {selectPolicy: Fastest}}}}\n",
-            "state.yaml: hpa.spec.behavior.scaleUp.selectPolicy: \"Fastest\", expected "
+            "state.yaml:3:65: hpa.spec.behavior.scaleUp.selectPolicy: found \"Fastest\", expected "
             "one of Max, Min, Disabled"},
-        BadStateCase{"policy period out of range",
-                     "now: \"2026-11-27T18:00:00Z\"\nscale: {specReplicas: 2}\n"
-                     "hpa: {spec: {maxReplicas: 5, behavior: {scaleDown: {policies: "
-                     "[{type: Pods, value: 1, periodSeconds: 3600}]}}}}\n",
-                     "state.yaml: hpa.spec.behavior.scaleDown.policies[0].periodSeconds: 3600, "
-                     "expected 1 to 1800 seconds"},
-        BadStateCase{"bad history event",
-                     kHead + "history: {scaleUpEvents: [{timestamp: \"2026-11-27T17:59:00Z\"}]}\n",
-                     "state.yaml: history.scaleUpEvents[0].replicaChange: nothing, expected an "
-                     "integer"},
+        BadStateCase{
+            "policy period out of range",
+            "now: \"2026-11-27T18:00:00Z\"\nscale: {specReplicas: 2}\n"
+            "hpa: {spec: {maxReplicas: 5, behavior: {scaleDown: {policies: "
+            "[{type: Pods, value: 1, periodSeconds: 3600}]}}}}\n",
+            "state.yaml:3:102: hpa.spec.behavior.scaleDown.policies[0].periodSeconds: found 3600, "
+            "expected 1 to 1800 seconds"},
+        BadStateCase{
+            "bad history event",
+            kHead + "history: {scaleUpEvents: [{timestamp: \"2026-11-27T17:59:00Z\"}]}\n",
+            "state.yaml:4:27: history.scaleUpEvents[0].replicaChange: found nothing, expected an "
+            "integer"},
         BadStateCase{"bad controller duration",
                      kHead + "controller: {initialReadinessDelay: soon}\n",
-                     "state.yaml: controller.initialReadinessDelay: \"soon\", expected a duration"},
+                     "state.yaml:4:37: controller.initialReadinessDelay: found \"soon\", expected "
+                     "a duration"},
         BadStateCase{"pods not a list", kHead + "pods: {name: p}\n",
-                     "state.yaml: pods: {\"name\":\"p\"}, expected a list"},
-        BadStateCase{"yaml syntax", "now: [unclosed\n", "state.yaml: invalid YAML at line"},
+                     "state.yaml:4:7: pods: found {\"name\":\"p\"}, expected a list"},
+        BadStateCase{"yaml syntax", "now: [unclosed\n", "state.yaml:2:1: found invalid YAML"},
+        BadStateCase{"duplicate key", kHead + "now: again\n",
+                     "state.yaml:4:1: now: found a second \"now\" key"},
+        BadStateCase{"json without locations", "{\"now\": 5, \"hpa\": 1}",
+                     "state.yaml: hpa.spec.maxReplicas: found nothing, expected an integer"},
         BadStateCase{"json syntax", "{\"now\": }", "state.yaml: invalid JSON"},
         BadStateCase{"not a map", "- a\n- b\n", "state.yaml: the state is array, expected a map"}),
     testing::CaseName<BadStateCase>);

@@ -1,15 +1,16 @@
 // ParseHpaState: a state file of Kubernetes objects into HpaState, with errors that name the
 // field path. YAML is converted to the JSON tree first, so both go through one reader.
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
 
+#include "crescendo/format/yaml.h"
 #include "crescendo/horizontal/hpa_explain.h"
 
 namespace crescendo::hpa {
@@ -19,9 +20,28 @@ using Json = nlohmann::json;
 
 // ----------------------------------------------------------------------------- YAML -> JSON
 
-Json ScalarToJson(const YAML::Node& n) {
-  const std::string& s = n.Scalar();
-  if (n.Tag() == "!") return s;  // quoted: always a string
+// The tree's source: its name, and where each field path was written (empty for JSON, whose
+// reader keeps no locations).
+struct Source {
+  std::string_view name;
+  std::map<std::string, format::Location> where;
+
+  // Returns the location of `path`, or of its nearest enclosing field that has one, as text;
+  // the source's name when none has.
+  std::string Locate(std::string path) const {
+    while (!path.empty()) {
+      auto it = where.find(path);
+      if (it != where.end()) return it->second.ToString();
+      const size_t cut = path.find_last_of(".[");
+      path.resize(cut == std::string::npos ? 0 : cut);
+    }
+    return std::string(name);
+  }
+};
+
+Json ScalarToJson(const format::YamlNode& n) {
+  const std::string& s = n.scalar;
+  if (n.quoted) return s;  // always a string
   static const std::regex kInt("[-+]?[0-9]+");
   static const std::regex kFloat("[-+]?([0-9]+\\.[0-9]*|\\.[0-9]+|[0-9]+)([eE][-+]?[0-9]+)?");
   if (s == "true" || s == "True") return true;
@@ -41,42 +61,46 @@ Json ScalarToJson(const YAML::Node& n) {
   return s;
 }
 
-Json YamlToJson(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Scalar:
+// Converts `n` (at field path `path`, as Node below spells paths) and records where each field
+// was written.
+Json YamlToJson(const format::YamlNode& n, const std::string& path, Source& source) {
+  source.where.emplace(path, n.location);
+  switch (n.kind) {
+    case format::YamlNode::Kind::kScalar:
       return ScalarToJson(n);
-    case YAML::NodeType::Sequence: {
+    case format::YamlNode::Kind::kSequence: {
       Json a = Json::array();
-      for (const YAML::Node& item : n) a.push_back(YamlToJson(item));
+      for (size_t i = 0; i < n.children.size(); ++i) {
+        a.push_back(YamlToJson(n.children[i], fmt::format("{}[{}]", path, i), source));
+      }
       return a;
     }
-    case YAML::NodeType::Map: {
+    case format::YamlNode::Kind::kMap: {
       Json o = Json::object();
-      for (const auto& kv : n) o[kv.first.as<std::string>()] = YamlToJson(kv.second);
+      for (const format::YamlNode& child : n.children) {
+        o[child.key] = YamlToJson(child, path.empty() ? child.key : path + "." + child.key, source);
+      }
       return o;
     }
-    default:
+    case format::YamlNode::Kind::kNull:
       return nullptr;
   }
+  return nullptr;
 }
 
-StatusOr<Json> ParseTree(std::string_view text, std::string_view source) {
+StatusOr<Json> ParseTree(std::string_view text, Source& source) {
   const size_t first = text.find_first_not_of(" \t\r\n");
   if (first != std::string_view::npos && (text[first] == '{' || text[first] == '[')) {
     try {
       return Json::parse(text);
     } catch (const Json::exception& e) {  // syntax, or a number out of range
       return InvalidArgumentError(
-          fmt::format("{}: invalid JSON: {}", source, std::string(e.what()).substr(0, 160)));
+          fmt::format("{}: invalid JSON: {}", source.name, std::string(e.what()).substr(0, 160)));
     }
   }
-  try {
-    return YamlToJson(YAML::Load(std::string(text)));
-  } catch (const YAML::Exception& e) {
-    return InvalidArgumentError(fmt::format("{}: invalid YAML at line {}, column {}: {}", source,
-                                            e.mark.line + 1, e.mark.column + 1,
-                                            e.msg.substr(0, 160)));
-  }
+  CRESCENDO_ASSIGN_OR_RETURN(format::YamlNode root,
+                             format::ParseYamlDocument(text, std::string(source.name)));
+  return YamlToJson(root, "", source);
 }
 
 // ----------------------------------------------------------------------------- field reader
@@ -84,7 +108,7 @@ StatusOr<Json> ParseTree(std::string_view text, std::string_view source) {
 // A node of the tree with its path, for errors that name the field.
 class Node {
  public:
-  Node(const Json* j, std::string path, std::string_view source)
+  Node(const Json* j, std::string path, const Source* source)
       : j_(j), path_(std::move(path)), source_(source) {}
 
   bool present() const { return j_ != nullptr && !j_->is_null(); }
@@ -100,9 +124,10 @@ class Node {
   Status Error(std::string_view expected) const {
     const std::string found =
         present() ? j_->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : "nothing";
-    return InvalidArgumentError(fmt::format("{}: {}: {}, expected {}", source_, path_,
-                                            found.size() > 80 ? found.substr(0, 77) + "..." : found,
-                                            expected));
+    // format's one located form: "FILE:LINE:COLUMN: PATH: found F, expected E".
+    return InvalidArgumentError(
+        fmt::format("{}: {}: found {}, expected {}", source_->Locate(path_), path_,
+                    found.size() > 80 ? found.substr(0, 77) + "..." : found, expected));
   }
 
   // Returns the elements of a list (an absent field is an empty list).
@@ -202,7 +227,7 @@ class Node {
  private:
   const Json* j_;
   std::string path_;
-  std::string_view source_;
+  const Source* source_;
 };
 
 template <typename T>
@@ -704,7 +729,8 @@ Status ParseState(const Node& root, HpaState* s) {
 }  // namespace
 
 StatusOr<HpaState> ParseHpaState(std::string_view text, std::string_view source) {
-  CRESCENDO_ASSIGN_OR_RETURN(Json tree, ParseTree(text, source));
+  Source located{source, {}};
+  CRESCENDO_ASSIGN_OR_RETURN(Json tree, ParseTree(text, located));
   if (!tree.is_object()) {
     return InvalidArgumentError(
         fmt::format("{}: the state is {}, expected a map with hpa, scale, pods, ... and now",
@@ -720,7 +746,7 @@ StatusOr<HpaState> ParseHpaState(std::string_view text, std::string_view source)
                     source, key.substr(0, 60), key.size() > 60 ? "..." : ""));
   }
   HpaState state;
-  CRESCENDO_RETURN_IF_ERROR(ParseState(Node(&tree, "", source), &state));
+  CRESCENDO_RETURN_IF_ERROR(ParseState(Node(&tree, "", &located), &state));
   return state;
 }
 

@@ -1,16 +1,18 @@
 #include "crescendo/metrics/catalogue.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
-#include <fstream>
+#include <cmath>
+#include <optional>
 #include <set>
-#include <sstream>
 
+#include "crescendo/format/file.h"
+#include "crescendo/format/yaml.h"
 #include "crescendo/metrics/query_template.h"
 
 namespace crescendo::metrics {
 namespace {
+
+using format::YamlNode;
 
 // Every placeholder some source defines; a query naming another is a typo.
 const TemplateVariables& AllPlaceholders() {
@@ -21,70 +23,70 @@ const TemplateVariables& AllPlaceholders() {
   return kAll;
 }
 
+// A catalogue is a page of metric definitions; 4 MiB is far more than any needs.
+constexpr size_t kMaxCatalogueBytes = 4 << 20;
+
 class Reader {
  public:
   explicit Reader(std::string_view file) : file_(file) {}
 
-  Status Error(const YAML::Node& node, const std::string& field, const std::string& what) const {
-    const YAML::Mark mark = node.Mark();
-    std::string where = file_;
-    if (mark.line >= 0) {
-      where += ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
-    }
-    return InvalidArgumentError(where + ": " + field + ": " + what);
+  // Returns format's one located error: "FILE:LINE:COLUMN: FIELD: found F, expected E".
+  static Status Error(const YamlNode& node, const std::string& field, const std::string& expected,
+                      std::string found = "") {
+    return format::LocatedError(node.location, field, found.empty() ? node.Describe() : found,
+                                expected);
   }
 
-  StatusOr<std::string> Scalar(const YAML::Node& node, const std::string& field) const {
-    if (!node.IsScalar()) return Error(node, field, "expected a text value");
-    return node.Scalar();
+  StatusOr<std::string> Scalar(const YamlNode& node, const std::string& field) const {
+    if (!node.is_scalar()) return Error(node, field, "a text value");
+    return node.scalar;
   }
 
-  StatusOr<std::string> Required(const YAML::Node& map, const std::string& key,
+  StatusOr<std::string> Required(const YamlNode& map, const std::string& key,
                                  const std::string& field) const {
-    if (!map[key]) return Error(map, field, "missing; expected a text value");
+    if (!map[key].present()) return Error(map, field, "a text value", "nothing");
     return Scalar(map[key], field);
   }
 
-  Status CheckKeys(const YAML::Node& map, const std::string& field,
+  Status CheckKeys(const YamlNode& map, const std::string& field,
                    const std::set<std::string>& allowed) const {
-    if (!map.IsMap()) return Error(map, field, "expected a mapping");
-    for (const auto& entry : map) {
-      const std::string key = entry.first.Scalar();
-      if (!allowed.contains(key)) {
+    if (!map.is_map()) return Error(map, field, "a mapping");
+    for (const YamlNode& entry : map.children) {
+      if (!allowed.contains(entry.key)) {
         std::string list;
         for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        return Error(entry.first, field + "." + key, "unknown field; expected one of " + list);
+        return format::LocatedError(entry.key_location, field + "." + entry.key, "unknown field",
+                                    "one of " + list);
       }
     }
     return Status::Ok();
   }
 
-  StatusOr<SourceQuery> Query(const YAML::Node& node, const std::string& field) const {
+  StatusOr<SourceQuery> Query(const YamlNode& node, const std::string& field) const {
     SourceQuery query;
-    if (node.IsScalar()) {
-      query.query = node.Scalar();
+    if (node.is_scalar()) {
+      query.query = node.scalar;
     } else {
       CRESCENDO_RETURN_IF_ERROR(CheckKeys(node, field, {"query", "scale"}));
-      if (!node["query"]) return Error(node, field + ".query", "missing");
+      if (!node["query"].present()) return Error(node, field + ".query", "a query", "nothing");
       CRESCENDO_ASSIGN_OR_RETURN(query.query, Scalar(node["query"], field + ".query"));
-      if (node["scale"]) {
-        double scale = 0;
-        if (!YAML::convert<double>::decode(node["scale"], scale) || scale == 0 ||
-            !std::isfinite(scale)) {
-          return Error(node["scale"], field + ".scale",
-                       "found \"" + node["scale"].Scalar() + "\"; expected a non-zero number");
+      if (node["scale"].present()) {
+        std::optional<double> scale = format::ScalarAsDouble(node["scale"]);
+        if (!scale || *scale == 0 || !std::isfinite(*scale)) {
+          return Error(node["scale"], field + ".scale", "a non-zero number");
         }
-        query.scale = scale;
+        query.scale = *scale;
       }
     }
-    if (query.query.empty()) return Error(node, field + ".query", "expected a non-empty query");
+    if (query.query.empty()) return Error(node, field + ".query", "a non-empty query", "\"\"");
     if (auto rendered = RenderTemplate(query.query, AllPlaceholders()); !rendered.ok()) {
-      return Error(node, field + ".query", rendered.status().message());
+      return Error(node, field + ".query", "placeholders that some source defines",
+                   std::string(rendered.status().message()));
     }
     return query;
   }
 
-  StatusOr<MetricDefinition> Metric(const std::string& name, const YAML::Node& node) const {
+  StatusOr<MetricDefinition> Metric(const std::string& name, const YamlNode& node) const {
     const std::string field = "metrics." + name;
     CRESCENDO_RETURN_IF_ERROR(
         CheckKeys(node, field, {"kind", "unit", "window", "description", "queries", "sensitive"}));
@@ -92,16 +94,14 @@ class Reader {
     metric.name = name;
     CRESCENDO_ASSIGN_OR_RETURN(std::string kind, Required(node, "kind", field + ".kind"));
     if (kind != "system" && kind != "business") {
-      return Error(node["kind"], field + ".kind",
-                   "found \"" + kind + "\"; expected system or business");
+      return Error(node["kind"], field + ".kind", "system or business");
     }
     metric.kind = kind == "system" ? MetricKind::kSystem : MetricKind::kBusiness;
     metric.sensitive = metric.kind == MetricKind::kBusiness;
-    if (node["sensitive"]) {
+    if (node["sensitive"].present()) {
       CRESCENDO_ASSIGN_OR_RETURN(std::string text, Scalar(node["sensitive"], field + ".sensitive"));
       if (text != "true" && text != "false") {
-        return Error(node["sensitive"], field + ".sensitive",
-                     "found \"" + text + "\"; expected true or false");
+        return Error(node["sensitive"], field + ".sensitive", "true or false");
       }
       metric.sensitive = text == "true";
     }
@@ -109,31 +109,29 @@ class Reader {
     if (std::find(std::begin(kUnits), std::end(kUnits), metric.unit) == std::end(kUnits)) {
       std::string list;
       for (std::string_view u : kUnits) list += (list.empty() ? "" : ", ") + std::string(u);
-      return Error(node["unit"], field + ".unit",
-                   "found \"" + metric.unit + "\"; expected one of " + list);
+      return Error(node["unit"], field + ".unit", "one of " + list);
     }
-    if (node["description"]) {
+    if (node["description"].present()) {
       CRESCENDO_ASSIGN_OR_RETURN(metric.description,
                                  Scalar(node["description"], field + ".description"));
     }
-    if (node["window"]) {
+    if (node["window"].present()) {
       CRESCENDO_ASSIGN_OR_RETURN(std::string text, Scalar(node["window"], field + ".window"));
       StatusOr<Duration> window = ParseDuration(text);
       if (!window.ok() || *window <= Duration::zero()) {
-        return Error(node["window"], field + ".window",
-                     "found \"" + text + "\"; expected a positive duration such as 2m");
+        return Error(node["window"], field + ".window", "a positive duration such as 2m");
       }
       metric.window = *window;
     }
-    const YAML::Node queries = node["queries"];
-    if (!queries || !queries.IsMap() || queries.size() == 0) {
-      return Error(queries ? queries : node, field + ".queries",
-                   "expected a mapping of source name to query, with at least one source");
+    const YamlNode& queries = node["queries"];
+    if (!queries.is_map() || queries.children.empty()) {
+      return Error(queries.present() ? queries : node, field + ".queries",
+                   "a mapping of source name to query, with at least one source",
+                   queries.present() ? queries.Describe() : "nothing");
     }
-    for (const auto& entry : queries) {
-      const std::string source = entry.first.Scalar();
-      CRESCENDO_ASSIGN_OR_RETURN(metric.queries[source],
-                                 Query(entry.second, field + ".queries." + source));
+    for (const YamlNode& entry : queries.children) {
+      CRESCENDO_ASSIGN_OR_RETURN(metric.queries[entry.key],
+                                 Query(entry, field + ".queries." + entry.key));
     }
     return metric;
   }
@@ -147,37 +145,27 @@ class Reader {
 StatusOr<MetricCatalogue> MetricCatalogue::Parse(std::string_view yaml,
                                                  std::string_view file_name) {
   const Reader reader(file_name);
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    return InvalidArgumentError(std::string(file_name) + ":" + std::to_string(e.mark.line + 1) +
-                                ":" + std::to_string(e.mark.column + 1) +
-                                ": invalid YAML: " + e.msg);
-  }
-  if (!root.IsMap() || !root["metrics"] || !root["metrics"].IsMap()) {
-    return reader.Error(root, "metrics", "expected a top-level mapping \"metrics:\"");
+  CRESCENDO_ASSIGN_OR_RETURN(YamlNode root,
+                             format::ParseYamlDocument(yaml, std::string(file_name)));
+  if (!root["metrics"].is_map()) {
+    return reader.Error(root["metrics"].present() ? root["metrics"] : root, "metrics",
+                        "a top-level mapping \"metrics:\"");
   }
   MetricCatalogue catalogue;
-  try {
-    for (const auto& entry : root["metrics"]) {
-      CRESCENDO_ASSIGN_OR_RETURN(MetricDefinition metric,
-                                 reader.Metric(entry.first.Scalar(), entry.second));
-      catalogue.metrics_.push_back(std::move(metric));
-    }
-  } catch (const YAML::Exception& e) {  // e.g. a field that is a sequence where a map is expected
-    return InvalidArgumentError(std::string(file_name) + ":" + std::to_string(e.mark.line + 1) +
-                                ": " + e.msg);
+  for (const YamlNode& entry : root["metrics"].children) {
+    CRESCENDO_ASSIGN_OR_RETURN(MetricDefinition metric, reader.Metric(entry.key, entry));
+    catalogue.metrics_.push_back(std::move(metric));
   }
   return catalogue;
 }
 
 StatusOr<MetricCatalogue> MetricCatalogue::LoadFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return NotFoundError(path + ": cannot read the metric catalogue");
-  std::stringstream text;
-  text << in.rdbuf();
-  return Parse(text.str(), path);
+  StatusOr<std::string> text = format::ReadFile(path, kMaxCatalogueBytes);
+  if (!text.ok()) {
+    return Status(text.status().code(),
+                  "cannot read the metric catalogue: " + std::string(text.status().message()));
+  }
+  return Parse(*text, path);
 }
 
 const MetricDefinition* MetricCatalogue::Find(std::string_view name) const {

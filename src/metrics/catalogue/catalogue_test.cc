@@ -52,30 +52,32 @@ struct BadCase {
 TEST(MetricCatalogue, ErrorsNameFileLineAndField) {
   const std::string good_queries = "    queries: {prometheus: 'up'}\n";
   const std::vector<BadCase> cases = {
-      {"not yaml", "metrics: [1, 2", "c.yaml:1:"},
-      {"no metrics", "other: 1\n", "c.yaml:1:1: metrics: expected a top-level mapping"},
+      {"not yaml", "metrics: [1, 2", "c.yaml:1:1: found invalid YAML"},
+      {"no metrics", "other: 1\n",
+       "c.yaml:1:1: metrics: found a map, expected a top-level mapping"},
       {"bad kind", "metrics:\n  cpu:\n    kind: magic\n    unit: bytes\n" + good_queries,
-       "c.yaml:3:11: metrics.cpu.kind: found \"magic\"; expected system or business"},
+       "c.yaml:3:11: metrics.cpu.kind: found \"magic\", expected system or business"},
       {"bad unit", "metrics:\n  cpu:\n    kind: system\n    unit: furlongs\n" + good_queries,
-       "c.yaml:4:11: metrics.cpu.unit: found \"furlongs\"; expected one of millicores"},
+       "c.yaml:4:11: metrics.cpu.unit: found \"furlongs\", expected one of millicores"},
       {"unknown field",
        "metrics:\n  cpu:\n    kind: system\n    unit: bytes\n    colour: red\n" + good_queries,
-       "c.yaml:5:5: metrics.cpu.colour: unknown field"},
+       "c.yaml:5:5: metrics.cpu.colour: found unknown field, expected one of"},
       {"bad window",
        "metrics:\n  cpu:\n    kind: system\n    unit: bytes\n    window: soon\n" + good_queries,
-       "metrics.cpu.window: found \"soon\"; expected a positive duration"},
+       "metrics.cpu.window: found \"soon\", expected a positive duration"},
       {"no queries", "metrics:\n  cpu:\n    kind: system\n    unit: bytes\n",
-       "metrics.cpu.queries: expected a mapping of source name to query"},
+       "metrics.cpu.queries: found nothing, expected a mapping of source name to query"},
       {"zero scale",
        "metrics:\n  cpu:\n    kind: system\n    unit: bytes\n    queries:\n"
        "      prometheus: {query: up, scale: 0}\n",
-       "metrics.cpu.queries.prometheus.scale: found \"0\"; expected a non-zero number"},
+       "metrics.cpu.queries.prometheus.scale: found \"0\", expected a non-zero number"},
       {"typo placeholder",
        "metrics:\n  cpu:\n    kind: system\n    unit: bytes\n    queries:\n"
        "      prometheus: 'up{{{selectr}}}'\n",
-       "metrics.cpu.queries.prometheus.query: query template: unknown placeholder {{selectr}}"},
+       "metrics.cpu.queries.prometheus.query: found query template: unknown placeholder "
+       "{{selectr}}"},
       {"missing kind", "metrics:\n  cpu:\n    unit: bytes\n" + good_queries,
-       "c.yaml:3:5: metrics.cpu.kind: missing; expected a text value"},
+       "c.yaml:3:5: metrics.cpu.kind: found nothing, expected a text value"},
   };
   for (const BadCase& c : cases) {
     auto catalogue = MetricCatalogue::Parse(c.yaml, "c.yaml");
