@@ -106,7 +106,7 @@ TEST_F(RunTest, RefusesABadKubeconfigWithItsLocation) {
   std::ofstream(bad) << "current-context: x\ncontexts: []\n";
   Outcome run = RunCrescendo("--backend kubernetes --kubeconfig " + bad + " --duration 2s");
   EXPECT_NE(run.exit_code, 0);
-  EXPECT_NE(run.output.find(bad + ": contexts"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find(bad + ":2:11: contexts"), std::string::npos) << run.output;
 }
 
 }  // namespace
