@@ -5,7 +5,7 @@
 //      the strategy first saw it (kept in the state): utilization is read against that
 //      reference, so resizing the pods never moves the replica count by itself (the HPA/VPA
 //      conflict, vertical/coordination.h).
-//   2. The replica floor: the `predictive` strategy (src/engine/predictive/predictive_strategy.h) on that view, its
+//   2. The replica floor: the `predictive` strategy (src/engine/predictive/) on that view, its
 //      forecast, flash hold and HPA floor included. The joint choice never goes below it, so its
 //      SLO is the one kept.
 //   3. The joint choice (joint.h), when the workload has a VerticalSpec whose container
@@ -31,9 +31,9 @@
 
 #include "crescendo/base/status.h"
 #include "crescendo/base/time.h"
-#include "engine/predictive/predictive_strategy.h"
 #include "crescendo/horizontal/recommender.h"
 #include "engine/intelligent/joint.h"
+#include "engine/predictive/predictive_strategy.h"
 
 namespace crescendo {
 
