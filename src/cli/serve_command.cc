@@ -30,7 +30,6 @@
 #include <fstream>
 #include <map>
 #include <mutex>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -186,28 +185,24 @@ Json AmountsJson(const Resources& r) {
   return {{"cpu_millis", r.cpu_millis}, {"memory_bytes", r.memory_bytes}};
 }
 
-// The VPA recommendation of each container, read back from a vertical trace: the VPA strategies
-// explain every resource they cover as "<container> <cpu|memory> request <old> -> <new>: <rule>
-// (lowerBound <q>, upperBound <q>)" with the new request as the entry's `after`
-// (ExplainResource, src/vertical/vpa/vpa_strategy.cc), while VerticalDecision carries no
-// PodRecommendation. Returns container -> {"target", "lowerBound", "upperBound"}, each
-// {"cpu_millis", "memory_bytes"} for the resources the recommendation covers.
-Json RecommendedBounds(const std::vector<TraceEntry>& trace) {
-  static const std::regex kExplained(
-      R"(^(\S+) (cpu|memory) request .*\(lowerBound (\S+), upperBound (\S+)\))");
+// The VPA recommendation of each container, as the vertical strategy made it this run
+// (VerticalDecision::recommendation). Returns container -> {"target", "lowerBound",
+// "upperBound"}, each {"cpu_millis", "memory_bytes"} for the resources the recommendation covers
+// (a resource the container policy leaves alone has none).
+Json RecommendedBounds(const vertical::PodRecommendation& recommendation) {
   Json out = Json::object();
-  for (const TraceEntry& t : trace) {
-    std::smatch m;
-    if (!std::regex_search(t.reason, m, kExplained)) continue;
-    const bool cpu = m[2] == "cpu";
-    StatusOr<Quantity> lower = Quantity::Parse(m[3].str());
-    StatusOr<Quantity> upper = Quantity::Parse(m[4].str());
-    if (!lower.ok() || !upper.ok()) continue;
-    const char* key = cpu ? "cpu_millis" : "memory_bytes";
-    Json& c = out[m[1].str()];
-    c["target"][key] = static_cast<int64_t>(t.after);
-    c["lowerBound"][key] = cpu ? lower->MilliValue() : lower->Value();
-    c["upperBound"][key] = cpu ? upper->MilliValue() : upper->Value();
+  for (const vertical::ContainerRecommendation& r : recommendation.containers) {
+    Json c = Json::object();
+    auto put = [&c, &r](const char* key,
+                        std::optional<int64_t> vertical::RecommendedAmounts::*field) {
+      if (!(r.target.*field) || !(r.lower_bound.*field) || !(r.upper_bound.*field)) return;
+      c["target"][key] = *(r.target.*field);
+      c["lowerBound"][key] = *(r.lower_bound.*field);
+      c["upperBound"][key] = *(r.upper_bound.*field);
+    };
+    put("cpu_millis", &vertical::RecommendedAmounts::cpu_millis);
+    put("memory_bytes", &vertical::RecommendedAmounts::memory_bytes);
+    if (!c.empty()) out[r.container_name] = std::move(c);
   }
   return out;
 }
@@ -225,7 +220,7 @@ Json RecommendationJson(const Decision& d, const std::optional<VerticalDecision>
                 {"trace", TraceJson(d.trace)}}},
               {"vertical", nullptr}};
   if (!v) return out;
-  Json recommended = RecommendedBounds(v->trace);
+  Json recommended = RecommendedBounds(v->recommendation);
   Json containers = Json::array();
   for (auto& [name, bounds] : recommended.items()) {
     bounds["name"] = name;

@@ -416,7 +416,8 @@ void Engine::Apply(Tick& t) {
     }
     if (!t.vertical[w]) continue;
     VerticalProposal& v = *t.vertical[w];
-    VerticalDecision vd{v.containers, v.update, v.pods, false, std::move(v.trace)};
+    VerticalDecision vd{v.containers, v.update,           v.pods,
+                        false,        std::move(v.trace), std::move(v.recommendation)};
     if (!v.containers.empty()) d.pod_requests = Sum(v.containers);
     const bool act =
         config.apply && v.update != VerticalUpdate::kOff &&

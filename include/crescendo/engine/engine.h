@@ -115,6 +115,7 @@ struct VerticalDecision {
   std::vector<std::string> pods;  // pods brought to the template now
   bool applied = false;
   std::vector<TraceEntry> trace;
+  vertical::PodRecommendation recommendation;  // the run's target and bounds (empty between runs)
 };
 
 struct TickReport {

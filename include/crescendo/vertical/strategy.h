@@ -36,6 +36,7 @@
 #include "crescendo/model/forecast.h"
 #include "crescendo/model/metrics.h"
 #include "crescendo/model/state.h"
+#include "crescendo/vertical/recommender.h"
 
 namespace crescendo {
 
@@ -71,6 +72,10 @@ struct VerticalProposal {
   std::vector<std::string> pods;
   // One entry per container and resource that changed or was held, with the reason.
   std::vector<TraceEntry> trace;
+  // The run's recommendation per container (target, lowerBound, upperBound, as the VPA object's
+  // status shows them); empty when no recommendation was made this tick (between runs, or no
+  // sample yet).
+  vertical::PodRecommendation recommendation;
 };
 
 class VerticalRecommender {

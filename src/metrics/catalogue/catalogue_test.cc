@@ -102,3 +102,37 @@ TEST(MetricCatalogue, MissingStandardMetricsAreListed) {
 
 }  // namespace
 }  // namespace crescendo::metrics
+
+namespace crescendo::metrics {
+namespace {
+
+// `sensitive` decides which metrics the control plane stores encrypted: business metrics are
+// sensitive unless they say otherwise, system metrics are not unless they say so.
+TEST(MetricCatalogue, SensitiveDefaultsByKindAndCanBeSet) {
+  const std::string q = "    queries: {prometheus: up}\n";
+  struct Case {
+    std::string fields;
+    bool sensitive;
+  };
+  const std::vector<Case> cases = {
+      {"    kind: business\n    unit: count\n", true},
+      {"    kind: business\n    unit: count\n    sensitive: false\n", false},
+      {"    kind: system\n    unit: bytes\n", false},
+      {"    kind: system\n    unit: bytes\n    sensitive: true\n", true},
+  };
+  for (const Case& c : cases) {
+    auto catalogue = MetricCatalogue::Parse("metrics:\n  m:\n" + c.fields + q, "c.yaml");
+    ASSERT_TRUE(catalogue.ok()) << c.fields << catalogue.status().ToString();
+    EXPECT_EQ(catalogue->Find("m")->sensitive, c.sensitive) << c.fields;
+  }
+  auto bad = MetricCatalogue::Parse(
+      "metrics:\n  m:\n    kind: business\n    unit: count\n    sensitive: maybe\n" + q, "c.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("c.yaml:5:16: metrics.m.sensitive"), std::string::npos)
+      << bad.status().message();
+  EXPECT_NE(bad.status().message().find("true or false"), std::string::npos)
+      << bad.status().message();
+}
+
+}  // namespace
+}  // namespace crescendo::metrics

@@ -226,6 +226,7 @@ VerticalProposal VpaPipeline::Recommend(const VerticalContext& ctx, StrategyStat
     proposal.trace.push_back({name_, 0, 0, std::move(note)});
   }
   if (admitted != current) proposal.containers = std::move(admitted);
+  proposal.recommendation = recommendation;
   return proposal;
 }
 
