@@ -5,7 +5,9 @@
 #include <mutex>
 #include <set>
 
+#include "crescendo/horizontal/hpa_explain.h"
 #include "crescendo/kubernetes/kubernetes.h"
+#include "crescendo/vertical/vpa_manifest.h"
 #include "kubernetes/api_client.h"
 #include "kubernetes/informer.h"
 #include "kubernetes/objects.h"
@@ -127,13 +129,23 @@ class Cluster final : public KubernetesCluster {
 
   std::vector<ManagedWorkload> Workloads() const override {
     std::map<std::string, std::string> foreign = ForeignAutoscalers();
+    std::map<std::string, ManagedWorkload> owned = OwnedAutoscalers();
     std::vector<ManagedWorkload> out;
     std::set<std::string> seen;  // one workload per namespace and name: the first kind wins
     for (const Kind& k : kKinds) {
       InformerOf(k).ForEach([&](const Json& d) {
         if (&k == &kKinds[2] && OwnedByDeployment(d)) return;
-        std::optional<ManagedWorkload> w = Managed(d);
+        auto imported = owned.find(KeyOf(d));
+        std::optional<ManagedWorkload> w =
+            Managed(d, imported != owned.end() && imported->second.horizontal.has_value());
         if (!w || !seen.insert(KeyOf(d)).second) return;
+        w->kind = k.kind;
+        if (imported != owned.end()) {
+          w->horizontal = std::move(imported->second.horizontal);
+          w->vertical = std::move(imported->second.vertical);
+          w->import_error = std::move(imported->second.import_error);
+          if (w->mode.empty() && w->horizontal) w->mode = "kubernetes";
+        }
         auto it = foreign.find(KeyOf(d));
         if (it != foreign.end()) {
           w->foreign_autoscaler = true;
@@ -213,14 +225,16 @@ class Cluster final : public KubernetesCluster {
     if (r.ok() && r->status / 100 == 2) client_->CountEvent();
   }
 
-  std::optional<ManagedWorkload> Managed(const Json& d) const {
+  // The workload's identity and bounds, when Crescendo manages it: annotated, named in the
+  // configuration, or (`owned_hpa`) targeted by an HPA labelled as Crescendo's.
+  std::optional<ManagedWorkload> Managed(const Json& d, bool owned_hpa) const {
     const Json& meta = d["metadata"];
     const std::string ns = meta.value("namespace", "");
     const std::string name = meta.value("name", "");
     const std::string mode = Annotation(d, kModeAnnotation);
     bool named = false;
     for (const WorkloadId& w : options_.workloads) named |= w.ns == ns && w.name == name;
-    if (mode.empty() && !named) return std::nullopt;
+    if (mode.empty() && !named && !owned_hpa) return std::nullopt;
     ManagedWorkload w;
     const std::string tenant = Annotation(d, kTenantAnnotation);
     w.id = {options_.environment, tenant.empty() ? ns : tenant, ns, name};
@@ -228,6 +242,42 @@ class Cluster final : public KubernetesCluster {
     w.min_replicas = IntAnnotation(d, kMinAnnotation, 1);
     w.max_replicas = IntAnnotation(d, kMaxAnnotation, 10);
     return w;
+  }
+
+  // "namespace/name" -> the starting specs of the HPA and VPA labelled
+  // app.kubernetes.io/managed-by=crescendo that target it, decoded by the one HPA decoder
+  // (hpa::DecodeHpa) and the one VPA decoder (vertical::ParseVpaManifest; JSON is YAML).
+  std::map<std::string, ManagedWorkload> OwnedAutoscalers() const {
+    std::map<std::string, ManagedWorkload> out;
+    auto owned_target = [](const Json& a, const char* ref) -> std::optional<std::string> {
+      const Json& meta = a["metadata"];
+      const Json labels = meta.value("labels", Json::object());
+      if (labels.value("app.kubernetes.io/managed-by", "") != "crescendo") return std::nullopt;
+      const Json target = a.value("spec", Json::object()).value(ref, Json::object());
+      return meta.value("namespace", "") + "/" + target.value("name", "");
+    };
+    hpas_.ForEach([&](const Json& a) {
+      std::optional<std::string> key = owned_target(a, "scaleTargetRef");
+      if (!key) return;
+      StatusOr<hpa::HpaObject> decoded = hpa::DecodeHpa(a, "HorizontalPodAutoscaler " + KeyOf(a));
+      if (decoded.ok()) {
+        out[*key].horizontal = decoded->spec;
+      } else {
+        out[*key].import_error = decoded.status().message();
+      }
+    });
+    vpas_.ForEach([&](const Json& a) {
+      std::optional<std::string> key = owned_target(a, "targetRef");
+      if (!key) return;
+      StatusOr<VerticalSpec> decoded =
+          vertical::ParseVpaManifest(a.dump(), "VerticalPodAutoscaler " + KeyOf(a));
+      if (decoded.ok()) {
+        out[*key].vertical = *std::move(decoded);
+      } else {
+        out[*key].import_error = decoded.status().message();
+      }
+    });
+    return out;
   }
 
   // "namespace/name" -> "HorizontalPodAutoscaler ns/name" for every HPA or VPA that targets a

@@ -45,10 +45,20 @@ std::vector<WorkloadConfig> Plan(const ControllerOptions& options,
       }
       continue;
     }
+    if (!m.import_error.empty() && log != nullptr &&
+        reported->insert(m.id.ToString() + "#import").second) {
+      *log << "kubernetes: " << m.id.ToString() << ": " << m.import_error
+           << "; the annotations' bounds stand in for it\n";
+    }
+    // The owned HPA's spec when it has one, else the annotations' bounds on the default metric.
     HorizontalSpec h;
-    h.min_replicas = m.min_replicas;
-    h.max_replicas = std::max(m.min_replicas, m.max_replicas);
-    out.push_back(WorkloadFor(m.id, h, std::nullopt, *plan, m.mode));
+    if (m.horizontal) {
+      h = *m.horizontal;
+    } else {
+      h.min_replicas = m.min_replicas;
+      h.max_replicas = std::max(m.min_replicas, m.max_replicas);
+    }
+    out.push_back(WorkloadFor(m.id, h, m.vertical, *plan, m.mode));
   }
   return out;
 }

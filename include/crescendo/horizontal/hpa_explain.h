@@ -21,6 +21,7 @@
 #ifndef CRESCENDO_HORIZONTAL_HPA_EXPLAIN_H_
 #define CRESCENDO_HORIZONTAL_HPA_EXPLAIN_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,21 @@ struct HpaState {
   HpaControllerSettings settings;
   Timestamp now;
 };
+
+// An autoscaling/v2 HorizontalPodAutoscaler, decoded by the one HPA decoder that state files
+// (ParseHpaState, its `hpa`) and the Kubernetes backend (an HPA Crescendo owns gives its
+// workload's starting spec) share.
+struct HpaObject {
+  std::string name;
+  std::string ns = "default";
+  ObjectReference scale_target;
+  HorizontalSpec spec;
+};
+
+// Decodes `hpa` (the object as the API serves it). `source` names it in errors.
+// Errors: InvalidArgument "<source>: <field path>: found <what>, expected <what>", e.g. for
+// autoscaling/v1, a maxReplicas below minReplicas or an unknown metric type.
+StatusOr<HpaObject> DecodeHpa(const nlohmann::json& hpa, std::string_view source);
 
 // Parses a state file. `source` names it in errors ("state.yaml").
 // Errors: InvalidArgument in the format layer's one located form, "<source>:<line>:<column>:

@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,7 @@
 #include "crescendo/base/time.h"
 #include "crescendo/cluster/cluster_backend.h"
 #include "crescendo/metrics/metric_source.h"
+#include "crescendo/model/autoscaling.h"
 #include "crescendo/model/ids.h"
 
 namespace crescendo::kubernetes {
@@ -105,6 +107,13 @@ struct ManagedWorkload {
   int32_t max_replicas = 10;        // crescendo.io/max-replicas, or the foreign HPA's
   bool foreign_autoscaler = false;  // an HPA or VPA not owned by Crescendo targets it
   std::string autoscaler;           // "HorizontalPodAutoscaler ns/name" when foreign
+  // Imported starting specs: those of an HPA and a VPA labelled
+  // app.kubernetes.io/managed-by=crescendo that target it (such an HPA also makes the workload
+  // managed, in mode crescendo.io/mode or else "kubernetes"). An owned object that does not
+  // decode leaves its spec unset and says why in `import_error`.
+  std::optional<HorizontalSpec> horizontal;
+  std::optional<VerticalSpec> vertical;
+  std::string import_error;
 };
 
 // Counters of what the client went through, for logs and tests.

@@ -728,6 +728,13 @@ Status ParseState(const Node& root, HpaState* s) {
 
 }  // namespace
 
+StatusOr<HpaObject> DecodeHpa(const Json& hpa, std::string_view source) {
+  Source located{source, {}};
+  HpaState state;
+  CRESCENDO_RETURN_IF_ERROR(ParseHpa(Node(&hpa, "", &located), &state));
+  return HpaObject{state.name, state.ns, state.scale_target, state.spec};
+}
+
 StatusOr<HpaState> ParseHpaState(std::string_view text, std::string_view source) {
   Source located{source, {}};
   CRESCENDO_ASSIGN_OR_RETURN(Json tree, ParseTree(text, located));

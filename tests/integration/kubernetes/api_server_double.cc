@@ -553,19 +553,21 @@ void ApiServerDouble::AddWorkload(const std::string& kind, const std::string& ns
 }
 
 void ApiServerDouble::AddHpa(const std::string& ns, const std::string& name,
-                             const std::string& target, bool ours) {
+                             const std::string& target, bool ours, const Json& spec,
+                             const std::string& api_version) {
   std::lock_guard<std::mutex> lock(state_->mu);
   Json labels = ours ? Json{{"app.kubernetes.io/managed-by", "crescendo"}} : Json::object();
-  state_->Put(
-      "hpas", state_->hpas,
-      {{"apiVersion", "autoscaling/v2"},
-       {"kind", "HorizontalPodAutoscaler"},
-       {"metadata", {{"name", name}, {"namespace", ns}, {"labels", labels}}},
-       {"spec",
-        {{"scaleTargetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", target}}},
-         {"minReplicas", 1},
-         {"maxReplicas", 10}}}},
-      "ADDED");
+  Json full = {
+      {"scaleTargetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", target}}},
+      {"minReplicas", 1},
+      {"maxReplicas", 10}};
+  full.update(spec);
+  state_->Put("hpas", state_->hpas,
+              {{"apiVersion", api_version},
+               {"kind", "HorizontalPodAutoscaler"},
+               {"metadata", {{"name", name}, {"namespace", ns}, {"labels", labels}}},
+               {"spec", full}},
+              "ADDED");
 }
 
 void ApiServerDouble::SetUsage(const std::string& ns, const std::string& deployment,

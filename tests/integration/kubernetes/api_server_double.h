@@ -50,7 +50,11 @@ class ApiServerDouble {
                    int32_t replicas, int64_t cpu_request_millis, const nlohmann::json& annotations,
                    const std::string& owner_deployment = "");
   // An autoscaling/v2 HPA on Deployment `target`; `ours`: labelled managed-by crescendo.
-  void AddHpa(const std::string& ns, const std::string& name, const std::string& target, bool ours);
+  // `spec` fields replace the defaults (minReplicas 1, maxReplicas 10, no metrics);
+  // `api_version` autoscaling/v2 unless given.
+  void AddHpa(const std::string& ns, const std::string& name, const std::string& target, bool ours,
+              const nlohmann::json& spec = nlohmann::json::object(),
+              const std::string& api_version = "autoscaling/v2");
   // Every pod of the Deployment uses this much (container "main").
   void SetUsage(const std::string& ns, const std::string& deployment, int64_t cpu_millis,
                 int64_t memory_bytes);

@@ -152,3 +152,48 @@ TEST(RunKindsTest, ScalesStatefulSetsAndStandaloneReplicaSetsNotOwnedOnes) {
 
 }  // namespace
 }  // namespace crescendo
+
+namespace crescendo {
+namespace {
+
+// An HPA labelled as Crescendo's is imported as its workload's starting spec (decoded by the one
+// HPA decoder, hpa::DecodeHpa): the workload is managed without an annotation, within that
+// HPA's bounds and on its metric. One that does not decode is reported, and the annotations'
+// bounds stand in for it.
+TEST(RunImportTest, AnOwnedHpaGivesItsWorkloadsStartingSpec) {
+  if (std::string(CRESCENDO_BINARY).empty()) GTEST_SKIP() << "the crescendo binary is not built";
+  testing::ApiServerDouble server;
+  const std::string kubeconfig = ::testing::TempDir() + "/kubeconfig-import";
+  server.WriteKubeconfig(kubeconfig);
+  server.AddDeployment("shop", "cart", 2, 100, nlohmann::json::object());
+  server.SetUsage("shop", "cart", 300, 100 << 20);  // 300% of the request
+  const nlohmann::json cpu_at_50 = {
+      {"type", "Resource"},
+      {"resource",
+       {{"name", "cpu"}, {"target", {{"type", "Utilization"}, {"averageUtilization", 50}}}}}};
+  server.AddHpa("shop", "cart", "cart", /*ours=*/true,
+                {{"minReplicas", 2}, {"maxReplicas", 5}, {"metrics", {cpu_at_50}}});
+  // Annotated, with an owned HPA of the old autoscaling/v1 shape: not imported, said so.
+  server.AddDeployment("shop", "legacy", 2, 100,
+                       {{"crescendo.io/mode", "kubernetes"}, {"crescendo.io/max-replicas", "3"}});
+  server.SetUsage("shop", "legacy", 300, 100 << 20);
+  server.AddHpa("shop", "legacy", "legacy", /*ours=*/true, {{"targetCPUUtilizationPercentage", 50}},
+                "autoscaling/v1");
+  // Not annotated and not owned: left alone.
+  server.AddDeployment("shop", "other", 2, 100, nlohmann::json::object());
+  server.SetUsage("shop", "other", 300, 100 << 20);
+
+  testing::Outcome run = testing::RunCrescendo("--backend kubernetes --kubeconfig " + kubeconfig +
+                                               " --interval 1s --duration 3s");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  // 300% at a 50% target asks for 12 replicas; the imported maxReplicas holds it at 5.
+  EXPECT_EQ(server.Replicas("shop", "cart"), 5) << run.output;
+  EXPECT_EQ(server.Replicas("shop", "legacy"), 3) << run.output;  // the annotation's bound
+  EXPECT_NE(run.output.find("HorizontalPodAutoscaler shop/legacy: apiVersion: found"),
+            std::string::npos)
+      << run.output;
+  EXPECT_EQ(server.Replicas("shop", "other"), 2) << run.output;
+}
+
+}  // namespace
+}  // namespace crescendo
