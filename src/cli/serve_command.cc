@@ -604,12 +604,28 @@ class EngineLoop {
         if (m != nullptr && m->sensitive) sensitive_.insert(b.metric);
       }
     }
+    // The configuration's catalogue has the last word on the metrics it marks either way.
+    std::set<std::string> recorded;
+    for (const sim::ServiceSpec& s : scenario.services) {
+      for (const sim::BusinessMetricSpec& b : s.business_metrics) recorded.insert(b.name);
+    }
+    for (const metrics::MetricBinding& b : engine.bindings) recorded.insert(b.metric);
+    std::string configured;
+    for (const auto& [name, def] : config_->metrics) {
+      if (!def.sensitive || !recorded.contains(name)) continue;
+      configured += (configured.empty() ? "" : ", ") + name + (*def.sensitive ? "" : " (not)");
+      if (*def.sensitive) {
+        sensitive_.insert(name);
+      } else {
+        sensitive_.erase(name);
+      }
+    }
     std::string sealed;
     for (const std::string& m : sensitive_) sealed += (sealed.empty() ? "" : ", ") + m;
     *o_.log << "serve: sealing the samples of " << (sealed.empty() ? "no metric" : sealed)
             << (o_.catalogue != nullptr ? " (marked sensitive in --metrics-catalogue)"
                                         : " (the business metrics: no --metrics-catalogue)")
-            << "\n";
+            << (configured.empty() ? "" : "; as the configuration marks " + configured) << "\n";
     CRESCENDO_ASSIGN_OR_RETURN(engine_, Engine::Create(engine, workloads));
     if (checkpoint) {
       Json state = Json::parse(checkpoint->state, nullptr, false);

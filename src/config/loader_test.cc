@@ -371,3 +371,30 @@ TEST(LoaderTest, CapturesOnlyTheOverrideVariables) {
 
 }  // namespace
 }  // namespace crescendo::config
+
+namespace crescendo::config {
+namespace {
+
+// `metrics.<name>.sensitive` says whether serve seals the metric's samples; unset by default,
+// anything but true or false is refused with its location.
+TEST(LoaderTest, ReadsTheCatalogueSensitiveFlag) {
+  LoadResult plain = testing::LoadWithBase("");
+  ASSERT_TRUE(plain.ok()) << plain.Report();
+  EXPECT_FALSE(plain.config->metrics.at("queue").sensitive.has_value());
+
+  LoadResult marked = testing::LoadWithBase(
+      "metrics:\n  revenue: {type: External, source: prom, sensitive: true}\n"
+      "  visits: {type: External, source: prom, sensitive: false}\n");
+  ASSERT_TRUE(marked.ok()) << marked.Report();
+  EXPECT_EQ(marked.config->metrics.at("revenue").sensitive, std::optional<bool>(true));
+  EXPECT_EQ(marked.config->metrics.at("visits").sensitive, std::optional<bool>(false));
+
+  LoadResult bad = testing::LoadWithBase(
+      "metrics:\n  revenue: {type: External, source: prom, sensitive: maybe}\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.Report(), ::testing::HasSubstr("case.yaml:2:"));
+  EXPECT_THAT(bad.Report(), ::testing::HasSubstr("maybe"));
+}
+
+}  // namespace
+}  // namespace crescendo::config

@@ -15,8 +15,8 @@ constexpr std::string_view kTopKeys[] = {"version", "global",   "metricSources",
                                          "tiers",   "tenants",  "services"};
 constexpr std::string_view kGlobalKeys[] = {"tickInterval", "defaultTier"};
 constexpr std::string_view kSourceKeys[] = {"type", "url", "timeout", "options"};
-constexpr std::string_view kMetricKeys[] = {"type", "source", "query",
-                                            "unit", "window", "description"};
+constexpr std::string_view kMetricKeys[] = {"type",   "source",      "query",    "unit",
+                                            "window", "description", "sensitive"};
 constexpr std::string_view kCatalogueTypes[] = {"Pods", "Object", "External"};
 constexpr std::string_view kTierKeys[] = {"description", "priority", "preemptible", "quota"};
 constexpr std::string_view kQuotaKeys[] = {"maxReplicas", "cpu", "memory"};
@@ -191,6 +191,12 @@ void DecodeMetric(const std::string& name, const Node& node, Config& config, Fie
     if (auto w = reader.DurationIn(*n, std::chrono::seconds(1), std::chrono::hours(24))) {
       def.window = *w;
       Record(config, *n, FormatDuration(*w));
+    }
+  }
+  if (const Node* n = GetValue(node, "sensitive")) {
+    if (auto b = reader.Bool(*n)) {
+      def.sensitive = *b;
+      Record(config, *n, *b ? "true" : "false");
     }
   }
   config.metrics[name] = std::move(def);

@@ -134,6 +134,10 @@ struct MetricDefinition {
   std::string unit;
   std::string description;
   Duration window = std::chrono::minutes(1);
+  // `sensitive`: whether `crescendo serve` stores the metric's samples sealed (encrypted per
+  // tenant). Unset: serve's default (its metric catalogue's flag, else sealed when the metric is
+  // a business metric).
+  std::optional<bool> sensitive;
   Location location;
 };
 
