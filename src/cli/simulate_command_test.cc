@@ -7,32 +7,18 @@
 #include <sstream>
 
 #include "cli/command.h"
+#include "cli/command_test_util.h"
 
 namespace crescendo::cli {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
+using Outcome = testing::CommandResult;
 
 Outcome Simulate(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  CommandContext ctx{out, err};
-  CLI::App app{"test"};
-  RegisterSimulateCommand(app, ctx);
-  args.insert(args.begin(), {"crescendo", "simulate"});
-  std::vector<const char*> argv;
-  for (const std::string& a : args) argv.push_back(a.c_str());
-  try {
-    app.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const CLI::ParseError& e) {
-    return {2, out.str(), e.what()};
-  }
-  return {ctx.exit_code, out.str(), err.str()};
+  args.insert(args.begin(), "simulate");
+  return testing::RunCommands({&RegisterSimulateCommand}, args);
 }
 
 class SimulateCommandTest : public ::testing::Test {

@@ -3,6 +3,7 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include "crescendo/horizontal/hpa_explain.h"
@@ -24,10 +25,12 @@ constexpr char kMaxAnnotation[] = "crescendo.io/max-replicas";
 struct Kind {
   const char* kind;      // "Deployment"
   const char* resource;  // "deployments"
+  // Only objects no Deployment controls are workloads (ReplicaSets, see OwnedByDeployment).
+  bool standalone_only = false;
 };
 constexpr Kind kDeployment{"Deployment", "deployments"};
 constexpr Kind kStatefulSet{"StatefulSet", "statefulsets"};
-constexpr Kind kReplicaSet{"ReplicaSet", "replicasets"};
+constexpr Kind kReplicaSet{"ReplicaSet", "replicasets", true};
 constexpr Kind kKinds[] = {kDeployment, kStatefulSet, kReplicaSet};
 constexpr char kNoSuchWorkload[] = "no such Deployment, StatefulSet or standalone ReplicaSet";
 constexpr char kPods[] = "/api/v1/pods";
@@ -63,6 +66,25 @@ bool OwnedByDeployment(const Json& object) {
     if (ref.value("controller", false) && ref.value("kind", "") == "Deployment") return true;
   }
   return false;
+}
+
+// The workload an HPA or VPA (`ref`: its scaleTargetRef or targetRef) targets, as
+// "namespace/name", and whether it is Crescendo's own (labelled
+// app.kubernetes.io/managed-by=crescendo); nullopt when its target is not a workload kind.
+struct AutoscalerTarget {
+  std::string key;
+  bool owned = false;
+};
+std::optional<AutoscalerTarget> TargetOf(const Json& autoscaler, const char* ref) {
+  const Json& meta = autoscaler["metadata"];
+  const Json target = autoscaler.value("spec", Json::object()).value(ref, Json::object());
+  const std::string target_kind = target.value("kind", "");
+  bool workload = false;
+  for (const Kind& k : kKinds) workload |= target_kind == k.kind;
+  if (!workload) return std::nullopt;
+  const Json labels = meta.value("labels", Json::object());
+  return AutoscalerTarget{meta.value("namespace", "") + "/" + target.value("name", ""),
+                          labels.value("app.kubernetes.io/managed-by", "") == "crescendo"};
 }
 
 // A workload object and its kind (null object: none).
@@ -134,7 +156,7 @@ class Cluster final : public KubernetesCluster {
     std::set<std::string> seen;  // one workload per namespace and name: the first kind wins
     for (const Kind& k : kKinds) {
       InformerOf(k).ForEach([&](const Json& d) {
-        if (&k == &kKinds[2] && OwnedByDeployment(d)) return;
+        if (k.standalone_only && OwnedByDeployment(d)) return;
         auto imported = owned.find(KeyOf(d));
         std::optional<ManagedWorkload> w =
             Managed(d, imported != owned.end() && imported->second.horizontal.has_value());
@@ -162,7 +184,7 @@ class Cluster final : public KubernetesCluster {
     const std::string key = id.ns + "/" + id.name;
     for (const Kind& k : kKinds) {
       Json object = InformerOf(k).Get(key);
-      if (object.is_null() || (&k == &kKinds[2] && OwnedByDeployment(object))) continue;
+      if (object.is_null() || (k.standalone_only && OwnedByDeployment(object))) continue;
       return {std::move(object), &k};
     }
     return {};
@@ -249,32 +271,27 @@ class Cluster final : public KubernetesCluster {
   // (hpa::DecodeHpa) and the one VPA decoder (vertical::ParseVpaManifest; JSON is YAML).
   std::map<std::string, ManagedWorkload> OwnedAutoscalers() const {
     std::map<std::string, ManagedWorkload> out;
-    auto owned_target = [](const Json& a, const char* ref) -> std::optional<std::string> {
-      const Json& meta = a["metadata"];
-      const Json labels = meta.value("labels", Json::object());
-      if (labels.value("app.kubernetes.io/managed-by", "") != "crescendo") return std::nullopt;
-      const Json target = a.value("spec", Json::object()).value(ref, Json::object());
-      return meta.value("namespace", "") + "/" + target.value("name", "");
-    };
     hpas_.ForEach([&](const Json& a) {
-      std::optional<std::string> key = owned_target(a, "scaleTargetRef");
-      if (!key) return;
+      const std::optional<AutoscalerTarget> target = TargetOf(a, "scaleTargetRef");
+      if (!target || !target->owned) return;
+      const std::string& key = target->key;
       StatusOr<hpa::HpaObject> decoded = hpa::DecodeHpa(a, "HorizontalPodAutoscaler " + KeyOf(a));
       if (decoded.ok()) {
-        out[*key].horizontal = decoded->spec;
+        out[key].horizontal = decoded->spec;
       } else {
-        out[*key].import_error = decoded.status().message();
+        out[key].import_error = decoded.status().message();
       }
     });
     vpas_.ForEach([&](const Json& a) {
-      std::optional<std::string> key = owned_target(a, "targetRef");
-      if (!key) return;
+      const std::optional<AutoscalerTarget> target = TargetOf(a, "targetRef");
+      if (!target || !target->owned) return;
+      const std::string& key = target->key;
       StatusOr<VerticalSpec> decoded =
           vertical::ParseVpaManifest(a.dump(), "VerticalPodAutoscaler " + KeyOf(a));
       if (decoded.ok()) {
-        out[*key].vertical = *std::move(decoded);
+        out[key].vertical = *std::move(decoded);
       } else {
-        out[*key].import_error = decoded.status().message();
+        out[key].import_error = decoded.status().message();
       }
     });
     return out;
@@ -286,16 +303,8 @@ class Cluster final : public KubernetesCluster {
   std::map<std::string, std::string> ForeignAutoscalers() const {
     std::map<std::string, std::string> out;
     auto add = [&out](const Json& a, const char* kind, const char* ref) {
-      const Json& meta = a["metadata"];
-      const Json labels = meta.value("labels", Json::object());
-      if (labels.value("app.kubernetes.io/managed-by", "") == "crescendo") return;
-      const Json target = a.value("spec", Json::object()).value(ref, Json::object());
-      const std::string target_kind = target.value("kind", "");
-      bool ours = false;
-      for (const Kind& k : kKinds) ours |= target_kind == k.kind;
-      if (!ours) return;
-      out[meta.value("namespace", "") + "/" + target.value("name", "")] =
-          std::string(kind) + " " + KeyOf(a);
+      const std::optional<AutoscalerTarget> target = TargetOf(a, ref);
+      if (target && !target->owned) out[target->key] = std::string(kind) + " " + KeyOf(a);
     };
     hpas_.ForEach([&](const Json& a) { add(a, "HorizontalPodAutoscaler", "scaleTargetRef"); });
     vpas_.ForEach([&](const Json& a) { add(a, "VerticalPodAutoscaler", "targetRef"); });

@@ -93,6 +93,23 @@ struct ApiServerDouble::State {
            : resource == "statefulsets" ? statefulsets
                                         : replicasets;
   }
+
+  // The workload a request's path names (matches: 1 namespace, 2 resource, 3 name).
+  struct Target {
+    std::string resource, key;
+    std::map<std::string, Json>* store;
+    std::map<std::string, Json>::iterator it;  // store->end() when there is no such workload
+  };
+  // REQUIRES: mu held.
+  Target TargetOf(const httplib::Request& req) {
+    Target t{req.matches[2],
+             std::string(req.matches[1]) + "/" + std::string(req.matches[3]),
+             nullptr,
+             {}};
+    t.store = &Workloads(t.resource);
+    t.it = t.store->find(t.key);
+    return t;
+  }
   std::map<std::string, std::pair<int64_t, int64_t>> usage;  // deployment key -> cpu, memory
   struct Change {
     int64_t rv;
@@ -302,11 +319,9 @@ void ApiServerDouble::State::Routes() {
   const std::string scale = workload + "/scale";
   server.Get(scale, [this](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(mu);
-    const std::string resource = req.matches[2];
-    std::map<std::string, Json>& store = Workloads(resource);
-    auto it = store.find(std::string(req.matches[1]) + "/" + std::string(req.matches[3]));
-    if (it == store.end()) return Fail(res, 404, resource + ".apps not found");
-    const Json& d = it->second;
+    const Target t = TargetOf(req);
+    if (t.it == t.store->end()) return Fail(res, 404, t.resource + ".apps not found");
+    const Json& d = t.it->second;
     Reply(res, 200,
           {{"kind", "Scale"},
            {"apiVersion", "autoscaling/v1"},
@@ -322,10 +337,11 @@ void ApiServerDouble::State::Routes() {
   });
   server.Put(scale, [this](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(mu);
-    const std::string resource = req.matches[2];
-    std::map<std::string, Json>& store = Workloads(resource);
-    const std::string key = std::string(req.matches[1]) + "/" + std::string(req.matches[3]);
-    auto it = store.find(key);
+    const Target t = TargetOf(req);
+    const std::string& resource = t.resource;
+    const std::string& key = t.key;
+    std::map<std::string, Json>& store = *t.store;
+    const auto it = t.it;
     if (it == store.end()) return Fail(res, 404, resource + ".apps not found");
     Json body = Json::parse(req.body, nullptr, false);
     if (!body.is_object() || !body["spec"]["replicas"].is_number()) {
@@ -351,17 +367,14 @@ void ApiServerDouble::State::Routes() {
   });
   server.Patch(workload, [this](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(mu);
-    const std::string resource = req.matches[2];
-    std::map<std::string, Json>& store = Workloads(resource);
-    const std::string key = std::string(req.matches[1]) + "/" + std::string(req.matches[3]);
-    auto it = store.find(key);
-    if (it == store.end()) return Fail(res, 404, resource + ".apps not found");
+    const Target t = TargetOf(req);
+    if (t.it == t.store->end()) return Fail(res, 404, t.resource + ".apps not found");
     Json patch = Json::parse(req.body, nullptr, false);
-    Json d = it->second;
+    Json d = t.it->second;
     MergeContainers(d["spec"]["template"]["spec"]["containers"],
                     patch["spec"]["template"]["spec"]["containers"]);
-    Put(resource, store, d, "MODIFIED");
-    Reply(res, 200, store[key]);
+    Put(t.resource, *t.store, d, "MODIFIED");
+    Reply(res, 200, (*t.store)[t.key]);
   });
   server.Patch(R"(/api/v1/namespaces/([^/]+)/pods/([^/]+)/resize)",
                [this](const httplib::Request& req, httplib::Response& res) {
