@@ -35,6 +35,17 @@ for f in "${fuzzers[@]}"; do
   tail -n 15 "$build/$f.log"
 done
 if [ ${#failed[@]} -gt 0 ]; then
+  # CI shows only the end of the output: repeat each finding's report and input here.
+  for f in "${failed[@]}"; do
+    echo "---- $f: the finding"
+    grep -E -A 12 '^==[0-9]+==ERROR|^ERROR: libFuzzer|^SUMMARY|Deadly signal|ALARM|out-of-memory' \
+      "$build/$f.log" | head -n 40 || true
+    for input in "$build/findings/$f"/*; do
+      [ -f "$input" ] || continue
+      echo "input $input ($(stat -c %s "$input") bytes), base64:"
+      head -c 4096 "$input" | base64 -w 120
+    done
+  done
   echo "fuzz: findings in ${failed[*]} (inputs in $build/findings/, logs in $build/*.log)"
   exit 1
 fi

@@ -55,7 +55,7 @@ std::string FormatEffectiveJson(std::span<const ServiceConfig* const> services) 
                      {"priority", service->priority},
                      {"settings", std::move(settings)}});
   }
-  return array.dump(2) + "\n";
+  return array.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace crescendo::config

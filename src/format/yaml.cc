@@ -7,11 +7,14 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <exception>
 #include <limits>
 #include <optional>
 #include <sstream>
 #include <string>
+
+#include "crescendo/base/text.h"
 
 namespace crescendo::format {
 
@@ -281,6 +284,28 @@ std::optional<YAML::Mark> LoadAllWouldLoop(const std::string& text) {
   return std::nullopt;
 }
 
+// Where the first byte that does not start a well-formed UTF-8 sequence is, if any.
+struct BadByte {
+  Location location;
+  size_t offset = 0;
+};
+std::optional<BadByte> FirstNonUtf8(std::string_view text, const std::string& file) {
+  int line = 1;
+  int column = 1;
+  for (size_t i = 0; i < text.size();) {
+    const size_t n = Utf8SequenceLength(text.substr(i));
+    if (n == 0) return BadByte{Location::InFile(file, line, column), i};
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += n;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string YamlProblem::ToString() const { return FormatLocated(location, path, found, expected); }
@@ -295,6 +320,17 @@ YamlDocuments ParseYaml(std::string_view text, const std::string& file, const Ya
     out.problems.push_back({Location::InFile(file, 1, 1), "",
                             std::to_string(text.size()) + " bytes",
                             "at most " + std::to_string(limits.max_bytes) + " bytes"});
+    return out;
+  }
+  // YAML is Unicode text (YAML 1.2, section 5.2); a stray byte would reach the readers' strings
+  // and, through them, every JSON and log line that quotes a value.
+  if (std::optional<BadByte> bad = FirstNonUtf8(text, file)) {
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X",
+                  static_cast<unsigned>(static_cast<unsigned char>(text[bad->offset])));
+    out.problems.push_back({bad->location, "",
+                            std::string("the byte ") + byte + ", which is not UTF-8",
+                            "UTF-8 text"});
     return out;
   }
   std::vector<YAML::Node> yaml_documents;

@@ -68,6 +68,11 @@ TEST(YamlTest, ReportsEveryProblemInTheOneFormat) {
        "f.yaml:1:4: b[2]: found more than 20 nodes (aliases count once per use), expected a "
        "smaller document"},
       {"too_big", std::string(65, '#'), "f.yaml:1:1: found 65 bytes, expected at most 64 bytes"},
+      // Columns count characters: "é" is one.
+      {"not_utf8", "a: \xc3\xa9\nb: x\xff\n",
+       "f.yaml:2:5: found the byte 0xFF, which is not UTF-8, expected UTF-8 text"},
+      {"overlong_utf8", "a: \xc0\xaf\n",
+       "f.yaml:1:4: found the byte 0xC0, which is not UTF-8, expected UTF-8 text"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
