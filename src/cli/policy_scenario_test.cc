@@ -9,10 +9,13 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 
+#include "cli/command.h"
+#include "cli/command_test_util.h"
 #include "cli/run_command.h"
 
 namespace crescendo::cli {
@@ -180,6 +183,60 @@ TEST_F(ReleaseDayScenarioTest, TheReleaseFloorHoldsInItsWindowsOnly) {
   EXPECT_TRUE(opened.count("2027-03-26T17:00:00Z")) << json_->at("policy_timeline").dump();
   EXPECT_TRUE(opened.count("2027-04-02T16:00:00Z")) << json_->at("policy_timeline").dump();
   EXPECT_EQ(opened.size(), 6u);
+}
+
+struct StartCase {
+  std::vector<std::string> args;
+  int exit_code;
+  std::string message;  // in stderr
+};
+
+class RunStartFlagTest : public ::testing::TestWithParam<StartCase> {};
+
+TEST_P(RunStartFlagTest, ExitCodeAndMessage) {
+  std::vector<std::string> args = {"run", "--no-progress", "--duration", "1h", "--interval", "5m"};
+  args.insert(args.end(), GetParam().args.begin(), GetParam().args.end());
+  testing::CommandResult r = testing::RunCommands({RegisterRunCommand}, args);
+  EXPECT_EQ(r.exit_code, GetParam().exit_code) << r.err;
+  EXPECT_NE(r.err.find(GetParam().message), std::string::npos) << r.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, RunStartFlagTest,
+    ::testing::Values(
+        StartCase{{"--start", "2027-03-28T01:00:00+01:00"}, 0, ""},
+        StartCase{{"--start", "2027-03-28 01:00"}, 2, "--start"},
+        StartCase{{"--start", "1969-12-31T23:00:00Z"}, 2, "from 1970-01-01T00:00:00Z on"},
+        StartCase{{"--start", "2199-12-31T23:30:00Z"}, 2, "before 2200-01-01T00:00:00Z"},
+        StartCase{{"--backend", "kubernetes", "--start", "2027-03-15T00:00:00Z"},
+                  2,
+                  "only with the simulator backend"}));
+
+TEST(RunStartTest, TheStartMovesTheClockAndACheckpointKeepsItsRunsStart) {
+  RunOptions o;
+  o.duration = std::chrono::hours(2);
+  o.interval = kInterval;
+  o.start = Parse("2027-03-15T00:00:00+01:00");
+  StatusOr<RunSummary> whole = RunOnSimulator(o, nullptr);
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  EXPECT_EQ(Json::parse(SummaryJson(*whole))["start"], "2027-03-14T23:00:00Z");
+  // Half the run with a checkpoint, then the rest resumed with another --start: the checkpoint's
+  // start wins, so the resumed run ends as the whole one did.
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "policy_scenario_test.ckpt").string();
+  std::filesystem::remove(path);
+  RunOptions first = o;
+  first.duration = std::chrono::hours(1);
+  first.checkpoint_path = path;
+  ASSERT_TRUE(RunOnSimulator(first, nullptr).ok());
+  RunOptions rest = o;
+  rest.checkpoint_path = path;
+  rest.start = Parse("2030-01-01T00:00:00Z");
+  StatusOr<RunSummary> resumed = RunOnSimulator(rest, nullptr);
+  ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
+  EXPECT_EQ(resumed->start, whole->start);
+  EXPECT_EQ(resumed->decisions_digest, whole->decisions_digest);
+  std::filesystem::remove(path);
 }
 
 }  // namespace
