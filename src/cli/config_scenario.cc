@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 
 #include "cli/validate.h"
@@ -147,6 +148,27 @@ std::vector<WorkloadConfig> WorkloadsOf(const config::Config& config,
     const ModeStrategies plan = StrategiesForMode(mode).value();
     out.push_back(WorkloadFor(s.id, *s.horizontal, s.vertical, plan, mode));
     AttachPolicies(s, catalogue, out.back());
+  }
+  return out;
+}
+
+std::vector<BudgetOfService> BudgetsOf(const config::Config& config,
+                                       const std::string& environment) {
+  std::vector<BudgetOfService> out;
+  for (const config::ServiceConfig& s : config.services) {
+    if (!InEnvironment(s, environment)) continue;
+    for (const policy::PolicySpec& spec : s.policies) {
+      if (spec.kind != "budget") continue;
+      BudgetOfService b{s.id, spec.name, policy::TraceStep(spec.name, spec.location)};
+      auto scalar = [&spec](std::string_view key) -> std::string {
+        const policy::SpecNode* n = spec.params.Find(key);
+        return n != nullptr ? n->scalar : "";
+      };
+      b.amount = std::strtod(scalar("amount").c_str(), nullptr);
+      b.currency = scalar("currency");
+      b.period = scalar("period");
+      out.push_back(std::move(b));
+    }
   }
   return out;
 }

@@ -40,6 +40,21 @@ std::optional<TenantArbiterOptions> TenancyOf(const config::Config& config,
                                               const sim::ScenarioSpec& scenario,
                                               std::string* note = nullptr);
 
+// A budget policy of a service, as configured: what `run` reports its spending against.
+struct BudgetOfService {
+  WorkloadId workload;
+  std::string name;  // the policy's name (its engine account's)
+  std::string step;  // its trace step, "name@file:line"
+  double amount = 0;
+  std::string currency;
+  std::string period;  // month | day
+};
+
+// Returns the budget policies of the services of `environment` that WorkloadsOf runs, in
+// configuration order. The loader validated them: an unreadable amount reads as 0.
+std::vector<BudgetOfService> BudgetsOf(const config::Config& config,
+                                       const std::string& environment);
+
 // Returns the simulator's query for a catalogue metric: a latency metric reads the simulated
 // mean latency ("latency_ms"), a request-rate metric "requests_per_second", any other its own
 // name (cpu, memory, and the business metrics the scenario defines).

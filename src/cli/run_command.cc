@@ -36,6 +36,8 @@ namespace {
 
 // A fixed Monday at midnight UTC, so every run of a seed is identical.
 constexpr int64_t kScenarioStartUnix = 1795392000;  // 2026-11-23T00:00:00Z
+// The simulated clock stays in 1970..2200, as times in traces and samples (docs/cli.md, Limits).
+constexpr int64_t kLatestUnix = 7258118400;  // 2200-01-01T00:00:00Z
 
 }  // namespace
 
@@ -199,6 +201,7 @@ Status WriteAtomically(const std::string& path, const std::string& text) {
 // A checkpoint read back: where the run was, and what it had counted.
 struct Resume {
   int64_t tick = 0;
+  Timestamp start;  // when the checkpoint's run started
   Json engine;
   Json world_log = Json::array();
   uint64_t digest = 0;
@@ -245,6 +248,13 @@ StatusOr<std::optional<Resume>> LoadCheckpoint(const std::string& path, const Ru
   Resume r;
   try {
     r.tick = j.at("tick").get<int64_t>();
+    // Written since runs may start at a chosen time; older checkpoints started at the fixed one.
+    r.start = FromUnixSeconds(kScenarioStartUnix);
+    if (j.contains("start")) {
+      StatusOr<Timestamp> start = ParseRfc3339(j["start"].get<std::string>());
+      if (!start.ok()) return bad("start: " + std::string(start.status().message()));
+      r.start = *start;
+    }
     r.engine = j.at("engine");
     r.world_log = j.at("world_log");
     r.digest = j.at("decisions_digest").get<uint64_t>();
@@ -298,6 +308,134 @@ Status Setup(const RunOptions& options, Timestamp start, const config::Config* c
   return Status::Ok();
 }
 
+// Records, tick by tick, when each configured policy changed a decision (runs of consecutive
+// ticks per policy and workload) and how each budget's engine account spent.
+class PolicyTimeline {
+ public:
+  PolicyTimeline(const std::vector<BudgetOfService>& budgets, RunSummary& summary) {
+    for (const BudgetOfService& b : budgets) {
+      RunSummary::BudgetTimeline t;
+      t.policy = b.step;
+      t.workload = b.workload.ToString();
+      t.amount = b.amount;
+      t.currency = b.currency;
+      t.period = b.period;
+      summary.budgets.push_back(std::move(t));
+      accounts_.push_back({b.workload, b.name});
+    }
+  }
+
+  void Observe(int64_t tick, Timestamp now, const TickReport& report, const Engine& engine,
+               RunSummary& summary) {
+    if (!accounts_.empty()) ObserveBudgets(now, engine, summary);
+    for (const Decision& d : report.decisions) {
+      for (const TraceEntry& e : d.trace) {
+        if (e.before == e.after || e.step.find('@') == std::string::npos) continue;
+        ObserveAction(tick, now, d.workload, e, summary);
+      }
+    }
+    last_time_ = now;
+  }
+
+  // Closes the budgets' samples with the last tick's spending.
+  void Finish(RunSummary& summary) {
+    for (size_t b = 0; b < accounts_.size(); ++b) {
+      if (accounts_[b].seen) Sample(summary.budgets[b], last_time_, accounts_[b].spent, "end");
+    }
+  }
+
+ private:
+  struct Account {
+    WorkloadId workload;
+    std::string name;
+    bool seen = false;
+    int64_t period_start_ns = 0;
+    double spent = 0;
+    bool exhausted = false;  // the budget changed a decision in this period
+  };
+  struct Open {
+    int64_t last_tick = 0;
+    size_t index = 0;  // in summary.policy_intervals[step]
+  };
+
+  static void Sample(RunSummary::BudgetTimeline& t, Timestamp time, double spent,
+                     std::string event) {
+    t.samples.push_back({time, spent, std::move(event)});
+  }
+
+  // Reads the engine's accounts (its checkpoint, where they are kept per workload, in the order
+  // of engine.workloads()) and samples each budget's spending.
+  void ObserveBudgets(Timestamp now, const Engine& engine, RunSummary& summary) {
+    const Json state = engine.Checkpoint();
+    const std::vector<WorkloadConfig>& workloads = engine.workloads();
+    const bool new_day =
+        accounts_[0].seen && (now.time_since_epoch() / std::chrono::hours(24) !=
+                              last_time_.time_since_epoch() / std::chrono::hours(24));
+    for (size_t b = 0; b < accounts_.size(); ++b) {
+      Account& a = accounts_[b];
+      RunSummary::BudgetTimeline& t = summary.budgets[b];
+      double spent = 0;
+      int64_t period_start_ns = a.period_start_ns;
+      for (size_t w = 0; w < workloads.size() && w < state["workloads"].size(); ++w) {
+        if (workloads[w].id != a.workload) continue;
+        const Json& entry = state["workloads"][w];
+        if (!entry.contains("policies")) break;
+        for (const Json& account : entry["policies"]["accounts"]) {
+          if (account["policy"] != a.name) continue;
+          spent = account["spent"].get<double>();
+          period_start_ns = account["period_start"].get<int64_t>();
+        }
+      }
+      if (!a.seen) {
+        Sample(t, now, spent, "start");
+      } else if (period_start_ns != a.period_start_ns) {
+        Sample(t, last_time_, a.spent, "period_end");
+        Sample(t, now, spent, "reset");
+        a.exhausted = false;
+      } else if (new_day) {
+        Sample(t, now, spent, "day");
+      }
+      a.seen = true;
+      a.spent = spent;
+      a.period_start_ns = period_start_ns;
+      t.max_spent = std::max(t.max_spent, spent);
+    }
+  }
+
+  void ObserveAction(int64_t tick, Timestamp now, const WorkloadId& workload, const TraceEntry& e,
+                     RunSummary& summary) {
+    for (size_t b = 0; b < accounts_.size(); ++b) {
+      Account& a = accounts_[b];
+      if (!a.exhausted && a.workload == workload && summary.budgets[b].policy == e.step) {
+        a.exhausted = true;
+        Sample(summary.budgets[b], now, a.spent, "exhausted");
+      }
+    }
+    std::vector<RunSummary::PolicyInterval>& runs = summary.policy_intervals[e.step];
+    const std::string id = workload.ToString();
+    auto open = open_.find({e.step, id});
+    if (open != open_.end() && open->second.last_tick == tick) return;  // one entry a tick
+    if (open != open_.end() && open->second.last_tick == tick - 1) {
+      RunSummary::PolicyInterval& run = runs[open->second.index];
+      run.to = now;
+      ++run.ticks;
+      open->second.last_tick = tick;
+      return;
+    }
+    if (runs.size() >= kMaxPolicyIntervals) {
+      ++summary.policy_intervals_dropped;
+      open_.erase({e.step, id});
+      return;
+    }
+    runs.push_back({id, now, now, 1, e.before, e.after, e.reason});
+    open_[{e.step, id}] = {tick, runs.size() - 1};
+  }
+
+  std::vector<Account> accounts_;                             // parallel to RunSummary::budgets
+  std::map<std::pair<std::string, std::string>, Open> open_;  // by (step, workload)
+  Timestamp last_time_;
+};
+
 }  // namespace
 
 StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn& progress) {
@@ -319,7 +457,9 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
   if (!options.checkpoint_path.empty()) {
     CRESCENDO_ASSIGN_OR_RETURN(resume, LoadCheckpoint(options.checkpoint_path, options));
   }
-  Timestamp start = FromUnixSeconds(kScenarioStartUnix);
+  // A resumed run continues the checkpoint's run: its start wins over options.start.
+  const Timestamp start =
+      resume ? resume->start : options.start.value_or(FromUnixSeconds(kScenarioStartUnix));
   sim::ScenarioSpec scenario;
   std::vector<WorkloadConfig> workloads;
   std::shared_ptr<const config::Config> config = watcher ? watcher->Current() : nullptr;
@@ -359,6 +499,9 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
 
   RunSummary summary;
   summary.options = options;
+  summary.start = start;
+  PolicyTimeline timeline(
+      config ? BudgetsOf(*config, options.environment) : std::vector<BudgetOfService>{}, summary);
   if (watcher) summary.options.strategy = "per service mode";
   const int64_t ticks = options.duration / options.interval;
   summary.replicas.assign(scenario.services.size(), {});
@@ -413,6 +556,7 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
     summary.errors += report.errors;
     summary.decisions += static_cast<int64_t>(report.decisions.size());
     summary.decisions_digest = DigestTick(summary.decisions_digest, k, report);
+    timeline.Observe(k, now, report, *engine, summary);
     for (const Decision& d : report.decisions) {
       for (const TraceEntry& e : d.trace) {
         if (e.before == e.after) continue;
@@ -444,6 +588,7 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
                          {"run", Identity(options)},
                          {"tick", k},
                          {"time", FormatRfc3339(now)},
+                         {"start", FormatRfc3339(start)},
                          {"decisions_digest", summary.decisions_digest},
                          {"decisions", summary.decisions},
                          {"scaling_actions", summary.scaling_actions},
@@ -458,6 +603,7 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
     if (progress) progress(k, ticks);
   }
   summary.ticks = ticks;
+  timeline.Finish(summary);
   const int64_t ran = ticks - first + 1;
   summary.tick_ms_mean = ran > 0 ? tick_ms_total / static_cast<double>(ran) : 0;
   summary.state_bytes = engine->StateBytes();
@@ -465,6 +611,75 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
   summary.tenancy = tenancy_note;
   return summary;
 }
+
+namespace {
+
+// {"name@file:line": [{"workload", "from", "to", "ticks", "before", "after", "reason"}]}.
+nlohmann::ordered_json TimelineJson(const RunSummary& summary) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (const auto& [policy, runs] : summary.policy_intervals) {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const RunSummary::PolicyInterval& r : runs) {
+      list.push_back({{"workload", r.workload},
+                      {"from", FormatRfc3339(r.from)},
+                      {"to", FormatRfc3339(r.to)},
+                      {"ticks", r.ticks},
+                      {"before", r.before},
+                      {"after", r.after},
+                      {"reason", r.reason}});
+    }
+    out[policy] = std::move(list);
+  }
+  return out;
+}
+
+// [{"policy", "workload", "amount", "currency", "period", "max_spent", "samples": [...]}].
+nlohmann::ordered_json BudgetsJson(const RunSummary& summary) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const RunSummary::BudgetTimeline& b : summary.budgets) {
+    nlohmann::ordered_json samples = nlohmann::ordered_json::array();
+    for (const RunSummary::BudgetSample& s : b.samples) {
+      samples.push_back({{"time", FormatRfc3339(s.time)}, {"spent", s.spent}, {"event", s.event}});
+    }
+    out.push_back({{"policy", b.policy},
+                   {"workload", b.workload},
+                   {"amount", b.amount},
+                   {"currency", b.currency},
+                   {"period", b.period},
+                   {"max_spent", b.max_spent},
+                   {"samples", std::move(samples)}});
+  }
+  return out;
+}
+
+// "policy P changed N decisions in R runs of ticks, from T1 to T2" (the timeline's first and
+// last tick, when this process ran them).
+std::string PolicyLine(const RunSummary& summary, const std::string& policy, int64_t n) {
+  std::string line = fmt::format("policy {} changed {} decisions", policy, n);
+  auto it = summary.policy_intervals.find(policy);
+  if (it == summary.policy_intervals.end() || it->second.empty()) return line + "\n";
+  Timestamp first = it->second.front().from, last = it->second.front().to;
+  for (const RunSummary::PolicyInterval& r : it->second) {
+    first = std::min(first, r.from);
+    last = std::max(last, r.to);
+  }
+  return line + fmt::format(" in {} runs of ticks, from {} to {}\n", it->second.size(),
+                            FormatRfc3339(first), FormatRfc3339(last));
+}
+
+// "budget B of W: EUR 4000.00/month, at most 3990.12 spent; exhausted at T, ..."
+std::string BudgetLine(const RunSummary::BudgetTimeline& b) {
+  std::string line = fmt::format("budget {} of {}: {} {:.2f}/{}, at most {:.2f} spent", b.policy,
+                                 b.workload, b.currency, b.amount, b.period, b.max_spent);
+  for (const RunSummary::BudgetSample& s : b.samples) {
+    if (s.event == "exhausted" || s.event == "reset") {
+      line += fmt::format("; {} at {} ({:.2f} spent)", s.event, FormatRfc3339(s.time), s.spent);
+    }
+  }
+  return line + "\n";
+}
+
+}  // namespace
 
 std::string SummaryJson(const RunSummary& summary) {
   nlohmann::ordered_json services = nlohmann::ordered_json::array();
@@ -500,6 +715,12 @@ std::string SummaryJson(const RunSummary& summary) {
                     {"cut", nlohmann::ordered_json(CutsJson(summary.tenant_cuts))}};
   }
   if (!summary.policy_actions.empty()) j["policy_actions"] = summary.policy_actions;
+  j["start"] = FormatRfc3339(summary.start);
+  if (!summary.policy_intervals.empty()) j["policy_timeline"] = TimelineJson(summary);
+  if (summary.policy_intervals_dropped > 0) {
+    j["policy_timeline_dropped"] = summary.policy_intervals_dropped;
+  }
+  if (!summary.budgets.empty()) j["budgets"] = BudgetsJson(summary);
   return j.dump(2) + "\n";
 }
 
@@ -527,9 +748,8 @@ std::string SummaryTable(const RunSummary& summary) {
                          c.decisions, c.replica_seconds);
     }
   }
-  for (const auto& [policy, n] : summary.policy_actions) {
-    out += fmt::format("policy {} changed {} decisions\n", policy, n);
-  }
+  for (const auto& [policy, n] : summary.policy_actions) out += PolicyLine(summary, policy, n);
+  for (const RunSummary::BudgetTimeline& b : summary.budgets) out += BudgetLine(b);
   return out;
 }
 
@@ -550,7 +770,27 @@ struct RunFlags {
   std::string metrics_listen;
   std::string metrics_out;
   std::string checkpoint;
+  std::string start;
 };
+
+// Returns --start as a time: simulator only, RFC 3339, the whole run within 1970..2200.
+StatusOr<Timestamp> StartFromFlag(const RunFlags& f, const RunOptions& options) {
+  if (f.backend == "kubernetes") {
+    return InvalidArgumentError("--start " + Quote(f.start) +
+                                ": only with the simulator backend (a cluster runs on the real "
+                                "clock)");
+  }
+  StatusOr<Timestamp> start = ParseRfc3339(f.start);
+  if (!start.ok()) return start.status().WithContext("--start");
+  const Timestamp earliest = FromUnixSeconds(0), latest = FromUnixSeconds(kLatestUnix);
+  if (*start < earliest || *start >= latest || latest - *start < options.duration) {
+    return InvalidArgumentError(
+        "--start " + Quote(f.start) +
+        ": expected a time from 1970-01-01T00:00:00Z on, with the start plus --duration before "
+        "2200-01-01T00:00:00Z (docs/cli.md, Limits)");
+  }
+  return start;
+}
 
 // Checks the flags and the environment and builds the options, before any work starts.
 StatusOr<RunOptions> OptionsFromFlags(const RunFlags& f) {
@@ -595,6 +835,9 @@ StatusOr<RunOptions> OptionsFromFlags(const RunFlags& f) {
                                 fmt::format("{}", fmt::join(HorizontalStrategyNames(), ", ")));
   }
   if (!cluster) CRESCENDO_RETURN_IF_ERROR(CheckTicks(options.duration, options.interval).status());
+  if (!f.start.empty()) {
+    CRESCENDO_ASSIGN_OR_RETURN(options.start, StartFromFlag(f, options));
+  }
   return options;
 }
 
@@ -734,6 +977,10 @@ void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
                   "Resume from this checkpoint when it exists, and save the engine's state and "
                   "the simulated time to it atomically after every tick")
       ->check(WritableFile());
+  run->add_option("--start", flags->start,
+                  "Simulator only: when the simulated clock starts (RFC 3339, e.g. "
+                  "2027-03-15T00:00:00+01:00; default 2026-11-23T00:00:00Z); a resumed "
+                  "--checkpoint keeps its run's start");
   run->add_flag("--no-progress", flags->no_progress, "Do not draw the progress bar");
   run->callback([flags, kube, &ctx] {
     auto fail = [&ctx](const Status& s) { Fail(ctx, "run", s); };

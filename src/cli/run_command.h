@@ -32,6 +32,9 @@ struct RunOptions {
   // When set: loaded at start when it exists (the run resumes after its tick), and saved
   // atomically after every tick.
   std::string checkpoint_path;
+  // When the simulated clock starts; unset: the fixed 2026-11-23T00:00:00Z. A resumed run
+  // starts where its checkpoint's run started (the checkpoint's time wins).
+  std::optional<Timestamp> start;
   // MIN_REPLICAS / MAX_REPLICAS for the generated scenario (without configuration paths; with
   // them the configuration applies the variables itself).
   std::optional<int32_t> min_replicas;
@@ -67,10 +70,43 @@ struct RunSummary {
     double replica_seconds = 0;
   };
   std::map<std::string, TenantCuts> tenant_cuts;
+  Timestamp start;  // when the simulated clock started
+  // When each configured policy acted, over the ticks this process ran: per policy
+  // ("name@file:line"), the runs of consecutive ticks in which it changed a workload's decision.
+  struct PolicyInterval {
+    std::string workload;
+    Timestamp from, to;  // the first and the last tick of the run
+    int64_t ticks = 0;
+    double before = 0, after = 0;  // at the first tick
+    std::string reason;            // at the first tick
+  };
+  std::map<std::string, std::vector<PolicyInterval>> policy_intervals;
+  int64_t policy_intervals_dropped = 0;  // beyond kMaxPolicyIntervals per policy
+  // Each budget's spending over the ticks this process ran, from the engine's accounts: at the
+  // first and last tick, at every UTC midnight, when a period ends and the next starts, and at
+  // the first tick of a period in which the budget changed a decision ("exhausted").
+  struct BudgetSample {
+    Timestamp time;
+    double spent = 0;
+    std::string event;  // start | day | period_end | reset | exhausted | end
+  };
+  struct BudgetTimeline {
+    std::string policy;  // "name@file:line"
+    std::string workload;
+    double amount = 0;
+    std::string currency;
+    std::string period;  // month | day
+    double max_spent = 0;
+    std::vector<BudgetSample> samples;
+  };
+  std::vector<BudgetTimeline> budgets;
   // replicas[s][k]: replicas of service s after the k-th tick this process ran (tests, plots).
   std::vector<std::vector<int32_t>> replicas;
   std::vector<std::vector<double>> load_rps;
 };
+
+// Runs kept per policy in RunSummary::policy_intervals; later ones are counted, not kept.
+inline constexpr size_t kMaxPolicyIntervals = 2000;
 
 // Called after each tick with (tick index, total ticks).
 using ProgressFn = std::function<void(int64_t, int64_t)>;
