@@ -363,10 +363,8 @@ class PolicyTimeline {
     t.samples.push_back({time, spent, std::move(event)});
   }
 
-  // Reads the engine's accounts (its checkpoint, where they are kept per workload, in the order
-  // of engine.workloads()) and samples each budget's spending.
+  // Reads the engine's accounts and samples each budget's spending.
   void ObserveBudgets(Timestamp now, const Engine& engine, RunSummary& summary) {
-    const Json state = engine.Checkpoint();
     const std::vector<WorkloadConfig>& workloads = engine.workloads();
     const bool new_day =
         accounts_[0].seen && (now.time_since_epoch() / std::chrono::hours(24) !=
@@ -376,15 +374,15 @@ class PolicyTimeline {
       RunSummary::BudgetTimeline& t = summary.budgets[b];
       double spent = 0;
       int64_t period_start_ns = a.period_start_ns;
-      for (size_t w = 0; w < workloads.size() && w < state["workloads"].size(); ++w) {
+      for (size_t w = 0; w < workloads.size(); ++w) {
         if (workloads[w].id != a.workload) continue;
-        const Json& entry = state["workloads"][w];
-        if (!entry.contains("policies")) break;
-        for (const Json& account : entry["policies"]["accounts"]) {
-          if (account["policy"] != a.name) continue;
-          spent = account["spent"].get<double>();
-          period_start_ns = account["period_start"].get<int64_t>();
+        // An account never charged (all zero) has no period yet.
+        if (std::optional<SpendAccount> account = engine.Account(w, a.name);
+            account && *account != SpendAccount{}) {
+          spent = account->spent;
+          period_start_ns = account->period_start.time_since_epoch().count();
         }
+        break;
       }
       if (!a.seen) {
         Sample(t, now, spent, "start");

@@ -572,6 +572,17 @@ nlohmann::json Engine::Checkpoint() const {
   return {{"version", 1}, {"workloads", std::move(out)}};
 }
 
+std::optional<SpendAccount> Engine::Account(size_t index, std::string_view policy) const {
+  if (index >= workloads_.size() || index >= slots_.size()) return std::nullopt;
+  const PolicyChain* chain = workloads_[index].policies.get();
+  if (chain == nullptr) return std::nullopt;
+  const std::vector<SpendAccount>& accounts = slots_[index].accounts;
+  for (size_t p = 0; p < chain->size() && p < accounts.size(); ++p) {
+    if (chain->policies()[p]->name() == policy) return accounts[p];
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 // A checkpoint entry's "policies": {"accounts": [{"policy", "spent", "period_start"}],

@@ -415,6 +415,13 @@ TEST_F(EngineTest, ConfiguredPoliciesSeeMetricsSpendingAndHistoryAndCheckpointTh
   EXPECT_EQ(policies["accounts"][0]["policy"], "spy");
   EXPECT_EQ(policies["accounts"][0]["spent"], 12.0);
   EXPECT_EQ(policies["history"].size(), 2u);
+  // Account() reads the same numbers without serializing; only configured policies have one.
+  ASSERT_TRUE(engine->Account(0, "spy").has_value());
+  EXPECT_EQ(engine->Account(0, "spy")->spent, 12.0);
+  EXPECT_EQ(engine->Account(0, "spy")->period_start.time_since_epoch().count(),
+            policies["accounts"][0]["period_start"].get<int64_t>());
+  EXPECT_FALSE(engine->Account(0, "nobody").has_value());
+  EXPECT_FALSE(engine->Account(1, "spy").has_value());
   auto restored = *Engine::Create(o, {w});
   ASSERT_TRUE(restored->Restore(nlohmann::json::parse(c.dump())).ok());
   EXPECT_EQ(restored->Checkpoint(), c);

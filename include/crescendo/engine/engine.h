@@ -184,6 +184,11 @@ class Engine {
 
   const std::vector<WorkloadConfig>& workloads() const { return workloads_; }
 
+  // Returns the budget account of policy `policy` (by name) of workloads()[index]: what it spent
+  // in its period and when that period started; nullopt when the workload has no such policy or
+  // the index is out of range. Cheap: no serialization (Checkpoint() carries the same numbers).
+  std::optional<SpendAccount> Account(size_t index, std::string_view policy) const;
+
  private:
   struct Slot;
   struct Tick;
