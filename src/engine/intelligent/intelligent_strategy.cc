@@ -25,8 +25,7 @@ struct IntelligentState final : StrategyState {
   std::unique_ptr<StrategyState> predictive;
   std::unique_ptr<Forecaster> demand;           // the pods' total CPU use, millicores
   std::optional<int64_t> reference_cpu_millis;  // the template's request when first seen
-  std::optional<double> last_upper;             // last tick's peak upper bound, millicores
-  std::optional<Timestamp> last_miss;           // the last tick whose use exceeded it
+  std::optional<Timestamp> last_miss;           // the last tick the pods used more than asked
 
   void CopyFrom(const StrategyState& other) override {
     const auto& o = static_cast<const IntelligentState&>(other);
@@ -34,7 +33,6 @@ struct IntelligentState final : StrategyState {
     // Restoring a checkpoint of the same spec cannot fail.
     demand->Restore(o.demand->Checkpoint()).IgnoreError();
     reference_cpu_millis = o.reference_cpu_millis;
-    last_upper = o.last_upper;
     last_miss = o.last_miss;
   }
   Json ToJson() const override {
@@ -42,7 +40,6 @@ struct IntelligentState final : StrategyState {
             {"demand", Json::parse(demand->Checkpoint())},
             {"reference_cpu_millis",
              reference_cpu_millis ? Json(*reference_cpu_millis) : Json(nullptr)},
-            {"last_upper_millis", last_upper ? Json(*last_upper) : Json(nullptr)},
             {"last_miss_unix_ns",
              last_miss ? Json(last_miss->time_since_epoch().count()) : Json(nullptr)}};
   }
@@ -138,6 +135,21 @@ bool DiffersFrom(const WorkloadState& w, int64_t reference) {
   });
 }
 
+// True when the pods that report a use together use more CPU than their requests in force: the
+// size the pods were given did not hold the demand (on a full node they would be held to their
+// requests' share).
+bool OverRequests(const WorkloadState& w, const WorkloadMetric& cpu) {
+  double use = 0, requested = 0;
+  for (const PodMetric& m : cpu.pods) {
+    auto pod = std::find_if(w.pods.begin(), w.pods.end(),
+                            [&m](const PodState& p) { return p.name == m.pod; });
+    if (pod == w.pods.end() || pod->requests.cpu_millis <= 0) continue;
+    use += m.value;
+    requested += static_cast<double>(pod->requests.cpu_millis);
+  }
+  return requested > 0 && use > requested;
+}
+
 class IntelligentStrategy final : public HorizontalRecommender {
  public:
   IntelligentStrategy(const IntelligentStrategyOptions& options,
@@ -172,12 +184,6 @@ class IntelligentStrategy final : public HorizontalRecommender {
       return StateError("reference_cpu_millis", "millicores > 0 or null");
     }
     // Absent in checkpoints written before the guard: null.
-    const Json& upper = json.value("last_upper_millis", Json());
-    if (upper.is_number() && upper.get<double>() >= 0) {
-      s->last_upper = upper.get<double>();
-    } else if (!upper.is_null()) {
-      return StateError("last_upper_millis", "millicores >= 0 or null");
-    }
     const Json& miss = json.value("last_miss_unix_ns", Json());
     if (miss.is_number_integer()) {
       s->last_miss = Timestamp(std::chrono::nanoseconds(miss.get<int64_t>()));
@@ -238,8 +244,6 @@ class IntelligentStrategy final : public HorizontalRecommender {
 
 IntelligentStrategy::Demand IntelligentStrategy::Forecast(IntelligentState& s, Timestamp now,
                                                           double load) const {
-  if (s.last_upper && load > *s.last_upper) s.last_miss = now;  // the forecast missed
-  s.last_upper.reset();
   if (Status u = s.demand->Update(now, load); !u.ok()) {
     return {load, load, "use now (" + u.message() + ")"};
   }
@@ -253,7 +257,6 @@ IntelligentStrategy::Demand IntelligentStrategy::Forecast(IntelligentState& s, T
     d.mean = std::max(d.mean, p.mean);
     d.upper = std::max(d.upper, p.upper);
   }
-  s.last_upper = d.upper;
   d.how = fmt::format("the {} forecast (mean, P{:.0f})", FormatDuration(options_.horizon),
                       options_.quantile * 100);
   return d;
@@ -278,6 +281,7 @@ void IntelligentStrategy::Plan(const HorizontalContext& ctx, const HorizontalCon
   double busiest = 0;
   for (const PodMetric& p : at_reference.metrics[*metric].pods)
     busiest = std::max(busiest, p.value);
+  if (OverRequests(*ctx.workload, ctx.metrics[*metric])) s.last_miss = ctx.now;
   const Demand demand = Forecast(s, ctx.now, signal->load);
   intelligent::JointInput in;
   in.cpu_demand_millis = demand.mean;

@@ -82,8 +82,8 @@ JointChoice ChooseJoint(const JointInput& in) {
 GuardVerdict GuardJoint(const GuardInput& in) {
   if (in.last_miss && in.now - *in.last_miss < in.miss_hold && in.reference_cpu_millis > 0) {
     return {in.reference_cpu_millis,
-            fmt::format("the forecast missed {} ago (use above its upper bound): the reference "
-                        "pod, {}m, until it has held for {}",
+            fmt::format("the pods used more cpu than their requests {} ago: the reference "
+                        "pod, {}m, until the size has held for {}",
                         FormatDuration(in.now - *in.last_miss), in.reference_cpu_millis,
                         FormatDuration(in.miss_hold))};
   }

@@ -190,7 +190,7 @@ const GuardCase kGuardCases[] = {
        in.last_miss = in.now - minutes(59);
        in.forecast_mean_millis = 4000;
      },
-     1000, "forecast missed"},
+     1000, "more cpu than their requests"},
     // A miss older than miss_hold no longer binds.
     {"old_miss_free", [](GuardInput& in) { in.last_miss = in.now - hours(1); }, 0, ""},
     {"shorter_hold",
