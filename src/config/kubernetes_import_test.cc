@@ -283,5 +283,62 @@ TEST(KubernetesImportTest, RejectsTwoHpasForOneWorkload) {
             "a second HorizontalPodAutoscaler for a (first at hpa.yaml:2:7)");
 }
 
+// The VPA is read by the one VPA decoder that `crescendo vpa` and the Kubernetes backend use
+// (format/vpa_object.h): a malformed value is an error of the import, at its place in the
+// manifest, and the same object is refused by vertical::ParseVpaManifest with the same text.
+struct VpaErrorCase {
+  const char* name;
+  const char* spec;  // the VPA's spec, after targetRef
+  const char* location;
+  const char* path;
+  const char* found;
+};
+
+class VpaImportErrorTest : public ::testing::TestWithParam<VpaErrorCase> {};
+
+TEST_P(VpaImportErrorTest, IsReportedWhereItIsWritten) {
+  const VpaErrorCase& c = GetParam();
+  const std::string manifest =
+      std::string(
+          "apiVersion: autoscaling.k8s.io/v1\nkind: VerticalPodAutoscaler\n"
+          "metadata: {name: a}\nspec:\n  targetRef: {kind: Deployment, name: a}\n") +
+      c.spec;
+  std::vector<SourceText> sources = {{"vpa.yaml", manifest}};
+  ImportResult imported = ImportKubernetesManifests(sources);
+  ASSERT_FALSE(imported.ok());
+  ASSERT_EQ(imported.diagnostics.size(), 1u) << FormatDiagnostics(imported.diagnostics);
+  const Diagnostic& d = imported.diagnostics[0];
+  EXPECT_EQ(d.severity, Severity::kError);
+  EXPECT_EQ(d.location.ToString(), c.location);
+  EXPECT_EQ(d.path, c.path);
+  EXPECT_EQ(d.found, c.found);
+}
+
+const VpaErrorCase kVpaErrorCases[] = {
+    // Used to pass the import and fail only when the configuration was decoded.
+    {"quantity",
+     "  resourcePolicy:\n    containerPolicies:\n    - {containerName: app, minAllowed: {cpu: "
+     "2x}}\n",
+     "vpa.yaml:8:46", "spec.resourcePolicy.containerPolicies[0].minAllowed.cpu", "\"2x\""},
+    {"update_mode", "  updatePolicy: {updateMode: Sometimes}\n", "vpa.yaml:6:30",
+     "spec.updatePolicy.updateMode", "\"Sometimes\""},
+    {"container_mode",
+     "  resourcePolicy:\n    containerPolicies:\n    - {containerName: app, mode: Never}\n",
+     "vpa.yaml:8:34", "spec.resourcePolicy.containerPolicies[0].mode", "\"Never\""},
+    // Used to be accepted by vertical::ParseVpaManifest.
+    {"no_container_name", "  resourcePolicy:\n    containerPolicies:\n    - {mode: Auto}\n",
+     "vpa.yaml:8:7", "spec.resourcePolicy.containerPolicies[0]", "no \"containerName\""},
+    {"second_policy",
+     "  resourcePolicy:\n    containerPolicies:\n    - containerName: app\n"
+     "    - containerName: app\n",
+     "vpa.yaml:9:22", "spec.resourcePolicy.containerPolicies[1].containerName",
+     "a second policy for container \"app\" (first at vpa.yaml:8:7)"},
+};
+
+INSTANTIATE_TEST_SUITE_P(Values, VpaImportErrorTest, ::testing::ValuesIn(kVpaErrorCases),
+                         [](const ::testing::TestParamInfo<VpaErrorCase>& param_info) {
+                           return std::string(param_info.param.name);
+                         });
+
 }  // namespace
 }  // namespace crescendo::config

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "config/reader.h"
+#include "crescendo/format/vpa_object.h"
 
 namespace crescendo::config {
 
@@ -14,7 +15,6 @@ constexpr std::string_view kManifestKeys[] = {"apiVersion", "kind", "metadata", 
 constexpr std::string_view kMetadataKeys[] = {"name", "namespace", "labels", "annotations"};
 constexpr std::string_view kHpaSpecKeys[] = {"scaleTargetRef", "minReplicas", "maxReplicas",
                                              "metrics", "behavior"};
-constexpr std::string_view kVpaSpecKeys[] = {"targetRef", "updatePolicy", "resourcePolicy"};
 constexpr std::string_view kTargetRefKeys[] = {"apiVersion", "kind", "name"};
 constexpr std::string_view kTargetKinds[] = {"Deployment", "StatefulSet", "ReplicaSet"};
 constexpr std::string_view kMetricTypes[] = {"Resource", "ContainerResource", "Pods", "Object",
@@ -25,10 +25,6 @@ constexpr std::string_view kTargetTypes[] = {"Utilization", "Value", "AverageVal
 constexpr std::string_view kTargetFields[] = {"averageUtilization", "value", "averageValue"};
 constexpr std::string_view kCrescendoTargets[] = {"utilization", "value", "averageValue"};
 constexpr std::string_view kIdentifierKeys[] = {"name", "selector"};
-constexpr std::string_view kUpdatePolicyKeys[] = {"updateMode"};
-constexpr std::string_view kResourcePolicyKeys[] = {"containerPolicies"};
-constexpr std::string_view kContainerPolicyCopied[] = {"mode", "minAllowed", "maxAllowed",
-                                                       "controlledResources", "controlledValues"};
 constexpr std::string_view kTenantLabel = "crescendo.io/tenant";
 constexpr std::string_view kEnvironmentsAnnotation = "crescendo.io/environments";
 
@@ -225,7 +221,7 @@ class Converter {
                 "observed, not configured)");
     spec = Require(manifest, "spec", "the " + std::string(shape.kind) + "'s spec");
     if (spec == nullptr || !r_.ExpectMap(*spec)) return nullptr;
-    WarnUnknown(*spec, shape.spec_keys, shape.spec_note);
+    if (!shape.spec_keys.empty()) WarnUnknown(*spec, shape.spec_keys, shape.spec_note);
     const Node* ref = Require(*spec, shape.ref_key, "the workload to scale");
     Target* target = ref != nullptr ? TargetOf(manifest, *ref) : nullptr;
     if (target == nullptr) return nullptr;
@@ -357,60 +353,42 @@ class Converter {
 
   // --- VerticalPodAutoscaler --------------------------------------------------------------
 
+  // The VPA's spec is read by the one VPA decoder (format::DecodeVpaSpec, which vertical's
+  // ParseVpaManifest uses too): its problems become diagnostics (unsupported fields warnings)
+  // and its well-formed fields are copied with their locations.
   void AddVpa(const Node& manifest, const Node& kind) {
     const Node* spec = nullptr;
-    Target* target =
-        Claim(manifest, kind,
-              Shape{"VerticalPodAutoscaler", kVpaSpecKeys,
-                    "targetRef, updatePolicy and resourcePolicy", "targetRef", &Target::vpa},
-              spec);
+    Target* target = Claim(manifest, kind,
+                           Shape{"VerticalPodAutoscaler", {}, "", "targetRef", &Target::vpa}, spec);
     if (target == nullptr) return;
+    std::vector<format::VpaProblem> problems;
+    const format::VpaSpec vpa = format::DecodeVpaSpec(*spec, problems);
+    for (const format::VpaProblem& p : problems) {
+      const format::YamlProblem& y = p.problem;
+      if (p.unsupported) {
+        d_.AddWarning(y.location, y.path, y.found, y.expected);
+      } else {
+        d_.AddError(y.location, y.path, y.found, y.expected);
+      }
+    }
     Node& vertical = MapUnder(target->service, "vertical", *spec);
     Put(vertical, "enabled", MakeScalar("true", kind.location, kind.path), kind.location);
-    if (const Node* policy = GetValue(*spec, "updatePolicy");
-        policy != nullptr && r_.ExpectMap(*policy)) {
-      WarnUnknown(*policy, kUpdatePolicyKeys, "updateMode");
-      if (const Node* mode = GetValue(*policy, "updateMode")) {
-        Put(vertical, "updateMode", *mode, mode->key_location);
-      }
+    if (const Node* mode = vpa.update_mode.node) {
+      Put(vertical, "updateMode", *mode, mode->key_location);
     }
-    if (const Node* rp = GetValue(*spec, "resourcePolicy"); rp != nullptr && r_.ExpectMap(*rp)) {
-      WarnUnknown(*rp, kResourcePolicyKeys, "containerPolicies");
-      if (const Node* list = GetValue(*rp, "containerPolicies"))
-        AddContainerPolicies(*list, vertical);
-    }
+    if (vpa.container_policies != nullptr) AddContainerPolicies(vpa, vertical);
   }
 
-  void AddContainerPolicies(const Node& list, Node& vertical) {
-    if (!list.is_sequence()) {
-      r_.Error(list, list.Describe(), "a list of container policies");
-      return;
-    }
-    Node& policies = MapUnder(vertical, "containerPolicies", list);
-    for (const Node& item : list.children) {
-      if (!r_.ExpectMap(item)) continue;
-      const Node* name = Require(item, "containerName", "the container's name, or \"*\"");
-      auto text = name != nullptr ? r_.String(*name) : std::nullopt;
-      if (!text) continue;
-      if (const Node* existing = policies.Find(*text)) {
-        r_.Error(*name,
-                 "a second policy for container \"" + *text + "\" (first at " +
-                     existing->location.ToString() + ")",
-                 "one policy per container");
-        continue;
+  void AddContainerPolicies(const format::VpaSpec& vpa, Node& vertical) {
+    Node& policies = MapUnder(vertical, "containerPolicies", *vpa.container_policies);
+    for (const format::VpaContainerPolicy& policy : vpa.policies) {
+      Node out = MakeMap(policy.node->location, policy.node->path);
+      for (const Node* n : {policy.mode_off.node, policy.min_allowed.node, policy.max_allowed.node,
+                            policy.controlled_resources.node, policy.requests_only.node}) {
+        if (n != nullptr) Put(out, n->key, *n, n->key_location);
       }
-      std::vector<std::string_view> supported(std::begin(kContainerPolicyCopied),
-                                              std::end(kContainerPolicyCopied));
-      supported.push_back("containerName");
-      WarnUnknown(item, supported,
-                  "containerName, mode, minAllowed, maxAllowed, "
-                  "controlledResources and controlledValues");
-      Node out = MakeMap(item.location, item.path);
-      for (std::string_view key : kContainerPolicyCopied) {
-        if (const Node* n = GetValue(item, key)) Put(out, key, *n, n->key_location);
-      }
-      out.key_location = name->location;
-      policies.Set(*text, std::move(out));
+      out.key_location = policy.container_name.node->location;
+      policies.Set(policy.container_name.value, std::move(out));
     }
   }
 

@@ -25,6 +25,7 @@ struct IntelligentState final : StrategyState {
   std::unique_ptr<StrategyState> predictive;
   std::unique_ptr<Forecaster> demand;           // the pods' total CPU use, millicores
   std::optional<int64_t> reference_cpu_millis;  // the template's request when first seen
+  std::optional<Timestamp> last_miss;           // the last tick the pods used more than asked
 
   void CopyFrom(const StrategyState& other) override {
     const auto& o = static_cast<const IntelligentState&>(other);
@@ -32,12 +33,15 @@ struct IntelligentState final : StrategyState {
     // Restoring a checkpoint of the same spec cannot fail.
     demand->Restore(o.demand->Checkpoint()).IgnoreError();
     reference_cpu_millis = o.reference_cpu_millis;
+    last_miss = o.last_miss;
   }
   Json ToJson() const override {
     return {{"predictive", predictive->ToJson()},
             {"demand", Json::parse(demand->Checkpoint())},
             {"reference_cpu_millis",
-             reference_cpu_millis ? Json(*reference_cpu_millis) : Json(nullptr)}};
+             reference_cpu_millis ? Json(*reference_cpu_millis) : Json(nullptr)},
+            {"last_miss_unix_ns",
+             last_miss ? Json(last_miss->time_since_epoch().count()) : Json(nullptr)}};
   }
   size_t Bytes() const override {
     return sizeof(*this) + predictive->Bytes() + demand->StateBytes();
@@ -131,6 +135,21 @@ bool DiffersFrom(const WorkloadState& w, int64_t reference) {
   });
 }
 
+// True when the pods that report a use together use more CPU than their requests in force: the
+// size the pods were given did not hold the demand (on a full node they would be held to their
+// requests' share).
+bool OverRequests(const WorkloadState& w, const WorkloadMetric& cpu) {
+  double use = 0, requested = 0;
+  for (const PodMetric& m : cpu.pods) {
+    auto pod = std::find_if(w.pods.begin(), w.pods.end(),
+                            [&m](const PodState& p) { return p.name == m.pod; });
+    if (pod == w.pods.end() || pod->requests.cpu_millis <= 0) continue;
+    use += m.value;
+    requested += static_cast<double>(pod->requests.cpu_millis);
+  }
+  return requested > 0 && use > requested;
+}
+
 class IntelligentStrategy final : public HorizontalRecommender {
  public:
   IntelligentStrategy(const IntelligentStrategyOptions& options,
@@ -163,6 +182,13 @@ class IntelligentStrategy final : public HorizontalRecommender {
       s->reference_cpu_millis = reference.get<int64_t>();
     } else if (!reference.is_null()) {
       return StateError("reference_cpu_millis", "millicores > 0 or null");
+    }
+    // Absent in checkpoints written before the guard: null.
+    const Json& miss = json.value("last_miss_unix_ns", Json());
+    if (miss.is_number_integer()) {
+      s->last_miss = Timestamp(std::chrono::nanoseconds(miss.get<int64_t>()));
+    } else if (!miss.is_null()) {
+      return StateError("last_miss_unix_ns", "nanoseconds since the epoch or null");
     }
     return std::unique_ptr<StrategyState>(std::move(s));
   }
@@ -255,6 +281,7 @@ void IntelligentStrategy::Plan(const HorizontalContext& ctx, const HorizontalCon
   double busiest = 0;
   for (const PodMetric& p : at_reference.metrics[*metric].pods)
     busiest = std::max(busiest, p.value);
+  if (OverRequests(*ctx.workload, ctx.metrics[*metric])) s.last_miss = ctx.now;
   const Demand demand = Forecast(s, ctx.now, signal->load);
   intelligent::JointInput in;
   in.cpu_demand_millis = demand.mean;
@@ -264,14 +291,28 @@ void IntelligentStrategy::Plan(const HorizontalContext& ctx, const HorizontalCon
   in.max_replicas = ctx.spec->max_replicas;
   in.replica_floor = replicas;
   in.reference_cpu_millis = *s.reference_cpu_millis;
+  const intelligent::GuardVerdict guard =
+      intelligent::GuardJoint({.cpu_use_millis = signal->load,
+                               .forecast_mean_millis = demand.mean,
+                               .current_cpu_millis = ctx.workload->pod_requests.cpu_millis,
+                               .reference_cpu_millis = *s.reference_cpu_millis,
+                               .last_miss = s.last_miss,
+                               .now = ctx.now,
+                               .miss_hold = options_.miss_hold,
+                               .rising_tolerance = options_.rising_tolerance});
   in.cpu_floor_millis =
-      std::max(options_.pod_min_cpu_millis,
-               static_cast<int64_t>(std::ceil(busiest * (1 + options_.usage_margin))));
+      std::max({options_.pod_min_cpu_millis,
+                static_cast<int64_t>(std::ceil(busiest * (1 + options_.usage_margin))),
+                guard.min_cpu_millis});
   in.min_allowed_cpu_millis = control.min_allowed;
   in.max_allowed_cpu_millis = control.max_allowed;
   in.memory_bytes_per_pod = ctx.workload->pod_requests.memory_bytes;
   in.prices = options_.prices;
   const intelligent::JointChoice choice = intelligent::ChooseJoint(in);
+  if (!guard.reason.empty()) {
+    proposal.trace.push_back(
+        {"guard", static_cast<double>(replicas), static_cast<double>(replicas), guard.reason});
+  }
   proposal.Record("joint", choice.replicas, "demand from " + demand.how + ": " + choice.reason);
   proposal.pod_requests = Resources{choice.cpu_millis, ctx.workload->pod_requests.memory_bytes};
 }
@@ -285,9 +326,11 @@ StatusOr<std::unique_ptr<HorizontalRecommender>> NewIntelligentStrategy(
         fmt::format("intelligent: quantile = {}: expected a number in (0.5, 1)", options.quantile));
   }
   if (options.horizon <= Duration::zero() || !(options.usage_margin >= 0) ||
-      options.pod_min_cpu_millis < 0) {
+      options.pod_min_cpu_millis < 0 || options.miss_hold < Duration::zero() ||
+      !(options.rising_tolerance >= 0)) {
     return InvalidArgumentError(
-        "intelligent: horizon must be positive, usage_margin and pod_min_cpu_millis >= 0");
+        "intelligent: horizon must be positive, usage_margin, pod_min_cpu_millis, miss_hold and "
+        "rising_tolerance >= 0");
   }
   CRESCENDO_ASSIGN_OR_RETURN(ForecasterSpec spec, ParseForecasterSpec(options.demand_forecaster));
   if (!spec.params.contains("interval")) {

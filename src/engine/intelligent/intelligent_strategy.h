@@ -15,11 +15,14 @@
 //      busiest pod uses now plus VPA's 15% margin. The proposal's replicas are the choice's,
 //      and its pod_requests the per-pod size they were decided against (memory: the template's),
 //      which the `intelligent` vertical strategy (src/vertical/intelligent/) sets in the same
-//      tick through VerticalContext::horizontal_proposal.
+//      tick through VerticalContext::horizontal_proposal. The guard (joint.h GuardJoint) bounds
+//      the size from below: the reference pod for `miss_hold` after the pods used more CPU
+//      than their requests, the size in force while the forecast rises.
 // Without the CPU usage this tick (a failed read) no size is planned and the replicas are the
 // predictive ones, which never scale down on missing data.
 //
-// State per workload: the predictive state, the demand forecaster and the reference request;
+// State per workload: the predictive state, the demand forecaster, the reference request, the
+// last tick the pods used more than their requests;
 // ToJson/RestoreState round-trip it exactly.
 //
 // Thread safety: as HorizontalRecommender: Recommend() may run concurrently for different states.
@@ -50,6 +53,10 @@ struct IntelligentStrategyOptions {
   double usage_margin = 0.15;
   // VPA's --pod-recommendation-min-cpu-millicores (logic/recommender.go).
   int64_t pod_min_cpu_millis = 25;
+  // The guard (joint.h GuardJoint): how long after a miss (use above the requests) the pods stay at
+  // the reference size, and by how much a rising forecast must exceed the use now to hold the size.
+  Duration miss_hold = hours(1);
+  double rising_tolerance = 0.1;  // the HPA's --horizontal-pod-autoscaler-tolerance
   intelligent::Prices prices;
 };
 

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "crescendo/engine/strategies.h"
 
 namespace crescendo {
@@ -250,6 +252,44 @@ TEST(IntelligentStrategyTest, MissingMetricsNeverScaleDown) {
     r->Commit(*state, w.state.spec_replicas, p.desired_replicas, now);
     now += seconds(15);
   }
+}
+
+// The guard (joint.h GuardJoint): once the pods used more CPU than their requests, the plan is
+// the reference pod (predictive's pair) for an hour; after it the size may shrink again. The
+// checkpoint carries the miss; one written before the guard restores without it.
+TEST(IntelligentStrategyTest, GuardHoldsTheReferenceAfterPodsOutgrewTheirRequests) {
+  FakeWorkload w(2);
+  auto r = Strategy();
+  auto state = r->NewState();
+  Timestamp now = kStart;
+  Proposal p = Steady(*r, *state, w, 300, 40, &now);
+  ASSERT_TRUE(p.pod_requests.has_value());
+  const int64_t shrunk = p.pod_requests->cpu_millis;
+  ASSERT_LT(shrunk, 400);
+  w.SetCpuRequests(shrunk);  // the vertical strategy applied the plan
+  EXPECT_EQ(state->ToJson()["last_miss_unix_ns"], nullptr);
+
+  p = Steady(*r, *state, w, 1200, 1, &now);  // 600m a pod over a request of ~250m
+  ASSERT_TRUE(p.pod_requests.has_value());
+  EXPECT_EQ(p.pod_requests->cpu_millis, 1000);
+  const auto guard = std::find_if(p.trace.begin(), p.trace.end(),
+                                  [](const TraceEntry& e) { return e.step == "guard"; });
+  ASSERT_NE(guard, p.trace.end());
+  EXPECT_NE(guard->reason.find("the reference pod, 1000m"), std::string::npos) << guard->reason;
+  EXPECT_NE(state->ToJson()["last_miss_unix_ns"], nullptr);
+
+  p = Steady(*r, *state, w, 300, 4 * 50, &now);  // 50 minutes back at the trough: held
+  EXPECT_EQ(p.pod_requests->cpu_millis, 1000);
+  p = Steady(*r, *state, w, 300, 4 * 60, &now);  // an hour more: free to shrink
+  EXPECT_LT(p.pod_requests->cpu_millis, 1000);
+
+  nlohmann::json old = state->ToJson();
+  old.erase("last_miss_unix_ns");
+  auto restored = r->RestoreState(old);
+  ASSERT_TRUE(restored.ok()) << restored.status().ToString();
+  EXPECT_EQ((*restored)->ToJson()["last_miss_unix_ns"], nullptr);
+  old["last_miss_unix_ns"] = "yesterday";
+  EXPECT_FALSE(r->RestoreState(old).ok());
 }
 
 // ToJson -> RestoreState gives a state that decides as the original: same proposal, same JSON.

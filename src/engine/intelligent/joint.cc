@@ -79,4 +79,23 @@ JointChoice ChooseJoint(const JointInput& in) {
   return *best;
 }
 
+GuardVerdict GuardJoint(const GuardInput& in) {
+  if (in.last_miss && in.now - *in.last_miss < in.miss_hold && in.reference_cpu_millis > 0) {
+    return {in.reference_cpu_millis,
+            fmt::format("the pods used more cpu than their requests {} ago: the reference "
+                        "pod, {}m, until the size has held for {}",
+                        FormatDuration(in.now - *in.last_miss), in.reference_cpu_millis,
+                        FormatDuration(in.miss_hold))};
+  }
+  if (in.current_cpu_millis > 0 &&
+      in.forecast_mean_millis > in.cpu_use_millis * (1 + in.rising_tolerance)) {
+    return {in.current_cpu_millis,
+            fmt::format("demand forecast to rise ({} to {} cores): pods never shrink below {}m "
+                        "while it does",
+                        Cores(in.cpu_use_millis), Cores(in.forecast_mean_millis),
+                        in.current_cpu_millis)};
+  }
+  return {};
+}
+
 }  // namespace crescendo::intelligent

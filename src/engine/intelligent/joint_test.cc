@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+
 namespace crescendo::intelligent {
 namespace {
 
@@ -151,6 +154,91 @@ TEST(ChooseJoint, MorePodsThanTheFloorOnlyWhenTheSizeIsCapped) {
   const JointChoice c = ChooseJoint(in);
   EXPECT_EQ(c.replicas, 4);
   EXPECT_EQ(c.cpu_millis, 1000);
+}
+
+// The guard: a 1000m reference pod, pods at 600m now, 2000m used now.
+GuardInput GuardBase() {
+  GuardInput in;
+  in.cpu_use_millis = 2000;
+  in.forecast_mean_millis = 2000;
+  in.current_cpu_millis = 600;
+  in.reference_cpu_millis = 1000;
+  in.now = FromUnixSeconds(1e6);
+  return in;
+}
+
+struct GuardCase {
+  const char* name;
+  void (*adjust)(GuardInput&);
+  int64_t min_cpu_millis;  // 0: the guard does not bind
+  const char* reason_has;
+};
+
+const GuardCase kGuardCases[] = {
+    {"steady_forecast_no_miss_free", [](GuardInput&) {}, 0, ""},
+    // Falling demand: shrinking is what the joint choice is for.
+    {"falling_forecast_free", [](GuardInput& in) { in.forecast_mean_millis = 1500; }, 0, ""},
+    // Within the HPA's 10% tolerance: not rising.
+    {"rise_within_tolerance_free", [](GuardInput& in) { in.forecast_mean_millis = 2200; }, 0, ""},
+    {"rising_forecast_holds_the_size_in_force",
+     [](GuardInput& in) { in.forecast_mean_millis = 2300; }, 600, "never shrink below 600m"},
+    {"recent_miss_falls_back_to_the_reference",
+     [](GuardInput& in) { in.last_miss = in.now - minutes(10); }, 1000, "the reference pod, 1000m"},
+    // The miss wins over the rise: the reference is the larger bound.
+    {"miss_and_rise_reference",
+     [](GuardInput& in) {
+       in.last_miss = in.now - minutes(59);
+       in.forecast_mean_millis = 4000;
+     },
+     1000, "more cpu than their requests"},
+    // A miss older than miss_hold no longer binds.
+    {"old_miss_free", [](GuardInput& in) { in.last_miss = in.now - hours(1); }, 0, ""},
+    {"shorter_hold",
+     [](GuardInput& in) {
+       in.last_miss = in.now - minutes(10);
+       in.miss_hold = minutes(5);
+     },
+     0, ""},
+    // Without a reference (no request in the template) a miss cannot fall back to it.
+    {"miss_without_reference_free",
+     [](GuardInput& in) {
+       in.last_miss = in.now;
+       in.reference_cpu_millis = 0;
+     },
+     0, ""},
+    // Without a size in force a rise has nothing to hold.
+    {"rise_without_size_free",
+     [](GuardInput& in) {
+       in.forecast_mean_millis = 4000;
+       in.current_cpu_millis = 0;
+     },
+     0, ""},
+};
+
+TEST(GuardJointTest, Table) {
+  for (const GuardCase& c : kGuardCases) {
+    SCOPED_TRACE(c.name);
+    GuardInput in = GuardBase();
+    c.adjust(in);
+    const GuardVerdict v = GuardJoint(in);
+    EXPECT_EQ(v.min_cpu_millis, c.min_cpu_millis);
+    EXPECT_EQ(v.reason.empty(), c.min_cpu_millis == 0) << v.reason;
+    EXPECT_NE(v.reason.find(c.reason_has), std::string::npos) << v.reason;
+  }
+}
+
+// The guard's bound fed to ChooseJoint as the floor gives predictive's pair back: its replicas
+// at the reference size, though the demand alone would shrink the pods to 250m.
+TEST(GuardJointTest, ReferenceFloorIsPredictivesPair) {
+  JointInput in = Base();
+  in.cpu_demand_millis = 700;
+  in.reference_cpu_millis = 1000;
+  GuardInput g = GuardBase();
+  g.last_miss = g.now;
+  in.cpu_floor_millis = std::max(in.cpu_floor_millis, GuardJoint(g).min_cpu_millis);
+  const JointChoice choice = ChooseJoint(in);
+  EXPECT_EQ(choice.replicas, 4);
+  EXPECT_EQ(choice.cpu_millis, 1000);
 }
 
 }  // namespace

@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <optional>
 #include <string_view>
 #include <utility>
 
 #include "vertical/spike_aware/spike_aware_strategy.h"
+#include "vertical/vpa/updater.h"
+#include "vertical/vpa/vpa_state.h"
 #include "vertical/vpa/vpa_strategy.h"
 
 namespace crescendo::vertical {
@@ -116,24 +119,42 @@ PodRecommendation IntelligentRecommendation(const WorkloadModel& model,
 
 namespace {
 
-// True when `pod` already has the memory of `containers` (the new template) in every container:
-// whatever the updater chose it for, memory is not the reason.
-bool MemoryAtTemplate(const PodState& pod, const std::vector<ContainerResources>& containers) {
-  for (const ContainerResources& t : containers) {
-    auto it = std::find_if(pod.containers.begin(), pod.containers.end(),
-                           [&t](const crescendo::ContainerState& c) { return c.name == t.name; });
-    if (it == pod.containers.end() || it->requests.memory_bytes != t.requests.memory_bytes ||
-        it->last_oom_kill) {
-      return false;
+// Returns `w` with every pod's CPU (request, and limit where the template sets one) at the
+// template's, container by container: the view in which CPU alone makes no pod a candidate.
+WorkloadState CpuAtTemplate(const WorkloadState& w,
+                            const std::vector<ContainerResources>& containers) {
+  WorkloadState view = w;
+  for (PodState& pod : view.pods) {
+    int64_t total = 0;
+    for (crescendo::ContainerState& c : pod.containers) {
+      auto t = std::find_if(containers.begin(), containers.end(),
+                            [&c](const ContainerResources& r) { return r.name == c.name; });
+      if (t != containers.end()) {
+        c.requests.cpu_millis = t->requests.cpu_millis;
+        if (c.limits.cpu_millis > 0 && t->limits.cpu_millis > 0) {
+          c.limits.cpu_millis = t->limits.cpu_millis;
+        }
+      }
+      total += c.requests.cpu_millis;
     }
+    if (pod.containers.empty() && containers.size() == 1) {
+      total = containers.front().requests.cpu_millis;
+    }
+    pod.requests.cpu_millis = total;
   }
-  return true;
+  return view;
 }
 
 // The "vpa" pipeline with the intelligent recommendation, whose updater never evicts a pod for
 // its CPU alone: VPA's updater also evicts pods that lived 12 h and differ from the
 // recommendation by 10% (updater.h), and an eviction is a pod lost for its startup, which the
 // replicas were not decided to absorb. In-place resizes, which lose nothing, go ahead.
+//
+// The updater's choice is made again over a view in which every pod already has the template's
+// CPU, so CPU-only candidates never take the disruption budget (eviction_tolerance) from the pods
+// whose memory must change. Filtering them out after VPA's choice, as this strategy first did,
+// left those pods waiting: on the NASA trace with a VPA on cpu and memory (seed 1) that meant 46
+// OOM kills against predictive's 27 and 7% more dropped requests.
 class IntelligentStrategy final : public VerticalRecommender {
  public:
   IntelligentStrategy() : pipeline_("intelligent", IntelligentRecommendation) {}
@@ -148,20 +169,30 @@ class IntelligentStrategy final : public VerticalRecommender {
   }
   VerticalProposal Recommend(const VerticalContext& ctx, StrategyState& state) const override {
     VerticalProposal p = pipeline_.Recommend(ctx, state);
-    if (p.update != VerticalUpdate::kRecreate || p.pods.empty() || ctx.workload == nullptr) {
-      return p;
+    if ((p.update != VerticalUpdate::kRecreate && p.update != VerticalUpdate::kInPlaceOrRecreate) ||
+        ctx.workload == nullptr || p.recommendation.containers.empty() ||
+        ctx.workload->template_containers.empty() ||
+        static_cast<const VpaState&>(state).last_run() != ctx.now) {
+      return p;  // no updater choice this tick
     }
     const std::vector<ContainerResources>& target =
         p.containers.empty() ? ctx.workload->template_containers : p.containers;
-    std::erase_if(p.pods, [&](const std::string& name) {
-      auto pod = std::find_if(ctx.workload->pods.begin(), ctx.workload->pods.end(),
-                              [&name](const PodState& q) { return q.name == name; });
-      if (pod == ctx.workload->pods.end() || !MemoryAtTemplate(*pod, target)) return false;
-      p.trace.push_back({"intelligent", 0, 0,
-                         name + " kept: only its cpu differs from the template, which alone "
-                                "never evicts a pod (new pods get the new size)"});
-      return true;
-    });
+    const WorkloadState view = CpuAtTemplate(*ctx.workload, target);
+    UpdaterChoice choice = ChoosePods({.workload = &view,
+                                       .recommendation = &p.recommendation,
+                                       .template_containers = target,
+                                       .spec = ctx.spec,
+                                       .update = p.update,
+                                       .now = ctx.now,
+                                       .watches = &static_cast<const VpaState&>(state).pods()});
+    if (choice.pods == p.pods) return p;
+    std::erase_if(p.trace, [](const TraceEntry& e) { return e.step == "updater"; });
+    p.trace.push_back({"intelligent", static_cast<double>(p.pods.size()),
+                       static_cast<double>(choice.pods.size()),
+                       "pods chosen with cpu left out: cpu alone never evicts a pod (new pods "
+                       "get the new size), so it takes none of the disruption budget"});
+    std::move(choice.trace.begin(), choice.trace.end(), std::back_inserter(p.trace));
+    p.pods = std::move(choice.pods);
     return p;
   }
 

@@ -109,6 +109,20 @@ TEST(IntelligentVerticalTest, SetsThePlannedCpuWithinTheBounds) {
   }
 }
 
+VerticalSpec AutoSpec() {
+  VerticalSpec spec;
+  spec.update_mode = "Auto";
+  return spec;
+}
+
+// The horizontal proposal: 4 pods planned at 400m.
+Proposal FourPodsOf400m() {
+  Proposal proposal;
+  proposal.desired_replicas = 4;
+  proposal.pod_requests = Resources{400, 2 * kGi};
+  return proposal;
+}
+
 // Recreate mode: a long-lived pod whose CPU alone differs from the new size is not evicted
 // (VPA's 12-hour rule would), while the template takes the new size.
 TEST(IntelligentVerticalTest, NeverEvictsForCpuAlone) {
@@ -116,13 +130,10 @@ TEST(IntelligentVerticalTest, NeverEvictsForCpuAlone) {
   EXPECT_EQ(s->name(), "intelligent");
   EXPECT_EQ((*NewVerticalStrategy("intelligent"))->name(), "intelligent");
   WorkloadState w = MakeWorkload(4, {1000, 2 * kGi}, {}, kT0 - hours(13));
-  VerticalSpec spec;
-  spec.update_mode = "Auto";
+  const VerticalSpec spec = AutoSpec();
   const HorizontalSpec hpa = CpuHpa();
   std::unique_ptr<StrategyState> state = s->NewState();
-  Proposal proposal;
-  proposal.desired_replicas = 4;
-  proposal.pod_requests = Resources{400, 2 * kGi};
+  const Proposal proposal = FourPodsOf400m();
   VerticalProposal p;
   int changes = 0, evicted_for_memory = 0, kept = 0;
   for (int i = 0; i < 120; ++i) {
@@ -131,8 +142,7 @@ TEST(IntelligentVerticalTest, NeverEvictsForCpuAlone) {
     VerticalContext ctx{&w, &cpu, &memory, &spec, &hpa, t, nullptr, &proposal};
     p = s->Recommend(ctx, *state);
     s->Commit(*state, p, true, t);
-    for (const TraceEntry& e : p.trace)
-      kept += e.reason.find("only its cpu differs") != e.reason.npos;
+    for (const TraceEntry& e : p.trace) kept += e.reason.find("cpu left out") != e.reason.npos;
     if (p.containers.empty()) continue;
     // Every pod evicted differs from the new template in memory, never in CPU alone.
     for (const std::string& name : p.pods) {
@@ -155,6 +165,43 @@ TEST(IntelligentVerticalTest, NeverEvictsForCpuAlone) {
   EXPECT_EQ(w.template_containers[0].requests.cpu_millis, 400);
   EXPECT_GT(evicted_for_memory, 0) << "memory still brings pods to the template";
   EXPECT_GT(kept, 0) << "the 12-hour rule never chose a pod for its cpu: the case is not tested";
+}
+
+// Three pods differ from the template in CPU alone and want to grow (the updater's first
+// candidates); the fourth has the template's CPU and too much memory. The disruption budget
+// (half of 4 pods) must go to the fourth: choosing the CPU-only pods and dropping them after the
+// updater's choice, as this strategy once did, left it waiting with its stale memory.
+TEST(IntelligentVerticalTest, CpuOnlyPodsTakeNoDisruptionBudget) {
+  const std::unique_ptr<VerticalRecommender> s = NewIntelligentStrategy();
+  WorkloadState w = MakeWorkload(4, {100, 2 * kGi}, {}, kT0 - hours(13));
+  const VerticalSpec spec = AutoSpec();
+  const HorizontalSpec hpa = CpuHpa();
+  std::unique_ptr<StrategyState> state = s->NewState();
+  const Proposal proposal = FourPodsOf400m();
+  bool memory_pod_chosen = false, set_up = false;
+  for (int i = 0; i < 120 && !memory_pod_chosen; ++i) {
+    const Timestamp t = kT0 + minutes(i);
+    auto [cpu, memory] = UsageAt(w, t, [](size_t) { return PodUsage{90, 1.0 * kGi}; });
+    VerticalContext ctx{&w, &cpu, &memory, &spec, &hpa, t, nullptr, &proposal};
+    const VerticalProposal p = s->Recommend(ctx, *state);
+    s->Commit(*state, p, true, t);
+    for (const std::string& name : p.pods) {
+      if (!set_up) break;  // the first run: every pod's memory differs from the template
+      EXPECT_EQ(name, w.pods[3].name) << "minute " << i << ": a pod evicted for its cpu alone";
+      memory_pod_chosen |= name == w.pods[3].name;
+    }
+    if (p.containers.empty()) continue;
+    w.template_containers = p.containers;
+    const ContainerResources& t0 = p.containers[0];
+    for (size_t k = 0; k < 3; ++k) {  // memory at the template, cpu still 100m
+      w.pods[k].containers[0].requests.memory_bytes = t0.requests.memory_bytes;
+      w.pods[k].requests.memory_bytes = t0.requests.memory_bytes;
+    }
+    w.pods[3].containers[0].requests.cpu_millis = t0.requests.cpu_millis;
+    w.pods[3].requests.cpu_millis = t0.requests.cpu_millis;
+    set_up = true;
+  }
+  EXPECT_TRUE(memory_pod_chosen) << "the pod whose memory must change never got the budget";
 }
 
 }  // namespace
