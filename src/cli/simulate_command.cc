@@ -25,6 +25,7 @@
 #include "crescendo/sim/report.h"
 #include "crescendo/sim/runner.h"
 #include "crescendo/sim/scenario_file.h"
+#include "crescendo/tenancy/arbitration.h"
 
 namespace crescendo::cli {
 namespace {
@@ -55,10 +56,14 @@ struct SimulateFlags {
   bool per_service = false;
   bool progress = false;
   bool no_progress = false;
+  bool spare_capacity = false;         // --spare-capacity: every node pool may grow to kMaxNodes
   std::vector<int32_t> sweep_targets;  // --sweep-target: the kubernetes strategy at each
 };
 
 constexpr const char* kBuiltinScenario = "music-streaming";
+// --spare-capacity: the most nodes a scenario's pool may have (scenario_file.cc's limit, the
+// Kubernetes documented maximum of 5,000 nodes).
+constexpr int32_t kSpareNodes = 5000;
 
 // What the command runs: services with their loads, and the options.
 struct Plan {
@@ -170,6 +175,7 @@ StatusOr<Plan> ScenarioPlan(const SimulateFlags& f) {
   plan.options.end = file.end;
   plan.options.interval = file.interval;
   plan.options.nodes = file.nodes;
+  plan.options.tenancy = file.tenancy;
   plan.options.strategies =
       file.strategies.empty() ? std::vector<std::string>{"kubernetes"} : file.strategies;
   plan.load = {"scenario", file.name, f.scenario, file.seed, {}, file.traces, 1, 1};
@@ -198,6 +204,16 @@ Status Override(const SimulateFlags& f, const EnvironmentOverrides& env, Plan& p
   if (plan.options.interval < kMinInterval) {
     return InvalidArgumentError("scenario interval " + FormatDuration(plan.options.interval) +
                                 " is below the minimum of 1s");
+  }
+  if (env.tenant_isolation && plan.options.tenancy) {
+    plan.options.tenancy->isolation =
+        *tenancy::ParseIsolation(config::TenantIsolationName(*env.tenant_isolation));
+  }
+  if (f.spare_capacity) {
+    if (plan.options.nodes) plan.options.nodes->max_nodes = kSpareNodes;
+    if (plan.options.tenancy) {
+      for (sim::SimPool& pool : plan.options.tenancy->pools) pool.spec.max_nodes = kSpareNodes;
+    }
   }
   if (!f.duration.empty()) {
     CRESCENDO_ASSIGN_OR_RETURN(Duration duration,
@@ -350,7 +366,15 @@ void Simulate(const SimulateFlags& f, CommandContext& ctx) {
   if (!env.ok()) return fail(env.status());
   StatusOr<Plan> plan = NewPlan(f, *env);
   if (!plan.ok()) return fail(plan.status());
-  for (const std::string& line : DescribeOverrides(*env)) ctx.err << line << "\n";
+  for (const std::string& line : DescribeOverrides(*env)) {
+    // With a scenario's tenants, TENANT_ISOLATION does act: say so instead.
+    if (plan->options.tenancy && line.starts_with("TENANT_ISOLATION=")) {
+      ctx.err << "TENANT_ISOLATION=" << tenancy::IsolationName(plan->options.tenancy->isolation)
+              << ": the isolation of the scenario's tenants\n";
+      continue;
+    }
+    ctx.err << line << "\n";
+  }
   bool show = !f.no_progress && (f.progress || isatty(STDERR_FILENO) != 0);
   ProgressBar bar(ctx.err, "simulating", show);
   plan->options.resolve = Resolve;
@@ -360,6 +384,7 @@ void Simulate(const SimulateFlags& f, CommandContext& ctx) {
   bar.Finish();
   if (!result.ok()) return fail(result.status());
   ctx.out << Describe(*plan, *result) << sim::ComparisonTable(*result);
+  if (plan->options.tenancy) ctx.out << "\n" << sim::TenantTable(*result);
   if (f.per_service || plan->services.size() > 1) ctx.out << "\n" << sim::ServiceTable(*result);
   std::optional<sim::Frontier> frontier;
   if (!f.sweep_targets.empty()) {
@@ -443,6 +468,9 @@ void RegisterSimulateCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--report", f->report, "Write the HTML report to PATH.html")
       ->check(WritableFile());
   cmd->add_flag("--per-service", f->per_service, "Also print the table per service");
+  cmd->add_flag("--spare-capacity", f->spare_capacity,
+                "Let every node pool grow to 5000 nodes: the same load with capacity to spare, "
+                "the reference for what tenant arbitration costs");
   cmd->add_flag("--progress", f->progress,
                 "Draw the progress bar on stderr even when it is not a terminal");
   cmd->add_flag("--no-progress", f->no_progress, "Never draw the progress bar");

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -157,6 +158,44 @@ TEST_F(SimulateCommandTest, BadInputExitsTwoWithTheReason) {
     EXPECT_EQ(o.exit_code, 2);
     EXPECT_NE(o.err.find(c.want), std::string::npos) << o.err;
   }
+}
+
+// The tenant-crunch scenario: TENANT_ISOLATION picks the isolation, the report shows the tenants
+// (text and JSON), and --spare-capacity lifts the pools' maximum.
+TEST_F(SimulateCommandTest, TenantScenarioReportsTenantsPerIsolation) {
+  const char* source = std::getenv("CRESCENDO_SOURCE_DIR");
+  const std::string scenario =
+      (fs::path(source != nullptr ? source : ".") / "examples/scenarios/tenant-crunch.yaml")
+          .string();
+  if (!fs::exists(scenario)) GTEST_SKIP() << scenario << " not found";
+  ::setenv("TENANT_ISOLATION", "strict", 1);
+  Outcome strict = Simulate({"--scenario", scenario, "--duration", "30m", "--json",
+                             Path("strict.json"), "--no-progress"});
+  ::unsetenv("TENANT_ISOLATION");
+  ASSERT_EQ(strict.exit_code, 0) << strict.err;
+  EXPECT_NE(strict.err.find("TENANT_ISOLATION=strict: the isolation of the scenario's tenants"),
+            std::string::npos)
+      << strict.err;
+  EXPECT_NE(strict.out.find("tenants / kubernetes (isolation strict): Jain's index min"),
+            std::string::npos)
+      << strict.out;
+  EXPECT_NE(strict.out.find("\nnightowl "), std::string::npos) << strict.out;
+  nlohmann::json doc = nlohmann::json::parse(Read("strict.json"));
+  const nlohmann::json& tenancy = doc["strategies"][0]["tenancy"];
+  EXPECT_EQ(tenancy["isolation"], "strict");
+  EXPECT_EQ(tenancy["arbitrated_ticks"], 60);
+  EXPECT_EQ(tenancy["tenants"].size(), 5u);
+  EXPECT_EQ(tenancy["tenants"][2]["name"], "nightowl");
+  EXPECT_EQ(tenancy["tenants"][2]["pool"], "paid");
+  EXPECT_FALSE(tenancy["jain_index"]["series"].empty());
+  EXPECT_TRUE(tenancy["tenants"][0].contains("sla_violation_seconds"));
+
+  Outcome spare = Simulate({"--scenario", scenario, "--duration", "30m", "--spare-capacity",
+                            "--json", Path("spare.json"), "--no-progress"});
+  ASSERT_EQ(spare.exit_code, 0) << spare.err;
+  nlohmann::json lifted = nlohmann::json::parse(Read("spare.json"));
+  EXPECT_EQ(lifted["strategies"][0]["tenancy"]["isolation"], "soft");  // the scenario's own
+  EXPECT_TRUE(lifted["strategies"][0]["tenancy"]["tenants"][2]["pool"].is_null());
 }
 
 }  // namespace

@@ -28,6 +28,18 @@ StatusOr<std::unique_ptr<TenantArbiter>> TenantArbiter::Create(TenantArbiterOpti
   probe.tenants.push_back(RequestOf("(default)", options.default_policy));
   for (const auto& [name, policy] : options.tenants)
     probe.tenants.push_back(RequestOf(name, policy));
+  for (const auto& [name, policy] : options.tenants) {
+    if (!policy.pool.empty() && !options.pools.contains(policy.pool)) {
+      return InvalidArgumentError("TenantArbiter: tenant " + name + " is confined to pool \"" +
+                                  policy.pool + "\", expected one of the options' pools");
+    }
+  }
+  if (!options.default_policy.pool.empty() &&
+      !options.pools.contains(options.default_policy.pool)) {
+    return InvalidArgumentError("TenantArbiter: the default policy's pool \"" +
+                                options.default_policy.pool +
+                                "\" is not one of the options' pools");
+  }
   Status valid = tenancy::Validate(probe);
   if (!valid.ok()) {
     return InvalidArgumentError("TenantArbiter: " + valid.message() +
@@ -41,22 +53,44 @@ const TenantPolicy& TenantArbiter::PolicyOf(const std::string& tenant) const {
   return it == options_.tenants.end() ? options_.default_policy : it->second;
 }
 
+namespace {
+
+// One arbitration: the tenants sharing one capacity (the shared one, or a dedicated pool), and
+// where each arbitrated workload sits in it.
+struct Group {
+  tenancy::ArbitrationInput input;
+  std::map<std::string, size_t> tenant_index;
+};
+
+// Where workload w went: its group, tenant and service indices.
+struct Place {
+  Group* group = nullptr;
+  size_t tenant = 0;
+  size_t service = 0;
+};
+
+}  // namespace
+
 void TenantArbiter::Arbitrate(const std::vector<const WorkloadConfig*>& workloads,
                               std::vector<Proposal*>& proposals, Timestamp /*now*/) const {
-  tenancy::ArbitrationInput in;
-  in.capacity = options_.capacity();
-  in.isolation = options_.isolation;
-  std::map<std::string, size_t> tenant_index;
-  std::vector<std::pair<size_t, size_t>> place(workloads.size(), {SIZE_MAX, 0});
+  std::map<std::string, Group> groups;  // by pool; "" is the shared capacity
+  std::vector<Place> place(workloads.size());
   for (size_t w = 0; w < workloads.size(); ++w) {
     Proposal* p = proposals[w];
     if (p == nullptr || workloads[w] == nullptr) continue;
     const WorkloadId& id = workloads[w]->id;
     std::optional<WorkloadShape> shape = options_.shape(id);
     if (!shape) continue;
-    auto [it, added] = tenant_index.try_emplace(id.tenant, in.tenants.size());
-    if (added) in.tenants.push_back(RequestOf(id.tenant, PolicyOf(id.tenant)));
-    tenancy::TenantRequest& t = in.tenants[it->second];
+    const TenantPolicy& policy = PolicyOf(id.tenant);
+    auto [group_it, new_group] = groups.try_emplace(policy.pool);
+    Group& g = group_it->second;
+    if (new_group) {
+      g.input.capacity = policy.pool.empty() ? options_.capacity() : options_.pools.at(policy.pool);
+      g.input.isolation = options_.isolation;
+    }
+    auto [it, added] = g.tenant_index.try_emplace(id.tenant, g.input.tenants.size());
+    if (added) g.input.tenants.push_back(RequestOf(id.tenant, policy));
+    tenancy::TenantRequest& t = g.input.tenants[it->second];
     tenancy::ServiceDemand d;
     d.service = id.ToString();
     d.per_replica = p->pod_requests.value_or(shape->per_replica);
@@ -64,29 +98,32 @@ void TenantArbiter::Arbitrate(const std::vector<const WorkloadConfig*>& workload
     d.min_replicas = std::clamp(workloads[w]->horizontal.min_replicas, 0, d.replicas);
     d.priority = shape->priority;
     d.current_replicas = std::max(0, p->current_replicas);
-    place[w] = {it->second, t.demands.size()};
+    place[w] = {&g, it->second, t.demands.size()};
     t.demands.push_back(std::move(d));
   }
-  StatusOr<tenancy::ArbitrationResult> result = tenancy::Arbitrate(in);
-  if (!result.ok()) {
-    // Only a negative capacity or request gets here; leave every proposal as it was, and say so.
-    for (size_t w = 0; w < workloads.size(); ++w) {
-      if (place[w].first == SIZE_MAX) continue;
-      proposals[w]->trace.push_back({"arbitrate",
-                                     static_cast<double>(proposals[w]->desired_replicas),
-                                     static_cast<double>(proposals[w]->desired_replicas),
-                                     "skipped: " + result.status().message()});
+  for (auto& [pool, group] : groups) {
+    StatusOr<tenancy::ArbitrationResult> result = tenancy::Arbitrate(group.input);
+    if (result.ok() && options_.observe) options_.observe(group.input, *result);
+    std::map<std::pair<size_t, size_t>, const tenancy::Cut*> cuts;
+    if (result.ok()) {
+      for (const tenancy::Cut& c : result->cuts) cuts[{c.tenant, c.service}] = &c;
     }
-    return;
-  }
-  std::map<std::pair<size_t, size_t>, const tenancy::Cut*> cuts;
-  for (const tenancy::Cut& c : result->cuts) cuts[{c.tenant, c.service}] = &c;
-  for (size_t w = 0; w < workloads.size(); ++w) {
-    const auto [t, s] = place[w];
-    if (t == SIZE_MAX) continue;
-    const int32_t allowed = result->replicas[t][s];
-    if (allowed >= proposals[w]->desired_replicas) continue;
-    proposals[w]->Record("arbitrate", allowed, tenancy::ExplainCut(in, *result, *cuts.at({t, s})));
+    for (size_t w = 0; w < workloads.size(); ++w) {
+      if (place[w].group != &group) continue;
+      Proposal& p = *proposals[w];
+      if (!result.ok()) {
+        // Only a negative capacity or request gets here; leave the proposal as it was, and say so.
+        p.trace.push_back({"arbitrate", static_cast<double>(p.desired_replicas),
+                           static_cast<double>(p.desired_replicas),
+                           "skipped: " + result.status().message()});
+        continue;
+      }
+      const int32_t allowed = result->replicas[place[w].tenant][place[w].service];
+      if (allowed >= p.desired_replicas) continue;
+      p.Record(
+          "arbitrate", allowed,
+          tenancy::ExplainCut(group.input, *result, *cuts.at({place[w].tenant, place[w].service})));
+    }
   }
 }
 

@@ -152,6 +152,26 @@ TEST(TenantArbiterTest, StrictKeepsIdleCapacityInItsPool) {
   EXPECT_THAT(tick.proposals[0].trace[0].reason, HasSubstr("dedicated pool cpu 5 full"));
 }
 
+TEST(TenantArbiterTest, DedicatedPoolsArbitrateSeparatelyAndAreObserved) {
+  FakeCluster cluster;
+  TenantArbiterOptions o = cluster.Options(tenancy::Isolation::kStrict);
+  o.pools["paid"] = {4000, 100 * kGi};
+  o.tenants["acme"] = {.tier = "premium", .weight = 1, .pool = "paid"};
+  o.tenants["beta"] = {.tier = "premium", .weight = 3, .pool = "paid"};
+  std::vector<std::pair<int64_t, size_t>> seen;  // (capacity cpu, tenants) per arbitration
+  o.observe = [&seen](const tenancy::ArbitrationInput& in, const tenancy::ArbitrationResult& r) {
+    EXPECT_EQ(r.tenants.size(), in.tenants.size());
+    seen.emplace_back(in.capacity.cpu_millis, in.tenants.size());
+  };
+  auto arbiter = Make(std::move(o));
+  Tick tick{{Workload("acme", "api"), Workload("beta", "api"), Workload("tiny", "api")},
+            {Asks(1, 9), Asks(1, 9), Asks(1, 9)}};
+  tick.Run(*arbiter);
+  // The paid pool's 4 CPUs split 1:3 between acme and beta; tiny alone has the shared 10.
+  EXPECT_EQ(tick.Desired(), (std::vector<int32_t>{1, 3, 9}));
+  EXPECT_EQ(seen, (std::vector<std::pair<int64_t, size_t>>{{10'000, 1}, {4000, 2}}));
+}
+
 TEST(TenantArbiterTest, RejectsBadOptions) {
   FakeCluster cluster;
   TenantArbiterOptions no_capacity = cluster.Options();
@@ -162,6 +182,11 @@ TEST(TenantArbiterTest, RejectsBadOptions) {
   auto r = TenantArbiter::Create(std::move(bad_weight));
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(r.status().message(), HasSubstr("weight: found 0"));
+  TenantArbiterOptions unknown_pool = cluster.Options();
+  unknown_pool.tenants["acme"].pool = "gold";
+  auto p = TenantArbiter::Create(std::move(unknown_pool));
+  ASSERT_FALSE(p.ok());
+  EXPECT_THAT(p.status().message(), HasSubstr("pool \"gold\""));
 }
 
 }  // namespace

@@ -20,12 +20,17 @@ uint64_t SeedFor(uint64_t seed, uint64_t stream) {
 }
 
 ClusterSim::ClusterSim(const std::vector<ServiceSpec>& specs, uint64_t seed, Timestamp start,
-                       const std::optional<NodePoolSpec>& nodes)
-    : specs_(specs), now_(start) {
-  if (nodes) nodes_ = std::make_unique<NodePool>(*nodes, SeedFor(seed, 0), start);
+                       const std::optional<NodePoolSpec>& nodes, const ClusterIsolation& isolation)
+    : specs_(specs), isolation_(isolation), refused_(specs.size(), 0), now_(start) {
+  for (size_t k = 0; k < isolation_.pools.size(); ++k) {
+    pools_.push_back(std::make_unique<NodePool>(isolation_.pools[k],
+                                                SeedFor(seed, specs_.size() + 1 + k), start));
+  }
+  if (nodes && pools_.empty()) nodes_ = std::make_unique<NodePool>(*nodes, SeedFor(seed, 0), start);
   models_.reserve(specs_.size());
   for (size_t i = 0; i < specs_.size(); ++i) {
-    models_.emplace_back(specs_[i], SeedFor(seed, i + 1), start, nodes_.get());
+    NodePool* pool = pools_.empty() ? nodes_.get() : pools_[isolation_.pool_of[i]].get();
+    models_.emplace_back(specs_[i], SeedFor(seed, i + 1), start, pool);
     index_.emplace(specs_[i].id, i);
     for (const BusinessMetricSpec& m : specs_[i].business_metrics) {
       business_names_.push_back(m.name);
@@ -36,9 +41,13 @@ ClusterSim::ClusterSim(const std::vector<ServiceSpec>& specs, uint64_t seed, Tim
 void ClusterSim::Advance(Timestamp now, std::span<const double> loads) {
   // The node pool reacts to what the previous tick's decisions asked for before time moves on.
   if (nodes_ && advanced_) nodes_->Reconcile();
+  for (auto& pool : pools_) {
+    if (advanced_) pool->Reconcile();
+  }
   advanced_ = true;
   now_ = now;
   if (nodes_) nodes_->Advance(now);
+  for (auto& pool : pools_) pool->Advance(now);
   for (size_t i = 0; i < models_.size(); ++i) models_[i].Step(now, loads[i]);
 }
 
@@ -66,9 +75,45 @@ StatusOr<size_t> ClusterSim::Find(const WorkloadId& workload) const {
   return it->second;
 }
 
+double ClusterSim::node_cost() const {
+  double cost = nodes_ ? nodes_->cost() : 0;
+  for (const auto& pool : pools_) cost += pool->cost();
+  return cost;
+}
+
+int32_t ClusterSim::Admitted(size_t i, int32_t replicas) const {
+  const int32_t have = static_cast<int32_t>(models_[i].state().pods.size());
+  if (isolation_.quota_of.empty() || isolation_.quota_of[i] < 0 || replicas <= have) {
+    return replicas;
+  }
+  const int32_t holder = isolation_.quota_of[i];
+  const tenancy::Quota& quota = isolation_.quotas[static_cast<size_t>(holder)];
+  int64_t pods = 0, cpu = 0, memory = 0;
+  for (size_t j = 0; j < models_.size(); ++j) {
+    if (isolation_.quota_of[j] != holder) continue;
+    const WorkloadState& s = models_[j].state();
+    const auto n = static_cast<int64_t>(s.pods.size());
+    pods += n;
+    cpu += n * s.pod_requests.cpu_millis;
+    memory += n * s.pod_requests.memory_bytes;
+  }
+  int64_t room = replicas - have;
+  const Resources& per_pod = models_[i].state().pod_requests;
+  if (quota.max_replicas) room = std::min(room, *quota.max_replicas - pods);
+  if (quota.cpu_millis && per_pod.cpu_millis > 0) {
+    room = std::min(room, (*quota.cpu_millis - cpu) / per_pod.cpu_millis);
+  }
+  if (quota.memory_bytes && per_pod.memory_bytes > 0) {
+    room = std::min(room, (*quota.memory_bytes - memory) / per_pod.memory_bytes);
+  }
+  return have + static_cast<int32_t>(std::max<int64_t>(room, 0));
+}
+
 Status ClusterSim::SetReplicas(const WorkloadId& workload, int32_t replicas) {
   CRESCENDO_ASSIGN_OR_RETURN(size_t i, Find(workload));
-  return models_[i].SetReplicas(replicas, now_);
+  const int32_t admitted = replicas < 0 ? replicas : Admitted(i, replicas);
+  refused_[i] = replicas - admitted;
+  return models_[i].SetReplicas(admitted, now_);
 }
 
 Status ClusterSim::SetResources(const WorkloadId& workload, const ResourceUpdate& update) {

@@ -6,8 +6,15 @@
 // for, advances the nodes and every service's pods to `now`, serving each its load; then the
 // engine reads (Snapshot, Read) and applies (SetReplicas, SetResources) at `now`.
 //
-// Seeds: service i draws from SeedFor(seed, i + 1), the node pool from SeedFor(seed, 0), so two
-// clusters built from the same services and seed behave identically under the same calls.
+// Seeds: service i draws from SeedFor(seed, i + 1), the node pool from SeedFor(seed, 0), and
+// dedicated pool k from SeedFor(seed, services + 1 + k), so two clusters built from the same
+// services and seed behave identically under the same calls.
+//
+// Tenant isolation on the cluster side (ClusterIsolation, strict): dedicated node pools replace
+// the shared one, each service placing its pods only on its own (node affinity and taints), and
+// a tenant's quota caps the pods SetReplicas creates (a ResourceQuota: the replicas beyond it are
+// not created; the workload runs what was admitted, and quota_refused(i) says how many were not
+// until its next SetReplicas). Quota usage counts each pod at its template's requests.
 //
 // Thread safety: Read() may be called concurrently while Advance() and the setters are not
 // running; everything else from one thread.
@@ -25,6 +32,7 @@
 #include "crescendo/metrics/metric_source.h"
 #include "crescendo/sim/node_pool.h"
 #include "crescendo/sim/world.h"
+#include "crescendo/tenancy/arbitration.h"
 #include "service_model.h"
 
 namespace crescendo::sim {
@@ -32,11 +40,19 @@ namespace crescendo::sim {
 // Returns the seed of stream `stream` of a run seeded `seed` (splitmix64 of the pair).
 uint64_t SeedFor(uint64_t seed, uint64_t stream);
 
+struct ClusterIsolation {
+  std::vector<NodePoolSpec> pools;     // dedicated pools; empty: every service on the shared pool
+  std::vector<size_t> pool_of;         // per service, an index in `pools` (when pools is not empty)
+  std::vector<tenancy::Quota> quotas;  // per quota holder (a tenant)
+  std::vector<int32_t> quota_of;       // per service, an index in `quotas`, or -1: no quota
+};
+
 class ClusterSim final : public ClusterBackend, public MetricSource {
  public:
   // REQUIRES: the specs are valid (ValidateService). spec.load is not read.
+  // REQUIRES: isolation's per-service vectors, when not empty, have one entry per service.
   ClusterSim(const std::vector<ServiceSpec>& specs, uint64_t seed, Timestamp start,
-             const std::optional<NodePoolSpec>& nodes);
+             const std::optional<NodePoolSpec>& nodes, const ClusterIsolation& isolation = {});
 
   // Advances to `now`, each service serving loads[i] requests/s. REQUIRES: loads.size() equals
   // the number of services; now >= the previous call's time.
@@ -44,7 +60,15 @@ class ClusterSim final : public ClusterBackend, public MetricSource {
 
   size_t size() const { return models_.size(); }
   const ServiceModel& model(size_t i) const { return models_[i]; }
+  // Returns the shared node pool (null without one, or with dedicated pools).
   const NodePool* nodes() const { return nodes_.get(); }
+  // Returns whether pods run on nodes (a shared pool or dedicated ones).
+  bool has_nodes() const { return nodes_ != nullptr || !pools_.empty(); }
+  // Returns the cost of every node so far, over all pools.
+  double node_cost() const;
+  // Returns the replicas of service i that its tenant's quota kept from being created at its
+  // last SetReplicas.
+  int32_t quota_refused(size_t i) const { return refused_[i]; }
   Timestamp now() const { return now_; }
 
   std::string_view name() const override { return "sim"; }
@@ -57,12 +81,17 @@ class ClusterSim final : public ClusterBackend, public MetricSource {
  private:
   StatusOr<size_t> Find(const WorkloadId& workload) const;
   bool KnownMetric(const std::string& metric) const;
+  // Returns what service i may run of `replicas` within its tenant's quota.
+  int32_t Admitted(size_t i, int32_t replicas) const;
   // Reads `id`, at index `at` of the cluster when the caller knows it.
   WorkloadMetric ReadOne(const MetricRequest& request, const WorkloadId& id,
                          std::optional<size_t> at) const;
 
   std::vector<ServiceSpec> specs_;
-  std::unique_ptr<NodePool> nodes_;  // before models_, which point to it
+  std::unique_ptr<NodePool> nodes_;               // before models_, which point to it
+  std::vector<std::unique_ptr<NodePool>> pools_;  // dedicated pools, likewise
+  ClusterIsolation isolation_;
+  std::vector<int32_t> refused_;
   std::vector<ServiceModel> models_;
   std::unordered_map<WorkloadId, size_t, WorkloadIdHash> index_;
   std::vector<std::string> business_names_;

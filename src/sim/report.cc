@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report_frontier.h"
+#include "report_tenants.h"
 #include "svg_chart.h"
 
 namespace crescendo::sim {
@@ -222,7 +223,10 @@ std::string ServiceTable(const SimulationResult& r) {
 std::string ResultJson(const SimulationResult& r, const LoadDescription& load,
                        const Frontier* frontier) {
   ordered_json strategies = ordered_json::array();
-  for (const StrategyResult& s : r.strategies) strategies.push_back(StrategyJson(s));
+  for (const StrategyResult& s : r.strategies) {
+    strategies.push_back(StrategyJson(s));
+    if (s.tenancy) strategies.back()["tenancy"] = TenancyJson(s, r.plot_seconds);
+  }
   ordered_json doc = {{"trace", LoadJson(r, load)}, {"strategies", strategies}};
   if (frontier != nullptr) doc["frontier"] = FrontierJson(*frontier);
   return doc.dump(2) + "\n";
@@ -252,6 +256,7 @@ std::string HtmlReport(const SimulationResult& r, const LoadDescription& load,
       FormatRfc3339(r.end), r.ticks, ToSeconds(r.interval), load.seed, HtmlEscape(strategies));
   html += "<h2>Comparison</h2>" + HtmlTable(totals, "strategy");
   if (frontier != nullptr) html += FrontierHtml(*frontier);
+  html += TenancyHtml(r);
   html += "<h2>Over time</h2>" + Charts(r);
   if (load.services.size() > 1)
     html += "<h2>Per service</h2>" + HtmlTable(per_service, "service / strategy");

@@ -10,6 +10,7 @@
 #include "metric_view.h"
 #include "service_model.h"
 #include "spec_validation.h"
+#include "tenant_recorder.h"
 
 namespace crescendo::sim {
 namespace {
@@ -72,6 +73,8 @@ struct StrategyRun {
   std::unique_ptr<SimulatedClock> clock;
   std::shared_ptr<ClusterSim> cluster;
   std::unique_ptr<metrics::Collector> collector;
+  std::unique_ptr<TenantRecorder> tenants;  // with tenancy; before the arbiter that calls it
+  std::unique_ptr<TenantArbiter> arbiter;   // with tenancy; before the engine that points to it
   std::unique_ptr<Engine> engine;
   std::vector<ServiceRun> services;
   std::vector<Counters> before;  // per service, reused every tick
@@ -98,13 +101,16 @@ class Runner {
   Runner(std::vector<SimService>& services, const SimulationOptions& options)
       : services_(services),
         options_(options),
-        plots_(2 + 3 * options.strategies.size(), std::max<size_t>(options.plot_points, 2)) {}
+        plots_(2 + kColumns * options.strategies.size(), std::max<size_t>(options.plot_points, 2)) {
+  }
 
   Status Init(const StrategyFactory& factory);
   Status Run(const RunProgress& progress);
   SimulationResult Result() const;
 
  private:
+  // Plotted per strategy: ready pods, latency, cumulative cost, Jain's index.
+  static constexpr size_t kColumns = 4;
   Status ReadLoads(Timestamp now);
   StatusOr<std::unique_ptr<StrategyRun>> NewRun(const std::string& name,
                                                 const StrategyFactory& factory) const;
@@ -113,6 +119,8 @@ class Runner {
   void Evaluate(const ServiceModel& m, ServiceRun& s, size_t i, double load, double dt,
                 const Counters& before);
   StrategyResult Summarize(const StrategyRun& run, size_t column) const;
+  Status AddTenancy(StrategyRun& run) const;
+  StatusOr<ClusterIsolation> IsolationOf() const;
 
   std::vector<SimService>& services_;
   const SimulationOptions& options_;
@@ -142,8 +150,9 @@ StatusOr<std::unique_ptr<StrategyRun>> Runner::NewRun(const std::string& name,
   if (options_.resolve) {
     CRESCENDO_ASSIGN_OR_RETURN(plan, options_.resolve(name));
   }
-  run->cluster =
-      std::make_shared<ClusterSim>(specs_, options_.seed, options_.start, options_.nodes);
+  CRESCENDO_ASSIGN_OR_RETURN(ClusterIsolation isolation, IsolationOf());
+  run->cluster = std::make_shared<ClusterSim>(specs_, options_.seed, options_.start, options_.nodes,
+                                              isolation);
   metrics::CollectorOptions collector;
   collector.threads = 1;
   collector.seed = options_.seed;
@@ -163,7 +172,78 @@ StatusOr<std::unique_ptr<StrategyRun>> Runner::NewRun(const std::string& name,
   if (!engine.ok()) return engine.status().WithContext("strategy " + name);
   run->engine = *std::move(engine);
   run->services.resize(specs_.size());
+  if (options_.tenancy) {
+    Status added = AddTenancy(*run);
+    if (!added.ok()) return added.WithContext("strategy " + name);
+  }
   return run;
+}
+
+// Returns the node pool `spec` at its maximum size: what the tenants on it can share.
+Resources PoolCapacity(const NodePoolSpec& spec) {
+  return {spec.capacity.cpu_millis * spec.max_nodes, spec.capacity.memory_bytes * spec.max_nodes};
+}
+
+// Strict with pools: each service on its tenant's pool, each tenant's quota enforced by the
+// cluster. Otherwise nothing: one shared pool.
+StatusOr<ClusterIsolation> Runner::IsolationOf() const {
+  ClusterIsolation out;
+  if (!options_.tenancy || options_.tenancy->isolation != tenancy::Isolation::kStrict) return out;
+  const SimTenancy& t = *options_.tenancy;
+  for (const SimPool& pool : t.pools) out.pools.push_back(pool.spec);
+  for (const SimTenant& tenant : t.tenants) out.quotas.push_back(tenant.policy.quota);
+  for (size_t i = 0; i < specs_.size(); ++i) {
+    const std::string& name = specs_[i].id.tenant;
+    auto tenant = std::find_if(t.tenants.begin(), t.tenants.end(),
+                               [&](const SimTenant& x) { return x.name == name; });
+    out.quota_of.push_back(
+        tenant == t.tenants.end() ? -1 : static_cast<int32_t>(tenant - t.tenants.begin()));
+    if (t.pools.empty()) continue;
+    auto pool = tenant == t.tenants.end()
+                    ? t.pools.end()
+                    : std::find_if(t.pools.begin(), t.pools.end(),
+                                   [&](const SimPool& p) { return p.name == tenant->policy.pool; });
+    if (pool == t.pools.end()) {
+      return InvalidArgumentError("services[" + std::to_string(i) + "] (" +
+                                  specs_[i].id.ToString() + "): tenant " + name +
+                                  " has no node pool, expected one of tenancy.pools in strict");
+    }
+    out.pool_of.push_back(static_cast<size_t>(pool - t.pools.begin()));
+  }
+  return out;
+}
+
+// Arbitrates the run's engine through a TenantArbiter, as `crescendo run` does, over the node
+// pool at its maximum size (each dedicated pool's, in strict with pools), and records it.
+Status Runner::AddTenancy(StrategyRun& run) const {
+  const SimTenancy& t = *options_.tenancy;
+  const bool dedicated = t.isolation == tenancy::Isolation::kStrict && !t.pools.empty();
+  SimTenancy recorded = t;
+  if (!dedicated) {
+    for (SimTenant& tenant : recorded.tenants) tenant.policy.pool.clear();
+  }
+  run.tenants = std::make_unique<TenantRecorder>(recorded, ToSeconds(options_.interval));
+  TenantArbiterOptions o;
+  o.isolation = t.isolation;
+  for (const SimTenant& tenant : recorded.tenants) o.tenants[tenant.name] = tenant.policy;
+  if (dedicated) {
+    for (const SimPool& pool : t.pools) o.pools[pool.name] = PoolCapacity(pool.spec);
+  }
+  o.capacity = [capacity = PoolCapacity(*options_.nodes)] { return capacity; };
+  std::map<WorkloadId, WorkloadShape> shapes;
+  for (const ServiceSpec& spec : specs_) shapes[spec.id] = {spec.pod.requests, 0};
+  o.shape = [shapes = std::move(shapes)](const WorkloadId& id) -> std::optional<WorkloadShape> {
+    auto it = shapes.find(id);
+    if (it == shapes.end()) return std::nullopt;
+    return it->second;
+  };
+  o.observe = [recorder = run.tenants.get()](const tenancy::ArbitrationInput& in,
+                                             const tenancy::ArbitrationResult& r) {
+    recorder->Observe(in, r);
+  };
+  CRESCENDO_ASSIGN_OR_RETURN(run.arbiter, TenantArbiter::Create(std::move(o)));
+  run.engine->SetArbiter(run.arbiter.get());
+  return Status::Ok();
 }
 
 Status Runner::Init(const StrategyFactory& factory) {
@@ -223,7 +303,7 @@ void Runner::Evaluate(const ServiceModel& m, ServiceRun& s, size_t i, double loa
 
 void Runner::StepStrategy(StrategyRun& run, Timestamp now, double dt, std::vector<double>& plot_row,
                           size_t column) {
-  double node_hours_before = run.cluster->nodes() ? run.cluster->nodes()->node_hours() : 0;
+  const double node_cost_before = run.cluster->node_cost();
   run.before.resize(services_.size());
   for (size_t i = 0; i < services_.size(); ++i) {
     run.before[i] = CountersOf(run.cluster->model(i).stats());
@@ -241,6 +321,7 @@ void Runner::StepStrategy(StrategyRun& run, Timestamp now, double dt, std::vecto
     }
     double cost_before = s.outcome.cost;
     Evaluate(m, s, i, *ticks_[i].load, dt, run.before[i]);
+    s.outcome.quota_refused_pod_seconds += run.cluster->quota_refused(i) * dt;
     any_known = true;
     pod_cost += s.outcome.cost - cost_before;
     ready += m.ready_pods();
@@ -251,26 +332,26 @@ void Runner::StepStrategy(StrategyRun& run, Timestamp now, double dt, std::vecto
     run.before[i].scaling_actions = run.cluster->model(i).stats().scaling_actions;
   }
   run.engine->RunOnce(now);
+  const double jain = run.tenants ? run.tenants->EndTick() : kNaN;
   for (size_t i = 0; i < services_.size(); ++i) {
     if (!ticks_[i].load) continue;
     run.services[i].outcome.scaling_actions +=
         run.cluster->model(i).stats().scaling_actions - run.before[i].scaling_actions;
   }
   if (any_known) {
-    run.cumulative_cost += run.cluster->nodes()
-                               ? (run.cluster->nodes()->node_hours() - node_hours_before) *
-                                     options_.nodes->cost_per_node_hour
-                               : pod_cost;
+    run.cumulative_cost +=
+        run.cluster->has_nodes() ? run.cluster->node_cost() - node_cost_before : pod_cost;
   }
   plot_row[column] = any_known ? ready : kNaN;
   plot_row[column + 1] = known_load > 0 ? latency_weighted / known_load : kNaN;
   plot_row[column + 2] = run.cumulative_cost;
+  plot_row[column + 3] = jain;
 }
 
 Status Runner::Run(const RunProgress& progress) {
   const int64_t total = (options_.end - options_.start) / options_.interval;
   const double dt = ToSeconds(options_.interval);
-  std::vector<double> plot_row(2 + 3 * runs_.size());
+  std::vector<double> plot_row(2 + kColumns * runs_.size());
   for (int64_t k = 1; k <= total; ++k) {
     Timestamp now = options_.start + options_.interval * k;
     CRESCENDO_RETURN_IF_ERROR(ReadLoads(now));
@@ -290,7 +371,9 @@ Status Runner::Run(const RunProgress& progress) {
     }
     plot_row[0] = any_known ? load : kNaN;
     plot_row[1] = any_known ? demand : kNaN;
-    for (size_t r = 0; r < runs_.size(); ++r) StepStrategy(*runs_[r], now, dt, plot_row, 2 + 3 * r);
+    for (size_t r = 0; r < runs_.size(); ++r) {
+      StepStrategy(*runs_[r], now, dt, plot_row, 2 + kColumns * r);
+    }
     plots_.Add(ToSeconds(now - options_.start), plot_row);
     ticks_done_ = k;
     if (progress) progress(k, total);
@@ -320,6 +403,7 @@ StrategyResult Runner::Summarize(const StrategyRun& run, size_t column) const {
     t.cost += so.outcome.cost;
     t.scaling_actions += so.outcome.scaling_actions;
     t.oom_kills += so.outcome.oom_kills;
+    t.quota_refused_pod_seconds += so.outcome.quota_refused_pod_seconds;
     so.outcome.vertical =
         VerticalOf(s.cpu_allocated, s.cpu_used, s.memory_allocated, s.memory_used);
     cpu_allocated += s.cpu_allocated;
@@ -333,10 +417,14 @@ StrategyResult Runner::Summarize(const StrategyRun& run, size_t column) const {
   r.total.vertical.memory_slack = slack.memory_slack;
   r.total.elasticity = CombineElasticity(elasticity);
   r.total.sla.p95_latency_ms = all.Quantile(0.95);
-  if (run.cluster->nodes()) r.total.cost = run.cumulative_cost;
+  if (run.cluster->has_nodes()) r.total.cost = run.cumulative_cost;
   r.plots.ready_pods = plots_.Series(column);
   r.plots.latency_ms = plots_.Series(column + 1);
   r.plots.cost = plots_.Series(column + 2);
+  if (run.tenants) {
+    r.plots.jain_index = plots_.Series(column + 3);
+    r.tenancy = run.tenants->Result(r.services);
+  }
   return r;
 }
 
@@ -352,7 +440,7 @@ SimulationResult Runner::Result() const {
   out.load_rps = plots_.Series(0);
   out.demand_pods = plots_.Series(1);
   for (size_t r = 0; r < runs_.size(); ++r)
-    out.strategies.push_back(Summarize(*runs_[r], 2 + 3 * r));
+    out.strategies.push_back(Summarize(*runs_[r], 2 + kColumns * r));
   return out;
 }
 
@@ -365,6 +453,16 @@ Status ValidateOptions(const std::vector<SimService>& services, const Simulation
   if (o.strategies.empty()) return InvalidArgumentError("strategies: expected at least one");
   if (services.empty()) return InvalidArgumentError("services: expected at least one");
   if (o.nodes) CRESCENDO_RETURN_IF_ERROR(o.nodes->Validate());
+  if (o.tenancy && !o.nodes) {
+    return InvalidArgumentError(
+        "tenancy: expected a node pool (nodes), the capacity tenants share");
+  }
+  if (o.tenancy) {
+    for (const SimPool& pool : o.tenancy->pools) {
+      Status valid = pool.spec.Validate();
+      if (!valid.ok()) return valid.WithContext("tenancy.pools " + pool.name);
+    }
+  }
   for (size_t i = 0; i < services.size(); ++i) {
     const SimService& s = services[i];
     std::string where = "services[" + std::to_string(i) + "] (" + s.spec.id.ToString() + ")";
@@ -373,6 +471,11 @@ Status ValidateOptions(const std::vector<SimService>& services, const Simulation
     if (spec.load == nullptr) spec.load = ConstantLoad(0);  // the runner reads `source`
     CRESCENDO_RETURN_IF_ERROR(ValidateService(spec, where));
     if (o.nodes) CRESCENDO_RETURN_IF_ERROR(ValidateFitsNode(s.spec.pod, *o.nodes, where));
+    if (o.tenancy) {
+      for (const SimPool& pool : o.tenancy->pools) {
+        CRESCENDO_RETURN_IF_ERROR(ValidateFitsNode(s.spec.pod, pool.spec, where));
+      }
+    }
   }
   return Status::Ok();
 }

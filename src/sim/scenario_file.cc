@@ -7,6 +7,7 @@
 #include <functional>
 #include <initializer_list>
 #include <limits>
+#include <map>
 #include <set>
 
 #include "crescendo/base/quantity.h"
@@ -193,6 +194,11 @@ class Loader {
  private:
   Status Top(const YamlNode& root);
   StatusOr<NodePoolSpec> Nodes(const YamlNode& n);
+  StatusOr<NodePoolSpec> NodeFields(const YamlNode& n, const std::string& p, NodePoolSpec spec);
+  Status Tenancy(const YamlNode& n);
+  StatusOr<SimTenant> Tenant(const YamlNode& n, const std::string& p,
+                             const std::map<std::string, int32_t>& tiers);
+  StatusOr<Resources> Amounts(const YamlNode& n, const std::string& p);
   Status Service(const YamlNode& n, const YamlNode& defaults, size_t index);
   StatusOr<PodModel> Pod(const YamlNode& n, const std::string& path, PodModel pod);
   Status Horizontal(const YamlNode& n, const std::string& path, HorizontalSpec& h);
@@ -237,7 +243,7 @@ StatusOr<ScenarioFile> Loader::Load() {
 Status Loader::Top(const YamlNode& root) {
   CRESCENDO_RETURN_IF_ERROR(f_.Known(root, "scenario",
                                      {"name", "seed", "start", "duration", "interval", "strategies",
-                                      "nodes", "defaults", "services"}));
+                                      "nodes", "tenancy", "defaults", "services"}));
   out_.path = path_;
   CRESCENDO_ASSIGN_OR_RETURN(out_.name,
                              f_.String(root, "name", "scenario", fs::path(path_).stem().string()));
@@ -270,6 +276,7 @@ Status Loader::Top(const YamlNode& root) {
   if (root["nodes"].present()) {
     CRESCENDO_ASSIGN_OR_RETURN(out_.nodes, Nodes(root["nodes"]));
   }
+  if (root["tenancy"].present()) CRESCENDO_RETURN_IF_ERROR(Tenancy(root["tenancy"]));
   const YamlNode& defaults = root["defaults"];
   if (defaults.present()) CRESCENDO_RETURN_IF_ERROR(f_.Known(defaults, "defaults", {"pod"}));
   const YamlNode& services = root["services"];
@@ -288,7 +295,12 @@ StatusOr<NodePoolSpec> Loader::Nodes(const YamlNode& n) {
   CRESCENDO_RETURN_IF_ERROR(f_.Known(
       n, p,
       {"cpu", "memory", "min", "max", "provisioning", "empty_node_removal", "cost_per_node_hour"}));
-  NodePoolSpec spec;
+  return NodeFields(n, p, NodePoolSpec{});
+}
+
+// Reads a node pool's fields (those of `nodes:`) over `spec`.
+StatusOr<NodePoolSpec> Loader::NodeFields(const YamlNode& n, const std::string& p,
+                                          NodePoolSpec spec) {
   CRESCENDO_ASSIGN_OR_RETURN(spec.capacity.cpu_millis,
                              f_.Quantity(n, "cpu", p, spec.capacity.cpu_millis, true));
   CRESCENDO_ASSIGN_OR_RETURN(spec.capacity.memory_bytes,
@@ -303,6 +315,130 @@ StatusOr<NodePoolSpec> Loader::Nodes(const YamlNode& n) {
   Status valid = spec.Validate();
   if (!valid.ok()) return f_.Error(n, p, valid.message());
   return spec;
+}
+
+// The tiers' priorities when the scenario gives none: those of `crescendo tenants arbitrate`
+// (src/tenancy/arbitration_json.cc, as examples/config/tiers.yaml).
+const std::map<std::string, int32_t>& DefaultTiers() {
+  static const auto* const kTiers = new std::map<std::string, int32_t>{
+      {"free", 100}, {"family", 400}, {"premium", 600}, {"enterprise", 900}, {"internal", 1000}};
+  return *kTiers;
+}
+
+// tenancy: {isolation, tiers: {NAME: PRIORITY}, tenants: [...], pools: [...]}
+Status Loader::Tenancy(const YamlNode& n) {
+  const std::string p = "tenancy";
+  CRESCENDO_RETURN_IF_ERROR(f_.Known(n, p, {"isolation", "tiers", "tenants", "pools"}));
+  if (!out_.nodes) return f_.Fail(n, p, "a node pool first (`nodes:`): the capacity tenants share");
+  SimTenancy t;
+  CRESCENDO_ASSIGN_OR_RETURN(std::string isolation, f_.String(n, "isolation", p, "soft"));
+  std::optional<tenancy::Isolation> parsed = tenancy::ParseIsolation(isolation);
+  if (!parsed) return f_.Fail(n["isolation"], p + ".isolation", "strict, soft or none");
+  t.isolation = *parsed;
+  std::map<std::string, int32_t> tiers = DefaultTiers();
+  if (const YamlNode& given = n["tiers"]; given.present()) {
+    if (!given.is_map()) return f_.Fail(given, p + ".tiers", "a mapping of tier to priority");
+    tiers.clear();
+    for (const YamlNode& entry : given) {
+      CRESCENDO_ASSIGN_OR_RETURN(tiers[entry.key], f_.Count(given, entry.key, p + ".tiers", 0,
+                                                            std::numeric_limits<int32_t>::min(),
+                                                            std::numeric_limits<int32_t>::max()));
+    }
+  }
+  if (const YamlNode& pools = n["pools"]; pools.present()) {
+    if (!pools.is_sequence()) return f_.Fail(pools, p + ".pools", "a list of node pools");
+    for (size_t i = 0; i < pools.size(); ++i) {
+      const std::string pp = p + ".pools[" + std::to_string(i) + "]";
+      CRESCENDO_RETURN_IF_ERROR(f_.Known(pools[i], pp,
+                                         {"name", "cpu", "memory", "min", "max", "provisioning",
+                                          "empty_node_removal", "cost_per_node_hour"}));
+      SimPool pool;
+      CRESCENDO_ASSIGN_OR_RETURN(pool.name, f_.String(pools[i], "name", pp, ""));
+      if (pool.name.empty() ||
+          std::any_of(t.pools.begin(), t.pools.end(),
+                      [&](const SimPool& other) { return other.name == pool.name; })) {
+        return f_.Fail(pools[i]["name"].present() ? pools[i]["name"] : pools[i], pp + ".name",
+                       "a distinct, non-empty pool name");
+      }
+      CRESCENDO_ASSIGN_OR_RETURN(pool.spec, NodeFields(pools[i], pp, *out_.nodes));
+      t.pools.push_back(std::move(pool));
+    }
+  }
+  const YamlNode& tenants = n["tenants"];
+  if (!tenants.is_sequence() || tenants.size() == 0) {
+    return f_.Fail(tenants.present() ? tenants : n, p + ".tenants", "a non-empty list of tenants");
+  }
+  for (size_t i = 0; i < tenants.size(); ++i) {
+    const std::string tp = p + ".tenants[" + std::to_string(i) + "]";
+    CRESCENDO_ASSIGN_OR_RETURN(SimTenant tenant, Tenant(tenants[i], tp, tiers));
+    if (std::any_of(t.tenants.begin(), t.tenants.end(),
+                    [&](const SimTenant& other) { return other.name == tenant.name; })) {
+      return f_.Fail(tenants[i]["name"], tp + ".name", "a tenant name not given before");
+    }
+    const std::string& pool = tenant.policy.pool;
+    const bool known = std::any_of(t.pools.begin(), t.pools.end(),
+                                   [&](const SimPool& x) { return x.name == pool; });
+    if (!t.pools.empty() && !known) {
+      std::string names;
+      for (const SimPool& x : t.pools) names += (names.empty() ? "" : ", ") + x.name;
+      return f_.Fail(tenants[i]["pool"].present() ? tenants[i]["pool"] : tenants[i], tp + ".pool",
+                     "the name of one of tenancy.pools (" + names + ")");
+    }
+    if (t.pools.empty() && !pool.empty()) {
+      return f_.Fail(tenants[i]["pool"], tp + ".pool", "no pool: tenancy.pools declares none");
+    }
+    t.tenants.push_back(std::move(tenant));
+  }
+  out_.tenancy = std::move(t);
+  return Status::Ok();
+}
+
+// A tenant: {name, tier, weight, guarantee: {cpu, memory}, quota: {cpu, memory, pods}, pool}.
+StatusOr<SimTenant> Loader::Tenant(const YamlNode& n, const std::string& p,
+                                   const std::map<std::string, int32_t>& tiers) {
+  CRESCENDO_RETURN_IF_ERROR(
+      f_.Known(n, p, {"name", "tier", "weight", "guarantee", "quota", "pool"}));
+  SimTenant t;
+  CRESCENDO_ASSIGN_OR_RETURN(t.name, f_.String(n, "name", p, ""));
+  if (t.name.empty()) return f_.Fail(n["name"].present() ? n["name"] : n, p + ".name", "a name");
+  CRESCENDO_ASSIGN_OR_RETURN(t.policy.tier, f_.String(n, "tier", p, ""));
+  auto tier = tiers.find(t.policy.tier);
+  if (tier == tiers.end()) {
+    std::string names;
+    for (const auto& [name, priority] : tiers) names += (names.empty() ? "" : ", ") + name;
+    return f_.Fail(n["tier"].present() ? n["tier"] : n, p + ".tier", "one of the tiers: " + names);
+  }
+  t.policy.tier_priority = tier->second;
+  CRESCENDO_ASSIGN_OR_RETURN(t.policy.weight, f_.Number(n, "weight", p, 1, 0, true));
+  if (n["guarantee"].present()) {
+    CRESCENDO_ASSIGN_OR_RETURN(t.policy.guarantee, Amounts(n["guarantee"], p + ".guarantee"));
+  }
+  if (const YamlNode& q = n["quota"]; q.present()) {
+    const std::string qp = p + ".quota";
+    CRESCENDO_RETURN_IF_ERROR(f_.Known(q, qp, {"cpu", "memory", "pods"}));
+    if (q["cpu"].present()) {
+      CRESCENDO_ASSIGN_OR_RETURN(t.policy.quota.cpu_millis, f_.Quantity(q, "cpu", qp, 0, true));
+    }
+    if (q["memory"].present()) {
+      CRESCENDO_ASSIGN_OR_RETURN(t.policy.quota.memory_bytes,
+                                 f_.Quantity(q, "memory", qp, 0, false));
+    }
+    if (q["pods"].present()) {
+      CRESCENDO_ASSIGN_OR_RETURN(t.policy.quota.max_replicas,
+                                 f_.Count(q, "pods", qp, 0, 0, kMaxScenarioReplicas));
+    }
+  }
+  CRESCENDO_ASSIGN_OR_RETURN(t.policy.pool, f_.String(n, "pool", p, ""));
+  return t;
+}
+
+// {cpu, memory} as Kubernetes quantities; a missing one is 0.
+StatusOr<Resources> Loader::Amounts(const YamlNode& n, const std::string& p) {
+  CRESCENDO_RETURN_IF_ERROR(f_.Known(n, p, {"cpu", "memory"}));
+  Resources r;
+  CRESCENDO_ASSIGN_OR_RETURN(r.cpu_millis, f_.Quantity(n, "cpu", p, 0, true));
+  CRESCENDO_ASSIGN_OR_RETURN(r.memory_bytes, f_.Quantity(n, "memory", p, 0, false));
+  return r;
 }
 
 StatusOr<PodModel> Loader::Pod(const YamlNode& n, const std::string& p, PodModel pod) {
@@ -645,6 +781,10 @@ Status Loader::Service(const YamlNode& n, const YamlNode& defaults, size_t index
   }
   s.spec.id = *parsed;
   s.spec.load_profile = id;
+  if (out_.tenancy && std::none_of(out_.tenancy->tenants.begin(), out_.tenancy->tenants.end(),
+                                   [&](const SimTenant& t) { return t.name == parsed->tenant; })) {
+    return f_.Fail(n["id"], p + ".id", "a tenant of tenancy.tenants (env/TENANT/namespace/name)");
+  }
   CRESCENDO_RETURN_IF_ERROR(Horizontal(n, p, s.spec.horizontal));
   PodModel base;
   if (defaults["pod"].present()) {
@@ -674,6 +814,12 @@ Status Loader::Service(const YamlNode& n, const YamlNode& defaults, size_t index
   if (out_.nodes) {
     Status fits = ValidateFitsNode(s.spec.pod, *out_.nodes, p);
     if (!fits.ok()) return f_.Error(n, p, fits.message());
+  }
+  if (out_.tenancy) {
+    for (const SimPool& pool : out_.tenancy->pools) {
+      Status fits = ValidateFitsNode(s.spec.pod, pool.spec, p);
+      if (!fits.ok()) return f_.Error(n, p, "tenancy.pools " + pool.name + ": " + fits.message());
+    }
   }
   out_.services.push_back(std::move(s));
   return Status::Ok();

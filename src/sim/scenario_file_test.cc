@@ -230,6 +230,79 @@ TEST(ScenarioFileTest, ReadsAVerticalSection) {
   EXPECT_EQ(p.max_allowed->memory_bytes, 4LL << 30);
 }
 
+TEST(ScenarioFileTest, Tenancy) {
+  ScenarioDir dir;
+  const std::string head = R"(start: 2026-11-23T00:00:00Z
+duration: 1h
+nodes: {cpu: "4", memory: 16Gi, max: 6}
+)";
+  const std::string services = R"(services:
+  - id: prod/acme/music/api
+    load: {constant: 50}
+)";
+  const std::string good = head + R"(tenancy:
+  isolation: strict
+  tenants:
+    - {name: acme, tier: premium, weight: 3, guarantee: {cpu: "2", memory: 4Gi},
+       quota: {cpu: "8", memory: 16Gi, pods: 12}, pool: paid}
+  pools:
+    - {name: paid, max: 3, cpu: "8"}
+)" + services;
+  StatusOr<ScenarioFile> f = LoadScenarioFile(dir.Write("good.yaml", good));
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  ASSERT_TRUE(f->tenancy.has_value());
+  EXPECT_EQ(f->tenancy->isolation, tenancy::Isolation::kStrict);
+  ASSERT_EQ(f->tenancy->tenants.size(), 1u);
+  const TenantPolicy& p = f->tenancy->tenants[0].policy;
+  EXPECT_EQ(p.tier, "premium");
+  EXPECT_EQ(p.tier_priority, 600);
+  EXPECT_EQ(p.weight, 3);
+  EXPECT_EQ(p.guarantee.cpu_millis, 2000);
+  EXPECT_EQ(p.guarantee.memory_bytes, 4LL << 30);
+  EXPECT_EQ(p.quota.cpu_millis, 8000);
+  EXPECT_EQ(p.quota.max_replicas, 12);
+  EXPECT_EQ(p.pool, "paid");
+  ASSERT_EQ(f->tenancy->pools.size(), 1u);
+  EXPECT_EQ(f->tenancy->pools[0].spec.max_nodes, 3);
+  EXPECT_EQ(f->tenancy->pools[0].spec.capacity.cpu_millis, 8000);
+  EXPECT_EQ(f->tenancy->pools[0].spec.capacity.memory_bytes, 16LL << 30);  // from nodes
+
+  struct Case {
+    const char* name;
+    std::string text;
+    std::string error;
+  };
+  const Case cases[] = {
+      {"isolation",
+       head + "tenancy: {isolation: loose, tenants: [{name: acme, tier: free}]}\n" + services,
+       ":4:22: tenancy.isolation: found \"loose\", expected strict, soft or none"},
+      {"tier", head + "tenancy: {tenants: [{name: acme, tier: gold}]}\n" + services,
+       "tenancy.tenants[0].tier: found \"gold\", expected one of the tiers: enterprise, family, "
+       "free, internal, premium"},
+      {"weight", head + "tenancy: {tenants: [{name: acme, tier: free, weight: 0}]}\n" + services,
+       "tenancy.tenants[0].weight: found \"0\", expected a number > 0"},
+      {"pool",
+       head + "tenancy:\n  tenants: [{name: acme, tier: free, pool: gold}]\n" +
+           "  pools: [{name: paid}]\n" + services,
+       "tenancy.tenants[0].pool: found \"gold\", expected the name of one of tenancy.pools "
+       "(paid)"},
+      {"service of no tenant",
+       head + "tenancy: {tenants: [{name: other, tier: free}]}\n" + services,
+       "services[0].id: found \"prod/acme/music/api\", expected a tenant of tenancy.tenants"},
+      {"no nodes",
+       "start: 2026-11-23T00:00:00Z\nduration: 1h\ntenancy: {tenants: [{name: acme, tier: "
+       "free}]}\n" +
+           services,
+       "tenancy: found a mapping, expected a node pool first"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    StatusOr<ScenarioFile> bad = LoadScenarioFile(dir.Write("bad.yaml", c.text));
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.status().message().find(c.error), std::string::npos) << bad.status().message();
+  }
+}
+
 TEST(ScenarioFileTest, ExampleScenariosLoad) {
   const char* source = std::getenv("CRESCENDO_SOURCE_DIR");
   fs::path dir = fs::path(source != nullptr ? source : ".") / "examples" / "scenarios";

@@ -5,7 +5,9 @@
 // isolation, borrowing and reclaim) how many replicas each workload may have within the
 // capacity, and lowers each proposal that asks for more, adding an "arbitrate" trace entry that
 // names the tenant, its dominant share against its entitlement, and why. A proposal is never
-// raised: when everything fits (and no quota or strict pool binds), nothing changes.
+// raised: when everything fits (and no quota or strict pool binds), nothing changes. Tenants
+// confined to a dedicated pool (TenantPolicy::pool) are arbitrated with that pool's tenants only,
+// over its capacity.
 //
 // A cut may go below the workload's current replicas: that is how borrowed capacity is
 // reclaimed; never below what the tenant's guarantee covers.
@@ -36,6 +38,9 @@ struct TenantPolicy {
   double weight = 1.0;        // > 0
   Resources guarantee;
   tenancy::Quota quota;
+  // The dedicated capacity (a key of TenantArbiterOptions::pools) the tenant is confined to, as
+  // a node pool per tenant or tier with node affinity and taints; empty: the shared capacity.
+  std::string pool;
 };
 
 // What the arbiter needs to know of one workload.
@@ -54,12 +59,19 @@ struct TenantArbiterOptions {
   // The shape of a workload; nullopt leaves it out of arbitration (its proposal passes).
   // REQUIRES: non-null.
   std::function<std::optional<WorkloadShape>(const WorkloadId&)> shape;
+  // Dedicated capacities by name (strict isolation on the cluster side: a node pool per tenant or
+  // tier). The tenants whose policy names a pool are arbitrated among themselves over that
+  // pool's capacity, in a separate tenancy::Arbitrate() call; the others share `capacity`.
+  std::map<std::string, Resources> pools;
+  // Optional: called after every arbitration (one per pool, then the shared capacity, each
+  // tick) with what was arbitrated and the result, e.g. to report shares over time.
+  std::function<void(const tenancy::ArbitrationInput&, const tenancy::ArbitrationResult&)> observe;
 };
 
 class TenantArbiter : public Arbiter {
  public:
   // Errors: InvalidArgument when a provider is missing or a policy's weight is not > 0, or an
-  // amount is negative (naming the tenant).
+  // amount is negative (naming the tenant), or a policy names a pool not in `pools`.
   static StatusOr<std::unique_ptr<TenantArbiter>> Create(TenantArbiterOptions options);
 
   void Arbitrate(const std::vector<const WorkloadConfig*>& workloads,

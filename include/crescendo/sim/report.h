@@ -4,7 +4,13 @@
 //   {"trace": {...what was replayed...},
 //    "strategies": [{"name", "elasticity": {"theta_u", "theta_o", "tau_u", "tau_o",
 //                    "instability", "jitter"}, "sla": {"violation_seconds", "p95_latency_ms",
-//                    "dropped_requests"}, "pod_seconds", "cost", "scaling_actions", "oom_kills"}]}
+//                    "dropped_requests"}, "pod_seconds", "cost", "scaling_actions", "oom_kills",
+//                    "tenancy" (with tenants): {"isolation", "arbitrated_ticks",
+//                    "over_capacity_ticks", "jain_index": {"min", "mean", "series": [{"seconds",
+//                    "jain_index"}]}, "tenants": [{"name", "tier", "pool", "weight", "guarantee",
+//                    "demand", "allocation", "dominant_share", "entitlement_share", "cut_ticks",
+//                    "below_guarantee_ticks", "sla_violation_seconds",
+//                    "quota_refused_pod_seconds"}]}}]}
 // and depends only on the inputs and the seed (no wall-clock time), so the same seed gives the
 // same bytes.
 //
@@ -79,6 +85,12 @@ std::string FrontierTable(const Frontier& frontier);
 
 // Returns the comparison table, one row per strategy, aligned for a terminal.
 std::string ComparisonTable(const SimulationResult& result);
+// Returns, for each strategy run with tenants, a line (isolation; Jain's index min and mean over
+// the arbitrated ticks; ticks over capacity) and a table per tenant: tier, pool, weight, replicas
+// asked and given (time mean and peak), CPU asked and given (mean cores), dominant share (mean,
+// max) against the weighted entitlement, ticks cut, ticks below the guarantee, SLA violation
+// seconds and pod-seconds its quota refused. Empty without tenants.
+std::string TenantTable(const SimulationResult& result);
 // Returns a table per service and strategy (for scenarios).
 std::string ServiceTable(const SimulationResult& result);
 // Returns the JSON document described above, indented by two spaces; with a frontier, also

@@ -43,11 +43,13 @@
 #include "crescendo/base/time.h"
 #include "crescendo/engine/engine.h"
 #include "crescendo/engine/strategies.h"
+#include "crescendo/engine/tenant_arbiter.h"
 #include "crescendo/horizontal/recommender.h"
 #include "crescendo/sim/elasticity.h"
 #include "crescendo/sim/node_pool.h"
 #include "crescendo/sim/trace.h"
 #include "crescendo/sim/world.h"
+#include "crescendo/tenancy/arbitration.h"
 
 namespace crescendo::sim {
 
@@ -85,6 +87,29 @@ using StrategyFactory = HorizontalFactory;
 // Returns what a strategy name runs (crescendo::StrategiesForName in the CLI).
 using StrategyResolver = std::function<StatusOr<ModeStrategies>(std::string_view name)>;
 
+// Tenants of a simulation (a scenario's `tenancy:`; docs/tenancy.md, "In the simulator"). Every
+// strategy's engine arbitrates through a TenantArbiter (crescendo/engine/tenant_arbiter.h, the
+// arbitrate stage `crescendo run` uses) over the node pool's allocatable at its maximum size.
+// In strict with `pools`, the cluster isolates too: each pool is a node pool of its own that runs
+// only its tenants' pods (as node affinity and taints would), each arbitrated over its own
+// capacity, and each tenant's quota caps the pods the cluster admits (as a ResourceQuota: a pod
+// beyond it is not created). In soft and none, or without pools, one shared pool.
+struct SimTenant {
+  std::string name;
+  TenantPolicy policy;  // policy.pool names one of SimTenancy::pools (strict only)
+};
+
+struct SimPool {
+  std::string name;
+  NodePoolSpec spec;
+};
+
+struct SimTenancy {
+  tenancy::Isolation isolation = tenancy::Isolation::kSoft;
+  std::vector<SimTenant> tenants;  // in report order; other tenants take TenantPolicy{}
+  std::vector<SimPool> pools;      // strict: dedicated node pools; ignored in soft and none
+};
+
 // Called with (ticks done, total ticks).
 using RunProgress = std::function<void(int64_t, int64_t)>;
 
@@ -99,6 +124,8 @@ struct SimulationOptions {
   // Unset: each name is a horizontal strategy, sized vertically by "vpa", applied.
   StrategyResolver resolve;
   VerticalFactory vertical_strategies;  // unset: NewVerticalStrategy
+  // Unset: no arbitration. REQUIRES: `nodes` set (the capacity the tenants share).
+  std::optional<SimTenancy> tenancy;
 };
 
 // Vertical figures, summed over time (see ServiceStats).
@@ -126,6 +153,8 @@ struct Outcome {
   int64_t scaling_actions = 0;
   int64_t oom_kills = 0;
   VerticalMetrics vertical;
+  // strict with quotas: pods the tenant's quota kept the cluster from creating, times seconds.
+  double quota_refused_pod_seconds = 0;
 };
 
 struct ServiceOutcome {
@@ -141,6 +170,47 @@ struct StrategyPlots {
   std::vector<double> ready_pods;  // total over services
   std::vector<double> latency_ms;  // mean over services, weighted by load
   std::vector<double> cost;        // cumulative
+  std::vector<double> jain_index;  // with tenancy: Jain's index of each tick's arbitration
+};
+
+// What one tenant asked for and was given, over the ticks the engine arbitrated. Replicas and CPU
+// are integrated over time (divide by TenancyOutcome::arbitrated_seconds for the mean). Shares
+// are of the capacity the tenant was arbitrated over (its pool's in strict with pools).
+struct TenantOutcome {
+  std::string name;
+  std::string tier;
+  std::string pool;  // strict with pools: its node pool; else empty (the shared pool)
+  double weight = 1;
+  Resources guarantee;                   // as configured
+  double demand_replica_seconds = 0;     // replicas its autoscalers proposed
+  double allocated_replica_seconds = 0;  // replicas the arbitration allowed
+  double demand_cpu_seconds = 0;         // CPU cores those replicas request, times seconds
+  double allocated_cpu_seconds = 0;
+  int32_t peak_demand_replicas = 0;
+  int32_t peak_allocated_replicas = 0;
+  double mean_dominant_share = 0;  // time-weighted
+  double max_dominant_share = 0;
+  double mean_entitlement_share = 0;  // its weighted entitlement (guarantee + weighted part)
+  int64_t cut_ticks = 0;              // ticks where the arbitration cut one of its services
+  // Ticks where its allocation held less than min(guarantee, demand) by a whole replica or more
+  // (of its largest) in a resource the guarantee names: the guarantee was not met.
+  int64_t below_guarantee_ticks = 0;
+  double sla_violation_seconds = 0;  // summed over its services
+  double quota_refused_pod_seconds = 0;
+};
+
+struct TenancyOutcome {
+  std::string isolation;  // strict, soft or none
+  int64_t arbitrated_ticks = 0;
+  double arbitrated_seconds = 0;
+  // Ticks where an arbitration allocated more than its capacity in CPU or memory (never, unless
+  // the arbitration is broken).
+  int64_t over_capacity_ticks = 0;
+  // Jain's index (tenancy::JainIndex) over the tenants' weighted dominant shares, each tick;
+  // min and time-weighted mean over the arbitrated ticks.
+  double jain_min = 1;
+  double jain_mean = 1;
+  std::vector<TenantOutcome> tenants;
 };
 
 struct StrategyResult {
@@ -148,6 +218,7 @@ struct StrategyResult {
   Outcome total;  // elasticity: time-weighted mean over services; the rest summed
   std::vector<ServiceOutcome> services;
   StrategyPlots plots;
+  std::optional<TenancyOutcome> tenancy;  // with SimulationOptions::tenancy
 };
 
 struct SimulationResult {

@@ -32,6 +32,8 @@ struct ScenarioFile {
   Duration interval = seconds(15);
   std::vector<std::string> strategies;  // `strategies:`, may be empty
   std::optional<NodePoolSpec> nodes;
+  // `tenancy:` (tenants, isolation, dedicated pools); docs/tenancy.md, "In the simulator".
+  std::optional<SimTenancy> tenancy;
   std::vector<SimService> services;  // load sources open, ready to run
   std::vector<TraceSummary> traces;  // one per trace-replaying service, in service order
 };
