@@ -114,8 +114,8 @@ std::vector<std::string> DescribeOverrides(const EnvironmentOverrides& o) {
   if (o.tenant_isolation) {
     out.push_back(
         "TENANT_ISOLATION=" + std::string(config::TenantIsolationName(*o.tenant_isolation)) +
-        ": valid; no effect without --config (tenant arbitration needs the "
-        "configuration's tenants and the environment's capacity)");
+        ": valid; no effect without --config or a scenario with tenancy: (tenant "
+        "arbitration needs tenants and a capacity)");
   }
   if (o.cost_optimization) {
     out.push_back("COST_OPTIMIZATION=" + OnOff(*o.cost_optimization) +

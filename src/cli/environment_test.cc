@@ -116,7 +116,10 @@ TEST(EnvironmentOverridesTest, RunWithoutConfigHonoursEachVariable) {
       {{"TENANT_ISOLATION", "disabled"}, {"COST_OPTIMIZATION", "enabled"}}, run, path, &err);
   EXPECT_EQ(reported["decisions_digest"], plain["decisions_digest"]);
   ASSERT_EQ(reported["environment_overrides"].size(), 2u);
-  EXPECT_NE(err.find("TENANT_ISOLATION=none: valid; no effect without --config"), std::string::npos)
+  EXPECT_NE(
+      err.find(
+          "TENANT_ISOLATION=none: valid; no effect without --config or a scenario with tenancy:"),
+      std::string::npos)
       << err;
   EXPECT_NE(err.find("COST_OPTIMIZATION=enabled: valid; no effect"), std::string::npos) << err;
   EXPECT_TRUE(plain["environment_overrides"].empty());
