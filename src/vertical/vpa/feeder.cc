@@ -172,12 +172,13 @@ void PrepareFeedCache(const std::vector<PodState>& pods,
   VpaState::FeedCache& cache = state.feed_cache();
   const uint64_t generation = state.model().generation();
   if (!relisted && cache.generation == generation && cache.stride == stride &&
-      cache.refs.size() == pods.size() * stride) {
+      cache.refs.size() == pods.size() * stride && cache.watches.size() == pods.size()) {
     return;
   }
   cache.generation = generation;
   cache.stride = stride;
   cache.refs.assign(pods.size() * stride, WorkloadModel::ContainerRef{});
+  cache.watches.assign(pods.size(), nullptr);
 }
 
 ContainerWatch FirstSight(const PodState& pod, const PodContainerState& c) {
@@ -230,14 +231,21 @@ void Observe(const PodState& pod, const PodContainerState& c, Timestamp now, Con
 
 void ObservePods(const VerticalContext& ctx, VpaState& state, std::vector<TraceEntry>* trace) {
   // Pods are usually listed in name order, the map's: each is looked for after the previous.
+  // The watches found at the last tick come first (FeedCache: map nodes stay put while no watch
+  // is erased, and erasing one relists the pods).
   auto& watches = state.pods();
+  std::vector<PodWatch*>& cached = state.feed_cache().watches;
   auto next = watches.begin();
-  for (const PodState& pod : ctx.workload->pods) {
-    if (next == watches.end() || next->first != pod.name) {
-      next = watches.try_emplace(pod.name).first;
+  for (size_t i = 0; i < ctx.workload->pods.size(); ++i) {
+    const PodState& pod = ctx.workload->pods[i];
+    if (cached[i] == nullptr) {
+      if (next == watches.end() || next->first != pod.name) {
+        next = watches.try_emplace(pod.name).first;
+      }
+      cached[i] = &next->second;
+      ++next;
     }
-    PodWatch& watch = next->second;
-    ++next;
+    PodWatch& watch = *cached[i];
     if (pod.resize == ResizeStatus::kNone) {
       watch.resize_seen.reset();
     } else if (!watch.resize_seen) {

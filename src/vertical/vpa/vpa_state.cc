@@ -148,7 +148,8 @@ size_t VpaState::Bytes() const {
   for (const std::string& name : listed_pods_) {
     bytes += sizeof(name) + (name.size() > 15 ? name.size() + 1 : 0);
   }
-  bytes += feed_cache_.refs.size() * sizeof(WorkloadModel::ContainerRef);
+  bytes += feed_cache_.refs.size() * sizeof(WorkloadModel::ContainerRef) +
+           feed_cache_.watches.size() * sizeof(PodWatch*);
   return bytes;
 }
 
