@@ -83,7 +83,7 @@ TraceEntry ExplainResource(const std::string& step, const ContainerResources& be
   const std::optional<int64_t> up = cpu ? upper.cpu_millis : upper.memory_bytes;
   const std::string_view resource = cpu ? "cpu" : "memory";
   std::string reason;
-  reason.reserve(160);
+  reason.reserve(256);  // one allocation: a memory reason with bounds and limits passes 160
   reason.append(before.name).append(" ").append(resource).append(" request ");
   if (old_request == new_request) {
     AppendAmount(reason, cpu, new_request);
