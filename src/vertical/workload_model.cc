@@ -1,6 +1,7 @@
 #include "crescendo/vertical/workload_model.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -36,7 +37,7 @@ size_t HeapBytes(const std::string& s) {
 
 WorkloadModel::WorkloadModel(const AggregationConfig* config, SpikeOptions spike_options)
     : config_(config), spike_options_(spike_options), recommender_(&VpaRecommender()) {
-  ResetHints();
+  Invalidate();
 }
 
 AggregateContainerState& WorkloadModel::AggregateFor(const std::string& container) {
@@ -57,9 +58,9 @@ WorkloadModel::ContainerMap::iterator WorkloadModel::FindContainer(std::string_v
   return found;
 }
 
-SpikeTracker& WorkloadModel::SpikesFor(const std::string& container) {
+SpikeTracker& WorkloadModel::SpikesFor(std::string_view container) {
   if (spike_hint_ == spikes_.end() || spike_hint_->first != container) {
-    spike_hint_ = spikes_.try_emplace(container).first;
+    spike_hint_ = spikes_.try_emplace(std::string(container)).first;
   }
   return spike_hint_->second;
 }
@@ -69,31 +70,52 @@ void WorkloadModel::ResetHints() {
   spike_hint_ = spikes_.end();
 }
 
-bool WorkloadModel::Add(const UsageRecord& r) {
+void WorkloadModel::Invalidate() {
+  ResetHints();
+  // One sequence for every model, so that a reference taken from one model never matches
+  // another's generation (states copied between models, engine threads).
+  static std::atomic<uint64_t> next{1};
+  generation_ = next.fetch_add(1, std::memory_order_relaxed);
+}
+
+WorkloadModel::ContainerRef WorkloadModel::Ref(std::string_view pod, std::string_view container) {
   // A (pod, container) state always has its container's aggregate (GarbageCollect drops both),
   // so the aggregate is looked up only for a new state.
-  auto found = FindContainer(r.pod, r.container);
+  auto found = FindContainer(pod, container);
   if (found == containers_.end()) {
-    AggregateContainerState& aggregate = AggregateFor(r.container);
-    found = container_hint_ = containers_.try_emplace({r.pod, r.container}, &aggregate).first;
+    AggregateContainerState& aggregate = AggregateFor(std::string(container));
+    found = container_hint_ =
+        containers_.try_emplace({std::string(pod), std::string(container)}, &aggregate).first;
   }
-  ContainerState& state = found->second;
-  SpikeTracker& spikes = SpikesFor(r.container);
+  return {&found->second, &SpikesFor(container), &found->first.second};
+}
+
+bool WorkloadModel::AddCpu(const ContainerRef& ref, Timestamp time, double cpu_cores,
+                           std::optional<double> cpu_request_cores) {
+  const int64_t request = cpu_request_cores ? MillisFromCores(*cpu_request_cores) : 0;
+  return ref.state->AddCpuSample(time, MillisFromCores(cpu_cores), request);
+}
+
+bool WorkloadModel::AddMemory(const ContainerRef& ref, Timestamp time, double memory_bytes) {
+  if (!ref.state->AddMemorySample(time, BytesFrom(memory_bytes))) return false;
+  ref.spikes->ObserveMemory(time, memory_bytes, spike_options_);
+  return true;
+}
+
+bool WorkloadModel::Add(const UsageRecord& r) {
+  const ContainerRef ref = Ref(r.pod, r.container);
   bool ok = true;
   if (r.oom) {
+    ContainerState& state = *ref.state;
     const int64_t before = state.MaxMemoryPeak();
     ok = state.RecordOom(r.time, BytesFrom(*r.memory_bytes)).ok();
     if (ok)
-      spikes.ObserveOom(r.time, static_cast<double>(std::max(before, state.MaxMemoryPeak())),
-                        spike_options_);
+      ref.spikes->ObserveOom(r.time, static_cast<double>(std::max(before, state.MaxMemoryPeak())),
+                             spike_options_);
   } else if (r.memory_bytes) {
-    ok = state.AddMemorySample(r.time, BytesFrom(*r.memory_bytes));
-    if (ok) spikes.ObserveMemory(r.time, *r.memory_bytes, spike_options_);
+    ok = AddMemory(ref, r.time, *r.memory_bytes);
   }
-  if (r.cpu_cores && !r.oom) {
-    const int64_t request = r.cpu_request_cores ? MillisFromCores(*r.cpu_request_cores) : 0;
-    ok = state.AddCpuSample(r.time, MillisFromCores(*r.cpu_cores), request) && ok;
-  }
+  if (r.cpu_cores && !r.oom) ok = AddCpu(ref, r.time, *r.cpu_cores, r.cpu_request_cores) && ok;
   return ok;
 }
 
@@ -130,7 +152,7 @@ std::vector<VpaCheckpoint> WorkloadModel::Export(const std::string& vpa_name, co
 }
 
 void WorkloadModel::GarbageCollect(Timestamp now) {
-  ResetHints();
+  Invalidate();
   for (auto it = aggregates_.begin(); it != aggregates_.end();) {
     if (!it->second.IsExpired(now)) {
       ++it;
@@ -162,13 +184,13 @@ PodRecommendation WorkloadModel::Recommend(const RecommendRequest& request) cons
 }
 
 size_t WorkloadModel::ForgetPods(const std::function<bool(const std::string& pod)>& gone) {
-  ResetHints();
+  Invalidate();
   return std::erase_if(containers_, [&](const auto& entry) { return gone(entry.first.first); });
 }
 
 void WorkloadModel::CopyFrom(const WorkloadModel& other) {
   assert(config_ == other.config_ && "models with different aggregation configs");
-  ResetHints();
+  Invalidate();
   spike_options_ = other.spike_options_;
   CopyMapReusing(aggregates_, other.aggregates_);
   CopyMapReusing(containers_, other.containers_);
@@ -237,7 +259,7 @@ Status WorkloadModel::FromExactJson(const nlohmann::json& json) {
   aggregates_.swap(aggregates);  // map nodes stay put: the containers' pointers remain valid
   containers_.swap(containers);
   spikes_.swap(spikes);
-  ResetHints();
+  Invalidate();
   return Status::Ok();
 }
 

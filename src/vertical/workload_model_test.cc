@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
 
 namespace crescendo::vertical {
 namespace {
@@ -210,6 +213,69 @@ TEST(WorkloadModelTest, LookupHintsChangeNothing) {
     EXPECT_EQ(cold.ToExactJson(), hinted.ToExactJson()) << c.name;
     EXPECT_EQ(cold.container_state_count(), hinted.container_state_count()) << c.name;
     EXPECT_GT(hinted.container_state_count(), 0u) << c.name;
+  }
+}
+
+}  // namespace
+}  // namespace crescendo::vertical
+
+namespace crescendo::vertical {
+namespace {
+
+// Feeding through ContainerRefs (the engine feeder's path) leaves the model exactly as Add()
+// does, discards included; every change that may erase a state gives a new generation.
+TEST(WorkloadModelRefTest, RefsFeedAsAddAndGenerationsTrackErasures) {
+  struct Sample {
+    int minute;
+    const char* pod;
+    bool cpu;
+    double value;  // cores or bytes
+    double request_cores;
+  };
+  const Sample samples[] = {
+      {0, "web-0", true, 0.25, 0.5}, {0, "web-0", false, 3e8, 0},       {0, "web-1", true, 0.3, 0},
+      {1, "web-0", true, 0.5, 0.5},  {1, "web-0", true, 0.6, 0.5},  // duplicate time: discarded
+      {1, "web-0", false, 4e8, 0},   {0, "web-0", false, 2e8, 0},   // back in time: discarded
+      {2, "web-1", false, 9e8, 0},   {26 * 60, "web-0", false, 1e8, 0},
+  };
+  WorkloadModel by_add, by_ref;
+  const WorkloadModel::ContainerRef ref = by_ref.Ref("web-0", "app");
+  EXPECT_EQ("app", *ref.container);
+  for (const Sample& s : samples) {
+    SCOPED_TRACE(std::to_string(s.minute) + " " + s.pod);
+    UsageRecord r;
+    r.time = kT0 + minutes(s.minute);
+    r.pod = s.pod;
+    r.container = "app";
+    (s.cpu ? r.cpu_cores : r.memory_bytes) = s.value;
+    if (s.cpu) r.cpu_request_cores = s.request_cores;
+    const WorkloadModel::ContainerRef target = by_ref.Ref(s.pod, "app");
+    if (std::string_view(s.pod) == "web-0") {
+      EXPECT_EQ(ref.state, target.state);
+    }
+    const bool added = s.cpu ? by_ref.AddCpu(target, r.time, s.value, s.request_cores)
+                             : by_ref.AddMemory(target, r.time, s.value);
+    EXPECT_EQ(by_add.Add(r), added);
+  }
+  EXPECT_EQ(by_add.ToExactJson(), by_ref.ToExactJson());
+
+  const Timestamp later = kT0 + hours(24 * 30);
+  const std::pair<const char*, std::function<void(WorkloadModel&)>> erasures[] = {
+      {"ForgetPods",
+       [](WorkloadModel& m) { m.ForgetPods([](const std::string&) { return false; }); }},
+      {"GarbageCollect", [&](WorkloadModel& m) { m.GarbageCollect(later); }},
+      {"CopyFrom", [&](WorkloadModel& m) { m.CopyFrom(by_add); }},
+      {"FromExactJson",
+       [&](WorkloadModel& m) { ASSERT_TRUE(m.FromExactJson(by_add.ToExactJson()).ok()); }},
+  };
+  for (const auto& [name, erase] : erasures) {
+    SCOPED_TRACE(name);
+    const uint64_t before = by_ref.generation();
+    by_ref.Ref("web-2", "app");  // inserting moves nothing: same generation
+    EXPECT_EQ(before, by_ref.generation());
+    erase(by_ref);
+    EXPECT_NE(before, by_ref.generation());
+    EXPECT_NE(by_add.generation(), by_ref.generation());
   }
 }
 

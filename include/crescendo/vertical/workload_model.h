@@ -20,9 +20,11 @@
 #define CRESCENDO_VERTICAL_WORKLOAD_MODEL_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -56,6 +58,26 @@ class WorkloadModel {
   // Feeds one record. Returns false when VPA would discard (part of) it: an out-of-order or
   // duplicate sample, or a stale OOM.
   bool Add(const UsageRecord& record);
+
+  // The state of one (pod, container) and its container name's spike tracker, for feeding
+  // usage without looking names up (the engine's feeder keeps one per listed pod's container
+  // across ticks). Valid while generation() is unchanged: inserting states moves none.
+  struct ContainerRef {
+    ContainerState* state = nullptr;  // null: not looked up yet
+    SpikeTracker* spikes = nullptr;
+    const std::string* container = nullptr;  // the container's name, as the model keys it
+  };
+  // Returns the state of (pod, container) and its tracker, making them (and the container's
+  // aggregate) when missing, as Add() does for a record.
+  ContainerRef Ref(std::string_view pod, std::string_view container);
+  // Feed one usage sample as Add() feeds a record carrying only that value (same rounding, same
+  // discards). REQUIRES: `ref` from Ref() of this model, generation() unchanged since.
+  bool AddCpu(const ContainerRef& ref, Timestamp time, double cpu_cores,
+              std::optional<double> cpu_request_cores);
+  bool AddMemory(const ContainerRef& ref, Timestamp time, double memory_bytes);
+  // Returns a number that changes, to one no model held before, whenever a ContainerRef may
+  // dangle: ForgetPods, GarbageCollect, CopyFrom, FromExactJson.
+  uint64_t generation() const { return generation_; }
   // Sorts `records` by time (stable) and feeds them; returns how many were (partly) discarded.
   size_t FeedAll(std::vector<UsageRecord> records);
 
@@ -118,7 +140,10 @@ class WorkloadModel {
   // order, so the entry found last and the one after it are tried before the tree is searched.
   ContainerMap::iterator FindContainer(std::string_view pod, std::string_view container);
   // Returns the tracker of `container`, made when missing (the one used last tried first).
-  SpikeTracker& SpikesFor(const std::string& container);
+  SpikeTracker& SpikesFor(std::string_view container);
+  // Forgets the look-up hints and every ContainerRef handed out (a new generation); called by
+  // every change that may erase map entries.
+  void Invalidate();
   // Forgets the look-up hints; called by every change that may erase map entries.
   void ResetHints();
 
@@ -126,6 +151,7 @@ class WorkloadModel {
   std::map<std::string, SpikeTracker> spikes_;
   ContainerMap::iterator container_hint_;                     // containers_.end(): none
   std::map<std::string, SpikeTracker>::iterator spike_hint_;  // spikes_.end(): none
+  uint64_t generation_ = 0;
 };
 
 }  // namespace crescendo::vertical

@@ -48,10 +48,12 @@ class PodIndex {
   mutable std::vector<const PodState*> sorted_;  // built on the first out-of-order lookup
 };
 
-// The container a usage value belongs to, and its CPU request in force (the sample's weight).
+// The container a usage value belongs to, its CPU request in force (the sample's weight), and
+// its position among the pod's containers (or the template's, when the pod's are unknown).
 struct SampleTarget {
   std::string_view container;
   int64_t cpu_request_millis = 0;
+  size_t position = 0;
 };
 
 // Returns where `m` belongs in `pod`, or nullopt when no single known container matches: VPA
@@ -61,29 +63,48 @@ std::optional<SampleTarget> Resolve(const PodState& pod, const PodMetric& m,
   if (!pod.containers.empty()) {
     if (m.container.empty()) {
       if (pod.containers.size() != 1) return std::nullopt;
-      return SampleTarget{pod.containers[0].name, pod.containers[0].requests.cpu_millis};
+      return SampleTarget{pod.containers[0].name, pod.containers[0].requests.cpu_millis, 0};
     }
-    for (const PodContainerState& c : pod.containers) {
-      if (c.name == m.container) return SampleTarget{c.name, c.requests.cpu_millis};
+    for (size_t i = 0; i < pod.containers.size(); ++i) {
+      const PodContainerState& c = pod.containers[i];
+      if (c.name == m.container) return SampleTarget{c.name, c.requests.cpu_millis, i};
     }
     return std::nullopt;
   }
   // Per-container detail unknown: the pod's only container is the template's only container.
   if (template_containers.size() > 1) {
     if (m.container.empty()) return std::nullopt;
-    for (const ContainerResources& c : template_containers) {
-      if (c.name == m.container) return SampleTarget{c.name, c.requests.cpu_millis};
+    for (size_t i = 0; i < template_containers.size(); ++i) {
+      const ContainerResources& c = template_containers[i];
+      if (c.name == m.container) return SampleTarget{c.name, c.requests.cpu_millis, i};
     }
     return std::nullopt;
   }
   if (template_containers.empty() && m.container.empty()) return std::nullopt;
   std::string_view name = m.container.empty() ? template_containers[0].name : m.container;
   if (!template_containers.empty() && name != template_containers[0].name) return std::nullopt;
-  return SampleTarget{name, pod.requests.cpu_millis};
+  return SampleTarget{name, pod.requests.cpu_millis, 0};
+}
+
+// Returns the model's state for `target` of the pod at `pod_index`: the cached reference when
+// it is still the target's (same generation, same container name), else looked up (and made)
+// by name and cached.
+WorkloadModel::ContainerRef RefFor(VpaState::FeedCache& cache, size_t pod_index,
+                                   std::string_view pod, const SampleTarget& target,
+                                   WorkloadModel& model) {
+  WorkloadModel::ContainerRef* slot = target.position < cache.stride
+                                          ? &cache.refs[pod_index * cache.stride + target.position]
+                                          : nullptr;
+  if (slot != nullptr && slot->state != nullptr && *slot->container == target.container) {
+    return *slot;
+  }
+  WorkloadModel::ContainerRef ref = model.Ref(pod, target.container);
+  if (slot != nullptr) *slot = ref;
+  return ref;
 }
 
 void FeedMetric(const WorkloadMetric* metric, bool is_cpu, const VerticalContext& ctx,
-                const PodIndex& pods, WorkloadModel& model, std::vector<TraceEntry>* trace) {
+                const PodIndex& pods, VpaState& state, std::vector<TraceEntry>* trace) {
   const std::string resource = is_cpu ? "cpu" : "memory";
   if (metric == nullptr) {
     Note(trace, "no " + resource + " metric: no " + resource + " sample this tick");
@@ -96,7 +117,9 @@ void FeedMetric(const WorkloadMetric* metric, bool is_cpu, const VerticalContext
   }
   int unattributed = 0;
   int discarded = 0;
-  UsageRecord r;
+  WorkloadModel& model = state.model();
+  VpaState::FeedCache& cache = state.feed_cache();
+  const PodState* first = ctx.workload->pods.data();
   pods.Rewind();
   for (const PodMetric& m : metric->pods) {
     const PodState* pod = pods.Find(m.pod);
@@ -110,16 +133,14 @@ void FeedMetric(const WorkloadMetric* metric, bool is_cpu, const VerticalContext
       ++discarded;
       continue;
     }
-    r.time = m.time == Timestamp{} ? ctx.now : m.time;
-    r.pod = m.pod;
-    r.container = target->container;
-    if (is_cpu) {
-      r.cpu_cores = m.value / 1000.0;
-      r.cpu_request_cores = static_cast<double>(target->cpu_request_millis) / 1000.0;
-    } else {
-      r.memory_bytes = m.value;
-    }
-    if (!model.Add(r)) ++discarded;
+    const Timestamp time = m.time == Timestamp{} ? ctx.now : m.time;
+    const WorkloadModel::ContainerRef ref =
+        RefFor(cache, static_cast<size_t>(pod - first), m.pod, *target, model);
+    const bool added = is_cpu
+                           ? model.AddCpu(ref, time, m.value / 1000.0,
+                                          static_cast<double>(target->cpu_request_millis) / 1000.0)
+                           : model.AddMemory(ref, time, m.value);
+    if (!added) ++discarded;
   }
   if (unattributed > 0) {
     Note(trace, std::to_string(unattributed) + " " + resource +
@@ -139,6 +160,25 @@ bool SameNames(const std::vector<PodState>& pods, const std::vector<std::string>
     if (pods[i].name != names[i]) return false;
   }
   return true;
+}
+
+// Keeps the feed cache when it still holds for `pods` (listed as before, the model's
+// generation unchanged, no pod with more containers than its stride), else empties it.
+void PrepareFeedCache(const std::vector<PodState>& pods,
+                      const std::vector<ContainerResources>& template_containers, bool relisted,
+                      VpaState& state) {
+  size_t stride = std::max<size_t>(template_containers.size(), 1);
+  for (const PodState& pod : pods) stride = std::max(stride, pod.containers.size());
+  VpaState::FeedCache& cache = state.feed_cache();
+  const uint64_t generation = state.model().generation();
+  if (!relisted && cache.generation == generation && cache.stride == stride &&
+      cache.refs.size() == pods.size() * stride && cache.watches.size() == pods.size()) {
+    return;
+  }
+  cache.generation = generation;
+  cache.stride = stride;
+  cache.refs.assign(pods.size() * stride, WorkloadModel::ContainerRef{});
+  cache.watches.assign(pods.size(), nullptr);
 }
 
 ContainerWatch FirstSight(const PodState& pod, const PodContainerState& c) {
@@ -191,14 +231,21 @@ void Observe(const PodState& pod, const PodContainerState& c, Timestamp now, Con
 
 void ObservePods(const VerticalContext& ctx, VpaState& state, std::vector<TraceEntry>* trace) {
   // Pods are usually listed in name order, the map's: each is looked for after the previous.
+  // The watches found at the last tick come first (FeedCache: map nodes stay put while no watch
+  // is erased, and erasing one relists the pods).
   auto& watches = state.pods();
+  std::vector<PodWatch*>& cached = state.feed_cache().watches;
   auto next = watches.begin();
-  for (const PodState& pod : ctx.workload->pods) {
-    if (next == watches.end() || next->first != pod.name) {
-      next = watches.try_emplace(pod.name).first;
+  for (size_t i = 0; i < ctx.workload->pods.size(); ++i) {
+    const PodState& pod = ctx.workload->pods[i];
+    if (cached[i] == nullptr) {
+      if (next == watches.end() || next->first != pod.name) {
+        next = watches.try_emplace(pod.name).first;
+      }
+      cached[i] = &next->second;
+      ++next;
     }
-    PodWatch& watch = next->second;
-    ++next;
+    PodWatch& watch = *cached[i];
     if (pod.resize == ResizeStatus::kNone) {
       watch.resize_seen.reset();
     } else if (!watch.resize_seen) {
@@ -224,14 +271,16 @@ void FeedTick(const VerticalContext& ctx, VpaState& state, std::vector<TraceEntr
   const PodIndex pods(ctx.workload->pods);
   // After a FeedTick every pod watched and every pod with a container state was listed (only
   // listed pods are added; the others were forgotten): with the same list, none is gone.
-  if (!SameNames(ctx.workload->pods, state.listed_pods())) {
+  const bool same = SameNames(ctx.workload->pods, state.listed_pods());
+  if (!same) {
     const auto gone = [&](const std::string& pod) { return pods.Find(pod) == nullptr; };
     // The model's states are ordered by pod name: Find() sorts the index once for them.
     state.model().ForgetPods(gone);
     std::erase_if(state.pods(), [&](const auto& entry) { return gone(entry.first); });
   }
-  FeedMetric(ctx.cpu, /*is_cpu=*/true, ctx, pods, state.model(), trace);
-  FeedMetric(ctx.memory, /*is_cpu=*/false, ctx, pods, state.model(), trace);
+  PrepareFeedCache(ctx.workload->pods, ctx.workload->template_containers, !same, state);
+  FeedMetric(ctx.cpu, /*is_cpu=*/true, ctx, pods, state, trace);
+  FeedMetric(ctx.memory, /*is_cpu=*/false, ctx, pods, state, trace);
   ObservePods(ctx, state, trace);
   std::vector<std::string>& listed = state.listed_pods();
   listed.resize(ctx.workload->pods.size());

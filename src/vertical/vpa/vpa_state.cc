@@ -119,6 +119,9 @@ void VpaState::CopyFrom(const StrategyState& other) {
   last_gc_ = from.last_gc_;
   last_run_ = from.last_run_;
   listed_pods_ = from.listed_pods_;
+  // The references are `from`'s model's: its generation, not this model's, so FeedTick refills
+  // them; copied for the shape, so that the copy's Bytes() is the original's.
+  feed_cache_ = from.feed_cache_;
 }
 
 nlohmann::json VpaState::ToJson() const {
@@ -145,6 +148,8 @@ size_t VpaState::Bytes() const {
   for (const std::string& name : listed_pods_) {
     bytes += sizeof(name) + (name.size() > 15 ? name.size() + 1 : 0);
   }
+  bytes += feed_cache_.refs.size() * sizeof(WorkloadModel::ContainerRef) +
+           feed_cache_.watches.size() * sizeof(PodWatch*);
   return bytes;
 }
 

@@ -101,12 +101,27 @@ class VpaState final : public StrategyState {
   // pod watch or a container state outside FeedTick must clear it.
   std::vector<std::string>& listed_pods() { return listed_pods_; }
 
+  // Per listed pod (listed_pods() order) and container position, the model's ContainerRef,
+  // filled as samples arrive, and per listed pod its watch, so that FeedTick feeds a steady
+  // workload without looking names up. Derived, not checkpointed; valid while the model's
+  // generation is `generation` (a copy or restore changes it), the listed pods stay the same
+  // (only FeedTick erases watches, and only when they change) and each pod has at most
+  // `stride` containers.
+  struct FeedCache {
+    uint64_t generation = 0;
+    size_t stride = 0;
+    std::vector<WorkloadModel::ContainerRef> refs;  // [pod * stride + container position]
+    std::vector<PodWatch*> watches;                 // [pod]; null: not looked up yet
+  };
+  FeedCache& feed_cache() { return feed_cache_; }
+
  private:
   WorkloadModel model_;
   std::map<std::string, PodWatch, std::less<>> pods_;
   Timestamp last_gc_{};
   std::optional<Timestamp> last_run_;
   std::vector<std::string> listed_pods_;
+  FeedCache feed_cache_;
 };
 
 }  // namespace crescendo::vertical

@@ -1,7 +1,9 @@
 #include "vertical/vpa/vpa_strategy.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
 #include <utility>
 #include <vector>
 
@@ -32,8 +34,38 @@ const std::string& CachedTargetRule(bool cpu) {
   return rules[cpu ? 1 : 0];
 }
 
+// The quantity strings formatted last, per resource, by amount (direct-mapped). A VPA run
+// formats up to eight amounts per container and recommendations repeat the same amounts (bucket
+// boundaries plus margin) across workloads and runs: formatting a Quantity costs more than the
+// rest of the reason. One per thread: Recommend() may run concurrently.
+class QuantityMemo {
+ public:
+  std::string_view Get(bool cpu, int64_t amount) {
+    // Fibonacci hashing of the amount into kSlots slots.
+    const uint64_t slot = (static_cast<uint64_t>(amount) * 0x9E3779B97F4A7C15ULL) >> (64 - kBits);
+    Entry& e = entries_[cpu ? 1 : 0][slot];
+    if (!e.set || e.amount != amount) {
+      e.text = cpu ? CpuQuantityString(amount) : MemoryQuantityString(amount);
+      e.amount = amount;
+      e.set = true;
+    }
+    return e.text;
+  }
+
+ private:
+  static constexpr int kBits = 9;
+  static constexpr size_t kSlots = size_t{1} << kBits;
+  struct Entry {
+    bool set = false;
+    int64_t amount = 0;
+    std::string text;
+  };
+  std::array<std::array<Entry, kSlots>, 2> entries_;
+};
+
 void AppendAmount(std::string& out, bool cpu, int64_t amount) {
-  out += cpu ? CpuQuantityString(amount) : MemoryQuantityString(amount);
+  static thread_local QuantityMemo memo;
+  out += memo.Get(cpu, amount);
 }
 
 // One trace entry for one resource of one container the recommendation covers. The reason is
@@ -51,7 +83,7 @@ TraceEntry ExplainResource(const std::string& step, const ContainerResources& be
   const std::optional<int64_t> up = cpu ? upper.cpu_millis : upper.memory_bytes;
   const std::string_view resource = cpu ? "cpu" : "memory";
   std::string reason;
-  reason.reserve(160);
+  reason.reserve(256);  // one allocation: a memory reason with bounds and limits passes 160
   reason.append(before.name).append(" ").append(resource).append(" request ");
   if (old_request == new_request) {
     AppendAmount(reason, cpu, new_request);
@@ -192,7 +224,7 @@ VerticalProposal VpaPipeline::Recommend(const VerticalContext& ctx, StrategyStat
   proposal.trace.reserve(proposal.trace.size() + 2 * ctx.workload->template_containers.size() + 2);
 
   FeedTick(ctx, s, &proposal.trace);
-  const PodRecommendation recommendation = recommend_(s.model(), ctx);
+  PodRecommendation recommendation = recommend_(s.model(), ctx);
   if (ctx.now - s.last_gc() >= kAggregateStateGcInterval) {
     s.model().GarbageCollect(ctx.now);
     s.set_last_gc(ctx.now);
@@ -226,7 +258,7 @@ VerticalProposal VpaPipeline::Recommend(const VerticalContext& ctx, StrategyStat
     proposal.trace.push_back({name_, 0, 0, std::move(note)});
   }
   if (admitted != current) proposal.containers = std::move(admitted);
-  proposal.recommendation = recommendation;
+  proposal.recommendation = std::move(recommendation);
   return proposal;
 }
 
