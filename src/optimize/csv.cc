@@ -301,8 +301,12 @@ StatusOr<NamedPlacement> ParsePlacementFileCsv(std::string_view text, const std:
                        (rows.empty() ? std::string("none") : "\"" + rows[0].fields[0] + ",...\""));
   }
   std::map<std::string, int> types, pods, nodes;
+  // A type offered in several zones is named "<type>@<zone>"; its bare name is ambiguous (-1).
   for (size_t t = 0; t < problem.node_types.size(); ++t) {
-    types[problem.node_types[t].name] = static_cast<int>(t);
+    const NodeType& type = problem.node_types[t];
+    auto [it, fresh] = types.emplace(type.name, static_cast<int>(t));
+    if (!fresh) it->second = -1;
+    if (!ZoneOf(type).empty()) types[type.name + "@" + ZoneOf(type)] = static_cast<int>(t);
   }
   for (size_t i = 0; i < problem.pods.size(); ++i) {
     pods[problem.pods[i].name] = static_cast<int>(i);
@@ -323,6 +327,12 @@ StatusOr<NamedPlacement> ParsePlacementFileCsv(std::string_view text, const std:
       return Located(path, row.line,
                      "column \"type\": expected a node type of the nodes file, found \"" +
                          row.fields[1] + "\"");
+    }
+    if (type->second < 0) {
+      return Located(path, row.line,
+                     "column \"type\": expected one node type, found \"" + row.fields[1] +
+                         "\", which the nodes file offers in several zones (name it " +
+                         row.fields[1] + "@<zone>)");
     }
     PlacedNode node{.type = type->second, .pods = {}};
     for (const std::string& pod : SplitList(row.fields[2])) {

@@ -272,27 +272,16 @@ TEST(ZonesTest, CsvReadsZoneAndMaxSkew) {
   EXPECT_EQ(p->pods[1].max_skew, 1);
   EXPECT_EQ(p->pods[2].max_skew, 0);
   EXPECT_EQ(p->node_types[1].zone, "eu-1b");
-  struct Case {
-    const char* name;
-    std::string pods;
-    std::string nodes;
-    const char* message;
-  };
-  const Case errors[] = {
-      {"max_skew", "name,cpu,service,max_skew\na,1,web,-1\n", "type,cpu,price,zone\nn,4,1,z\n",
-       "pods.csv:2: column \"max_skew\": expected an integer >= 0 or nothing, found \"-1\""},
-      {"unknown node column", "name,cpu\na,1\n", "type,cpu,price,region\nn,4,1,eu\n",
-       "nodes.csv:1: column \"region\": expected a resource of the pods file or one of price, "
-       "max_count, labels, taints, tenant, zone"},
-      {"spread without zones", "name,cpu,service,max_skew\na,1,web,1\n", "type,cpu,price\nn,4,1\n",
-       "pod \"a\".max_skew: expected a node type with a zone"},
-  };
-  for (const Case& c : errors) {
-    StatusOr<PlacementProblem> bad = ParsePlacementCsv(c.pods, "pods.csv", c.nodes, "nodes.csv");
-    ASSERT_FALSE(bad.ok()) << c.name;
-    EXPECT_NE(bad.status().message().find(c.message), std::string::npos)
-        << c.name << ": " << bad.status().message();
-  }
+  // In a current placement, a type listed in several zones is named <type>@<zone>.
+  StatusOr<NamedPlacement> current = ParsePlacementFileCsv(
+      "node,type,pods\nx,n@eu-1a,web-0;job-0\ny,n@eu-1b,web-1\n", "current.csv", *p);
+  ASSERT_TRUE(current.ok()) << current.status().ToString();
+  EXPECT_EQ(current->placement.nodes[1].type, 1);
+  StatusOr<NamedPlacement> ambiguous =
+      ParsePlacementFileCsv("node,type,pods\nx,n,web-0;web-1;job-0\n", "current.csv", *p);
+  EXPECT_EQ(ambiguous.status().message(),
+            "current.csv:2: column \"type\": expected one node type, found \"n\", which the nodes "
+            "file offers in several zones (name it n@<zone>)");
 }
 
 // Random zoned clusters: services of 2 to 7 replicas, every other one spread with max_skew 1

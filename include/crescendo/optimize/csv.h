@@ -49,8 +49,8 @@ StatusOr<PlacementProblem> ParsePlacementCsv(std::string_view pods_text,
 
 // A placement as `crescendo optimize consolidate` reads it (CURRENT.csv): header
 // `node,type,pods`, then one node per line: its name (unique), its node type (a name in
-// problem.node_types) and its pods' names separated by ';' (may be empty). Every pod of the
-// problem must appear exactly once.
+// problem.node_types; `<name>@<zone>` for a type listed in several zones) and its pods' names
+// separated by ';' (may be empty). Every pod of the problem must appear exactly once.
 struct NamedPlacement {
   Placement placement;
   std::vector<std::string> node_names;  // per placement.nodes
