@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <map>
 #include <optional>
-#include <set>
 #include <tuple>
 
 namespace crescendo::optimize {
@@ -40,8 +39,8 @@ void Shift(const PlacementProblem& p, Load& load, int pod, int sign) {
 // The pods of the services spread over zones (placement.h), counted per eligible zone, for
 // the skew check of a wave. In a wave the moved pods are evicted first and their replacements
 // then scheduled in any order, so in-flight pods are counted conservatively: absent from their
-// source zone for the minimum (`low`), present in their destination zone for the counts that
-// must stay within max_skew of it (`high`).
+// source zone for the minimum (low_), and all present in their destination zone for the count
+// compared with it (wave_, the counts at the end of the wave).
 class ZoneSkew {
  public:
   explicit ZoneSkew(const PlacementProblem& p)
@@ -53,8 +52,6 @@ class ZoneSkew {
     wave_ = present_;
     low_ = present_;
   }
-
-  bool Spread(int pod) const { return spread_of_[pod] >= 0; }
 
   // A pod of node type `type` is placed (+1) or removed (-1) outside of a wave.
   void Place(int pod, int type, int sign) {
