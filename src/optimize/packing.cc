@@ -11,8 +11,9 @@ namespace crescendo::optimize::internal {
 namespace {
 
 // Binds each pod of a service spread over zones to one zone (placement.h, ZoneQuotas): the
-// service's pods, largest first, are dealt to the zones in turn until each holds its quota,
-// and the types of the other zones are barred in `allowed` (items x types). Any placement that
+// service's pods, largest first, are dealt to the zones in turn until each holds its quota
+// (skipping a zone none of whose types may take the pod while another can), and the types of
+// the other zones are barred in `allowed` (items x types). Any placement that
 // keeps to `allowed` then keeps the skew. Returns true when it barred a type.
 bool BindToZones(const PlacementProblem& problem, const Instance& in, std::vector<char>& allowed) {
   bool barred = false;
@@ -24,9 +25,29 @@ bool BindToZones(const PlacementProblem& problem, const Instance& in, std::vecto
     std::vector<int> pods = spread.pods;
     std::stable_sort(pods.begin(), pods.end(),
                      [&](int a, int b) { return in.weight[a] > in.weight[b]; });
+    // A zone may take the pod when one of its types may (pods of a service may differ).
+    auto takes = [&](int pod, size_t zone) {
+      for (int t = 0; t < in.types; ++t) {
+        if (type_zone[t] == spread.zones[zone] && in.max_count[t] != 0 &&
+            allowed[static_cast<size_t>(pod) * in.types + t] && FitsLoad(in, in.Size(pod), t)) {
+          return true;
+        }
+      }
+      return false;
+    };
+    const size_t zones = quota->size();
     size_t z = 0;
     for (int pod : pods) {
-      while ((*quota)[z] == 0) z = (z + 1) % quota->size();
+      // The next zone in turn with quota left that takes the pod, else with quota left.
+      size_t pick = zones;
+      for (size_t step = 0; step < zones && pick == zones; ++step) {
+        const size_t c = (z + step) % zones;
+        if ((*quota)[c] > 0 && takes(pod, c)) pick = c;
+      }
+      for (size_t step = 0; step < zones && pick == zones; ++step) {
+        if ((*quota)[(z + step) % zones] > 0) pick = (z + step) % zones;
+      }
+      z = pick;
       --(*quota)[z];
       for (int t = 0; t < in.types; ++t) {
         if (type_zone[t] != spread.zones[z]) {
@@ -34,7 +55,7 @@ bool BindToZones(const PlacementProblem& problem, const Instance& in, std::vecto
           allowed[static_cast<size_t>(pod) * in.types + t] = 0;
         }
       }
-      z = (z + 1) % quota->size();
+      z = (z + 1) % zones;
     }
   }
   return barred;

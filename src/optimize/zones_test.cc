@@ -94,6 +94,16 @@ TEST(ZonesTest, EverySolverKeepsTheSkew) {
        {2, 2, 3},
        3,
        true},
+      // Zone c's type lacks the label three of the replicas select: they go to a and b.
+      {"replicas that differ are dealt to zones that take them",
+       [](PlacementProblem& p) {
+         p.node_types[0].labels = p.node_types[1].labels = {{"disk", "ssd"}};
+         for (int i = 0; i < 3; ++i) p.pods[i].node_selector = {{"disk", "ssd"}};
+       },
+       {"a", "b", "c"},
+       {2, 2, 3},
+       3,
+       true},
       {"a zone whose type the pods may not use is not eligible",
        [](PlacementProblem& p) { p.node_types[2].taints = {"dedicated=db:NoSchedule"}; },
        {"a", "b"},
