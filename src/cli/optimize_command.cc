@@ -82,7 +82,10 @@ nlohmann::json PlacementJson(const PlacementProblem& p, const SolveResult& r) {
   for (const optimize::PlacedNode& n : r.placement.nodes) {
     nlohmann::json pods = nlohmann::json::array();
     for (int i : n.pods) pods.push_back(p.pods[i].name);
-    nodes.push_back({{"type", p.node_types[n.type].name}, {"pods", pods}});
+    nlohmann::json node = {{"type", p.node_types[n.type].name}, {"pods", pods}};
+    const std::string zone = optimize::ZoneOf(p.node_types[n.type]);
+    if (!zone.empty()) node["zone"] = zone;
+    nodes.push_back(std::move(node));
   }
   return {{"node_count", r.placement.nodes.size()},
           {"cost", r.placement.cost},

@@ -250,7 +250,11 @@ TEST(ConstraintsTest, CsvReadsTheOptionalColumns) {
        "pods.csv:2: column \"max_per_node\": expected an integer >= 0 or nothing, found \"x\""},
       {"unknown node column", "name,cpu\na,1\n", "type,cpu,price,colour\nn,4,1,red\n",
        "nodes.csv:1: column \"colour\": expected a resource of the pods file or one of price, "
-       "max_count, labels, taints, tenant"},
+       "max_count, labels, taints, tenant, zone"},
+      {"max_skew", "name,cpu,service,max_skew\na,1,web,-1\n", "type,cpu,price,zone\nn,4,1,z\n",
+       "pods.csv:2: column \"max_skew\": expected an integer >= 0 or nothing, found \"-1\""},
+      {"spread without zones", "name,cpu,service,max_skew\na,1,web,1\n", "type,cpu,price\nn,4,1\n",
+       "pod \"a\".max_skew: expected a node type with a zone"},
       {"taint", "name,cpu\na,1\n", "type,cpu,price,taints\nn,4,1,x:Never\nm,4,1,\n",
        "expected the effect NoSchedule, PreferNoSchedule or NoExecute, found \"Never\""},
       {"only rules", "name,tenant\na,acme\n", "type,price\nn,1\n",

@@ -81,12 +81,12 @@ Status CheckWidth(const Row& row, size_t want, size_t want_max, const std::strin
 
 bool IsPodRuleColumn(const std::string& name) {
   return name == "node_selector" || name == "tolerations" || name == "tenant" ||
-         name == "service" || name == "max_per_node";
+         name == "service" || name == "max_per_node" || name == "max_skew";
 }
 
 bool IsNodeColumn(const std::string& name) {
   return name == "type" || name == "price" || name == "max_count" || name == "labels" ||
-         name == "taints" || name == "tenant";
+         name == "taints" || name == "tenant" || name == "zone";
 }
 
 // Splits a list field "a;b;c" into its trimmed, non-empty parts.
@@ -191,9 +191,10 @@ Status ParsePods(const std::vector<Row>& rows, const std::string& path, const Po
         pod.tenant = field;
       } else if (column == "service") {
         pod.service = field;
-      } else if (!field.empty()) {  // max_per_node
+      } else if (!field.empty()) {  // max_per_node, max_skew
         CRESCENDO_ASSIGN_OR_RETURN(int64_t v, ParseCount(column, field, path, row.line));
-        pod.max_per_node = static_cast<int32_t>(std::min<int64_t>(v, INT32_MAX));
+        const auto count = static_cast<int32_t>(std::min<int64_t>(v, INT32_MAX));
+        (column == "max_skew" ? pod.max_skew : pod.max_per_node) = count;
       }
     }
     p.pods.push_back(std::move(pod));
@@ -205,7 +206,8 @@ Status ParseNodes(const std::vector<Row>& rows, const std::string& path, Placeme
   std::string want = "type";
   for (const std::string& r : p.resources) want += "," + r;
   want = "expected the header `" + want +
-         ",price[,max_count][,labels][,taints][,tenant]` (the resources of the pods file, in any "
+         ",price[,max_count][,labels][,taints][,tenant][,zone]` (the resources of the pods file, "
+         "in any "
          "order)";
   if (rows.empty()) return Located(path, 1, want + ", found none");
   const Row& h = rows[0];
@@ -228,7 +230,7 @@ Status ParseNodes(const std::vector<Row>& rows, const std::string& path, Placeme
         std::find(p.resources.begin(), p.resources.end(), name) == p.resources.end()) {
       return Located(path, h.line,
                      "column \"" + name + "\": expected a resource of the pods file or one of " +
-                         "price, max_count, labels, taints, tenant");
+                         "price, max_count, labels, taints, tenant, zone");
     }
     if (!IsNodeColumn(name)) min_width = std::max(min_width, c + 1);
   }
@@ -266,6 +268,7 @@ Status ParseNodes(const std::vector<Row>& rows, const std::string& path, Placeme
       t.taints = SplitList(*taints);
     }
     if (const std::string* tenant = field(row, "tenant"); tenant != nullptr) t.tenant = *tenant;
+    if (const std::string* zone = field(row, "zone"); zone != nullptr) t.zone = *zone;
     p.node_types.push_back(std::move(t));
   }
   if (p.node_types.empty()) return Located(path, h.line, "expected at least one node type");
@@ -298,8 +301,12 @@ StatusOr<NamedPlacement> ParsePlacementFileCsv(std::string_view text, const std:
                        (rows.empty() ? std::string("none") : "\"" + rows[0].fields[0] + ",...\""));
   }
   std::map<std::string, int> types, pods, nodes;
+  // A type offered in several zones is named "<type>@<zone>"; its bare name is ambiguous (-1).
   for (size_t t = 0; t < problem.node_types.size(); ++t) {
-    types[problem.node_types[t].name] = static_cast<int>(t);
+    const NodeType& type = problem.node_types[t];
+    auto [it, fresh] = types.emplace(type.name, static_cast<int>(t));
+    if (!fresh) it->second = -1;
+    if (!ZoneOf(type).empty()) types[type.name + "@" + ZoneOf(type)] = static_cast<int>(t);
   }
   for (size_t i = 0; i < problem.pods.size(); ++i) {
     pods[problem.pods[i].name] = static_cast<int>(i);
@@ -320,6 +327,12 @@ StatusOr<NamedPlacement> ParsePlacementFileCsv(std::string_view text, const std:
       return Located(path, row.line,
                      "column \"type\": expected a node type of the nodes file, found \"" +
                          row.fields[1] + "\"");
+    }
+    if (type->second < 0) {
+      return Located(path, row.line,
+                     "column \"type\": expected one node type, found \"" + row.fields[1] +
+                         "\", which the nodes file offers in several zones (name it " +
+                         row.fields[1] + "@<zone>)");
     }
     PlacedNode node{.type = type->second, .pods = {}};
     for (const std::string& pod : SplitList(row.fields[2])) {

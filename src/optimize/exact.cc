@@ -111,10 +111,38 @@ StatusOr<ExactResult> SolveExact(const PlacementProblem& p, const Placement& sta
     }
     AddRow(m, row_lo, row_hi, cols, std::vector<double>(cols.size(), 1), 1, 1);
   }
+  // Topology spread over zones: per spread service s, a continuous column m_s (at most the
+  // service's count in every eligible zone) and, per eligible zone z, 0 <= n_sz - m_s <= max_skew
+  // where n_sz sums the service's x on the zone's nodes: max n - min n <= max_skew.
+  const std::vector<ZoneSpread> spreads = ZoneSpreads(p);
+  const int x_columns = l.columns;
+  const int columns = x_columns + static_cast<int>(spreads.size());
+  if (!spreads.empty()) {
+    m.setDimensions(m.getNumRows(), columns);
+    col_lo.resize(columns, 0);
+    col_hi.resize(columns, static_cast<double>(l.pods));
+    obj.resize(columns, 0);
+  }
+  for (size_t s = 0; s < spreads.size(); ++s) {
+    for (const std::string& zone : spreads[s].zones) {
+      std::vector<int> cols = {x_columns + static_cast<int>(s)};
+      std::vector<double> vals = {-1};
+      for (int t = 0; t < types; ++t) {
+        if (ZoneOf(p.node_types[t]) != zone) continue;
+        for (int k = 0; k < l.nodes[t]; ++k) {
+          for (int i : spreads[s].pods) {
+            cols.push_back(l.X(i, t, k));
+            vals.push_back(1);
+          }
+        }
+      }
+      AddRow(m, row_lo, row_hi, cols, vals, 0, spreads[s].max_skew);
+    }
+  }
   OsiClpSolverInterface solver;
   solver.messageHandler()->setLogLevel(0);
   solver.loadProblem(m, col_lo.data(), col_hi.data(), obj.data(), row_lo.data(), row_hi.data());
-  for (int c = 0; c < l.columns; ++c) solver.setInteger(c);
+  for (int c = 0; c < x_columns; ++c) solver.setInteger(c);
 
   CbcModel model(solver);
   model.setLogLevel(0);
@@ -129,14 +157,27 @@ StatusOr<ExactResult> SolveExact(const PlacementProblem& p, const Placement& sta
   model.addCutGenerator(&knapsack, -1, "KnapsackCover");
   model.addCutGenerator(&clique, -1, "Clique");
 
-  std::vector<double> incumbent(l.columns, 0);
+  std::vector<double> incumbent(columns, 0);
   std::vector<int> used(types, 0);
+  std::vector<std::string> zone_of(l.pods);
   for (const PlacedNode& node : start.nodes) {
     const int k = used[node.type]++;
     incumbent[l.Y(node.type, k)] = 1;
-    for (int pod : node.pods) incumbent[l.X(pod, node.type, k)] = 1;
+    for (int pod : node.pods) {
+      incumbent[l.X(pod, node.type, k)] = 1;
+      zone_of[pod] = ZoneOf(p.node_types[node.type]);
+    }
   }
-  model.setBestSolution(incumbent.data(), l.columns, start.cost, /*check=*/true);
+  for (size_t s = 0; s < spreads.size(); ++s) {
+    double least = l.pods;
+    for (const std::string& zone : spreads[s].zones) {
+      least = std::min<double>(
+          least, static_cast<double>(std::count_if(spreads[s].pods.begin(), spreads[s].pods.end(),
+                                                   [&](int pod) { return zone_of[pod] == zone; })));
+    }
+    incumbent[x_columns + s] = least;
+  }
+  model.setBestSolution(incumbent.data(), columns, start.cost, /*check=*/true);
   model.branchAndBound();
 
   ExactResult result;

@@ -88,4 +88,26 @@ PlacementProblem ClusterInstance(int pods, int types, uint64_t seed) {
   return p;
 }
 
+PlacementProblem ZonedClusterInstance(int pods, int types, int zones, int replicas,
+                                      int32_t max_skew, uint64_t seed) {
+  PlacementProblem p = ClusterInstance(pods, types, seed);
+  std::vector<NodeType> zoned;
+  for (int z = 0; z < zones; ++z) {
+    for (NodeType t : p.node_types) {
+      t.zone = std::string("zone-") + static_cast<char>('a' + z);
+      t.name += "@" + t.zone;
+      zoned.push_back(std::move(t));
+    }
+  }
+  p.node_types = std::move(zoned);
+  for (size_t i = 0; i < p.pods.size(); ++i) {
+    Pod& pod = p.pods[i];
+    const size_t first = i - i % static_cast<size_t>(replicas);
+    pod.service = "svc-" + std::to_string(i / static_cast<size_t>(replicas));
+    pod.demand = p.pods[first].demand;
+    pod.max_skew = max_skew;
+  }
+  return p;
+}
+
 }  // namespace crescendo::optimize

@@ -8,6 +8,60 @@
 #include <utility>
 
 namespace crescendo::optimize::internal {
+namespace {
+
+// Binds each pod of a service spread over zones to one zone (placement.h, ZoneQuotas): the
+// service's pods, largest first, are dealt to the zones in turn until each holds its quota
+// (skipping a zone none of whose types may take the pod while another can), and the types of
+// the other zones are barred in `allowed` (items x types). Any placement that
+// keeps to `allowed` then keeps the skew. Returns true when it barred a type.
+bool BindToZones(const PlacementProblem& problem, const Instance& in, std::vector<char>& allowed) {
+  bool barred = false;
+  std::vector<std::string> type_zone;
+  for (const NodeType& t : problem.node_types) type_zone.push_back(ZoneOf(t));
+  for (const ZoneSpread& spread : ZoneSpreads(problem)) {
+    StatusOr<std::vector<int64_t>> quota = ZoneQuotas(problem, spread);
+    if (!quota.ok()) continue;  // ValidateProblem rejects the problem
+    std::vector<int> pods = spread.pods;
+    std::stable_sort(pods.begin(), pods.end(),
+                     [&](int a, int b) { return in.weight[a] > in.weight[b]; });
+    // A zone may take the pod when one of its types may (pods of a service may differ).
+    auto takes = [&](int pod, size_t zone) {
+      for (int t = 0; t < in.types; ++t) {
+        if (type_zone[t] == spread.zones[zone] && in.max_count[t] != 0 &&
+            allowed[static_cast<size_t>(pod) * in.types + t] && FitsLoad(in, in.Size(pod), t)) {
+          return true;
+        }
+      }
+      return false;
+    };
+    const size_t zones = quota->size();
+    size_t z = 0;
+    for (int pod : pods) {
+      // The next zone in turn with quota left that takes the pod, else with quota left.
+      size_t pick = zones;
+      for (size_t step = 0; step < zones && pick == zones; ++step) {
+        const size_t c = (z + step) % zones;
+        if ((*quota)[c] > 0 && takes(pod, c)) pick = c;
+      }
+      for (size_t step = 0; step < zones && pick == zones; ++step) {
+        if ((*quota)[(z + step) % zones] > 0) pick = (z + step) % zones;
+      }
+      z = pick;
+      --(*quota)[z];
+      for (int t = 0; t < in.types; ++t) {
+        if (type_zone[t] != spread.zones[z]) {
+          barred = true;
+          allowed[static_cast<size_t>(pod) * in.types + t] = 0;
+        }
+      }
+      z = (z + 1) % zones;
+    }
+  }
+  return barred;
+}
+
+}  // namespace
 
 Instance MakeInstance(const PlacementProblem& problem, const LowerBounds& bounds) {
   Instance in;
@@ -66,6 +120,7 @@ Instance MakeInstance(const PlacementProblem& problem, const LowerBounds& bounds
       }
     }
   }
+  if (BindToZones(problem, in, allowed)) any_conflict = true;
   if (any_conflict) in.allowed = std::move(allowed);
   std::map<std::pair<std::string, int>, int> classes;  // (allowed row, group) -> class
   for (int i = 0; i < in.items; ++i) {

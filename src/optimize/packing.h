@@ -24,8 +24,10 @@ struct Instance {
   std::vector<double> value;       // per item: size valued at the cover LP's resource prices
   std::vector<double> type_value;  // per type: capacity valued at the same prices
   // Constraints (placement.h), flattened. `allowed` is items x types (empty: every pod may go
-  // on every type); `group` the item's service among those with a max_per_node (-1: none);
-  // `rule_class` equal for items whose constraints are equal.
+  // on every type); a pod of a service spread over zones is allowed only the types of the zone
+  // it is bound to (its service's ZoneQuotas, dealt largest pod first); `group` the item's service
+  // among those with a max_per_node (-1: none); `rule_class` equal for items whose constraints are
+  // equal.
   std::vector<char> allowed;
   std::vector<int> group;
   std::vector<int> group_cap;

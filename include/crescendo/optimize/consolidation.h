@@ -17,6 +17,16 @@
 // a node that holds (or is receiving) max_per_node pods of their service already, so
 // anti-affinity holds at every step.
 //
+// Topology spread over zones (placement.h, max_skew) holds at every wave too, as the scheduler
+// admits a pod under whenUnsatisfiable DoNotSchedule, with the wave's in-flight pods counted
+// conservatively: every pod moved in a wave is evicted before any replacement is scheduled, so
+// a zone that receives pods counts all of its arrivals and is compared with the minimum over
+// the eligible zones counting none of the departures; the counts at the end of the wave keep
+// the skew as well. A move that would break it waits for a later wave; a pod parked to break a
+// cycle stays in its zone. Before planning, interchangeable pods of a spread service (same
+// demand, rules and group) trade places in the target so that as many as possible stay in
+// their current zone (the heuristics bind pods to zones without knowing where they run).
+//
 // Thread safety: reentrant.
 #ifndef CRESCENDO_OPTIMIZE_CONSOLIDATION_H_
 #define CRESCENDO_OPTIMIZE_CONSOLIDATION_H_
@@ -70,8 +80,9 @@ StatusOr<ConsolidationPlan> PlanConsolidation(const ConsolidationInput& input);
 
 // Replays `plan` from input.current and returns OK when: added nodes come first, each wave moves
 // at most max_unavailable pods of a group, every destination holds what is on it plus what
-// arrives before anything leaves (capacity, the pods' constraints and max_per_node), removed
-// nodes are empty, and the end state places every pod.
+// arrives before anything leaves (capacity, the pods' constraints and max_per_node), every
+// wave keeps each service's max_skew over zones (the check above), removed nodes are empty,
+// and the end state places every pod.
 // Errors: FailedPrecondition naming the wave, pod or node at fault.
 Status VerifyPlan(const ConsolidationInput& input, const ConsolidationPlan& plan);
 

@@ -7,13 +7,17 @@
 //                tenant         the pod's tenant
 //                service        the service whose replicas it is
 //                max_per_node   pods of the service on one node at most (1: anti-affinity)
-//   NODES.csv: header `type,<resource>,...,price[,max_count][,labels][,taints][,tenant]`, the
-//              same resource names in any order (columns by name, `type` first), then one node
-//              type per line; price per hour > 0; max_count an integer >= 0, empty for no limit;
+//                max_skew       spread of the service over zones (topology.kubernetes.io/zone,
+//                               DoNotSchedule): its pods per eligible zone differ by at most this
+//   NODES.csv: header `type,<resource>,...,price[,max_count][,labels][,taints][,tenant][,zone]`,
+//              the same resource names in any order (columns by name, `type` first), then one
+//              node type per line; price per hour > 0; max_count an integer >= 0, empty for no
+//              limit;
 //                labels         key=value;key=value
 //                taints         key=value:Effect;key:Effect (NoSchedule, PreferNoSchedule,
 //                               NoExecute)
 //                tenant         a pool dedicated to this tenant
+//                zone           its zone (a type offered in several zones: one line per zone)
 //              Trailing optional columns may be left out of a row; an empty field is "none".
 // `cpu` is a Kubernetes quantity ("500m", "2") kept in millicores, `memory` one ("512Mi",
 // "1e9") kept in bytes; any other resource is a plain number (a Kubernetes quantity too, kept
@@ -45,8 +49,8 @@ StatusOr<PlacementProblem> ParsePlacementCsv(std::string_view pods_text,
 
 // A placement as `crescendo optimize consolidate` reads it (CURRENT.csv): header
 // `node,type,pods`, then one node per line: its name (unique), its node type (a name in
-// problem.node_types) and its pods' names separated by ';' (may be empty). Every pod of the
-// problem must appear exactly once.
+// problem.node_types; `<name>@<zone>` for a type listed in several zones) and its pods' names
+// separated by ';' (may be empty). Every pod of the problem must appear exactly once.
 struct NamedPlacement {
   Placement placement;
   std::vector<std::string> node_names;  // per placement.nodes

@@ -5,7 +5,9 @@
 // pod i is on that node. Minimize sum p_t y_tk subject to: each pod on one node; on each node
 // and resource, sum_i d_ir x_itk <= cap_tr y_tk; x_itk <= y_tk; y_t,k+1 <= y_tk (symmetry);
 // x_itk = 0 where the pod's constraints bar type t; on each node, sum over a service's pods of
-// x_itk <= its max_per_node.
+// x_itk <= its max_per_node; per service spread over zones, a continuous m_s and, per eligible
+// zone z, 0 <= sum of its pods' x_itk over the zone's types - m_s <= max_skew (its counts per
+// zone within max_skew of each other; the model chooses the counts, the heuristics fix them).
 // The start placement is given to CBC as its first incumbent.
 //
 // Thread safety: reentrant.

@@ -15,6 +15,9 @@
 //   - fitness: the cost, then, among equal costs, sum over nodes of price * fill^2 (Falkenauer's
 //     fill-squared, weighted by price), so that nearly empty nodes are favoured to disappear;
 //   - steady state: a child replaces the worst individual when it is better and not a copy.
+// The pods' constraints (placement.h) enter as the node types each pod may use, a spread
+// pod's zone included (its service's ZoneQuotas, fixed before the search), so crossover,
+// reinsertion, dominance swaps and minimum-slack fills keep them all.
 // The population is seeded with the given placements (the baselines) and perturbed first-fit
 // orders. The search stops at `target_cost` (a lower bound reached: proven optimal), after
 // `max_generations`, or once `clock` has moved `time_limit` past the start.

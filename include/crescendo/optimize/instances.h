@@ -26,6 +26,13 @@ PlacementProblem FalkenauerUniform(int items, uint64_t seed);
 PlacementProblem FalkenauerTriplets(int items, uint64_t seed);
 // Resources {"cpu" (millicores), "memory" (bytes)}; `types` node types (<= 21), unlimited.
 PlacementProblem ClusterInstance(int pods, int types, uint64_t seed);
+// ClusterInstance with every node type offered in each of `zones` zones "zone-a", "zone-b", ...
+// (one type per zone, same price) and the pods grouped into services of `replicas` consecutive
+// pods ("svc-0", ...), the replicas of a service with the demand of its first pod and the
+// given max_skew (0: no spread; the same pods, for comparison). REQUIRES: 1 <= zones <= 26,
+// replicas >= 1.
+PlacementProblem ZonedClusterInstance(int pods, int types, int zones, int replicas,
+                                      int32_t max_skew, uint64_t seed);
 
 }  // namespace crescendo::optimize
 

@@ -27,9 +27,19 @@
 //                      tenant);
 //   anti-affinity and  at most `max_per_node` pods of one `service` on a node (1 is hard
 //   spread per node    anti-affinity; topology spread over hostnames with a skew bound);
-//                      topology spread over zones is not modelled.
+//   topology spread    a service's `max_skew` over zones: a topologySpreadConstraint with
+//   over zones         topologyKey topology.kubernetes.io/zone and whenUnsatisfiable
+//                      DoNotSchedule (https://kubernetes.io/docs/concepts/scheduling-eviction/
+//                      topology-spread-constraints/): in every eligible zone, the service's pods
+//                      number at most the minimum over the eligible zones plus max_skew. A zone
+//                      is eligible for the service when it offers a node type that one of its
+//                      pods may use (its constraints allow it, it holds the pod, its max_count
+//                      is not 0); taints count, as with nodeTaintsPolicy: Honor. As the
+//                      scheduler does for a node without the topology key, a pod with a
+//                      max_skew never goes on a type without a zone.
 // Every solver respects them; CheckPlacement verifies them; the lower bounds ignore them (they
-// stay valid, and loosen).
+// stay valid, and loosen). The heuristics (FFD, BFD, the GA) fix each spread service's count
+// per zone before packing (ZoneQuotas); the exact model chooses the counts itself.
 //
 // Thread safety: every function is reentrant; values only.
 #ifndef CRESCENDO_OPTIMIZE_PLACEMENT_H_
@@ -55,6 +65,8 @@ struct Pod {
   std::string service;       // the replicas of one service share it; empty: none
   int32_t max_per_node = 0;  // pods of `service` on one node at most; 0: no limit; one value
                              // for all pods of a service
+  int32_t max_skew = 0;      // spread of `service` over zones (above); 0: none; one value for
+                             // all pods of a service
 };
 
 struct NodeType {
@@ -65,6 +77,9 @@ struct NodeType {
   std::map<std::string, std::string> labels;
   std::vector<std::string> taints;  // "key=value:Effect" or "key:Effect"
   std::string tenant;               // a pool dedicated to this tenant; empty: shared
+  // Its zone (the label topology.kubernetes.io/zone, which `labels` may carry instead); empty:
+  // none. A type offered in several zones is listed once per zone.
+  std::string zone;
 };
 
 struct PlacementProblem {
@@ -86,6 +101,33 @@ struct Placement {
 
 // The label every node type carries with its name, as Kubernetes nodes do.
 inline constexpr char kInstanceTypeLabel[] = "node.kubernetes.io/instance-type";
+// The label of a node's zone (NodeType::zone).
+inline constexpr char kZoneLabel[] = "topology.kubernetes.io/zone";
+
+// Returns the type's zone: `zone`, else its label topology.kubernetes.io/zone, else "".
+std::string ZoneOf(const NodeType& type);
+
+// One service spread over zones (its pods' max_skew > 0).
+struct ZoneSpread {
+  std::string service;
+  int32_t max_skew = 0;
+  std::vector<int> pods;           // indices into pods
+  std::vector<std::string> zones;  // the eligible zones, sorted; may be empty
+};
+
+// Returns the spread services in order of service name; empty when no pod has a max_skew.
+// REQUIRES: max_skew is 0 on pods without a service (ValidateProblem).
+std::vector<ZoneSpread> ZoneSpreads(const PlacementProblem& problem);
+
+// Returns, per spread's zone, how many of its pods go there: counts within max_skew of each
+// other, each zone at most what its node types' max_count could hold of the service alone, as
+// many pods as the skew allows in the zones whose types are the most cost-effective for them
+// (by capacity per price; ties: the first zone). With max_skew 1, balanced: 7 pods over 3
+// zones are 3/2/2.
+// Errors: InvalidArgument naming the service, the zones and their room when the max_counts
+// leave no counts within the skew, or when the service has no eligible zone.
+StatusOr<std::vector<int64_t>> ZoneQuotas(const PlacementProblem& problem,
+                                          const ZoneSpread& spread);
 
 // Returns why pod `pod` may not run on node type `type` (its node_selector, a taint it does not
 // tolerate, or a dedicated pool), or nothing when it may. Sizes are not considered.
@@ -95,14 +137,18 @@ std::optional<std::string> PodTypeConflict(const PlacementProblem& problem, int 
 // Returns OK when the problem is well formed: at least one resource and one node type, every
 // vector of the resources' length, amounts >= 0, prices > 0 and finite, max_count >= 0, taints
 // of the form key[=value]:Effect with Effect NoSchedule, PreferNoSchedule or NoExecute,
-// max_per_node >= 0 and equal within a service, and every pod fits on at least one node type
-// that may be used and that its constraints allow.
+// max_per_node >= 0 and equal within a service, max_skew >= 0, equal within a service and
+// only with a service that has a type with a zone to use, no type whose zone and zone label
+// disagree, every pod fits on at least one node type that may be used and that its
+// constraints allow, and the max_counts leave zone counts within every max_skew (ZoneQuotas).
 // Errors: InvalidArgument naming the pod or node type, the field, and what was expected.
 Status ValidateProblem(const PlacementProblem& problem);
 
 // Returns OK when `placement` is a placement of `problem`: every pod on exactly one node, no node
 // over capacity in any resource, every pod on a type its constraints allow, no node with more
-// than max_per_node pods of a service, no type used more than its max_count, and `cost` equal
+// than max_per_node pods of a service, no service whose pods in an eligible zone outnumber the
+// minimum over its eligible zones by more than max_skew, no type used more than its max_count,
+// and `cost` equal
 // to the sum of the nodes' prices (to 1e-9 relative).
 // Errors: FailedPrecondition naming the pod, node or type at fault.
 Status CheckPlacement(const PlacementProblem& problem, const Placement& placement);
