@@ -18,6 +18,12 @@ namespace {
 using Json = nlohmann::json;
 namespace fs = std::filesystem;
 
+// The source tree: CRESCENDO_SOURCE_DIR (ctest sets it), else the working directory.
+fs::path SourceDir() {
+  const char* dir = std::getenv("CRESCENDO_SOURCE_DIR");
+  return dir != nullptr ? fs::path(dir) : fs::current_path();
+}
+
 constexpr char kOwn[] = "harmonia";
 constexpr char kOther[] = "nightowl";
 
@@ -53,7 +59,7 @@ class ControlPlaneTest : public ::testing::Test {
     store::ConfigVersion v;
     v.author = "test";
     v.time = clock_.Now();
-    const fs::path root = fs::path(std::getenv("CRESCENDO_SOURCE_DIR")) / "examples/config";
+    const fs::path root = SourceDir() / "examples/config";
     for (const auto& entry : fs::recursive_directory_iterator(root)) {
       if (entry.is_regular_file()) {
         v.files[fs::relative(entry.path(), root).string()] = ReadFile(entry.path());
@@ -536,7 +542,7 @@ TEST_F(ControlPlaneTest, ChangesAreVersionedWithTheirDiffAndRolledBack) {
 // describes answers with a documented status and the documented required fields.
 TEST_F(ControlPlaneTest, OpenApiDocumentMatchesTheServer) {
   RecordRecommendations();
-  const fs::path file = fs::path(std::getenv("CRESCENDO_SOURCE_DIR")) / "api/openapi.json";
+  const fs::path file = SourceDir() / "api/openapi.json";
   Json committed = Json::parse(ReadFile(file), nullptr, false);
   EXPECT_EQ(committed, ControlPlane::OpenApi())
       << "api/openapi.json is stale: regenerate it with `crescendo serve --print-openapi`";
