@@ -105,6 +105,14 @@ std::optional<size_t> Enum(const YamlNode& node, const std::string_view (&names)
   return std::nullopt;
 }
 
+// Returns the index of `map`'s required `type` in `names`, else reports it.
+template <size_t N>
+std::optional<size_t> TypeOf(const YamlNode& map, const std::string_view (&names)[N],
+                             const std::string& expected, Problems& p) {
+  const YamlNode* type = p.Require(map, "type", expected, "a string");
+  return type != nullptr ? Enum(*type, names, expected, p) : std::nullopt;
+}
+
 // An unquoted whole number within int32 (Kubernetes' int32 fields).
 bool Int32(const YamlNode& node, Located<int32_t>& out, Problems& p) {
   const std::string& s = node.scalar;
@@ -152,11 +160,9 @@ bool RequiredString(const YamlNode& map, std::string_view key, std::string expec
 bool DecodeTarget(const YamlNode& target, HpaTarget& out, Problems& p) {
   if (!target.is_map()) return p.Malformed(target, "a map");
   out.node = &target;
-  const YamlNode* type = p.Require(target, "type", OneOfText(kTargetTypes), "a string");
-  if (type == nullptr) return false;
-  auto index = Enum(*type, kTargetTypes, OneOfText(kTargetTypes), p);
+  auto index = TypeOf(target, kTargetTypes, OneOfText(kTargetTypes), p);
   if (!index) return false;
-  out.type = {type, static_cast<HpaTargetType>(*index)};
+  out.type = {target.Find("type"), static_cast<HpaTargetType>(*index)};
   const std::string_view field = kTargetFields[*index];
   const std::string_view supported[] = {"type", field};
   p.Unsupported(
@@ -243,11 +249,9 @@ bool DecodeSource(HpaMetricType type, const YamlNode& source, HpaMetric& out, Pr
 bool DecodeMetric(const YamlNode& item, HpaMetric& out, Problems& p) {
   if (!item.is_map()) return p.Malformed(item, "a map");
   out.node = &item;
-  const YamlNode* type = p.Require(item, "type", OneOfText(kMetricTypes), "a string");
-  if (type == nullptr) return false;
-  auto index = Enum(*type, kMetricTypes, OneOfText(kMetricTypes), p);
+  auto index = TypeOf(item, kMetricTypes, OneOfText(kMetricTypes), p);
   if (!index) return false;
-  out.type = {type, static_cast<HpaMetricType>(*index)};
+  out.type = {item.Find("type"), static_cast<HpaMetricType>(*index)};
   const std::string_view field = kMetricFields[*index];
   const std::string_view supported[] = {"type", field};
   p.Unsupported(item, supported, "type and " + std::string(field));
@@ -263,14 +267,9 @@ bool DecodePolicy(const YamlNode& item, HpaPolicy& out, Problems& p) {
   if (!item.is_map()) return p.Malformed(item, "a map");
   out.node = &item;
   p.Unsupported(item, kPolicyKeys, "type, value and periodSeconds");
-  bool ok = true;
-  if (const YamlNode* type = p.Require(item, "type", "Pods or Percent", "a string")) {
-    auto index = Enum(*type, kPolicyTypes, "Pods or Percent", p);
-    if (index) out.type = static_cast<HpaPolicyType>(*index);
-    ok = index.has_value();
-  } else {
-    ok = false;
-  }
+  auto index = TypeOf(item, kPolicyTypes, "Pods or Percent", p);
+  if (index) out.type = static_cast<HpaPolicyType>(*index);
+  bool ok = index.has_value();
   Located<int32_t> value, period;
   if (const YamlNode* n = p.Require(item, "value", "the policy's value", "an integer")) {
     if (Int32(*n, value, p) && value.value <= 0) ok = p.Malformed(*n, "a value above 0");
