@@ -233,6 +233,12 @@ const UnsupportedCase kUnsupportedCases[] = {
      "    containerPolicies:\n    - containerName: app\n      oomBumpUpRatio: \"1.5\"\n",
      "hpa.yaml:9:7", "spec.resourcePolicy.containerPolicies[0].oomBumpUpRatio",
      "unsupported field \"oomBumpUpRatio\""},
+    // Used to be copied into the configuration, whose behavior reader refused the unknown key.
+    {"behavior_policy_field",
+     "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: a}\n"
+     "spec:\n  scaleTargetRef: {kind: Deployment, name: a}\n  maxReplicas: 3\n  behavior:\n"
+     "    scaleUp:\n      policies: [{type: Pods, value: 1, periodSeconds: 60, burst: 2}]\n",
+     "hpa.yaml:9:60", "spec.behavior.scaleUp.policies[0].burst", "unsupported field \"burst\""},
     {"other_kind_skipped",
      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec: {replicas: 2}\n",
      "hpa.yaml:2:7", "kind", "kind Deployment"},
@@ -283,6 +289,15 @@ TEST(KubernetesImportTest, RejectsTwoHpasForOneWorkload) {
             "a second HorizontalPodAutoscaler for a (first at hpa.yaml:2:7)");
 }
 
+// Imports `manifest` (named `file`), which must fail with one diagnostic; returns it.
+Diagnostic OnlyDiagnostic(const std::string& file, const std::string& manifest) {
+  std::vector<SourceText> sources = {{file, manifest}};
+  ImportResult imported = ImportKubernetesManifests(sources);
+  EXPECT_FALSE(imported.ok());
+  EXPECT_EQ(imported.diagnostics.size(), 1u) << FormatDiagnostics(imported.diagnostics);
+  return imported.diagnostics.empty() ? Diagnostic{} : imported.diagnostics[0];
+}
+
 // The VPA is read by the one VPA decoder that `crescendo vpa` and the Kubernetes backend use
 // (format/vpa_object.h): a malformed value is an error of the import, at its place in the
 // manifest, and the same object is refused by vertical::ParseVpaManifest with the same text.
@@ -303,11 +318,7 @@ TEST_P(VpaImportErrorTest, IsReportedWhereItIsWritten) {
           "apiVersion: autoscaling.k8s.io/v1\nkind: VerticalPodAutoscaler\n"
           "metadata: {name: a}\nspec:\n  targetRef: {kind: Deployment, name: a}\n") +
       c.spec;
-  std::vector<SourceText> sources = {{"vpa.yaml", manifest}};
-  ImportResult imported = ImportKubernetesManifests(sources);
-  ASSERT_FALSE(imported.ok());
-  ASSERT_EQ(imported.diagnostics.size(), 1u) << FormatDiagnostics(imported.diagnostics);
-  const Diagnostic& d = imported.diagnostics[0];
+  const Diagnostic d = OnlyDiagnostic("vpa.yaml", manifest);
   EXPECT_EQ(d.severity, Severity::kError);
   EXPECT_EQ(d.location.ToString(), c.location);
   EXPECT_EQ(d.path, c.path);
@@ -337,6 +348,61 @@ const VpaErrorCase kVpaErrorCases[] = {
 
 INSTANTIATE_TEST_SUITE_P(Values, VpaImportErrorTest, ::testing::ValuesIn(kVpaErrorCases),
                          [](const ::testing::TestParamInfo<VpaErrorCase>& param_info) {
+                           return std::string(param_info.param.name);
+                         });
+
+// The HPA is read by the one HPA decoder that `crescendo hpa` state files and the Kubernetes
+// backend use (format/hpa_object.h, through hpa::DecodeHpa): where the import and that decoder
+// used to differ, a malformed value is now an error of the import at its place in the manifest.
+struct HpaErrorCase {
+  const char* name;
+  const char* spec;  // the HPA's spec after scaleTargetRef and maxReplicas: 5 (from line 7)
+  const char* location;
+  const char* path;
+  const char* found;
+  const char* expected;
+};
+
+class HpaImportErrorTest : public ::testing::TestWithParam<HpaErrorCase> {};
+
+TEST_P(HpaImportErrorTest, IsReportedWhereItIsWritten) {
+  const HpaErrorCase& c = GetParam();
+  const std::string manifest =
+      std::string(
+          "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: a}\n"
+          "spec:\n  scaleTargetRef: {kind: Deployment, name: a}\n  maxReplicas: 5\n") +
+      c.spec;
+  const Diagnostic d = OnlyDiagnostic("hpa.yaml", manifest);
+  EXPECT_EQ(d.severity, Severity::kError);
+  EXPECT_EQ(d.location.ToString(), c.location);
+  EXPECT_EQ(d.path, c.path);
+  EXPECT_EQ(d.found, c.found);
+  EXPECT_EQ(d.expected, c.expected);
+}
+
+const HpaErrorCase kHpaErrorCases[] = {
+    // Used to pass the import and fail only when the configuration was decoded.
+    {"policy_period",
+     "  behavior:\n    scaleDown:\n      policies: [{type: Pods, value: 1, periodSeconds: 3600}]\n",
+     "hpa.yaml:9:56", "spec.behavior.scaleDown.policies[0].periodSeconds", "3600",
+     "1 to 1800 seconds"},
+    {"zero_utilization",
+     "  metrics:\n  - type: Resource\n    resource:\n      name: cpu\n"
+     "      target: {type: Utilization, averageUtilization: 0}\n",
+     "hpa.yaml:11:55", "spec.metrics[0].resource.target.averageUtilization", "0",
+     "a percentage above 0"},
+    {"max_below_min", "  minReplicas: 6\n", "hpa.yaml:6:16", "spec.maxReplicas", "5",
+     "at least 1 and at least minReplicas"},
+    // Used to be accepted by the import and refused by state files.
+    {"described_object_without_kind",
+     "  metrics:\n  - type: Object\n    object:\n      describedObject: {name: ingress}\n"
+     "      metric: {name: rps}\n      target: {type: Value, value: \"10\"}\n",
+     "hpa.yaml:10:24", "spec.metrics[0].object.describedObject", "no \"kind\"",
+     "the object's kind"},
+};
+
+INSTANTIATE_TEST_SUITE_P(Values, HpaImportErrorTest, ::testing::ValuesIn(kHpaErrorCases),
+                         [](const ::testing::TestParamInfo<HpaErrorCase>& param_info) {
                            return std::string(param_info.param.name);
                          });
 

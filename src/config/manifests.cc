@@ -5,6 +5,7 @@
 #include <string>
 
 #include "config/reader.h"
+#include "crescendo/format/hpa_object.h"
 #include "crescendo/format/vpa_object.h"
 
 namespace crescendo::config {
@@ -13,18 +14,9 @@ namespace {
 
 constexpr std::string_view kManifestKeys[] = {"apiVersion", "kind", "metadata", "spec"};
 constexpr std::string_view kMetadataKeys[] = {"name", "namespace", "labels", "annotations"};
-constexpr std::string_view kHpaSpecKeys[] = {"scaleTargetRef", "minReplicas", "maxReplicas",
-                                             "metrics", "behavior"};
 constexpr std::string_view kTargetRefKeys[] = {"apiVersion", "kind", "name"};
 constexpr std::string_view kTargetKinds[] = {"Deployment", "StatefulSet", "ReplicaSet"};
-constexpr std::string_view kMetricTypes[] = {"Resource", "ContainerResource", "Pods", "Object",
-                                             "External"};
-constexpr std::string_view kMetricFields[] = {"resource", "containerResource", "pods", "object",
-                                              "external"};
-constexpr std::string_view kTargetTypes[] = {"Utilization", "Value", "AverageValue"};
-constexpr std::string_view kTargetFields[] = {"averageUtilization", "value", "averageValue"};
 constexpr std::string_view kCrescendoTargets[] = {"utilization", "value", "averageValue"};
-constexpr std::string_view kIdentifierKeys[] = {"name", "selector"};
 constexpr std::string_view kTenantLabel = "crescendo.io/tenant";
 constexpr std::string_view kEnvironmentsAnnotation = "crescendo.io/environments";
 
@@ -237,118 +229,99 @@ class Converter {
     return target;
   }
 
-  void AddHpa(const Node& manifest, const Node& kind) {
-    const Node* spec = nullptr;
-    Target* target = Claim(manifest, kind,
-                           Shape{"HorizontalPodAutoscaler", kHpaSpecKeys,
-                                 "scaleTargetRef, minReplicas, maxReplicas, metrics and behavior",
-                                 "scaleTargetRef", &Target::hpa},
-                           spec);
-    if (target == nullptr) return;
-    Node& horizontal = MapUnder(target->service, "horizontal", *spec);
-    if (const Node* n = GetValue(*spec, "minReplicas"))
-      Put(horizontal, "minReplicas", *n, n->key_location);
-    if (const Node* n = Require(*spec, "maxReplicas", "the upper bound of replicas")) {
-      Put(horizontal, "maxReplicas", *n, n->key_location);
+  static bool IsUnsupported(const format::HpaProblem& p) { return p.unsupported(); }
+  static bool IsUnsupported(const format::VpaProblem& p) { return p.unsupported; }
+
+  // Reports the one decoder's problems: an unsupported field is a warning, the rest errors.
+  template <typename Problem>
+  void Report(const std::vector<Problem>& problems) {
+    for (const Problem& p : problems) {
+      const format::YamlProblem& y = p.problem;
+      if (IsUnsupported(p)) {
+        d_.AddWarning(y.location, y.path, y.found, y.expected);
+      } else {
+        d_.AddError(y.location, y.path, y.found, y.expected);
+      }
     }
-    if (const Node* n = GetValue(*spec, "metrics")) AddMetrics(*n, horizontal);
-    if (const Node* n = GetValue(*spec, "behavior"))
-      Put(horizontal, "behavior", *n, n->key_location);
   }
 
-  void AddMetrics(const Node& list, Node& horizontal) {
-    if (!list.is_sequence()) {
-      r_.Error(list, list.Describe(), "a list of metrics");
-      return;
+  // The HPA's spec is read by the one HPA decoder (format::DecodeHpaSpec, which hpa::DecodeHpa
+  // uses too for state files and the Kubernetes backend): its problems become diagnostics and
+  // its well-formed fields are copied with their locations.
+  void AddHpa(const Node& manifest, const Node& kind) {
+    const Node* spec = nullptr;
+    Target* target =
+        Claim(manifest, kind,
+              Shape{"HorizontalPodAutoscaler", {}, "", "scaleTargetRef", &Target::hpa}, spec);
+    if (target == nullptr) return;
+    std::vector<format::HpaProblem> problems;
+    const format::HpaSpec hpa = format::DecodeHpaSpec(*spec, problems);
+    Report(problems);
+    Node& horizontal = MapUnder(target->service, "horizontal", *spec);
+    for (const Node* n : {hpa.min_replicas.node, hpa.max_replicas.node}) {
+      if (n != nullptr) Put(horizontal, n->key, *n, n->key_location);
     }
-    Node& metrics = MapUnder(horizontal, "metrics", list);
-    for (const Node& item : list.children) {
-      if (!r_.ExpectMap(item)) continue;
-      const Node* type = Require(item, "type", "one of " + JoinNames(kMetricTypes));
-      auto index = type != nullptr ? r_.Enum(*type, kMetricTypes) : std::nullopt;
-      if (!index) continue;
-      std::string_view field = kMetricFields[*index];
-      std::string_view supported[] = {"type", field};
-      WarnUnknown(item, supported, "type and " + std::string(field));
-      const Node* source = Require(item, field, "the " + std::string(field) + " of the metric");
-      if (source == nullptr || !r_.ExpectMap(*source)) continue;
-      Node out = MakeMap(item.location, item.path);
-      Put(out, "type", *type, type->key_location);
-      std::optional<std::string> name = AddMetricSource(*index, *source, out);
-      if (!name) continue;
-      if (const Node* existing = metrics.Find(*name)) {
+    if (hpa.metrics_node != nullptr) AddMetrics(hpa, horizontal);
+    if (hpa.behavior != nullptr) AddBehavior(hpa, horizontal);
+  }
+
+  void AddMetrics(const format::HpaSpec& hpa, Node& horizontal) {
+    Node& metrics = MapUnder(horizontal, "metrics", *hpa.metrics_node);
+    for (const format::HpaMetric& metric : hpa.metrics) {
+      const Node& item = *metric.node;
+      if (const Node* existing = metrics.Find(metric.name.value)) {
         r_.Error(item,
-                 "a second metric named \"" + *name + "\" (first at " +
+                 "a second metric named \"" + metric.name.value + "\" (first at " +
                      existing->location.ToString() + ")",
                  "one metric per name (Crescendo keys metrics by name)");
         continue;
       }
+      Node out = MakeMap(item.location, item.path);
+      const format::HpaTarget& t = metric.target;
+      const Node* value = t.type.value == format::HpaTargetType::kUtilization
+                              ? t.average_utilization.node
+                          : t.type.value == format::HpaTargetType::kValue ? t.value.node
+                                                                          : t.average_value.node;
+      for (const Node* n : {metric.type.node, metric.container.node, metric.described_object}) {
+        if (n != nullptr) Put(out, n->key, *n, n->key_location);
+      }
+      if (const Node* labels = metric.match_labels.node) {
+        Put(out, "selector", *labels, labels->key_location);
+      }
+      Put(out, kCrescendoTargets[static_cast<size_t>(t.type.value)], *value, value->key_location);
       out.key_location = item.location;
-      metrics.Set(*name, std::move(out));
+      metrics.Set(metric.name.value, std::move(out));
     }
   }
 
-  // Fills `out` from the type-specific part; returns the metric's name.
-  std::optional<std::string> AddMetricSource(size_t type, const Node& source, Node& out) {
-    bool resource = type <= 1;
-    if (resource) {
-      std::vector<std::string_view> keys = {"name", "target"};
-      if (type == 1) keys.push_back("container");
-      WarnUnknown(source, keys, "name, target" + std::string(type == 1 ? " and container" : ""));
-      if (type == 1) {
-        if (const Node* c = Require(source, "container", "the container")) {
-          Put(out, "container", *c, c->key_location);
-        }
+  // Copies the behavior's well-formed fields (Crescendo's behavior has Kubernetes' shape).
+  void AddBehavior(const format::HpaSpec& hpa, Node& horizontal) {
+    const Node& behavior = *hpa.behavior;
+    Node out = MakeMap(behavior.location, behavior.path);
+    for (const std::optional<format::HpaRules>* rules : {&hpa.scale_up, &hpa.scale_down}) {
+      if (!rules->has_value()) continue;
+      const format::HpaRules& r = **rules;
+      Node copy = MakeMap(r.node->location, r.node->path);
+      for (const Node* n :
+           {r.stabilization_window_seconds.node, r.select_policy.node, r.tolerance.node}) {
+        if (n != nullptr) Put(copy, n->key, *n, n->key_location);
       }
-    } else {
-      std::vector<std::string_view> keys = {"metric", "target"};
-      if (type == 3) keys.push_back("describedObject");
-      WarnUnknown(source, keys,
-                  "metric, target" + std::string(type == 3 ? " and describedObject" : ""));
-      if (type == 3) {
-        if (const Node* o = Require(source, "describedObject", "the object the metric describes")) {
-          Put(out, "describedObject", *o, o->key_location);
+      if (const Node* list = r.policies_node) {
+        Node policies = *list;
+        policies.children.clear();
+        for (const format::HpaPolicy& policy : r.policies) {
+          Node item = MakeMap(policy.node->location, policy.node->path);
+          for (std::string_view key : {"type", "value", "periodSeconds"}) {
+            const Node* n = policy.node->Find(key);
+            Put(item, key, *n, n->key_location);
+          }
+          policies.children.push_back(std::move(item));
         }
+        Put(copy, "policies", std::move(policies), list->key_location);
       }
+      Put(out, r.node->key, std::move(copy), r.node->key_location);
     }
-    const Node* identifier = resource ? &source : Require(source, "metric", "{name, selector}");
-    if (identifier == nullptr || !r_.ExpectMap(*identifier)) return std::nullopt;
-    if (!resource) {
-      WarnUnknown(*identifier, kIdentifierKeys, "name and selector");
-      AddSelector(*identifier, out);
-    }
-    const Node* name = Require(*identifier, "name", "the metric's name");
-    const Node* target =
-        Require(source, "target", "{type, averageUtilization | averageValue | value}");
-    if (name == nullptr || target == nullptr || !AddTarget(*target, out)) return std::nullopt;
-    return r_.String(*name);
-  }
-
-  void AddSelector(const Node& identifier, Node& out) {
-    const Node* selector = GetValue(identifier, "selector");
-    if (selector == nullptr || !r_.ExpectMap(*selector)) return;
-    std::string_view supported[] = {"matchLabels"};
-    WarnUnknown(*selector, supported, "matchLabels (matchExpressions are not supported)");
-    if (const Node* labels = GetValue(*selector, "matchLabels")) {
-      Put(out, "selector", *labels, labels->key_location);
-    }
-  }
-
-  // Returns whether the target converted; a metric without one is dropped (already reported).
-  bool AddTarget(const Node& target, Node& out) {
-    if (!r_.ExpectMap(target)) return false;
-    const Node* type = Require(target, "type", "Utilization, Value or AverageValue");
-    auto index = type != nullptr ? r_.Enum(*type, kTargetTypes) : std::nullopt;
-    if (!index) return false;
-    std::string_view field = kTargetFields[*index];
-    std::string_view supported[] = {"type", field};
-    WarnUnknown(target, supported,
-                "type and " + std::string(field) + " for a " + std::string(kTargetTypes[*index]) +
-                    " target");
-    const Node* value = Require(target, field, "the target's " + std::string(field));
-    if (value == nullptr) return false;
-    Put(out, kCrescendoTargets[*index], *value, value->key_location);
-    return true;
+    Put(horizontal, "behavior", std::move(out), behavior.key_location);
   }
 
   // --- VerticalPodAutoscaler --------------------------------------------------------------
@@ -363,14 +336,7 @@ class Converter {
     if (target == nullptr) return;
     std::vector<format::VpaProblem> problems;
     const format::VpaSpec vpa = format::DecodeVpaSpec(*spec, problems);
-    for (const format::VpaProblem& p : problems) {
-      const format::YamlProblem& y = p.problem;
-      if (p.unsupported) {
-        d_.AddWarning(y.location, y.path, y.found, y.expected);
-      } else {
-        d_.AddError(y.location, y.path, y.found, y.expected);
-      }
-    }
+    Report(problems);
     Node& vertical = MapUnder(target->service, "vertical", *spec);
     Put(vertical, "enabled", MakeScalar("true", kind.location, kind.path), kind.location);
     if (const Node* mode = vpa.update_mode.node) {

@@ -48,9 +48,10 @@ struct HpaState {
   Timestamp now;
 };
 
-// An autoscaling/v2 HorizontalPodAutoscaler, decoded by the one HPA decoder that state files
-// (ParseHpaState, its `hpa`) and the Kubernetes backend (an HPA Crescendo owns gives its
-// workload's starting spec) share.
+// An autoscaling/v2 HorizontalPodAutoscaler, as state files (ParseHpaState, its `hpa`) and the
+// Kubernetes backend (an HPA Crescendo owns gives its workload's starting spec) read it: its spec
+// goes through the one HPA decoder (format::DecodeHpaSpec, crescendo/format/hpa_object.h) that
+// `config import` uses too.
 struct HpaObject {
   std::string name;
   std::string ns = "default";
@@ -58,9 +59,13 @@ struct HpaObject {
   HorizontalSpec spec;
 };
 
-// Decodes `hpa` (the object as the API serves it). `source` names it in errors.
-// Errors: InvalidArgument "<source>: <field path>: found <what>, expected <what>", e.g. for
-// autoscaling/v1, a maxReplicas below minReplicas or an unknown metric type.
+// Decodes `hpa` (the object as the API serves it; converted to a YamlNode tree, strings quoted
+// and numbers not, for the decoder). `source` names it in errors. Fields Crescendo does not read
+// are ignored, except a non-empty matchExpressions (it would change which series are read).
+// Errors: InvalidArgument with the decoder's first problem, "<source>: <field path>: found <what>,
+// expected <what>", e.g. for autoscaling/v1, a maxReplicas below minReplicas or an unknown metric
+// type; a missing field is named by its own path: "<source>: spec.maxReplicas: found nothing,
+// expected an integer".
 StatusOr<HpaObject> DecodeHpa(const nlohmann::json& hpa, std::string_view source);
 
 // Parses a state file. `source` names it in errors ("state.yaml").

@@ -10,6 +10,7 @@
 #include <optional>
 #include <regex>
 
+#include "crescendo/format/hpa_object.h"
 #include "crescendo/format/yaml.h"
 #include "crescendo/horizontal/hpa_explain.h"
 
@@ -26,17 +27,18 @@ struct Source {
   std::string_view name;
   std::map<std::string, format::Location> where;
 
-  // Returns the location of `path`, or of its nearest enclosing field that has one, as text;
-  // the source's name when none has.
-  std::string Locate(std::string path) const {
+  // Returns the location of `path`, or of its nearest enclosing field that has one; the
+  // source's name when none has.
+  format::Location Where(std::string path) const {
     while (!path.empty()) {
       auto it = where.find(path);
-      if (it != where.end()) return it->second.ToString();
+      if (it != where.end()) return it->second;
       const size_t cut = path.find_last_of(".[");
       path.resize(cut == std::string::npos ? 0 : cut);
     }
-    return std::string(name);
+    return format::Location{std::string(name)};
   }
+  std::string Locate(std::string path) const { return Where(std::move(path)).ToString(); }
 };
 
 Json ScalarToJson(const format::YamlNode& n) {
@@ -113,6 +115,8 @@ class Node {
 
   bool present() const { return j_ != nullptr && !j_->is_null(); }
   const std::string& path() const { return path_; }
+  const Json* json() const { return j_; }
+  const Source* source() const { return source_; }
 
   Node operator[](std::string_view key) const {
     const std::string p = path_.empty() ? std::string(key) : path_ + "." + std::string(key);
@@ -246,109 +250,115 @@ Status OptionalInto(const Node& n, StatusOr<T> (Node::*get)() const, std::option
 
 // ----------------------------------------------------------------------------- hpa
 
-Status ParseSelector(const Node& n, std::map<std::string, std::string>* out) {
-  CRESCENDO_ASSIGN_OR_RETURN(std::vector<Node> exprs, n["matchExpressions"].List());
-  if (!exprs.empty()) return exprs[0].Error("no matchExpressions (only matchLabels are supported)");
-  CRESCENDO_ASSIGN_OR_RETURN(*out, n["matchLabels"].StringMap());
-  return Status::Ok();
-}
-
-Status ParseTarget(const Node& n, MetricTarget* t) {
-  CRESCENDO_ASSIGN_OR_RETURN(std::string type, n["type"].String());
-  if (type == "Utilization") {
-    t->type = MetricTargetType::kUtilization;
-  } else if (type == "Value") {
-    t->type = MetricTargetType::kValue;
-  } else if (type == "AverageValue") {
-    t->type = MetricTargetType::kAverageValue;
+// Returns the JSON value at `path` as a YamlNode tree for the one HPA decoder (format::
+// DecodeHpaSpec): strings stay quoted, numbers and booleans unquoted, and each node is placed
+// where the source wrote it (a JSON source has no places: its name alone).
+format::YamlNode JsonToYaml(const Json* j, const std::string& path, const Source& source) {
+  format::YamlNode n;
+  n.location = source.Where(path);
+  n.key_location = n.location;
+  n.path = path;
+  if (j == nullptr || j->is_null()) return n;
+  if (j->is_object()) {
+    n.kind = format::YamlNode::Kind::kMap;
+    for (const auto& [k, v] : j->items()) {
+      n.children.push_back(JsonToYaml(&v, path.empty() ? k : path + "." + k, source));
+      n.children.back().key = k;
+    }
+  } else if (j->is_array()) {
+    n.kind = format::YamlNode::Kind::kSequence;
+    for (size_t i = 0; i < j->size(); ++i) {
+      n.children.push_back(JsonToYaml(&(*j)[i], fmt::format("{}[{}]", path, i), source));
+    }
   } else {
-    return n["type"].Error("one of Utilization, Value, AverageValue");
+    n.kind = format::YamlNode::Kind::kScalar;
+    n.quoted = j->is_string();
+    n.scalar = n.quoted ? j->get<std::string>() : j->dump();
   }
-  CRESCENDO_RETURN_IF_ERROR(
-      OptionalInto(n["averageUtilization"], &Node::Int32, &t->average_utilization));
-  if (t->average_utilization.has_value() && *t->average_utilization <= 0) {
-    return n["averageUtilization"].Error("a percentage above 0");
+  return n;
+}
+
+// Returns the decoder's first problem that makes the object unusable, in the located form HPA
+// state files have always used: a missing field is named by its own path, "found nothing". An
+// unsupported field is ignored unless ignoring it would change the controller's result.
+Status FirstProblem(const std::vector<format::HpaProblem>& problems) {
+  using Kind = format::HpaProblem::Kind;
+  for (const format::HpaProblem& p : problems) {
+    const format::YamlProblem& y = p.problem;
+    if (p.kind == Kind::kMissing) {
+      return format::LocatedError(y.location, y.path.empty() ? p.key : y.path + "." + p.key,
+                                  "nothing", p.value);
+    }
+    if (p.kind == Kind::kMalformed) {
+      return format::LocatedError(y.location, y.path, y.found, y.expected);
+    }
+    if (p.changes_result) {
+      return format::LocatedError(y.location, y.path, y.found,
+                                  "no " + p.key + " (only matchLabels are supported)");
+    }
   }
-  CRESCENDO_RETURN_IF_ERROR(OptionalInto(n["value"], &Node::QuantityValue, &t->value));
-  CRESCENDO_RETURN_IF_ERROR(
-      OptionalInto(n["averageValue"], &Node::QuantityValue, &t->average_value));
   return Status::Ok();
 }
 
-// The metric identifier and target of Pods, Object and External sources.
-Status ParseIdentified(const Node& source, MetricSpec* m) {
-  CRESCENDO_ASSIGN_OR_RETURN(m->name, source["metric"]["name"].String());
-  CRESCENDO_RETURN_IF_ERROR(ParseSelector(source["metric"]["selector"], &m->selector));
-  return ParseTarget(source["target"], &m->target);
+static_assert(static_cast<int>(format::HpaMetricType::kExternal) ==
+              static_cast<int>(MetricSourceType::kExternal));
+static_assert(static_cast<int>(format::HpaTargetType::kAverageValue) ==
+              static_cast<int>(MetricTargetType::kAverageValue));
+static_assert(static_cast<int>(format::HpaSelectPolicy::kDisabled) ==
+              static_cast<int>(SelectPolicy::kDisabled));
+static_assert(static_cast<int>(format::HpaPolicyType::kPercent) ==
+              static_cast<int>(ScalingPolicyType::kPercent));
+
+template <typename T>
+std::optional<T> Value(const format::Located<T>& located) {
+  return located.present() ? std::optional<T>(located.value) : std::nullopt;
 }
 
-Status ParseMetric(const Node& n, MetricSpec* m) {
-  CRESCENDO_ASSIGN_OR_RETURN(std::string type, n["type"].String());
-  if (type == "Resource" || type == "ContainerResource") {
-    const bool container = type == "ContainerResource";
-    m->type = container ? MetricSourceType::kContainerResource : MetricSourceType::kResource;
-    const Node source = n[container ? "containerResource" : "resource"];
-    CRESCENDO_ASSIGN_OR_RETURN(m->name, source["name"].String());
-    if (container) {
-      CRESCENDO_ASSIGN_OR_RETURN(m->container, source["container"].String());
-    }
-    return ParseTarget(source["target"], &m->target);
-  }
-  if (type == "Pods") {
-    m->type = MetricSourceType::kPods;
-    return ParseIdentified(n["pods"], m);
-  }
-  if (type == "Object") {
-    m->type = MetricSourceType::kObject;
-    const Node obj = n["object"]["describedObject"];
-    CRESCENDO_ASSIGN_OR_RETURN(m->described_object.kind, obj["kind"].String());
-    CRESCENDO_ASSIGN_OR_RETURN(m->described_object.name, obj["name"].String());
-    m->described_object.api_version = obj["apiVersion"].StringOr("");
-    return ParseIdentified(n["object"], m);
-  }
-  if (type == "External") {
-    m->type = MetricSourceType::kExternal;
-    return ParseIdentified(n["external"], m);
-  }
-  return n["type"].Error("one of Resource, ContainerResource, Pods, Object, External");
+MetricSpec ToMetric(const format::HpaMetric& m) {
+  MetricSpec out;
+  out.type = static_cast<MetricSourceType>(m.type.value);
+  out.name = m.name.value;
+  out.container = m.container.value;
+  out.selector = m.match_labels.value;
+  out.described_object = {m.described_kind.value, m.described_name.value,
+                          m.described_api_version.value};
+  out.target.type = static_cast<MetricTargetType>(m.target.type.value);
+  out.target.average_utilization = Value(m.target.average_utilization);
+  out.target.value = Value(m.target.value);
+  out.target.average_value = Value(m.target.average_value);
+  return out;
 }
 
-Status ParseRules(const Node& n, std::optional<ScalingRules>* out) {
-  if (!n.present()) return Status::Ok();
-  ScalingRules r;
-  CRESCENDO_RETURN_IF_ERROR(
-      OptionalInto(n["stabilizationWindowSeconds"], &Node::Int32, &r.stabilization_window_seconds));
-  if (n["selectPolicy"].present()) {
-    CRESCENDO_ASSIGN_OR_RETURN(std::string p, n["selectPolicy"].String());
-    if (p == "Max")
-      r.select_policy = SelectPolicy::kMax;
-    else if (p == "Min")
-      r.select_policy = SelectPolicy::kMin;
-    else if (p == "Disabled")
-      r.select_policy = SelectPolicy::kDisabled;
-    else
-      return n["selectPolicy"].Error("one of Max, Min, Disabled");
+std::optional<ScalingRules> ToRules(const std::optional<format::HpaRules>& rules) {
+  if (!rules) return std::nullopt;
+  ScalingRules out;
+  out.stabilization_window_seconds = Value(rules->stabilization_window_seconds);
+  if (rules->select_policy.present()) {
+    out.select_policy = static_cast<SelectPolicy>(rules->select_policy.value);
   }
-  CRESCENDO_ASSIGN_OR_RETURN(std::vector<Node> policies, n["policies"].List());
-  for (const Node& p : policies) {
-    ScalingPolicy policy;
-    CRESCENDO_ASSIGN_OR_RETURN(std::string type, p["type"].String());
-    if (type == "Pods")
-      policy.type = ScalingPolicyType::kPods;
-    else if (type == "Percent")
-      policy.type = ScalingPolicyType::kPercent;
-    else
-      return p["type"].Error("Pods or Percent");
-    CRESCENDO_ASSIGN_OR_RETURN(policy.value, p["value"].Int32());
-    if (policy.value <= 0) return p["value"].Error("a value above 0");
-    CRESCENDO_ASSIGN_OR_RETURN(policy.period_seconds, p["periodSeconds"].Int32());
-    if (policy.period_seconds <= 0 || policy.period_seconds > 1800) {
-      return p["periodSeconds"].Error("1 to 1800 seconds");
-    }
-    r.policies.push_back(policy);
+  for (const format::HpaPolicy& p : rules->policies) {
+    out.policies.push_back({static_cast<ScalingPolicyType>(p.type), p.value, p.period_seconds});
   }
-  CRESCENDO_RETURN_IF_ERROR(OptionalInto(n["tolerance"], &Node::Number, &r.tolerance));
-  *out = r;
+  out.tolerance = Value(rules->tolerance);
+  return out;
+}
+
+// Decodes hpa.spec through the one HPA decoder.
+Status ParseHpaSpec(const Node& spec, HpaState* s) {
+  const format::YamlNode tree = JsonToYaml(spec.json(), spec.path(), *spec.source());
+  std::vector<format::HpaProblem> problems;
+  const format::HpaSpec decoded = format::DecodeHpaSpec(tree, problems);
+  CRESCENDO_RETURN_IF_ERROR(FirstProblem(problems));
+  s->scale_target = {
+      decoded.target_kind.present() ? decoded.target_kind.value : "Deployment",
+      decoded.target_name.value,
+      decoded.target_api_version.present() ? decoded.target_api_version.value : "apps/v1"};
+  s->spec.min_replicas = decoded.min_replicas.present() ? decoded.min_replicas.value : 1;
+  s->spec.max_replicas = decoded.max_replicas.value;
+  for (const format::HpaMetric& m : decoded.metrics) s->spec.metrics.push_back(ToMetric(m));
+  if (decoded.behavior != nullptr) {
+    s->spec.behavior = HpaBehavior{ToRules(decoded.scale_up), ToRules(decoded.scale_down)};
+  }
   return Status::Ok();
 }
 
@@ -382,29 +392,7 @@ Status ParseHpa(const Node& hpa, HpaState* s) {
   }
   s->name = hpa["metadata"]["name"].StringOr("");
   s->ns = hpa["metadata"]["namespace"].StringOr("default");
-  const Node spec = hpa["spec"];
-  const Node ref = spec["scaleTargetRef"];
-  s->scale_target = {ref["kind"].StringOr("Deployment"), ref["name"].StringOr(""),
-                     ref["apiVersion"].StringOr("apps/v1")};
-  s->spec.min_replicas = 1;
-  CRESCENDO_RETURN_IF_ERROR(Optional(spec["minReplicas"], &Node::Int32, &s->spec.min_replicas));
-  CRESCENDO_ASSIGN_OR_RETURN(s->spec.max_replicas, spec["maxReplicas"].Int32());
-  if (s->spec.min_replicas < 0) return spec["minReplicas"].Error("0 or more");
-  if (s->spec.max_replicas < std::max(1, s->spec.min_replicas)) {
-    return spec["maxReplicas"].Error("at least 1 and at least minReplicas");
-  }
-  CRESCENDO_ASSIGN_OR_RETURN(std::vector<Node> metrics, spec["metrics"].List());
-  for (const Node& m : metrics) {
-    MetricSpec metric;
-    CRESCENDO_RETURN_IF_ERROR(ParseMetric(m, &metric));
-    s->spec.metrics.push_back(std::move(metric));
-  }
-  if (spec["behavior"].present()) {
-    HpaBehavior b;
-    CRESCENDO_RETURN_IF_ERROR(ParseRules(spec["behavior"]["scaleUp"], &b.scale_up));
-    CRESCENDO_RETURN_IF_ERROR(ParseRules(spec["behavior"]["scaleDown"], &b.scale_down));
-    s->spec.behavior = b;
-  }
+  CRESCENDO_RETURN_IF_ERROR(ParseHpaSpec(hpa["spec"], s));
   return ParseHpaConditions(hpa["status"]["conditions"], &s->memory.conditions);
 }
 
@@ -534,6 +522,14 @@ Status ParsePodMetrics(const Node& n, std::vector<RawPodMetrics>* out) {
     }
     out->push_back(std::move(m));
   }
+  return Status::Ok();
+}
+
+// A custom metric value's selector (matchLabels only).
+Status ParseSelector(const Node& n, std::map<std::string, std::string>* out) {
+  CRESCENDO_ASSIGN_OR_RETURN(std::vector<Node> exprs, n["matchExpressions"].List());
+  if (!exprs.empty()) return exprs[0].Error("no matchExpressions (only matchLabels are supported)");
+  CRESCENDO_ASSIGN_OR_RETURN(*out, n["matchLabels"].StringMap());
   return Status::Ok();
 }
 
