@@ -181,6 +181,16 @@ INSTANTIATE_TEST_SUITE_P(
                      "a duration"},
         BadStateCase{"pods not a list", kHead + "pods: {name: p}\n",
                      "state.yaml:4:7: pods: found {\"name\":\"p\"}, expected a list"},
+        // Where the state file's reader and config import used to differ (one decoder now).
+        BadStateCase{"target without its value",
+                     "now: \"2026-11-27T18:00:00Z\"\nscale: {specReplicas: 2}\n"
+                     "hpa: {spec: {maxReplicas: 5, metrics: [{type: Resource, resource: {name: "
+                     "cpu, target: {type: Utilization}}}]}}\n",
+                     "hpa.spec.metrics[0].resource.target.averageUtilization: found nothing, "
+                     "expected a percentage above 0"},
+        BadStateCase{"spec not a map",
+                     "now: \"2026-11-27T18:00:00Z\"\nscale: {specReplicas: 2}\nhpa: {spec: 5}\n",
+                     "hpa.spec: found 5, expected a map"},
         BadStateCase{"yaml syntax", "now: [unclosed\n", "state.yaml:2:1: found invalid YAML"},
         BadStateCase{"duplicate key", kHead + "now: again\n",
                      "state.yaml:4:1: now: found a second \"now\" key"},
