@@ -25,6 +25,7 @@
 #include "api_server_double.h"
 #include "crescendo/cluster/shards.h"
 #include "replica_loop.h"
+#include "run_crescendo.h"
 
 extern char** environ;
 
@@ -285,6 +286,37 @@ TEST(ShardsPostgresTest, ReplicasShareThroughAdvisoryLocksAndStopWhenPostgresSto
       "PostgreSQL stopped\n",
       writes.size(), killed_shards.size(), Seconds(slowest), static_cast<long long>(kLease.count()),
       unfenced, doubled, Seconds(last_after_stop));
+}
+
+// `crescendo run --backend kubernetes --shard-lock URL`: the binary joins through PostgreSQL,
+// waits a lease duration (15 s) after taking its shards, then scales.
+TEST(ShardsPostgresTest, RunHoldsItsShardsThroughTheLockThenScales) {
+  if (std::string(CRESCENDO_BINARY).empty()) GTEST_SKIP() << "the crescendo binary is not built";
+  Postgres pg;
+  ASSERT_TRUE(pg.started()) << "initdb or pg_ctl start failed";
+  ApiServerDouble server;
+  server.AddDeployment("shop", "api", 2, 100,
+                       {{"crescendo.io/mode", "kubernetes"}, {"crescendo.io/max-replicas", "8"}});
+  server.SetUsage("shop", "api", 300, 100 << 20);  // 300% of the request: scale up
+  const std::string kubeconfig = ::testing::TempDir() + "/kubeconfig-shard-lock";
+  server.WriteKubeconfig(kubeconfig);
+  const auto started = Steady::now();
+  testing::Outcome run =
+      testing::RunCrescendo("--backend kubernetes --kubeconfig " + kubeconfig +
+                            " --interval 1s --duration 19s --shards 4 --shard-lock " + pg.url());
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_GT(server.Replicas("shop", "api"), 2) << run.output;
+  // No write before a lease duration (15 s) had passed since the start.
+  ASSERT_FALSE(server.writes().empty());
+  EXPECT_GE(server.writes()[0].time - started, std::chrono::seconds(15));
+  PGconn* conn = PQconnectdb(pg.url().c_str());
+  PGresult* r = PQexec(conn, "SELECT namespace, identity FROM crescendo_shard_members");
+  ASSERT_EQ(PQresultStatus(r), PGRES_TUPLES_OK);
+  ASSERT_EQ(PQntuples(r), 1);
+  EXPECT_EQ(std::string(PQgetvalue(r, 0, 0)), server.url() + "/prod");
+  EXPECT_EQ(std::string(PQgetvalue(r, 0, 1)), "crescendo");
+  PQclear(r);
+  PQfinish(conn);
 }
 
 }  // namespace
