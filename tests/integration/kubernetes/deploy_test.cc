@@ -3,6 +3,7 @@
 // the RBAC rules grant exactly the calls the backend makes; the Deployment and the Dockerfile
 // run as non-root with a read-only root filesystem; the sweep Job runs one index per case.
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdio>
@@ -175,7 +176,7 @@ TEST(DeployTest, SweepJobRunsOneIndexPerCaseOfItsSweepFile) {
             by_kind["ConfigMap"]["metadata"]["name"].as<std::string>());
   // Every case is one the sweep command accepts: the binary checks the mounted file itself.
   if (std::string(CRESCENDO_BINARY).empty()) GTEST_SKIP() << "crescendo is not built";
-  const std::string file = ::testing::TempDir() + "/sweep.yaml";
+  const std::string file = ::testing::TempDir() + "/" + std::to_string(::getpid()) + "-sweep.yaml";
   std::ofstream(file) << text;
   const std::string command = std::string(CRESCENDO_BINARY) + " sweep run " + file +
                               " --index 99 --out " + ::testing::TempDir() + " 2>&1";

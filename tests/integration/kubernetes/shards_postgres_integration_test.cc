@@ -204,7 +204,8 @@ TEST(ShardsPostgresTest, ReplicasShareThroughAdvisoryLocksAndStopWhenPostgresSto
   const auto t0 = Steady::now();
   for (const char* name : {"r0", "r1", "r2"}) {
     replicas.pids[name] =
-        StartReplica(server.url(), pg.url(), name, logs + "/replica-" + name + ".log");
+        StartReplica(server.url(), pg.url(), name,
+                     logs + "/" + std::to_string(::getpid()) + "-replica-" + name + ".log");
     ASSERT_GT(replicas.pids[name], 0) << name;
   }
   std::unique_ptr<LockMonitor> monitor;
@@ -298,7 +299,8 @@ TEST(ShardsPostgresTest, RunHoldsItsShardsThroughTheLockThenScales) {
   server.AddDeployment("shop", "api", 2, 100,
                        {{"crescendo.io/mode", "kubernetes"}, {"crescendo.io/max-replicas", "8"}});
   server.SetUsage("shop", "api", 300, 100 << 20);  // 300% of the request: scale up
-  const std::string kubeconfig = ::testing::TempDir() + "/kubeconfig-shard-lock";
+  const std::string kubeconfig =
+      ::testing::TempDir() + "/" + std::to_string(::getpid()) + "-kubeconfig-shard-lock";
   server.WriteKubeconfig(kubeconfig);
   const auto started = Steady::now();
   testing::Outcome run =
