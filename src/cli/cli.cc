@@ -91,6 +91,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   RegisterServeCommand(app, ctx);
   RegisterControlPlaneCommands(app, ctx);
   RegisterVpaCommands(app, ctx);
+  RegisterSweepCommands(app, ctx);
   // No exception leaves the command line: what reaches here is a bug or exhausted memory.
   try {
     return Parse(app, argc, argv, ctx);

@@ -27,6 +27,7 @@ void RegisterTenantsCommands(CLI::App& app, CommandContext& ctx);
 void RegisterOptimizeCommands(CLI::App& app, CommandContext& ctx);
 void RegisterServeCommand(CLI::App& app, CommandContext& ctx);
 void RegisterControlPlaneCommands(CLI::App& app, CommandContext& ctx);
+void RegisterSweepCommands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace crescendo::cli
 

@@ -30,6 +30,7 @@
 #include "crescendo/kubernetes/controller.h"
 #include "crescendo/metrics/http_client.h"
 #include "crescendo/metrics/registry.h"
+#include "crescendo/store/shard_locks.h"
 
 namespace crescendo::cli {
 namespace {
@@ -852,8 +853,27 @@ struct KubernetesFlags {
   std::string kubeconfig;  // empty: the in-cluster service account
   std::string context;
   std::string lease_namespace;  // empty: no leases, this replica acts on every workload
+  std::string shard_lock;       // a PostgreSQL URL: shards held through advisory locks instead
   int32_t shards = 32;
 };
+
+// Checks the shard flags against each other and the backend. Errors: InvalidArgument.
+Status CheckShardFlags(const KubernetesFlags& k, const std::string& backend) {
+  if (!k.shard_lock.empty() && !k.lease_namespace.empty()) {
+    return InvalidArgumentError(
+        "--shard-lock and --lease-namespace are exclusive: shards are held either through "
+        "PostgreSQL advisory locks or through Leases");
+  }
+  if (!k.shard_lock.empty() && backend != "kubernetes") {
+    return InvalidArgumentError(
+        "--shard-lock needs --backend kubernetes: the simulator is one process's own cluster, "
+        "with nothing to share among replicas");
+  }
+  if (k.shards < 1) {
+    return InvalidArgumentError("--shards must be at least 1, got " + std::to_string(k.shards));
+  }
+  return Status::Ok();
+}
 
 // `run --backend kubernetes`: the engine over the cluster on the real clock (see
 // crescendo/kubernetes/controller.h). Returns the exit code: 2 for bad flags or configuration,
@@ -911,6 +931,19 @@ int RunKubernetesBackend(const KubernetesFlags& k, const RunOptions& options, Co
     leases.settle = options.interval;
     leases.lease_duration = std::max<Duration>(std::chrono::seconds(15), options.interval * 3);
     c.leases = leases;
+  } else if (!k.shard_lock.empty()) {
+    store::ShardLockOptions locks;
+    locks.url = k.shard_lock;
+    // Replicas of one environment on one cluster share; others in the same database do not.
+    locks.ns = credentials->server + "/" + options.environment;
+    locks.identity = c.cluster.identity;
+    locks.shards = k.shards;
+    locks.settle = options.interval;
+    locks.lease_duration = std::max<Duration>(std::chrono::seconds(15), options.interval * 3);
+    c.shard_round = locks.lease_duration / 3;
+    c.shard_holder = [locks](Clock* controller_clock) {
+      return store::ShardLocks::Create(locks, controller_clock);
+    };
   }
   StatusOr<kubernetes::ControllerSummary> s = kubernetes::RunController(c);
   if (!s.ok()) {
@@ -943,7 +976,12 @@ void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
   run->add_option("--lease-namespace", kube->lease_namespace,
                   "With --backend kubernetes: shard the workloads among replicas through Leases "
                   "in this namespace");
-  run->add_option("--shards", kube->shards, "With --lease-namespace: the number of shards");
+  run->add_option("--shard-lock", kube->shard_lock,
+                  "With --backend kubernetes, instead of --lease-namespace: shard the workloads "
+                  "among replicas through PostgreSQL advisory locks at this URL "
+                  "(postgresql://USER@HOST:PORT/DB)");
+  run->add_option("--shards", kube->shards,
+                  "With --lease-namespace or --shard-lock: the number of shards");
   run->add_option("--duration", flags->duration,
                   "Simulated time to run (Go duration, >= 1s); with --backend kubernetes, real "
                   "time (0s: until stopped)")
@@ -984,6 +1022,8 @@ void RegisterRunCommand(CLI::App& app, CommandContext& ctx) {
     auto fail = [&ctx](const Status& s) { Fail(ctx, "run", s); };
     StatusOr<RunOptions> options = OptionsFromFlags(*flags);
     if (!options.ok()) return fail(options.status());
+    Status shard_flags = CheckShardFlags(*kube, flags->backend);
+    if (!shard_flags.ok()) return Fail(ctx, "run", shard_flags, kExitUsage);
     options->log = &ctx.err;
     api::MetricsExporter exporter;
     options->exporter = &exporter;

@@ -343,6 +343,12 @@ StatusOr<int> ApiClient::Watch(const std::string& path,
   // The server ends the watch after timeoutSeconds; allow a margin before giving up on it.
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
                    static_cast<long>(ToSeconds(options_.watch_timeout) * 1000) + 30000L);
+  if (options_.watch_idle_timeout.count() > 0) {
+    // Under one byte a second for the whole idle time: the stream went silent.
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
+                     std::max(1L, static_cast<long>(ToSeconds(options_.watch_idle_timeout))));
+  }
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
   const CURLcode code = curl_easy_perform(h);
   curl_slist_free_all(headers);

@@ -80,12 +80,21 @@ StatusOr<ControllerSummary> RunController(const ControllerOptions& options) {
   for (const WorkloadConfig& c : options.configured) cluster_options.workloads.push_back(c.id);
   CRESCENDO_ASSIGN_OR_RETURN(std::unique_ptr<KubernetesCluster> cluster,
                              KubernetesCluster::Connect(cluster_options));
-  std::unique_ptr<ShardLeases> leases;
+  if (options.leases && options.shard_holder) {
+    return InvalidArgumentError("controller: set either leases or shard_holder, not both");
+  }
+  std::unique_ptr<ShardHolder> leases;
+  Duration round = options.shard_round;
   if (options.leases) {
     CRESCENDO_ASSIGN_OR_RETURN(
         leases, ShardLeases::Create(options.cluster.credentials, options.cluster.client,
                                     *options.leases, &clock));
-    ShardLeases* held = leases.get();
+    round = options.leases->lease_duration / 3;
+  } else if (options.shard_holder) {
+    CRESCENDO_ASSIGN_OR_RETURN(leases, options.shard_holder(&clock));
+  }
+  if (leases) {
+    ShardHolder* held = leases.get();
     cluster->SetFence([held](const WorkloadId& id) { return held->MayAct(id); });
   }
   metrics::CollectorOptions collector_options;
@@ -118,10 +127,9 @@ StatusOr<ControllerSummary> RunController(const ControllerOptions& options) {
   std::unique_ptr<LeaseRenewer> renewer;
   if (leases) {
     std::ostream* log = options.log;
-    renewer = std::make_unique<LeaseRenewer>(
-        leases.get(), &clock, options.leases->lease_duration / 3, [log](const Status& s) {
-          if (log != nullptr) *log << "kubernetes: leases: " << s.ToString() << "\n";
-        });
+    renewer = std::make_unique<LeaseRenewer>(leases.get(), &clock, round, [log](const Status& s) {
+      if (log != nullptr) *log << "kubernetes: shards: " << s.ToString() << "\n";
+    });
   }
   const Timestamp start = clock.Now();
   for (Timestamp next = start;; next += options.interval) {

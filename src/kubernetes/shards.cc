@@ -14,25 +14,6 @@ namespace {
 constexpr char kMemberPrefix[] = "crescendo-member-";
 constexpr char kShardPrefix[] = "crescendo-shard-";
 
-// FNV-1a, 64 bits (Fowler, Noll and Vo; offset basis and prime from the FNV specification,
-// draft-eastlake-fnv).
-uint64_t Fnv1a(std::string_view text, uint64_t h = 14695981039346656037ull) {
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
-// SplitMix64's finalizer (Steele, Lea and Flood, "Fast splittable pseudorandom number
-// generators", 2014), so nearby inputs spread over all 64 bits.
-uint64_t Mix(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
 // When a Lease runs out: renewTime + leaseDurationSeconds; the epoch when never renewed.
 Timestamp ExpiryOf(const Json& lease) {
   const Json spec = lease.value("spec", Json::object());
@@ -166,24 +147,7 @@ class Leases final : public ShardLeases {
 
 }  // namespace
 
-int32_t ShardOf(const WorkloadId& workload, int32_t shards) {
-  return static_cast<int32_t>(Mix(Fnv1a(workload.ToString())) % static_cast<uint64_t>(shards));
-}
-
-std::string OwnerOf(int32_t shard, const std::vector<std::string>& members) {
-  std::string best;
-  uint64_t best_weight = 0;
-  for (const std::string& m : members) {
-    const uint64_t w = Mix(Fnv1a(m) ^ Mix(static_cast<uint64_t>(shard)));
-    if (best.empty() || w > best_weight || (w == best_weight && m < best)) {
-      best = m;
-      best_weight = w;
-    }
-  }
-  return best;
-}
-
-LeaseRenewer::LeaseRenewer(ShardLeases* leases, Clock* clock, Duration every,
+LeaseRenewer::LeaseRenewer(ShardHolder* leases, Clock* clock, Duration every,
                            std::function<void(const Status&)> on_error)
     : thread_([this, leases, clock, every, on_error = std::move(on_error)] {
         for (Timestamp next = clock->Now(); !stop_; next += every) {

@@ -5,15 +5,19 @@
 // crescendo.io/min-replicas and crescendo.io/max-replicas, Kubernetes' default metric), skips and
 // reports those under a foreign HPA or VPA, and runs Engine::RunOnce every `interval` on the
 // real clock, reading cpu and memory from metrics.k8s.io. With `leases`, it acts only on the
-// workloads of the shards it holds (ShardLeases), reconciled every lease_duration / 3. It logs
+// workloads of the shards it holds (ShardLeases), reconciled every lease_duration / 3; with
+// `shard_holder` instead, on those another ShardHolder holds (PostgreSQL advisory locks,
+// store::ShardLocks), reconciled every `shard_round`. It logs
 // a workload's decision when a change is applied, a step fails, or the explanation changes.
 //
-// Errors: those of Connect(), ShardLeases::Create() and Engine::Create(); a tick's failures are
+// Errors: InvalidArgument when both `leases` and `shard_holder` are set; those of Connect(),
+// ShardLeases::Create(), `shard_holder` and Engine::Create(); a tick's failures are
 // logged and counted, never fatal.
 #ifndef CRESCENDO_KUBERNETES_CONTROLLER_H_
 #define CRESCENDO_KUBERNETES_CONTROLLER_H_
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -35,7 +39,11 @@ struct ControllerOptions {
   Duration duration{0};                    // 0: until `stop` becomes true
   std::vector<WorkloadConfig> configured;  // from the configuration; ids match by ns and name
   std::optional<LeaseOptions> leases;      // unset: one replica acts on every workload
-  std::ostream* log = nullptr;             // one line per applied change and per error
+  // Instead of `leases`: builds the shard holder with the controller's clock (it must outlive
+  // nothing else: the controller owns the result and stops its renewals before returning).
+  std::function<StatusOr<std::unique_ptr<ShardHolder>>(Clock*)> shard_holder;
+  Duration shard_round = std::chrono::seconds(5);  // how often `shard_holder` is reconciled
+  std::ostream* log = nullptr;                     // one line per applied change and per error
   const std::atomic<bool>* stop = nullptr;
   // The configuration's own metric sources (Prometheus, InfluxDB, CloudWatch, built by the
   // metrics registry; see src/cli/config_sources.h), how each metric is read, and each source's

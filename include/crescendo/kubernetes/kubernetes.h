@@ -84,7 +84,13 @@ struct ClientOptions {
   Duration max_backoff = std::chrono::seconds(10);
   Duration request_timeout = std::chrono::seconds(15);
   Duration watch_timeout = std::chrono::minutes(5);  // timeoutSeconds of one watch request
-  uint64_t seed = 1;                                 // backoff jitter
+  // A watch that receives nothing for this long is given up and started again from its last
+  // resourceVersion (a stream that went silent: a dead proxy, a half-open connection). The API
+  // server sends a bookmark about every minute to a watch that allows them (the watch cache's
+  // defaultBookmarkFrequency = time.Minute, k8s.io/apiserver/pkg/storage/cacher/cacher.go), so
+  // three minutes is three missed bookmarks. 0: never.
+  Duration watch_idle_timeout = std::chrono::minutes(3);
+  uint64_t seed = 1;  // backoff jitter
 };
 
 struct KubernetesOptions {

@@ -1,11 +1,10 @@
 // ShardLeases: workloads divided among replicas, each shard held through a
 // coordination.k8s.io/v1 Lease.
 //
-// A workload belongs to shard FNV-1a(id) mod `shards`. Each replica keeps a member Lease
-// ("crescendo-member-<identity>") renewed every Reconcile(); the live members are those whose
-// member Lease is unexpired. Shard k's owner is the live member with the highest
-// rendezvous hash of (member, k) (Thaler and Ravishankar's highest-random-weight hashing, 1998),
-// so when a member joins or leaves only the shards it wins or held move. A replica acquires the
+// The ShardHolder contract (crescendo/cluster/shards.h: ShardOf, OwnerOf, the fencing rule) over
+// the API server. Each replica keeps a member Lease ("crescendo-member-<identity>") renewed
+// every Reconcile(); the live members are those whose member Lease is unexpired. A replica
+// acquires the
 // shards it owns (creating the Lease, or taking it over when free or expired: renewTime +
 // leaseDurationSeconds in the past), renews them, and releases those it no longer owns (an
 // empty holderIdentity). Every write carries the read resourceVersion, so two replicas can
@@ -31,6 +30,7 @@
 
 #include "crescendo/base/clock.h"
 #include "crescendo/base/status.h"
+#include "crescendo/cluster/shards.h"
 #include "crescendo/kubernetes/kubernetes.h"
 #include "crescendo/model/ids.h"
 
@@ -45,33 +45,27 @@ struct LeaseOptions {
   Duration settle = std::chrono::seconds(30);          // one tick: wait before acting
 };
 
-// Returns the shard of `workload` among `shards` (FNV-1a 64 of its ToString()).
-int32_t ShardOf(const WorkloadId& workload, int32_t shards);
-// Returns the member with the highest rendezvous hash for `shard`; "" when none.
-std::string OwnerOf(int32_t shard, const std::vector<std::string>& members);
+using ::crescendo::OwnerOf;
+using ::crescendo::ShardOf;
 
-class ShardLeases {
+class ShardLeases : public ShardHolder {
  public:
   // Errors: InvalidArgument for an empty identity or shards < 1; the client's.
   static StatusOr<std::unique_ptr<ShardLeases>> Create(const Credentials& credentials,
                                                        const ClientOptions& client,
                                                        LeaseOptions options, Clock* clock);
-  virtual ~ShardLeases() = default;
-  // One round: renew the member Lease, read the Leases, acquire, renew and release shards.
-  // Call it every lease_duration / 3 or more often. Errors: Unavailable when the API server
-  // cannot be reached (held shards then lapse by themselves: MayAct turns false).
-  virtual Status Reconcile() = 0;
-  virtual bool MayAct(const WorkloadId& workload) const = 0;
-  // The shards held now, sorted.
-  virtual std::vector<int32_t> Held() const = 0;
+  // Reconcile(): renew the member Lease, read the Leases, acquire, renew and release shards.
+  // Errors: Unavailable when the API server cannot be reached (held shards then lapse by
+  // themselves: MayAct turns false).
 };
 
 // Calls `leases`->Reconcile() every `every` on its own thread, so a long tick never delays a
 // renewal; a failed round goes to `on_error` (may be null). The destructor stops and joins it.
+// Drives any ShardHolder (Leases or PostgreSQL advisory locks).
 // REQUIRES: `leases` and `clock` outlive the renewer.
 class LeaseRenewer {
  public:
-  LeaseRenewer(ShardLeases* leases, Clock* clock, Duration every,
+  LeaseRenewer(ShardHolder* leases, Clock* clock, Duration every,
                std::function<void(const Status&)> on_error);
   ~LeaseRenewer();
   LeaseRenewer(const LeaseRenewer&) = delete;

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -49,9 +50,25 @@ std::string ReasonOf(int code) {
   }
 }
 
+// Set by the pre-routing handler for a request whose answer CutNext() cuts: each request is
+// routed on one worker thread, so the flag reaches the Reply() of that request only.
+thread_local bool cut_this_reply = false;
+
 void Reply(httplib::Response& res, int code, const Json& body) {
   res.status = code;
-  res.set_content(body.dump(), "application/json");
+  if (!cut_this_reply) {
+    res.set_content(body.dump(), "application/json");
+    return;
+  }
+  // Content-Length announces the whole body; half of it is sent, then the connection closes.
+  cut_this_reply = false;
+  auto text = std::make_shared<std::string>(body.dump());
+  res.set_content_provider(text->size(), "application/json",
+                           [text](size_t offset, size_t, httplib::DataSink& sink) {
+                             if (offset > 0) return false;
+                             sink.write(text->data(), text->size() / 2);
+                             return false;  // abort: httplib closes the connection
+                           });
 }
 
 void Fail(httplib::Response& res, int code, const std::string& message) {
@@ -82,6 +99,8 @@ struct ApiServerDouble::State {
   int64_t rv = 1;
   int64_t compacted = 0;  // watches from below this get 410
   int drop_generation = 0;
+  int cut_generation = 0;  // CutWatchesMidEvent(): the next event of each watch is cut
+  bool silent = false;     // SilenceWatches(): watches send nothing, not even bookmarks
   int open_watches = 0;
   bool metrics_available = true;
   std::map<std::string, Json> deployments, pods, hpas, leases;  // "ns/name" -> object
@@ -120,6 +139,8 @@ struct ApiServerDouble::State {
   struct Fault {
     std::string method, path;
     int status, count, retry_after;
+    std::chrono::milliseconds stall{0};  // StallNext: answer normally after this long
+    bool cut = false;                    // CutNext: cut the answer's body in the middle
   };
   std::vector<Fault> faults;
   int faults_answered = 0, faults_logged = 0;
@@ -217,11 +238,11 @@ void ApiServerDouble::State::Serve(const std::string& collection, const std::str
   const bool bookmarks = req.get_param_value("allowWatchBookmarks") == "true";
   struct Stream {
     int64_t cursor;
-    int generation;
+    int generation, cut_generation;
     Clock::time_point end, last_sent;
     bool expired;
   };
-  auto s = std::make_shared<Stream>(Stream{from, drop_generation,
+  auto s = std::make_shared<Stream>(Stream{from, drop_generation, cut_generation,
                                            Clock::now() + std::chrono::seconds(timeout),
                                            Clock::now(), from < compacted});
   open_watches++;
@@ -244,12 +265,22 @@ void ApiServerDouble::State::Serve(const std::string& collection, const std::str
         }
         cv.wait_for(l, std::chrono::milliseconds(200));
         if (drop_generation != s->generation) return false;  // cut the connection
+        if (silent) return true;                             // connected, sending nothing
         auto first = std::upper_bound(history.begin(), history.end(), s->cursor,
                                       [](int64_t v, const Change& c) { return v < c.rv; });
         for (auto it = first; it != history.end(); ++it) {
           const Change& c = *it;
+          if (c.collection != collection) {
+            s->cursor = c.rv;
+            continue;
+          }
+          if (cut_generation != s->cut_generation) {
+            // Half of the event's line, no newline, and the connection closes.
+            const std::string line = Json{{"type", c.type}, {"object", c.object}}.dump();
+            sink.write(line.data(), line.size() / 2);
+            return false;
+          }
           s->cursor = c.rv;
-          if (c.collection != collection) continue;
           send({{"type", c.type}, {"object", c.object}});
         }
         if (Clock::now() >= s->end) {
@@ -275,12 +306,20 @@ void ApiServerDouble::State::Routes() {
   server.new_task_queue = [] { return new httplib::ThreadPool(96); };
   server.set_tcp_nodelay(true);  // else Nagle and delayed ACKs add 40 ms to each answer
   server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard<std::mutex> lock(mu);
+    std::unique_lock<std::mutex> lock(mu);
+    cut_this_reply = false;
     for (Fault& f : faults) {
       if (f.count <= 0 || f.method != req.method || req.path.find(f.path) == std::string::npos) {
         continue;
       }
       f.count--;
+      if (f.stall.count() > 0 || f.cut) {
+        const std::chrono::milliseconds stall = f.stall;
+        cut_this_reply = f.cut;
+        lock.unlock();
+        std::this_thread::sleep_for(stall);
+        return httplib::Server::HandlerResponse::Unhandled;  // then answered as usual
+      }
       Fail(res, f.status, "injected by the test");
       if (f.retry_after >= 0) res.set_header("Retry-After", std::to_string(f.retry_after));
       // httplib 0.11 reports a pre-routing answer to the logger twice: the id keeps one.
@@ -598,6 +637,30 @@ void ApiServerDouble::FailNext(const std::string& method, const std::string& pat
                                int status, int count, int retry_after_seconds) {
   std::lock_guard<std::mutex> lock(state_->mu);
   state_->faults.push_back({method, path_contains, status, count, retry_after_seconds});
+}
+
+void ApiServerDouble::StallNext(const std::string& method, const std::string& path_contains,
+                                std::chrono::milliseconds stall, int count) {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  state_->faults.push_back({method, path_contains, 0, count, -1, stall, false});
+}
+
+void ApiServerDouble::CutNext(const std::string& method, const std::string& path_contains,
+                              int count) {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  state_->faults.push_back({method, path_contains, 0, count, -1, {}, true});
+}
+
+void ApiServerDouble::SilenceWatches(bool silent) {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  state_->silent = silent;
+  state_->cv.notify_all();
+}
+
+void ApiServerDouble::CutWatchesMidEvent() {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  state_->cut_generation++;
+  state_->cv.notify_all();
 }
 
 void ApiServerDouble::DropWatches() {

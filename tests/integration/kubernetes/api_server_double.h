@@ -17,7 +17,12 @@
 // Faults: FailNext() answers the next matching requests with a status (429 with Retry-After,
 // 409, 500, 503); DropWatches() cuts every open watch connection; Compact() forgets the
 // history, so the next watch from an older resourceVersion gets 410; SetMetricsAvailable(false)
-// makes metrics.k8s.io answer 503.
+// makes metrics.k8s.io answer 503. Slow and dropped connections: StallNext() answers the next
+// matching requests only after a delay (longer than the client's timeout, it times out);
+// CutNext() announces the whole body in Content-Length, sends half of it and closes the
+// connection; SilenceWatches(true) keeps watches open but sends nothing (no events, no
+// bookmarks) until SilenceWatches(false); CutWatchesMidEvent() sends half of each watch's next
+// event line and closes that watch.
 //
 // Thread safety: every method may be called from any thread while it serves.
 #ifndef CRESCENDO_TESTS_INTEGRATION_KUBERNETES_API_SERVER_DOUBLE_H_
@@ -62,6 +67,11 @@ class ApiServerDouble {
 
   void FailNext(const std::string& method, const std::string& path_contains, int status, int count,
                 int retry_after_seconds = -1);
+  void StallNext(const std::string& method, const std::string& path_contains,
+                 std::chrono::milliseconds stall, int count);
+  void CutNext(const std::string& method, const std::string& path_contains, int count);
+  void SilenceWatches(bool silent);
+  void CutWatchesMidEvent();
   void DropWatches();
   void Compact();
 

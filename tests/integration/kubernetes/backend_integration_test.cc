@@ -1,6 +1,7 @@
 // KubernetesCluster against the API server double: reads, scale, events, 409, 429, 5xx,
 // dropped watches, 410 Gone, metrics, resize, foreign autoscalers.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <thread>
@@ -41,7 +42,7 @@ class BackendTest : public ::testing::Test {
     server_.AddDeployment("shop", "legacy", 1, 100, {{"crescendo.io/mode", "kubernetes"}});
     server_.AddDeployment("shop", "ignored", 1, 100, nlohmann::json::object());
     server_.AddHpa("shop", "legacy", "legacy", /*ours=*/false);
-    kubeconfig_ = ::testing::TempDir() + "/kubeconfig-backend";
+    kubeconfig_ = ::testing::TempDir() + "/" + std::to_string(::getpid()) + "-kubeconfig-backend";
     server_.WriteKubeconfig(kubeconfig_);
     StatusOr<Credentials> credentials = LoadKubeconfig(kubeconfig_);
     ASSERT_TRUE(credentials.ok()) << credentials.status().ToString();

@@ -1,12 +1,15 @@
 // deploy/: every manifest parses; the Helm chart, rendered with its default values by the
 // documented substitution (`helm` is not installed here), gives exactly the plain manifests;
 // the RBAC rules grant exactly the calls the backend makes; the Deployment and the Dockerfile
-// run as non-root with a read-only root filesystem.
+// run as non-root with a read-only root filesystem; the sweep Job runs one index per case.
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -65,11 +68,11 @@ TEST(DeployTest, EveryManifestParsesAndNamesItsKind) {
       ++documents;
     }
   }
-  EXPECT_EQ(kinds,
-            (std::set<std::string>{"ClusterRole", "ClusterRoleBinding", "Deployment", "Namespace",
-                                   "NetworkPolicy", "PodDisruptionBudget", "Role", "RoleBinding",
-                                   "Service", "ServiceAccount", "ServiceMonitor"}));
-  EXPECT_EQ(documents, 11);
+  EXPECT_EQ(kinds, (std::set<std::string>{
+                       "ClusterRole", "ClusterRoleBinding", "ConfigMap", "Deployment", "Job",
+                       "Namespace", "NetworkPolicy", "PersistentVolumeClaim", "PodDisruptionBudget",
+                       "Role", "RoleBinding", "Service", "ServiceAccount", "ServiceMonitor"}));
+  EXPECT_EQ(documents, 14);
 }
 
 TEST(DeployTest, TheChartRendersToThePlainManifests) {
@@ -130,6 +133,62 @@ TEST(DeployTest, RunsReplicatedAsNonRootWithAReadOnlyRoot) {
                           std::sregex_iterator()),
             2);  // multi-stage (the first FROM follows the comment block)
   EXPECT_NE(dockerfile.find("\nUSER 65532"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace crescendo::kubernetes
+
+namespace crescendo::kubernetes {
+namespace {
+
+// The sweep Job runs one index per case of the sweep file it mounts, writing to a shared volume.
+TEST(DeployTest, SweepJobRunsOneIndexPerCaseOfItsSweepFile) {
+  std::map<std::string, YAML::Node> by_kind;
+  for (const YAML::Node& d : YAML::LoadAll(Read(kDeploy / "kubernetes/sweep-job.yaml"))) {
+    by_kind[d["kind"].as<std::string>()] = d;
+  }
+  ASSERT_EQ(by_kind.size(), 3u);
+  const YAML::Node job = by_kind["Job"];
+  EXPECT_EQ(job["apiVersion"].as<std::string>(), "batch/v1");
+  EXPECT_EQ(job["spec"]["completionMode"].as<std::string>(), "Indexed");
+  const std::string text = by_kind["ConfigMap"]["data"]["sweep.yaml"].as<std::string>();
+  EXPECT_EQ(text, Read(kDeploy / "sweeps/music-streaming.yaml"));
+  const YAML::Node sweep = YAML::Load(text);
+  ASSERT_TRUE(sweep["cases"].IsSequence());
+  EXPECT_EQ(job["spec"]["completions"].as<size_t>(), sweep["cases"].size());
+  const YAML::Node pod = job["spec"]["template"]["spec"];
+  EXPECT_EQ(pod["restartPolicy"].as<std::string>(), "Never");
+  const YAML::Node c = pod["containers"][0];
+  EXPECT_EQ(c["image"].as<std::string>(), "ghcr.io/crescendo/crescendo:0.1.0");
+  std::vector<std::string> args;
+  for (const YAML::Node& a : c["args"]) args.push_back(a.as<std::string>());
+  EXPECT_EQ(args, (std::vector<std::string>{"sweep", "run", "/etc/crescendo/sweep.yaml",
+                                            "--out=/results"}));
+  std::map<std::string, std::string> mounts;
+  for (const YAML::Node& m : c["volumeMounts"]) {
+    mounts[m["name"].as<std::string>()] = m["mountPath"].as<std::string>();
+  }
+  EXPECT_EQ(mounts, (std::map<std::string, std::string>{{"results", "/results"},
+                                                        {"sweep", "/etc/crescendo"}}));
+  EXPECT_EQ(pod["volumes"][1]["persistentVolumeClaim"]["claimName"].as<std::string>(),
+            by_kind["PersistentVolumeClaim"]["metadata"]["name"].as<std::string>());
+  EXPECT_EQ(pod["volumes"][0]["configMap"]["name"].as<std::string>(),
+            by_kind["ConfigMap"]["metadata"]["name"].as<std::string>());
+  // Every case is one the sweep command accepts: the binary checks the mounted file itself.
+  if (std::string(CRESCENDO_BINARY).empty()) GTEST_SKIP() << "crescendo is not built";
+  const std::string file = ::testing::TempDir() + "/" + std::to_string(::getpid()) + "-sweep.yaml";
+  std::ofstream(file) << text;
+  const std::string command = std::string(CRESCENDO_BINARY) + " sweep run " + file +
+                              " --index 99 --out " + ::testing::TempDir() + " 2>&1";
+  FILE* p = popen(command.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string output;
+  char buffer[512];
+  while (fgets(buffer, sizeof buffer, p) != nullptr) output += buffer;
+  pclose(p);
+  EXPECT_NE(output.find("has " + std::to_string(sweep["cases"].size()) + " cases"),
+            std::string::npos)
+      << output;
 }
 
 }  // namespace

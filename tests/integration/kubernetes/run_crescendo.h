@@ -3,6 +3,7 @@
 #define CRESCENDO_TESTS_INTEGRATION_KUBERNETES_RUN_CRESCENDO_H_
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -16,9 +17,11 @@ struct Outcome {
   std::string output;  // stdout and stderr
 };
 
-// Runs `crescendo run <args>`, its output captured in the test's temporary folder.
+// Runs `crescendo run <args>`, its output captured in the test's temporary folder, in a file
+// named by this process's id (TempDir() is /tmp/ by default, shared with other test runs).
 inline Outcome RunCrescendo(const std::string& args) {
-  const std::string out = ::testing::TempDir() + "/crescendo-run.out";
+  const std::string out =
+      ::testing::TempDir() + "/crescendo-run-" + std::to_string(::getpid()) + ".out";
   const std::string command = std::string(CRESCENDO_BINARY) + " run " + args + " >" + out + " 2>&1";
   Outcome r;
   r.exit_code = std::system(command.c_str());

@@ -3,6 +3,7 @@
 // dropped watch and a 410, retries a 409, backs off on 429, and does not scale down when the
 // metrics are unavailable.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -35,7 +36,7 @@ class RunTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (std::string(CRESCENDO_BINARY).empty()) GTEST_SKIP() << "the crescendo binary is not built";
-    kubeconfig_ = ::testing::TempDir() + "/kubeconfig-run";
+    kubeconfig_ = ::testing::TempDir() + "/" + std::to_string(::getpid()) + "-kubeconfig-run";
     server_.WriteKubeconfig(kubeconfig_);
   }
   ApiServerDouble server_;
@@ -102,7 +103,8 @@ TEST_F(RunTest, DoesNotScaleDownWhenMetricsAreUnavailable) {
 }
 
 TEST_F(RunTest, RefusesABadKubeconfigWithItsLocation) {
-  const std::string bad = ::testing::TempDir() + "/kubeconfig-bad";
+  const std::string bad =
+      ::testing::TempDir() + "/" + std::to_string(::getpid()) + "-kubeconfig-bad";
   std::ofstream(bad) << "current-context: x\ncontexts: []\n";
   Outcome run = RunCrescendo("--backend kubernetes --kubeconfig " + bad + " --duration 2s");
   EXPECT_NE(run.exit_code, 0);
@@ -121,7 +123,8 @@ namespace {
 TEST(RunKindsTest, ScalesStatefulSetsAndStandaloneReplicaSetsNotOwnedOnes) {
   if (std::string(CRESCENDO_BINARY).empty()) GTEST_SKIP() << "the crescendo binary is not built";
   testing::ApiServerDouble server;
-  const std::string kubeconfig = ::testing::TempDir() + "/kubeconfig-kinds";
+  const std::string kubeconfig =
+      ::testing::TempDir() + "/" + std::to_string(::getpid()) + "-kubeconfig-kinds";
   server.WriteKubeconfig(kubeconfig);
   const nlohmann::json annotations = {{"crescendo.io/mode", "kubernetes"},
                                       {"crescendo.io/max-replicas", "8"}};
@@ -163,7 +166,8 @@ namespace {
 TEST(RunImportTest, AnOwnedHpaGivesItsWorkloadsStartingSpec) {
   if (std::string(CRESCENDO_BINARY).empty()) GTEST_SKIP() << "the crescendo binary is not built";
   testing::ApiServerDouble server;
-  const std::string kubeconfig = ::testing::TempDir() + "/kubeconfig-import";
+  const std::string kubeconfig =
+      ::testing::TempDir() + "/" + std::to_string(::getpid()) + "-kubeconfig-import";
   server.WriteKubeconfig(kubeconfig);
   server.AddDeployment("shop", "cart", 2, 100, nlohmann::json::object());
   server.SetUsage("shop", "cart", 300, 100 << 20);  // 300% of the request

@@ -11,11 +11,13 @@
 #include "api_server_double.h"
 #include "crescendo/kubernetes/kubernetes.h"
 #include "crescendo/kubernetes/shards.h"
+#include "replica_loop.h"
 
 namespace crescendo::kubernetes {
 namespace {
 
 using testing::ApiServerDouble;
+using testing::ReplicaOptions;
 using Steady = std::chrono::steady_clock;
 
 constexpr int kWorkloads = 3000;
@@ -23,8 +25,6 @@ constexpr int kShards = 12;
 constexpr auto kLease = std::chrono::seconds(4);
 constexpr auto kReconcile = std::chrono::seconds(1);
 constexpr auto kTick = std::chrono::seconds(2);  // the period: a new holder waits one
-
-std::string Name(int i) { return "w" + std::to_string(i); }
 
 struct Replica {
   std::string identity;
@@ -35,14 +35,8 @@ struct Replica {
 
 void RunReplica(Replica* r, const Credentials& credentials, const std::vector<WorkloadId>& ids) {
   RealClock clock;
-  KubernetesOptions options;
-  options.credentials = credentials;
-  options.identity = r->identity;
-  options.client.qps = 2000;
-  options.client.burst = 2000;
-  options.client.watch_timeout = std::chrono::seconds(60);
-  options.clock = &clock;
-  StatusOr<std::unique_ptr<KubernetesCluster>> cluster = KubernetesCluster::Connect(options);
+  StatusOr<std::unique_ptr<KubernetesCluster>> cluster =
+      KubernetesCluster::Connect(testing::ReplicaOptions(credentials, r->identity, &clock));
   ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
   LeaseOptions lease;
   lease.ns = "crescendo";
@@ -51,35 +45,20 @@ void RunReplica(Replica* r, const Credentials& credentials, const std::vector<Wo
   lease.lease_duration = kLease;
   lease.safety_margin = std::chrono::seconds(1);
   lease.settle = kTick;
-  StatusOr<std::unique_ptr<ShardLeases>> leases =
-      ShardLeases::Create(credentials, options.client, lease, &clock);
+  StatusOr<std::unique_ptr<ShardLeases>> leases = ShardLeases::Create(
+      credentials, ReplicaOptions(credentials, r->identity, &clock).client, lease, &clock);
   ASSERT_TRUE(leases.ok());
   ShardLeases* held = leases->get();
   (*cluster)->SetFence([held](const WorkloadId& id) { return held->MayAct(id); });
-  const Timestamp start = clock.Now();
   LeaseRenewer renewer(held, &clock, kReconcile, nullptr);
-  Timestamp next_tick = start;
-  for (int64_t tick = 0; !r->stop;) {
-    clock.SleepUntil(next_tick);
-    // A tenth of the workloads each tick, so every one is written every ten ticks.
-    for (size_t i = tick % 10; i < ids.size() && !r->stop; i += 10) {
-      if (!held->MayAct(ids[i])) continue;
-      if ((*cluster)->backend().SetReplicas(ids[i], 1 + static_cast<int32_t>(tick % 3)).ok()) {
-        r->writes++;
-      }
-    }
-    ++tick;
-    next_tick += kTick;
-  }
+  testing::WriteWhileHeld(**cluster, *held, ids, kTick, clock, r->stop, r->writes);
 }
 
 TEST(ShardsTest, ThreeReplicasShareTheWorkloadsAndTakeOverAKilledOne) {
   ApiServerDouble server;
-  std::vector<WorkloadId> ids;
-  for (int i = 0; i < kWorkloads; ++i) {
-    server.AddDeployment("ns" + std::to_string(i % 20), Name(i), 1, 50,
-                         {{"crescendo.io/mode", "kubernetes"}});
-    ids.push_back({"prod", "ns" + std::to_string(i % 20), "ns" + std::to_string(i % 20), Name(i)});
+  const std::vector<WorkloadId> ids = testing::ReplicaWorkloads(kWorkloads);
+  for (const WorkloadId& id : ids) {
+    server.AddDeployment(id.ns, id.name, 1, 50, {{"crescendo.io/mode", "kubernetes"}});
   }
   Credentials credentials;
   credentials.server = server.url();

@@ -5,6 +5,7 @@
 // exists only in simulation is refused before any work, with its location.
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -63,7 +64,7 @@ class SourcesTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (std::string(CRESCENDO_BINARY).empty()) GTEST_SKIP() << "the crescendo binary is not built";
-    kubeconfig_ = ::testing::TempDir() + "/kubeconfig-sources";
+    kubeconfig_ = ::testing::TempDir() + "/" + std::to_string(::getpid()) + "-kubeconfig-sources";
     server_.WriteKubeconfig(kubeconfig_);
     server_.AddDeployment("shop", "api", 2, 100, nlohmann::json::object());
     server_.SetUsage("shop", "api", 50, 100 << 20);  // half the CPU request: no CPU pressure
@@ -113,7 +114,8 @@ class SourcesTest : public ::testing::Test {
   }
 
   std::string WriteConfig(const std::string& text) {
-    const std::string dir = ::testing::TempDir() + "/sources-config";
+    const std::string dir =
+        ::testing::TempDir() + "/" + std::to_string(::getpid()) + "-sources-config";
     std::system(("mkdir -p " + dir).c_str());
     std::ofstream(dir + "/crescendo.yaml") << text;
     return dir;
