@@ -210,7 +210,15 @@ INSTANTIATE_TEST_SUITE_P(
         StartCase{{"--start", "2199-12-31T23:30:00Z"}, 2, "before 2200-01-01T00:00:00Z"},
         StartCase{{"--backend", "kubernetes", "--start", "2027-03-15T00:00:00Z"},
                   2,
-                  "only with the simulator backend"}));
+                  "only with the simulator backend"},
+        // The shard flags share a replica's work on a cluster; the simulator has none to share.
+        StartCase{{"--lease-namespace", "crescendo"}, 2, "--lease-namespace needs --backend"},
+        StartCase{
+            {"--shard-lock", "postgresql://127.0.0.1:1/x"}, 2, "--shard-lock needs --backend"},
+        StartCase{{"--backend", "kubernetes", "--shard-lock", "postgresql://127.0.0.1:1/x",
+                   "--lease-namespace", "crescendo"},
+                  2,
+                  "are exclusive"}));
 
 TEST(RunStartTest, TheStartMovesTheClockAndACheckpointKeepsItsRunsStart) {
   RunOptions o;

@@ -869,6 +869,11 @@ Status CheckShardFlags(const KubernetesFlags& k, const std::string& backend) {
         "--shard-lock needs --backend kubernetes: the simulator is one process's own cluster, "
         "with nothing to share among replicas");
   }
+  if (!k.lease_namespace.empty() && backend != "kubernetes") {
+    return InvalidArgumentError(
+        "--lease-namespace needs --backend kubernetes: the simulator is one process's own "
+        "cluster, with nothing to share among replicas");
+  }
   if (k.shards < 1) {
     return InvalidArgumentError("--shards must be at least 1, got " + std::to_string(k.shards));
   }
