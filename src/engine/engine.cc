@@ -160,7 +160,6 @@ struct Engine::Tick {
       d.applied = false;
       d.status = Status::Ok();
       d.trace.clear();
-      report.vertical[w].reset();
     }
     states.assign(n, nullptr);
     collected.metrics.clear();
@@ -441,6 +440,10 @@ void Engine::Arbitrate(Tick& t) {
 
 void Engine::Apply(Tick& t) {
   for (size_t w = 0; w < workloads_.size(); ++w) {
+    // The last tick's vertical decision is overwritten in place (its vectors and strings keep
+    // their storage), or dropped when there is none this tick.
+    std::optional<VerticalDecision>& out = t.report.vertical[w];
+    if (t.states[w] == nullptr || !t.vertical[w]) out.reset();
     if (t.states[w] == nullptr) continue;
     const WorkloadConfig& config = workloads_[w];
     Decision& d = t.report.decisions[w];
@@ -453,8 +456,14 @@ void Engine::Apply(Tick& t) {
     }
     if (!t.vertical[w]) continue;
     VerticalProposal& v = *t.vertical[w];
-    VerticalDecision vd{v.containers, v.update,           v.pods,
-                        false,        std::move(v.trace), std::move(v.recommendation)};
+    if (!out) out.emplace();
+    VerticalDecision& vd = *out;
+    vd.containers = v.containers;
+    vd.update = v.update;
+    vd.pods = v.pods;
+    vd.applied = false;
+    vd.trace = std::move(v.trace);
+    vd.recommendation = std::move(v.recommendation);
     if (!v.containers.empty()) d.pod_requests = Sum(v.containers);
     const bool act =
         config.apply && v.update != VerticalUpdate::kOff &&
@@ -468,7 +477,6 @@ void Engine::Apply(Tick& t) {
       if (vd.applied) ++t.report.resized;
       if (!s.ok() && d.status.ok()) d.status = s.WithContext("resources");
     }
-    t.report.vertical[w] = std::move(vd);
   }
 }
 
@@ -515,6 +523,7 @@ const TickReport& Engine::RunOnce(Timestamp now) {
   if (!snapshot.ok()) {
     t.report.status = snapshot.WithContext("snapshot");
     for (Decision& d : t.report.decisions) d.status = t.report.status;
+    for (std::optional<VerticalDecision>& v : t.report.vertical) v.reset();
     t.report.errors = static_cast<int32_t>(t.report.decisions.size());
     return t.report;
   }
