@@ -125,7 +125,7 @@ void BM_EngineTick(benchmark::State& state, const char* strategy, bool vertical)
     state.PauseTiming();
     Advance(f);
     state.ResumeTiming();
-    const TickReport& r = f.engine->RunOnce(f.now);
+    TickReport r = f.engine->RunOnce(f.now);
     decisions += static_cast<int64_t>(r.decisions.size());
     benchmark::DoNotOptimize(r);
   }
@@ -221,7 +221,7 @@ void BM_VpaRunTick(benchmark::State& state) {
     benchmark::DoNotOptimize(scratch);
     state.ResumeTiming();
     start = ProcessCpuSeconds();
-    const TickReport& r = f.engine->RunOnce(f.now);
+    TickReport r = f.engine->RunOnce(f.now);
     tick_cpu += ProcessCpuSeconds() - start;
     state.PauseTiming();
     for (const auto& v : r.vertical) {
@@ -273,7 +273,7 @@ void BM_EngineTickWarmed(benchmark::State& state, const char* strategy) {
     state.PauseTiming();
     Advance(f);
     state.ResumeTiming();
-    const TickReport& r = f.engine->RunOnce(f.now);
+    TickReport r = f.engine->RunOnce(f.now);
     for (const Decision& d : r.decisions) {
       for (const TraceEntry& e : d.trace) {
         forecasts += e.step == "predictive" && e.reason.find("NoForecast") == std::string::npos;

@@ -547,7 +547,7 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
     world->Advance(now);
     clock.SleepUntil(now);
     backend.set_tick(k);
-    const TickReport& report = engine->RunOnce(now);
+    const TickReport report = engine->RunOnce(now);
     double tick_ms = 0;
     for (const StepTiming& s : report.timings) tick_ms += ToSeconds(s.elapsed) * 1e3;
     summary.scaling_actions += report.scaled;

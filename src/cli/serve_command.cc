@@ -721,7 +721,7 @@ class EngineLoop {
     const Timestamp now = start_ + o_.interval * (tick_ + 1);
     world_->Advance(now);
     clock_.SleepUntil(now);
-    const TickReport& report = engine_->RunOnce(now);
+    const TickReport report = engine_->RunOnce(now);
     store::TickRecord record;
     std::lock_guard lock(keys_mu_);
     // The engine's state holds what it learnt from the metrics (a forecaster's samples of a

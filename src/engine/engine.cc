@@ -126,56 +126,20 @@ std::optional<double> ScalarOf(const WorkloadMetric& m) {
 
 }  // namespace
 
-// One tick's working data, kept by the engine from one tick to the next so that its vectors
-// (one entry per workload) keep their storage; Reset() clears what a tick reads before writing.
+// One tick's working data.
 struct Engine::Tick {
   Timestamp now;
   TickReport report;
-  const ClusterSnapshot* snapshot = nullptr;  // the engine's, refilled every tick
-  std::vector<const WorkloadState*> states;   // per workload; null when missing
+  ClusterSnapshot& snapshot;                 // the engine's, refilled every tick
+  std::vector<const WorkloadState*> states;  // per workload; null when missing
   metrics::CollectResult collected;
   std::vector<std::vector<WorkloadMetric>> own_metrics;  // per workload, when not one binding
   std::vector<WorkloadMetric> missing;  // NotFound cpu and memory, for unbound vertical usage
   std::vector<Proposal> proposals;
   std::vector<std::optional<VerticalProposal>> vertical;
-
-  // Prepares the tick at `now` for `workloads`: the report's decisions name them, with nothing
-  // decided yet; every per-workload vector has one empty entry each.
-  void Reset(Timestamp at, const std::vector<WorkloadConfig>& workloads) {
-    now = at;
-    report.time = at;
-    report.status = Status::Ok();
-    report.timings.clear();
-    report.scaled = report.resized = report.errors = 0;
-    report.sources.clear();
-    const size_t n = workloads.size();
-    report.decisions.resize(n);
-    report.vertical.resize(n);
-    for (size_t w = 0; w < n; ++w) {
-      Decision& d = report.decisions[w];
-      if (d.workload != workloads[w].id) d.workload = workloads[w].id;
-      d.time = at;
-      d.current_replicas = d.desired_replicas = 0;
-      d.pod_requests.reset();
-      d.applied = false;
-      d.status = Status::Ok();
-      d.trace.clear();
-    }
-    states.assign(n, nullptr);
-    collected.metrics.clear();
-    collected.sources.clear();
-    collected.elapsed = Duration::zero();
-    own_metrics.resize(n);
-    for (std::vector<WorkloadMetric>& m : own_metrics) m.clear();
-    missing.clear();
-    proposals.resize(n);
-    vertical.resize(n);
-    for (std::optional<VerticalProposal>& v : vertical) v.reset();
-  }
 };
 
-Engine::Engine(EngineOptions options)
-    : options_(std::move(options)), tick_(std::make_unique<Tick>()) {
+Engine::Engine(EngineOptions options) : options_(std::move(options)) {
   policies_.Add(std::make_unique<BoundsPolicy>());
   for (size_t b = 0; b < options_.bindings.size(); ++b) {
     binding_index_.emplace(options_.bindings[b].metric, b);
@@ -440,10 +404,6 @@ void Engine::Arbitrate(Tick& t) {
 
 void Engine::Apply(Tick& t) {
   for (size_t w = 0; w < workloads_.size(); ++w) {
-    // The last tick's vertical decision is overwritten in place (its vectors and strings keep
-    // their storage), or dropped when there is none this tick.
-    std::optional<VerticalDecision>& out = t.report.vertical[w];
-    if (t.states[w] == nullptr || !t.vertical[w]) out.reset();
     if (t.states[w] == nullptr) continue;
     const WorkloadConfig& config = workloads_[w];
     Decision& d = t.report.decisions[w];
@@ -456,14 +416,8 @@ void Engine::Apply(Tick& t) {
     }
     if (!t.vertical[w]) continue;
     VerticalProposal& v = *t.vertical[w];
-    if (!out) out.emplace();
-    VerticalDecision& vd = *out;
-    vd.containers = v.containers;
-    vd.update = v.update;
-    vd.pods = v.pods;
-    vd.applied = false;
-    vd.trace = std::move(v.trace);
-    vd.recommendation = std::move(v.recommendation);
+    VerticalDecision vd{v.containers, v.update,           v.pods,
+                        false,        std::move(v.trace), std::move(v.recommendation)};
     if (!v.containers.empty()) d.pod_requests = Sum(v.containers);
     const bool act =
         config.apply && v.update != VerticalUpdate::kOff &&
@@ -477,6 +431,7 @@ void Engine::Apply(Tick& t) {
       if (vd.applied) ++t.report.resized;
       if (!s.ok() && d.status.ok()) d.status = s.WithContext("resources");
     }
+    t.report.vertical[w] = std::move(vd);
   }
 }
 
@@ -509,10 +464,10 @@ void Engine::Record(Tick& t) {
   }
 }
 
-const TickReport& Engine::RunOnce(Timestamp now) {
-  Tick& t = *tick_;
-  t.Reset(now, workloads_);
-  t.snapshot = &snapshot_;
+TickReport Engine::RunOnce(Timestamp now) {
+  Tick t{.snapshot = snapshot_};
+  t.now = now;
+  t.report.time = now;
   auto timed = [&](const char* step, auto&& body) {
     const Timestamp start = wall_.Now();
     body();
@@ -520,24 +475,30 @@ const TickReport& Engine::RunOnce(Timestamp now) {
   };
   Status snapshot = UnavailableError("no snapshot taken");
   timed("snapshot", [&] { snapshot = options_.backend->SnapshotInto(snapshot_); });
+  t.report.decisions.resize(workloads_.size());
+  t.report.vertical.resize(workloads_.size());
+  for (size_t w = 0; w < workloads_.size(); ++w) {
+    t.report.decisions[w].workload = workloads_[w].id;
+    t.report.decisions[w].time = now;
+  }
   if (!snapshot.ok()) {
     t.report.status = snapshot.WithContext("snapshot");
     for (Decision& d : t.report.decisions) d.status = t.report.status;
-    for (std::optional<VerticalDecision>& v : t.report.vertical) v.reset();
     t.report.errors = static_cast<int32_t>(t.report.decisions.size());
-    return t.report;
+    return std::move(t.report);
   }
   // A backend usually lists the workloads in the engine's order: look there first, and index the
   // snapshot by id only when a workload is elsewhere.
   std::unordered_map<WorkloadId, const WorkloadState*, WorkloadIdHash> by_id;
+  t.states.assign(workloads_.size(), nullptr);
   for (size_t w = 0; w < workloads_.size(); ++w) {
     const WorkloadId& id = workloads_[w].id;
-    if (w < t.snapshot->workloads.size() && t.snapshot->workloads[w].id == id) {
-      t.states[w] = &t.snapshot->workloads[w];
+    if (w < t.snapshot.workloads.size() && t.snapshot.workloads[w].id == id) {
+      t.states[w] = &t.snapshot.workloads[w];
       continue;
     }
     if (by_id.empty()) {
-      for (const WorkloadState& s : t.snapshot->workloads) by_id.emplace(s.id, &s);
+      for (const WorkloadState& s : t.snapshot.workloads) by_id.emplace(s.id, &s);
     }
     auto it = by_id.find(id);
     if (it != by_id.end()) {
@@ -559,14 +520,15 @@ const TickReport& Engine::RunOnce(Timestamp now) {
   timed("arbitrate", [&] { Arbitrate(t); });
   timed("apply", [&] { Apply(t); });
   timed("record", [&] { Record(t); });
-  return t.report;
+  return std::move(t.report);
 }
 
 void Engine::Run(Clock& clock, Duration interval,
                  const std::function<bool(const TickReport&)>& on_tick) {
   Timestamp next = clock.Now();
   while (true) {
-    if (!on_tick(RunOnce(clock.Now()))) return;
+    TickReport report = RunOnce(clock.Now());
+    if (!on_tick(report)) return;
     next += interval;
     clock.SleepUntil(next);
   }

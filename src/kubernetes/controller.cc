@@ -143,7 +143,7 @@ StatusOr<ControllerSummary> RunController(const ControllerOptions& options) {
       if (!s.ok() && options.log != nullptr)
         *options.log << "kubernetes: workloads: " << s.ToString() << "\n";
     }
-    const TickReport& report = engine->RunOnce(clock.Now());
+    const TickReport report = engine->RunOnce(clock.Now());
     summary.ticks++;
     summary.scaled += report.scaled;
     summary.resized += report.resized;

@@ -150,10 +150,8 @@ class Engine {
                                                   std::vector<WorkloadConfig> workloads);
   ~Engine();
 
-  // Runs one tick at `now` and returns its report. The report is the engine's: it stays valid
-  // until the next RunOnce() or the engine's destruction, which reuses its storage (no
-  // 10,000-entry vectors allocated and freed every tick). Copy it to keep it longer.
-  const TickReport& RunOnce(Timestamp now);
+  // Runs one tick at `now`.
+  TickReport RunOnce(Timestamp now);
 
   // Runs ticks every `interval` on `clock` until `on_tick` returns false.
   void Run(Clock& clock, Duration interval, const std::function<bool(const TickReport&)>& on_tick);
@@ -215,7 +213,6 @@ class Engine {
   std::optional<size_t> cpu_binding_, memory_binding_;  // vertical usage, when bound
   bool memory_for_horizontal_ = false;  // a horizontal spec reads the memory binding
   ClusterSnapshot snapshot_;            // the last tick's, kept so the next one reuses its storage
-  std::unique_ptr<Tick> tick_;          // the last tick's working data and report, reused likewise
   RealClock wall_;                      // step timings only; decisions never read it
 };
 
