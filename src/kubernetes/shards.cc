@@ -74,8 +74,8 @@ class Leases final : public ShardLeases {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = held_.find(ShardOf(workload, options_.shards));
     if (it == held_.end()) return false;
-    return now < it->second.renew_started + options_.lease_duration - options_.safety_margin &&
-           now >= it->second.acquired + options_.settle;
+    return WithinFence(now, it->second.renew_started, it->second.acquired, options_.lease_duration,
+                       options_.safety_margin, options_.settle);
   }
 
   std::vector<int32_t> Held() const override {

@@ -84,8 +84,8 @@ class Locks final : public ShardHolder {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = held_.find(ShardOf(workload, options_.shards));
     if (it == held_.end()) return false;
-    return now < it->second.verified + options_.lease_duration - options_.safety_margin &&
-           now >= it->second.acquired + std::max(options_.settle, options_.lease_duration);
+    return WithinFence(now, it->second.verified, it->second.acquired, options_.lease_duration,
+                       options_.safety_margin, std::max(options_.settle, options_.lease_duration));
   }
 
   std::vector<int32_t> Held() const override {

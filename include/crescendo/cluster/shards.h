@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "crescendo/base/status.h"
+#include "crescendo/base/time.h"
 #include "crescendo/model/ids.h"
 
 namespace crescendo {
@@ -68,6 +69,15 @@ inline std::string OwnerOf(int32_t shard, const std::vector<std::string>& member
     }
   }
   return best;
+}
+
+// The fencing rule every holder applies: a held shard may be acted on while its hold was last
+// confirmed (a renewal begun, a connection checked) less than `lease_duration - safety_margin`
+// ago, and once it has been held for at least `wait`, so a new holder starts only after the old
+// one has stopped.
+inline bool WithinFence(Timestamp now, Timestamp confirmed, Timestamp acquired,
+                        Duration lease_duration, Duration safety_margin, Duration wait) {
+  return now < confirmed + lease_duration - safety_margin && now >= acquired + wait;
 }
 
 class ShardHolder {
