@@ -109,8 +109,8 @@ StatusOr<PodRecommendation> RecommendOrExplain(const Loaded& l, bool plain,
 // Says on stderr how many samples the model did not take, so none are dropped silently.
 void ReportDiscarded(const Loaded& l, CommandContext& ctx) {
   if (l.discarded == 0) return;
-  ctx.err << l.discarded
-          << " samples discarded (duplicate or out of order per pod, or a stale OOM)\n";
+  ctx.err << "crescendo vpa: " << l.discarded << (l.discarded == 1 ? " sample" : " samples")
+          << " discarded (duplicate or out of order per pod, or a stale OOM)\n";
 }
 
 void AddCommonOptions(CLI::App* cmd, Inputs* in) {

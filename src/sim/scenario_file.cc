@@ -779,6 +779,13 @@ Status Loader::Service(const YamlNode& n, const YamlNode& defaults, size_t index
   if (!parsed.ok()) {
     return f_.Error(n["id"].present() ? n["id"] : n, p + ".id", parsed.status().message());
   }
+  for (size_t k = 0; k < out_.services.size(); ++k) {
+    if (out_.services[k].spec.id == *parsed) {
+      return f_.Error(n["id"], p + ".id",
+                      "\"" + id + "\" is already the id of services[" + std::to_string(k) +
+                          "], expected each service once");
+    }
+  }
   s.spec.id = *parsed;
   s.spec.load_profile = id;
   if (out_.tenancy && std::none_of(out_.tenancy->tenants.begin(), out_.tenancy->tenants.end(),

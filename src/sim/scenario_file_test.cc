@@ -145,6 +145,11 @@ TEST(ScenarioFileTest, ErrorsNameFileLineAndField) {
        "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b\n    load: {constant: "
        "1}\n",
        ":4:9: services[0].id: workload id \"a/b\""},
+      {"duplicate id",
+       "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
+       "    load: {constant: 1}\n  - id: a/b/c/d\n    load: {constant: 2}\n",
+       ":6:9: services[1].id: \"a/b/c/d\" is already the id of services[0], expected each "
+       "service once"},
       {"bad duration",
        "start: 2026-11-23T00:00:00Z\nduration: 1h\nservices:\n  - id: a/b/c/d\n"
        "    pod: {startup: {distribution: normal, mean: soon}}\n    load: {constant: 1}\n",

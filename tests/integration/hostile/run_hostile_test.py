@@ -55,6 +55,11 @@ CASES = [
     ("scenario max_replicas 2e9", ["simulate", "--scenario",
         scenario_with("huge.yaml", "    max_replicas: 2000000000\n    load: {constant: 10}\n")],
         {}, 2, "max_replicas"),
+    ("scenario duplicate service id", ["simulate", "--scenario", write("dup.yaml",
+        "duration: 1h\nstart: 2026-01-01T00:00:00Z\nservices:\n"
+        "  - id: prod/t/default/s\n    load: {constant: 10}\n"
+        "  - id: prod/t/default/s\n    load: {constant: 10}\n")],
+        {}, 2, "already the id of services[0]"),
     ("scenario max_replicas 1e11", ["simulate", "--scenario",
         scenario_with("wrap.yaml", "    max_replicas: 100000000000\n    load: {constant: 10}\n")],
         {}, 2, "max_replicas"),
@@ -116,6 +121,12 @@ CASES = [
     ("run seed -1", R + ["--seed", "-1"], {}, 2, "--seed"),
     ("compress inf", S + ["--compress", "inf"], {}, 2, "--compress"),
     ("run env without config", R + ["--env", "staging"], {}, 2, "--config"),
+    ("vpa samples duplicate (out of order ones are sorted)", ["vpa", "recommend", "--samples", write("ooo.csv",
+        "timestamp,pod,container,cpu,memory,event\n"
+        "2026-11-18T00:10:00Z,p-a,app,0.4,1000000000,\n"
+        "2026-11-18T00:00:00Z,p-a,app,0.5,1000000000,\n"
+        "2026-11-18T00:10:00Z,p-a,app,0.4,1000000000,\n")],
+        {}, 0, "1 sample discarded"),
     ("vpa now far future", V + ["--now", "2100-01-01T00:00:00Z"], {}, 2, "nothing to recommend"),
     ("vpa now garbage", V + ["--now", "x" * 5000], {}, 2, "--now"),
     ("empty configuration", ["config", "validate", empty_config], {}, 1, ""),
