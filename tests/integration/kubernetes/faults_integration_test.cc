@@ -67,7 +67,7 @@ class FaultsTest : public ::testing::Test {
 };
 
 TEST_F(FaultsTest, TimesOutAStalledAnswerAndRetriesWithBackoff) {
-  Connect();
+  ASSERT_NO_FATAL_FAILURE(Connect());
   server_.StallNext("GET", "/deployments/web/scale", milliseconds(2500), 1);
   const auto start = Steady::now();
   ASSERT_TRUE(cluster_->backend().SetReplicas(kWeb, 3).ok());
@@ -77,7 +77,7 @@ TEST_F(FaultsTest, TimesOutAStalledAnswerAndRetriesWithBackoff) {
   EXPECT_EQ(WrittenReplicas(), std::vector<int32_t>{3});
   // A server that never answers in time: the bounded retries end in an error, nothing written.
   options_.client.max_attempts = 3;
-  Connect();
+  ASSERT_NO_FATAL_FAILURE(Connect());
   server_.StallNext("GET", "/deployments/web/scale", milliseconds(1500), 3);
   Status s = cluster_->backend().SetReplicas(kWeb, 7);
   EXPECT_FALSE(s.ok());
@@ -89,7 +89,7 @@ TEST_F(FaultsTest, TimesOutAStalledAnswerAndRetriesWithBackoff) {
 TEST_F(FaultsTest, NeverActsOnAHalfReadAnswer) {
   // The initial list cut in the middle: Connect retries it and sees the whole Deployment.
   server_.CutNext("GET", "/apis/apps/v1/deployments", 1);
-  Connect();
+  ASSERT_NO_FATAL_FAILURE(Connect());
   EXPECT_EQ(Web().first, 2);
   // A read of the scale subresource cut twice: retried, and the write uses a whole object.
   server_.CutNext("GET", "/deployments/web/scale", 2);
@@ -106,7 +106,7 @@ TEST_F(FaultsTest, NeverActsOnAHalfReadAnswer) {
 }
 
 TEST_F(FaultsTest, RewatchesAfterAWatchCutInTheMiddleOfAnEvent) {
-  Connect();
+  ASSERT_NO_FATAL_FAILURE(Connect());
   ASSERT_TRUE(Eventually([&] { return server_.open_watches() >= 3; }));
   const int64_t restarts = cluster_->stats().watch_restarts;
   server_.CutWatchesMidEvent();
@@ -123,7 +123,7 @@ TEST_F(FaultsTest, RewatchesAfterAWatchCutInTheMiddleOfAnEvent) {
 }
 
 TEST_F(FaultsTest, GivesUpASilentWatchAndWatchesAgain) {
-  Connect();
+  ASSERT_NO_FATAL_FAILURE(Connect());
   ASSERT_TRUE(Eventually([&] { return server_.open_watches() >= 3; }));
   const int64_t restarts = cluster_->stats().watch_restarts;
   server_.SilenceWatches(true);
