@@ -7,9 +7,11 @@
 #include <cctz/civil_time.h>
 #include <cctz/time_zone.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -183,6 +185,109 @@ TEST_F(ReleaseDayScenarioTest, TheReleaseFloorHoldsInItsWindowsOnly) {
   EXPECT_TRUE(opened.count("2027-03-26T17:00:00Z")) << json_->at("policy_timeline").dump();
   EXPECT_TRUE(opened.count("2027-04-02T16:00:00Z")) << json_->at("policy_timeline").dump();
   EXPECT_EQ(opened.size(), 6u);
+}
+
+// The same scenario in `crescendo simulate --config`: the same engine, policies and load, each
+// strategy on its own simulated cluster; read back from the command's JSON.
+class ReleaseDaySimulateTest : public ReleaseDayScenarioTest {
+ protected:
+  static void SetUpTestSuite() {
+    ReleaseDayScenarioTest::SetUpTestSuite();
+    const std::string path = (std::filesystem::temp_directory_path() /
+                              ("release_day_simulate_" + std::to_string(::getpid()) + ".json"))
+                                 .string();
+    testing::CommandResult r = testing::RunCommands(
+        {RegisterSimulateCommand},
+        {"simulate", "--config", SourceDir() + "/examples/policies/release-day", "--start",
+         "2027-03-15T00:00:00+01:00", "--duration", "960h", "--no-progress", "--json", path});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    output_ = new std::string(r.out);
+    std::ifstream in(path);
+    simulated_ = new Json(Json::parse(in));
+    std::filesystem::remove(path);
+  }
+  static void TearDownTestSuite() {
+    ReleaseDayScenarioTest::TearDownTestSuite();
+    delete simulated_;
+    delete output_;
+  }
+  static const Json& Strategy() { return simulated_->at("strategies").at(0); }
+
+  static Json* simulated_;
+  static std::string* output_;
+};
+
+Json* ReleaseDaySimulateTest::simulated_ = nullptr;
+std::string* ReleaseDaySimulateTest::output_ = nullptr;
+
+TEST_F(ReleaseDaySimulateTest, RunsEachServiceInItsModeWithItsPolicies) {
+  EXPECT_EQ(Strategy()["name"], "configured");
+  EXPECT_EQ(simulated_->at("trace")["interval_seconds"], 300.0);  // the configuration's tick
+  EXPECT_EQ(simulated_->at("trace")["ticks"], 40 * 24 * 12);
+  // The policies changed the same decisions as in `crescendo run` (same engine and load).
+  EXPECT_EQ(Strategy()["policy_actions"], json_->at("policy_actions"));
+  EXPECT_NE(output_->find("policy release-friday@"), std::string::npos) << *output_;
+  EXPECT_NE(output_->find("budget monthly@"), std::string::npos) << *output_;
+}
+
+TEST_F(ReleaseDaySimulateTest, TheBudgetIsNeverExceededAndTheSloFloorNeverCut) {
+  const Json& budgets = Strategy()["budgets"];
+  ASSERT_EQ(budgets.size(), 1u);
+  const double amount = budgets[0]["amount"].get<double>();
+  EXPECT_LE(budgets[0]["max_spent"].get<double>(), amount);
+  std::set<std::string> events;
+  for (const Json& sample : budgets[0]["samples"]) {
+    EXPECT_LE(sample["spent"].get<double>(), amount) << sample.dump();
+    events.insert(sample["event"].get<std::string>());
+    if (sample["event"] == "reset") {
+      EXPECT_EQ(sample["time"], "2027-03-31T22:00:00Z");
+    }
+  }
+  EXPECT_TRUE(events.count("exhausted"));
+  for (const Json& run : Starting(Strategy()["policy_timeline"], "monthly@")) {
+    EXPECT_GE(run["after"].get<double>(), kSloFloor) << run.dump();
+  }
+  EXPECT_FALSE(Starting(Strategy()["policy_timeline"], "p95-latency@").empty());
+  // The simulated cluster never held fewer pods than the protected floor.
+  bool found = false;
+  for (const Json& service : Strategy()["services"]) {
+    if (service["id"] != "prod/freebird/freebird/recommendations") continue;
+    found = true;
+    EXPECT_GE(service["min_pods"].get<int32_t>(), kSloFloor) << service.dump();
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(ReleaseDaySimulateTest, TheSchedulesActInTheirWindowsOnlyAcrossTheChange) {
+  const cctz::time_zone paris = Paris();
+  std::set<std::string> opened;
+  for (const Json& run : Starting(Strategy()["policy_timeline"], "release-friday@")) {
+    const Timestamp from = Parse(run["from"]), to = Parse(run["to"]);
+    EXPECT_TRUE(InReleaseWindow(from, paris)) << run.dump();
+    EXPECT_TRUE(InReleaseWindow(to, paris)) << run.dump();
+    EXPECT_EQ(run["ticks"], 6 * 12) << "the floor held through the window: " << run.dump();
+    EXPECT_EQ(run["after"].get<double>(), kReleaseFloor) << run.dump();
+    opened.insert(run["from"].get<std::string>());
+  }
+  EXPECT_EQ(opened.size(), 6u);
+  EXPECT_TRUE(opened.count("2027-03-26T17:00:00Z"));  // 18:00 Paris before the change
+  EXPECT_TRUE(opened.count("2027-04-02T16:00:00Z"));  // and after it
+  // The nightly freeze acts only for the two hours of elapsed time from 02:00 Paris time; on the
+  // spring-forward night 02:00 does not exist and the window opens at the change (01:00Z), as
+  // docs/policies.md says.
+  int64_t freezes = 0;
+  for (const Json& run : Starting(Strategy()["policy_timeline"], "nightly-import@")) {
+    const Timestamp from = Parse(run["from"]), to = Parse(run["to"]);
+    const cctz::civil_day day(Local(from, paris));
+    const cctz::time_zone::civil_lookup at =
+        paris.lookup(cctz::civil_second(day.year(), day.month(), day.day(), 2, 0, 0));
+    const auto opens = at.kind == cctz::time_zone::civil_lookup::SKIPPED ? at.trans : at.pre;
+    const Timestamp open(std::chrono::duration_cast<Duration>(opens.time_since_epoch()));
+    EXPECT_GE(from, open) << run.dump();
+    EXPECT_LT(to, open + std::chrono::hours(2)) << run.dump();
+    ++freezes;
+  }
+  EXPECT_GT(freezes, 30);
 }
 
 struct StartCase {

@@ -16,9 +16,12 @@
 #include <utility>
 
 #include "cli/command.h"
+#include "cli/config_scenario.h"
 #include "cli/environment.h"
+#include "cli/policy_timeline.h"
 #include "cli/progress.h"
 #include "cli/validate.h"
+#include "crescendo/config/config_files.h"
 #include "crescendo/config/loader.h"
 #include "crescendo/engine/strategies.h"
 #include "crescendo/sim/oracle.h"
@@ -33,6 +36,10 @@ namespace {
 struct SimulateFlags {
   std::string trace;
   std::string scenario;
+  std::vector<std::string> config;  // --config: the configuration's services and policies
+  std::string env = "prod";
+  bool env_given = false;
+  std::string start;  // --config: RFC 3339
   std::string time_column;
   std::string value_column;
   std::string time_unit = "s";
@@ -65,12 +72,29 @@ constexpr const char* kBuiltinScenario = "music-streaming";
 // Kubernetes documented maximum of 5,000 nodes).
 constexpr int32_t kSpareNodes = 5000;
 
+// What the configured policies did in each strategy's run (--config): one RunSummary per
+// strategy, of which only the policy fields are used.
+struct PolicyRecords {
+  std::vector<RunSummary> summaries;
+  std::vector<std::unique_ptr<PolicyTimeline>> timelines;
+};
+
 // What the command runs: services with their loads, and the options.
 struct Plan {
   std::vector<sim::SimService> services;
   sim::SimulationOptions options;
   sim::LoadDescription load;
+  // --config: the configuration and its environment.
+  std::shared_ptr<const config::Config> config;
+  std::string environment;
 };
+
+// The name of the strategy that runs each configured service in its own mode (--config).
+constexpr const char* kConfiguredStrategy = "configured";
+// The generated scenario's Monday, 2026-11-23T00:00:00Z: where --config starts by default.
+constexpr int64_t kDefaultStartUnix = 1795392000;
+// The latest end of a simulated run, 2200-01-01T00:00:00Z (docs/cli.md, Limits).
+constexpr int64_t kLatestUnix = 7258118400;
 
 StatusOr<Duration> TimeUnit(const std::string& unit) {
   if (unit == "s") return Duration(seconds(1));
@@ -184,6 +208,76 @@ StatusOr<Plan> ScenarioPlan(const SimulateFlags& f) {
   return plan;
 }
 
+// `--config PATH...`: the configuration's horizontally scaled services of --env, each with the
+// load and pod model `crescendo run --config` gives it (ScenarioFromConfig), its policies, tier,
+// priority and labels; strategy `configured` runs each in its configured mode. A day from
+// --start (default 2026-11-23T00:00:00Z) at the configuration's tick interval.
+StatusOr<Plan> ConfigPlan(const SimulateFlags& f) {
+  config::LoadOptions load;
+  load.environment = config::CaptureOverrideVariables();
+  config::LocalConfigFiles files;
+  config::LoadResult loaded = config::LoadConfigFiles(f.config, load, files);
+  if (!loaded.ok()) return loaded.ToStatus();
+  Timestamp start = FromUnixSeconds(kDefaultStartUnix);
+  if (!f.start.empty()) {
+    StatusOr<Timestamp> parsed = ParseRfc3339(f.start);
+    if (!parsed.ok()) return parsed.status().WithContext("--start");
+    if (*parsed < FromUnixSeconds(0) || *parsed >= FromUnixSeconds(kLatestUnix)) {
+      return InvalidArgumentError("--start " + Quote(f.start) +
+                                  ": expected a time from 1970-01-01T00:00:00Z on, before "
+                                  "2200-01-01T00:00:00Z (docs/cli.md, Limits)");
+    }
+    start = *parsed;
+  }
+  CRESCENDO_ASSIGN_OR_RETURN(sim::ScenarioSpec spec,
+                             ScenarioFromConfig(*loaded.config, f.env, f.seed, start));
+  Plan plan;
+  plan.config = loaded.config;
+  plan.environment = f.env;
+  plan.options.start = start;
+  Duration length = hours(24);
+  if (!f.duration.empty()) {
+    CRESCENDO_ASSIGN_OR_RETURN(length, ParseDurationFlag("--duration", f.duration, kMinInterval));
+  }
+  if (FromUnixSeconds(kLatestUnix) - start < length) {
+    return InvalidArgumentError(
+        "--start plus --duration ends after 2200-01-01T00:00:00Z "
+        "(docs/cli.md, Limits)");
+  }
+  plan.options.end = start + length;
+  plan.options.interval = loaded.config->global.tick_interval;
+  plan.options.nodes = spec.nodes;
+  plan.options.strategies = {kConfiguredStrategy};
+  std::string paths;
+  for (const std::string& path : f.config) paths += (paths.empty() ? "" : ",") + path;
+  plan.load = {"scenario", "configuration, environment " + f.env, paths, f.seed, {}, {}, 1, 1};
+  for (const sim::ServiceSpec& s : spec.services) plan.load.services.push_back(s.id);
+  plan.services = sim::ServicesOf(spec);
+  // Each strategy's workloads carry the configured policies; `configured` runs the services'
+  // own modes. The loader validated the policies, so attaching them cannot fail.
+  auto configured = std::make_shared<std::map<WorkloadId, WorkloadConfig>>();
+  for (WorkloadConfig& w : WorkloadsOf(*plan.config, f.env)) configured->emplace(w.id, w);
+  plan.options.configure = [configured](std::string_view strategy, size_t,
+                                        WorkloadConfig& w) -> Status {
+    auto it = configured->find(w.id);
+    if (it == configured->end()) return Status::Ok();
+    if (strategy == kConfiguredStrategy) {
+      w = it->second;
+      return Status::Ok();
+    }
+    w.policies = it->second.policies;
+    w.policy_metrics = it->second.policy_metrics;
+    w.tier = it->second.tier;
+    w.priority = it->second.priority;
+    w.labels = it->second.labels;
+    return Status::Ok();
+  };
+  plan.options.bindings = [config = plan.config](const std::vector<WorkloadConfig>& workloads) {
+    return SimBindings(config.get(), workloads);
+  };
+  return plan;
+}
+
 // Applies the flags, then the environment variables, that override the trace's or scenario's
 // own settings, and checks the size of the work against the limits.
 Status Override(const SimulateFlags& f, const EnvironmentOverrides& env, Plan& plan) {
@@ -192,6 +286,12 @@ Status Override(const SimulateFlags& f, const EnvironmentOverrides& env, Plan& p
                                ParseStrategyList("--strategies", f.strategies));
   } else if (env.mode) {
     plan.options.strategies = {*env.mode};
+  }
+  if (!plan.config && std::find(plan.options.strategies.begin(), plan.options.strategies.end(),
+                                kConfiguredStrategy) != plan.options.strategies.end()) {
+    return InvalidArgumentError(
+        "--strategies: \"configured\" runs each service of --config in its own mode, expected "
+        "--config");
   }
   plan.options.seed = f.seed_given ? f.seed : plan.load.seed;
   plan.load.seed = plan.options.seed;
@@ -277,19 +377,31 @@ Status WriteFile(const std::string& path, const std::string& content) {
 
 // Checks what relates several flags, before any file is read.
 Status CheckFlags(const SimulateFlags& f) {
-  if (f.trace.empty() == f.scenario.empty()) {
-    return InvalidArgumentError("give exactly one of --trace PATH and --scenario FILE");
+  if (int{!f.trace.empty()} + int{!f.scenario.empty()} + int{!f.config.empty()} != 1) {
+    return InvalidArgumentError(
+        "give exactly one of --trace PATH, --scenario FILE and --config PATH...");
+  }
+  if (f.config.empty()) {
+    for (auto [given, flag] :
+         {std::pair{f.env_given, "--env"}, std::pair{!f.start.empty(), "--start"}}) {
+      if (given) {
+        return InvalidArgumentError(std::string(flag) +
+                                    " applies to --config (a scenario sets its own start and "
+                                    "has no environments)");
+      }
+    }
   }
   if (!f.scenario.empty() && f.scenario != kBuiltinScenario) {
     CRESCENDO_RETURN_IF_ERROR(CheckReadableFile(f.scenario).WithContext("--scenario"));
   }
-  if (f.scenario.empty() == false) {
+  if (f.trace.empty()) {
     for (auto [given, flag] : {std::pair{f.min_replicas_given, "--min-replicas"},
                                std::pair{f.max_replicas_given, "--max-replicas"}}) {
       if (given) {
         return InvalidArgumentError(std::string(flag) +
-                                    " applies to --trace; a scenario sets each service's "
-                                    "replicas (or use MIN_REPLICAS / MAX_REPLICAS)");
+                                    " applies to --trace; a scenario or a configuration sets "
+                                    "each service's replicas (or use MIN_REPLICAS / "
+                                    "MAX_REPLICAS)");
       }
     }
   }
@@ -309,7 +421,9 @@ Status CheckFlags(const SimulateFlags& f) {
 }
 
 StatusOr<Plan> NewPlan(const SimulateFlags& f, const EnvironmentOverrides& env) {
-  CRESCENDO_ASSIGN_OR_RETURN(Plan plan, f.trace.empty() ? ScenarioPlan(f) : TracePlan(f));
+  CRESCENDO_ASSIGN_OR_RETURN(Plan plan, !f.trace.empty()    ? TracePlan(f)
+                                        : !f.config.empty() ? ConfigPlan(f)
+                                                            : ScenarioPlan(f));
   CRESCENDO_RETURN_IF_ERROR(Override(f, env, plan));
   return plan;
 }
@@ -327,6 +441,8 @@ sim::StrategyFactory Strategies(const SimulateFlags& f, const EnvironmentOverrid
 
 StatusOr<ModeStrategies> Resolve(std::string_view name) {
   if (name == "oracle") return ModeStrategies{"oracle", "vpa", true};
+  // Each workload's own mode replaces it (Plan::options.configure).
+  if (name == kConfiguredStrategy) return ModeStrategies{"kubernetes", "vpa", true};
   return StrategiesForName(name);
 }
 
@@ -378,6 +494,32 @@ void Simulate(const SimulateFlags& f, CommandContext& ctx) {
   bool show = !f.no_progress && (f.progress || isatty(STDERR_FILENO) != 0);
   ProgressBar bar(ctx.err, "simulating", show);
   plan->options.resolve = Resolve;
+  std::shared_ptr<PolicyRecords> policies;
+  if (plan->config) {
+    if (auto e = plan->config->environments.find(plan->environment);
+        e != plan->config->environments.end() && e->second.capacity) {
+      ctx.err << "the configuration's tenant arbitration (environment capacity) is not "
+                 "simulated by simulate --config: crescendo run --config arbitrates it\n";
+    }
+    policies = std::make_shared<PolicyRecords>();
+    const std::vector<BudgetOfService> budgets = BudgetsOf(*plan->config, plan->environment);
+    policies->summaries.resize(plan->options.strategies.size());
+    for (RunSummary& summary : policies->summaries) {
+      policies->timelines.push_back(std::make_unique<PolicyTimeline>(budgets, summary));
+    }
+    plan->options.observe = [policies](size_t r, int64_t tick, Timestamp now,
+                                       const TickReport& report, const Engine& engine) {
+      RunSummary& summary = policies->summaries[r];
+      policies->timelines[r]->Observe(tick, now, report, engine, summary);
+      for (const Decision& d : report.decisions) {
+        for (const TraceEntry& e : d.trace) {
+          if (e.before != e.after && e.step.find('@') != std::string::npos) {
+            ++summary.policy_actions[e.step];
+          }
+        }
+      }
+    };
+  }
   StatusOr<sim::SimulationResult> result =
       sim::RunSimulation(plan->services, plan->options, Strategies(f, *env),
                          [&bar](int64_t done, int64_t total) { bar.Update(done, total); });
@@ -386,6 +528,18 @@ void Simulate(const SimulateFlags& f, CommandContext& ctx) {
   ctx.out << Describe(*plan, *result) << sim::ComparisonTable(*result);
   if (plan->options.tenancy) ctx.out << "\n" << sim::TenantTable(*result);
   if (f.per_service || plan->services.size() > 1) ctx.out << "\n" << sim::ServiceTable(*result);
+  if (policies) {
+    for (size_t r = 0; r < policies->summaries.size(); ++r) {
+      RunSummary& summary = policies->summaries[r];
+      policies->timelines[r]->Finish(summary);
+      if (summary.policy_actions.empty() && summary.budgets.empty()) continue;
+      ctx.out << "\n" << result->strategies[r].name << ":\n";
+      for (const auto& [policy, n] : summary.policy_actions) {
+        ctx.out << "  " << PolicyLine(summary, policy, n);
+      }
+      for (const RunSummary::BudgetTimeline& b : summary.budgets) ctx.out << "  " << BudgetLine(b);
+    }
+  }
   std::optional<sim::Frontier> frontier;
   if (!f.sweep_targets.empty()) {
     StatusOr<std::vector<sim::FrontierPoint>> hpa = Sweep(f, *env);
@@ -394,8 +548,23 @@ void Simulate(const SimulateFlags& f, CommandContext& ctx) {
     ctx.out << "\n" << sim::FrontierTable(*frontier);
   }
   const sim::Frontier* placed = frontier ? &*frontier : nullptr;
+  std::string json = f.json.empty() ? "" : sim::ResultJson(*result, plan->load, placed);
+  if (policies && !json.empty()) {
+    // Each strategy gains what the configured policies did in its run (as `run --json` says).
+    nlohmann::ordered_json doc = nlohmann::ordered_json::parse(json);
+    for (size_t r = 0; r < policies->summaries.size(); ++r) {
+      const RunSummary& summary = policies->summaries[r];
+      doc["strategies"][r]["policy_actions"] = summary.policy_actions;
+      doc["strategies"][r]["policy_timeline"] = TimelineJson(summary);
+      if (summary.policy_intervals_dropped > 0) {
+        doc["strategies"][r]["policy_timeline_dropped"] = summary.policy_intervals_dropped;
+      }
+      doc["strategies"][r]["budgets"] = BudgetsJson(summary);
+    }
+    json = doc.dump(2);
+  }
   for (const auto& [path, content] :
-       {std::pair{f.json, f.json.empty() ? "" : sim::ResultJson(*result, plan->load, placed)},
+       {std::pair{f.json, json},
         std::pair{f.report,
                   f.report.empty() ? "" : sim::HtmlReport(*result, plan->load, placed)}}) {
     if (path.empty()) continue;
@@ -416,6 +585,15 @@ void RegisterSimulateCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--scenario", f->scenario,
                   "YAML scenario of many services and tenants, or music-streaming (the generated "
                   "scenario of crescendo run)");
+  cmd->add_option("--config", f->config,
+                  "Configuration files or directories: simulate their services of --env with the "
+                  "load `crescendo run --config` gives them, their policies, and strategy "
+                  "`configured` (each service in its own mode)");
+  cmd->add_option("--env", f->env, "Environment of --config (default prod)")
+      ->each([f](const std::string&) { f->env_given = true; });
+  cmd->add_option("--start", f->start,
+                  "With --config: when the simulated clock starts (RFC 3339, e.g. "
+                  "2027-03-15T00:00:00+01:00; default 2026-11-23T00:00:00Z)");
   cmd->add_option("--time-column", f->time_column,
                   "Time column: header name or 1-based number (default 1)");
   cmd->add_option("--value-column", f->value_column,
@@ -447,7 +625,8 @@ void RegisterSimulateCommand(CLI::App& app, CommandContext& ctx) {
          "Comma-separated strategies (default $AUTOSCALING_MODE, else the scenario's, else "
          "kubernetes; known: " +
              fmt::format("{}", fmt::join(HorizontalStrategyNames(), ", ")) +
-             ", and oracle: knows the whole load, provisions it a startup delay ahead)")
+             "; oracle: knows the whole load, provisions it a startup delay ahead; with "
+             "--config, configured (the default there): each service in its own mode)")
       ->each([f](const std::string&) { f->strategies_given = true; });
   cmd->add_option("--seed", f->seed,
                   "Seed of every random draw, 0 to 2^63-1 (default 1, or the scenario's)")

@@ -99,31 +99,48 @@ ordered_json LoadJson(const SimulationResult& r, const LoadDescription& load) {
   return j;
 }
 
+// The figures of one outcome, after `head` (the strategy's name, or a service's id and range).
+ordered_json OutcomeJson(ordered_json head, const Outcome& o) {
+  ordered_json body = {{"elasticity",
+                        {{"theta_u", o.elasticity.theta_u},
+                         {"theta_o", o.elasticity.theta_o},
+                         {"tau_u", o.elasticity.tau_u},
+                         {"tau_o", o.elasticity.tau_o},
+                         {"instability", o.elasticity.instability},
+                         {"jitter", o.elasticity.jitter}}},
+                       {"sla",
+                        {{"violation_seconds", o.sla.violation_seconds},
+                         {"p95_latency_ms", o.sla.p95_latency_ms},
+                         {"dropped_requests", o.sla.dropped_requests}}},
+                       {"pod_seconds", o.pod_seconds},
+                       {"cost", o.cost},
+                       {"scaling_actions", o.scaling_actions},
+                       {"oom_kills", o.oom_kills},
+                       {"vertical",
+                        {{"cpu_slack", o.vertical.cpu_slack},
+                         {"memory_slack", o.vertical.memory_slack},
+                         {"throttled_seconds", o.vertical.throttled_seconds},
+                         {"oom_kills", o.vertical.oom_kills},
+                         {"restarts", o.vertical.restarts},
+                         {"resizes", o.vertical.resizes}}}};
+  for (auto& [key, value] : body.items()) head[key] = value;
+  return head;
+}
+
+// A strategy's totals, then per service its outcome with the fewest and most pods that existed
+// at an evaluated tick (`min_pods`, `max_pods`) and its peak load.
 ordered_json StrategyJson(const StrategyResult& s) {
-  const Outcome& o = s.total;
-  return {{"name", s.name},
-          {"elasticity",
-           {{"theta_u", o.elasticity.theta_u},
-            {"theta_o", o.elasticity.theta_o},
-            {"tau_u", o.elasticity.tau_u},
-            {"tau_o", o.elasticity.tau_o},
-            {"instability", o.elasticity.instability},
-            {"jitter", o.elasticity.jitter}}},
-          {"sla",
-           {{"violation_seconds", o.sla.violation_seconds},
-            {"p95_latency_ms", o.sla.p95_latency_ms},
-            {"dropped_requests", o.sla.dropped_requests}}},
-          {"pod_seconds", o.pod_seconds},
-          {"cost", o.cost},
-          {"scaling_actions", o.scaling_actions},
-          {"oom_kills", o.oom_kills},
-          {"vertical",
-           {{"cpu_slack", o.vertical.cpu_slack},
-            {"memory_slack", o.vertical.memory_slack},
-            {"throttled_seconds", o.vertical.throttled_seconds},
-            {"oom_kills", o.vertical.oom_kills},
-            {"restarts", o.vertical.restarts},
-            {"resizes", o.vertical.resizes}}}};
+  ordered_json out = OutcomeJson({{"name", s.name}}, s.total);
+  ordered_json services = ordered_json::array();
+  for (const ServiceOutcome& so : s.services) {
+    services.push_back(OutcomeJson({{"id", so.id.ToString()},
+                                    {"peak_load_rps", so.peak_load_rps},
+                                    {"min_pods", so.min_replicas},
+                                    {"max_pods", so.max_replicas}},
+                                   so.outcome));
+  }
+  out["services"] = std::move(services);
+  return out;
 }
 
 std::string HtmlTable(const std::vector<std::vector<std::string>>& rows, const char* first) {

@@ -58,8 +58,9 @@ TEST(ReportTest, JsonHasTheIssueShape) {
   std::vector<std::string> keys;
   for (const auto& [key, value] : s.items()) keys.push_back(key);
   std::sort(keys.begin(), keys.end());
-  EXPECT_EQ(keys, (std::vector<std::string>{"cost", "elasticity", "name", "oom_kills",
-                                            "pod_seconds", "scaling_actions", "sla", "vertical"}));
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"cost", "elasticity", "name", "oom_kills", "pod_seconds",
+                                      "scaling_actions", "services", "sla", "vertical"}));
   std::vector<std::string> elasticity, sla;
   for (const auto& [key, value] : s["elasticity"].items()) elasticity.push_back(key);
   for (const auto& [key, value] : s["sla"].items()) sla.push_back(key);

@@ -114,8 +114,8 @@ class Runner {
   Status ReadLoads(Timestamp now);
   StatusOr<std::unique_ptr<StrategyRun>> NewRun(const std::string& name,
                                                 const StrategyFactory& factory) const;
-  void StepStrategy(StrategyRun& run, Timestamp now, double dt, std::vector<double>& plot_row,
-                    size_t column);
+  // Advances strategy `r`'s cluster to `now`, evaluates it and runs its engine's tick.
+  void StepStrategy(size_t r, Timestamp now, double dt, std::vector<double>& plot_row);
   void Evaluate(const ServiceModel& m, ServiceRun& s, size_t i, double load, double dt,
                 const Counters& before);
   StrategyResult Summarize(const StrategyRun& run, size_t column) const;
@@ -159,13 +159,18 @@ StatusOr<std::unique_ptr<StrategyRun>> Runner::NewRun(const std::string& name,
   CRESCENDO_ASSIGN_OR_RETURN(run->collector,
                              metrics::Collector::Create(collector, {run->cluster}, *run->clock));
   std::vector<WorkloadConfig> workloads;
-  for (const ServiceSpec& spec : specs_) {
+  for (size_t i = 0; i < specs_.size(); ++i) {
+    const ServiceSpec& spec = specs_[i];
     workloads.push_back(WorkloadFor(spec.id, spec.horizontal, spec.vertical, plan, name));
+    if (options_.configure) {
+      Status configured = options_.configure(name, i, workloads.back());
+      if (!configured.ok()) return configured.WithContext("strategy " + name);
+    }
   }
   EngineOptions o;
   o.backend = run->cluster.get();
   o.collector = run->collector.get();
-  o.bindings = BindAllTo(workloads, "sim");
+  o.bindings = options_.bindings ? options_.bindings(workloads) : BindAllTo(workloads, "sim");
   o.horizontal_strategies = factory;
   o.vertical_strategies = options_.vertical_strategies;
   StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(std::move(o), std::move(workloads));
@@ -301,8 +306,9 @@ void Runner::Evaluate(const ServiceModel& m, ServiceRun& s, size_t i, double loa
   s.memory_used += stats.memory_used_byte_seconds - before.memory_used;
 }
 
-void Runner::StepStrategy(StrategyRun& run, Timestamp now, double dt, std::vector<double>& plot_row,
-                          size_t column) {
+void Runner::StepStrategy(size_t r, Timestamp now, double dt, std::vector<double>& plot_row) {
+  StrategyRun& run = *runs_[r];
+  const size_t column = 2 + kColumns * r;
   const double node_cost_before = run.cluster->node_cost();
   run.before.resize(services_.size());
   for (size_t i = 0; i < services_.size(); ++i) {
@@ -331,7 +337,8 @@ void Runner::StepStrategy(StrategyRun& run, Timestamp now, double dt, std::vecto
   for (size_t i = 0; i < services_.size(); ++i) {
     run.before[i].scaling_actions = run.cluster->model(i).stats().scaling_actions;
   }
-  run.engine->RunOnce(now);
+  const TickReport report = run.engine->RunOnce(now);
+  if (options_.observe) options_.observe(r, ticks_done_ + 1, now, report, *run.engine);
   const double jain = run.tenants ? run.tenants->EndTick() : kNaN;
   for (size_t i = 0; i < services_.size(); ++i) {
     if (!ticks_[i].load) continue;
@@ -372,7 +379,7 @@ Status Runner::Run(const RunProgress& progress) {
     plot_row[0] = any_known ? load : kNaN;
     plot_row[1] = any_known ? demand : kNaN;
     for (size_t r = 0; r < runs_.size(); ++r) {
-      StepStrategy(*runs_[r], now, dt, plot_row, 2 + kColumns * r);
+      StepStrategy(r, now, dt, plot_row);
     }
     plots_.Add(ToSeconds(now - options_.start), plot_row);
     ticks_done_ = k;

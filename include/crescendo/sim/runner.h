@@ -126,6 +126,20 @@ struct SimulationOptions {
   VerticalFactory vertical_strategies;  // unset: NewVerticalStrategy
   // Unset: no arbitration. REQUIRES: `nodes` set (the capacity the tenants share).
   std::optional<SimTenancy> tenancy;
+  // Called for each service's workload of each strategy's engine, after the strategy's plan
+  // (WorkloadFor) is applied and before the engine is made: `crescendo simulate --config`
+  // attaches the configuration's policies, tier, priority and labels, and for its `configured`
+  // strategy the service's own mode. Unset: nothing. Errors end the simulation before it starts.
+  std::function<Status(std::string_view strategy, size_t service, WorkloadConfig& workload)>
+      configure;
+  // The collector bindings of a strategy's workloads, all read from the cluster's "sim" source.
+  // Unset: every metric by its own name (BindAllTo).
+  std::function<std::vector<metrics::MetricBinding>(const std::vector<WorkloadConfig>&)> bindings;
+  // Called after each strategy's engine tick (`tick` from 1) with its report and engine, e.g. to
+  // record what the policies did. Unset: nothing.
+  std::function<void(size_t strategy, int64_t tick, Timestamp now, const TickReport& report,
+                     const Engine& engine)>
+      observe;
 };
 
 // Vertical figures, summed over time (see ServiceStats).

@@ -133,6 +133,30 @@ TEST(DeployTest, RunsReplicatedAsNonRootWithAReadOnlyRoot) {
                           std::sregex_iterator()),
             2);  // multi-stage (the first FROM follows the comment block)
   EXPECT_NE(dockerfile.find("\nUSER 65532"), std::string::npos);
+  // The build stage installs every build and library package of scripts/install_deps.sh (the
+  // lines before its "# tests and benchmarks" group): a library the build gained and the image
+  // lacked made the image's build fail.
+  const std::string deps = Read(kDeploy.parent_path() / "scripts" / "install_deps.sh");
+  const size_t begin = deps.find("packages=(");
+  const size_t end = deps.find("# tests and benchmarks");
+  ASSERT_NE(begin, std::string::npos);
+  ASSERT_NE(end, std::string::npos);
+  std::istringstream lines(deps.substr(begin + 10, end - begin - 10));
+  const std::string build_stage = dockerfile.substr(0, dockerfile.rfind("\nFROM "));
+  std::string line, word;
+  int checked = 0;
+  while (std::getline(lines, line)) {
+    line = line.substr(0, line.find('#'));
+    std::istringstream words(line);
+    while (words >> word) {
+      ++checked;
+      EXPECT_TRUE(std::regex_search(build_stage, std::regex("[ \\n]" + word + "[ \\n]")))
+          << "deploy/Dockerfile's build stage lacks " << word << " (scripts/install_deps.sh)";
+    }
+  }
+  EXPECT_GT(checked, 20);
+  EXPECT_NE(dockerfile.rfind("tzdata"), dockerfile.find("tzdata"))
+      << "the runtime stage needs tzdata too";
 }
 
 }  // namespace
