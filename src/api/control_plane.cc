@@ -439,7 +439,7 @@ struct ControlPlane::Impl {
     if (id == "listAudit") return ListAudit(req);
     if (id == "verifyAudit") return VerifyAudit();
     if (id == "applyRetention") return ApplyRetention(req, c);
-    if (id == "events") return Events(req, c);
+    if (id == "events") return Events(req);  // authenticates again before each snapshot
     if (id == "listTenants") return ListTenants(c, "");
     if (id == "getTenant") return ListTenants(c, params["tenant"]);
     if (id == "listServices") return ListServices(params["tenant"]);
@@ -880,7 +880,7 @@ struct ControlPlane::Impl {
   // `c` may see. The first comes at once, or, after `after` (or Last-Event-ID), once a newer tick
   // is recorded; `limit` ends the stream after that many. The store is read once here, so a
   // store that does not answer is a 503 rather than a stream that ends at once.
-  ApiResponse Events(const ApiRequest& req, const Caller& c) {
+  ApiResponse Events(const ApiRequest& req) {
     int64_t after = -1, limit = INT64_MAX;
     if (auto it = req.query.find("after"); it != req.query.end()) {
       std::optional<int64_t> v = ParseBoundedInt(it->second, 0, INT64_MAX);
@@ -904,9 +904,11 @@ struct ControlPlane::Impl {
                        std::to_string(o.max_event_streams) + "): close one or retry later");
     }
     ApiResponse r{200, "text/event-stream", ""};
-    r.stream = [this, c, after, limit, slot](const StreamWrite& write,
-                                             const std::atomic<bool>& stopping) {
-      StreamEvents(c, after, limit, write, stopping);
+    ApiRequest who = req;  // authenticated again before each snapshot
+    who.body.clear();
+    r.stream = [this, who, after, limit, slot](const StreamWrite& write,
+                                               const std::atomic<bool>& stopping) {
+      StreamEvents(who, after, limit, write, stopping);
     };
     return r;
   }
@@ -930,9 +932,11 @@ struct ControlPlane::Impl {
 
   // Writes the stream of Events(): polls the store every kEventPoll, a snapshot for each newer
   // tick, a keepalive comment after o.event_keepalive of silence; returns when the client is
-  // gone, `stopping` turns true, the lifetime or `limit` is reached, or the store fails (an
-  // `error` event with the API's error JSON; the client reconnects and gets the status).
-  void StreamEvents(const Caller& c, int64_t after, int64_t limit, const StreamWrite& write,
+  // gone, `stopping` turns true, the lifetime or `limit` is reached, or the store fails or the
+  // caller no longer authenticates (a revoked token): then an `error` event with the API's
+  // error JSON; the client reconnects and gets the status. Each snapshot is made for the
+  // caller's grants as they are then (`req` is authenticated again).
+  void StreamEvents(const ApiRequest& req, int64_t after, int64_t limit, const StreamWrite& write,
                     const std::atomic<bool>& stopping) {
     const Timestamp opened = Now();
     Timestamp written = opened;
@@ -946,7 +950,8 @@ struct ControlPlane::Impl {
       StatusOr<std::optional<store::Checkpoint>> newest = o.store->LatestCheckpoint();
       const int64_t tick = newest.ok() && *newest ? (**newest).tick : 0;
       if (newest.ok() && (after < 0 || tick > after)) {
-        StatusOr<Json> snapshot = Snapshot(c, *newest);
+        StatusOr<Caller> c = Authenticate(req);
+        StatusOr<Json> snapshot = c.ok() ? Snapshot(*c, *newest) : StatusOr<Json>(c.status());
         if (!snapshot.ok()) newest = snapshot.status();
         if (snapshot.ok()) {
           if (!write(SnapshotEvent(tick, *snapshot)) || --limit == 0) return;

@@ -835,7 +835,20 @@ TEST_F(ControlPlaneTest, EventStreamsAreLimitedKeptAliveAndEnded) {
   EXPECT_TRUE(reader.AwaitReturn()) << "the stream ends after its lifetime";
   EXPECT_NE(reader.Text().find("lifetime is over"), std::string::npos) << reader.Text();
 
-  EventReader stopped(Call(Who::kViewerOwn, "GET", "/api/v1/events"));
+  // A token revoked while its stream is open: the next tick ends the stream with a 401 error.
+  EventReader revoked(Call(Who::kViewerOwn, "GET", "/api/v1/events"));
+  ASSERT_EQ(revoked.AwaitSnapshots(1).size(), 1u);
+  ASSERT_TRUE(store_->RevokeToken(tokens_[Who::kViewerOwn].substr(4, 12), clock_.Now(), {}).ok());
+  store::TickRecord tick;
+  tick.checkpoint = {1, clock_.Now(), "{}"};
+  ASSERT_TRUE(store_->RecordTick(tick).ok());
+  EXPECT_TRUE(revoked.AwaitReturn()) << "a revoked token's stream ends";
+  EXPECT_NE(revoked.Text().find("event: error\ndata: {\"code\":\"unauthenticated\""),
+            std::string::npos)
+      << revoked.Text();
+  EXPECT_EQ(revoked.AwaitSnapshots(2).size(), 1u) << "no snapshot after the revocation";
+
+  EventReader stopped(Call(Who::kViewerAll, "GET", "/api/v1/events"));
   ASSERT_EQ(stopped.AwaitSnapshots(1).size(), 1u);
   const auto before = std::chrono::steady_clock::now();
   stopped.Stop();
