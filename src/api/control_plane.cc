@@ -877,9 +877,9 @@ struct ControlPlane::Impl {
   }
 
   // The dashboard's server-sent events (control_plane.h): a stream of `snapshot` events of what
-  // `c` may see. The first comes at once, or, after `after` (or Last-Event-ID), once a newer tick
-  // is recorded; `limit` ends the stream after that many. The store is read once here, so a
-  // store that does not answer is a 503 rather than a stream that ends at once.
+  // the caller may see. The first comes at once, or, after `after` (or Last-Event-ID), once a
+  // newer tick is recorded; `limit` ends the stream after that many. The store is read once here,
+  // so a store that does not answer is a 503 rather than a stream that ends at once.
   ApiResponse Events(const ApiRequest& req) {
     int64_t after = -1, limit = INT64_MAX;
     if (auto it = req.query.find("after"); it != req.query.end()) {
@@ -948,19 +948,20 @@ struct ControlPlane::Impl {
         return;
       }
       StatusOr<std::optional<store::Checkpoint>> newest = o.store->LatestCheckpoint();
+      Status failed = newest.status();
       const int64_t tick = newest.ok() && *newest ? (**newest).tick : 0;
-      if (newest.ok() && (after < 0 || tick > after)) {
-        StatusOr<Caller> c = Authenticate(req);
-        StatusOr<Json> snapshot = c.ok() ? Snapshot(*c, *newest) : StatusOr<Json>(c.status());
-        if (!snapshot.ok()) newest = snapshot.status();
-        if (snapshot.ok()) {
+      // A tick behind `after` means the store was replaced: the client gets its newest.
+      if (failed.ok() && (after < 0 || tick != after)) {
+        StatusOr<Json> snapshot = SnapshotFor(req, *newest);
+        failed = snapshot.status();
+        if (failed.ok()) {
           if (!write(SnapshotEvent(tick, *snapshot)) || --limit == 0) return;
           after = tick;
           written = now;
         }
       }
-      if (!newest.ok()) {
-        write("event: error\ndata: " + FromStatus(newest.status()).body + "\n\n");
+      if (!failed.ok()) {
+        write("event: error\ndata: " + FromStatus(failed).body + "\n\n");
         return;
       }
       if (now - written >= o.event_keepalive) {
@@ -969,6 +970,13 @@ struct ControlPlane::Impl {
       }
       std::this_thread::sleep_for(kEventPoll);
     }
+  }
+
+  // The snapshot for the caller of `req` as its token or certificate stands now.
+  StatusOr<Json> SnapshotFor(const ApiRequest& req,
+                             const std::optional<store::Checkpoint>& newest) {
+    CRESCENDO_ASSIGN_OR_RETURN(Caller c, Authenticate(req));
+    return Snapshot(c, newest);
   }
 
   static std::string SnapshotEvent(int64_t tick, const Json& snapshot) {

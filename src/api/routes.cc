@@ -84,7 +84,8 @@ std::span<const Route> Routes() {
        "forecast, pod size, decisions with their traces, SLA and cost; the audit log for a global "
        "admin) at once, then one for every newly recorded tick, and a `: keepalive` comment "
        "after 15 s without an event. With `after` (or a Last-Event-ID header) the first event "
-       "waits for a tick newer than it; `limit` (1..1000) ends the stream after that many "
+       "waits for a tick newer than it (one ahead of the newest tick gets the newest at once); "
+       "`limit` (1..1000) ends the stream after that many "
        "snapshots; the server ends every stream after 10 minutes or when it shuts down, and the "
        "client reconnects after `retry` milliseconds with Last-Event-ID. 503 when the store does "
        "not answer or 16 streams are already open",
