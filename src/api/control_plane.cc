@@ -30,7 +30,6 @@ constexpr int64_t kDefaultLimit = 50;
 constexpr int64_t kMaxLimit = 1000;
 constexpr int64_t kEventDecisions = 40;  // decisions per service in a dashboard snapshot
 constexpr int64_t kEventAudit = 30;      // audit entries in a snapshot (global admins)
-constexpr int64_t kEventMaxWaitSeconds = 25;
 constexpr int kEventRetryMillis = 1000;
 constexpr auto kEventPoll = std::chrono::milliseconds(100);
 
@@ -440,7 +439,7 @@ struct ControlPlane::Impl {
     if (id == "listAudit") return ListAudit(req);
     if (id == "verifyAudit") return VerifyAudit();
     if (id == "applyRetention") return ApplyRetention(req, c);
-    if (id == "events") return Events(req, c);
+    if (id == "events") return Events(req);  // authenticates again before each snapshot
     if (id == "listTenants") return ListTenants(c, "");
     if (id == "getTenant") return ListTenants(c, params["tenant"]);
     if (id == "listServices") return ListServices(params["tenant"]);
@@ -877,39 +876,112 @@ struct ControlPlane::Impl {
     return JsonResponse(200, {{"entries", out}});
   }
 
-  // The dashboard's server-sent events: waits until a tick newer than `after` is recorded (or
-  // `wait` seconds; without `after`, not at all), then answers one `snapshot` event of what `c`
-  // may see. The stream ends
-  // there; EventSource-style clients reconnect after `retry` with the event's id as `after`.
-  ApiResponse Events(const ApiRequest& req, const Caller& c) {
-    int64_t after = -1, wait = 20;
+  // The dashboard's server-sent events (control_plane.h): a stream of `snapshot` events of what
+  // the caller may see. The first comes at once, or, after `after` (or Last-Event-ID), once a
+  // newer tick is recorded; `limit` ends the stream after that many. The store is read once here,
+  // so a store that does not answer is a 503 rather than a stream that ends at once.
+  ApiResponse Events(const ApiRequest& req) {
+    int64_t after = -1, limit = INT64_MAX;
     if (auto it = req.query.find("after"); it != req.query.end()) {
       std::optional<int64_t> v = ParseBoundedInt(it->second, 0, INT64_MAX);
       if (!v) return Error(400, "invalid_argument", "expected a tick number >= 0", "after");
       after = *v;
+    } else if (!req.last_event_id.empty()) {
+      std::optional<int64_t> v = ParseBoundedInt(req.last_event_id, 0, INT64_MAX);
+      if (!v) return Error(400, "invalid_argument", "expected a tick number >= 0", "Last-Event-ID");
+      after = *v;
     }
-    if (auto it = req.query.find("wait"); it != req.query.end()) {
-      std::optional<int64_t> v = ParseBoundedInt(it->second, 0, kEventMaxWaitSeconds);
-      if (!v) return Error(400, "invalid_argument", "expected seconds in [0, 25]", "wait");
-      wait = *v;
+    if (auto it = req.query.find("limit"); it != req.query.end()) {
+      std::optional<int64_t> v = ParseBoundedInt(it->second, 1, kMaxLimit);
+      if (!v) return Error(400, "invalid_argument", "expected an integer in [1, 1000]", "limit");
+      limit = *v;
     }
-    if (after < 0) wait = 0;  // no tick seen yet: answer at once
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait);
-    std::optional<store::Checkpoint> newest;
-    while (true) {
-      StatusOr<std::optional<store::Checkpoint>> read = o.store->LatestCheckpoint();
-      if (!read.ok()) return FromStatus(read.status());
-      newest = std::move(*read);
-      if ((newest && newest->tick > after) || std::chrono::steady_clock::now() >= deadline) break;
+    if (Status store = o.store->LatestCheckpoint().status(); !store.ok()) return FromStatus(store);
+    std::shared_ptr<StreamSlot> slot = TakeStreamSlot();
+    if (!slot) {
+      return Error(503, "unavailable",
+                   "too many event streams are open (at most " +
+                       std::to_string(o.max_event_streams) + "): close one or retry later");
+    }
+    ApiResponse r{200, "text/event-stream", ""};
+    ApiRequest who = req;  // authenticated again before each snapshot
+    who.body.clear();
+    r.stream = [this, who, after, limit, slot](const StreamWrite& write,
+                                               const std::atomic<bool>& stopping) {
+      StreamEvents(who, after, limit, write, stopping);
+    };
+    return r;
+  }
+
+  // One open event stream; the count goes down when the last copy of the response's stream
+  // (which holds it) is destroyed.
+  struct StreamSlot {
+    explicit StreamSlot(std::atomic<size_t>& count) : open(count) {}
+    ~StreamSlot() { --open; }
+    std::atomic<size_t>& open;
+  };
+  std::atomic<size_t> open_streams{0};
+
+  std::shared_ptr<StreamSlot> TakeStreamSlot() {
+    size_t n = open_streams.load();
+    do {
+      if (n >= o.max_event_streams) return nullptr;
+    } while (!open_streams.compare_exchange_weak(n, n + 1));
+    return std::make_shared<StreamSlot>(open_streams);
+  }
+
+  // Writes the stream of Events(): polls the store every kEventPoll, a snapshot for each newer
+  // tick, a keepalive comment after o.event_keepalive of silence; returns when the client is
+  // gone, `stopping` turns true, the lifetime or `limit` is reached, or the store fails or the
+  // caller no longer authenticates (a revoked token): then an `error` event with the API's
+  // error JSON; the client reconnects and gets the status. Each snapshot is made for the
+  // caller's grants as they are then (`req` is authenticated again).
+  void StreamEvents(const ApiRequest& req, int64_t after, int64_t limit, const StreamWrite& write,
+                    const std::atomic<bool>& stopping) {
+    const Timestamp opened = Now();
+    Timestamp written = opened;
+    if (!write("retry: " + std::to_string(kEventRetryMillis) + "\n\n")) return;
+    while (!stopping) {
+      const Timestamp now = Now();
+      if (now - opened >= o.event_stream_lifetime) {
+        write(": the stream's lifetime is over: reconnect with Last-Event-ID\n\n");
+        return;
+      }
+      StatusOr<std::optional<store::Checkpoint>> newest = o.store->LatestCheckpoint();
+      Status failed = newest.status();
+      const int64_t tick = newest.ok() && *newest ? (**newest).tick : 0;
+      // A tick behind `after` means the store was replaced: the client gets its newest.
+      if (failed.ok() && (after < 0 || tick != after)) {
+        StatusOr<Json> snapshot = SnapshotFor(req, *newest);
+        failed = snapshot.status();
+        if (failed.ok()) {
+          if (!write(SnapshotEvent(tick, *snapshot)) || --limit == 0) return;
+          after = tick;
+          written = now;
+        }
+      }
+      if (!failed.ok()) {
+        write("event: error\ndata: " + FromStatus(failed).body + "\n\n");
+        return;
+      }
+      if (now - written >= o.event_keepalive) {
+        if (!write(": keepalive\n\n")) return;
+        written = now;
+      }
       std::this_thread::sleep_for(kEventPoll);
     }
-    StatusOr<Json> snapshot = Snapshot(c, newest);
-    if (!snapshot.ok()) return FromStatus(snapshot.status());
-    const int64_t tick = newest ? newest->tick : 0;
-    return {200, "text/event-stream",
-            "retry: " + std::to_string(kEventRetryMillis) + "\nid: " + std::to_string(tick) +
-                "\nevent: snapshot\ndata: " +
-                snapshot->dump(-1, ' ', false, Json::error_handler_t::replace) + "\n\n"};
+  }
+
+  // The snapshot for the caller of `req` as its token or certificate stands now.
+  StatusOr<Json> SnapshotFor(const ApiRequest& req,
+                             const std::optional<store::Checkpoint>& newest) {
+    CRESCENDO_ASSIGN_OR_RETURN(Caller c, Authenticate(req));
+    return Snapshot(c, newest);
+  }
+
+  static std::string SnapshotEvent(int64_t tick, const Json& snapshot) {
+    return "id: " + std::to_string(tick) + "\nevent: snapshot\ndata: " +
+           snapshot.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n\n";
   }
 
   // The exporter's samples of `family` as label set -> value, for the snapshot.
@@ -950,9 +1022,9 @@ struct ControlPlane::Impl {
         per_tenant[labels.count("tenant") ? labels.at("tenant") : ""][f] = value;
       }
     }
-    for (const char* f :
-         {"crescendo_workload_replicas", "crescendo_workload_load_rps",
-          "crescendo_workload_pod_cpu_millis", "crescendo_workload_pod_memory_bytes"}) {
+    for (const char* f : {"crescendo_workload_replicas", "crescendo_workload_load_rps",
+                          "crescendo_workload_forecast_rps", "crescendo_workload_pod_cpu_millis",
+                          "crescendo_workload_pod_memory_bytes"}) {
       for (const auto& [labels, value] : Samples(families, f)) {
         if (!labels.count("tenant") || !labels.count("service")) continue;
         per_service[labels.at("tenant") + "/" + labels.at("service")][f] = value;
@@ -998,6 +1070,10 @@ struct ControlPlane::Impl {
              {"max_replicas", s.horizontal ? s.horizontal->max_replicas : 0},
              {"replicas", w.value("crescendo_workload_replicas", 0.0)},
              {"load_rps", w.value("crescendo_workload_load_rps", 0.0)},
+             // null when the service's strategy made no forecast in requests/s
+             {"forecast_rps", w.contains("crescendo_workload_forecast_rps")
+                                  ? w["crescendo_workload_forecast_rps"]
+                                  : Json(nullptr)},
              {"pod_cpu_millis", w.value("crescendo_workload_pod_cpu_millis", 0.0)},
              {"pod_memory_bytes", w.value("crescendo_workload_pod_memory_bytes", 0.0)},
              {"decisions", list}});

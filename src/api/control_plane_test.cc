@@ -1,12 +1,18 @@
 #include "crescendo/api/control_plane.h"
 
 #include <gtest/gtest.h>
+#include <httplib.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
+#include "crescendo/api/http_server.h"
 #include "crescendo/api/metrics_exporter.h"
 #include "crescendo/config/config_files.h"
 #include "crescendo/security/rbac.h"
@@ -630,22 +636,102 @@ TEST_F(ControlPlaneTest, DryRunChangeValidatesAndStoresNothing) {
   EXPECT_EQ(Version(), before + 1);
 }
 
-// The dashboard's events: one snapshot of what the token may see, in text/event-stream.
+// Reads the stream of an events response on its own thread, as a client would: collects what
+// is written; the writer reports the client gone once `want` snapshots have arrived. Stop()
+// (and the destructor) tells the stream the server shuts down and waits for it to return.
+class EventReader {
+ public:
+  explicit EventReader(ApiResponse response, size_t want = SIZE_MAX)
+      : response_(std::move(response)), want_(want) {
+    thread_ = std::thread([this] {
+      response_.stream(
+          [this](std::string_view chunk) {
+            std::lock_guard lock(mu_);
+            text_ += chunk;
+            return Snapshots(text_).size() < want_;
+          },
+          stopping_);
+      returned_ = true;
+    });
+  }
+  ~EventReader() { Stop(); }
+  void Stop() {
+    stopping_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  // Waits up to 10 s until the stream has written `n` snapshots; returns them (their data).
+  std::vector<Json> AwaitSnapshots(size_t n) {
+    for (int i = 0; i < 1000 && Snapshots(Text()).size() < n && !returned_; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return Snapshots(Text());
+  }
+  // Waits up to 10 s until the stream returns by itself; returns whether it did.
+  bool AwaitReturn() {
+    for (int i = 0; i < 1000 && !returned_; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return returned_;
+  }
+  std::string Text() {
+    std::lock_guard lock(mu_);
+    return text_;
+  }
+  // The `snapshot` events of a text/event-stream, their ids in "id", their data in "data".
+  static std::vector<Json> Snapshots(const std::string& text) {
+    std::vector<Json> out;
+    for (size_t at = 0, end; (end = text.find("\n\n", at)) != std::string::npos; at = end + 2) {
+      const std::string block = text.substr(at, end - at);
+      if (block.find("event: snapshot\n") == std::string::npos) continue;
+      const size_t id = block.find("id: ") + 4, data = block.find("data: ") + 6;
+      out.push_back({{"id", std::stoll(block.substr(id, block.find('\n', id) - id))},
+                     {"data", Json::parse(block.substr(data))}});
+    }
+    return out;
+  }
+
+ private:
+  ApiResponse response_;
+  size_t want_;
+  std::mutex mu_;
+  std::string text_;
+  std::atomic<bool> stopping_{false}, returned_{false};
+  std::thread thread_;
+};
+
+// The dashboard's events: a stream of snapshots of what the token may see, in text/event-stream.
 TEST_F(ControlPlaneTest, EventsShowOnlyWhatTheTokenMaySee) {
   auto snapshot = [this](Who who, std::map<std::string, std::string> query = {}) {
     ApiResponse r = Call(who, "GET", "/api/v1/events", "", std::move(query));
     EXPECT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.content_type, "text/event-stream");
-    EXPECT_TRUE(r.body.starts_with("retry: 1000\nid: 0\nevent: snapshot\ndata: ")) << r.body;
-    const size_t data = r.body.find("data: ") + 6;
-    return Json::parse(r.body.substr(data, r.body.find('\n', data) - data));
+    EXPECT_TRUE(r.stream != nullptr);
+    if (!r.stream) return Json();
+    EventReader reader(std::move(r), 1);
+    std::vector<Json> events = reader.AwaitSnapshots(1);
+    EXPECT_TRUE(reader.Text().starts_with("retry: 1000\n\nid: 0\nevent: snapshot\ndata: "))
+        << reader.Text();
+    return events.empty() ? Json() : events[0]["data"];
   };
   auto tenants = [](const Json& s) {
     std::vector<std::string> names;
     for (const Json& t : s["tenants"]) names.push_back(t["name"]);
     return names;
   };
+  // A service with a forecast (serve exports it for the forecasting modes) carries it; the
+  // others carry null.
+  prometheus::BuildGauge()
+      .Name("crescendo_workload_forecast_rps")
+      .Help("test")
+      .Register(*exporter_.registry())
+      .Add({{"tenant", kOwn}, {"service", own_service_}})
+      .Set(123.5);
   const Json admin = snapshot(Who::kAdminAll);
+  for (const Json& s : admin["tenants"][0]["services"]) {
+    ASSERT_TRUE(s.contains("forecast_rps")) << s.dump();
+    EXPECT_EQ(s["forecast_rps"], s["service"] == own_service_ ? Json(123.5) : Json(nullptr))
+        << s["service"];
+  }
   EXPECT_EQ(tenants(admin),
             (std::vector<std::string>{"harmonia", "kinderklang", "nightowl", "shared"}));
   EXPECT_TRUE(admin.contains("audit") && !admin["audit"].empty());
@@ -656,18 +742,180 @@ TEST_F(ControlPlaneTest, EventsShowOnlyWhatTheTokenMaySee) {
   EXPECT_FALSE(own.contains("audit")) << "the audit log is for global admins";
   EXPECT_EQ(own.dump().find(kOther), std::string::npos) << own.dump();
   EXPECT_FALSE(snapshot(Who::kViewerAll).contains("audit"));
-  // With `after` and no newer tick, it answers when `wait` runs out.
-  EXPECT_EQ(snapshot(Who::kViewerOwn, {{"after", "0"}, {"wait", "0"}})["tick"], 0);
   const std::vector<std::pair<std::map<std::string, std::string>, int>> refused = {
-      {{{"after", "-1"}}, 400}, {{{"wait", "26"}}, 400}, {{{"since", "1"}}, 400}};
+      {{{"after", "-1"}}, 400},
+      {{{"limit", "0"}}, 400},
+      {{{"wait", "20"}}, 400},
+      {{{"since", "1"}}, 400}};
   for (const auto& [query, status] : refused) {
     EXPECT_EQ(Call(Who::kAdminAll, "GET", "/api/v1/events", "", query).status, status);
   }
+  ApiRequest bad_id{"GET", "/api/v1/events", {}, "Bearer " + tokens_[Who::kAdminAll], "", "test"};
+  bad_id.last_event_id = "x";
+  EXPECT_EQ(plane_->Handle(bad_id).status, 400);
   EXPECT_EQ(Call(Who::kNone, "GET", "/api/v1/events").status, 401);
   ApiResponse page = Call(Who::kNone, "GET", "/");
   EXPECT_EQ(page.status, 200);
   EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
   EXPECT_NE(page.body.find("/api/v1/events"), std::string::npos);
+}
+
+// One stream carries a snapshot per recorded tick, each of what its token may see; a
+// Last-Event-ID resumes after that tick; `limit` ends the stream.
+TEST_F(ControlPlaneTest, EventsStreamASnapshotPerTickResumingAfterTheLastEventId) {
+  auto record = [this](int64_t tick) {
+    store::TickRecord t;
+    t.checkpoint = {tick, clock_.Now(), "{}"};
+    ASSERT_TRUE(store_->RecordTick(t).ok());
+  };
+  struct Case {
+    std::string name;
+    Who who;
+    std::optional<int64_t> last_event_id;  // counted from the newest tick before the case
+    std::vector<int64_t> want;             // the snapshots' ticks, counted from the same
+  };
+  const std::vector<Case> cases = {
+      {"admin from now", Who::kAdminAll, std::nullopt, {0, 1, 2}},
+      {"tenant operator from now", Who::kOperatorOwn, std::nullopt, {0, 1, 2}},
+      {"tenant viewer resumed at the newest tick", Who::kViewerOwn, 0, {1, 2}},
+      {"an id ahead of the store (it was replaced): the newest at once",
+       Who::kViewerAll,
+       100,
+       {0, 1, 2}},
+  };
+  int64_t newest = 0;
+  for (const Case& c : cases) {
+    const int64_t base = newest;
+    ApiRequest r{"GET", "/api/v1/events", {}, "Bearer " + tokens_[c.who], "", "test"};
+    if (c.last_event_id) r.last_event_id = std::to_string(base + *c.last_event_id);
+    ApiResponse response = plane_->Handle(r);
+    ASSERT_EQ(response.status, 200) << c.name << ": " << response.body;
+    EventReader reader(std::move(response));
+    // After each tick, the snapshots due by then arrive before the next tick is recorded.
+    auto due = [&](int64_t k) {
+      return std::count_if(c.want.begin(), c.want.end(), [k](int64_t t) { return t <= k; });
+    };
+    reader.AwaitSnapshots(due(0));
+    for (int k = 1; k <= 2; ++k) {
+      record(++newest);
+      reader.AwaitSnapshots(due(k));
+    }
+    std::vector<Json> events = reader.AwaitSnapshots(c.want.size());
+    reader.Stop();
+    std::vector<int64_t> ticks;
+    for (const Json& e : events) ticks.push_back(e["id"].get<int64_t>() - base);
+    EXPECT_EQ(ticks, c.want) << c.name << ": " << reader.Text();
+    for (const Json& e : events) {
+      EXPECT_EQ(e["data"]["tick"], e["id"]) << c.name;
+      if (c.who == Who::kAdminAll || c.who == Who::kViewerAll) continue;
+      EXPECT_EQ(e["data"].dump().find(kOther), std::string::npos) << c.name << ": " << e.dump();
+    }
+  }
+  ApiResponse limited = Call(Who::kAdminAll, "GET", "/api/v1/events", "", {{"limit", "1"}});
+  EventReader reader(std::move(limited));
+  EXPECT_TRUE(reader.AwaitReturn()) << "limit=1 ends the stream after one snapshot";
+  EXPECT_EQ(reader.AwaitSnapshots(1).size(), 1u);
+}
+
+// Streams are bounded: at most max_event_streams open (then 503), a keepalive comment after
+// event_keepalive of silence, an end after event_stream_lifetime, an end when the server stops.
+TEST_F(ControlPlaneTest, EventStreamsAreLimitedKeptAliveAndEnded) {
+  std::vector<ApiResponse> open;
+  for (int i = 0; i < 16; ++i) {
+    open.push_back(Call(Who::kViewerAll, "GET", "/api/v1/events"));
+    ASSERT_EQ(open.back().status, 200) << i;
+  }
+  ApiResponse refused = Call(Who::kViewerAll, "GET", "/api/v1/events");
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_NE(refused.body.find("too many event streams are open (at most 16)"), std::string::npos)
+      << refused.body;
+  open.pop_back();  // a stream that ends frees its place
+  EXPECT_EQ(Call(Who::kViewerAll, "GET", "/api/v1/events").status, 200);
+  open.clear();
+
+  EventReader reader(Call(Who::kViewerOwn, "GET", "/api/v1/events"));
+  ASSERT_EQ(reader.AwaitSnapshots(1).size(), 1u);
+  EXPECT_EQ(reader.Text().find(": keepalive"), std::string::npos);
+  clock_.Advance(std::chrono::seconds(15));
+  for (int i = 0; i < 500 && reader.Text().find(": keepalive\n\n") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_NE(reader.Text().find(": keepalive\n\n"), std::string::npos) << reader.Text();
+  clock_.Advance(std::chrono::minutes(10));
+  EXPECT_TRUE(reader.AwaitReturn()) << "the stream ends after its lifetime";
+  EXPECT_NE(reader.Text().find("lifetime is over"), std::string::npos) << reader.Text();
+
+  // A token revoked while its stream is open: the next tick ends the stream with a 401 error.
+  EventReader revoked(Call(Who::kViewerOwn, "GET", "/api/v1/events"));
+  ASSERT_EQ(revoked.AwaitSnapshots(1).size(), 1u);
+  ASSERT_TRUE(store_->RevokeToken(tokens_[Who::kViewerOwn].substr(4, 12), clock_.Now(), {}).ok());
+  store::TickRecord tick;
+  tick.checkpoint = {1, clock_.Now(), "{}"};
+  ASSERT_TRUE(store_->RecordTick(tick).ok());
+  EXPECT_TRUE(revoked.AwaitReturn()) << "a revoked token's stream ends";
+  EXPECT_NE(revoked.Text().find("event: error\ndata: {\"code\":\"unauthenticated\""),
+            std::string::npos)
+      << revoked.Text();
+  EXPECT_EQ(revoked.AwaitSnapshots(2).size(), 1u) << "no snapshot after the revocation";
+
+  EventReader stopped(Call(Who::kViewerAll, "GET", "/api/v1/events"));
+  ASSERT_EQ(stopped.AwaitSnapshots(1).size(), 1u);
+  const auto before = std::chrono::steady_clock::now();
+  stopped.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(1))
+      << "a stream returns promptly once the server stops";
+}
+
+// Over HTTP: one connection receives a snapshot per tick, as it is written; Stop() ends the
+// open streams at once (serve's SIGTERM does not wait for them).
+TEST_F(ControlPlaneTest, OneHttpConnectionStreamsTicksAndStopEndsIt) {
+  StatusOr<std::unique_ptr<HttpServer>> server =
+      HttpServer::Start({.listen = "127.0.0.1:0"}, plane_.get());
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  std::mutex mu;
+  std::string received;
+  std::atomic<bool> done{false};
+  int status = 0;
+  std::thread client([&] {
+    httplib::Client http("127.0.0.1", (*server)->port());
+    http.set_read_timeout(30, 0);
+    httplib::Result result =
+        http.Get("/api/v1/events", {{"Authorization", "Bearer " + tokens_[Who::kOperatorOwn]}},
+                 [&](const char* data, size_t n) {
+                   std::lock_guard lock(mu);
+                   received.append(data, n);
+                   return true;
+                 });
+    status = result ? result->status : -1;
+    done = true;
+  });
+  auto snapshots = [&] {
+    std::lock_guard lock(mu);
+    return EventReader::Snapshots(received);
+  };
+  auto await = [&](size_t n) {
+    for (int i = 0; i < 1000 && snapshots().size() < n; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return snapshots().size();
+  };
+  ASSERT_EQ(await(1), 1u);
+  for (int64_t tick = 1; tick <= 2; ++tick) {
+    store::TickRecord t;
+    t.checkpoint = {tick, clock_.Now(), "{}"};
+    ASSERT_TRUE(store_->RecordTick(t).ok());
+    EXPECT_EQ(await(1 + tick), 1u + tick) << "tick " << tick;
+  }
+  for (const Json& e : snapshots()) {
+    EXPECT_EQ(e["data"].dump().find(kOther), std::string::npos) << e.dump();
+  }
+  EXPECT_FALSE(done) << "the stream stays open between ticks";
+  const auto before = std::chrono::steady_clock::now();
+  (*server)->Stop();
+  client.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(3));
+  EXPECT_TRUE(done);
+  EXPECT_EQ(status, 200) << "the stream ended cleanly";
 }
 
 TEST_F(ControlPlaneTest, RetentionCountsThenDeletesOlderRows) {

@@ -14,7 +14,7 @@ std::string_view DashboardHtml() {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Crescendo</title>
 <style>
-  :root { --fg: #1d2330; --muted: #5b6475; --line: #d6dae3; --accent: #2456c7; --load: #c4571b; --bad: #b3261e; }
+  :root { --fg: #1d2330; --muted: #5b6475; --line: #d6dae3; --accent: #2456c7; --load: #c4571b; --forecast: #6b3fa0; --bad: #b3261e; }
   body { font: 14px/1.45 system-ui, sans-serif; color: var(--fg); margin: 0; background: #f6f7fa; }
   header { background: #fff; border-bottom: 1px solid var(--line); padding: .6rem 1rem; display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; }
   header h1 { font-size: 1.1rem; margin: 0; }
@@ -28,8 +28,12 @@ std::string_view DashboardHtml() {
   .muted { color: var(--muted); } .bad { color: var(--bad); font-weight: 600; }
   .sla { display: flex; gap: 1.5rem; flex-wrap: wrap; margin-bottom: .4rem; }
   svg.chart { width: 220px; height: 44px; } svg.chart .replicas { stroke: var(--accent); } svg.chart .load { stroke: var(--load); }
-  svg.chart polyline { fill: none; stroke-width: 1.5; }
-  .legend span { margin-right: .8rem; } .legend .r { color: var(--accent); } .legend .l { color: var(--load); }
+  svg.chart polyline { fill: none; stroke-width: 1.5; } svg.chart .forecast { stroke: var(--forecast); stroke-dasharray: 4 3; }
+  .legend span { margin-right: .8rem; } .legend .r { color: var(--accent); } .legend .l { color: var(--load); } .legend .f { color: var(--forecast); }
+  [hidden] { display: none !important; }
+  #whatif form { display: flex; gap: .8rem; flex-wrap: wrap; align-items: end; margin-bottom: .6rem; }
+  #whatif label { display: flex; flex-direction: column; gap: .15rem; font-weight: 600; color: var(--muted); }
+  #whatif input, #whatif select { font: inherit; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
   #login { display: flex; gap: .5rem; align-items: center; } #login input { width: 28rem; max-width: 60vw; }
   ol.decisions { list-style: none; padding: 0; margin: 0; } ol.decisions > li { border-bottom: 1px solid var(--line); padding: .3rem 0; }
   code { font-size: .85em; }
@@ -52,6 +56,32 @@ std::string_view DashboardHtml() {
     <p class="muted">Newest first. Each decision lists its trace: every step of the pipeline, the replicas before and after it, and why. <kbd>Esc</kbd> closes.</p>
     <ol class="decisions" id="decisions"></ol>
   </section>
+  <section class="card" id="whatif" aria-labelledby="whatif-title">
+    <h2 id="whatif-title">What-if simulations</h2>
+    <p class="muted">Runs <code>crescendo simulate</code>'s path on the server: each strategy on its own simulated cluster, compared by cost, SLA and scaling actions.</p>
+    <form id="whatif-form" aria-label="Start a what-if simulation" hidden>
+      <label for="whatif-scenario">Scenario
+        <select id="whatif-scenario">
+          <option value="config">config: the newest configuration</option>
+          <option value="music-streaming">music-streaming: the generated demo scenario</option>
+        </select></label>
+      <label for="whatif-tenant">Tenant
+        <select id="whatif-tenant"></select></label>
+      <label for="whatif-strategies">Strategies (comma-separated)
+        <input id="whatif-strategies" value="kubernetes, predictive, intelligent" required aria-describedby="whatif-strategies-hint"></label>
+      <label for="whatif-hours">Simulated hours
+        <input id="whatif-hours" type="number" min="0.25" max="48" step="0.25" value="1" required></label>
+      <button type="submit" id="whatif-start">Start what-if run</button>
+      <span id="whatif-strategies-hint" class="muted">e.g. kubernetes, predictive, intelligent</span>
+    </form>
+    <p id="whatif-note" class="muted" hidden>This token may read what-if runs but not start them: that needs an operator grant.</p>
+    <p id="whatif-status" role="status" aria-live="polite" class="muted"></p>
+    <table><thead><tr><th>run</th><th>state</th><th>scenario</th><th>tenant</th><th>strategies</th><th>simulated</th><th>started</th><th>by</th></tr></thead><tbody id="whatif-runs"></tbody></table>
+    <div id="whatif-report" hidden tabindex="-1" aria-live="polite">
+      <h3 id="whatif-report-title"></h3>
+      <table class="report"><thead><tr><th>strategy</th><th class="num">cost</th><th class="num">SLA violation s</th><th class="num">p95 latency ms</th><th class="num">dropped requests</th><th class="num">pod-seconds</th><th class="num">scaling actions</th><th class="num">OOM kills</th></tr></thead><tbody id="whatif-report-rows"></tbody></table>
+    </div>
+  </section>
   <section class="card" id="audit" hidden aria-labelledby="audit-title">
     <h2 id="audit-title">Audit log (newest first)</h2>
     <table><thead><tr><th>#</th><th>time</th><th>actor</th><th>action</th><th>target</th><th>tenant</th><th>outcome</th></tr></thead><tbody id="audit-rows"></tbody></table>
@@ -61,9 +91,11 @@ std::string_view DashboardHtml() {
 'use strict';
 // The live dashboard of `crescendo serve`. It reads GET /api/v1/events (server-sent events,
 // text/event-stream) with the bearer token typed above, which never leaves this tab: fetch()
-// sends it in the Authorization header, as every API call; the server answers only what the
-// token may see. Each answer is one `snapshot` event; the page asks again after `retry`.
-const state = { token: '', tick: -1, snapshot: null, history: new Map(), selected: null, running: false };
+// sends it in the Authorization header, as every API call (EventSource cannot send it); the
+// server answers only what the token may see. One response stays open and carries a
+// `snapshot` event per tick, read as it arrives; when the server ends it (its 10-minute
+// lifetime, a restart) the page reconnects after `retry` with Last-Event-ID, the last tick seen.
+const state = { token: '', tick: -1, snapshot: null, history: new Map(), selected: null, running: false, abort: null, grants: [] };
 const $ = (id) => document.getElementById(id);
 const el = (tag, attrs = {}, ...children) => {
   const e = document.createElement(tag);
@@ -75,96 +107,116 @@ const el = (tag, attrs = {}, ...children) => {
 };
 const fmt = (x, digits = 1) => Number(x).toFixed(digits);
 const bytes = (b) => b >= 2 ** 30 ? fmt(b / 2 ** 30) + ' GiB' : fmt(b / 2 ** 20, 0) + ' MiB';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const setStatus = (text, bad = false) => { $('status').textContent = text; $('status').classList.toggle('bad', bad); };
 
-// Parses a text/event-stream body into events {id, event, data, retry}.
-function parseEvents(text) {
-  const events = [];
-  for (const block of text.split(/\n\n/)) {
-    const ev = { event: 'message', data: '' };
-    let any = false;
-    for (const line of block.split('\n')) {
-      const at = line.indexOf(':');
-      if (at <= 0) continue;
-      const field = line.slice(0, at), value = line.slice(at + 1).replace(/^ /, '');
-      any = true;
-      if (field === 'data') ev.data += (ev.data ? '\n' : '') + value; else ev[field] = value;
-    }
-    if (any) events.push(ev);
+// Parses one block of a text/event-stream into {event, id, data, retry}; null for a comment
+// (": keepalive") or an empty block.
+function parseEvent(block) {
+  const ev = { event: 'message', data: '' };
+  let any = false;
+  for (const line of block.split('\n')) {
+    const at = line.indexOf(':');
+    if (at <= 0) continue;
+    const field = line.slice(0, at), value = line.slice(at + 1).replace(/^ /, '');
+    any = true;
+    if (field === 'data') ev.data += (ev.data ? '\n' : '') + value; else ev[field] = value;
   }
-  return events;
+  return any ? ev : null;
+}
+
+// Reads one response body as it arrives, handing each complete event to `onEvent`.
+async function readEvents(body, onEvent) {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const)dashboard"
+    R"dashboard( { value, done } = await reader.read();
+    if (done) return;
+    buffer += value.replace(/\r\n?/g, '\n');
+    for (let end; (end = buffer.indexOf('\n\n')) >= 0;) {
+      const ev = parseEvent(buffer.slice(0, end));
+      buffer = buffer.slice(end + 2);
+      if (ev) onEvent(ev);
+    }
+  }
 }
 
 async function run() {
   state.running = true;
   let retry = 1000;
   while (state.running) {
-    let response;
+    const token = state.token;
+    state.abort = new AbortController();
     try {
-      // The first request answers at once; later ones wait for a tick newer than the last seen.
-      const query = state.tick < 0 ? '' : `after=${state.tick}&wait=20`;
-      response = await fetch(`/api/v1/events?${query}`, { headers: { Authorization: `Bearer ${state.token}` } });
+      const headers = { Authorization: `Bearer ${token}` };
+      if (state.tick >= 0) headers['Last-Event-ID'] = String(state.tick);
+      const response = await fetch('/api/v1/events', { headers, cache: 'no-store', signal: state.abort.signal });
+      if (!response.ok) {
+        const body = await response.json().catch(() => ({}));
+        const fatal = [400, 401, 403].includes(response.status);
+        setStatus(`refused: HTTP ${response.status} ${body.message || ''}${fatal ? '' : '; retrying'}`, true);
+        if (fatal) { state.running = false; return; }
+      } else {
+        await readEvents(response.body, (ev) => {
+          if (ev.retry) retry = Number(ev.retry);
+          if (ev.event === 'snapshot') { state.tick = Number(ev.id); apply(JSON.parse(ev.data)); }
+          if (ev.event === 'error') setStatus(`server error: ${JSON.parse(ev.data).message}; reconnecting`, true);
+        });
+      }
     } catch (err) {
-      $('status').textContent = `disconnected (${err.message}); retrying`;
-      await new Promise((r) => setTimeout(r, retry));
-      continue;
+      if (token === state.token) setStatus(`disconnected (${err.message}); retrying`, true);
     }
-    if (!response.ok) {
-      const body = await response.json().catch(() => ({}));
-      $('status').textContent = `refused: HTTP ${response.status} ${body.message || ''}`;
-      $('status').classList.add('bad');
-      state.running = false;
-      return;
-    }
-    for (const ev of parseEvents(await response.text())) {
-      if (ev.retry) retry = Number(ev.retry);
-      if (ev.event === 'snapshot') { state.tick = Number(ev.id); apply(JSON.parse(ev.data)); }
-    }
-    await new Promise((r) => setTimeout(r, retry));
+    if (token === state.token) await sleep(retry);  // a new token reconnects at once
   }
 }
 
 function apply(snapshot) {
   state.snapshot = snapshot;
-  $('status').classList.remove('bad');
-  $('status').textContent = `${snapshot.caller.name} · tick ${snapshot.tick} · simulated ${snapshot.time || '-'} · live`;
+  setStatus(`${snapshot.caller.name} · tick ${snapshot.tick} · simulated ${snapshot.time || '-'} · live`);
   for (const t of snapshot.tenants) for (const s of t.services) {
     const h = state.history.get(s.id) || [];
     if (h.length === 0) {  // seed the replicas from the decisions already recorded
-      for (const d of [...s.decisions].reverse()) h.push({ tick: d.tick, replicas: d.applied ? d.desired_replicas : d.current_replicas, load: null });
+      for (const d of [...s.decisions].reverse()) h.push({ tick: d.tick, replicas: d.applied ? d.desired_replicas : d.current_replicas, load: null, forecast: null });
     }
-    const now = { tick: snapshot.tick, replicas: s.replicas, load: s.load_rps };
+    const now = { tick: snapshot.tick, replicas: s.replicas, load: s.load_rps, forecast: s.forecast_rps ?? null };
     if (h.length && h[h.length - 1].tick === snapshot.tick) h[h.length - 1] = now; else h.push(now);
     state.history.set(s.id, h.slice(-300));
   }
   const focused = document.activeElement && document.activeElement.dataset.key;
   renderTenants(snapshot);
   renderAudit(snapshot.audit);
+  renderWhatIfForm(snapshot);
   if (state.selected) renderDetails();
   if (focused) { const again = document.querySelector(`[data-key="${CSS.escape(focused)}"]`); if (again) again.focus(); }
 }
 
+// Replicas (own scale) and the load with its forecast (one shared scale, so they compare) over
+// the ticks seen. The forecast is drawn at the tick that made it: the load it expected at the
+// provisioning horizon ahead, dashed.
 function chart(h) {
   const w = 220, ht = 44;
-  const line = (key) => {
+  const scale = (keys) => Math.max(1, ...h.flatMap((p) => keys.map((k) => p[k] ?? 0)));
+  const line = (key, max) => {
     const pts = h.map((p, i) => [i, p[key]]).filter(([, v]) => v !== null && v !== undefined);
     if (pts.length < 2) return '';
-    const max = Math.max(...pts.map(([, v]) => v), 1);
     return pts.map(([i, v]) => `${fmt((i / Math.max(h.length - 1, 1)) * w, 1)},${fmt(ht - 2 - (v / max) * (ht - 4), 1)}`).join(' ');
   };
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   svg.setAttribute('class', 'chart'); svg.setAttribute('viewBox', `0 0 ${w} ${ht}`); svg.setAttribute('role', 'img');
   const last = h[h.length - 1] || {};
-  svg.setAttribute('aria-label', `replicas and load over the last ${h.length} ticks; now ${last.replicas} replicas, ${fmt(last.load || 0)} requests per second`);
-  for (const key of ['replicas', 'load']) {
+  const forecast = last.forecast === null || last.forecast === undefined ? 'no forecast' : `forecast ${fmt(last.forecast)} requests per second`;
+  svg.setAttribute('aria-label', `replicas, load and forecast over the last ${h.length} ticks; now ${last.replicas} replicas, ${fmt(last.load || 0)} requests per second, ${forecast}`);
+  const loadMax = scale(['load', 'forecast']);
+  for (const [key, max] of [['replicas', scale(['replicas'])], ['load', loadMax], ['forecast', loadMax]]) {
     const p = document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
-    p.setAttribute('class', key); p.setAttribute('points', line(key)); svg.append(p);
+    p.setAttribute('class', key); p.setAttribute('points', line(key, max)); svg.append(p);
   }
   return svg;
 }
 
 function renderTenants(snapshot) {
-  co)dashboard"
-    R"dashboard(nst root = $('tenants');
+  const root = $('tenants');
   root.replaceChildren();
   for (const t of snapshot.tenants) {
     const sla = t.sla;
@@ -183,15 +235,15 @@ function renderTenants(snapshot) {
       rows.append(el('tr', { 'data-service': s.service },
         el('td', {}, el('button', { class: 'link', 'data-key': s.id, 'aria-label': `decisions of ${s.service} (${t.name})`, text: s.service, onclick: () => select(t.name, s.id) })),
         el('td', { text: `${s.replicas} (${s.min_replicas}–${s.max_replicas})` }),
-        el('td', { text: fmt(s.load_rps) }),
+        el('td', { text: fmt(s.load_rps) + (s.forecast_rps === null || s.forecast_rps === undefined ? '' : ` (forecast ${fmt(s.forecast_rps)})`) }),
         el('td', { text: pod }),
         el('td', { text: last ? `${last.current_replicas} → ${last.desired_replicas}${last.applied ? '' : ' (held)'}` : '-' }),
         el('td', {}, chart(h))));
     }
     section.append(el('table', {},
-      el('thead', {}, el('tr', {}, ...['service', 'replicas (min–max)', 'load rps', 'pod size', 'last decision', 'replicas vs load'].map((x) => el('th', { text: x })))),
+      el('thead', {}, el('tr', {}, ...['service', 'replicas (min–max)', 'load rps', 'pod size', 'last decision', 'replicas vs load and forecast'].map((x) => el('th', { text: x })))),
       rows));
-    section.append(el('p', { class: 'legend muted' }, el('span', { class: 'r', text: '— replicas' }), el('span', { class: 'l', text: '— load' })));
+    section.append(el('p', { class: 'legend muted' }, el('span', { class: 'r', text: '— replicas' }), el('span', { class: 'l', text: '— load (requests/s)' }), el('span', { class: 'f', text: '- - forecast at the provisioning horizon (predictive and intelligent modes)' })));
     root.append(section);
   }
 }
@@ -225,16 +277,108 @@ function renderAudit(entries) {
   $('audit').hidden = !entries;
   if (!entries) return;
   $('audit-rows').replaceChildren(...entries.map((e) => el('tr', {},
-    ...[e.seq, e.time, e.actor, e.action, e.target, e.tenant, e.outcome].map((x) => el('td', { text: String(x) })))));
+    ...[)dashboard"
+    R"dashboard(e.seq, e.time, e.actor, e.action, e.target, e.tenant, e.outcome].map((x) => el('td', { text: String(x) })))));
 }
+
+// What-if runs: the caller's simulations (GET /api/v1/simulations lists those it may read),
+// a form to start one (shown to operators and admins; the API decides, and its refusal is
+// shown), and a finished run's report per strategy.
+const whatif = { shown: null, reported: null, poll: null };
+const whatifStatus = (text, bad = false) => { $('whatif-status').textContent = text; $('whatif-status').classList.toggle('bad', bad); };
+async function api(method, path, body) {
+  const headers = { Authorization: `Bearer ${state.token}` };
+  if (body) headers['Content-Type'] = 'application/json';
+  const r = await fetch(path, { method, headers, cache: 'no-store', body: body ? JSON.stringify(body) : undefined });
+  return { ok: r.ok, status: r.status, json: await r.json().catch(() => ({})) };
+}
+const refusal = (r) => `HTTP ${r.status} ${r.json.message || ''}${r.json.field ? ` (field ${r.json.field})` : ''}`;
+// A global grant's tenant is "*" (security/rbac.h); '' asks for a global grant.
+const mayStart = (tenant) => state.grants.some((g) => (g.role === 'operator' || g.role === 'admin') && (g.tenant === '*' || (tenant !== '' && g.tenant === tenant)));
+
+async function loadGrants() {
+  const r = await api('GET', '/api/v1/whoami');
+  state.grants = r.ok ? r.json.grants : [];
+  if (state.snapshot) renderWhatIfForm(state.snapshot);
+}
+
+function renderWhatIfForm(snapshot) {
+  const choices = mayStart('') ? [['', 'all services']] : [];
+  for (const t of snapshot.tenants) if (t.name !== 'shared' && mayStart(t.name)) choices.push([t.name, t.display_name || t.name]);
+  $('whatif-form').hidden = choices.length === 0;
+  $('whatif-note').hidden = choices.length > 0;
+  const select = $('whatif-tenant'), key = choices.map(([v]) => v).join(',');
+  if (select.dataset.key === key) return;  // unchanged: keep the user's choice
+  select.dataset.key = key;
+  select.replaceChildren(...choices.map(([value, label]) => el('option', { value, text: label })));
+}
+
+async function loadRuns() {
+  clearTimeout(whatif.poll);
+  const r = await api('GET', '/api/v1/simulations');
+  if (!r.ok) { whatifStatus(`cannot list what-if runs: ${refusal(r)}`, true); return; }
+  const runs = r.json.simulations;
+  $('whatif-runs').replaceChildren(...runs.map(runRow));
+  const shown = runs.find((x) => x.id === whatif.shown);
+  if (shown && shown.state !== 'running' && whatif.reported !== shown.id) await showReport(shown.id);
+  if (runs.some((x) => x.state === 'running')) whatif.poll = setTimeout(loadRuns, 1000);
+}
+
+function runRow(run) {
+  const id = run.state === 'done'
+    ? el('button', { class: 'link', 'aria-label': `report of what-if run ${run.id}`, text: run.id, onclick: () => { whatif.shown = run.id; showReport(run.id, true); } })
+    : run.id;
+  return el('tr', { 'data-run': run.id, 'data-state': run.state },
+    el('td', {}, id),
+    el('td', { class: run.state === 'failed' ? 'bad' : '', text: run.state + (run.error ? `: ${run.error}` : '') }),
+    el('td', { text: run.scenario }), el('td', { text: run.tenant || 'all services' }),
+    el('td', { text: run.strategies.join(', ') }), el('td', { text: `${fmt(run.duration_seconds / 3600, 2)} h` }),
+    el('td', { text: run.created }), el('td', { text: run.requested_by }));
+}
+
+async function showReport(id, focus = false) {
+  const r = await api('GET', `/api/v1/simulations/${id}`);
+  if (!r.ok) { whatifStatus(`cannot read run ${id}: ${refusal(r)}`, true); return; }
+  if (r.json.state !== 'done') { whatifStatus(`run ${id} is ${r.json.state}${r.json.error ? ': ' + r.json.error : ''}`, r.json.state !== 'running'); return; }
+  whatif.reported = id;
+  $('whatif-report-title').textContent = `Report of run ${id}: ${r.json.scenario}, ${fmt(r.json.duration_seconds / 3600, 2)} simulated hours`;
+  const digits = [2, 0, 1, 0, 0, 0, 0];
+  $('whatif-report-rows').replaceChildren(...(r.json.report.strategies || []).map((s) => el('tr', { 'data-strategy': s.name },
+    el('th', { scope: 'row', text: s.name }),
+    ...[s.cost, s.sla.violation_seconds, s.sla.p95_latency_ms, s.sla.dropped_requests, s.pod_seconds, s.scaling_actions, s.oom_kills]
+      .map((v, i) => el('td', { class: 'num', text: fmt(v, digits[i]) })))));
+  $('whatif-report').hidden = false;
+  whatifStatus(`run ${id} finished`);
+  if (focus) $('whatif-report').focus();
+}
+
+$('whatif-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const body = {
+    scenario: $('whatif-scenario').value,
+    strategies: $('whatif-strategies').value.split(',').map((x) => x.trim()).filter(Boolean),
+    duration_seconds: Math.round(Number($('whatif-hours').value) * 3600),
+  };
+  if ($('whatif-tenant').value) body.tenant = $('whatif-tenant').value;
+  $('whatif-start').disabled = true;
+  const r = await api('POST', '/api/v1/simulations', body).finally(() => { $('whatif-start').disabled = false; });
+  if (!r.ok) { whatifStatus(`not started: ${refusal(r)}`, true); return; }
+  whatif.shown = r.json.id;
+  whatifStatus(`started run ${r.json.id}; its report appears below when it finishes`);
+  await loadRuns();
+});
 
 $('login').addEventListener('submit', (ev) => {
   ev.preventDefault();
   state.token = $('token').value.trim();
   sessionStorage.setItem('crescendo-token', state.token);
-  state.tick = -1; state.history.clear(); state.selected = null;
-  $('status').textContent = 'connecting…';
+  state.tick = -1; state.history.clear(); state.selected = null; state.grants = [];
+  whatif.shown = whatif.reported = null; $('whatif-report').hidden = true; whatifStatus('');
+  setStatus('connecting…');
+  if (state.abort) state.abort.abort();  // the stream of the previous token
   if (!state.running) run();
+  loadGrants();
+  loadRuns();
 });
 document.addEventListener('keydown', (ev) => {
   if (ev.key === 'Escape' && state.selected) {

@@ -7,6 +7,9 @@
 #include <openssl/x509v3.h>
 #include <sys/socket.h>
 
+#include <atomic>
+#include <memory>
+#include <string_view>
 #include <thread>
 
 namespace crescendo::api {
@@ -69,11 +72,38 @@ std::optional<ClientCertificate> ClientOf(const SSL* ssl) {
   return out;
 }
 
+// Puts `response` into `res`: a whole body, or a stream written as chunks (server-sent events
+// go out as they are written: text/event-stream is never compressed by httplib, and the
+// sockets have TCP_NODELAY) that ends when the stream returns or `stopping` turns true.
+void Answer(ApiResponse response, std::shared_ptr<const std::atomic<bool>> stopping,
+            httplib::Response& res) {
+  res.status = response.status;
+  if (!response.stream) {
+    res.set_content(response.body, response.content_type.c_str());
+    return;
+  }
+  res.set_header("Cache-Control", "no-cache");
+  res.set_header("X-Accel-Buffering", "no");  // no buffering by nginx-style proxies either
+  res.set_chunked_content_provider(
+      response.content_type,
+      [stream = std::move(response.stream), stopping](size_t, httplib::DataSink& sink) {
+        stream(
+            [&sink](std::string_view chunk) {
+              return sink.is_writable() && sink.write(chunk.data(), chunk.size());
+            },
+            *stopping);
+        sink.done();
+        return true;
+      });
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
   std::unique_ptr<httplib::Server> server;
   std::thread thread;
+  // Turns true first thing in Stop(), so open streams return and their threads can be joined.
+  std::shared_ptr<std::atomic<bool>> stopping = std::make_shared<std::atomic<bool>>(false);
 };
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl, int port)
@@ -83,6 +113,7 @@ HttpServer::~HttpServer() { Stop(); }
 
 void HttpServer::Stop() {
   if (!impl_ || !impl_->server) return;
+  impl_->stopping->store(true);
   impl_->server->stop();
   if (impl_->thread.joinable()) impl_->thread.join();
   impl_->server.reset();
@@ -133,7 +164,8 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions&
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
     setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
   });
-  auto handler = [plane](const httplib::Request& req, httplib::Response& res) {
+  auto handler = [plane, stopping = std::shared_ptr<const std::atomic<bool>>(impl->stopping)](
+                     const httplib::Request& req, httplib::Response& res) {
     ApiRequest request;
     request.method = req.method;
     request.path = req.path;
@@ -142,9 +174,8 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions&
     request.body = req.body;
     request.remote = req.remote_addr;
     request.client_certificate = ClientOf(req.ssl);
-    ApiResponse response = plane->Handle(request);
-    res.status = response.status;
-    res.set_content(response.body, response.content_type.c_str());
+    request.last_event_id = req.get_header_value("Last-Event-ID");
+    Answer(plane->Handle(request), stopping, res);
   };
   for (auto route : {&httplib::Server::Get, &httplib::Server::Post, &httplib::Server::Put,
                      &httplib::Server::Delete, &httplib::Server::Patch}) {

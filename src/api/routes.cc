@@ -79,18 +79,23 @@ std::span<const Route> Routes() {
       {"GET",
        "/api/v1/events",
        "events",
-       "Server-sent events (text/event-stream): one `snapshot` event of what the token may see "
-       "(its tenants' services, replicas, load, pod size, decisions with their traces, SLA and "
-       "cost; the audit log for a global admin), sent at once without `after`, else once a "
-       "tick newer than `after` is recorded or `wait` seconds (0..25, default 20) have "
-       "passed; the client asks again after `retry` milliseconds",
+       "Server-sent events (text/event-stream), one stream per connection: a `snapshot` event "
+       "(`id` = the tick) of what the token may see (its tenants' services, replicas, load, "
+       "forecast, pod size, decisions with their traces, SLA and cost; the audit log for a global "
+       "admin) at once, then one for every newly recorded tick, and a `: keepalive` comment "
+       "after 15 s without an event. With `after` (or a Last-Event-ID header) the first event "
+       "waits for a tick newer than it (one ahead of the newest tick gets the newest at once); "
+       "`limit` (1..1000) ends the stream after that many "
+       "snapshots; the server ends every stream after 10 minutes or when it shuts down, and the "
+       "client reconnects after `retry` milliseconds with Last-Event-ID. 503 when the store does "
+       "not answer or 16 streams are already open",
        Scope::kAnyToken,
        Role::kViewer,
        200,
        {400, 401, 429, 503},
        "",
        "Text",
-       {"after", "wait"}},
+       {"after", "limit"}},
       {"GET",
        "/api/v1/whoami",
        "whoami",

@@ -335,6 +335,27 @@ StatusOr<api::SimulationJob> PrepareSimulation(const api::SimulationSpec& spec,
       });
 }
 
+// True when the load signal of the forecasting strategies (ReadLoadSignal in
+// horizontal/predictive.h) for `id` is requests_per_second, so that Decision::forecast_load is in
+// requests/s: its HPA scales on requests_per_second, which the simulator reports as the
+// workload's total (a workload-level value, preferred to per-pod sums such as cpu), and on no
+// Object or External average value (which could come first). Other signals (queue lengths,
+// streams, cpu millicores) are not requests/s, and their forecasts are not exported as such.
+bool LoadSignalIsRequestsPerSecond(const config::Config& config, const WorkloadId& id) {
+  for (const config::ServiceConfig& s : config.services) {
+    if (s.id.ToString() != id.ToString() || !s.horizontal) continue;
+    bool rps = false;
+    for (const MetricSpec& m : s.horizontal->metrics) {
+      const bool workload_level =
+          m.type == MetricSourceType::kObject || m.type == MetricSourceType::kExternal;
+      if (workload_level && m.target.average_value) return false;
+      rps = rps || (m.type == MetricSourceType::kPods && m.name == "requests_per_second");
+    }
+    return rps;
+  }
+  return false;
+}
+
 // The operational metrics of `serve` (beside api::MetricsExporter's), the inputs of the alerting
 // rules in monitoring/prometheus/crescendo-alerts.yaml and of the Grafana dashboard:
 //   crescendo_ticks_total                          ticks recorded
@@ -347,6 +368,11 @@ StatusOr<api::SimulationJob> PrepareSimulation(const api::SimulationSpec& spec,
 //   crescendo_decisions_held_total{tenant}         decisions that wanted a change not applied
 //   crescendo_workload_replicas{tenant,service}    replicas after the last tick
 //   crescendo_workload_load_rps{tenant,service}    offered load at the last tick
+//   crescendo_workload_forecast_rps{tenant,service}  the load (requests/s) the tick's forecast
+//                                                  expected at the horizon the predictive or
+//                                                  intelligent strategy provisioned for; only
+//                                                  while it had one, in requests/s
+//                                                  (LoadSignalIsRequestsPerSecond)
 //   crescendo_workload_pod_cpu_millis{tenant,service}, crescendo_workload_pod_memory_bytes
 //                                                  the pod requests a vertical decision set
 //   crescendo_tenant_replicas{tenant}              sum of the tenant's replicas
@@ -391,6 +417,11 @@ class OpsMetrics {
                   .Name("crescendo_workload_load_rps")
                   .Help("Offered load of the workload at the last tick, requests per second")
                   .Register(r)),
+        forecast_(prometheus::BuildGauge()
+                      .Name("crescendo_workload_forecast_rps")
+                      .Help("Load the last tick's forecast expected at the provisioning horizon, "
+                            "requests per second (predictive and intelligent modes)")
+                      .Register(r)),
         pod_cpu_(prometheus::BuildGauge()
                      .Name("crescendo_workload_pod_cpu_millis")
                      .Help("CPU request per pod (millicores) set by the last vertical decision")
@@ -463,6 +494,11 @@ class OpsMetrics {
       const prometheus::Labels labels = {{"tenant", tenant}, {"service", d.workload.name}};
       replicas_.Add(labels).Set(now);
       load_.Add(labels).Set(world.LoadRps(d.workload));
+      if (d.forecast_load && LoadSignalIsRequestsPerSecond(config, d.workload)) {
+        forecast_.Add(labels).Set(*d.forecast_load);
+      } else if (forecast_.Has(labels)) {
+        forecast_.Remove(&forecast_.Add(labels));  // no forecast this tick: no stale value
+      }
       if (d.pod_requests) {
         pod_cpu_.Add(labels).Set(static_cast<double>(d.pod_requests->cpu_millis));
         pod_memory_.Add(labels).Set(static_cast<double>(d.pod_requests->memory_bytes));
@@ -507,6 +543,7 @@ class OpsMetrics {
   prometheus::Family<prometheus::Counter>& held_;
   prometheus::Family<prometheus::Gauge>& replicas_;
   prometheus::Family<prometheus::Gauge>& load_;
+  prometheus::Family<prometheus::Gauge>& forecast_;
   prometheus::Family<prometheus::Gauge>& pod_cpu_;
   prometheus::Family<prometheus::Gauge>& pod_memory_;
   prometheus::Family<prometheus::Gauge>& tenant_replicas_;

@@ -409,6 +409,7 @@ void Engine::Apply(Tick& t) {
     Decision& d = t.report.decisions[w];
     d.desired_replicas = t.proposals[w].desired_replicas;
     d.trace = std::move(t.proposals[w].trace);
+    d.forecast_load = t.proposals[w].forecast_load;
     if (config.apply && d.desired_replicas != d.current_replicas) {
       d.status = options_.backend->SetReplicas(d.workload, d.desired_replicas);
       d.applied = d.status.ok();

@@ -14,7 +14,13 @@
 //       verify or that no identity is bound to;  403 the caller's roles do not allow it;
 //   404 no such route or object;  409 a change made against a stale configuration version;
 //   413 a body over the limit;  429 the token's rate limit, or too many simulations running;
-//   503 the store is unreachable (or no simulator was given).
+//   503 the store is unreachable (or no simulator was given), or max_event_streams are open.
+//
+// GET /api/v1/events answers a stream (ApiResponse::stream): a `snapshot` server-sent event of
+// what the caller may see for every newly recorded tick (`id:` = the tick; a request with
+// Last-Event-ID or ?after=N first waits for a tick newer than N), a `: keepalive` comment after
+// event_keepalive without one, and an end after event_stream_lifetime (the client reconnects).
+// At most max_event_streams are open at once: each holds one of the HTTP server's threads.
 //
 // Simulations (POST /api/v1/simulations) run in the background, at most
 // max_running_simulations at once, through the injected `prepare_simulation` (serve gives it the
@@ -35,6 +41,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "crescendo/base/clock.h"
@@ -62,12 +69,22 @@ struct ApiRequest {
   std::string body;
   std::string remote;                                   // the peer's address, for the audit log
   std::optional<ClientCertificate> client_certificate;  // unset: none was presented
+  std::string last_event_id;  // the Last-Event-ID header (server-sent events); may be empty
 };
+
+// Writes one chunk of a streamed body to the client. Returns false once it cannot (the client
+// went away, or the write timed out): the stream should then return.
+using StreamWrite = std::function<bool(std::string_view chunk)>;
+// A streamed body: runs on the serving thread, writing chunks until it returns, which ends the
+// response. It must return promptly (within about 100 ms) once `stopping` turns true (the
+// server shuts down). The ControlPlane that made it must outlive it.
+using StreamBody = std::function<void(const StreamWrite& write, const std::atomic<bool>& stopping)>;
 
 struct ApiResponse {
   int status = 200;
   std::string content_type = "application/json";
-  std::string body;
+  std::string body;   // ignored when `stream` is set
+  StreamBody stream;  // set: the body is streamed (chunked), e.g. server-sent events
 };
 
 // Opens sealed values (decision traces) of a tenant; see security::Keyring::OpenFor.
@@ -110,6 +127,10 @@ struct ControlPlaneOptions {
   size_t max_running_simulations = 2;      // more at once: 429
   size_t max_stored_simulations = 20;      // more: the oldest finished run is evicted
   Duration max_simulation_duration = std::chrono::hours(48);  // longer requests: 400
+  size_t max_event_streams = 16;  // open /api/v1/events streams; more: 503. Keep it below
+                                  // HttpServerOptions::threads: each stream holds a thread
+  Duration event_stream_lifetime = std::chrono::minutes(10);  // then the server ends a stream
+  Duration event_keepalive = std::chrono::seconds(15);        // a `: keepalive` after this silence
 };
 
 class ControlPlane {

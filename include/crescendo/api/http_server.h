@@ -5,7 +5,9 @@
 // names and whether that CA verified it (ApiRequest::client_certificate): a verified certificate
 // bound to an identity authenticates, an unverified one is refused (401), and a client without
 // one uses a bearer token. Bodies over the control plane's
-// limit are refused with 413 before they are read whole.
+// limit are refused with 413 before they are read whole. A streamed answer (ApiResponse::stream,
+// the server-sent events of /api/v1/events) is sent chunked, each chunk as it is written, and
+// holds its worker thread while it lasts; Stop() tells open streams to return before it joins.
 //
 // Thread safety: Start() and Stop() from one thread; requests are served on the server's own.
 #ifndef CRESCENDO_API_HTTP_SERVER_H_
@@ -24,7 +26,7 @@ struct HttpServerOptions {
   std::string tls_cert;                   // PEM files; both set: HTTPS
   std::string tls_key;
   std::string tls_client_ca;  // set: client certificates are asked for and checked against it
-  int threads = 32;           // each open keep-alive connection holds one while it lasts
+  int threads = 32;  // each open keep-alive connection or event stream holds one while it lasts
   size_t max_body_bytes = 1 << 20;
 };
 

@@ -30,6 +30,10 @@ struct Proposal {
   int32_t current_replicas = 0;
   int32_t desired_replicas = 0;
   std::optional<Resources> pod_requests;  // vertical proposal, when any
+  // The forecast of the scaling metric's load at the provisioning horizon the recommender used,
+  // in the metric's unit (requests/s, cpu millicores, ...); set only by forecasting strategies
+  // (predictive, intelligent) when they had a forecast this tick.
+  std::optional<double> forecast_load;
   std::vector<TraceEntry> trace;
 
   // Sets desired_replicas to `replicas` and records the step.
@@ -45,6 +49,9 @@ struct Decision {
   std::optional<Resources> pod_requests;
   bool applied = false;  // true when the backend accepted the change
   Status status;         // non-OK when a step failed; the workload kept its replicas
+  // The proposal's forecast_load: the scaling metric's forecast load at the horizon used, in the
+  // metric's unit; empty when the strategy made no forecast.
+  std::optional<double> forecast_load;
   std::vector<TraceEntry> trace;
 
   // Returns a one-line explanation, e.g. "3 -> 5: recommend(3->6: ...), bounds(6->5: max 5)".

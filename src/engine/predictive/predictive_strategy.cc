@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <vector>
 
 #include "crescendo/forecast/registry.h"
@@ -81,6 +82,18 @@ void MapBack(Forecast& forecast, LoadTransform t, double load_per_replica) {
     p.lower = FromForecastSpace(t, p.lower, load_per_replica);
     p.upper = FromForecastSpace(t, p.upper, load_per_replica);
   }
+}
+
+// Returns the mean of the forecast point that predicts the load at now + horizon: the last point
+// due by then (points predict from their time until the next point's), else the first one;
+// empty when the forecast has no points.
+std::optional<double> LoadAtHorizon(const Forecast& forecast, Timestamp now, Duration horizon) {
+  const ForecastPoint* at = nullptr;
+  for (const ForecastPoint& p : forecast.points) {
+    if (at != nullptr && p.time > now + horizon) break;
+    at = &p;
+  }
+  return at == nullptr ? std::nullopt : std::optional(at->mean);
 }
 
 // One metric (or the default cpu) and no scale-down behavior of the owner's: the HPA's proposal
@@ -294,6 +307,7 @@ Proposal PredictiveStrategyImpl::Recommend(const HorizontalContext& ctx,
   in.horizon = StartupDelay(*ctx.workload) + interval;
   Forecast forecast;
   Observe(ctx, p, in.horizon, in, forecast);
+  if (in.forecast != nullptr) proposal.forecast_load = LoadAtHorizon(forecast, ctx.now, in.horizon);
   predictive::PredictiveDecision d =
       predictive::DecidePredictive(in, std::move(p.memory), options_.decision);
   p.memory = std::move(d.memory);
