@@ -16,17 +16,13 @@ double PodValue(MetricKind kind, const PodRuntime& rt) {
 
 void ReadPods(const ServiceModel& model, const PodNames& names, MetricKind kind, Timestamp now,
               Duration window, WorkloadMetric& out) {
-  const std::vector<PodState>& pods = model.state().pods;
   std::span<const PodRuntime> rt = model.runtime();
-  bool ready_only = kind == MetricKind::kRequestsPerSecond;
-  bool per_container = kind == MetricKind::kCpu || kind == MetricKind::kMemory;
+  const bool per_container = kind == MetricKind::kCpu || kind == MetricKind::kMemory;
+  const std::vector<uint32_t>& listed =
+      kind == MetricKind::kRequestsPerSecond ? names.ready : names.running;
   out.pods.clear();
-  out.pods.reserve(pods.size());
-  for (size_t i = 0; i < pods.size(); ++i) {
-    // A container waiting to restart has no usage sample, as metrics-server has none for it.
-    if (pods[i].phase != PodPhase::kRunning || rt[i].waiting || (ready_only && !pods[i].ready)) {
-      continue;
-    }
+  out.pods.reserve(listed.size());
+  for (const uint32_t i : listed) {
     out.pods.push_back({names.pods[i], PodValue(kind, rt[i]), now, window,
                         per_container ? names.containers[i] : std::string_view()});
   }
@@ -55,6 +51,15 @@ void PodNames::Refresh(const ServiceModel& model) {
   if (version == model.version()) return;
   version = model.version();
   const std::vector<PodState>& state = model.state().pods;
+  std::span<const PodRuntime> rt = model.runtime();
+  running.clear();
+  ready.clear();
+  for (size_t i = 0; i < state.size(); ++i) {
+    // A container waiting to restart has no usage sample, as metrics-server has none for it.
+    if (state[i].phase != PodPhase::kRunning || rt[i].waiting) continue;
+    running.push_back(static_cast<uint32_t>(i));
+    if (state[i].ready) ready.push_back(static_cast<uint32_t>(i));
+  }
   bool same = store != nullptr && pods.size() == state.size();
   for (size_t i = 0; same && i < state.size(); ++i) {
     same = pods[i] == state[i].name && containers[i] == ContainerOf(state[i]);

@@ -31,9 +31,12 @@ struct PodNames {
   std::shared_ptr<const NameStore> store;
   std::vector<std::string_view> pods;        // per pod, its name
   std::vector<std::string_view> containers;  // per pod, its (first) container's name
+  // The pods each metric lists, as indices in state().pods (they change only with the version):
+  std::vector<uint32_t> running;  // Running, their container not waiting to restart (usage)
+  std::vector<uint32_t> ready;    // those of `running` that are Ready (requests served)
 
-  // Brings the names up to `model`'s pods: nothing when its version is unchanged, a new store
-  // only when a pod came or went (reads that still hold the old one keep it alive).
+  // Brings the names and lists up to `model`'s pods: nothing when its version is unchanged, a
+  // new store only when a pod came or went (reads that still hold the old one keep it alive).
   void Refresh(const ServiceModel& model);
 };
 
