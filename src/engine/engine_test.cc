@@ -61,8 +61,11 @@ class FakeMetrics : public MetricSource {
     for (const WorkloadId& id : request.workloads) {
       WorkloadMetric m;
       m.metric = request.metric;
+      auto names = std::make_shared<NameStore>();
+      m.names = names;
       for (int i = 0; i < cluster->replicas_[id]; ++i) {
-        m.pods.push_back({id.name + "-" + std::to_string(i), cpu_millis[id.name], request.now});
+        m.pods.push_back(
+            {names->Add(id.name + "-" + std::to_string(i)), cpu_millis[id.name], request.now});
       }
       out.push_back(std::move(m));
     }

@@ -469,6 +469,7 @@ StatusOr<std::vector<WorkloadMetric>> PodMetricsSource::Read(const MetricRequest
     }
   }
   const PodIndex pods = cluster_->PodsByNamespace();
+  auto names = std::make_shared<NameStore>();  // the pod and container names of the answer
   for (size_t i = 0; i < request.workloads.size(); ++i) {
     const WorkloadId& id = request.workloads[i];
     const StatusOr<Json>& list = by_namespace.at(id.ns);
@@ -490,11 +491,13 @@ StatusOr<std::vector<WorkloadMetric>> PodMetricsSource::Read(const MetricRequest
       StatusOr<Duration> window = ParseDuration(pm.value("window", "0s"));
       for (const Json& c : pm.value("containers", Json::array())) {
         const Resources usage = ResourcesOf(c.value("usage", Json::object()));
-        out[i].pods.push_back(
-            {name, static_cast<double>(cpu ? usage.cpu_millis : usage.memory_bytes),
-             t.ok() ? *t : request.now, window.ok() ? *window : Duration(0), c.value("name", "")});
+        out[i].pods.push_back({names->Add(name),
+                               static_cast<double>(cpu ? usage.cpu_millis : usage.memory_bytes),
+                               t.ok() ? *t : request.now, window.ok() ? *window : Duration(0),
+                               names->Add(c.value("name", ""))});
       }
     }
+    if (!out[i].pods.empty()) out[i].names = names;
     if (out[i].pods.empty()) {
       out[i].status = UnavailableError(id.ToString() +
                                        ": metrics.k8s.io has no PodMetrics for "

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "metric_view.h"
-
 namespace crescendo::sim {
 namespace {
 
@@ -36,6 +34,8 @@ ClusterSim::ClusterSim(const std::vector<ServiceSpec>& specs, uint64_t seed, Tim
       business_names_.push_back(m.name);
     }
   }
+  names_.resize(models_.size());
+  for (size_t i = 0; i < models_.size(); ++i) names_[i].Refresh(models_[i]);
 }
 
 void ClusterSim::Advance(Timestamp now, std::span<const double> loads) {
@@ -48,7 +48,10 @@ void ClusterSim::Advance(Timestamp now, std::span<const double> loads) {
   now_ = now;
   if (nodes_) nodes_->Advance(now);
   for (auto& pool : pools_) pool->Advance(now);
-  for (size_t i = 0; i < models_.size(); ++i) models_[i].Step(now, loads[i]);
+  for (size_t i = 0; i < models_.size(); ++i) {
+    models_[i].Step(now, loads[i]);
+    names_[i].Refresh(models_[i]);
+  }
 }
 
 StatusOr<ClusterSnapshot> ClusterSim::Snapshot() {
@@ -113,12 +116,16 @@ Status ClusterSim::SetReplicas(const WorkloadId& workload, int32_t replicas) {
   CRESCENDO_ASSIGN_OR_RETURN(size_t i, Find(workload));
   const int32_t admitted = replicas < 0 ? replicas : Admitted(i, replicas);
   refused_[i] = replicas - admitted;
-  return models_[i].SetReplicas(admitted, now_);
+  Status s = models_[i].SetReplicas(admitted, now_);
+  names_[i].Refresh(models_[i]);
+  return s;
 }
 
 Status ClusterSim::SetResources(const WorkloadId& workload, const ResourceUpdate& update) {
   CRESCENDO_ASSIGN_OR_RETURN(size_t i, Find(workload));
-  return models_[i].ApplyResources(update, now_);
+  Status s = models_[i].ApplyResources(update, now_);
+  names_[i].Refresh(models_[i]);
+  return s;
 }
 
 bool ClusterSim::KnownMetric(const std::string& metric) const {
@@ -153,8 +160,7 @@ StatusOr<std::vector<WorkloadMetric>> ClusterSim::Read(const MetricRequest& requ
 
 WorkloadMetric ClusterSim::ReadOne(const MetricRequest& request, const WorkloadId& id,
                                    std::optional<size_t> at) const {
-  WorkloadMetric out;
-  out.metric = request.metric;
+  WorkloadMetric out;  // Read() names the metric
   out.time = now_;
   StatusOr<size_t> found = at ? StatusOr<size_t>(*at) : Find(id);
   if (!found.ok()) {
@@ -167,7 +173,7 @@ WorkloadMetric ClusterSim::ReadOne(const MetricRequest& request, const WorkloadI
                                request.metric + "\"");
     return out;
   }
-  ReadMetric(models_[*found], binding, now_, request.window, /*rename=*/true, out);
+  ReadMetric(models_[*found], names_[*found], binding, now_, request.window, out);
   return out;
 }
 

@@ -33,6 +33,7 @@
 #include "crescendo/sim/node_pool.h"
 #include "crescendo/sim/world.h"
 #include "crescendo/tenancy/arbitration.h"
+#include "metric_view.h"
 #include "service_model.h"
 
 namespace crescendo::sim {
@@ -93,6 +94,7 @@ class ClusterSim final : public ClusterBackend, public MetricSource {
   ClusterIsolation isolation_;
   std::vector<int32_t> refused_;
   std::vector<ServiceModel> models_;
+  std::vector<PodNames> names_;  // per model, its pods' names, refreshed after every change
   std::unordered_map<WorkloadId, size_t, WorkloadIdHash> index_;
   std::vector<std::string> business_names_;
   Timestamp now_;

@@ -127,7 +127,7 @@ TEST(ServiceModelTest, ThrottlingDropsWhatTheLimitCannotPayForAndSlowsTheRest) {
     }
     EXPECT_DOUBLE_EQ(model.stats().throttled_seconds, c.want_throttled ? 2 * 60 : 0);
     WorkloadMetric cpu;
-    ReadMetric(model, BindMetric(spec, "cpu"), At(60), seconds(60), true, cpu);
+    ReadMetric(model, BindMetric(spec, "cpu"), At(60), seconds(60), cpu);
     ASSERT_EQ(cpu.pods.size(), 2u);
     EXPECT_DOUBLE_EQ(cpu.pods[0].value, c.want_throttled ? c.cpu_limit : 220);
   }
@@ -160,7 +160,7 @@ TEST(ServiceModelTest, OomKillsRestartAfterTheKubeletsBackOff) {
     // Restarted at once, or waiting: then no usage and no metric until it restarts.
     EXPECT_EQ(c.restarts, restarts_before + (delay == 0 ? 1 : 0));
     WorkloadMetric memory;
-    ReadMetric(model, BindMetric(spec, "memory"), At(t), seconds(15), true, memory);
+    ReadMetric(model, BindMetric(spec, "memory"), At(t), seconds(15), memory);
     EXPECT_EQ(memory.pods.size(), delay == 0 ? 1u : 0u);
     if (delay > 0) {
       StepEachSecond(model, t, t + delay - 1, 150);
@@ -170,7 +170,7 @@ TEST(ServiceModelTest, OomKillsRestartAfterTheKubeletsBackOff) {
       StepEachSecond(model, t + delay - 1, t + delay, 150);
       EXPECT_FALSE(model.runtime()[0].waiting);
       t += delay;
-      ReadMetric(model, BindMetric(spec, "memory"), At(t), seconds(15), true, memory);
+      ReadMetric(model, BindMetric(spec, "memory"), At(t), seconds(15), memory);
       ASSERT_EQ(memory.pods.size(), 1u);
       EXPECT_EQ(memory.pods[0].container, "app");
       EXPECT_DOUBLE_EQ(memory.pods[0].value, 100 * kMi);

@@ -72,9 +72,12 @@ class Usage : public MetricSource {
     const WorkloadState& w = snap->workloads[0];
     WorkloadMetric m;
     m.metric = request.metric;
+    auto names = std::make_shared<NameStore>();
+    m.names = names;
     for (const PodState& p : w.pods) {
       const double cpu = cluster_->load_millis / static_cast<double>(w.pods.size());
-      m.pods.push_back({p.name, request.metric == "cpu" ? cpu : 600.0 * (1 << 20), request.now});
+      m.pods.push_back(
+          {names->Add(p.name), request.metric == "cpu" ? cpu : 600.0 * (1 << 20), request.now});
     }
     return std::vector<WorkloadMetric>{m};
   }

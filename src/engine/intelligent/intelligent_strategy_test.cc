@@ -63,9 +63,11 @@ struct FakeWorkload {
     WorkloadMetric m;
     m.metric = "cpu";
     m.time = now;
+    auto names = std::make_shared<NameStore>();
+    m.names = names;
     for (const PodState& p : state.pods) {
-      m.pods.push_back(
-          {p.name, load_millis / static_cast<double>(state.pods.size()), now, seconds(60)});
+      m.pods.push_back({names->Add(p.name), load_millis / static_cast<double>(state.pods.size()),
+                        now, seconds(60)});
     }
     return {m};
   }

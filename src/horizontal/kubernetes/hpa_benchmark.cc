@@ -70,6 +70,8 @@ Fleet MakeFleet(int hpas, int pods_each, bool steady = false) {
     ws.pod_requests = {500, 1 << 29};
     WorkloadMetric cpu;
     cpu.metric = "cpu";
+    auto names = std::make_shared<NameStore>();
+    cpu.names = names;
     for (int p = 0; p < pods_each; ++p) {
       PodState pod;
       pod.name = ws.id.name +
@@ -81,7 +83,8 @@ Fleet MakeFleet(int hpas, int pods_each, bool steady = false) {
       pod.requests = {500, 1 << 29};
       ws.pods.push_back(pod);
       const int spread = (w * 37 + p * 11) % (steady ? 40 : 250);
-      cpu.pods.push_back({pod.name, (steady ? 280.0 : 200.0) + spread, kNow, seconds(30)});
+      cpu.pods.push_back(
+          {names->Add(pod.name), (steady ? 280.0 : 200.0) + spread, kNow, seconds(30)});
     }
     f.workloads.push_back(std::move(ws));
     f.metrics.push_back({cpu});

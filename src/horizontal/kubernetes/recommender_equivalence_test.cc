@@ -67,7 +67,7 @@ MetricReading ReadingOf(const MetricSpec& spec, const WorkloadMetric* m) {
   }
   for (const PodMetric& p : m->pods) {
     const Duration window = p.window == Duration::zero() ? minutes(1) : p.window;
-    reading.pods.push_back({p.pod, ToMilli(p.value, scale), p.time, window});
+    reading.pods.push_back({std::string(p.pod), ToMilli(p.value, scale), p.time, window});
   }
   return reading;
 }
@@ -137,6 +137,8 @@ class RandomFleet {
   std::vector<WorkloadMetric> Observe(Workload& w, int tick, Timestamp now) {
     w.state.pods.clear();
     WorkloadMetric first, second;
+    auto names = std::make_shared<NameStore>();
+    first.names = second.names = names;
     const int n = w.state.spec_replicas;
     const bool duplicate_names = Uniform(0, 30) == 0;
     for (int p = 0; p < n; ++p) {
@@ -144,14 +146,14 @@ class RandomFleet {
       if (Uniform(0, 12) != 0) {  // else the pod has no sample
         const double load = 100 + 80 * std::sin(tick / 10.0 + n) + Uniform(0, 300);
         const Duration window = Uniform(0, 1) == 1 ? seconds(30) : Duration{};
-        first.pods.push_back(
-            {pod.name, w.kind == 3 ? load * 1e6 : load, now - seconds(Uniform(0, 40)), window});
-        second.pods.push_back({pod.name, load, now, {}});
+        first.pods.push_back({names->Add(pod.name), w.kind == 3 ? load * 1e6 : load,
+                              now - seconds(Uniform(0, 40)), window});
+        second.pods.push_back({names->Add(pod.name), load, now, {}});
       }
       w.state.pods.push_back(std::move(pod));
     }
     if (Uniform(0, 15) == 0) {  // a sample of a pod the workload does not list
-      first.pods.push_back({"stranger-" + std::to_string(Uniform(0, 2)), 400, now, {}});
+      first.pods.push_back({names->Add("stranger-" + std::to_string(Uniform(0, 2))), 400, now, {}});
     }
     if (w.kind == 5 && Uniform(0, 8) != 0) first.value = Uniform(0, 600) / 3.0;
     if (Uniform(0, 40) == 0) first.status = UnavailableError("prometheus down");

@@ -36,7 +36,11 @@ WorkloadMetric PerPod(const WorkloadState& w, const std::string& metric, double 
                       Timestamp now) {
   WorkloadMetric m;
   m.metric = metric;
-  for (const PodState& p : w.pods) m.pods.push_back({p.name, value, now - seconds(15), {}});
+  auto names = std::make_shared<NameStore>();
+  m.names = names;
+  for (const PodState& p : w.pods) {
+    m.pods.push_back({names->Add(p.name), value, now - seconds(15), {}});
+  }
   return m;
 }
 

@@ -44,8 +44,10 @@ MetricSpec Spec(MetricSourceType type, std::string name, MetricTargetType target
 
 WorkloadMetric PerPod(std::vector<double> values, std::optional<double> total = std::nullopt) {
   WorkloadMetric m;
+  auto names = std::make_shared<NameStore>();
+  m.names = names;
   for (size_t i = 0; i < values.size(); ++i) {
-    m.pods.push_back({"api-" + std::to_string(i), values[i], kNow, seconds(60)});
+    m.pods.push_back({names->Add("api-" + std::to_string(i)), values[i], kNow, seconds(60)});
   }
   m.value = total;
   return m;

@@ -382,6 +382,7 @@ CollectResult Collector::Collect(std::span<const MetricBinding> bindings,
   std::vector<Impl::Pending> pending = impl_->Submit(bindings, workloads, now, result);
   std::vector<TaskOutcome> outcomes = impl_->Gather(pending);
   // Tasks were created binding by binding, chunk by chunk: append their rows in that order.
+  for (std::vector<WorkloadMetric>& rows : result.metrics) rows.reserve(workloads.size());
   for (size_t t = 0; t < pending.size(); ++t) {
     std::vector<WorkloadMetric>& rows = result.metrics[pending[t].binding];
     for (WorkloadMetric& m : outcomes[t].metrics) rows.push_back(std::move(m));

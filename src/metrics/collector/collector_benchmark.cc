@@ -9,14 +9,18 @@ namespace {
 
 class MemorySource final : public MetricSource {
  public:
-  explicit MemorySource(int pods_per_workload) : pods_(pods_per_workload) {}
+  explicit MemorySource(int pods_per_workload) : pods_(pods_per_workload) {
+    for (int p = 0; p < pods_; ++p) names_.push_back(store_->Add("pod-" + std::to_string(p)));
+  }
   std::string_view name() const override { return "memory"; }
   StatusOr<std::vector<WorkloadMetric>> Read(const MetricRequest& request) override {
     std::vector<WorkloadMetric> out(request.workloads.size());
     for (size_t w = 0; w < out.size(); ++w) {
       out[w].time = request.now;
+      out[w].names = store_;
       for (int p = 0; p < pods_; ++p) {
-        out[w].pods.push_back({"pod-" + std::to_string(p), 1.0 + p, request.now, request.window});
+        out[w].pods.push_back(
+            {names_[static_cast<size_t>(p)], 1.0 + p, request.now, request.window});
       }
     }
     return out;
@@ -24,6 +28,8 @@ class MemorySource final : public MetricSource {
 
  private:
   int pods_;
+  std::shared_ptr<NameStore> store_ = std::make_shared<NameStore>();  // the pod names, interned
+  std::vector<std::string_view> names_;
 };
 
 void BM_CollectPerSample(benchmark::State& state) {

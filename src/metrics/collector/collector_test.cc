@@ -41,7 +41,10 @@ FuncSource::Fn PodPerWorkload(double base, Duration age = seconds(0)) {
     std::vector<WorkloadMetric> out;
     for (size_t i = 0; i < r.workloads.size(); ++i) {
       WorkloadMetric m;
-      m.pods.push_back({r.workloads[i].name + "-0", base + static_cast<double>(i), r.now - age});
+      auto names = std::make_shared<NameStore>();
+      m.names = names;
+      m.pods.push_back(
+          {names->Add(r.workloads[i].name + "-0"), base + static_cast<double>(i), r.now - age});
       m.time = r.now - age;
       out.push_back(m);
     }

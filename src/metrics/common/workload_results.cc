@@ -19,7 +19,7 @@ void WorkloadResults::AddPod(size_t index, std::string_view pod, const Sample& s
     ++non_finite_[index];
     return;
   }
-  metrics_[index].pods.push_back({std::string(pod), sample.value, sample.time, window});
+  metrics_[index].pods.push_back({names_->Add(pod), sample.value, sample.time, window});
   Touch(index, sample.time);
 }
 
@@ -37,6 +37,7 @@ std::vector<WorkloadMetric> WorkloadResults::Finish(std::string_view source,
                                                     std::span<const WorkloadId> workloads) && {
   for (size_t i = 0; i < metrics_.size(); ++i) {
     WorkloadMetric& m = metrics_[i];
+    if (!m.pods.empty()) m.names = names_;
     const std::string where = std::string(source) + ": metric " + m.metric + ", workload " +
                               workloads[i].ToString() + ": ";
     if (values_[i] > 1) {

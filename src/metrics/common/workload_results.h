@@ -7,6 +7,7 @@
 #define CRESCENDO_SRC_METRICS_COMMON_WORKLOAD_RESULTS_H_
 
 #include <algorithm>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -37,6 +38,8 @@ class WorkloadResults {
  private:
   void Touch(size_t index, Timestamp time);
   std::vector<WorkloadMetric> metrics_;
+  // The pod names of every workload of the answer, shared by its WorkloadMetrics (interned once).
+  std::shared_ptr<NameStore> names_ = std::make_shared<NameStore>();
   std::vector<int> non_finite_;  // per workload: samples dropped as NaN/Inf
   std::vector<int> values_;      // per workload: workload-level values seen
 };

@@ -60,12 +60,18 @@ inline std::pair<WorkloadMetric, WorkloadMetric> UsageAt(
   WorkloadMetric memory;
   memory.metric = "memory";
   memory.time = t;
+  auto names = std::make_shared<NameStore>();
+  cpu.names = memory.names = names;
   for (size_t i = 0; i < w.pods.size(); ++i) {
     const PodUsage u = usage(i);
-    cpu.pods.push_back(
-        {.pod = w.pods[i].name, .value = u.cpu_millis, .time = t, .window = minutes(1)});
-    memory.pods.push_back(
-        {.pod = w.pods[i].name, .value = u.memory_bytes, .time = t, .window = minutes(1)});
+    cpu.pods.push_back({.pod = names->Add(w.pods[i].name),
+                        .value = u.cpu_millis,
+                        .time = t,
+                        .window = minutes(1)});
+    memory.pods.push_back({.pod = names->Add(w.pods[i].name),
+                           .value = u.memory_bytes,
+                           .time = t,
+                           .window = minutes(1)});
   }
   return {std::move(cpu), std::move(memory)};
 }
