@@ -124,7 +124,9 @@ TEST_F(SimulateCommandTest, BadInputExitsTwoWithTheReason) {
     const char* want;
   };
   const Case cases[] = {
-      {"neither", {"--no-progress"}, "give exactly one of --trace PATH and --scenario FILE"},
+      {"neither",
+       {"--no-progress"},
+       "give exactly one of --trace PATH, --scenario FILE and --config PATH..."},
       {"both",
        {"--trace", Path("load.csv"), "--scenario", "music-streaming"},
        "give exactly one of"},
