@@ -21,8 +21,9 @@
 
 namespace crescendo::cli {
 
-// Records, tick by tick, when each configured policy changed a decision (runs of consecutive
-// ticks per policy and workload) and how each budget's engine account spent.
+// Records, tick by tick, how many decisions each configured policy changed
+// (RunSummary::policy_actions), when (runs of consecutive ticks per policy and workload) and how
+// each budget's engine account spent.
 class PolicyTimeline {
  public:
   // Starts a budget timeline in `summary.budgets` for each of `budgets`.
@@ -45,6 +46,7 @@ class PolicyTimeline {
     for (const Decision& d : report.decisions) {
       for (const TraceEntry& e : d.trace) {
         if (e.before == e.after || e.step.find('@') == std::string::npos) continue;
+        ++summary.policy_actions[e.step];
         ObserveAction(tick, now, d.workload, e, summary);
       }
     }

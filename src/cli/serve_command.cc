@@ -61,10 +61,9 @@ constexpr std::string_view kCheckpointKeyOwner = "engine:checkpoint";
 
 using Json = nlohmann::json;
 
-// The simulated world starts where `crescendo run` starts it (run_command.cc).
-constexpr int64_t kScenarioStartUnix = 1795392000;  // 2026-11-23T00:00:00Z
-constexpr int64_t kConfigCheckEvery = 1;            // ticks between configuration checks
-constexpr int64_t kRetentionEvery = 100;            // ticks between retention sweeps
+// The simulated world starts where `crescendo run` starts it (kScenarioStartUnix, validate.h).
+constexpr int64_t kConfigCheckEvery = 1;  // ticks between configuration checks
+constexpr int64_t kRetentionEvery = 100;  // ticks between retention sweeps
 
 std::atomic<bool> g_stop{false};
 void OnStopSignal(int) { g_stop = true; }

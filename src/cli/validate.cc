@@ -83,6 +83,20 @@ void Fail(CommandContext& ctx, std::string_view command, const Status& status, i
   ctx.exit_code = exit_code >= 0 ? exit_code : ExitCodeFor(status);
 }
 
+StatusOr<Timestamp> ParseStartFlag(std::string_view text, Duration length) {
+  constexpr int64_t kLatestUnix = 7258118400;  // 2200-01-01T00:00:00Z
+  StatusOr<Timestamp> start = ParseRfc3339(text);
+  if (!start.ok()) return start.status().WithContext("--start");
+  const Timestamp earliest = FromUnixSeconds(0), latest = FromUnixSeconds(kLatestUnix);
+  if (*start < earliest || *start >= latest || latest - *start < length) {
+    return InvalidArgumentError(
+        "--start " + Quote(text) +
+        ": expected a time from 1970-01-01T00:00:00Z on, with the start plus --duration before "
+        "2200-01-01T00:00:00Z (docs/cli.md, Limits)");
+  }
+  return start;
+}
+
 StatusOr<Duration> ParseDurationFlag(std::string_view flag, std::string_view text, Duration min) {
   StatusOr<Duration> d = ParseDuration(text);
   if (!d.ok() || *d < min) {

@@ -65,6 +65,15 @@ int ExitCodeFor(const Status& status);
 // `exit_code` when given).
 void Fail(CommandContext& ctx, std::string_view command, const Status& status, int exit_code = -1);
 
+// The generated scenario's fixed Monday at midnight UTC, 2026-11-23T00:00:00Z: where a simulated
+// clock starts unless --start says otherwise, so every run of a seed is identical.
+inline constexpr int64_t kScenarioStartUnix = 1795392000;
+
+// Parses --start (RFC 3339) and checks that the run of `length` from it stays within the
+// simulated clock's range, 1970-01-01T00:00:00Z to 2200-01-01T00:00:00Z (docs/cli.md, Limits).
+// Errors: InvalidArgument naming --start and what was expected.
+StatusOr<Timestamp> ParseStartFlag(std::string_view text, Duration length);
+
 // Parses a Go duration given to `flag` and checks that it is at least `min`.
 // Errors: InvalidArgument "<flag>: found "1ns", expected a Go duration >= 1s such as "30s"".
 StatusOr<Duration> ParseDurationFlag(std::string_view flag, std::string_view text, Duration min);
