@@ -29,6 +29,7 @@ struct CronSpec {
   bool days_restricted = false;
   bool weekdays_restricted = false;
 
+  friend bool operator==(const CronSpec&, const CronSpec&) = default;
   bool MatchesDay(const cctz::civil_day& day) const;
   // Returns whether the expression fires on some day of some year (Feb 29 counts).
   bool EverFires() const;

@@ -4,7 +4,9 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include "policy/kinds/kinds.h"
 
@@ -211,13 +213,110 @@ std::unique_ptr<Policy> BuildPolicy(const PolicySpec& spec, const BuildEnvironme
   return policy;
 }
 
+namespace {
+
+// Identical specs build identical, immutable policies, so the chains of services that inherit
+// the same policies (a tenant's, an environment's) share one built policy each: the policies
+// stage then touches one copy of its compiled expressions and schedules for all of them, instead
+// of one per workload. A policy is looked up by everything its factory reads: the spec (name,
+// kind, location, every parameter with its key, path and location), the environment and the
+// registry (only the built-in one is shared: another registry may map a kind to another
+// factory). Like the Kubernetes API server's cache of compiled CEL programs, but keyed by the
+// whole spec.
+
+void AppendField(std::string_view text, std::string& key) {
+  key += std::to_string(text.size());
+  key += ':';
+  key += text;
+}
+
+void AppendLocation(const SpecLocation& at, std::string& key) {
+  AppendField(at.file, key);
+  key += std::to_string(at.line) + ',' + std::to_string(at.column) + ';';
+}
+
+void AppendNode(const SpecNode& node, std::string& key) {
+  key += static_cast<char>('0' + static_cast<int>(node.kind));
+  AppendField(node.scalar, key);
+  AppendField(node.key, key);
+  AppendField(node.path, key);
+  AppendLocation(node.location, key);
+  key += '[' + std::to_string(node.children.size()) + ':';
+  for (const SpecNode& child : node.children) AppendNode(child, key);
+  key += ']';
+}
+
+std::string InternKey(const PolicySpec& spec, const BuildEnvironment& env) {
+  std::string key;
+  AppendField(spec.name, key);
+  AppendField(spec.kind, key);
+  AppendLocation(spec.location, key);
+  AppendNode(spec.params, key);
+  key += env.any_metric ? "any;" : "catalogue;";
+  key += std::to_string(env.metrics.size()) + ':';
+  for (const std::string& m : env.metrics) AppendField(m, key);
+  key += std::to_string(env.budgets.size()) + ':';
+  for (const std::string& b : env.budgets) AppendField(b, key);
+  key += std::to_string(env.limits.max_length) + ',' + std::to_string(env.limits.max_nodes) + ',' +
+         std::to_string(env.limits.max_depth) + ',' + std::to_string(env.limits.max_steps);
+  return key;
+}
+
+// The built policies still in use, by key. Entries whose policy every chain has released are
+// swept when the table has doubled since the last sweep, so it stays within twice the policies
+// alive.
+class PolicyInterner {
+ public:
+  std::shared_ptr<const Policy> Find(const std::string& key) {
+    std::lock_guard lock(mu_);
+    auto it = table_.find(key);
+    return it == table_.end() ? nullptr : it->second.lock();
+  }
+  void Insert(std::string key, const std::shared_ptr<const Policy>& policy) {
+    std::lock_guard lock(mu_);
+    table_[std::move(key)] = policy;
+    if (table_.size() >= 2 * live_after_sweep_ + 64) {
+      std::erase_if(table_, [](const auto& entry) { return entry.second.expired(); });
+      live_after_sweep_ = table_.size();
+    }
+  }
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<std::string, std::weak_ptr<const Policy>> table_;
+  size_t live_after_sweep_ = 0;
+};
+
+PolicyInterner& Interner() {
+  static PolicyInterner* interner = new PolicyInterner();  // never destroyed: no exit-order race
+  return *interner;
+}
+
+// Returns the built policy of `spec`, shared with every chain built from an identical spec, or
+// null after appending its problems to `errors` (a spec with problems is never cached).
+std::shared_ptr<const Policy> BuildShared(const PolicySpec& spec, const BuildEnvironment& env,
+                                          std::vector<SpecError>& errors,
+                                          const PolicyRegistry& registry) {
+  if (&registry != &PolicyRegistry::Builtin()) return BuildPolicy(spec, env, errors, registry);
+  std::string key = InternKey(spec, env);
+  if (std::shared_ptr<const Policy> found = Interner().Find(key)) return found;
+  std::shared_ptr<const Policy> built = BuildPolicy(spec, env, errors, registry);
+  if (built != nullptr) Interner().Insert(std::move(key), built);
+  return built;
+}
+
+}  // namespace
+
 PolicyChain BuildChain(std::span<const PolicySpec> specs, const BuildEnvironment& env,
                        std::vector<SpecError>& errors, const PolicyRegistry& registry) {
+  // The HPA bounds read only the context: one instance serves every chain.
+  static const std::shared_ptr<const Policy>* bounds =
+      new std::shared_ptr<const Policy>(std::make_shared<BoundsPolicy>());
   PolicyChain chain;
-  chain.Add(std::make_unique<BoundsPolicy>());
+  chain.Add(*bounds);
   std::vector<const SchedulePolicy*> schedules;
   for (const PolicySpec& spec : specs) {
-    std::unique_ptr<Policy> policy = BuildPolicy(spec, env, errors, registry);
+    std::shared_ptr<const Policy> policy = BuildShared(spec, env, errors, registry);
     if (policy == nullptr) continue;
     if (auto* schedule = dynamic_cast<const SchedulePolicy*>(policy.get())) {
       schedules.push_back(schedule);

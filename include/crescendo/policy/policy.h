@@ -113,17 +113,19 @@ class BoundsPolicy final : public Policy {
   Proposal Apply(Proposal proposal, const PolicyContext& ctx) const override;
 };
 
-// Applies policies by stage, and in the order they were added within a stage.
+// Applies policies by stage, and in the order they were added within a stage. Policies are
+// immutable, so chains may share them (policy::BuildChain shares those built from identical
+// specs).
 class PolicyChain {
  public:
-  void Add(std::unique_ptr<Policy> policy);
+  void Add(std::shared_ptr<const Policy> policy);  // REQUIRES: non-null
   Proposal Apply(Proposal proposal, const PolicyContext& ctx) const;
   size_t size() const { return policies_.size(); }
   // The policies in the order Apply() runs them.
-  std::span<const std::unique_ptr<Policy>> policies() const { return policies_; }
+  std::span<const std::shared_ptr<const Policy>> policies() const { return policies_; }
 
  private:
-  std::vector<std::unique_ptr<Policy>> policies_;
+  std::vector<std::shared_ptr<const Policy>> policies_;
 };
 
 }  // namespace crescendo

@@ -124,7 +124,10 @@ std::unique_ptr<Policy> BuildPolicy(const PolicySpec& spec, const BuildEnvironme
 // Builds the chain of one service: the HPA bounds (BoundsPolicy) and every spec, ordered by stage
 // then by the order of `specs`. Checks across policies too (schedules whose windows overlap with
 // contradicting floor and ceiling). Appends every problem to `errors`; the chain then holds the
-// policies that built.
+// policies that built. Chains built with the built-in registry share each policy with every
+// other chain alive built from an identical spec and environment (policies are immutable), so
+// the policies stage reads one copy of an inherited policy for all the services that inherit it.
+// Thread-safe: may be called concurrently.
 PolicyChain BuildChain(std::span<const PolicySpec> specs, const BuildEnvironment& env,
                        std::vector<SpecError>& errors,
                        const PolicyRegistry& registry = PolicyRegistry::Builtin());

@@ -22,8 +22,8 @@ class Evaluator {
         return ResourceExhaustedError("expression cost limit exceeded: more than " +
                                       std::to_string(p_.max_steps) + " evaluation steps");
       }
-      const ExprNode& n = p_.nodes[error_node_];
-      return InvalidArgumentError("column " + std::to_string(n.column) + ": " + error_);
+      return InvalidArgumentError("column " + std::to_string(p_.columns[error_node_]) + ": " +
+                                  error_);
     }
     return out;
   }
@@ -35,6 +35,11 @@ class Evaluator {
       error_ = std::move(message);
     }
     return false;
+  }
+
+  int Kid(const EvalNode& n, int k) const { return p_.kids[n.first_child + k]; }
+  std::string_view Text(const EvalNode& n) const {
+    return std::string_view(p_.strings).substr(n.text_offset, n.text_size);
   }
 
   static ExprValue Int(int64_t v) {
@@ -67,7 +72,7 @@ class Evaluator {
       budget_spent_ = true;
       return false;
     }
-    const ExprNode& n = p_.nodes[i];
+    const EvalNode& n = p_.eval[i];
     switch (n.op) {
       case Op::kInt:
         out = Int(n.int_value);
@@ -79,21 +84,21 @@ class Evaluator {
         out = Bool(n.int_value != 0);
         return true;
       case Op::kString:
-        out = String(n.text);
+        out = String(Text(n));
         return true;
       case Op::kVar:
         return ReadVar(i, static_cast<Var>(n.int_value), out);
       case Op::kMapRead:
         return ReadMap(i, out);
       case Op::kHas:
-        out = Bool(Present(n.children[0]));
+        out = Bool(Present(Kid(n, 0)));
         return true;
       case Op::kFunc:
         return Call(i, out);
       case Op::kNeg:
         return Negate(i, out);
       case Op::kNot:
-        if (!Eval(n.children[0], out)) return false;
+        if (!Eval(Kid(n, 0), out)) return false;
         out = Bool(!out.b);
         return true;
       case Op::kAnd:
@@ -101,8 +106,8 @@ class Evaluator {
         return Logic(i, out);
       case Op::kCond: {
         ExprValue c;
-        if (!Eval(n.children[0], c)) return false;
-        if (!Eval(n.children[c.b ? 1 : 2], out)) return false;
+        if (!Eval(Kid(n, 0), c)) return false;
+        if (!Eval(Kid(n, c.b ? 1 : 2), out)) return false;
         if (n.type == ExprType::kDouble && out.type == ExprType::kInt) out = Double(out.AsDouble());
         return true;
       }
@@ -118,27 +123,27 @@ class Evaluator {
     }
   }
 
-  const double* MapValue(const ExprNode& n) const {
+  const double* MapValue(const EvalNode& n) const {
     switch (static_cast<MapName>(n.int_value)) {
       case MapName::kMetrics:
-        return PolicyContext::Find(ctx_.metrics, n.text);
+        return PolicyContext::Find(ctx_.metrics, Text(n));
       case MapName::kForecast:
-        return PolicyContext::Find(ctx_.forecast, n.text);
+        return PolicyContext::Find(ctx_.forecast, Text(n));
       case MapName::kSpent:
-        return PolicyContext::Find(ctx_.spent, n.text);
+        return PolicyContext::Find(ctx_.spent, Text(n));
       case MapName::kLabels:
         return nullptr;
     }
     return nullptr;
   }
-  const std::string* Label(const ExprNode& n) const {
+  const std::string* Label(const EvalNode& n) const {
     if (ctx_.labels == nullptr) return nullptr;
-    auto it = ctx_.labels->find(n.text);
+    auto it = ctx_.labels->find(std::string(Text(n)));
     return it == ctx_.labels->end() ? nullptr : &it->second;
   }
 
   bool Present(int i) const {
-    const ExprNode& n = p_.nodes[i];
+    const EvalNode& n = p_.eval[i];
     if (n.op == Op::kMapRead) {
       return static_cast<MapName>(n.int_value) == MapName::kLabels ? Label(n) != nullptr
                                                                    : MapValue(n) != nullptr;
@@ -156,18 +161,19 @@ class Evaluator {
   }
 
   bool ReadMap(int i, ExprValue& out) {
-    const ExprNode& n = p_.nodes[i];
+    const EvalNode& n = p_.eval[i];
     static constexpr const char* kMaps[] = {"metrics", "forecast", "spent", "service.labels"};
     const char* map = kMaps[n.int_value];
     if (static_cast<MapName>(n.int_value) == MapName::kLabels) {
       const std::string* label = Label(n);
-      if (label == nullptr) return Fail(i, std::string("no such key: ") + map + "." + n.text);
+      if (label == nullptr)
+        return Fail(i, std::string("no such key: ") + map + "." + std::string(Text(n)));
       out = String(*label);
       return true;
     }
     const double* v = MapValue(n);
     if (v == nullptr) {
-      return Fail(i, std::string("no such key: ") + map + "." + n.text +
+      return Fail(i, std::string("no such key: ") + map + "." + std::string(Text(n)) +
                          " has no value now (test it with has())");
     }
     out = Double(*v);
@@ -277,7 +283,7 @@ class Evaluator {
   }
 
   bool Negate(int i, ExprValue& out) {
-    if (!Eval(p_.nodes[i].children[0], out)) return false;
+    if (!Eval(Kid(p_.eval[i], 0), out)) return false;
     if (out.type == ExprType::kDouble) {
       out.d = -out.d;
       return true;
@@ -290,16 +296,16 @@ class Evaluator {
   // CEL langdef "Logical Operators": && and || are commutative over errors: false && error is
   // false, as is error && false; true || error and error || true are true.
   bool Logic(int i, ExprValue& out) {
-    const ExprNode& n = p_.nodes[i];
+    const EvalNode& n = p_.eval[i];
     bool is_and = n.op == Op::kAnd;
     ExprValue a, b;
-    bool ok_a = Eval(n.children[0], a);
+    bool ok_a = Eval(Kid(n, 0), a);
     if (budget_spent_) return false;
     if (ok_a && a.b != is_and) {
       out = Bool(!is_and);
       return true;
     }
-    bool ok_b = Eval(n.children[1], b);
+    bool ok_b = Eval(Kid(n, 1), b);
     if (budget_spent_) return false;
     if (ok_b && b.b != is_and) {
       error_.clear();
@@ -312,9 +318,9 @@ class Evaluator {
   }
 
   bool Compare(int i, ExprValue& out) {
-    const ExprNode& n = p_.nodes[i];
+    const EvalNode& n = p_.eval[i];
     ExprValue a, b;
-    if (!Eval(n.children[0], a) || !Eval(n.children[1], b)) return false;
+    if (!Eval(Kid(n, 0), a) || !Eval(Kid(n, 1), b)) return false;
     int cmp = 0;  // <0, 0, >0; NaN compares unordered (every relation false but !=)
     bool unordered = false;
     if (a.type == ExprType::kInt && b.type == ExprType::kInt) {
@@ -357,9 +363,9 @@ class Evaluator {
 
   // CEL langdef "Overflow": int arithmetic that overflows is an error, as is division by zero.
   bool Arithmetic(int i, ExprValue& out) {
-    const ExprNode& n = p_.nodes[i];
+    const EvalNode& n = p_.eval[i];
     ExprValue a, b;
-    if (!Eval(n.children[0], a) || !Eval(n.children[1], b)) return false;
+    if (!Eval(Kid(n, 0), a) || !Eval(Kid(n, 1), b)) return false;
     if (n.type == ExprType::kDouble) {
       double x = a.AsDouble(), y = b.AsDouble();
       switch (n.op) {
@@ -405,12 +411,12 @@ class Evaluator {
   }
 
   bool Call(int i, ExprValue& out) {
-    const ExprNode& n = p_.nodes[i];
+    const EvalNode& n = p_.eval[i];
     Func f = static_cast<Func>(n.int_value);
     if (f == Func::kMin || f == Func::kMax) return Fold(i, f == Func::kMax, out);
     ExprValue args[2];  // every other function takes at most a receiver and one argument
-    for (size_t k = 0; k < n.children.size(); ++k) {
-      if (!Eval(n.children[k], args[k])) return false;
+    for (size_t k = 0; k < n.child_count; ++k) {
+      if (!Eval(Kid(n, k), args[k])) return false;
     }
     switch (f) {
       case Func::kInt:
@@ -451,10 +457,10 @@ class Evaluator {
 
   // min() and max(): the least or greatest argument; int when every argument is an int.
   bool Fold(int i, bool is_max, ExprValue& out) {
-    const ExprNode& n = p_.nodes[i];
+    const EvalNode& n = p_.eval[i];
     ExprValue v;
-    for (size_t k = 0; k < n.children.size(); ++k) {
-      if (!Eval(n.children[k], v)) return false;
+    for (size_t k = 0; k < n.child_count; ++k) {
+      if (!Eval(Kid(n, k), v)) return false;
       bool take = k == 0 || (n.type == ExprType::kInt ? (is_max ? v.i > out.i : v.i < out.i)
                                                       : (is_max ? v.AsDouble() > out.AsDouble()
                                                                 : v.AsDouble() < out.AsDouble()));
@@ -481,7 +487,7 @@ class Evaluator {
     return true;
   }
 
-  bool TimeField(const ExprNode& n, Func f, Timestamp t, ExprValue& out) const {
+  bool TimeField(const EvalNode& n, Func f, Timestamp t, ExprValue& out) const {
     const cctz::time_zone& tz = n.zone >= 0 ? p_.zones[n.zone] : cctz::utc_time_zone();
     cctz::civil_second cs = cctz::convert(std::chrono::floor<std::chrono::seconds>(t), tz);
     switch (f) {
@@ -567,15 +573,48 @@ std::optional<Expression> Expression::Compile(std::string_view text, const ExprE
   program->max_steps = limits.max_steps;
   if (!ParseExpression(*program, limits, errors)) return std::nullopt;
   if (!CheckExpression(*program, env, errors)) return std::nullopt;
+  LowerExpression(*program);
   return Expression(std::move(program));
+}
+
+void LowerExpression(ExprProgram& program) {
+  program.eval.clear();
+  program.kids.clear();
+  program.strings.clear();
+  program.columns.clear();
+  program.eval.reserve(program.nodes.size());
+  for (const ExprNode& node : program.nodes) {
+    EvalNode n;
+    n.op = node.op;
+    n.type = node.type;
+    n.zone = static_cast<int16_t>(node.zone);
+    n.first_child = static_cast<int32_t>(program.kids.size());
+    n.child_count = static_cast<uint16_t>(node.children.size());
+    program.kids.insert(program.kids.end(), node.children.begin(), node.children.end());
+    n.text_offset = static_cast<uint32_t>(program.strings.size());
+    n.text_size = static_cast<uint32_t>(node.text.size());
+    program.strings += node.text;
+    if (node.op == Op::kDouble) {
+      n.double_value = node.double_value;
+    } else {
+      n.int_value = node.int_value;
+    }
+    program.eval.push_back(n);
+    program.columns.push_back(node.column);
+  }
+  // The evaluator reads only the lowered form: drop the parse tree, so that a program takes a
+  // few hundred bytes and thousands of them stay close together in memory.
+  program.nodes = {};
+  program.kids.shrink_to_fit();
+  program.strings.shrink_to_fit();
 }
 
 StatusOr<ExprValue> Expression::Evaluate(const Proposal& proposal, const PolicyContext& ctx) const {
   return Evaluator(*program_, proposal, ctx).Run();
 }
 
-ExprType Expression::type() const { return program_->nodes[program_->root].type; }
+ExprType Expression::type() const { return program_->eval[program_->root].type; }
 const std::string& Expression::text() const { return program_->text; }
-int Expression::node_count() const { return static_cast<int>(program_->nodes.size()); }
+int Expression::node_count() const { return static_cast<int>(program_->eval.size()); }
 
 }  // namespace crescendo::policy

@@ -23,8 +23,10 @@ class ExpressionRule final : public ConfiguredPolicy {
     if (!v.ok()) return Unchanged(std::move(proposal), v.status().message());
     int64_t replicas = std::clamp<int64_t>(v->i, 0, 1000000);
     if (replicas != proposal.desired_replicas) {
-      Record(proposal, static_cast<int32_t>(replicas),
-             "replicas = " + replicas_.text() + " = " + std::to_string(v->i));
+      std::string why;
+      why.reserve(replicas_.text().size() + 36);
+      why.append("replicas = ").append(replicas_.text()).append(" = ").append(std::to_string(v->i));
+      Record(proposal, static_cast<int32_t>(replicas), std::move(why));
     }
     return proposal;
   }

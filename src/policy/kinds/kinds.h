@@ -7,6 +7,7 @@
 
 #include <cctz/time_zone.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -49,6 +50,7 @@ struct ScheduleWindow {
   bool hold = false;                // mode hold: no change at all
   SpecLocation location;
   std::string path;
+  size_t timing_hash = 0;  // of the zone, start and duration: what decides when it is open
 };
 
 // The schedule kind's policy, visible to BuildChain for the checks across schedules.
@@ -71,6 +73,12 @@ class SchedulePolicy final : public ConfiguredPolicy {
   const std::vector<ScheduleWindow>& windows() const { return windows_; }
 
  private:
+  // IsOpen() through a small table per thread: every workload of a tick asks at the same `now`,
+  // and many schedules share a window's timing (the same zone, start and duration, whatever
+  // they set), so the time-zone and cron arithmetic runs about once per tick and timing rather
+  // than once per workload.
+  bool OpenNow(const ScheduleWindow& w, Timestamp now) const;
+
   cctz::time_zone zone_;
   std::string zone_name_;
   std::vector<ScheduleWindow> windows_;

@@ -59,14 +59,17 @@ class RateLimit final : public ConfiguredPolicy {
   // The change the direction allows from `base`: pods, or percent of base (rounded up for
   // scale-up, down for scale-down), the larger or smaller of both per `select`.
   static int32_t Allowed(const Direction& d, int32_t base, bool up) {
-    std::vector<int64_t> changes;
-    if (d.pods) changes.push_back(*d.pods);
+    std::optional<int64_t> by_percent;
     if (d.percent) {
       double x = base * *d.percent / 100.0;
-      changes.push_back(static_cast<int64_t>(up ? std::ceil(x) : std::floor(x)));
+      by_percent = static_cast<int64_t>(up ? std::ceil(x) : std::floor(x));
     }
-    int64_t c = d.select_max ? *std::max_element(changes.begin(), changes.end())
-                             : *std::min_element(changes.begin(), changes.end());
+    int64_t c = 0;
+    if (d.pods && by_percent) {
+      c = d.select_max ? std::max(*d.pods, *by_percent) : std::min(*d.pods, *by_percent);
+    } else {
+      c = d.pods ? *d.pods : by_percent.value_or(0);
+    }
     return static_cast<int32_t>(std::min<int64_t>(c, 1000000));
   }
 

@@ -3,6 +3,8 @@
 // (cctz over the system zoneinfo): "0 18 * * 5" in Europe/Paris opens at 17:00Z in winter and
 // 16:00Z in summer.
 #include <algorithm>
+#include <array>
+#include <functional>
 
 #include "policy/kinds/kinds.h"
 
@@ -13,9 +15,30 @@ bool SchedulePolicy::IsOpen(const ScheduleWindow& w, Timestamp t) const {
   return opened.has_value() && t < *opened + w.duration;
 }
 
+bool SchedulePolicy::OpenNow(const ScheduleWindow& w, Timestamp now) const {
+  struct Entry {
+    bool valid = false;
+    bool open = false;
+    cctz::time_zone zone;
+    Duration duration{};
+    Timestamp now;
+    CronSpec start;
+  };
+  thread_local std::array<Entry, 64> table;
+  const size_t slot =
+      (w.timing_hash ^ std::hash<int64_t>()(now.time_since_epoch().count())) % table.size();
+  Entry& e = table[slot];
+  if (e.valid && e.now == now && e.duration == w.duration && e.zone == zone_ &&
+      e.start == w.start) {
+    return e.open;
+  }
+  e = Entry{true, IsOpen(w, now), zone_, w.duration, now, w.start};
+  return e.open;
+}
+
 Proposal SchedulePolicy::Apply(Proposal proposal, const PolicyContext& ctx) const {
   for (const ScheduleWindow& w : windows_) {
-    if (!IsOpen(w, ctx.now)) continue;
+    if (!OpenNow(w, ctx.now)) continue;
     const std::string& window = w.label;
     int32_t want = proposal.desired_replicas;
     if (w.hold && want != proposal.current_replicas) {
@@ -183,6 +206,7 @@ std::unique_ptr<Policy> CreateSchedulePolicy(const PolicySpec& spec, const Build
   }
   for (ScheduleWindow& w : windows) {
     w.label = "window \"" + w.start_text + "\" " + zone_name + " for " + FormatDuration(w.duration);
+    w.timing_hash = std::hash<std::string>()(w.label);
   }
   return std::make_unique<SchedulePolicy>(spec, is_protected, zone, zone_name, std::move(windows));
 }

@@ -24,11 +24,16 @@ struct SloParams {
   int32_t floor = 0;        // a static minimum, when set
 };
 
-// Shortest text that reads back as `v` (std::to_chars: far cheaper than printf on this path).
-std::string Num(double v) {
+// Appends the shortest text that reads back as `v` (std::to_chars: far cheaper than printf on
+// this path, and no temporary string).
+std::string& AppendNum(std::string& out, double v) {
   char buf[32];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, ec == std::errc() ? end : buf);
+  return out.append(buf, ec == std::errc() ? end : buf);
+}
+std::string Num(double v) {
+  std::string out;
+  return AppendNum(out, v);
 }
 
 class Slo final : public ConfiguredPolicy {
@@ -40,14 +45,14 @@ class Slo final : public ConfiguredPolicy {
 
   Proposal Apply(Proposal proposal, const PolicyContext& ctx) const override {
     const double* value = PolicyContext::Find(ctx.metrics, p_.metric);
-    std::string floor_note = protected_ ? "protected floor" : "floor";
+    const std::string_view floor_note = protected_ ? "protected floor" : "floor";
     if (value != nullptr) {
       double target = p_.objective * p_.headroom;
       double burn = *value / p_.objective;
       int32_t base = std::max(proposal.current_replicas, 1);
       if (*value > target) {
         int64_t needed = static_cast<int64_t>(std::ceil(base * (*value / target)));
-        std::string urgency;
+        std::string_view urgency;
         if (burn >= p_.fast_burn) {
           needed = std::max<int64_t>(needed, 2 * static_cast<int64_t>(base));
           urgency = ", fast burn: at least doubled";
@@ -57,17 +62,22 @@ class Slo final : public ConfiguredPolicy {
         }
         needed = std::min<int64_t>(needed, 1000000);
         if (needed > proposal.desired_replicas) {
-          Record(proposal, static_cast<int32_t>(needed),
-                 p_.metric + " " + Num(*value) + " above " + Num(target) + " (" +
-                     Num(p_.headroom * 100) + "% of objective " + Num(p_.objective) +
-                     "), burn rate " + Num(burn) + urgency + ": " + floor_note + " " +
-                     std::to_string(needed));
+          std::string why;
+          why.reserve(160);
+          AppendNum(why.append(p_.metric).append(" "), *value).append(" above ");
+          AppendNum(why, target).append(" (");
+          AppendNum(why, p_.headroom * 100).append("% of objective ");
+          AppendNum(why, p_.objective).append("), burn rate ");
+          AppendNum(why, burn).append(urgency).append(": ").append(floor_note).append(" ");
+          why.append(std::to_string(needed));
+          Record(proposal, static_cast<int32_t>(needed), std::move(why));
         }
       }
     }
     if (proposal.desired_replicas < p_.floor) {
-      Record(proposal, p_.floor,
-             "objective on " + p_.metric + ": " + floor_note + " " + std::to_string(p_.floor));
+      std::string why = "objective on " + p_.metric + ": ";
+      why.append(floor_note).append(" ").append(std::to_string(p_.floor));
+      Record(proposal, p_.floor, std::move(why));
     }
     return proposal;
   }
