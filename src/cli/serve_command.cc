@@ -46,6 +46,7 @@
 #include "crescendo/config/loader.h"
 #include "crescendo/engine/engine.h"
 #include "crescendo/engine/strategies.h"
+#include "crescendo/format/file.h"
 #include "crescendo/metrics/catalogue.h"
 #include "crescendo/security/crypto.h"
 #include "crescendo/sim/report.h"
@@ -85,18 +86,11 @@ struct ServeFlags {
   bool print_openapi = false;
 };
 
-StatusOr<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFoundError(path + ": cannot open for reading");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // The master key: --master-key-file, else $CRESCENDO_MASTER_KEY.
 StatusOr<security::Key> MasterKey(const std::string& file) {
   if (!file.empty()) {
-    CRESCENDO_ASSIGN_OR_RETURN(std::string text, ReadText(file));
+    // A key file is one line of 64 hex digits; 64 KiB is room for comments and line ends.
+    CRESCENDO_ASSIGN_OR_RETURN(std::string text, format::ReadFile(file, size_t{64} << 10));
     return security::ParseMasterKey(text, "--master-key-file " + file);
   }
   if (const char* env = std::getenv("CRESCENDO_MASTER_KEY"); env != nullptr && *env != '\0') {

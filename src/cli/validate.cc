@@ -154,14 +154,8 @@ StatusOr<std::vector<std::string>> ParseStrategyList(std::string_view flag, std:
 }
 
 Status CheckReadableFile(const std::string& path) {
-  if (path.empty()) return InvalidArgumentError("an empty path, expected a file");
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return OpenError(path, errno, "no such file");
-  if (S_ISDIR(st.st_mode)) return OpenError(path, EISDIR, "");
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return OpenError(path, errno, "no such file");
-  ::close(fd);
-  return Status::Ok();
+  // Opening through the file seam checks it as every read will (and closes it again).
+  return format::OpenFile(path).status();
 }
 
 StatusOr<std::string> ReadInputFile(const std::string& path, int64_t max_bytes) {

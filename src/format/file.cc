@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -49,22 +50,68 @@ class Descriptor {
   int fd_;
 };
 
+// Opens `path` read-only and checks that it is a regular file; returns the descriptor.
+StatusOr<int> OpenRegular(const std::string& path, struct stat& st) {
+  if (path.empty()) return InvalidArgumentError("an empty path, expected a file");
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below as not regular.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return OpenError(path, errno);
+  Status refused = Status::Ok();
+  if (::fstat(fd, &st) != 0) {
+    refused = OpenError(path, errno);
+  } else if (S_ISDIR(st.st_mode)) {
+    refused = OpenError(path, EISDIR);
+  } else if (!S_ISREG(st.st_mode)) {
+    refused = InvalidArgumentError(path + ": is not a regular file, expected a file");
+  }
+  if (!refused.ok()) {
+    ::close(fd);
+    return refused;
+  }
+  return fd;
+}
+
+class DiskStream final : public InputStream {
+ public:
+  DiskStream(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  StatusOr<size_t> Read(char* data, size_t size) override {
+    while (true) {
+      ssize_t n = ::read(fd_.get(), data, size);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return UnavailableError(path_ + ": " + std::strerror(errno));
+      return static_cast<size_t>(n);
+    }
+  }
+
+ private:
+  std::string path_;
+  Descriptor fd_;
+};
+
+class StringStream final : public InputStream {
+ public:
+  explicit StringStream(std::string content) : content_(std::move(content)) {}
+  StatusOr<size_t> Read(char* data, size_t size) override {
+    const size_t n = std::min(size, content_.size() - at_);
+    std::memcpy(data, content_.data() + at_, n);
+    at_ += n;
+    return n;
+  }
+
+ private:
+  std::string content_;
+  size_t at_ = 0;
+};
+
 const DiskFileReader kDisk;
 std::atomic<const FileReader*> current{&kDisk};
 
 }  // namespace
 
 StatusOr<std::string> DiskFileReader::Read(const std::string& path, size_t max_bytes) const {
-  if (path.empty()) return InvalidArgumentError("an empty path, expected a file");
-  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below as not regular.
-  Descriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-  if (fd.get() < 0) return OpenError(path, errno);
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return OpenError(path, errno);
-  if (S_ISDIR(st.st_mode)) return OpenError(path, EISDIR);
-  if (!S_ISREG(st.st_mode)) {
-    return InvalidArgumentError(path + ": is not a regular file, expected a file");
-  }
+  CRESCENDO_ASSIGN_OR_RETURN(int opened, OpenRegular(path, st));
+  Descriptor fd(opened);
   if (static_cast<uint64_t>(st.st_size) > max_bytes) {
     return TooBig(path, static_cast<size_t>(st.st_size), max_bytes);
   }
@@ -87,6 +134,14 @@ StatusOr<std::string> DiskFileReader::Read(const std::string& path, size_t max_b
   return text;
 }
 
+StatusOr<std::unique_ptr<InputStream>> DiskFileReader::Open(const std::string& path) const {
+  struct stat st {};
+  CRESCENDO_ASSIGN_OR_RETURN(int fd, OpenRegular(path, st));
+  // A regular file opened O_NONBLOCK reads as a blocking one; clear the flag all the same.
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return std::unique_ptr<InputStream>(std::make_unique<DiskStream>(path, fd));
+}
+
 void InMemoryFileReader::AddFile(std::string path, std::string content) {
   files_[std::move(path)] = std::move(content);
 }
@@ -102,7 +157,19 @@ StatusOr<std::string> InMemoryFileReader::Read(const std::string& path, size_t m
   return it->second;
 }
 
+StatusOr<std::unique_ptr<InputStream>> InMemoryFileReader::Open(const std::string& path) const {
+  if (path.empty()) return InvalidArgumentError("an empty path, expected a file");
+  if (directories_.count(path) > 0) return OpenError(path, EISDIR);
+  auto it = files_.find(path);
+  if (it == files_.end()) return OpenError(path, ENOENT);
+  return std::unique_ptr<InputStream>(std::make_unique<StringStream>(it->second));
+}
+
 const FileReader& CurrentFileReader() { return *current.load(); }
+
+StatusOr<std::unique_ptr<InputStream>> OpenFile(const std::string& path) {
+  return CurrentFileReader().Open(path);
+}
 
 StatusOr<std::string> ReadFile(const std::string& path, size_t max_bytes) {
   return CurrentFileReader().Read(path, max_bytes);

@@ -7,20 +7,21 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+
+#include "crescendo/format/file.h"
 
 namespace crescendo::kubernetes {
 namespace {
 
 std::once_flag g_curl_init;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+// The service account token file, re-read for each request as the kubelet rotates it; through
+// the file seam. A token file that cannot be read gives no token: the API server then answers
+// 401, which names the problem where it shows.
+std::string ReadTokenFile(const std::string& path) {
+  StatusOr<std::string> text = format::ReadFile(path, size_t{1} << 20);
+  return text.ok() ? *text : std::string();
 }
 
 std::string_view Trim(std::string_view s) {
@@ -250,7 +251,7 @@ void ApiClient::ReleaseHandle(void* h) {
 
 std::string ApiClient::BearerToken() const {
   if (!credentials_.token_file.empty()) {
-    return std::string(Trim(ReadFile(credentials_.token_file)));
+    return std::string(Trim(ReadTokenFile(credentials_.token_file)));
   }
   return credentials_.token;
 }

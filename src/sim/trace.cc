@@ -1,19 +1,18 @@
 #include "crescendo/sim/trace.h"
 
 #include <fmt/format.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <map>
 #include <vector>
 
 #include "crescendo/base/text.h"
 #include "crescendo/format/csv.h"
+#include "crescendo/format/lines.h"
 
 namespace crescendo::sim {
 namespace {
@@ -84,16 +83,6 @@ std::optional<Timestamp> ParseTime(std::string_view s, Duration unit) {
   return *t;
 }
 
-// Returns the error of the gzip stream (plain files have none): a file cut short or corrupt.
-std::optional<std::string> GzipError(void* file) {
-  int code = Z_OK;
-  const char* message = gzerror(static_cast<gzFile>(file), &code);
-  if (code == Z_OK || code == Z_STREAM_END) return std::nullopt;
-  if (code == Z_BUF_ERROR) return "truncated gzip (the file ends inside the compressed stream)";
-  if (code == Z_ERRNO) return std::string("read error: ") + std::strerror(errno);
-  return std::string("corrupt gzip: ") + (message != nullptr ? message : "unknown error");
-}
-
 // Returns the index of `column` (a header name or a 1-based number) in `header`.
 std::optional<size_t> FindColumn(const std::vector<std::string_view>& header,
                                  std::string_view column) {
@@ -119,48 +108,26 @@ std::string Join(const std::vector<std::string_view>& fields) {
 
 }  // namespace
 
-TraceReader::~TraceReader() {
-  if (file_ != nullptr) gzclose(static_cast<gzFile>(file_));
-}
+TraceReader::~TraceReader() = default;
 
 StatusOr<std::unique_ptr<TraceReader>> TraceReader::Open(const TraceOptions& options) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(options.path, ec)) {
-    return InvalidArgumentError("trace " + options.path + ": is a directory, expected a CSV file");
-  }
-  if (!std::filesystem::is_regular_file(options.path, ec)) {
-    return NotFoundError("trace " + options.path + ": no such file");
-  }
+  StatusOr<std::unique_ptr<format::LineReader>> lines =
+      format::LineReader::Open(options.path, kMaxLineBytes);
+  if (!lines.ok()) return Status(lines.status().code(), "trace " + lines.status().message());
   std::unique_ptr<TraceReader> reader(new TraceReader());
   reader->options_ = options;
-  reader->file_ = gzopen(options.path.c_str(), "rb");
-  if (reader->file_ == nullptr) {
-    if (errno == EACCES)
-      return PermissionDeniedError("trace " + options.path + ": permission denied");
-    return NotFoundError("trace " + options.path + ": cannot open (" + std::strerror(errno) + ")");
-  }
+  reader->reader_ = std::move(*lines);
   CRESCENDO_RETURN_IF_ERROR(reader->ReadHeader());
   return reader;
 }
 
-bool TraceReader::ReadLine() {
-  line_.clear();
-  char buffer[4096];
-  bool overlong = false;
-  while (gzgets(static_cast<gzFile>(file_), buffer, sizeof(buffer)) != nullptr) {
-    const size_t n = std::strlen(buffer);
-    const bool ends = n > 0 && buffer[n - 1] == '\n';
-    if (!overlong) line_.append(buffer, n);
-    if (line_.size() > kMaxLineBytes) {  // keep kMaxLineBytes + 1 bytes: Next() refuses it
-      overlong = true;
-      line_.resize(kMaxLineBytes + 1);
-    }
-    if (ends) break;
-  }
-  if (line_.empty()) return false;
-  while (!line_.empty() && (line_.back() == '\n' || line_.back() == '\r')) line_.pop_back();
-  ++line_number_;
-  return true;
+StatusOr<bool> TraceReader::ReadLine() {
+  StatusOr<bool> more = reader_->Next(line_);
+  line_number_ = reader_->line_number();
+  if (more.ok()) return *more;
+  std::string what = more.status().message();
+  if (more.status().code() == StatusCode::kResourceExhausted) what += " (is this a CSV trace?)";
+  return LineError(what);
 }
 
 Status TraceReader::LineError(std::string_view what) const {
@@ -168,16 +135,8 @@ Status TraceReader::LineError(std::string_view what) const {
                               std::string(what));
 }
 
-// Returns the error of the line just read, if any: the gzip stream's, or a line too long.
-static std::optional<std::string> LineProblem(void* file, const std::string& line) {
-  if (std::optional<std::string> gz = GzipError(file)) return gz;
-  if (line.size() > kMaxLineBytes) return "line longer than 1 MiB (is this a CSV trace?)";
-  return std::nullopt;
-}
-
 Status TraceReader::ReadHeader() {
-  const bool read = ReadLine();
-  if (std::optional<std::string> problem = LineProblem(file_, line_)) return LineError(*problem);
+  CRESCENDO_ASSIGN_OR_RETURN(const bool read, ReadLine());
   if (!read) return LineError("empty file (expected a header row)");
   if (options_.delimiter == 0) options_.delimiter = format::DetectDelimiter(line_);
   CRESCENDO_ASSIGN_OR_RETURN(
@@ -217,8 +176,7 @@ Status TraceReader::ReadHeader() {
 
 StatusOr<std::optional<TraceRow>> TraceReader::Next() {
   while (true) {
-    const bool read = ReadLine();
-    if (std::optional<std::string> problem = LineProblem(file_, line_)) return LineError(*problem);
+    CRESCENDO_ASSIGN_OR_RETURN(const bool read, ReadLine());
     if (!read) break;
     if (Trim(line_).empty()) continue;
     CRESCENDO_ASSIGN_OR_RETURN(

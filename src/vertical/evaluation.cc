@@ -1,7 +1,5 @@
 #include "crescendo/vertical/evaluation.h"
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -12,6 +10,7 @@
 #include <optional>
 
 #include "crescendo/base/random.h"
+#include "crescendo/format/lines.h"
 #include "crescendo/vertical/workload_model.h"
 
 namespace crescendo::vertical {
@@ -23,24 +22,9 @@ namespace fs = std::filesystem;
 constexpr double kBorgCoresPerUnit = 100.0;
 constexpr double kBorgBytesPerUnit = 256.0 * 1024 * 1024 * 1024;
 
+// The lines of a (gzip) trace file, through the file seam (format/lines.h).
 StatusOr<std::vector<std::string>> ReadGzipLines(const fs::path& path) {
-  gzFile file = gzopen(path.c_str(), "rb");
-  if (file == nullptr) return NotFoundError(path.string() + ": cannot open");
-  std::vector<std::string> lines;
-  std::string current;
-  char buffer[1 << 14];
-  while (gzgets(file, buffer, sizeof(buffer)) != nullptr) {
-    current += buffer;
-    if (!current.empty() && current.back() == '\n') {
-      current.pop_back();
-      if (!current.empty() && current.back() == '\r') current.pop_back();
-      lines.push_back(std::move(current));
-      current.clear();
-    }
-  }
-  if (!current.empty()) lines.push_back(std::move(current));
-  gzclose(file);
-  return lines;
+  return format::ReadLines(path.string());
 }
 
 std::vector<std::string_view> Split(std::string_view line, char sep) {

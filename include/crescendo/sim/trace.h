@@ -28,6 +28,10 @@
 #include "crescendo/base/status.h"
 #include "crescendo/base/time.h"
 
+namespace crescendo::format {
+class LineReader;
+}  // namespace crescendo::format
+
 namespace crescendo::sim {
 
 struct TraceOptions {
@@ -71,11 +75,12 @@ class TraceReader {
  private:
   TraceReader() = default;
   Status ReadHeader();
-  bool ReadLine();
+  // Reads the next line into line_; false at the end. Errors: LineError's.
+  StatusOr<bool> ReadLine();
   Status LineError(std::string_view what) const;
 
   TraceOptions options_;
-  void* file_ = nullptr;  // gzFile
+  std::unique_ptr<format::LineReader> reader_;  // plain or gzip, through the file seam
   std::string line_;
   int64_t line_number_ = 0;
   size_t time_index_ = 0;

@@ -1,7 +1,8 @@
 #include <cctype>
 #include <cstdlib>
-#include <fstream>
+#include <sstream>
 
+#include "crescendo/format/file.h"
 #include "metrics/cloudwatch/aws.h"
 
 namespace crescendo::metrics::aws {
@@ -27,8 +28,13 @@ StatusOr<Credentials> CredentialsFromEnvironment(const EnvLookup& env) {
 }
 
 StatusOr<Credentials> CredentialsFromFile(const std::string& path, std::string_view profile) {
-  std::ifstream in(path);
-  if (!in) return NotFoundError(path + ": cannot read the AWS credentials file");
+  // Through the file seam; a credentials file is a few lines.
+  StatusOr<std::string> content = format::ReadFile(path, size_t{1} << 20);
+  if (!content.ok()) {
+    return Status(content.status().code(),
+                  content.status().message() + " (the AWS credentials file)");
+  }
+  std::istringstream in(*content);
   Credentials credentials;
   bool in_profile = false;
   bool found = false;
