@@ -35,6 +35,9 @@ def scenario_with(name, service_lines):
 good_trace = trace("good.csv", [10, 20, 30, 40, 30, 20])
 gz = gzip.compress(open(good_trace, "rb").read() * 200)
 truncated = write("truncated.csv.gz", gz[: len(gz) // 2], "wb")
+one_gz = gzip.compress(open(good_trace, "rb").read())
+trailing = write("trailing.csv.gz", one_gz + b"not gzip at all", "wb")
+two_members = write("two.csv.gz", one_gz + gzip.compress(b""), "wb")
 os.makedirs(os.path.join(work, "a-directory"), exist_ok=True)
 directory = os.path.join(work, "a-directory")
 binary = write("binary.csv", bytes(range(256)) * 64 + b"\x00\xff\n1,2\n", "wb")
@@ -151,6 +154,10 @@ CASES = [
     ("trace missing", ["simulate", "--trace", os.path.join(work, "nope.csv")], {}, 2,
         "no such file"),
     ("truncated gzip", ["simulate", "--trace", truncated], {}, 2, "truncated gzip"),
+    ("data after the gzip stream", ["simulate", "--trace", trailing], {}, 2,
+        "data after the end of the compressed stream"),
+    ("two gzip members read as one", ["simulate", "--trace", two_members, "--no-progress"], {},
+        0, ""),
     ("json into a directory", S + ["--json", directory], {}, 2, "is a directory"),
     ("json in a missing folder", S + ["--json", os.path.join(work, "no/such/x.json")], {}, 2,
         "no such directory"),
