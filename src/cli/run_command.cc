@@ -427,7 +427,7 @@ StatusOr<RunSummary> RunOnSimulator(const RunOptions& options, const ProgressFn&
     for (const Decision& d : report.decisions) {
       for (const TraceEntry& e : d.trace) {
         if (e.step == "arbitrate" && e.after < e.before) {
-          RunSummary::TenantCuts& cut = summary.tenant_cuts[d.workload.tenant];
+          RunSummary::TenantCuts& cut = summary.tenant_cuts[d.workload->tenant];
           ++cut.decisions;
           cut.replica_seconds += (e.before - e.after) * ToSeconds(options.interval);
         }

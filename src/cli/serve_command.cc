@@ -482,9 +482,9 @@ class OpsMetrics {
     std::map<std::string, double> per_tenant;
     std::map<std::string, int> services;
     for (const Decision& d : report.decisions) {
-      const std::string& tenant = d.workload.tenant;
+      const std::string& tenant = d.workload->tenant;
       const int32_t now = d.applied ? d.desired_replicas : d.current_replicas;
-      const prometheus::Labels labels = {{"tenant", tenant}, {"service", d.workload.name}};
+      const prometheus::Labels labels = {{"tenant", tenant}, {"service", d.workload->name}};
       replicas_.Add(labels).Set(now);
       load_.Add(labels).Set(world.LoadRps(d.workload));
       if (d.forecast_load && LoadSignalIsRequestsPerSecond(config, d.workload)) {
@@ -767,7 +767,7 @@ class EngineLoop {
     for (size_t i = 0; i < report.decisions.size(); ++i) {
       const Decision& d = report.decisions[i];
       store::RecommendationRecord rec{
-          d.workload.ToString(), d.workload.tenant, tick_ + 1, now, "", 0};
+          d.workload.ToString(), d.workload->tenant, tick_ + 1, now, "", 0};
       const std::optional<VerticalDecision> none;
       Json doc = RecommendationJson(d, i < report.vertical.size() ? report.vertical[i] : none);
       KeepVerticalTargets(rec.workload, tick_ + 1, doc);
@@ -780,7 +780,7 @@ class EngineLoop {
       r.tick = tick_ + 1;
       r.time = now;
       r.workload = d.workload.ToString();
-      r.tenant = d.workload.tenant;
+      r.tenant = d.workload->tenant;
       r.current_replicas = d.current_replicas;
       r.desired_replicas = d.desired_replicas;
       r.applied = d.applied;

@@ -259,7 +259,11 @@ Status Engine::Install(std::vector<WorkloadConfig> workloads) {
   horizontal_ = std::move(horizontal);
   vertical_ = std::move(vertical);
   ids_.clear();
-  for (const WorkloadConfig& w : workloads_) ids_.push_back(w.id);
+  shared_ids_.clear();
+  for (const WorkloadConfig& w : workloads_) {
+    ids_.push_back(w.id);
+    shared_ids_.emplace_back(w.id);
+  }
   return Status::Ok();
 }
 
@@ -476,12 +480,12 @@ TickReport Engine::RunOnce(Timestamp now) {
   };
   Status snapshot = UnavailableError("no snapshot taken");
   timed("snapshot", [&] { snapshot = options_.backend->SnapshotInto(snapshot_); });
-  t.report.decisions.resize(workloads_.size());
-  t.report.vertical.resize(workloads_.size());
+  // Every decision shares its workload's id with the engine: one pointer copied, not four strings.
+  t.report.decisions.reserve(workloads_.size());
   for (size_t w = 0; w < workloads_.size(); ++w) {
-    t.report.decisions[w].workload = workloads_[w].id;
-    t.report.decisions[w].time = now;
+    t.report.decisions.push_back(Decision{.workload = shared_ids_[w], .time = now});
   }
+  t.report.vertical.resize(workloads_.size());
   if (!snapshot.ok()) {
     t.report.status = snapshot.WithContext("snapshot");
     for (Decision& d : t.report.decisions) d.status = t.report.status;

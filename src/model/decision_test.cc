@@ -1,8 +1,11 @@
 #include "crescendo/model/decision.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -83,6 +86,75 @@ TEST(DecisionTest, ExplainListsEveryStepInOrder) {
        "10 -> 7: forecast(10->6.5: p90 of next 10m)"},
   };
   for (const ExplainCase& c : cases) EXPECT_EQ(c.decision.Explain(), c.want);
+}
+
+// A static step and an owned one with the same text read, compare and explain alike; only the
+// static one views the literal instead of copying it, and its copies keep viewing it.
+TEST(TraceTextTest, StaticAndOwnedTextsReadAlike) {
+  static constexpr char kLiteral[] = "DesiredWithinRange";
+  struct Case {
+    TraceText text;
+    bool views_literal;
+  };
+  const std::vector<Case> cases = {
+      {TraceText::Static(kLiteral), true},
+      {TraceText(kLiteral), false},
+      {TraceText(std::string(kLiteral)), false},
+      {TraceText(std::string_view(kLiteral)), false},
+  };
+  for (size_t n = 0; n < cases.size(); ++n) {
+    const TraceText copy = cases[n].text;
+    for (const TraceText& t : {cases[n].text, copy}) {
+      EXPECT_EQ(t, "DesiredWithinRange") << "case " << n;
+      EXPECT_EQ(t, std::string("DesiredWithinRange")) << "case " << n;
+      EXPECT_EQ(t.view(), std::string_view(kLiteral)) << "case " << n;
+      EXPECT_EQ(t.data() == kLiteral, cases[n].views_literal) << "case " << n;
+      EXPECT_EQ(std::string(t), "DesiredWithinRange") << "case " << n;
+      EXPECT_EQ(t.substr(0, t.find("Within")), "Desired") << "case " << n;
+      EXPECT_TRUE(t.starts_with("Desired") && t.ends_with("Range")) << "case " << n;
+      EXPECT_EQ(fmt::format("[{}]", t), "[DesiredWithinRange]") << "case " << n;
+    }
+    Decision d = MakeDecision(3, 3, Status::Ok(), {{cases[n].text, 3, 3, "within range"}});
+    EXPECT_EQ(d.Explain(), "3 -> 3: DesiredWithinRange(3->3: within range)") << "case " << n;
+  }
+  EXPECT_TRUE(TraceText().empty());
+  EXPECT_NE(TraceText::Static("a"), TraceText("b"));
+}
+
+// A decision's id is the engine's, shared: copies point to the same id, which outlives the
+// original; a default id is empty; a WorkloadId assigns and compares as before.
+TEST(SharedWorkloadIdTest, CopiesShareOneImmutableId) {
+  const WorkloadId api{"prod", "acme", "web", "api"};
+  const WorkloadId db{"prod", "acme", "web", "db"};
+  struct Case {
+    SharedWorkloadId id;
+    WorkloadId want;
+  };
+  const std::vector<Case> cases = {
+      {SharedWorkloadId(), WorkloadId{}},
+      {SharedWorkloadId(api), api},
+      {SharedWorkloadId(std::make_shared<const WorkloadId>(db)), db},
+      {SharedWorkloadId(std::shared_ptr<const WorkloadId>()), WorkloadId{}},
+  };
+  for (size_t n = 0; n < cases.size(); ++n) {
+    SharedWorkloadId copy;
+    {
+      const SharedWorkloadId original = cases[n].id;
+      copy = original;
+      EXPECT_EQ(&copy.get(), &original.get()) << "case " << n;
+    }
+    EXPECT_EQ(copy, cases[n].want) << "case " << n;
+    EXPECT_EQ(*copy, cases[n].want) << "case " << n;
+    EXPECT_EQ(copy->name, cases[n].want.name) << "case " << n;
+    EXPECT_EQ(copy.ToString(), cases[n].want.ToString()) << "case " << n;
+    const WorkloadId& as_id = copy;
+    EXPECT_EQ(as_id, cases[n].want) << "case " << n;
+  }
+  Decision d;
+  d.workload = api;
+  EXPECT_EQ(d.workload, api);
+  EXPECT_FALSE(d.workload == db);
+  EXPECT_EQ(d.workload, SharedWorkloadId(api));
 }
 
 }  // namespace

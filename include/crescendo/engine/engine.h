@@ -208,7 +208,8 @@ class Engine {
   std::map<std::string, std::unique_ptr<VerticalRecommender>> vertical_;
   PolicyChain policies_;
   const Arbiter* arbiter_ = nullptr;
-  std::vector<WorkloadId> ids_;                         // parallel to workloads_, for the collector
+  std::vector<WorkloadId> ids_;               // parallel to workloads_, for the collector
+  std::vector<SharedWorkloadId> shared_ids_;  // parallel to workloads_, shared with the decisions
   std::map<std::string, size_t> binding_index_;         // metric name -> index in options_.bindings
   std::optional<size_t> cpu_binding_, memory_binding_;  // vertical usage, when bound
   bool memory_for_horizontal_ = false;  // a horizontal spec reads the memory binding

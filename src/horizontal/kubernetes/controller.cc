@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 
 #include "crescendo/horizontal/kubernetes_hpa.h"
 #include "horizontal/kubernetes/evaluation.h"
@@ -51,6 +52,16 @@ internal::Tolerances TolerancesFor(const ResolvedBehavior& rules,
   return t;
 }
 
+// Returns the trace step of metric `i`, "metric/<i>": a literal for the first sixteen.
+TraceText MetricStep(size_t i) {
+  static constexpr std::string_view kSteps[] = {"metric/0",  "metric/1",  "metric/2",  "metric/3",
+                                                "metric/4",  "metric/5",  "metric/6",  "metric/7",
+                                                "metric/8",  "metric/9",  "metric/10", "metric/11",
+                                                "metric/12", "metric/13", "metric/14", "metric/15"};
+  if (i < std::size(kSteps)) return TraceText::Static(kSteps[i]);
+  return TraceText("metric/" + std::to_string(i));
+}
+
 // The evaluation's working data.
 struct Reconcile {
   const EvalInput& in;
@@ -60,7 +71,7 @@ struct Reconcile {
   // The description of the metric with the largest proposal (set only when explaining).
   std::string_view metric;
 
-  void Trace(std::string step, int32_t before, int32_t after, std::string reason) {
+  void Trace(TraceText step, int32_t before, int32_t after, std::string reason) {
     d.trace.push_back({std::move(step), static_cast<double>(before), static_cast<double>(after),
                        std::move(reason)});
   }
@@ -97,7 +108,7 @@ int32_t ComputeReplicasForMetrics(Reconcile& r) {
     MetricEvaluation& e = r.d.metrics.back();
     if (!e.valid) {
       ++invalid;
-      r.Trace("metric/" + std::to_string(i), r.in.spec_replicas, r.in.spec_replicas, e.error);
+      r.Trace(MetricStep(i), r.in.spec_replicas, r.in.spec_replicas, e.error);
       continue;
     }
     if (replicas == 0 || e.proposed_replicas > replicas) {
@@ -105,7 +116,7 @@ int32_t ComputeReplicasForMetrics(Reconcile& r) {
       largest = i;
     }
     // Without explanation nothing reads the description again: the trace takes it.
-    r.Trace("metric/" + std::to_string(i), r.in.spec_replicas, e.proposed_replicas,
+    r.Trace(MetricStep(i), r.in.spec_replicas, e.proposed_replicas,
             r.in.explain ? e.description : std::move(e.description));
   }
   for (const MetricEvaluation& e : r.d.metrics) {  // (metrics does not grow any more)
@@ -137,7 +148,7 @@ int32_t ComputeReplicasForMetrics(Reconcile& r) {
 void SetAbleToScale(Reconcile& r, int32_t stabilized, int32_t proposal, const Limited& s) {
   if (stabilized != proposal) {
     r.Condition(kAbleToScale, ConditionStatus::kTrue, s.reason, s.message);
-    r.Trace(std::string(s.reason), proposal, stabilized, std::string(s.message));
+    r.Trace(TraceText::Static(s.reason), proposal, stabilized, std::string(s.message));
   } else {
     r.Condition(kAbleToScale, ConditionStatus::kTrue, "ReadyForNewScale",
                 "recommended size matches current size");
@@ -148,7 +159,7 @@ void SetScalingLimited(Reconcile& r, int32_t before, const Limited& l) {
   r.Condition(kScalingLimited,
               l.replicas == before ? ConditionStatus::kFalse : ConditionStatus::kTrue, l.reason,
               l.message);
-  r.Trace(std::string(l.reason), before, l.replicas, std::string(l.message));
+  r.Trace(TraceText::Static(l.reason), before, l.replicas, std::string(l.message));
 }
 
 // normalizeDesiredReplicas: the path without behavior.
@@ -187,7 +198,8 @@ int32_t FromMetrics(Reconcile& r, int32_t current, int32_t min_replicas) {
   if (r.in.proposed_replicas.has_value()) {
     proposal = *r.in.proposed_replicas;
     r.d.proposed_replicas = proposal;
-    r.Trace("proposal", current, proposal, "proposed replicas given; metrics not evaluated");
+    r.Trace(TraceText::Static("proposal"), current, proposal,
+            "proposed replicas given; metrics not evaluated");
   } else {
     if (r.in.empty_selector) {
       r.Condition(kScalingActive, ConditionStatus::kFalse, "InvalidSelector",
@@ -254,15 +266,15 @@ void Evaluate(const EvalInput& input, const HpaControllerSettings& settings, Hpa
     rescale = false;
     r.Condition(kScalingActive, ConditionStatus::kFalse, "ScalingDisabled",
                 "scaling is disabled since the replica count of the target is zero");
-    r.Trace("ScalingDisabled", current, current, "the target has zero replicas");
+    r.Trace(TraceText::Static("ScalingDisabled"), current, current, "the target has zero replicas");
   } else if (current > input.spec->max_replicas) {
     desired = input.spec->max_replicas;
     r.d.rescale_reason = "Current number of replicas above Spec.MaxReplicas";
-    r.Trace("bounds", current, desired, r.d.rescale_reason);
+    r.Trace(TraceText::Static("bounds"), current, desired, r.d.rescale_reason);
   } else if (current < min_replicas) {
     desired = min_replicas;
     r.d.rescale_reason = "Current number of replicas below Spec.MinReplicas";
-    r.Trace("bounds", current, desired, r.d.rescale_reason);
+    r.Trace(TraceText::Static("bounds"), current, desired, r.d.rescale_reason);
   } else {
     desired = FromMetrics(r, current, min_replicas);
     if (desired < 0) {  // the reconcile fails; the target keeps its replicas

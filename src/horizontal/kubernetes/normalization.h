@@ -21,6 +21,7 @@ namespace crescendo::hpa::internal {
 // A replica count with the ScalingLimited reason and message that explain it (constants).
 struct Limited {
   int32_t replicas = 0;
+  // Both view string literals: the trace keeps the reason without copying (TraceText::Static).
   std::string_view reason;
   std::string_view message;
 };
