@@ -22,11 +22,6 @@ namespace fs = std::filesystem;
 constexpr double kBorgCoresPerUnit = 100.0;
 constexpr double kBorgBytesPerUnit = 256.0 * 1024 * 1024 * 1024;
 
-// The lines of a (gzip) trace file, through the file seam (format/lines.h).
-StatusOr<std::vector<std::string>> ReadGzipLines(const fs::path& path) {
-  return format::ReadLines(path.string());
-}
-
 std::vector<std::string_view> Split(std::string_view line, char sep) {
   std::vector<std::string_view> out;
   size_t start = 0;
@@ -63,7 +58,7 @@ StatusOr<std::vector<fs::path>> GzipFiles(const fs::path& dir) {
 }
 
 StatusOr<UsageSeries> LoadBorgTask(const fs::path& path) {
-  CRESCENDO_ASSIGN_OR_RETURN(std::vector<std::string> lines, ReadGzipLines(path));
+  CRESCENDO_ASSIGN_OR_RETURN(std::vector<std::string> lines, format::ReadLines(path.string()));
   if (lines.empty()) return FileError(path, 0, "empty, expected a header");
   std::map<std::string_view, size_t> col;
   std::vector<std::string_view> header = Split(lines[0], ',');
@@ -102,7 +97,7 @@ StatusOr<UsageSeries> LoadBorgTask(const fs::path& path) {
 }
 
 StatusOr<UsageSeries> LoadBitbrainsVm(const fs::path& path) {
-  CRESCENDO_ASSIGN_OR_RETURN(std::vector<std::string> lines, ReadGzipLines(path));
+  CRESCENDO_ASSIGN_OR_RETURN(std::vector<std::string> lines, format::ReadLines(path.string()));
   UsageSeries s;
   s.name = "bitbrains/" + path.stem().stem().string();
   for (size_t i = 1; i < lines.size(); ++i) {

@@ -15,7 +15,8 @@
 // Errors name the file and the line: "nasa.csv:1234: time column \"minute\": \"1995-07-0x\" is
 // not a time (expected unix seconds, ISO 8601 or YYYY-MM-DD HH:MM:SS)".
 //
-// Memory: a reader holds one line; a TraceLoad holds two rows. Neither grows with the trace.
+// Memory: a reader holds one line and its read buffers (128 KiB); a TraceLoad holds two rows.
+// Neither grows with the trace.
 // Thread safety: not thread-safe.
 #ifndef CRESCENDO_SIM_TRACE_H_
 #define CRESCENDO_SIM_TRACE_H_

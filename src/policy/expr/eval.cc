@@ -166,8 +166,9 @@ class Evaluator {
     const char* map = kMaps[n.int_value];
     if (static_cast<MapName>(n.int_value) == MapName::kLabels) {
       const std::string* label = Label(n);
-      if (label == nullptr)
+      if (label == nullptr) {
         return Fail(i, std::string("no such key: ") + map + "." + std::string(Text(n)));
+      }
       out = String(*label);
       return true;
     }

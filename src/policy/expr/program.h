@@ -2,7 +2,8 @@
 //
 // The parser builds nodes with unresolved names (kIdent, kSelect, kCall); the checker resolves
 // them in place into variables (kVar), map reads (kMapRead), has() tests and functions, and sets
-// every node's type. The evaluator walks the checked tree.
+// every node's type. LowerExpression() then copies the checked tree into the evaluator's flat
+// layout (EvalNode) and drops the tree; the evaluator walks that.
 //
 // Thread safety: a checked ExprProgram is immutable.
 #ifndef CRESCENDO_SRC_POLICY_EXPR_PROGRAM_H_

@@ -11,7 +11,6 @@
 #include <cctz/civil_time.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 
 #include "crescendo/base/quantity.h"
@@ -31,13 +30,8 @@ struct BudgetParams {
   std::optional<Resources> degraded_size;
 };
 
-// Appends `v` with two decimals (std::to_chars: far cheaper than printf on this path, and no
-// temporary string).
-std::string& AppendMoney(std::string& out, double v) {
-  char buf[48];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 2);
-  return out.append(buf, ec == std::errc() ? end : buf);
-}
+// Appends `v` with two decimals.
+std::string& AppendMoney(std::string& out, double v) { return AppendFixed(out, v, 2); }
 std::string Money(double v) {
   std::string out;
   return AppendMoney(out, v);

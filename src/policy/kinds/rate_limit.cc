@@ -2,7 +2,6 @@
 // replicas at the start of a window (the Kubernetes HPA's scaling policies, autoscaling/v2
 // HPAScalingPolicy, measured from the lowest (up) or highest (down) count the window saw).
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 
 #include "policy/kinds/kinds.h"
@@ -100,12 +99,8 @@ Direction ReadDirection(const SpecNode& node, SpecReader& r) {
   if (const SpecNode* n = node.Find("select")) d.select_max = r.Enum(*n, kSelect).value_or(0) == 0;
   if (d.pods) d.rule += std::to_string(*d.pods) + " pods";
   if (d.percent) {
-    char buf[32];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *d.percent);
-    d.rule += (d.rule.empty() ? ""
-               : d.select_max ? " or "
-                              : " and ") +
-              std::string(buf, ec == std::errc() ? end : buf) + "%";
+    d.rule += d.rule.empty() ? "" : d.select_max ? " or " : " and ";
+    AppendShortest(d.rule, *d.percent).append("%");
   }
   d.rule += " per " + FormatDuration(d.window) + " from ";
   if (!d.disabled && node.Find("pods") == nullptr && node.Find("percent") == nullptr) {

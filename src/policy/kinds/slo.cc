@@ -7,7 +7,6 @@
 // default thresholds are the Google SRE Workbook's multiwindow alerts ("Alerting on SLOs",
 // table 5-8): 14.4 (2% of a 30-day budget in one hour) and 6 (5% in six hours).
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 
 #include "policy/kinds/kinds.h"
@@ -24,16 +23,9 @@ struct SloParams {
   int32_t floor = 0;        // a static minimum, when set
 };
 
-// Appends the shortest text that reads back as `v` (std::to_chars: far cheaper than printf on
-// this path, and no temporary string).
-std::string& AppendNum(std::string& out, double v) {
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return out.append(buf, ec == std::errc() ? end : buf);
-}
 std::string Num(double v) {
   std::string out;
-  return AppendNum(out, v);
+  return AppendShortest(out, v);
 }
 
 class Slo final : public ConfiguredPolicy {
@@ -64,11 +56,11 @@ class Slo final : public ConfiguredPolicy {
         if (needed > proposal.desired_replicas) {
           std::string why;
           why.reserve(160);
-          AppendNum(why.append(p_.metric).append(" "), *value).append(" above ");
-          AppendNum(why, target).append(" (");
-          AppendNum(why, p_.headroom * 100).append("% of objective ");
-          AppendNum(why, p_.objective).append("), burn rate ");
-          AppendNum(why, burn).append(urgency).append(": ").append(floor_note).append(" ");
+          AppendShortest(why.append(p_.metric).append(" "), *value).append(" above ");
+          AppendShortest(why, target).append(" (");
+          AppendShortest(why, p_.headroom * 100).append("% of objective ");
+          AppendShortest(why, p_.objective).append("), burn rate ");
+          AppendShortest(why, burn).append(urgency).append(": ").append(floor_note).append(" ");
           why.append(std::to_string(needed));
           Record(proposal, static_cast<int32_t>(needed), std::move(why));
         }
